@@ -1,0 +1,1 @@
+"""Pure rules and models of the key-account domain: no I/O, no Slack, no SQL."""

@@ -1,0 +1,112 @@
+"""Derived facts: priority, staleness, price deviation, inventory change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from kam_bot.domain.enums import Intention, Movement, Power, Priority, StockFlag, Tier
+from kam_bot.domain.models import Account, InventoryObservation, PriceListEntry, PriceObservation
+
+DEFAULT_CADENCE_DAYS: dict[Tier, int] = {Tier.A: 14, Tier.B: 30, Tier.C: 60}
+DEFAULT_PRICE_THRESHOLD = Decimal("0.05")
+"""A price more than 5 % away from the price list is flagged unless configured otherwise."""
+
+
+def priority(intention: Intention | None, power: Power | None) -> Priority:
+    """Seed 002's intention x power grid.
+
+    clear + strong -> spend the most time (focus); clear + weak -> keep in touch and work
+    on it (nurture); clear but cannot buy now -> park; anything else -> monitor.
+    """
+    if intention is not Intention.CLEAR:
+        return Priority.MONITOR
+    if power is Power.STRONG:
+        return Priority.FOCUS
+    if power is Power.WEAK:
+        return Priority.NURTURE
+    if power is Power.NOT_NOW:
+        return Priority.PARK
+    return Priority.MONITOR
+
+
+def cadence_days(account: Account) -> int:
+    return account.visit_cadence_days or DEFAULT_CADENCE_DAYS[account.tier]
+
+
+def days_overdue(account: Account, last_visit: date | None, today: date) -> int | None:
+    """Days past the cadence (1 or more when stale), None when the account is not stale.
+
+    An account never visited counts from its creation day.
+    """
+    since = last_visit or account.created_at.date()
+    over = (today - since).days - cadence_days(account)
+    return over if over > 0 else None
+
+
+def is_stale(account: Account, last_visit: date | None, today: date) -> bool:
+    return days_overdue(account, last_visit, today) is not None
+
+
+@dataclass(frozen=True)
+class PriceDeviation:
+    list_price: Decimal
+    observed: Decimal
+    ratio: Decimal
+    """(observed - list) / list; -0.10 is 10 % under the list price."""
+    flagged: bool
+
+
+def price_deviation(
+    observation: PriceObservation,
+    price_list: PriceListEntry | None,
+    threshold: Decimal = DEFAULT_PRICE_THRESHOLD,
+) -> PriceDeviation | None:
+    """Compare with the policy price; None when there is nothing comparable.
+
+    Prices in another currency or unit are not compared: converting would guess.
+    """
+    if price_list is None or price_list.price <= 0:
+        return None
+    if price_list.currency.upper() != observation.currency.upper():
+        return None
+    if price_list.unit and observation.unit and _unit(price_list.unit) != _unit(observation.unit):
+        return None
+    ratio = (observation.price - price_list.price) / price_list.price
+    return PriceDeviation(price_list.price, observation.price, ratio, abs(ratio) > threshold)
+
+
+def _unit(unit: str) -> str:
+    return unit.strip().lower().rstrip("s")
+
+
+STOCK_OUT_DROP = Decimal("0.5")
+OVERSTOCK_GROWTH = Decimal("1.5")
+
+
+@dataclass(frozen=True)
+class InventoryChange:
+    previous: Decimal | None
+    current: Decimal
+    delta: Decimal | None
+    flag: StockFlag | None
+
+
+def inventory_change(current: InventoryObservation, previous: InventoryObservation | None) -> InventoryChange:
+    """Change since the previous observation of the same product at the same account.
+
+    Likely stock-out: nothing left, or a fast mover down to half or less of last time.
+    Likely overstock: a slow mover up by half or more since last time.
+    """
+    prev_qty = previous.quantity if previous is not None else None
+    delta = current.quantity - prev_qty if prev_qty is not None else None
+    flag: StockFlag | None = None
+    if current.quantity <= 0:
+        flag = StockFlag.STOCK_OUT
+    elif prev_qty is not None and prev_qty > 0:
+        if current.movement is Movement.FAST and current.quantity <= prev_qty * STOCK_OUT_DROP:
+            flag = StockFlag.STOCK_OUT
+        elif current.movement is Movement.SLOW and current.quantity >= prev_qty * OVERSTOCK_GROWTH:
+            flag = StockFlag.OVERSTOCK
+    return InventoryChange(prev_qty, current.quantity, delta, flag)

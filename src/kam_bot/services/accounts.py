@@ -1,0 +1,251 @@
+"""Finding accounts and showing their card; creating and changing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kam_bot.domain import rules
+from kam_bot.domain.enums import FunnelStage, Priority, ProcurementStage, PromiseDirection, StageKind
+from kam_bot.domain.matching import Match, clear_winner, fold, rank
+from kam_bot.domain.models import (
+    Account,
+    CompetitorNote,
+    Contact,
+    InventoryObservation,
+    PriceObservation,
+    Promise,
+    StageChange,
+    User,
+    Visit,
+)
+from kam_bot.services import access
+from kam_bot.services.errors import (
+    AccountNotFoundError,
+    AmbiguousAccountError,
+    InvalidInputError,
+    NotFoundError,
+)
+from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
+from kam_bot.store.repository import SqlRepository
+
+SUGGESTIONS = 5
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    observation: PriceObservation
+    deviation: rules.PriceDeviation | None
+
+
+@dataclass(frozen=True)
+class StockPoint:
+    observation: InventoryObservation
+    change: rules.InventoryChange
+
+
+@dataclass(frozen=True)
+class ContactView:
+    contact: Contact
+    notes_visible: bool
+    """False when the reader may not see personal notes; ``contact.personal_notes`` is then None."""
+
+
+@dataclass(frozen=True)
+class AccountCard:
+    account: Account
+    owner: User | None
+    priority: Priority
+    cadence_days: int
+    last_visit_at: datetime | None
+    days_overdue: int | None
+    contacts: list[ContactView]
+    visits: list[Visit]
+    ours: list[Promise]
+    theirs: list[Promise]
+    prices: list[PricePoint]
+    stock: list[StockPoint]
+    stage_history: list[StageChange]
+    competitor_notes: list[CompetitorNote]
+    can_write: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def local_today(user: User, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(user.timezone)).date()
+
+
+class AccountService:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock = utc_now, price_threshold: Decimal | None = None
+    ):
+        self._uow = uow
+        self._clock = clock
+        self._threshold = price_threshold if price_threshold is not None else rules.DEFAULT_PRICE_THRESHOLD
+
+    # -- finding ------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 10) -> list[Match]:
+        """Ranked matches for type-ahead; exact name or alias first."""
+        with self._uow() as uow:
+            return search(uow.repo, query, limit)
+
+    def resolve(self, query: str) -> Account:
+        """The one account ``query`` means, or an error carrying ranked suggestions."""
+        with self._uow() as uow:
+            return resolve(uow.repo, query)
+
+    def is_known_name(self, candidate: str) -> bool:
+        with self._uow() as uow:
+            return bool(uow.repo.accounts_by_key(fold(candidate)))
+
+    # -- the card -----------------------------------------------------------------
+
+    def card(self, actor: User, account_id: int) -> AccountCard:
+        with self._uow() as uow:
+            repo = uow.repo
+            account = _get_account(repo, account_id)
+            access.require(access.can_read_account(repo, actor, account), "account")
+            today = local_today(actor, self._clock())
+            last = repo.last_visit_dates([account.id]).get(account.id)
+            notes_ok = access.can_read_personal_notes(repo, actor, account)
+            contacts = [
+                ContactView(c if notes_ok else c.model_copy(update={"personal_notes": None}), notes_ok)
+                for c in repo.contacts_for(account.id)
+            ]
+            promises = repo.promises_where(account_id=account.id)
+            prices = [
+                PricePoint(
+                    p, rules.price_deviation(p, repo.price_list_for(p.product, today), self._threshold)
+                )
+                for p in repo.latest_prices(account.id)
+            ]
+            stock = [
+                StockPoint(cur, rules.inventory_change(cur, prev))
+                for cur, prev in repo.latest_stock(account.id)
+            ]
+            return AccountCard(
+                account=account,
+                owner=repo.get(User, account.owner_id) if account.owner_id else None,
+                priority=rules.priority(account.intention, account.power),
+                cadence_days=rules.cadence_days(account),
+                last_visit_at=last,
+                days_overdue=rules.days_overdue(account, last.date() if last else None, today),
+                contacts=contacts,
+                visits=repo.visits_for(account.id, limit=3),
+                ours=[p for p in promises if p.direction is PromiseDirection.OURS],
+                theirs=[p for p in promises if p.direction is PromiseDirection.THEIRS],
+                prices=prices,
+                stock=stock,
+                stage_history=repo.stage_changes_for(account.id),
+                competitor_notes=repo.competitor_notes_for(account.id),
+                can_write=access.can_write_account(repo, actor, account),
+            )
+
+    def my_accounts(self, actor: User) -> list[tuple[Account, datetime | None, int | None]]:
+        """The actor's accounts with last visit and days past cadence, most overdue first."""
+        with self._uow() as uow:
+            accounts = uow.repo.accounts_where(owner_id=actor.id)
+            last = uow.repo.last_visit_dates(a.id for a in accounts)
+        today = local_today(actor, self._clock())
+        rows = []
+        for account in accounts:
+            at = last.get(account.id)
+            rows.append((account, at, rules.days_overdue(account, at.date() if at else None, today)))
+        return sorted(rows, key=lambda r: (-(r[2] if r[2] is not None else -1), r[0].name.casefold()))
+
+    # -- changing -----------------------------------------------------------------
+
+    def create(self, actor: User, **fields: Any) -> Account:
+        if fields.get("owner_id") not in (None, actor.id):
+            access.require_admin(actor)
+        now = self._clock()
+        with self._uow() as uow:
+            name = str(fields.get("name") or "").strip()
+            if not name:
+                raise InvalidInputError("account.name_required", field="name")
+            if uow.repo.accounts_by_key(fold(name), include_archived=True):
+                raise InvalidInputError("account.exists", field="name", name=name)
+            fields.setdefault("owner_id", actor.id)
+            fields.setdefault("team_id", actor.team_id)
+            account = uow.repo.add(Account, **{**fields, "name": name, "created_at": now, "updated_at": now})
+            uow.commit()
+            return account
+
+    def change_stage(self, actor: User, account_id: int, kind: StageKind, to_stage: str) -> StageChange:
+        with self._uow() as uow:
+            account = _get_account(uow.repo, account_id)
+            access.require(access.can_write_account(uow.repo, actor, account), "account")
+            change = apply_stage_change(uow.repo, account, kind, to_stage, actor.id, None, self._clock())
+            uow.commit()
+            return change
+
+
+def search(repo: SqlRepository, query: str, limit: int = 10) -> list[Match]:
+    key = fold(query)
+    if not key:
+        return []
+    exact = repo.accounts_by_key(key)
+    if exact:
+        return [Match(100.0, a.id, a.name) for a in exact[:limit]]
+    return rank(query, repo.account_names(), limit)
+
+
+def resolve(repo: SqlRepository, query: str) -> Account:
+    exact = repo.accounts_by_key(fold(query))
+    if len(exact) == 1:
+        return exact[0]
+    matches = [Match(100.0, a.id, a.name) for a in exact] if exact else rank(query, repo.account_names())
+    winner = clear_winner(matches)
+    if winner is not None:
+        return _get_account(repo, winner.account_id)
+    suggestions = [(m.account_id, _display_name(repo, m)) for m in matches[:SUGGESTIONS]]
+    if len(matches) > 1:
+        raise AmbiguousAccountError(query, suggestions)
+    raise AccountNotFoundError(query, suggestions)
+
+
+def _display_name(repo: SqlRepository, match: Match) -> str:
+    account = repo.get(Account, match.account_id)
+    name = account.name if account else match.matched
+    return name if fold(match.matched) == fold(name) else f"{name} ({match.matched})"
+
+
+def _get_account(repo: SqlRepository, account_id: int) -> Account:
+    account = repo.get(Account, account_id)
+    if account is None or account.archived:
+        raise NotFoundError("account.gone", field="account", id=account_id)
+    return account
+
+
+def apply_stage_change(
+    repo: SqlRepository,
+    account: Account,
+    kind: StageKind,
+    to_stage: str,
+    actor_id: int | None,
+    visit_id: int | None,
+    now: datetime,
+) -> StageChange:
+    """Move the account and keep the move as history, never overwriting the past."""
+    if kind is StageKind.FUNNEL:
+        FunnelStage(to_stage)
+        before: str | None = account.funnel_stage.value
+        repo.update(Account, account.id, funnel_stage=to_stage, updated_at=now)
+    else:
+        ProcurementStage(to_stage)
+        before = account.procurement_stage.value if account.procurement_stage else None
+        repo.update(Account, account.id, procurement_stage=to_stage, updated_at=now)
+    return repo.add(
+        StageChange,
+        account_id=account.id,
+        visit_id=visit_id,
+        kind=kind,
+        from_stage=before,
+        to_stage=to_stage,
+        changed_by=actor_id,
+        changed_at=now,
+    )

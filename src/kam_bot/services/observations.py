@@ -1,0 +1,99 @@
+"""Price, stock and competitor observations, on their own or as part of a visit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from kam_bot.domain import rules
+from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation, User
+from kam_bot.services import access
+from kam_bot.services.accounts import _get_account
+from kam_bot.services.inputs import CompetitorNoteInput, PriceInput, StockInput
+from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
+from kam_bot.store.repository import SqlRepository
+
+
+def add_price(
+    repo: SqlRepository,
+    account: Account,
+    data: PriceInput,
+    actor_id: int,
+    at: datetime,
+    visit_id: int | None,
+    threshold: Decimal,
+) -> tuple[PriceObservation, rules.PriceDeviation | None]:
+    obs = repo.add(
+        PriceObservation, account_id=account.id, observed_at=at, visit_id=visit_id, recorded_by=actor_id,
+        **data.model_dump(),
+    )  # fmt: skip
+    return obs, rules.price_deviation(obs, repo.price_list_for(obs.product, at.date()), threshold)
+
+
+def add_stock(
+    repo: SqlRepository, account: Account, data: StockInput, actor_id: int, at: datetime, visit_id: int | None
+) -> tuple[InventoryObservation, rules.InventoryChange]:
+    previous = repo.previous_stock(account.id, data.product, at)
+    obs = repo.add(
+        InventoryObservation, account_id=account.id, observed_at=at, visit_id=visit_id, recorded_by=actor_id,
+        **data.model_dump(),
+    )  # fmt: skip
+    return obs, rules.inventory_change(obs, previous)
+
+
+class ObservationService:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock = utc_now, price_threshold: Decimal | None = None
+    ):
+        self._uow = uow
+        self._clock = clock
+        self._threshold = price_threshold if price_threshold is not None else rules.DEFAULT_PRICE_THRESHOLD
+
+    def record_price(
+        self, actor: User, account_id: int, data: PriceInput
+    ) -> tuple[PriceObservation, rules.PriceDeviation | None]:
+        with self._uow() as uow:
+            account = self._writable(uow.repo, actor, account_id)
+            result = add_price(uow.repo, account, data, actor.id, self._clock(), None, self._threshold)
+            uow.commit()
+            return result
+
+    def record_stock(
+        self, actor: User, account_id: int, data: StockInput
+    ) -> tuple[InventoryObservation, rules.InventoryChange]:
+        with self._uow() as uow:
+            account = self._writable(uow.repo, actor, account_id)
+            result = add_stock(uow.repo, account, data, actor.id, self._clock(), None)
+            uow.commit()
+            return result
+
+    def record_competitor(self, actor: User, account_id: int, data: CompetitorNoteInput) -> CompetitorNote:
+        with self._uow() as uow:
+            account = self._writable(uow.repo, actor, account_id)
+            note = uow.repo.add(
+                CompetitorNote, account_id=account.id, observed_at=self._clock(), recorded_by=actor.id,
+                **data.model_dump(),
+            )  # fmt: skip
+            uow.commit()
+            return note
+
+    def undo(
+        self, actor: User, kind: type[PriceObservation | InventoryObservation | CompetitorNote], obs_id: int
+    ) -> bool:
+        """Remove an observation the actor just recorded (the Undo button). False if already gone."""
+        with self._uow() as uow:
+            obs = uow.repo.get(kind, obs_id)
+            if obs is None:
+                return False
+            account = self._writable(uow.repo, actor, obs.account_id)
+            access.require(
+                obs.recorded_by == actor.id or access.can_write_account(uow.repo, actor, account), "undo"
+            )
+            uow.repo.delete(kind, [obs_id])
+            uow.commit()
+            return True
+
+    def _writable(self, repo: SqlRepository, actor: User, account_id: int) -> Account:
+        account = _get_account(repo, account_id)
+        access.require(access.can_write_account(repo, actor, account), "account")
+        return account

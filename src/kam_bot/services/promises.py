@@ -1,0 +1,152 @@
+"""Promises: add, complete, reopen, snooze, cancel, reassign, list. Every change is kept as an event."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from kam_bot.domain.enums import PromiseDirection, PromiseStatus
+from kam_bot.domain.models import Account, Promise, PromiseEvent, User
+from kam_bot.services import access
+from kam_bot.services.accounts import _get_account, local_today
+from kam_bot.services.errors import InvalidInputError, NotFoundError
+from kam_bot.services.inputs import PromiseInput
+from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
+from kam_bot.store.repository import SqlRepository
+
+MAX_SNOOZE_DAYS = 365
+
+
+def add_promise(
+    repo: SqlRepository,
+    account: Account,
+    data: PromiseInput,
+    owner_id: int,
+    actor_id: int,
+    now: datetime,
+    visit_id: int | None = None,
+) -> Promise:
+    if data.contact_id is not None:
+        contact_ids = {c.id for c in repo.contacts_for(account.id)}
+        if data.contact_id not in contact_ids:
+            raise InvalidInputError("promise.unknown_contact", field="contact_id")
+    promise = repo.add(
+        Promise,
+        account_id=account.id,
+        visit_id=visit_id,
+        direction=data.direction,
+        owner_id=owner_id,
+        contact_id=data.contact_id,
+        text=data.text,
+        due_date=data.due_date,
+        status=PromiseStatus.OPEN,
+        created_at=now,
+    )
+    repo.add(PromiseEvent, promise_id=promise.id, kind="created", at=now, actor_id=actor_id)
+    return promise
+
+
+class PromiseService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock = utc_now):
+        self._uow = uow
+        self._clock = clock
+
+    def add(self, actor: User, account_id: int, data: PromiseInput) -> Promise:
+        now = self._clock()
+        with self._uow() as uow:
+            account = _get_account(uow.repo, account_id)
+            access.require(access.can_write_account(uow.repo, actor, account), "account")
+            promise = add_promise(uow.repo, account, data, account.owner_id or actor.id, actor.id, now)
+            uow.commit()
+            return promise
+
+    def complete(self, actor: User, promise_id: int) -> Promise:
+        """Mark done. Completing a done promise changes nothing (a double-click is harmless)."""
+        return self._change(actor, promise_id, "done", status=PromiseStatus.DONE, snoozed_until=None)
+
+    def reopen(self, actor: User, promise_id: int) -> Promise:
+        return self._change(actor, promise_id, "reopened", status=PromiseStatus.OPEN, done_at=None)
+
+    def cancel(self, actor: User, promise_id: int) -> Promise:
+        return self._change(
+            actor, promise_id, "cancelled", status=PromiseStatus.CANCELLED, snoozed_until=None
+        )
+
+    def snooze(
+        self, actor: User, promise_id: int, days: int | None = None, until: date | None = None
+    ) -> Promise:
+        """Hide the promise from reminders until a later day (counted in the actor's time zone)."""
+        today = local_today(actor, self._clock())
+        target = until if until is not None else today + timedelta(days=days or 1)
+        if not today < target <= today + timedelta(days=MAX_SNOOZE_DAYS):
+            raise InvalidInputError("promise.bad_snooze", field="snoozed_until")
+        return self._change(actor, promise_id, "snoozed", detail=target.isoformat(), snoozed_until=target)
+
+    def reschedule(self, actor: User, promise_id: int, due: date) -> Promise:
+        return self._change(actor, promise_id, "rescheduled", detail=due.isoformat(), due_date=due)
+
+    def reassign(self, actor: User, promise_id: int, new_owner_id: int) -> Promise:
+        with self._uow() as uow:
+            promise = self._get(uow.repo, promise_id)
+            account = _get_account(uow.repo, promise.account_id)
+            access.require(access.can_manage_account(uow.repo, actor, account), "promise")
+            owner = uow.repo.get(User, new_owner_id)
+            if owner is None:
+                raise NotFoundError("user.not_found", field="owner")
+            if actor.team_id is not None and actor.role.value != "admin" and owner.team_id != actor.team_id:
+                raise InvalidInputError("promise.reassign_outside_team", field="owner")
+            uow.repo.update(Promise, promise.id, owner_id=owner.id)
+            uow.repo.add(
+                PromiseEvent, promise_id=promise.id, kind="reassigned", at=self._clock(), actor_id=actor.id,
+                detail=f"{promise.owner_id}->{owner.id}",
+            )  # fmt: skip
+            uow.commit()
+            result = uow.repo.get(Promise, promise.id)
+            assert result is not None
+            return result
+
+    def get(self, actor: User, promise_id: int) -> Promise:
+        with self._uow() as uow:
+            promise = self._get(uow.repo, promise_id)
+            account = _get_account(uow.repo, promise.account_id)
+            access.require(access.can_read_account(uow.repo, actor, account), "promise")
+            return promise
+
+    def history(self, actor: User, promise_id: int) -> list[PromiseEvent]:
+        self.get(actor, promise_id)
+        with self._uow() as uow:
+            return uow.repo.promise_events(promise_id)
+
+    def mine(self, actor: User, direction: PromiseDirection | None = None) -> list[Promise]:
+        """The actor's open promises, soonest due first."""
+        with self._uow() as uow:
+            return uow.repo.promises_where(owner_id=actor.id, direction=direction)
+
+    def _get(self, repo: SqlRepository, promise_id: int) -> Promise:
+        promise = repo.get(Promise, promise_id)
+        if promise is None:
+            raise NotFoundError("promise.not_found", field="promise", id=promise_id)
+        return promise
+
+    def _change(
+        self, actor: User, promise_id: int, event: str, detail: str | None = None, **fields: object
+    ) -> Promise:
+        now = self._clock()
+        with self._uow() as uow:
+            promise = self._get(uow.repo, promise_id)
+            account = _get_account(uow.repo, promise.account_id)
+            allowed = promise.owner_id == actor.id or access.can_write_account(uow.repo, actor, account)
+            access.require(allowed or access.can_manage_account(uow.repo, actor, account), "promise")
+            if fields.get("status") is PromiseStatus.DONE:
+                if promise.status is PromiseStatus.DONE:
+                    return promise
+                fields["done_at"] = now
+            if fields.get("status") is PromiseStatus.OPEN and promise.status is PromiseStatus.OPEN:
+                return promise
+            if promise.status is not PromiseStatus.OPEN and event in {"snoozed", "rescheduled"}:
+                raise InvalidInputError("promise.not_open", field="promise", status=promise.status.value)
+            updated = uow.repo.update(Promise, promise.id, **fields)
+            uow.repo.add(
+                PromiseEvent, promise_id=promise.id, kind=event, at=now, actor_id=actor.id, detail=detail
+            )
+            uow.commit()
+            return updated

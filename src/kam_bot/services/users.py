@@ -1,0 +1,137 @@
+"""Users: met on first contact through a platform, linked by email to imported users; settings."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel
+
+from kam_bot.domain.enums import Locale, Role
+from kam_bot.domain.models import Team, User
+from kam_bot.i18n.catalog import resolve_locale
+from kam_bot.services import access
+from kam_bot.services.errors import InvalidInputError, NotFoundError
+from kam_bot.services.ports import UnitOfWorkFactory
+
+
+class PlatformProfile(BaseModel):
+    """What a platform tells about a person (Slack's ``users.info``, Teams' roster)."""
+
+    platform: str
+    external_id: str
+    display_name: str
+    email: str | None = None
+    timezone: str | None = None
+    locale: str | None = None
+
+
+def valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+class UserService:
+    def __init__(self, uow: UnitOfWorkFactory, default_timezone: str = "UTC", default_locale: str = "en"):
+        self._uow = uow
+        self._tz = default_timezone
+        self._locale = resolve_locale(default_locale)
+
+    def by_identity(self, platform: str, external_id: str) -> User | None:
+        with self._uow() as uow:
+            return uow.repo.user_by_identity(platform, external_id)
+
+    def ensure(self, profile: PlatformProfile) -> User:
+        """The user behind a platform id: known, linked by email to an imported user, or new.
+
+        A user's own settings (time zone override, language) are never overwritten here.
+        """
+        with self._uow() as uow:
+            user = uow.repo.user_by_identity(profile.platform, profile.external_id)
+            if user is not None:
+                return user
+            user = uow.repo.user_by_email(profile.email) if profile.email else None
+            if user is not None:
+                uow.repo.link_identity(user.id, profile.platform, profile.external_id)
+                user.identities[profile.platform] = profile.external_id
+            else:
+                tz = profile.timezone if profile.timezone and valid_timezone(profile.timezone) else self._tz
+                user = uow.repo.add(
+                    User,
+                    display_name=profile.display_name or profile.external_id,
+                    email=profile.email,
+                    timezone=tz,
+                    locale=resolve_locale(profile.locale) if profile.locale else self._locale,
+                    role=Role.REP,
+                    identities={profile.platform: profile.external_id},
+                )
+            uow.commit()
+            return user
+
+    def get(self, user_id: int) -> User:
+        with self._uow() as uow:
+            user = uow.repo.get(User, user_id)
+        if user is None:
+            raise NotFoundError("user.not_found", field="user", id=user_id)
+        return user
+
+    def find(self, who: str) -> User | None:
+        """By email, platform id (``slack:U123`` or a bare id on any platform) or display name."""
+        who = who.strip().lstrip("@")
+        with self._uow() as uow:
+            if "@" in who:
+                return uow.repo.user_by_email(who)
+            if ":" in who:
+                platform, _, external = who.partition(":")
+                return uow.repo.user_by_identity(platform, external)
+            for platform in ("slack", "teams", "console"):
+                found = uow.repo.user_by_identity(platform, who)
+                if found is not None:
+                    return found
+            matches = [u for u in uow.repo.all(User) if u.display_name.casefold() == who.casefold()]
+            return matches[0] if len(matches) == 1 else None
+
+    def update_settings(
+        self,
+        actor: User,
+        *,
+        timezone: str | None = None,
+        locale: str | None = None,
+        reminder_time: time | None = None,
+        away_until: date | None = None,
+        clear_away: bool = False,
+    ) -> User:
+        fields: dict[str, object] = {}
+        if timezone is not None:
+            if not valid_timezone(timezone):
+                raise InvalidInputError("settings.bad_timezone", field="timezone", value=timezone)
+            fields["timezone"] = timezone
+        if locale is not None:
+            fields["locale"] = resolve_locale(locale)
+        if reminder_time is not None:
+            fields["reminder_time"] = reminder_time
+        if away_until is not None or clear_away:
+            fields["away_until"] = None if clear_away else away_until
+        with self._uow() as uow:
+            user = uow.repo.update(User, actor.id, **fields)
+            uow.commit()
+            return user
+
+    def set_team_channel(self, actor: User, team_id: int, channel: str) -> Team:
+        access.require_admin(actor)
+        with self._uow() as uow:
+            if uow.repo.get(Team, team_id) is None:
+                raise NotFoundError("team.not_found", field="team", id=team_id)
+            team = uow.repo.update(Team, team_id, digest_channel=channel.strip() or None)
+            uow.commit()
+            return team
+
+    def teams(self) -> list[Team]:
+        with self._uow() as uow:
+            return uow.repo.all(Team)
+
+
+__all__ = ["Locale", "PlatformProfile", "UserService"]

@@ -1,0 +1,148 @@
+"""Logging a visit: the visit, its promises, observations, new contacts and stage change, at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from kam_bot.domain import rules
+from kam_bot.domain.models import (
+    Account,
+    CompetitorNote,
+    Contact,
+    InventoryObservation,
+    PriceObservation,
+    Promise,
+    StageChange,
+    User,
+    Visit,
+)
+from kam_bot.services import access
+from kam_bot.services.accounts import _get_account, apply_stage_change
+from kam_bot.services.errors import InvalidInputError
+from kam_bot.services.inputs import VisitInput
+from kam_bot.services.observations import add_price, add_stock
+from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
+from kam_bot.services.promises import add_promise
+from kam_bot.store.repository import SqlRepository
+
+
+@dataclass(frozen=True)
+class LoggedVisit:
+    visit: Visit
+    account: Account
+    promises: list[Promise]
+    prices: list[tuple[PriceObservation, rules.PriceDeviation | None]]
+    stocks: list[tuple[InventoryObservation, rules.InventoryChange]]
+    competitor_notes: list[CompetitorNote]
+    new_contacts: list[Contact]
+    stage_change: StageChange | None
+    already_saved: bool = False
+    """True when the same submission was saved before: nothing new was written."""
+
+
+class VisitService:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock = utc_now, price_threshold: Decimal | None = None
+    ):
+        self._uow = uow
+        self._clock = clock
+        self._threshold = price_threshold if price_threshold is not None else rules.DEFAULT_PRICE_THRESHOLD
+
+    def log(self, actor: User, data: VisitInput) -> LoggedVisit:
+        """Write everything in one transaction: any failing part leaves no row behind."""
+        now = self._clock()
+        with self._uow() as uow:
+            repo = uow.repo
+            if data.submission_key and (earlier := repo.visit_by_submission(data.submission_key)):
+                return self._replay(repo, earlier)
+            account = _get_account(repo, data.account_id)
+            access.require(access.can_write_account(repo, actor, account), "account")
+            known = {c.id: c for c in repo.contacts_for(account.id)}
+            unknown = [cid for cid in data.contact_ids if cid not in known]
+            if unknown:
+                raise InvalidInputError("visit.unknown_contact", field="contact_ids", ids=unknown)
+            if data.visited_at > now:
+                raise InvalidInputError("visit.in_future", field="visited_at")
+            new_contacts = [
+                repo.add(Contact, account_id=account.id, last_met=data.visited_at.date(), **c.model_dump())
+                for c in data.new_contacts
+            ]
+            contact_ids = list(dict.fromkeys([*data.contact_ids, *(c.id for c in new_contacts)]))
+            visit = repo.add(
+                Visit,
+                account_id=account.id,
+                rep_id=actor.id,
+                visited_at=data.visited_at,
+                kind=data.kind,
+                contact_ids=contact_ids,
+                objectives=data.objectives,
+                goal=data.goal,
+                goal_reached=data.goal_reached,
+                summary=data.summary,
+                needs=data.needs,
+                competitor_intel=data.competitor_intel,
+                next_step=data.next_step,
+                next_visit_date=data.next_visit_date,
+                created_at=now,
+                submission_key=data.submission_key,
+            )
+            for cid in data.contact_ids:
+                last_met = known[cid].last_met
+                if last_met is None or last_met < data.visited_at.date():
+                    repo.update(Contact, cid, last_met=data.visited_at.date())
+            owner_id = account.owner_id or actor.id
+            promises = [
+                add_promise(repo, account, p, owner_id, actor.id, now, visit.id) for p in data.promises
+            ]
+            prices = [
+                add_price(repo, account, p, actor.id, data.visited_at, visit.id, self._threshold)
+                for p in data.prices
+            ]
+            stocks = [add_stock(repo, account, s, actor.id, data.visited_at, visit.id) for s in data.stocks]
+            notes = [
+                repo.add(
+                    CompetitorNote,
+                    account_id=account.id,
+                    observed_at=data.visited_at,
+                    visit_id=visit.id,
+                    recorded_by=actor.id,
+                    **n.model_dump(),
+                )
+                for n in data.competitor_notes
+            ]
+            stage = None
+            if data.stage_change is not None:
+                stage = apply_stage_change(
+                    repo, account, data.stage_change.kind, data.stage_change.to_stage, actor.id, visit.id, now
+                )
+            repo.update(Account, account.id, updated_at=now)
+            uow.commit()
+            return LoggedVisit(visit, account, promises, prices, stocks, notes, new_contacts, stage)
+
+    def _replay(self, repo: SqlRepository, visit: Visit) -> LoggedVisit:
+        account = repo.get(Account, visit.account_id)
+        assert account is not None
+        prices, stocks, notes = repo.observations_for_visit(visit.id)
+        return LoggedVisit(
+            visit=visit,
+            account=account,
+            promises=repo.promises_where(visit_id=visit.id, status=None),
+            prices=[(p, None) for p in prices],
+            stocks=[(s, rules.inventory_change(s, None)) for s in stocks],
+            competitor_notes=notes,
+            new_contacts=[],
+            stage_change=None,
+            already_saved=True,
+        )
+
+    def recent(self, actor: User, account_id: int, limit: int = 5) -> list[Visit]:
+        with self._uow() as uow:
+            account = _get_account(uow.repo, account_id)
+            access.require(access.can_read_account(uow.repo, actor, account), "account")
+            return uow.repo.visits_for(account_id, limit)
+
+    def last_at(self, account_id: int) -> datetime | None:
+        with self._uow() as uow:
+            return uow.repo.last_visit_dates([account_id]).get(account_id)

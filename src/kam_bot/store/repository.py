@@ -1,0 +1,372 @@
+"""The SQL repository: every query the services make, returning domain models.
+
+Rows never leave this module: callers get pydantic models (``model_validate(row)``) and
+pass plain field values back. Queries are written for the indexes in ``tables.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from kam_bot.domain import models as m
+from kam_bot.domain.enums import PromiseDirection, PromiseStatus
+from kam_bot.domain.matching import fold
+from kam_bot.store import tables as t
+
+E = TypeVar("E", bound=m.Entity)
+
+ROWS: dict[type[m.Entity], type[t.Base]] = {
+    m.Team: t.TeamRow,
+    m.User: t.UserRow,
+    m.Account: t.AccountRow,
+    m.Contact: t.ContactRow,
+    m.Visit: t.VisitRow,
+    m.StageChange: t.StageChangeRow,
+    m.Promise: t.PromiseRow,
+    m.PromiseEvent: t.PromiseEventRow,
+    m.PriceObservation: t.PriceObservationRow,
+    m.InventoryObservation: t.InventoryObservationRow,
+    m.CompetitorNote: t.CompetitorNoteRow,
+    m.PriceListEntry: t.PriceListRow,
+}
+
+
+class SqlRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- generic -----------------------------------------------------------------------
+
+    def add(self, model: type[E], **fields: Any) -> E:
+        """Insert one row and return it as ``model``; ``id`` may be given (imports) or left out."""
+        if model is m.User:
+            return self._add_user(**fields)  # type: ignore[return-value]
+        if model is m.Account:
+            return self._add_account(**fields)  # type: ignore[return-value]
+        row = ROWS[model](**_plain(fields))
+        self.session.add(row)
+        self.session.flush()
+        return model.model_validate(row)
+
+    def get(self, model: type[E], entity_id: int) -> E | None:
+        row = self.session.get(ROWS[model], entity_id)
+        if row is None:
+            return None
+        return self._to_model(model, row)
+
+    def update(self, model: type[E], entity_id: int, **fields: Any) -> E:
+        row = self.session.get(ROWS[model], entity_id)
+        if row is None:
+            raise LookupError(f"{model.__name__} {entity_id} not found")
+        identities = fields.pop("identities", None)
+        for key, value in _plain(fields).items():
+            setattr(row, key, value)
+        if isinstance(row, t.AccountRow) and ("name" in fields or "aliases" in fields):
+            self._index_account(row)
+        if identities is not None:
+            for platform, external_id in identities.items():
+                self.link_identity(entity_id, platform, external_id)
+        self.session.flush()
+        return self._to_model(model, row)
+
+    def all(self, model: type[E]) -> list[E]:
+        row_type = ROWS[model]
+        rows = self.session.scalars(select(row_type).order_by(row_type.id))  # type: ignore[attr-defined]
+        return [self._to_model(model, row) for row in rows]
+
+    def count(self, model: type[E]) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(ROWS[model])) or 0)
+
+    def _to_model(self, model: type[E], row: Any) -> E:
+        if model is m.User:
+            return self._user(row)  # type: ignore[return-value]
+        return model.model_validate(row)
+
+    # -- users and teams ---------------------------------------------------------------
+
+    def _add_user(self, identities: dict[str, str] | None = None, **fields: Any) -> m.User:
+        row = t.UserRow(**_plain(fields))
+        self.session.add(row)
+        self.session.flush()
+        for platform, external_id in (identities or {}).items():
+            self.link_identity(row.id, platform, external_id)
+        return self._user(row)
+
+    def _user(self, row: t.UserRow) -> m.User:
+        ids = self.session.execute(
+            select(t.UserIdentityRow.platform, t.UserIdentityRow.external_id).where(
+                t.UserIdentityRow.user_id == row.id
+            )
+        ).all()
+        user = m.User.model_validate(row)
+        user.identities = {platform: external for platform, external in ids}
+        return user
+
+    def link_identity(self, user_id: int, platform: str, external_id: str) -> None:
+        existing = self.session.scalar(
+            select(t.UserIdentityRow).where(
+                t.UserIdentityRow.platform == platform, t.UserIdentityRow.external_id == external_id
+            )
+        )
+        if existing is not None:
+            existing.user_id = user_id
+        else:
+            self.session.add(t.UserIdentityRow(user_id=user_id, platform=platform, external_id=external_id))
+        self.session.flush()
+
+    def user_by_identity(self, platform: str, external_id: str) -> m.User | None:
+        row = self.session.scalar(
+            select(t.UserRow)
+            .join(t.UserIdentityRow, t.UserIdentityRow.user_id == t.UserRow.id)
+            .where(t.UserIdentityRow.platform == platform, t.UserIdentityRow.external_id == external_id)
+        )
+        return self._user(row) if row is not None else None
+
+    def user_by_email(self, email: str) -> m.User | None:
+        row = self.session.scalar(
+            select(t.UserRow).where(func.lower(t.UserRow.email) == email.strip().lower())
+        )
+        return self._user(row) if row is not None else None
+
+    def users_managed_by(self, manager_id: int) -> list[m.User]:
+        rows = self.session.scalars(select(t.UserRow).where(t.UserRow.manager_id == manager_id))
+        return [self._user(r) for r in rows]
+
+    def team_by_name(self, name: str) -> m.Team | None:
+        row = self.session.scalar(select(t.TeamRow).where(func.lower(t.TeamRow.name) == name.strip().lower()))
+        return m.Team.model_validate(row) if row is not None else None
+
+    # -- accounts ----------------------------------------------------------------------
+
+    def _add_account(self, **fields: Any) -> m.Account:
+        row = t.AccountRow(search_key=fold(fields["name"]), **_plain(fields))
+        self.session.add(row)
+        self.session.flush()
+        self._index_account(row)
+        return m.Account.model_validate(row)
+
+    def _index_account(self, row: t.AccountRow) -> None:
+        row.search_key = fold(row.name)
+        self.session.execute(delete(t.AccountAliasRow).where(t.AccountAliasRow.account_id == row.id))
+        keys = {fold(alias) for alias in row.aliases or []} - {"", row.search_key}
+        self.session.add_all(t.AccountAliasRow(account_id=row.id, search_key=k) for k in sorted(keys))
+
+    def accounts_by_key(self, key: str, include_archived: bool = False) -> list[m.Account]:
+        """Accounts whose folded name or alias equals ``key``."""
+        alias_ids = select(t.AccountAliasRow.account_id).where(t.AccountAliasRow.search_key == key)
+        stmt = select(t.AccountRow).where(or_(t.AccountRow.search_key == key, t.AccountRow.id.in_(alias_ids)))
+        if not include_archived:
+            stmt = stmt.where(t.AccountRow.archived.is_(False))
+        return [m.Account.model_validate(r) for r in self.session.scalars(stmt.order_by(t.AccountRow.id))]
+
+    def account_names(self) -> list[tuple[int, str]]:
+        """(account id, name or alias) for every live account: the candidates for fuzzy search."""
+        rows = self.session.execute(
+            select(t.AccountRow.id, t.AccountRow.name, t.AccountRow.aliases).where(
+                t.AccountRow.archived.is_(False)
+            )
+        ).all()
+        out: list[tuple[int, str]] = []
+        for account_id, name, aliases in rows:
+            out.append((account_id, name))
+            out.extend((account_id, alias) for alias in aliases or [])
+        return out
+
+    def accounts_where(
+        self, *, owner_id: int | None = None, team_id: int | None = None, include_archived: bool = False
+    ) -> list[m.Account]:
+        stmt = select(t.AccountRow)
+        if owner_id is not None:
+            stmt = stmt.where(t.AccountRow.owner_id == owner_id)
+        if team_id is not None:
+            stmt = stmt.where(t.AccountRow.team_id == team_id)
+        if not include_archived:
+            stmt = stmt.where(t.AccountRow.archived.is_(False))
+        return [m.Account.model_validate(r) for r in self.session.scalars(stmt.order_by(t.AccountRow.name))]
+
+    def last_visit_dates(self, account_ids: Iterable[int]) -> dict[int, datetime]:
+        ids = list(account_ids)
+        if not ids:
+            return {}
+        rows = self.session.execute(
+            select(t.VisitRow.account_id, func.max(t.VisitRow.visited_at))
+            .where(t.VisitRow.account_id.in_(ids))
+            .group_by(t.VisitRow.account_id)
+        ).all()
+        return {account_id: at for account_id, at in rows if at is not None}
+
+    # -- contacts, visits, stages ------------------------------------------------------
+
+    def contacts_for(self, account_id: int) -> list[m.Contact]:
+        stmt = select(t.ContactRow).where(t.ContactRow.account_id == account_id).order_by(t.ContactRow.name)
+        return [m.Contact.model_validate(r) for r in self.session.scalars(stmt)]
+
+    def visits_for(self, account_id: int, limit: int = 5) -> list[m.Visit]:
+        stmt = (
+            select(t.VisitRow)
+            .where(t.VisitRow.account_id == account_id)
+            .order_by(t.VisitRow.visited_at.desc(), t.VisitRow.id.desc())
+            .limit(limit)
+        )
+        return [m.Visit.model_validate(r) for r in self.session.scalars(stmt)]
+
+    def visit_by_submission(self, key: str) -> m.Visit | None:
+        row = self.session.scalar(select(t.VisitRow).where(t.VisitRow.submission_key == key))
+        return m.Visit.model_validate(row) if row is not None else None
+
+    def stage_changes_for(self, account_id: int) -> list[m.StageChange]:
+        stmt = (
+            select(t.StageChangeRow)
+            .where(t.StageChangeRow.account_id == account_id)
+            .order_by(t.StageChangeRow.changed_at, t.StageChangeRow.id)
+        )
+        return [m.StageChange.model_validate(r) for r in self.session.scalars(stmt)]
+
+    # -- promises ----------------------------------------------------------------------
+
+    def promises_where(
+        self,
+        *,
+        account_id: int | None = None,
+        owner_id: int | None = None,
+        status: PromiseStatus | None = PromiseStatus.OPEN,
+        direction: PromiseDirection | None = None,
+        due_on_or_before: date | None = None,
+        visit_id: int | None = None,
+    ) -> list[m.Promise]:
+        stmt: Select[tuple[t.PromiseRow]] = select(t.PromiseRow)
+        conditions = []
+        if account_id is not None:
+            conditions.append(t.PromiseRow.account_id == account_id)
+        if owner_id is not None:
+            conditions.append(t.PromiseRow.owner_id == owner_id)
+        if status is not None:
+            conditions.append(t.PromiseRow.status == status.value)
+        if direction is not None:
+            conditions.append(t.PromiseRow.direction == direction.value)
+        if due_on_or_before is not None:
+            conditions.append(t.PromiseRow.due_date <= due_on_or_before)
+        if visit_id is not None:
+            conditions.append(t.PromiseRow.visit_id == visit_id)
+        if conditions:
+            stmt = stmt.where(and_(*conditions))
+        stmt = stmt.order_by(t.PromiseRow.due_date, t.PromiseRow.id)
+        return [m.Promise.model_validate(r) for r in self.session.scalars(stmt)]
+
+    def promise_events(self, promise_id: int) -> list[m.PromiseEvent]:
+        stmt = (
+            select(t.PromiseEventRow)
+            .where(t.PromiseEventRow.promise_id == promise_id)
+            .order_by(t.PromiseEventRow.at, t.PromiseEventRow.id)
+        )
+        return [m.PromiseEvent.model_validate(r) for r in self.session.scalars(stmt)]
+
+    # -- observations ------------------------------------------------------------------
+
+    def latest_prices(self, account_id: int) -> list[m.PriceObservation]:
+        """The newest observation per (product, kind, competitor) at the account."""
+        rows = self.session.scalars(
+            select(t.PriceObservationRow)
+            .where(t.PriceObservationRow.account_id == account_id)
+            .order_by(t.PriceObservationRow.observed_at.desc(), t.PriceObservationRow.id.desc())
+        )
+        seen: set[tuple[str, str, str | None]] = set()
+        out: list[m.PriceObservation] = []
+        for row in rows:
+            key = (row.product.casefold(), row.kind, (row.competitor or "").casefold() or None)
+            if key not in seen:
+                seen.add(key)
+                out.append(m.PriceObservation.model_validate(row))
+        return sorted(out, key=lambda p: (p.product.casefold(), p.kind != "our_invoice", p.competitor or ""))
+
+    def latest_stock(
+        self, account_id: int
+    ) -> list[tuple[m.InventoryObservation, m.InventoryObservation | None]]:
+        """Per product: the newest observation and the one before it."""
+        rows = self.session.scalars(
+            select(t.InventoryObservationRow)
+            .where(t.InventoryObservationRow.account_id == account_id)
+            .order_by(t.InventoryObservationRow.observed_at.desc(), t.InventoryObservationRow.id.desc())
+        )
+        pairs: dict[str, list[m.InventoryObservation]] = {}
+        for row in rows:
+            seen = pairs.setdefault(row.product.casefold(), [])
+            if len(seen) < 2:
+                seen.append(m.InventoryObservation.model_validate(row))
+        return [(obs[0], obs[1] if len(obs) > 1 else None) for _, obs in sorted(pairs.items())]
+
+    def previous_stock(
+        self, account_id: int, product: str, before: datetime, exclude_id: int | None = None
+    ) -> m.InventoryObservation | None:
+        stmt = (
+            select(t.InventoryObservationRow)
+            .where(
+                t.InventoryObservationRow.account_id == account_id,
+                func.lower(t.InventoryObservationRow.product) == product.casefold(),
+                t.InventoryObservationRow.observed_at <= before,
+            )
+            .order_by(t.InventoryObservationRow.observed_at.desc(), t.InventoryObservationRow.id.desc())
+        )
+        if exclude_id is not None:
+            stmt = stmt.where(t.InventoryObservationRow.id != exclude_id)
+        row = self.session.scalars(stmt.limit(1)).first()
+        return m.InventoryObservation.model_validate(row) if row is not None else None
+
+    def price_list_for(self, product: str, on: date | None = None) -> m.PriceListEntry | None:
+        stmt = select(t.PriceListRow).where(func.lower(t.PriceListRow.product) == product.casefold())
+        if on is not None:
+            stmt = stmt.where(or_(t.PriceListRow.valid_from.is_(None), t.PriceListRow.valid_from <= on))
+        stmt = stmt.order_by(t.PriceListRow.valid_from.desc().nulls_last(), t.PriceListRow.id.desc())
+        row = self.session.scalars(stmt.limit(1)).first()
+        return m.PriceListEntry.model_validate(row) if row is not None else None
+
+    def competitor_notes_for(self, account_id: int, limit: int = 5) -> list[m.CompetitorNote]:
+        stmt = (
+            select(t.CompetitorNoteRow)
+            .where(t.CompetitorNoteRow.account_id == account_id)
+            .order_by(t.CompetitorNoteRow.observed_at.desc())
+            .limit(limit)
+        )
+        return [m.CompetitorNote.model_validate(r) for r in self.session.scalars(stmt)]
+
+    def observations_for_visit(
+        self, visit_id: int
+    ) -> tuple[list[m.PriceObservation], list[m.InventoryObservation], list[m.CompetitorNote]]:
+        prices = self.session.scalars(
+            select(t.PriceObservationRow).where(t.PriceObservationRow.visit_id == visit_id)
+        )
+        stock = self.session.scalars(
+            select(t.InventoryObservationRow).where(t.InventoryObservationRow.visit_id == visit_id)
+        )
+        notes = self.session.scalars(
+            select(t.CompetitorNoteRow).where(t.CompetitorNoteRow.visit_id == visit_id)
+        )
+        return (
+            [m.PriceObservation.model_validate(r) for r in prices],
+            [m.InventoryObservation.model_validate(r) for r in stock],
+            [m.CompetitorNote.model_validate(r) for r in notes],
+        )
+
+    def delete(self, model: type[m.Entity], ids: Sequence[int]) -> None:
+        row_type = ROWS[model]
+        if ids:
+            self.session.execute(delete(row_type).where(row_type.id.in_(ids)))  # type: ignore[attr-defined]
+
+
+def _plain(fields: dict[str, Any]) -> dict[str, Any]:
+    """Enum members to their plain values, so rows and JSON columns hold plain strings."""
+    return {key: _plain_value(value) for key, value in fields.items()}
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    return value

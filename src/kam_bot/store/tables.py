@@ -1,0 +1,336 @@
+"""SQLAlchemy 2 typed tables. One schema for SQLite and PostgreSQL, created by Alembic.
+
+Indexes follow what reminders, briefs and digests ask: open promises by owner and due date,
+last visit per account, observations per account and product over time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MONEY = Numeric(18, 4)
+QUANTITY = Numeric(18, 3)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UTC_TS = UtcDateTime()
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: dict[Any, Any] = {datetime: UTC_TS, date: Date, time: Time, Decimal: MONEY}
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    digest_channel: Mapped[str | None] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    role: Mapped[str] = mapped_column(String(16), default="rep")
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    away_until: Mapped[date | None]
+    reminder_time: Mapped[time] = mapped_column(default=time(8, 30))
+
+
+class UserIdentityRow(Base):
+    """A user's id on one platform; a fourth platform needs no schema change."""
+
+    __tablename__ = "user_identities"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        Index("ix_user_identities_user", "user_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(200))
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (
+        Index("ix_accounts_owner", "owner_id", "archived"),
+        Index("ix_accounts_team", "team_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    search_key: Mapped[str] = mapped_column(String(300), index=True)
+    """Name folded for matching (see domain.matching.fold); kept to make look-ups indexable."""
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    industry: Mapped[str | None] = mapped_column(String(200))
+    tier: Mapped[str] = mapped_column(String(1), default="B")
+    funnel_stage: Mapped[str] = mapped_column(String(32), default="potential")
+    intention: Mapped[str | None] = mapped_column(String(16))
+    power: Mapped[str | None] = mapped_column(String(16))
+    procurement_stage: Mapped[str | None] = mapped_column(String(32))
+    visit_cadence_days: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class AccountAliasRow(Base):
+    """Folded aliases, one row each, so that an alias is found by an indexed equality."""
+
+    __tablename__ = "account_aliases"
+    __table_args__ = (Index("ix_account_aliases_key", "search_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    search_key: Mapped[str] = mapped_column(String(300))
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(32))
+    attitude: Mapped[str | None] = mapped_column(String(16))
+    relationship_strength: Mapped[int | None]
+    last_met: Mapped[date | None]
+    personal_notes: Mapped[str | None] = mapped_column(Text)
+
+
+class VisitRow(Base):
+    __tablename__ = "visits"
+    __table_args__ = (
+        Index("ix_visits_account_at", "account_id", "visited_at"),
+        Index("ix_visits_rep_at", "rep_id", "visited_at"),
+        Index("ix_visits_next", "next_visit_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    visited_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(16), default="in_person")
+    contact_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    objectives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    goal: Mapped[str | None] = mapped_column(Text)
+    goal_reached: Mapped[str | None] = mapped_column(String(8))
+    summary: Mapped[str | None] = mapped_column(Text)
+    needs: Mapped[str | None] = mapped_column(Text)
+    competitor_intel: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_visit_date: Mapped[date | None]
+    created_at: Mapped[datetime]
+    submission_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    """Set by adapters from the submitting view/request so a double submit saves once."""
+
+
+class StageChangeRow(Base):
+    __tablename__ = "stage_changes"
+    __table_args__ = (Index("ix_stage_changes_account_at", "account_id", "changed_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    from_stage: Mapped[str | None] = mapped_column(String(32))
+    to_stage: Mapped[str] = mapped_column(String(32))
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime]
+
+
+class PromiseRow(Base):
+    __tablename__ = "promises"
+    __table_args__ = (
+        Index("ix_promises_owner_open_due", "owner_id", "status", "due_date"),
+        Index("ix_promises_account_status", "account_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(8))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    text: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    done_at: Mapped[datetime | None]
+    snoozed_until: Mapped[date | None]
+    created_at: Mapped[datetime]
+
+
+class PromiseEventRow(Base):
+    __tablename__ = "promise_events"
+    __table_args__ = (Index("ix_promise_events_promise", "promise_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promise_id: Mapped[int] = mapped_column(ForeignKey("promises.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class PriceObservationRow(Base):
+    __tablename__ = "price_observations"
+    __table_args__ = (Index("ix_price_obs_account_product_at", "account_id", "product", "observed_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    product: Mapped[str] = mapped_column(String(200))
+    price: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(24))
+    competitor: Mapped[str | None] = mapped_column(String(200))
+    observed_at: Mapped[datetime]
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class InventoryObservationRow(Base):
+    __tablename__ = "inventory_observations"
+    __table_args__ = (Index("ix_inventory_obs_account_product_at", "account_id", "product", "observed_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    product: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    our_share_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    movement: Mapped[str | None] = mapped_column(String(8))
+    observed_at: Mapped[datetime]
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CompetitorNoteRow(Base):
+    __tablename__ = "competitor_notes"
+    __table_args__ = (Index("ix_competitor_notes_account_at", "account_id", "observed_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    competitor: Mapped[str] = mapped_column(String(200))
+    activity: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    observed_at: Mapped[datetime]
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PriceListRow(Base):
+    __tablename__ = "price_list"
+    __table_args__ = (Index("ix_price_list_product", "product", "valid_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product: Mapped[str] = mapped_column(String(200))
+    price: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    valid_from: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxRow(Base):
+    """A message decided and not yet (or already) delivered.
+
+    ``key`` is unique: (kind, recipient, local date or week, entity) decided twice is written
+    once, so two processes deciding the same reminder send it once.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    platform: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(200))
+    """Platform address: a user id to DM or a channel id."""
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    message_ref: Mapped[str | None] = mapped_column(String(200))
+    """Where it landed (channel and ts), so buttons can update the message in place."""
+
+
+class JobRunRow(Base):
+    """One scheduled slot (job, slot) claimed by exactly one process."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job", "slot"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[str] = mapped_column(String(64))
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class ProcessedEventRow(Base):
+    """Platform events already handled (Slack re-sends an event up to 3 times)."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime]
