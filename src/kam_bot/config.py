@@ -16,9 +16,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL. Default: a kam_bot.db SQLite file in the working directory.",
     )
     price_deviation_threshold: Decimal = Field(
-        default=Decimal("0.05"), ge=0, le=10,
+        default=Decimal("0.05"),
+        ge=0,
+        le=10,
         description="Flag a price further than this fraction from the price list (0.05 = 5 %).",
-    )  # fmt: skip
+    )
     escalation_days: int = Field(
         default=3, ge=1, description="Our promises overdue by this many days reach the rep's manager."
     )

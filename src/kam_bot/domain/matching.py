@@ -14,10 +14,28 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 _LEGAL_SUFFIXES = (
-    "co", "corp", "corporation", "company", "inc", "incorporated", "ltd", "limited", "llc", "gmbh",
-    "ag", "sa", "plc", "group", "holdings",
-    "有限责任公司", "股份有限公司", "有限公司", "集团公司", "集团", "公司",
-)  # fmt: skip
+    "co",
+    "corp",
+    "corporation",
+    "company",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "gmbh",
+    "ag",
+    "sa",
+    "plc",
+    "group",
+    "holdings",
+    "有限责任公司",
+    "股份有限公司",
+    "有限公司",
+    "集团公司",
+    "集团",
+    "公司",
+)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 

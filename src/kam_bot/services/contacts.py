@@ -39,9 +39,12 @@ class ContactService:
             merged = NewContactInput.model_validate(
                 {**contact.model_dump(include=set(NewContactInput.model_fields)), **fields}
             )
-            updated = uow.repo.update(Contact, contact_id, **merged.model_dump(), **(
-                {"last_met": fields["last_met"]} if "last_met" in fields else {}
-            ))  # fmt: skip
+            updated = uow.repo.update(
+                Contact,
+                contact_id,
+                **merged.model_dump(),
+                **({"last_met": fields["last_met"]} if "last_met" in fields else {}),
+            )
             uow.commit()
             return updated
 

@@ -26,7 +26,6 @@ from kam_bot.domain.enums import (
     VisitKind,
 )
 
-
 MAX_TEXT = 3000
 
 

@@ -24,9 +24,13 @@ def add_price(
     threshold: Decimal,
 ) -> tuple[PriceObservation, rules.PriceDeviation | None]:
     obs = repo.add(
-        PriceObservation, account_id=account.id, observed_at=at, visit_id=visit_id, recorded_by=actor_id,
+        PriceObservation,
+        account_id=account.id,
+        observed_at=at,
+        visit_id=visit_id,
+        recorded_by=actor_id,
         **data.model_dump(),
-    )  # fmt: skip
+    )
     return obs, rules.price_deviation(obs, repo.price_list_for(obs.product, at.date()), threshold)
 
 
@@ -35,9 +39,13 @@ def add_stock(
 ) -> tuple[InventoryObservation, rules.InventoryChange]:
     previous = repo.previous_stock(account.id, data.product, at)
     obs = repo.add(
-        InventoryObservation, account_id=account.id, observed_at=at, visit_id=visit_id, recorded_by=actor_id,
+        InventoryObservation,
+        account_id=account.id,
+        observed_at=at,
+        visit_id=visit_id,
+        recorded_by=actor_id,
         **data.model_dump(),
-    )  # fmt: skip
+    )
     return obs, rules.inventory_change(obs, previous)
 
 
@@ -71,9 +79,12 @@ class ObservationService:
         with self._uow() as uow:
             account = self._writable(uow.repo, actor, account_id)
             note = uow.repo.add(
-                CompetitorNote, account_id=account.id, observed_at=self._clock(), recorded_by=actor.id,
+                CompetitorNote,
+                account_id=account.id,
+                observed_at=self._clock(),
+                recorded_by=actor.id,
                 **data.model_dump(),
-            )  # fmt: skip
+            )
             uow.commit()
             return note
 

@@ -96,9 +96,13 @@ class PromiseService:
                 raise InvalidInputError("promise.reassign_outside_team", field="owner")
             uow.repo.update(Promise, promise.id, owner_id=owner.id)
             uow.repo.add(
-                PromiseEvent, promise_id=promise.id, kind="reassigned", at=self._clock(), actor_id=actor.id,
+                PromiseEvent,
+                promise_id=promise.id,
+                kind="reassigned",
+                at=self._clock(),
+                actor_id=actor.id,
                 detail=f"{promise.owner_id}->{owner.id}",
-            )  # fmt: skip
+            )
             uow.commit()
             result = uow.repo.get(Promise, promise.id)
             assert result is not None

@@ -105,7 +105,7 @@ class SqlRepository:
             )
         ).all()
         user = m.User.model_validate(row)
-        user.identities = {platform: external for platform, external in ids}
+        user.identities = dict(ids)
         return user
 
     def link_identity(self, user_id: int, platform: str, external_id: str) -> None:

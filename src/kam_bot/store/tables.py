@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -67,7 +67,7 @@ UTC_TS = UtcDateTime()
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: dict[Any, Any] = {datetime: UTC_TS, date: Date, time: Time, Decimal: MONEY}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTC_TS, date: Date, time: Time, Decimal: MONEY}
 
 
 class TeamRow(Base):

@@ -1,5 +1,13 @@
 """One module per area; add new areas to MESSAGE_MODULES."""
 
-from kam_bot.i18n.messages import common, parser
+from kam_bot.i18n.messages import commands, common, console, core, enums, parser, prefill
 
-MESSAGE_MODULES = [common.MESSAGES, parser.MESSAGES]
+MESSAGE_MODULES = [
+    common.MESSAGES,
+    core.MESSAGES,
+    enums.MESSAGES,
+    parser.MESSAGES,
+    prefill.MESSAGES,
+    commands.MESSAGES,
+    console.MESSAGES,
+]

@@ -1,0 +1,3 @@
+from kam_bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Platform adapters: acknowledge, translate a payload, call a handler, render the reply."""

@@ -1,0 +1,1 @@
+"""The console adapter: the demo, and the end-to-end test harness."""

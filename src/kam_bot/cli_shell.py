@@ -1,0 +1,56 @@
+"""`kam-bot shell`: the console adapter, interactive or piped."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kam_bot import demo
+from kam_bot.adapters.console.bot import ConsoleBot, Extra
+from kam_bot.bootstrap import App
+from kam_bot.cli import command, open_app
+from kam_bot.config import Settings
+from kam_bot.domain.models import User
+
+EXTRA_COMMANDS: dict[str, Extra] = {}
+"""Console commands other features add (remind, digest)."""
+
+
+def _reader(interactive: bool) -> object:
+    def ask(prompt: str) -> str | None:
+        if interactive:
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+        line = sys.stdin.readline()
+        if not line:
+            return None
+        line = line.rstrip("\n")
+        print(f"{prompt}{line}")
+        return line
+
+    return ask
+
+
+def pick_user(app: App, who: str | None) -> User | None:
+    if who:
+        return app.users.find(who)
+    return app.users.by_identity("console", demo.DEMO_IDENTITY)
+
+
+@command("shell")
+def shell(args: argparse.Namespace, settings: Settings) -> int:
+    app = open_app(settings)
+    if not args.no_demo and demo.is_empty(app.uow):
+        demo.seed(app.uow, app.clock())
+        print("Loaded the demo data (team East China, 5 accounts). Try:  account Baosteel")
+    actor = pick_user(app, args.as_user)
+    if actor is None:
+        target = args.as_user or "the default console user"
+        print(f"kam-bot: no user {target!r}. Use --as with an email, platform id or name.", file=sys.stderr)
+        return 2
+    interactive = sys.stdin.isatty()
+    bot = ConsoleBot(app, actor, ask=_reader(interactive), say=print, extra_commands=EXTRA_COMMANDS)  # type: ignore[arg-type]
+    bot.run()
+    return 0

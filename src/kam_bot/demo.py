@@ -1,0 +1,255 @@
+"""The demo dataset loaded on the first `kam-bot shell` against an empty database.
+
+A team of two reps and their manager, five accounts of every tier (English and Chinese
+names), decision chains, a price list, a few past visits with promises both ways (one of
+them overdue) and stock seen last month, dated relative to today so reminders have
+something to say whenever the demo runs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from kam_bot.domain.enums import (
+    Attitude,
+    ContactRole,
+    FunnelStage,
+    GoalReached,
+    Intention,
+    Locale,
+    Movement,
+    Power,
+    PriceKind,
+    ProcurementStage,
+    PromiseDirection,
+    Role,
+    Tier,
+)
+from kam_bot.domain.models import (
+    Account,
+    Contact,
+    InventoryObservation,
+    PriceListEntry,
+    PriceObservation,
+    Promise,
+    PromiseEvent,
+    Team,
+    User,
+    Visit,
+)
+from kam_bot.services.ports import UnitOfWorkFactory
+
+DEMO_IDENTITY = "default"
+"""The console identity of the demo rep: who `kam-bot shell` acts as without --as."""
+
+
+def is_empty(uow_factory: UnitOfWorkFactory) -> bool:
+    with uow_factory() as uow:
+        return uow.repo.count(User) == 0
+
+
+def seed(uow_factory: UnitOfWorkFactory, now: datetime) -> User:
+    """Load the demo data in one transaction; returns the demo rep."""
+    with uow_factory() as uow:
+        r = uow.repo
+        team = r.add(Team, name="East China", digest_channel="#kam-east", timezone="Asia/Shanghai")
+        boss = r.add(
+            User,
+            display_name="Wang Fang",
+            email="wang.fang@example.com",
+            role=Role.MANAGER,
+            team_id=team.id,
+            timezone="Asia/Shanghai",
+            locale=Locale.ZH_HANS,
+            identities={"console": "wang"},
+        )
+        me = r.add(
+            User,
+            display_name="Alex Chen",
+            email="alex.chen@example.com",
+            role=Role.REP,
+            team_id=team.id,
+            manager_id=boss.id,
+            timezone="Asia/Shanghai",
+            identities={"console": DEMO_IDENTITY},
+        )
+        mate = r.add(
+            User,
+            display_name="Li Na",
+            email="li.na@example.com",
+            role=Role.REP,
+            team_id=team.id,
+            manager_id=boss.id,
+            timezone="Asia/Shanghai",
+            identities={"console": "lina"},
+        )
+        r.add(
+            User,
+            display_name="Admin",
+            email="admin@example.com",
+            role=Role.ADMIN,
+            identities={"console": "admin"},
+        )
+        created = now - timedelta(days=120)
+
+        def account(name: str, owner: User, tier: Tier, **kw: object) -> Account:
+            return r.add(
+                Account,
+                name=name,
+                owner_id=owner.id,
+                team_id=team.id,
+                tier=tier,
+                created_at=created,
+                updated_at=created,
+                **kw,
+            )
+
+        bao = account(
+            "Baoshan Iron & Steel Co., Ltd.",
+            me,
+            Tier.A,
+            aliases=["Baosteel", "宝钢"],
+            industry="steel",
+            funnel_stage=FunnelStage.CUSTOMER,
+            intention=Intention.CLEAR,
+            power=Power.STRONG,
+            procurement_stage=ProcurementStage.EVALUATION,
+        )
+        acme = account(
+            "Acme Industrial Supply",
+            me,
+            Tier.B,
+            aliases=["Acme"],
+            industry="distribution",
+            funnel_stage=FunnelStage.TARGET_CUSTOMER,
+            intention=Intention.CLEAR,
+            power=Power.WEAK,
+        )
+        account(
+            "华东电力设备有限公司",
+            me,
+            Tier.C,
+            aliases=["East Power", "华东电力"],
+            industry="utilities",
+            funnel_stage=FunnelStage.POTENTIAL,
+        )
+        account(
+            "Sinochem Coatings",
+            mate,
+            Tier.A,
+            aliases=["Sinochem"],
+            industry="chemicals",
+            funnel_stage=FunnelStage.CUSTOMER,
+            intention=Intention.CLEAR,
+            power=Power.NOT_NOW,
+        )
+        account("Harbor Logistics", mate, Tier.B, industry="logistics")
+
+        li = r.add(
+            Contact,
+            account_id=bao.id,
+            name="Li Wei",
+            title="purchasing manager",
+            role=ContactRole.PURCHASER,
+            attitude=Attitude.SUPPORTER,
+            relationship_strength=4,
+            personal_notes="Daughter starts university in Shanghai; plays weiqi.",
+        )
+        r.add(
+            Contact,
+            account_id=bao.id,
+            name="Zhang Min",
+            title="plant director",
+            role=ContactRole.DECISION_MAKER,
+            attitude=Attitude.NEUTRAL,
+            relationship_strength=2,
+        )
+        r.add(
+            Contact,
+            account_id=bao.id,
+            name="Chen Jie",
+            title="process engineer",
+            role=ContactRole.TECHNICAL_EVALUATOR,
+            attitude=Attitude.OPPONENT,
+            relationship_strength=1,
+        )
+        r.add(
+            Contact,
+            account_id=acme.id,
+            name="Sam Ortiz",
+            title="buyer",
+            role=ContactRole.PURCHASER,
+            attitude=Attitude.NEUTRAL,
+            relationship_strength=3,
+        )
+
+        r.add(PriceListEntry, product="widget-42", price=Decimal("4.00"), currency="USD", unit="kg")
+        r.add(PriceListEntry, product="coil-7", price=Decimal("620"), currency="USD", unit="t")
+        r.add(PriceListEntry, product="primer-x", price=Decimal("38"), currency="CNY", unit="l")
+
+        seen = datetime.combine((now - timedelta(days=20)).date(), time(6, 0), tzinfo=now.tzinfo)
+        v = r.add(
+            Visit,
+            account_id=bao.id,
+            rep_id=me.id,
+            visited_at=seen,
+            contact_ids=[li.id],
+            goal="agree trial volume for widget-42",
+            goal_reached=GoalReached.PARTLY,
+            summary="Trial approved in principle; engineering still doubts coating life.",
+            next_step="send lab report to Chen Jie",
+            created_at=seen,
+            next_visit_date=(now + timedelta(days=1)).date(),
+        )
+        for text, direction, due in (
+            ("send lab report on coating life", PromiseDirection.OURS, now - timedelta(days=4)),
+            ("confirm trial volume", PromiseDirection.THEIRS, now - timedelta(days=2)),
+            ("quote for coil-7, 200 t", PromiseDirection.OURS, now + timedelta(days=3)),
+        ):
+            p = r.add(
+                Promise,
+                account_id=bao.id,
+                visit_id=v.id,
+                direction=direction,
+                owner_id=me.id,
+                text=text,
+                due_date=due.date(),
+                created_at=seen,
+            )
+            r.add(PromiseEvent, promise_id=p.id, kind="created", at=seen, actor_id=me.id)
+        r.add(
+            PriceObservation,
+            account_id=bao.id,
+            product="widget-42",
+            price=Decimal("4.05"),
+            currency="USD",
+            unit="kg",
+            kind=PriceKind.OUR_INVOICE,
+            observed_at=seen,
+            visit_id=v.id,
+            recorded_by=me.id,
+        )
+        r.add(
+            InventoryObservation,
+            account_id=bao.id,
+            product="widget-42",
+            quantity=Decimal("300"),
+            unit="cases",
+            movement=Movement.FAST,
+            observed_at=seen,
+            visit_id=v.id,
+            recorded_by=me.id,
+        )
+        old = now - timedelta(days=45)
+        r.add(
+            Visit,
+            account_id=acme.id,
+            rep_id=me.id,
+            visited_at=old,
+            goal="introduce primer-x",
+            goal_reached=GoalReached.YES,
+            created_at=old,
+        )
+        uow.commit()
+        return me

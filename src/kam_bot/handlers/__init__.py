@@ -1,0 +1,1 @@
+"""Platform-neutral handlers: a parsed command or form -> a service call -> a reply model."""

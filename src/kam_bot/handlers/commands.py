@@ -1,0 +1,261 @@
+"""The commands every adapter offers, platform-neutral: the actor and typed text in, a Reply out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from pydantic import ValidationError
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.enums import PromiseStatus
+from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation, User
+from kam_bot.domain.parsing import parse_date
+from kam_bot.handlers import render
+from kam_bot.handlers.describe import problem_line
+from kam_bot.handlers.prefill import (
+    PricePrefill,
+    PromisePrefill,
+    StockPrefill,
+    VisitPrefill,
+    today_for,
+    validation_problems,
+    visit_input,
+)
+from kam_bot.handlers.replies import Action, Line, Reply, Section, user
+from kam_bot.i18n import format_date, format_decimal, format_money, t
+from kam_bot.services.errors import InvalidInputError, ServiceError
+from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput
+
+UNDO_KINDS: dict[str, type[PriceObservation | InventoryObservation | CompetitorNote]] = {
+    "price": PriceObservation,
+    "stock": InventoryObservation,
+    "competitor": CompetitorNote,
+}
+
+
+@dataclass
+class Commands:
+    app: App
+
+    # -- reading ------------------------------------------------------------------
+
+    def account(self, actor: User, query: str) -> Reply:
+        loc = actor.locale
+        if not query.strip():
+            return Reply.text(t("account.missing", loc), ok=False)
+        try:
+            account = self.app.accounts.resolve(query)
+            card = self.app.accounts.card(actor, account.id)
+        except ServiceError as exc:
+            return render.error_reply(exc, loc)
+        return render.account_card(card, loc, today_for(self.app, actor))
+
+    def account_by_id(self, actor: User, account_id: int) -> Reply:
+        try:
+            card = self.app.accounts.card(actor, account_id)
+        except ServiceError as exc:
+            return render.error_reply(exc, actor.locale)
+        return render.account_card(card, actor.locale, today_for(self.app, actor))
+
+    def my_promises(self, actor: User) -> Reply:
+        promises = self.app.promises.mine(actor)
+        accounts = self._accounts({p.account_id for p in promises})
+        return render.promise_list(promises, accounts, today_for(self.app, actor), actor.locale)
+
+    def _accounts(self, ids: set[int]) -> dict[int, Account]:
+        with self.app.uow() as uow:
+            found = (uow.repo.get(Account, i) for i in ids)
+            return {a.id: a for a in found if a is not None}
+
+    # -- promise actions ----------------------------------------------------------
+
+    def promise_action(self, actor: User, action: str, promise_id: int, days: int | None = None) -> Reply:
+        """``done``, ``reopen``, ``cancel``, ``snooze`` (days, default 1) on one promise."""
+        loc = actor.locale
+        try:
+            if action == "done":
+                promise, key, params = self.app.promises.complete(actor, promise_id), "promise.done", {}
+            elif action == "reopen":
+                promise, key, params = self.app.promises.reopen(actor, promise_id), "promise.reopened", {}
+            elif action == "cancel":
+                promise, key, params = self.app.promises.cancel(actor, promise_id), "promise.cancelled", {}
+            elif action == "snooze":
+                promise = self.app.promises.snooze(actor, promise_id, days=days or 1)
+                assert promise.snoozed_until is not None
+                key, params = "promise.snoozed", {"date": format_date(promise.snoozed_until, loc)}
+            else:
+                raise ValueError(action)
+        except ServiceError as exc:
+            return render.error_reply(exc, loc)
+        today = today_for(self.app, actor)
+        actions = []
+        if promise.status is not PromiseStatus.OPEN:
+            actions.append(
+                Action(action_id="promise.reopen", label=t("action.undo", loc), value=str(promise.id))
+            )
+        return Reply(
+            sections=[
+                Section(
+                    lines=[
+                        Line.of(t(key, loc, **params), " ", *render.promise_line(promise, today, loc).spans)
+                    ]
+                )
+            ],
+            actions=actions,
+        )
+
+    # -- saving prefills ----------------------------------------------------------
+
+    def save_visit(self, actor: User, prefill: VisitPrefill, submission_key: str | None = None) -> Reply:
+        loc = actor.locale
+        try:
+            data = visit_input(self.app, actor, prefill, submission_key)
+            result = self.app.visits.log(actor, data)
+        except ValidationError as exc:
+            return Reply(
+                sections=[Section(lines=[problem_line(p, loc) for p in validation_problems(exc)])], ok=False
+            )
+        except ServiceError as exc:
+            return render.error_reply(exc, loc)
+        return render.visit_saved(result, loc, today_for(self.app, actor))
+
+    def save_promise(self, actor: User, prefill: PromisePrefill) -> Reply:
+        loc = actor.locale
+        assert prefill.account is not None and prefill.promise is not None
+        p = prefill.promise
+        try:
+            data = PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)  # type: ignore[arg-type]
+            promise = self.app.promises.add(actor, prefill.account.id, data)
+        except ValidationError as exc:
+            return Reply(
+                sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc)])], ok=False
+            )
+        except ServiceError as exc:
+            return render.error_reply(exc, loc)
+        today = today_for(self.app, actor)
+        line = render.promise_line(promise, today, loc, prefill.account)
+        return Reply(
+            sections=[Section(lines=[Line.of(t("promise.saved", loc), " ", *line.spans)])],
+            actions=[Action(action_id="promise.cancel", label=t("action.undo", loc), value=str(promise.id))],
+        )
+
+    def save_price(self, actor: User, prefill: PricePrefill) -> Reply:
+        loc = actor.locale
+        assert prefill.account is not None and prefill.price is not None
+        try:
+            data = PriceInput.model_validate(prefill.price.model_dump())
+            obs, dev = self.app.observations.record_price(actor, prefill.account.id, data)
+        except ValidationError as exc:
+            return Reply(
+                sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc)])], ok=False
+            )
+        except ServiceError as exc:
+            return render.error_reply(exc, loc)
+        price = format_money(obs.price, obs.currency, loc) + (f"/{obs.unit}" if obs.unit else "")
+        who = f" ({obs.competitor})" if obs.competitor else ""
+        line = render.price_line(obs.product, price, dev, loc, who)
+        return Reply(
+            sections=[
+                Section(
+                    lines=[
+                        Line.of(t("price.saved", loc), " ", user(prefill.account.name), " · ", *line.spans)
+                    ]
+                )
+            ],
+            actions=[Action(action_id="undo.price", label=t("action.undo", loc), value=str(obs.id))],
+        )
+
+    def save_stock(self, actor: User, prefill: StockPrefill) -> Reply:
+        loc = actor.locale
+        assert prefill.account is not None and prefill.stock is not None
+        try:
+            data = StockInput.model_validate(prefill.stock.model_dump())
+            obs, change = self.app.observations.record_stock(actor, prefill.account.id, data)
+        except ValidationError as exc:
+            return Reply(
+                sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc)])], ok=False
+            )
+        except ServiceError as exc:
+            return render.error_reply(exc, loc)
+        qty = format_decimal(obs.quantity, loc) + (f" {obs.unit}" if obs.unit else "")
+        line = render.stock_line(obs.product, qty, change, loc, obs.movement)
+        return Reply(
+            sections=[
+                Section(
+                    lines=[
+                        Line.of(t("stock.saved", loc), " ", user(prefill.account.name), " · ", *line.spans)
+                    ]
+                )
+            ],
+            actions=[Action(action_id="undo.stock", label=t("action.undo", loc), value=str(obs.id))],
+        )
+
+    def undo(self, actor: User, kind: str, obs_id: int) -> Reply:
+        try:
+            removed = self.app.observations.undo(actor, UNDO_KINDS[kind], obs_id)
+        except ServiceError as exc:
+            return render.error_reply(exc, actor.locale)
+        return Reply.text(t("undo.done" if removed else "undo.gone", actor.locale))
+
+    # -- settings -----------------------------------------------------------------
+
+    def settings(self, actor: User, text: str) -> Reply:
+        """Show settings, or change one: ``tz Asia/Shanghai``, ``lang zh``, ``hour 08:00``, ``away 12/24``."""
+        loc = actor.locale
+        words = text.split()
+        try:
+            if not words:
+                return self._show_settings(actor)
+            key, value = words[0].lower(), " ".join(words[1:]).strip()
+            if key in {"tz", "timezone", "时区"}:
+                actor = self.app.users.update_settings(actor, timezone=value)
+            elif key in {"lang", "language", "locale", "语言"}:
+                if value.lower() not in {"en", "english", "zh", "zh-hans", "中文", "chinese"}:
+                    raise InvalidInputError("settings.bad_language", field="locale", value=value)
+                actor = self.app.users.update_settings(
+                    actor, locale="zh-Hans" if value.lower() in {"zh", "zh-hans", "中文", "chinese"} else "en"
+                )
+            elif key in {"hour", "reminder", "提醒"}:
+                actor = self.app.users.update_settings(actor, reminder_time=_parse_time(value))
+            elif key in {"away", "休假"}:
+                day = parse_date(value, today_for(self.app, actor))
+                if day is None:
+                    raise InvalidInputError("settings.bad_date", field="away_until", value=value)
+                actor = self.app.users.update_settings(actor, away_until=day)
+            elif key in {"back", "回来"}:
+                actor = self.app.users.update_settings(actor, clear_away=True)
+            else:
+                raise InvalidInputError("settings.unknown", field="settings", value=key)
+        except ServiceError as exc:
+            return render.error_reply(exc, loc)
+        return self._show_settings(actor)
+
+    def _show_settings(self, actor: User) -> Reply:
+        loc = actor.locale
+        away = format_date(actor.away_until, loc) if actor.away_until else t("common.none", loc)
+        return Reply.text(
+            t(
+                "settings.current",
+                loc,
+                tz=actor.timezone,
+                lang=actor.locale.value,
+                hour=actor.reminder_time.strftime("%H:%M"),
+                away=away,
+            ),
+            t("settings.how", loc),
+        )
+
+    def help(self, actor: User) -> Reply:
+        return Reply.text(*t("help.text", actor.locale).split("\n"), title=t("help.title", actor.locale))
+
+
+def _parse_time(value: str) -> time:
+    text = value.strip().replace("：", ":")
+    try:
+        if ":" in text:
+            hour, minute = text.split(":", 1)
+            return time(int(hour), int(minute))
+        return time(int(text), 0)
+    except ValueError:
+        raise InvalidInputError("settings.bad_time", field="reminder_time", value=value) from None

@@ -1,0 +1,149 @@
+"""A prefill shown back to the user: what was understood, what is missing, what was not placed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kam_bot.domain.enums import Locale
+from kam_bot.handlers.prefill import (
+    Prefill,
+    PricePrefill,
+    Problem,
+    PromisePrefill,
+    StockPrefill,
+    VisitPrefill,
+)
+from kam_bot.handlers.render import enum_label, error_reply
+from kam_bot.handlers.replies import Line, Reply, Section, user
+from kam_bot.i18n import format_date, format_decimal, t
+
+
+def problem_line(p: Problem, loc: Locale) -> Line:
+    parts: list[object] = ["⚠ ", t(p.message, loc, **{k: v for k, v in p.params.items() if k != "query"})]
+    if p.text:
+        parts += [" ", t("prefill.you_typed", loc), " ", user(p.text)]
+    return Line.of(*parts)  # type: ignore[arg-type]
+
+
+def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:
+    lines: list[Line] = []
+    if prefill.account is not None:
+        lines.append(Line.of(t("prefill.account", loc), " ", user(prefill.account.name)))
+    if isinstance(prefill, VisitPrefill):
+        lines += _visit_lines(prefill, loc)
+    elif isinstance(prefill, PromisePrefill) and prefill.promise:
+        p = prefill.promise
+        lines.append(
+            Line.of(
+                t(f"promise.direction.{p.direction.value}", loc),
+                " ",
+                user(p.text),
+                f" — {format_date(p.due_date, loc)}" if p.due_date else "",
+            )
+        )
+    elif isinstance(prefill, PricePrefill) and prefill.price:
+        lines.append(_price(prefill.price, loc))
+    elif isinstance(prefill, StockPrefill) and prefill.stock:
+        s = prefill.stock
+        qty = format_decimal(s.quantity, loc) if s.quantity is not None else "?"
+        lines.append(
+            Line.of(
+                t("prefill.stock", loc),
+                " ",
+                user(s.product),
+                f" {qty} ",
+                user(s.unit or ""),
+                f" {enum_label('movement', s.movement.value, loc)}" if s.movement else "",
+            )
+        )
+    sections = [Section(title=t("prefill.understood", loc), lines=lines)]
+    account_error = prefill.account_error
+    if account_error is not None:
+        sections += error_reply(account_error, loc).sections
+    problems = [p for p in prefill.problems if p.field != "account" or account_error is None]
+    if problems:
+        sections.append(
+            Section(title=t("prefill.to_fix", loc), lines=[problem_line(p, loc) for p in problems])
+        )
+    return Reply(sections=sections, ok=not prefill.problems)
+
+
+def _price(p: object, loc: Locale) -> Line:
+    from kam_bot.domain.drafts import PriceDraft
+
+    assert isinstance(p, PriceDraft)
+    price = f"{p.price:.2f}" if p.price is not None and p.price == round(p.price, 2) else str(p.price or "?")
+    who = f" ({p.competitor})" if p.competitor else ""
+    return Line.of(
+        t("prefill.price", loc),
+        " ",
+        user(p.product),
+        f" {price} ",
+        user(p.currency or ""),
+        "/" if p.unit else "",
+        user(p.unit or ""),
+        who,
+    )
+
+
+def _visit_lines(prefill: VisitPrefill, loc: Locale) -> list[Line]:
+    d = prefill.draft
+    lines: list[Line] = []
+    if d.visit_date:
+        lines.append(Line.of(t("prefill.date", loc, date=format_date(d.visit_date, loc))))
+    names = [c.name for c in prefill.contacts if c.id in prefill.contact_ids] + [
+        c.name for c in prefill.new_contacts
+    ]
+    if names:
+        lines.append(Line.of(t("prefill.met", loc), " ", user(", ".join(names))))
+    if prefill.new_contacts:
+        lines.append(
+            Line.of(
+                t("prefill.new_contacts", loc), " ", user(", ".join(c.name for c in prefill.new_contacts))
+            )
+        )
+    if d.kind:
+        lines.append(Line.of(t("prefill.kind", loc), " ", enum_label("visit_kind", d.kind.value, loc)))
+    if d.objectives:
+        lines.append(
+            Line.of(
+                t("prefill.objectives", loc),
+                " ",
+                ", ".join(enum_label("objective", o.value, loc) for o in d.objectives),
+            )
+        )
+    if d.goal:
+        reached = f" ({enum_label('goal_reached', d.goal_reached.value, loc)})" if d.goal_reached else ""
+        lines.append(Line.of(t("visit.goal", loc), " ", user(d.goal), reached))
+    for p in d.promises:
+        due = format_date(p.due_date, loc) if p.due_date else "?"
+        lines.append(
+            Line.of("• ", t(f"promise.direction.{p.direction.value}", loc), " ", user(p.text), f" — {due}")
+        )
+    lines += [Line.of("• ", *_price(p, loc).spans) for p in d.prices]
+    for s in d.stocks:
+        qty = format_decimal(s.quantity, loc) if s.quantity is not None else "?"
+        lines.append(
+            Line.of("• ", t("prefill.stock", loc), " ", user(s.product), f" {qty} ", user(s.unit or ""))
+        )
+    for n in d.competitor_notes:
+        lines.append(Line.of("• ", t("prefill.competitor", loc), " ", user(n.competitor), ": ", user(n.text)))
+    for label, value in (
+        ("prefill.needs", d.needs),
+        ("visit.next_step", d.next_step),
+        ("visit.summary", d.summary),
+    ):
+        if value:
+            lines.append(Line.of(t(label, loc), " ", user(value)))
+    if d.next_visit_date:
+        lines.append(Line.of(t("visit.next_visit", loc, date=format_date(d.next_visit_date, loc))))
+    if d.stage_change:
+        kind = d.stage_change.kind.value
+        lines.append(
+            Line.of(
+                t("visit.stage_moved", loc, stage=enum_label(f"{kind}_stage", d.stage_change.to_stage, loc))
+            )
+        )
+    if d.unplaced:
+        lines.append(Line.of(t("prefill.unplaced", loc), " ", user(" · ".join(d.unplaced))))
+    return lines

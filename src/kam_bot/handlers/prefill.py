@@ -1,0 +1,339 @@
+"""Typed line -> prefill: the parser's draft with the account resolved and every gap named.
+
+A prefill is what the user confirms (a console prompt, a Slack modal); nothing is written
+until they do. Problems that block saving say what to fix; text the parser could not place
+stays in the summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft, VisitDraft
+from kam_bot.domain.matching import fold
+from kam_bot.domain.models import Account, Contact, User
+from kam_bot.domain.parsing import parse_date, parse_price, parse_promise, parse_stock, parse_visit
+from kam_bot.services.accounts import local_today
+from kam_bot.services.errors import ServiceError
+from kam_bot.services.inputs import (
+    CompetitorNoteInput,
+    NewContactInput,
+    PriceInput,
+    PromiseInput,
+    StageInput,
+    StockInput,
+    VisitInput,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What to fix: ``field`` names the form input, ``message`` a catalog key."""
+
+    field: str
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None
+    """What the user typed there, shown back so nothing is lost."""
+    blocking: bool = True
+    """False for a warning: the part stays in the summary and the rest can be saved."""
+
+
+@dataclass
+class Prefill:
+    text: str
+    account: Account | None = None
+    account_error: ServiceError | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[Problem]:
+        return [p for p in self.problems if p.blocking]
+
+    @property
+    def ready(self) -> bool:
+        return self.account is not None and not self.blocking
+
+
+@dataclass
+class VisitPrefill(Prefill):
+    draft: VisitDraft = field(default_factory=VisitDraft)
+    contacts: list[Contact] = field(default_factory=list)
+    contact_ids: list[int] = field(default_factory=list)
+    new_contacts: list[NewContactInput] = field(default_factory=list)
+
+
+@dataclass
+class PromisePrefill(Prefill):
+    promise: PromiseDraft | None = None
+
+
+@dataclass
+class PricePrefill(Prefill):
+    price: PriceDraft | None = None
+
+
+@dataclass
+class StockPrefill(Prefill):
+    stock: StockDraft | None = None
+
+
+def _resolve(app: App, query: str | None, prefill: Prefill) -> None:
+    if not query or not query.strip():
+        prefill.problems.append(Problem("account", "account.missing"))
+        return
+    try:
+        prefill.account = app.accounts.resolve(query)
+    except ServiceError as exc:
+        prefill.account_error = exc
+        prefill.problems.append(Problem("account", exc.message, {"query": query}, query))
+
+
+_BLOCKING_GROUPS = {"promises", "prices", "stocks", "promise", "price", "stock"}
+_BLOCKING_NAMES = {"due_date", "price", "currency", "quantity", "product", "text", "competitor", "stock"}
+
+
+def is_blocking(field_path: str) -> bool:
+    """A promise, price or stock that cannot be saved as typed blocks saving; a stage or next-visit date
+    that cannot be read is a warning: its text stays in the summary and the rest can be saved."""
+    parts = field_path.split(".")
+    return parts[0] in _BLOCKING_GROUPS or parts[-1] in _BLOCKING_NAMES
+
+
+def _parser_problems(prefill: Prefill, problems: list[Any]) -> None:
+    for p in problems:
+        prefill.problems.append(Problem(p.field, p.message, dict(p.params), p.text, is_blocking(p.field)))
+
+
+def today_for(app: App, actor: User) -> date:
+    return local_today(actor, app.clock())
+
+
+def prefill_visit(app: App, actor: User, text: str) -> VisitPrefill:
+    draft = parse_visit(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
+    prefill = VisitPrefill(text=text, draft=draft)
+    _resolve(app, draft.account_query, prefill)
+    _parser_problems(prefill, [p for p in draft.problems if p.field != "account"])
+    for i, promise in enumerate(draft.promises):
+        if promise.due_date is None and not any(
+            p.field == f"promises.{i}.due_date" for p in prefill.problems
+        ):
+            prefill.problems.append(
+                Problem(f"promises.{i}.due_date", "promise.needs_due_date", text=promise.text)
+            )
+    for i, price in enumerate(draft.prices):
+        prefill.problems += _price_gaps(app, price, f"prices.{i}")
+    for i, stock in enumerate(draft.stocks):
+        if stock.quantity is None:
+            prefill.problems.append(
+                Problem(f"stocks.{i}.quantity", "stock.needs_quantity", text=stock.product)
+            )
+    if prefill.account is not None:
+        attach_account(app, actor, prefill, prefill.account)
+    return prefill
+
+
+def attach_account(app: App, actor: User, prefill: Prefill, account: Account) -> None:
+    """Use ``account`` (resolved later, e.g. picked from suggestions) and match contacts against it."""
+    prefill.account = account
+    prefill.account_error = None
+    prefill.problems = [p for p in prefill.problems if p.field != "account"]
+    if not isinstance(prefill, VisitPrefill):
+        return
+    prefill.contacts = app.contacts.list(actor, account.id)
+    prefill.contact_ids, prefill.new_contacts = [], []
+    for mention in prefill.draft.contacts:
+        known = match_contact(mention.name, prefill.contacts)
+        if known is not None:
+            prefill.contact_ids.append(known.id)
+        else:
+            prefill.new_contacts.append(NewContactInput(name=mention.name, title=mention.title))
+
+
+def match_contact(name: str, contacts: list[Contact]) -> Contact | None:
+    """The contact a mention means: same name, or the only one whose name starts with it ("Zhang")."""
+    key = fold(name)
+    if not key:
+        return None
+    exact = [c for c in contacts if fold(c.name) == key]
+    if exact:
+        return exact[0]
+    words = name.casefold().split()
+    starts = [c for c in contacts if c.name.casefold().split()[: len(words)] == words]
+    return starts[0] if len(starts) == 1 else None
+
+
+def apply_fix(app: App, actor: User, prefill: Prefill, problem: Problem, value: str) -> Problem | None:
+    """Fill the gap ``problem`` names with what the user typed; a new problem when it still does not fit."""
+    value = value.strip()
+    name = problem.field.rsplit(".", 1)[-1]
+    target = _target(prefill, problem.field)
+    if problem.field == "account":
+        try:
+            attach_account(app, actor, prefill, app.accounts.resolve(value))
+        except ServiceError as exc:
+            prefill.account_error = exc
+            return Problem("account", exc.message, {"query": value}, value)
+        return None
+    if target is None:
+        return problem
+    if name == "due_date":
+        day = parse_date(value, today_for(app, actor))
+        if day is None:
+            return Problem(problem.field, "parser.bad_date", {"text": value}, value)
+        target.due_date = day
+    elif name in {"price", "quantity"}:
+        number = _decimal(value)
+        if number is None:
+            return Problem(problem.field, "parser.bad_number", {"text": value}, value)
+        setattr(target, name, number)
+    elif name == "currency":
+        if not value.isalpha() or len(value) > 8:
+            return Problem(problem.field, "price.needs_currency", text=value)
+        target.currency = value.upper()
+    elif name in type(target).model_fields and value:
+        setattr(target, name, value)
+    else:
+        return problem
+    prefill.problems = [p for p in prefill.problems if p is not problem]
+    return None
+
+
+def _target(prefill: Prefill, field_path: str) -> Any:
+    """The draft object a problem's field path points into (a promise, price or stock draft)."""
+    parts = field_path.split(".")
+    if isinstance(prefill, VisitPrefill) and len(parts) >= 3 and parts[1].isdigit():
+        items = getattr(prefill.draft, parts[0], None)
+        index = int(parts[1])
+        return items[index] if isinstance(items, list) and index < len(items) else None
+    if isinstance(prefill, PromisePrefill):
+        return prefill.promise
+    if isinstance(prefill, PricePrefill):
+        return prefill.price
+    if isinstance(prefill, StockPrefill):
+        return prefill.stock
+    return None
+
+
+def _decimal(value: str) -> Decimal | None:
+    try:
+        number = Decimal(value.replace(",", "").strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and number >= 0 else None
+
+
+def _price_gaps(app: App, price: PriceDraft, prefix: str) -> list[Problem]:
+    problems = []
+    if not price.product:
+        problems.append(Problem(f"{prefix}.product", "price.needs_product"))
+    if price.price is None:
+        problems.append(Problem(f"{prefix}.price", "price.needs_price", text=price.product))
+    if price.currency is None and price.product:
+        listed = _listed_currency(app, price.product)
+        if listed:
+            price.currency = listed
+        else:
+            problems.append(Problem(f"{prefix}.currency", "price.needs_currency", text=price.product))
+    return problems
+
+
+def _listed_currency(app: App, product: str) -> str | None:
+    with app.uow() as uow:
+        entry = uow.repo.price_list_for(product)
+    return entry.currency if entry else None
+
+
+def visit_time(app: App, actor: User, day: date | None) -> datetime:
+    """Now for a visit today; local noon for a visit on an earlier day."""
+    now = app.clock()
+    if day is None or day >= local_today(actor, now):
+        return now
+    return datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(actor.timezone))
+
+
+def visit_input(
+    app: App, actor: User, prefill: VisitPrefill, submission_key: str | None = None
+) -> VisitInput:
+    """The confirmed prefill as a service input; pydantic errors name the field to fix."""
+    d = prefill.draft
+    assert prefill.account is not None
+    summary = d.summary
+    return VisitInput(
+        account_id=prefill.account.id,
+        visited_at=visit_time(app, actor, d.visit_date),
+        kind=d.kind or "in_person",
+        contact_ids=prefill.contact_ids,
+        new_contacts=prefill.new_contacts,
+        objectives=d.objectives,
+        goal=d.goal,
+        goal_reached=d.goal_reached,
+        summary=summary,
+        needs=d.needs,
+        competitor_intel=d.competitor_intel,
+        next_step=d.next_step,
+        next_visit_date=d.next_visit_date,
+        promises=[PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date) for p in d.promises],  # type: ignore[arg-type]
+        prices=[PriceInput.model_validate(p.model_dump()) for p in d.prices],
+        stocks=[StockInput.model_validate(s.model_dump()) for s in d.stocks],
+        competitor_notes=[CompetitorNoteInput.model_validate(n.model_dump()) for n in d.competitor_notes],
+        stage_change=StageInput.model_validate(d.stage_change.model_dump()) if d.stage_change else None,
+        submission_key=submission_key,
+    )
+
+
+def prefill_promise(app: App, actor: User, text: str) -> PromisePrefill:
+    entry = parse_promise(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
+    prefill = PromisePrefill(text=text, promise=entry.promise)
+    _resolve(app, entry.account_query, prefill)
+    _parser_problems(prefill, [p for p in entry.problems if p.field != "account"])
+    if entry.promise is None or not entry.promise.text:
+        prefill.problems.append(Problem("text", "promise.needs_text"))
+    elif entry.promise.due_date is None and not any(p.field.endswith("due_date") for p in prefill.problems):
+        prefill.problems.append(Problem("due_date", "promise.needs_due_date", text=entry.promise.due_text))
+    return prefill
+
+
+def prefill_price(app: App, actor: User, text: str) -> PricePrefill:
+    entry = parse_price(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
+    prefill = PricePrefill(text=text, price=entry.price)
+    _resolve(app, entry.account_query, prefill)
+    _parser_problems(prefill, [p for p in entry.problems if p.field != "account"])
+    if entry.price is None:
+        prefill.problems.append(Problem("product", "price.needs_product"))
+    else:
+        known = {p.field for p in prefill.problems}
+        prefill.problems += [p for p in _price_gaps(app, entry.price, "price") if p.field not in known]
+    return prefill
+
+
+def prefill_stock(app: App, actor: User, text: str) -> StockPrefill:
+    entry = parse_stock(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
+    prefill = StockPrefill(text=text, stock=entry.stock)
+    _resolve(app, entry.account_query, prefill)
+    _parser_problems(prefill, [p for p in entry.problems if p.field != "account"])
+    if entry.stock is None:
+        prefill.problems.append(Problem("product", "price.needs_product"))
+    elif entry.stock.quantity is None and not prefill.blocking:
+        prefill.problems.append(Problem("quantity", "stock.needs_quantity", text=entry.stock.product))
+    return prefill
+
+
+def validation_problems(exc: ValidationError) -> list[Problem]:
+    """pydantic errors as problems on the named fields."""
+    return [
+        Problem(
+            ".".join(str(p) for p in err["loc"]),
+            "form.invalid",
+            {"detail": err["msg"]},
+            str(err.get("input", "")),
+        )
+        for err in exc.errors()
+    ]

@@ -1,0 +1,320 @@
+"""Domain results -> neutral replies, every string from the catalog, in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from kam_bot.domain.enums import Locale, PromiseDirection, StockFlag
+from kam_bot.domain.models import Account, Contact, Promise, User
+from kam_bot.domain.rules import InventoryChange, PriceDeviation
+from kam_bot.handlers.replies import Action, Line, Reply, Section, bold, user
+from kam_bot.i18n import format_date, format_decimal, format_money, t
+from kam_bot.i18n.formatting import format_percent
+from kam_bot.services.accounts import AccountCard
+from kam_bot.services.errors import AccountNotFoundError, AmbiguousAccountError, ServiceError
+from kam_bot.services.visits import LoggedVisit
+
+MAX_LINES = 8
+
+
+def enum_label(kind: str, value: str | None, loc: Locale) -> str:
+    """The catalog's label for an enum value (``enum.tier.A``), or the value itself."""
+    if value is None:
+        return t("common.none", loc)
+    try:
+        return t(f"enum.{kind}.{value}", loc)
+    except KeyError:
+        return value.replace("_", " ")
+
+
+def due_phrase(due: date, today: date, loc: Locale) -> str:
+    days = (due - today).days
+    if days == 0:
+        return t("promise.due_today", loc)
+    if days < 0:
+        return t("promise.overdue_days", loc, days=-days)
+    return t("promise.due_on", loc, date=format_date(due, loc))
+
+
+def promise_line(p: Promise, today: date, loc: Locale, account: Account | None = None) -> Line:
+    parts = [bold(f"#{p.id}"), " "]
+    if account is not None:
+        parts += [user(account.name), " · "]
+    parts += [user(p.text), f" — {due_phrase(p.due_date, today, loc)}"]
+    if p.snoozed_until and p.snoozed_until > today:
+        parts.append(" " + t("promise.snoozed_until", loc, date=format_date(p.snoozed_until, loc)))
+    if p.status.value != "open":
+        parts.append(f" ({enum_label('promise_status', p.status.value, loc)})")
+    return Line.of(*parts)
+
+
+def promise_actions(p: Promise, loc: Locale) -> list[Action]:
+    v = str(p.id)
+    return [
+        Action(action_id="promise.done", label=t("action.done", loc), value=v, style="primary"),
+        Action(action_id="promise.snooze_1", label=t("action.snooze_1", loc), value=v),
+        Action(action_id="promise.snooze_3", label=t("action.snooze_3", loc), value=v),
+        Action(action_id="promise.snooze_7", label=t("action.snooze_7", loc), value=v),
+        Action(action_id="account.open", label=t("action.open_account", loc), value=str(p.account_id)),
+    ]
+
+
+def _clip(lines: list[Line], limit: int = MAX_LINES) -> tuple[list[Line], int]:
+    return lines[:limit], max(0, len(lines) - limit)
+
+
+def price_line(
+    obs_product: str, price_text: str, deviation: PriceDeviation | None, loc: Locale, who: str
+) -> Line:
+    parts = [user(obs_product), f" {price_text}", who]
+    if deviation is not None:
+        key = "price.off_policy" if deviation.flagged else "price.on_policy"
+        parts.append(
+            " "
+            + t(
+                key,
+                loc,
+                pct=format_percent(deviation.ratio, loc),
+                list=format_money(deviation.list_price, None, loc),
+            )
+        )
+    return Line.of(*parts)
+
+
+def stock_line(
+    product: str, qty: str, change: InventoryChange, loc: Locale, movement: str | None = None
+) -> Line:
+    parts = [user(product), f" {qty}"]
+    if movement:
+        parts.append(f" · {enum_label('movement', movement, loc)}")
+    if change.delta is not None:
+        sign = "+" if change.delta > 0 else ""
+        parts.append(" " + t("stock.change", loc, delta=f"{sign}{format_decimal(change.delta, loc)}"))
+    if change.flag is StockFlag.STOCK_OUT:
+        parts.append(" " + t("stock.stock_out", loc))
+    elif change.flag is StockFlag.OVERSTOCK:
+        parts.append(" " + t("stock.overstock", loc))
+    return Line.of(*parts)
+
+
+def contact_line(c: Contact, loc: Locale, today: date, show_notes: bool) -> Line:
+    parts = [user(c.name)]
+    if c.title:
+        parts += [" (", user(c.title), ")"]
+    if c.role:
+        parts.append(f" · {enum_label('contact_role', c.role.value, loc)}")
+    if c.attitude:
+        parts.append(f" · {enum_label('attitude', c.attitude.value, loc)}")
+    parts.append(
+        " · "
+        + (
+            t("contact.last_met", loc, date=format_date(c.last_met, loc))
+            if c.last_met
+            else t("contact.never_met", loc)
+        )
+    )
+    if show_notes and c.personal_notes:
+        parts += [" · ", t("contact.notes", loc), " ", user(c.personal_notes)]
+    return Line.of(*parts)
+
+
+def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
+    a = card.account
+    head = [
+        Line.of(
+            t("card.tier", loc, tier=a.tier.value),
+            " · ",
+            t("card.funnel", loc, stage=enum_label("funnel_stage", a.funnel_stage.value, loc)),
+            " · ",
+            t(
+                "card.procurement",
+                loc,
+                stage=enum_label(
+                    "procurement_stage", a.procurement_stage.value if a.procurement_stage else None, loc
+                ),
+            ),
+            " · ",
+            t("card.priority", loc, priority=enum_label("priority", card.priority.value, loc)),
+        ),
+        Line.of(
+            t("card.owner", loc),
+            " ",
+            user(card.owner.display_name if card.owner else "—"),
+            " · ",
+            t("card.last_visit", loc, date=format_date(card.last_visit_at.date(), loc))
+            if card.last_visit_at
+            else t("card.never_visited", loc),
+            " · "
+            + (
+                t("card.overdue", loc, days=card.days_overdue)
+                if card.days_overdue
+                else t("card.cadence_ok", loc, days=card.cadence_days)
+            ),
+        ),
+    ]
+    if a.aliases:
+        head.append(Line.of(t("card.aliases", loc), " ", user(", ".join(a.aliases))))
+    sections = [Section(lines=head)]
+    contacts = [contact_line(cv.contact, loc, today, cv.notes_visible) for cv in card.contacts]
+    lines, more = _clip(contacts)
+    sections.append(
+        Section(
+            title=t("card.decision_chain", loc),
+            lines=lines or [Line.of(t("card.no_contacts", loc))],
+            more=more,
+        )
+    )
+    for title_key, promises in (("card.ours", card.ours), ("card.theirs", card.theirs)):
+        lines, more = _clip([promise_line(p, today, loc) for p in promises])
+        sections.append(
+            Section(title=t(title_key, loc), lines=lines or [Line.of(t("card.no_promises", loc))], more=more)
+        )
+    visit_lines = []
+    for v in card.visits:
+        parts = [bold(format_date(v.visited_at.date(), loc))]
+        if v.goal:
+            parts += [" · ", t("visit.goal", loc), " ", user(v.goal)]
+        if v.goal_reached:
+            parts.append(f" ({enum_label('goal_reached', v.goal_reached.value, loc)})")
+        if v.next_step:
+            parts += [" · ", t("visit.next_step", loc), " ", user(v.next_step)]
+        visit_lines.append(Line.of(*parts))
+    sections.append(
+        Section(title=t("card.last_visits", loc), lines=visit_lines or [Line.of(t("card.no_visits", loc))])
+    )
+    price_lines = [
+        price_line(
+            pp.observation.product,
+            format_money(pp.observation.price, pp.observation.currency, loc)
+            + (f"/{pp.observation.unit}" if pp.observation.unit else ""),
+            pp.deviation,
+            loc,
+            f" ({pp.observation.competitor})"
+            if pp.observation.competitor
+            else f" ({enum_label('price_kind', pp.observation.kind.value, loc)})",
+        )
+        for pp in card.prices
+    ]
+    lines, more = _clip(price_lines)
+    sections.append(
+        Section(title=t("card.prices", loc), lines=lines or [Line.of(t("card.no_prices", loc))], more=more)
+    )
+    stock_lines = [
+        stock_line(
+            sp.observation.product,
+            format_decimal(sp.observation.quantity, loc)
+            + (f" {sp.observation.unit}" if sp.observation.unit else ""),
+            sp.change,
+            loc,
+            sp.observation.movement,
+        )
+        for sp in card.stock
+    ]
+    lines, more = _clip(stock_lines)
+    sections.append(
+        Section(title=t("card.stock", loc), lines=lines or [Line.of(t("card.no_stock", loc))], more=more)
+    )
+    if card.stage_history:
+        moves = [
+            Line.of(
+                format_date(s.changed_at.date(), loc, weekday=False),
+                " ",
+                f"{enum_label(s.kind.value + '_stage', s.from_stage, loc)} → "
+                f"{enum_label(s.kind.value + '_stage', s.to_stage, loc)}",
+            )
+            for s in card.stage_history[-3:]
+        ]
+        sections.append(Section(title=t("card.stage_moves", loc), lines=moves))
+    actions = [
+        Action(action_id="visit.start", label=t("action.log_visit", loc), value=str(a.id), style="primary"),
+        Action(action_id="promise.start", label=t("action.add_promise", loc), value=str(a.id)),
+        Action(action_id="account.contacts", label=t("action.decision_chain", loc), value=str(a.id)),
+    ]
+    return Reply(title=a.name, sections=sections, actions=actions if card.can_write else actions[2:])
+
+
+def promise_list(
+    promises: Sequence[Promise], accounts: dict[int, Account], today: date, loc: Locale
+) -> Reply:
+    if not promises:
+        return Reply.text(t("promises.none", loc))
+    sections = []
+    for direction, key in ((PromiseDirection.OURS, "card.ours"), (PromiseDirection.THEIRS, "card.theirs")):
+        mine = [p for p in promises if p.direction is direction]
+        if mine:
+            lines, more = _clip([promise_line(p, today, loc, accounts.get(p.account_id)) for p in mine], 20)
+            sections.append(Section(title=t(key, loc), lines=lines, more=more))
+    return Reply(title=t("promises.title", loc), sections=sections)
+
+
+def visit_saved(result: LoggedVisit, loc: Locale, today: date) -> Reply:
+    v = result.visit
+    key = "visit.already_saved" if result.already_saved else "visit.saved"
+    lines = [Line.of(t(key, loc, date=format_date(v.visited_at.date(), loc)), " ", user(result.account.name))]
+    if v.goal:
+        lines.append(
+            Line.of(
+                t("visit.goal", loc),
+                " ",
+                user(v.goal),
+                f" ({enum_label('goal_reached', v.goal_reached.value, loc)})" if v.goal_reached else "",
+            )
+        )
+    for p in result.promises:
+        lines.append(
+            Line.of("• ", t(f"promise.direction.{p.direction.value}", loc), " ", promise_line(p, today, loc))
+        )
+    for obs, dev in result.prices:
+        lines.append(
+            Line.of(
+                "• ",
+                price_line(
+                    obs.product,
+                    format_money(obs.price, obs.currency, loc) + (f"/{obs.unit}" if obs.unit else ""),
+                    dev,
+                    loc,
+                    f" ({obs.competitor})" if obs.competitor else "",
+                ),
+            )
+        )
+    for obs, change in result.stocks:
+        qty = format_decimal(obs.quantity, loc) + (f" {obs.unit}" if obs.unit else "")
+        lines.append(Line.of("• ", stock_line(obs.product, qty, change, loc, obs.movement)))
+    for note in result.competitor_notes:
+        lines.append(Line.of("• ", user(note.competitor), ": ", user(note.text)))
+    for c in result.new_contacts:
+        lines.append(Line.of("• ", t("visit.new_contact", loc), " ", user(c.name)))
+    if result.stage_change:
+        s = result.stage_change
+        lines.append(
+            Line.of(
+                "• ", t("visit.stage_moved", loc, stage=enum_label(f"{s.kind.value}_stage", s.to_stage, loc))
+            )
+        )
+    if v.summary:
+        lines.append(Line.of(t("visit.summary", loc), " ", user(v.summary)))
+    if v.next_visit_date:
+        lines.append(Line.of(t("visit.next_visit", loc, date=format_date(v.next_visit_date, loc))))
+    return Reply(
+        sections=[Section(lines=lines)],
+        actions=[Action(action_id="visit.edit", label=t("action.edit", loc), value=str(v.id))],
+    )
+
+
+def error_reply(exc: ServiceError, loc: Locale) -> Reply:
+    if isinstance(exc, AmbiguousAccountError | AccountNotFoundError):
+        lines = [Line.of(t(exc.message, loc), " ", user(exc.query))]
+        if exc.suggestions:
+            lines.append(Line.of(t("account.did_you_mean", loc)))
+            lines += [Line.of("• ", user(name)) for _, name in exc.suggestions]
+        return Reply(sections=[Section(lines=lines)], ok=False)
+    return Reply.text(t(exc.message, loc, **{k: _fmt(v) for k, v in exc.params.items()}), ok=False)
+
+
+def _fmt(value: object) -> object:
+    return ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+
+
+def user_locale(u: User) -> Locale:
+    return u.locale

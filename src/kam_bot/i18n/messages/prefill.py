@@ -1,0 +1,22 @@
+"""Messages shown while confirming a prefill."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "prefill.understood": {"en": "Here is what I understood:", "zh-Hans": "我理解的内容如下:"},
+    "prefill.to_fix": {"en": "Please fix before saving:", "zh-Hans": "保存前请补充或修改:"},
+    "prefill.you_typed": {"en": "you typed:", "zh-Hans": "你输入的是:"},
+    "prefill.account": {"en": "Account:", "zh-Hans": "客户:"},
+    "prefill.date": {"en": "Visit date: {date}", "zh-Hans": "拜访日期:{date}"},
+    "prefill.met": {"en": "Met:", "zh-Hans": "拜访对象:"},
+    "prefill.new_contacts": {"en": "New contacts to add:", "zh-Hans": "将新增联系人:"},
+    "prefill.kind": {"en": "Kind:", "zh-Hans": "方式:"},
+    "prefill.objectives": {"en": "Objectives:", "zh-Hans": "拜访目的:"},
+    "prefill.price": {"en": "Price", "zh-Hans": "价格"},
+    "prefill.stock": {"en": "Stock", "zh-Hans": "库存"},
+    "prefill.competitor": {"en": "Competitor", "zh-Hans": "竞争对手"},
+    "prefill.needs": {"en": "Needs:", "zh-Hans": "需求:"},
+    "prefill.unplaced": {
+        "en": "Kept in the summary (not recognised as a field):",
+        "zh-Hans": "未识别为具体字段,已保留在纪要中:",
+    },
+    "form.invalid": {"en": "Check this field: {detail}", "zh-Hans": "请检查该字段:{detail}"},
+}

@@ -1,0 +1,248 @@
+"""A local HTTP server that answers like Slack's Web API and records what the app sent.
+
+Point ``WebClient(base_url=fake.api_url)`` / ``AsyncWebClient`` at it. It answers the
+methods kam-bot uses the way Slack does (``ok``/``error`` bodies, ``ts`` per message,
+``users.info`` profiles, the files upload v2 steps), can be told to fail a call with an
+``ok: false`` error or a 429 with ``Retry-After``, and can enforce a per-method rate limit.
+``response_url`` posts land at ``/response/<id>`` and are recorded too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+
+
+@dataclass
+class Scripted:
+    status: int = 200
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.responses: list[Call] = []
+        self.uploads: dict[str, bytes] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+        self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
+        self._limits: dict[str, float] = {}
+        self._last: dict[str, deque[float]] = defaultdict(deque)
+        self._ts = itertools.count(1)
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.rate_limited = 0
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def start(self) -> FakeSlack:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                status, body, headers = fake._dispatch(self.path, raw, dict(self.headers))
+                data = json.dumps(body).encode() if body is not None else b"ok"
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json" if body is not None else "text/plain")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST  # noqa: N815
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.base_url}/response/{name}"
+
+    # -- scripting ----------------------------------------------------------------
+
+    def fail_next(self, method: str, error: str, times: int = 1) -> None:
+        for _ in range(times):
+            self._scripted[method].append(Scripted(body={"ok": False, "error": error}))
+
+    def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+        for _ in range(times):
+            self._scripted[method].append(
+                Scripted(
+                    status=429,
+                    body={"ok": False, "error": "ratelimited"},
+                    headers={"Retry-After": str(retry_after)},
+                )
+            )
+
+    def server_error_next(self, method: str, status: int = 503, times: int = 1) -> None:
+        for _ in range(times):
+            self._scripted[method].append(Scripted(status=status, body=None))
+
+    def limit(self, method: str, per_second: float) -> None:
+        """Answer 429 (Retry-After 1) to calls beyond ``per_second`` in any one-second window."""
+        self._limits[method] = per_second
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        *,
+        email: str | None = None,
+        tz: str = "Asia/Shanghai",
+        locale: str = "en-US",
+    ) -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name.lower().replace(" ", "."),
+            "real_name": name,
+            "tz": tz,
+            "tz_offset": 28800,
+            "locale": locale,
+            "profile": {"real_name": name, "display_name": name, "email": email},
+        }
+
+    # -- queries ------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.responses.clear()
+
+    # -- the API ------------------------------------------------------------------
+
+    def _dispatch(
+        self, path: str, raw: bytes, headers: dict[str, str]
+    ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
+        args = _parse_body(raw, headers.get("Content-Type", ""))
+        if path.startswith("/response/"):
+            with self._lock:
+                self.responses.append(Call(path.rsplit("/", 1)[-1], args, headers, time.time()))
+            return 200, None, {}
+        if path.startswith("/upload/"):
+            with self._lock:
+                self.uploads[path.rsplit("/", 1)[-1]] = raw
+            return 200, None, {}
+        method = path.split("/api/", 1)[-1].split("?", 1)[0]
+        with self._lock:
+            if self._scripted[method]:
+                s = self._scripted[method].popleft()
+                if s.status == 429:
+                    self.rate_limited += 1
+                self.calls.append(Call(method, args, headers, time.time()))
+                return s.status, s.body, s.headers
+            if method in self._limits:
+                now = time.monotonic()
+                window = self._last[method]
+                while window and now - window[0] >= 1.0:
+                    window.popleft()
+                if len(window) >= self._limits[method]:
+                    self.rate_limited += 1
+                    return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+                window.append(now)
+            if not headers.get("Authorization", "").startswith("Bearer "):
+                return 200, {"ok": False, "error": "not_authed"}, {}
+            self.calls.append(Call(method, args, headers, time.time()))
+            return 200, self._answer(method, args), {}
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ts = f"{1700000000 + next(self._ts)}.000100"
+        channel = args.get("channel") or "C0"
+        if method == "chat.postMessage":
+            if not args.get("text") and not args.get("blocks"):
+                return {"ok": False, "error": "no_text"}
+            return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
+        if method in {"chat.update", "chat.delete"}:
+            return {"ok": True, "channel": channel, "ts": args.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method in {"views.open", "views.push", "views.update", "views.publish"}:
+            view = _json_arg(args.get("view"))
+            return {"ok": True, "view": {"id": f"V{next(self._ts)}", **(view or {})}}
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{args.get('users')}"}}
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+                "team_id": "T1",
+                "url": "https://fake.slack.com/",
+            }
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts)}"
+            return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = _json_arg(args.get("files")) or []
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        return {"ok": False, "error": "unknown_method"}
+
+
+def _parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {"_": data}
+    if "form" in content_type:
+        return {k: v[0] if len(v) == 1 else v for k, v in parse_qs(raw.decode()).items()}
+    return {"_raw": raw}
+
+
+def _json_arg(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value

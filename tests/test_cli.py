@@ -1,0 +1,81 @@
+"""The `kam-bot` command as an operator and a new user run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kam_bot.cli import main
+
+
+@pytest.fixture
+def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.chdir(tmp_path)
+    return db
+
+
+def test_unmigrated_database_is_refused_with_what_to_run(
+    db_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["shell"]) == 2
+    err = capsys.readouterr().err
+    assert "kam-bot db upgrade" in err and "not set up" in err
+
+
+def test_db_upgrade_then_current(db_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "current"]) == 0
+    out = capsys.readouterr().out
+    assert "latest schema" in out and "current: 0" in out
+
+
+def test_malformed_setting_names_the_variable(
+    db_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PORT", "not-a-port")
+    assert main(["db", "upgrade"]) == 2
+    assert "PORT" in capsys.readouterr().err
+
+
+def test_shell_piped_from_stdin_loads_demo_and_logs_a_visit(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'pipe.db'}"}
+    run = [sys.executable, "-m", "kam_bot"]
+    subprocess.run([*run, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=tmp_path)
+    script = "\n".join(
+        [
+            "visit Acme met Sam Ortiz; goal: reorder - yes; we promise samples by next Tue",
+            "y",
+            "account Acme",
+            "quit",
+        ]
+    )
+    result = subprocess.run(
+        [*run, "shell"], env=env, input=script, text=True, capture_output=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Loaded the demo data" in result.stdout
+    assert "saved" in result.stdout
+    assert result.stdout.count("samples") >= 2  # confirmation and the card
+    again = subprocess.run(
+        [*run, "shell", "--as", "li.na@example.com"],
+        env=env,
+        input="promises\n",
+        text=True,
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert "Loaded the demo data" not in again.stdout
+    assert "Li Na" in again.stdout
+
+
+def test_shell_as_unknown_user_says_so(db_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["db", "upgrade"])
+    assert main(["shell", "--as", "nobody@example.com", "--no-demo"]) == 2
+    assert "nobody@example.com" in capsys.readouterr().err
