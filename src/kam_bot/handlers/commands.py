@@ -73,13 +73,18 @@ class Commands:
     def promise_action(self, actor: User, action: str, promise_id: int, days: int | None = None) -> Reply:
         """``done``, ``reopen``, ``cancel``, ``snooze`` (days, default 1) on one promise."""
         loc = actor.locale
+        params: dict[str, str] = {}
         try:
             if action == "done":
-                promise, key, params = self.app.promises.complete(actor, promise_id), "promise.done", {}
+                promise, key, params = self.app.promises.complete(actor, promise_id), "promise.done", params
             elif action == "reopen":
-                promise, key, params = self.app.promises.reopen(actor, promise_id), "promise.reopened", {}
+                promise, key, params = self.app.promises.reopen(actor, promise_id), "promise.reopened", params
             elif action == "cancel":
-                promise, key, params = self.app.promises.cancel(actor, promise_id), "promise.cancelled", {}
+                promise, key, params = (
+                    self.app.promises.cancel(actor, promise_id),
+                    "promise.cancelled",
+                    params,
+                )
             elif action == "snooze":
                 promise = self.app.promises.snooze(actor, promise_id, days=days or 1)
                 assert promise.snoozed_until is not None
@@ -125,7 +130,7 @@ class Commands:
         assert prefill.account is not None and prefill.promise is not None
         p = prefill.promise
         try:
-            data = PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)  # type: ignore[arg-type]
+            data = PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)
             promise = self.app.promises.add(actor, prefill.account.id, data)
         except ValidationError as exc:
             return Reply(

@@ -14,15 +14,15 @@ from kam_bot.handlers.prefill import (
     VisitPrefill,
 )
 from kam_bot.handlers.render import enum_label, error_reply
-from kam_bot.handlers.replies import Line, Reply, Section, user
+from kam_bot.handlers.replies import Line, Part, Reply, Section, user
 from kam_bot.i18n import format_date, format_decimal, t
 
 
 def problem_line(p: Problem, loc: Locale) -> Line:
-    parts: list[object] = ["⚠ ", t(p.message, loc, **{k: v for k, v in p.params.items() if k != "query"})]
+    parts: list[Part] = ["⚠ ", t(p.message, loc, **{k: v for k, v in p.params.items() if k != "query"})]
     if p.text:
         parts += [" ", t("prefill.you_typed", loc), " ", user(p.text)]
-    return Line.of(*parts)  # type: ignore[arg-type]
+    return Line.of(*parts)
 
 
 def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:

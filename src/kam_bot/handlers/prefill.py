@@ -7,7 +7,8 @@ stays in the summary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -39,7 +40,7 @@ class Problem:
 
     field: str
     message: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
     text: str | None = None
     """What the user typed there, shown back so nothing is lost."""
     blocking: bool = True
@@ -51,7 +52,7 @@ class Prefill:
     text: str
     account: Account | None = None
     account_error: ServiceError | None = None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
 
     @property
     def blocking(self) -> list[Problem]:
@@ -64,10 +65,10 @@ class Prefill:
 
 @dataclass
 class VisitPrefill(Prefill):
-    draft: VisitDraft = field(default_factory=VisitDraft)
-    contacts: list[Contact] = field(default_factory=list)
-    contact_ids: list[int] = field(default_factory=list)
-    new_contacts: list[NewContactInput] = field(default_factory=list)
+    draft: VisitDraft = dataclasses.field(default_factory=VisitDraft)
+    contacts: list[Contact] = dataclasses.field(default_factory=list)
+    contact_ids: list[int] = dataclasses.field(default_factory=list)
+    new_contacts: list[NewContactInput] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -280,7 +281,7 @@ def visit_input(
         competitor_intel=d.competitor_intel,
         next_step=d.next_step,
         next_visit_date=d.next_visit_date,
-        promises=[PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date) for p in d.promises],  # type: ignore[arg-type]
+        promises=[PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date) for p in d.promises],
         prices=[PriceInput.model_validate(p.model_dump()) for p in d.prices],
         stocks=[StockInput.model_validate(s.model_dump()) for s in d.stocks],
         competitor_notes=[CompetitorNoteInput.model_validate(n.model_dump()) for n in d.competitor_notes],

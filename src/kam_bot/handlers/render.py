@@ -8,7 +8,7 @@ from datetime import date
 from kam_bot.domain.enums import Locale, PromiseDirection, StockFlag
 from kam_bot.domain.models import Account, Contact, Promise, User
 from kam_bot.domain.rules import InventoryChange, PriceDeviation
-from kam_bot.handlers.replies import Action, Line, Reply, Section, bold, user
+from kam_bot.handlers.replies import Action, Line, Part, Reply, Section, bold, user
 from kam_bot.i18n import format_date, format_decimal, format_money, t
 from kam_bot.i18n.formatting import format_percent
 from kam_bot.services.accounts import AccountCard
@@ -38,7 +38,7 @@ def due_phrase(due: date, today: date, loc: Locale) -> str:
 
 
 def promise_line(p: Promise, today: date, loc: Locale, account: Account | None = None) -> Line:
-    parts = [bold(f"#{p.id}"), " "]
+    parts: list[Part] = [bold(f"#{p.id}"), " "]
     if account is not None:
         parts += [user(account.name), " · "]
     parts += [user(p.text), f" — {due_phrase(p.due_date, today, loc)}"]
@@ -67,7 +67,7 @@ def _clip(lines: list[Line], limit: int = MAX_LINES) -> tuple[list[Line], int]:
 def price_line(
     obs_product: str, price_text: str, deviation: PriceDeviation | None, loc: Locale, who: str
 ) -> Line:
-    parts = [user(obs_product), f" {price_text}", who]
+    parts: list[Part] = [user(obs_product), f" {price_text}", who]
     if deviation is not None:
         key = "price.off_policy" if deviation.flagged else "price.on_policy"
         parts.append(
@@ -85,7 +85,7 @@ def price_line(
 def stock_line(
     product: str, qty: str, change: InventoryChange, loc: Locale, movement: str | None = None
 ) -> Line:
-    parts = [user(product), f" {qty}"]
+    parts: list[Part] = [user(product), f" {qty}"]
     if movement:
         parts.append(f" · {enum_label('movement', movement, loc)}")
     if change.delta is not None:
@@ -99,7 +99,7 @@ def stock_line(
 
 
 def contact_line(c: Contact, loc: Locale, today: date, show_notes: bool) -> Line:
-    parts = [user(c.name)]
+    parts: list[Part] = [user(c.name)]
     if c.title:
         parts += [" (", user(c.title), ")"]
     if c.role:
@@ -172,7 +172,7 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
         )
     visit_lines = []
     for v in card.visits:
-        parts = [bold(format_date(v.visited_at.date(), loc))]
+        parts: list[Part] = [bold(format_date(v.visited_at.date(), loc))]
         if v.goal:
             parts += [" · ", t("visit.goal", loc), " ", user(v.goal)]
         if v.goal_reached:
@@ -278,9 +278,9 @@ def visit_saved(result: LoggedVisit, loc: Locale, today: date) -> Reply:
                 ),
             )
         )
-    for obs, change in result.stocks:
-        qty = format_decimal(obs.quantity, loc) + (f" {obs.unit}" if obs.unit else "")
-        lines.append(Line.of("• ", stock_line(obs.product, qty, change, loc, obs.movement)))
+    for stock, change in result.stocks:
+        qty = format_decimal(stock.quantity, loc) + (f" {stock.unit}" if stock.unit else "")
+        lines.append(Line.of("• ", stock_line(stock.product, qty, change, loc, stock.movement)))
     for note in result.competitor_notes:
         lines.append(Line.of("• ", user(note.competitor), ": ", user(note.text)))
     for c in result.new_contacts:

@@ -24,10 +24,12 @@ class Span(BaseModel):
 
 
 class Line(BaseModel):
+    """One line of spans; build with ``Line.of("text", user(name), other_line)``."""
+
     spans: list[Span] = Field(default_factory=list)
 
     @classmethod
-    def of(cls, *parts: str | Span | Line) -> Line:
+    def of(cls, *parts: Part) -> Line:
         """A line from plain strings, spans and other lines (their spans are spliced in)."""
         spans: list[Span] = []
         for part in parts:
@@ -40,6 +42,10 @@ class Line(BaseModel):
     @property
     def plain(self) -> str:
         return "".join(s.text for s in self.spans)
+
+
+Part = str | Span | Line
+"""What a line is built from."""
 
 
 def user(text: str | None) -> Span:

@@ -6,9 +6,9 @@ saved (cancelled, end of input, an error) is printed back so it can be pasted ag
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from kam_bot.adapters.console.render import render_text
 from kam_bot.bootstrap import App
@@ -17,10 +17,6 @@ from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.describe import describe, problem_line
 from kam_bot.handlers.prefill import (
     Prefill,
-    PricePrefill,
-    PromisePrefill,
-    StockPrefill,
-    VisitPrefill,
     apply_fix,
     prefill_price,
     prefill_promise,
@@ -28,13 +24,14 @@ from kam_bot.handlers.prefill import (
     prefill_visit,
     today_for,
 )
-from kam_bot.handlers.replies import Reply
+from kam_bot.handlers.replies import Reply, Section
 from kam_bot.i18n import t
 
 Ask = Callable[[str], str | None]
 """Prompt and read one line; None at end of input."""
 
 Extra = Callable[["ConsoleBot", User, str], Reply | None]
+P = TypeVar("P", bound=Prefill)
 
 
 @dataclass
@@ -140,9 +137,9 @@ class ConsoleBot:
             if not rest.strip():
                 return
         prefill = prefill_visit(self.app, self.actor, rest)
-        self.entry(prefill, lambda actor, p: self.commands.save_visit(actor, p))  # type: ignore[arg-type]
+        self.entry(prefill, self.commands.save_visit)
 
-    def entry(self, prefill: Prefill, save: Callable[[User, Prefill], Reply]) -> None:  # type: ignore[type-arg]
+    def entry(self, prefill: P, save: Callable[[User, P], Reply]) -> None:
         """Show the prefill, ask for what is missing, confirm, save. Never loses the typed text."""
         prefill.text = self._line or prefill.text
         self.show(describe(prefill, self.actor.locale, today_for(self.app, self.actor)))
@@ -162,11 +159,7 @@ class ConsoleBot:
         """Prompt for each blocking gap until it is filled; False when the user gives up."""
         while prefill.blocking:
             problem = prefill.blocking[0]
-            self.say(
-                render_text(
-                    Reply(sections=[_section(problem_line(problem, self.actor.locale))]), self.actor.locale
-                )
-            )
+            self.show(Reply(sections=[Section(lines=[problem_line(problem, self.actor.locale)])]))
             answer = self.ask(
                 t(f"console.ask.{_ask_key(problem.field)}", self.loc, what=problem.text or "") + " "
             )
@@ -182,23 +175,6 @@ class ConsoleBot:
         self.say(prefill.text)
 
 
-def _section(line: object) -> object:
-    from kam_bot.handlers.replies import Line, Section
-
-    assert isinstance(line, Line)
-    return Section(lines=[line])
-
-
 def _ask_key(field_path: str) -> str:
     name = field_path.rsplit(".", 1)[-1]
     return name if name in {"account", "due_date", "price", "currency", "quantity", "product"} else "value"
-
-
-def split_args(text: str) -> list[str]:
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()
-
-
-__all__ = ["ConsoleBot", "PricePrefill", "PromisePrefill", "StockPrefill", "VisitPrefill"]
