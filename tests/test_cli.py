@@ -79,3 +79,46 @@ def test_shell_as_unknown_user_says_so(db_env: Path, capsys: pytest.CaptureFixtu
     main(["db", "upgrade"])
     assert main(["shell", "--as", "nobody@example.com", "--no-demo"]) == 2
     assert "nobody@example.com" in capsys.readouterr().err
+
+
+def test_import_csv_errors_have_line_numbers_and_nothing_is_written(
+    db_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["db", "upgrade"])
+    users = tmp_path / "users.csv"
+    users.write_text(
+        "email,display_name,role,timezone\n"
+        "ann@example.com,Ann,rep,Asia/Shanghai\n"
+        "bob@example.com,Bob,captain,Europe/Berlin\n"
+        "cy@example.com,Cy,rep,Mars/Base\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "users", str(users)]) == 1
+    err = capsys.readouterr().err
+    assert "Line 3" in err and "Line 4" in err and "Nothing was imported" in err
+    assert main(["export"]) == 0
+    assert "ann@example.com" not in capsys.readouterr().out
+    assert main(["import", "users", str(users), "--skip-bad"]) == 1
+    captured = capsys.readouterr()
+    assert "Imported 1 of 3 rows" in captured.out
+
+
+def test_export_import_export_round_trip_is_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    main(["db", "upgrade"])
+    script = "visit Baosteel met Li Wei; we promise 报价 by Friday; price widget-42 4.20 USD/kg\ny\nquit\n"
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO(script))
+    assert main(["shell"]) == 0
+    first = tmp_path / "first.jsonl"
+    assert main(["export", "--out", str(first)]) == 0
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'b.db'}")
+    main(["db", "upgrade"])
+    assert main(["import", str(first)]) == 0
+    assert "Restored" in capsys.readouterr().out
+    second = tmp_path / "second.jsonl"
+    assert main(["export", "--out", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert "报价" in first.read_text(encoding="utf-8")

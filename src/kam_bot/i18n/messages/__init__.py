@@ -1,6 +1,6 @@
 """One module per area; add new areas to MESSAGE_MODULES."""
 
-from kam_bot.i18n.messages import commands, common, console, core, enums, parser, prefill
+from kam_bot.i18n.messages import commands, common, console, core, enums, parser, prefill, transfer
 
 MESSAGE_MODULES = [
     common.MESSAGES,
@@ -10,4 +10,5 @@ MESSAGE_MODULES = [
     prefill.MESSAGES,
     commands.MESSAGES,
     console.MESSAGES,
+    transfer.MESSAGES,
 ]

@@ -1,0 +1,79 @@
+"""The shape every CSV import has: a record type, checks across rows, a write."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from kam_bot.services.transfer.cells import CsvRecord
+from kam_bot.services.transfer.common import RowError, Target
+from kam_bot.store.repository import SqlRepository
+
+R = TypeVar("R", bound=CsvRecord)
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[R]):
+    line: int
+    record: R
+
+
+@dataclass(frozen=True)
+class Written:
+    created: int
+    updated: int
+
+
+class Importer(ABC, Generic[R]):
+    """One entity's import, built inside the unit of work that will write it.
+
+    ``check`` finds what single rows cannot show (duplicates within the file, references to
+    users, teams or accounts); it may run again on fewer rows once bad ones are dropped, so it
+    must not write. ``write`` gets only rows that passed.
+    """
+
+    record: type[R]
+
+    def __init__(self, repo: SqlRepository, target: Target) -> None:
+        self.repo = repo
+        self.target = target
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        return tuple(cls.record.model_fields)
+
+    @classmethod
+    def required(cls) -> tuple[str, ...]:
+        return tuple(name for name, info in cls.record.model_fields.items() if info.is_required())
+
+    @abstractmethod
+    def check(self, rows: Sequence[Parsed[R]]) -> list[RowError]: ...
+
+    @abstractmethod
+    def write(self, rows: Sequence[Parsed[R]], tick: Callable[[int], None]) -> Written: ...
+
+
+class FirstSeen:
+    """Remembers the line a key first appeared on, to report later repeats against it."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+        self._lines: dict[Any, int] = {}
+
+    def repeat(self, key: Any, line: int, value: str) -> RowError | None:
+        first = self._lines.setdefault(key, line)
+        if first == line:
+            return None
+        return RowError(
+            line,
+            self.column,
+            "transfer.duplicate_in_file",
+            {"column": self.column, "value": value, "first_line": first},
+        )
+
+
+def given(record: CsvRecord, *names: str) -> dict[str, Any]:
+    """The named fields the row fills in: on an update, a blank cell keeps the stored value."""
+    return {name: getattr(record, name) for name in names if getattr(record, name) is not None}
