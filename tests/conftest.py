@@ -2,12 +2,14 @@
 
 PostgreSQL runs when ``KAM_TEST_POSTGRES_URL`` is set (CI sets it). In CI (``CI`` set) an
 unreachable PostgreSQL is a failure, never a skip; locally without the URL those cases skip.
-Each PostgreSQL test gets a fresh schema, dropped afterwards.
+The schema is migrated once per session (a template file on SQLite, a schema on PostgreSQL)
+and every test starts from it empty.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +21,7 @@ from sqlalchemy import Engine, text
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings
 from kam_bot.store.engine import make_engine, normalise_url, upgrade
+from kam_bot.store.tables import Base
 
 PG_URL = os.environ.get("KAM_TEST_POSTGRES_URL")
 
@@ -36,14 +39,27 @@ class FrozenClock:
         self.now += timedelta(**delta)
 
 
-def _sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file; each test gets a copy (migrating per test is most of the cost)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def _sqlite_engine(template: Path, tmp_path: Path) -> Iterator[Engine]:
+    path = tmp_path / "test.db"
+    shutil.copyfile(template, path)
+    engine = make_engine(f"sqlite:///{path}")
     yield engine
     engine.dispose()
 
 
-def _pg_engine() -> Iterator[Engine]:
+@pytest.fixture(scope="session")
+def _pg_schema() -> Iterator[str]:
+    """One migrated PostgreSQL schema for the session, dropped at the end whatever happens."""
     if not PG_URL:
         if os.environ.get("CI"):
             pytest.fail("CI needs KAM_TEST_POSTGRES_URL for the PostgreSQL suite")
@@ -52,30 +68,45 @@ def _pg_engine() -> Iterator[Engine]:
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = normalise_url(PG_URL)
-    sep = "&" if "?" in url else "?"
-    engine = make_engine(f"{url}{sep}options=-csearch_path%3D{schema}")
-    upgrade(engine)
+    try:
+        engine = _schema_engine(schema)
+        upgrade(engine)
+        engine.dispose()
+        yield schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _schema_engine(schema: str) -> Engine:
+    assert PG_URL
+    return make_engine(normalise_url(PG_URL), connect_args={"options": f"-csearch_path={schema}"})
+
+
+def _pg_engine(schema: str) -> Iterator[Engine]:
+    """The session schema, emptied: every table truncated and its ids restarted."""
+    engine = _schema_engine(schema)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     yield engine
     engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty database; every test using it runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        yield from _sqlite_engine(tmp_path)
+        yield from _sqlite_engine(request.getfixturevalue("_sqlite_template"), tmp_path)
     else:
-        yield from _pg_engine()
+        yield from _pg_engine(request.getfixturevalue("_pg_schema"))
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+def sqlite_engine(_sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
     """SQLite only: for adapter tests where the database is not what is under test."""
-    yield from _sqlite_engine(tmp_path)
+    yield from _sqlite_engine(_sqlite_template, tmp_path)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ _LEGAL_SUFFIXES = (
     "ag",
     "sa",
     "plc",
+    "kg",
     "group",
     "holdings",
     "有限责任公司",
@@ -36,7 +37,10 @@ _LEGAL_SUFFIXES = (
     "集团",
     "公司",
 )
+_CJK_SUFFIXES = tuple(s for s in _LEGAL_SUFFIXES if not s.isascii())
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
+"""Dotted abbreviations such as ``s.a.`` or ``l.l.c.``: joined before splitting into words."""
 
 
 def fold(name: str) -> str:
@@ -47,14 +51,19 @@ def fold(name: str) -> str:
     """
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
     words = _WORD.findall(text)
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()
     joined = "".join(words)
-    for suffix in _LEGAL_SUFFIXES:
-        if joined.endswith(suffix) and len(joined) > len(suffix) and not suffix.isascii():
-            joined = joined[: -len(suffix)]
-            break
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _CJK_SUFFIXES:
+            if joined.endswith(suffix) and len(joined) > len(suffix):
+                joined = joined[: -len(suffix)]
+                stripped = True
+                break
     return joined
 
 
@@ -83,7 +92,9 @@ def score(query_key: str, candidate_key: str) -> float:
     ratio = float(fuzz.ratio(query_key, candidate_key))
     if len(query_key) >= 4 and query_key in candidate_key:
         ratio = max(ratio, 85.0)
-    partial = float(fuzz.partial_ratio(query_key, candidate_key)) if len(query_key) >= 4 else 0.0
+    # a partial match only counts when the query could be part of the name, not the other way round
+    long_enough = len(query_key) >= 4 and len(candidate_key) >= len(query_key)
+    partial = float(fuzz.partial_ratio(query_key, candidate_key)) if long_enough else 0.0
     return max(ratio, partial - 10.0)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, tzinfo
 from decimal import Decimal
 
 from kam_bot.domain.enums import Intention, Movement, Power, Priority, StockFlag, Tier
@@ -35,18 +35,19 @@ def cadence_days(account: Account) -> int:
     return account.visit_cadence_days or DEFAULT_CADENCE_DAYS[account.tier]
 
 
-def days_overdue(account: Account, last_visit: date | None, today: date) -> int | None:
+def days_overdue(account: Account, last_visit: date | None, today: date, tz: tzinfo = UTC) -> int | None:
     """Days past the cadence (1 or more when stale), None when the account is not stale.
 
-    An account never visited counts from its creation day.
+    All days are the reader's local days (``tz``): ``last_visit`` and ``today`` are given
+    that way; an account never visited counts from its creation day in ``tz``.
     """
-    since = last_visit or account.created_at.date()
+    since = last_visit or account.created_at.astimezone(tz).date()
     over = (today - since).days - cadence_days(account)
     return over if over > 0 else None
 
 
-def is_stale(account: Account, last_visit: date | None, today: date) -> bool:
-    return days_overdue(account, last_visit, today) is not None
+def is_stale(account: Account, last_visit: date | None, today: date, tz: tzinfo = UTC) -> bool:
+    return days_overdue(account, last_visit, today, tz) is not None
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ class AccountService:
             repo = uow.repo
             account = _get_account(repo, account_id)
             access.require(access.can_read_account(repo, actor, account), "account")
+            tz = ZoneInfo(actor.timezone)
             today = local_today(actor, self._clock())
             last = repo.last_visit_dates([account.id]).get(account.id)
             notes_ok = access.can_read_personal_notes(repo, actor, account)
@@ -133,7 +134,7 @@ class AccountService:
                 priority=rules.priority(account.intention, account.power),
                 cadence_days=rules.cadence_days(account),
                 last_visit_at=last,
-                days_overdue=rules.days_overdue(account, last.date() if last else None, today),
+                days_overdue=rules.days_overdue(account, last.astimezone(tz).date() if last else None, today, tz),
                 contacts=contacts,
                 visits=repo.visits_for(account.id, limit=3),
                 ours=[p for p in promises if p.direction is PromiseDirection.OURS],
@@ -150,11 +151,13 @@ class AccountService:
         with self._uow() as uow:
             accounts = uow.repo.accounts_where(owner_id=actor.id)
             last = uow.repo.last_visit_dates(a.id for a in accounts)
+        tz = ZoneInfo(actor.timezone)
         today = local_today(actor, self._clock())
         rows = []
         for account in accounts:
             at = last.get(account.id)
-            rows.append((account, at, rules.days_overdue(account, at.date() if at else None, today)))
+            local = at.astimezone(tz).date() if at else None
+            rows.append((account, at, rules.days_overdue(account, local, today, tz)))
         return sorted(rows, key=lambda r: (-(r[2] if r[2] is not None else -1), r[0].name.casefold()))
 
     # -- changing -----------------------------------------------------------------
@@ -175,7 +178,7 @@ class AccountService:
             uow.commit()
             return account
 
-    def change_stage(self, actor: User, account_id: int, kind: StageKind, to_stage: str) -> StageChange:
+    def change_stage(self, actor: User, account_id: int, kind: StageKind, to_stage: str) -> StageChange | None:
         with self._uow() as uow:
             account = _get_account(uow.repo, account_id)
             access.require(access.can_write_account(uow.repo, actor, account), "account")
@@ -229,16 +232,22 @@ def apply_stage_change(
     actor_id: int | None,
     visit_id: int | None,
     now: datetime,
-) -> StageChange:
-    """Move the account and keep the move as history, never overwriting the past."""
+) -> StageChange | None:
+    """Move the account and keep the move as history, never overwriting the past.
+
+    Naming the stage the account is already in is no move: nothing is recorded (None).
+    """
+    stages = FunnelStage if kind is StageKind.FUNNEL else ProcurementStage
+    if to_stage not in {s.value for s in stages}:
+        raise InvalidInputError("account.unknown_stage", field="stage", stage=to_stage)
     if kind is StageKind.FUNNEL:
-        FunnelStage(to_stage)
         before: str | None = account.funnel_stage.value
-        repo.update(Account, account.id, funnel_stage=to_stage, updated_at=now)
     else:
-        ProcurementStage(to_stage)
         before = account.procurement_stage.value if account.procurement_stage else None
-        repo.update(Account, account.id, procurement_stage=to_stage, updated_at=now)
+    if before == to_stage:
+        return None
+    column = "funnel_stage" if kind is StageKind.FUNNEL else "procurement_stage"
+    repo.update(Account, account.id, **{column: to_stage, "updated_at": now})
     return repo.add(
         StageChange,
         account_id=account.id,

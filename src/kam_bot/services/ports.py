@@ -24,6 +24,8 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None: ...
 
+    def rollback(self) -> None: ...
+
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 Clock = Callable[[], datetime]

@@ -76,7 +76,7 @@ class PromiseService:
     ) -> Promise:
         """Hide the promise from reminders until a later day (counted in the actor's time zone)."""
         today = local_today(actor, self._clock())
-        target = until if until is not None else today + timedelta(days=days or 1)
+        target = until if until is not None else today + timedelta(days=1 if days is None else days)
         if not today < target <= today + timedelta(days=MAX_SNOOZE_DAYS):
             raise InvalidInputError("promise.bad_snooze", field="snoozed_until")
         return self._change(actor, promise_id, "snoozed", detail=target.isoformat(), snoozed_until=target)
@@ -140,12 +140,12 @@ class PromiseService:
             account = _get_account(uow.repo, promise.account_id)
             allowed = promise.owner_id == actor.id or access.can_write_account(uow.repo, actor, account)
             access.require(allowed or access.can_manage_account(uow.repo, actor, account), "promise")
-            if fields.get("status") is PromiseStatus.DONE:
-                if promise.status is PromiseStatus.DONE:
-                    return promise
+            if fields.get("status") is PromiseStatus.DONE and promise.status is not PromiseStatus.DONE:
                 fields["done_at"] = now
-            if fields.get("status") is PromiseStatus.OPEN and promise.status is PromiseStatus.OPEN:
+            if fields.get("status") is promise.status:
                 return promise
+            if fields.get("status") is PromiseStatus.CANCELLED:
+                fields["done_at"] = None
             if promise.status is not PromiseStatus.OPEN and event in {"snoozed", "rescheduled"}:
                 raise InvalidInputError("promise.not_open", field="promise", status=promise.status.value)
             updated = uow.repo.update(Promise, promise.id, **fields)

@@ -49,11 +49,12 @@ class UserService:
 
         A user's own settings (time zone override, language) are never overwritten here.
         """
+        email = (profile.email or "").strip().lower() or None
         with self._uow() as uow:
             user = uow.repo.user_by_identity(profile.platform, profile.external_id)
             if user is not None:
                 return user
-            user = uow.repo.user_by_email(profile.email) if profile.email else None
+            user = uow.repo.user_by_email(email) if email else None
             if user is not None:
                 uow.repo.link_identity(user.id, profile.platform, profile.external_id)
                 user.identities[profile.platform] = profile.external_id
@@ -62,7 +63,7 @@ class UserService:
                 user = uow.repo.add(
                     User,
                     display_name=profile.display_name or profile.external_id,
-                    email=profile.email,
+                    email=email,
                     timezone=tz,
                     locale=resolve_locale(profile.locale) if profile.locale else self._locale,
                     role=Role.REP,

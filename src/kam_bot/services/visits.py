@@ -26,6 +26,7 @@ from kam_bot.services.observations import add_price, add_stock
 from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
 from kam_bot.services.promises import add_promise
 from kam_bot.store.repository import SqlRepository
+from kam_bot.store.uow import ConflictError
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class VisitService:
         with self._uow() as uow:
             repo = uow.repo
             if data.submission_key and (earlier := repo.visit_by_submission(data.submission_key)):
-                return self._replay(repo, earlier)
+                return self._replay(repo, actor, earlier)
             account = _get_account(repo, data.account_id)
             access.require(access.can_write_account(repo, actor, account), "account")
             known = {c.id: c for c in repo.contacts_for(account.id)}
@@ -118,19 +119,33 @@ class VisitService:
                     repo, account, data.stage_change.kind, data.stage_change.to_stage, actor.id, visit.id, now
                 )
             repo.update(Account, account.id, updated_at=now)
-            uow.commit()
+            try:
+                uow.commit()
+            except ConflictError:
+                # the same submission committed by a concurrent request (a double-click)
+                if not data.submission_key:
+                    raise
+                earlier = repo.visit_by_submission(data.submission_key)
+                if earlier is None:
+                    raise
+                return self._replay(repo, actor, earlier)
             return LoggedVisit(visit, account, promises, prices, stocks, notes, new_contacts, stage)
 
-    def _replay(self, repo: SqlRepository, visit: Visit) -> LoggedVisit:
-        account = repo.get(Account, visit.account_id)
-        assert account is not None
+    def _replay(self, repo: SqlRepository, actor: User, visit: Visit) -> LoggedVisit:
+        """What an earlier save of the same submission wrote, as the confirmation shows it."""
+        account = _get_account(repo, visit.account_id)
+        access.require(visit.rep_id == actor.id or access.can_read_account(repo, actor, account), "account")
         prices, stocks, notes = repo.observations_for_visit(visit.id)
+        day = visit.visited_at.date()
         return LoggedVisit(
             visit=visit,
             account=account,
             promises=repo.promises_where(visit_id=visit.id, status=None),
-            prices=[(p, None) for p in prices],
-            stocks=[(s, rules.inventory_change(s, None)) for s in stocks],
+            prices=[(p, rules.price_deviation(p, repo.price_list_for(p.product, day), self._threshold)) for p in prices],
+            stocks=[
+                (s, rules.inventory_change(s, repo.previous_stock(account.id, s.product, s.observed_at, s.id)))
+                for s in stocks
+            ],
             competitor_notes=notes,
             new_contacts=[],
             stage_change=None,

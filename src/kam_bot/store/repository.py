@@ -105,7 +105,7 @@ class SqlRepository:
             )
         ).all()
         user = m.User.model_validate(row)
-        user.identities = dict(ids)
+        user.identities = {platform: external for platform, external in ids}  # noqa: C416
         return user
 
     def link_identity(self, user_id: int, platform: str, external_id: str) -> None:
@@ -279,7 +279,7 @@ class SqlRepository:
         seen: set[tuple[str, str, str | None]] = set()
         out: list[m.PriceObservation] = []
         for row in rows:
-            key = (row.product.casefold(), row.kind, (row.competitor or "").casefold() or None)
+            key = (row.product.lower(), row.kind, (row.competitor or "").lower() or None)
             if key not in seen:
                 seen.add(key)
                 out.append(m.PriceObservation.model_validate(row))
@@ -296,7 +296,7 @@ class SqlRepository:
         )
         pairs: dict[str, list[m.InventoryObservation]] = {}
         for row in rows:
-            seen = pairs.setdefault(row.product.casefold(), [])
+            seen = pairs.setdefault(row.product.lower(), [])
             if len(seen) < 2:
                 seen.append(m.InventoryObservation.model_validate(row))
         return [(obs[0], obs[1] if len(obs) > 1 else None) for _, obs in sorted(pairs.items())]
@@ -308,7 +308,7 @@ class SqlRepository:
             select(t.InventoryObservationRow)
             .where(
                 t.InventoryObservationRow.account_id == account_id,
-                func.lower(t.InventoryObservationRow.product) == product.casefold(),
+                func.lower(t.InventoryObservationRow.product) == product.lower(),
                 t.InventoryObservationRow.observed_at <= before,
             )
             .order_by(t.InventoryObservationRow.observed_at.desc(), t.InventoryObservationRow.id.desc())
@@ -319,7 +319,7 @@ class SqlRepository:
         return m.InventoryObservation.model_validate(row) if row is not None else None
 
     def price_list_for(self, product: str, on: date | None = None) -> m.PriceListEntry | None:
-        stmt = select(t.PriceListRow).where(func.lower(t.PriceListRow.product) == product.casefold())
+        stmt = select(t.PriceListRow).where(func.lower(t.PriceListRow.product) == product.lower())
         if on is not None:
             stmt = stmt.where(or_(t.PriceListRow.valid_from.is_(None), t.PriceListRow.valid_from <= on))
         stmt = stmt.order_by(t.PriceListRow.valid_from.desc().nulls_last(), t.PriceListRow.id.desc())

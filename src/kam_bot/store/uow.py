@@ -5,9 +5,14 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kam_bot.store.repository import SqlRepository
+
+
+class ConflictError(Exception):
+    """A commit broke a uniqueness rule: the same thing was written concurrently."""
 
 
 class SqlUnitOfWork:
@@ -48,7 +53,11 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self._session is not None
-        self._session.commit()
+        try:
+            self._session.commit()
+        except IntegrityError as exc:
+            self._session.rollback()
+            raise ConflictError(str(exc.orig)) from exc
 
     def rollback(self) -> None:
         assert self._session is not None

@@ -136,6 +136,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "An account named “{name}” exists already.",
         "zh-Hans": "已存在名为“{name}”的客户。",
     },
+    "account.unknown_stage": {"en": "“{stage}” is not a stage.", "zh-Hans": "“{stage}”不是有效阶段。"},
     "account.missing": {
         "en": "Which account? Start with its name, e.g. “Acme …”.",
         "zh-Hans": "哪个客户?请以客户名称开头,例如“宝钢 ……”。",

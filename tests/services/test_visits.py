@@ -1,0 +1,339 @@
+"""Logging a visit: everything captured at once, shown on the card, all or nothing, once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from factories import Seed, add_contact, add_price_list, at, row_counts, seed_team
+from pydantic import ValidationError
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.enums import (
+    Attitude,
+    CompetitorActivity,
+    ContactRole,
+    FunnelStage,
+    GoalReached,
+    Movement,
+    Objective,
+    PriceKind,
+    ProcurementStage,
+    PromiseDirection,
+    StageKind,
+    StockFlag,
+)
+from kam_bot.domain.models import Account
+from kam_bot.services.errors import ForbiddenError, InvalidInputError, NotFoundError
+from kam_bot.services.inputs import (
+    CompetitorNoteInput,
+    NewContactInput,
+    PriceInput,
+    PromiseInput,
+    StageInput,
+    StockInput,
+    VisitInput,
+)
+
+TODAY = date(2026, 11, 23)  # the clock fixture's day
+
+
+def full_visit(app: App, s: Seed, **overrides: Any) -> VisitInput:
+    """A rich visit: 2 promises, 2 prices, a stock line, a competitor note,
+    a new contact and a funnel stage change, at Baosteel, two hours ago."""
+    fields: dict[str, Any] = {
+        "account_id": s.baosteel.id,
+        "visited_at": at(app, hours=-2),
+        "contact_ids": [s.contact.id],
+        "new_contacts": [
+            NewContactInput(
+                name="Zhang Wei",
+                title="VP Operations",
+                role=ContactRole.DECISION_MAKER,
+                attitude=Attitude.SUPPORTER,
+                relationship_strength=3,
+                personal_notes="Marathon runner",
+            )
+        ],
+        "objectives": [Objective.INCREASE_ORDER, Objective.BUILD_RELATIONSHIP],
+        "goal": "Get the Q1 volume agreed",
+        "goal_reached": GoalReached.PARTLY,
+        "summary": "Volume agreed in principle, price still open",
+        "next_step": "Send revised quote",
+        "next_visit_date": TODAY + timedelta(days=10),
+        "promises": [
+            PromiseInput(
+                text="Send mill test certificates",
+                direction=PromiseDirection.OURS,
+                due_date=TODAY + timedelta(days=3),
+                contact_id=s.contact.id,
+            ),
+            PromiseInput(text="PO for 500 t", direction=PromiseDirection.THEIRS, due_date=date(2026, 11, 27)),
+        ],
+        "prices": [
+            PriceInput(product="HRC coil", price=Decimal("4230"), currency="cny", unit="t"),
+            PriceInput(
+                product="HRC coil",
+                price=Decimal("4410"),
+                currency="CNY",
+                unit="t",
+                kind=PriceKind.COMPETITOR,
+                competitor="Shougang",
+            ),
+        ],
+        "stocks": [StockInput(product="HRC coil", quantity=Decimal("90"), unit="t", movement=Movement.FAST)],
+        "competitor_notes": [
+            CompetitorNoteInput(
+                competitor="Shougang", activity=CompetitorActivity.PROMOTION, text="2 % off for 1000 t"
+            )
+        ],
+        "stage_change": StageInput(kind=StageKind.FUNNEL, to_stage="target_customer"),
+    }
+    fields.update(overrides)
+    return VisitInput(**fields)
+
+
+def earlier_visit(app: App, s: Seed) -> None:
+    """Ten days ago: 200 t of HRC coil in stock."""
+    app.visits.log(
+        s.rep,
+        VisitInput(
+            account_id=s.baosteel.id,
+            visited_at=at(app, days=-10),
+            stocks=[
+                StockInput(product="HRC coil", quantity=Decimal("200"), unit="t", movement=Movement.FAST)
+            ],
+        ),
+    )
+
+
+def test_full_visit_is_saved_and_shown_on_the_card(app: App) -> None:
+    s = seed_team(app)
+    add_price_list(app, "HRC coil", "4500", unit="t")
+    earlier_visit(app, s)
+
+    logged = app.visits.log(s.rep, full_visit(app, s))
+
+    assert logged.already_saved is False
+    visit = logged.visit
+    assert visit.rep_id == s.rep.id
+    assert visit.visited_at == at(app, hours=-2)
+    assert visit.objectives == [Objective.INCREASE_ORDER, Objective.BUILD_RELATIONSHIP]
+    assert visit.goal_reached is GoalReached.PARTLY
+    [zhang] = logged.new_contacts
+    assert zhang.name == "Zhang Wei"
+    assert zhang.last_met == TODAY
+    assert visit.contact_ids == [s.contact.id, zhang.id]
+    assert [(p.direction, p.owner_id, p.visit_id) for p in logged.promises] == [
+        (PromiseDirection.OURS, s.rep.id, visit.id), (PromiseDirection.THEIRS, s.rep.id, visit.id),
+    ]  # fmt: skip
+    (purchase, purchase_dev), (_, competitor_dev) = logged.prices
+    assert purchase.currency == "CNY"
+    assert purchase_dev is not None
+    assert purchase_dev.ratio == Decimal("-0.06")
+    assert purchase_dev.flagged is True
+    assert competitor_dev is not None
+    assert competitor_dev.ratio == Decimal("-0.02")
+    assert competitor_dev.flagged is False
+    [(stock, change)] = logged.stocks
+    assert (change.previous, change.current, change.delta, change.flag) == (
+        Decimal("200"),
+        Decimal("90"),
+        Decimal("-110"),
+        StockFlag.STOCK_OUT,
+    )
+    assert logged.stage_change is not None
+    assert (logged.stage_change.from_stage, logged.stage_change.to_stage) == ("potential", "target_customer")
+    assert logged.stage_change.visit_id == visit.id
+
+    card = app.accounts.card(s.rep, s.baosteel.id)
+    assert card.account.funnel_stage is FunnelStage.TARGET_CUSTOMER
+    assert card.account.updated_at == app.clock()
+    assert card.last_visit_at == at(app, hours=-2)
+    assert card.days_overdue is None
+    assert card.visits[0].id == visit.id
+    assert len(card.visits) == 2
+    assert [p.text for p in card.ours] == ["Send mill test certificates"]
+    assert card.ours[0].contact_id == s.contact.id
+    assert [p.text for p in card.theirs] == ["PO for 500 t"]
+    assert [
+        (pp.observation.kind, pp.observation.competitor, pp.deviation.ratio if pp.deviation else None)
+        for pp in card.prices
+    ] == [
+        (PriceKind.CUSTOMER_PURCHASE, None, Decimal("-0.06")),
+        (PriceKind.COMPETITOR, "Shougang", Decimal("-0.02")),
+    ]
+    assert [pp.deviation.flagged for pp in card.prices if pp.deviation] == [True, False]
+    [stock_point] = card.stock
+    assert stock_point.observation.id == stock.id
+    assert stock_point.change.previous == Decimal("200")
+    assert stock_point.change.delta == Decimal("-110")
+    assert stock_point.change.flag is StockFlag.STOCK_OUT
+    assert [(n.competitor, n.activity, n.text) for n in card.competitor_notes] == [
+        ("Shougang", CompetitorActivity.PROMOTION, "2 % off for 1000 t")
+    ]
+    contacts = {cv.contact.name: cv.contact for cv in card.contacts}
+    assert set(contacts) == {"Wang Lei", "Zhang Wei"}
+    assert contacts["Wang Lei"].last_met == TODAY  # met at this visit
+    assert contacts["Zhang Wei"].role is ContactRole.DECISION_MAKER
+    assert [(c.from_stage, c.to_stage) for c in card.stage_history] == [("potential", "target_customer")]
+
+    # a later change keeps the first one and chains from it
+    app.accounts.change_stage(s.rep, s.baosteel.id, StageKind.FUNNEL, "customer")
+    history = app.accounts.card(s.rep, s.baosteel.id).stage_history
+    assert [(c.kind, c.from_stage, c.to_stage, c.visit_id) for c in history] == [
+        (StageKind.FUNNEL, "potential", "target_customer", visit.id),
+        (StageKind.FUNNEL, "target_customer", "customer", None),
+    ]
+
+
+def test_procurement_stage_change_starts_from_none_then_chains(app: App) -> None:
+    s = seed_team(app)
+    for stage in ("need_identified", "evaluation"):
+        app.visits.log(
+            s.rep,
+            VisitInput(
+                account_id=s.sinopec.id,
+                visited_at=at(app, hours=-1),
+                stage_change=StageInput(kind=StageKind.PROCUREMENT, to_stage=stage),
+            ),
+        )
+    card = app.accounts.card(s.rep, s.sinopec.id)
+    assert card.account.procurement_stage is ProcurementStage.EVALUATION
+    assert card.account.funnel_stage is FunnelStage.POTENTIAL  # untouched
+    assert [(c.from_stage, c.to_stage) for c in card.stage_history] == [
+        (None, "need_identified"), ("need_identified", "evaluation"),
+    ]  # fmt: skip
+
+
+# -- all or nothing ------------------------------------------------------------------------
+
+
+def test_failing_promise_leaves_no_row(app: App) -> None:
+    """A promise made to a contact of another account fails after the visit, the new contact,
+    and the first promise were written: nothing of it may remain."""
+    s = seed_team(app)
+    elsewhere = add_contact(app, s.cosco, "Chen Jie")
+    before = row_counts(app)
+    data = full_visit(app, s)
+    data.promises.append(PromiseInput(text="Intro to Chen", due_date=TODAY, contact_id=elsewhere.id))
+
+    with pytest.raises(InvalidInputError) as err:
+        app.visits.log(s.rep, data)
+
+    assert err.value.message == "promise.unknown_contact"
+    assert row_counts(app) == before
+    card = app.accounts.card(s.rep, s.baosteel.id)
+    assert card.account.funnel_stage is FunnelStage.POTENTIAL
+    assert card.account.updated_at == s.baosteel.updated_at
+    assert [c.contact.name for c in card.contacts] == ["Wang Lei"]
+    assert card.contacts[0].contact.last_met is None
+
+
+def test_failing_stage_change_leaves_no_row(app: App) -> None:
+    """The stage change is the last part written; an invalid stage that slipped past
+    validation fails there and rolls back everything before it."""
+    s = seed_team(app)
+    before = row_counts(app)
+    data = full_visit(app, s, submission_key="view-9")
+    data.stage_change = StageInput.model_construct(kind=StageKind.FUNNEL, to_stage="signed")
+
+    with pytest.raises(InvalidInputError, match=r"account\.unknown_stage"):
+        app.visits.log(s.rep, data)
+
+    assert row_counts(app) == before
+    assert app.accounts.card(s.rep, s.baosteel.id).account.funnel_stage is FunnelStage.POTENTIAL
+    # the failed submission left no trace of its key: the corrected form saves
+    logged = app.visits.log(s.rep, full_visit(app, s, submission_key="view-9"))
+    assert logged.already_saved is False
+    assert row_counts(app)["Visit"] == 1
+
+
+# -- once ----------------------------------------------------------------------------------
+
+
+def test_same_submission_twice_saves_once(app: App) -> None:
+    s = seed_team(app)
+    first = app.visits.log(s.rep, full_visit(app, s, submission_key="V123-view-abc"))
+    after_first = row_counts(app)
+    second = app.visits.log(s.rep, full_visit(app, s, submission_key="V123-view-abc"))
+
+    assert first.already_saved is False
+    assert second.already_saved is True
+    assert second.visit.id == first.visit.id
+    assert row_counts(app) == after_first
+    assert after_first["Visit"] == 1
+    assert after_first["Promise"] == 2
+    assert after_first["PriceObservation"] == 2
+    assert sorted(p.id for p in second.promises) == sorted(p.id for p in first.promises)
+    assert [p.id for p, _ in second.prices] == [p.id for p, _ in first.prices]
+    assert [n.id for n in second.competitor_notes] == [n.id for n in first.competitor_notes]
+    # a different key is a different visit
+    app.visits.log(s.rep, full_visit(app, s, submission_key="V123-view-def", new_contacts=[]))
+    assert row_counts(app)["Visit"] == 2
+
+
+# -- refused -------------------------------------------------------------------------------
+
+
+def test_refused_visits_leave_no_row(app: App) -> None:
+    s = seed_team(app)
+    elsewhere = add_contact(app, s.cosco, "Chen Jie")
+    before = row_counts(app)
+    # in the future
+    with pytest.raises(InvalidInputError) as err:
+        app.visits.log(s.rep, full_visit(app, s, visited_at=at(app, minutes=1)))
+    assert (err.value.field, err.value.message) == ("visited_at", "visit.in_future")
+    # meeting a contact of another account
+    with pytest.raises(InvalidInputError) as err:
+        app.visits.log(s.rep, full_visit(app, s, contact_ids=[s.contact.id, elsewhere.id]))
+    assert err.value.field == "contact_ids"
+    assert err.value.params == {"ids": [elsewhere.id]}
+    # by someone who may not write the account
+    for outsider in (s.teammate, s.manager, s.other_rep):
+        with pytest.raises(ForbiddenError):
+            app.visits.log(outsider, full_visit(app, s))
+    assert row_counts(app) == before
+    # right now is fine, and an admin may log it: the promises stay with the account owner
+    logged = app.visits.log(s.admin, full_visit(app, s, visited_at=app.clock()))
+    assert logged.visit.rep_id == s.admin.id
+    assert {p.owner_id for p in logged.promises} == {s.rep.id}
+    # an archived account takes no visit
+    with app.uow() as uow:
+        uow.repo.update(Account, s.sinopec.id, archived=True)
+        uow.commit()
+    with pytest.raises(NotFoundError):
+        app.visits.log(s.rep, full_visit(app, s, account_id=s.sinopec.id, contact_ids=[], promises=[]))
+
+
+def test_visit_input_validation() -> None:
+    with pytest.raises(ValidationError, match="time zone"):
+        VisitInput(account_id=1, visited_at="2026-11-23T09:00:00")
+    with pytest.raises(ValidationError, match="unknown funnel stage"):
+        StageInput(kind=StageKind.FUNNEL, to_stage="signed")
+    with pytest.raises(ValidationError, match="unknown procurement stage"):
+        StageInput(kind=StageKind.PROCUREMENT, to_stage="customer")
+
+
+def test_recent_visits_and_last_at(app: App) -> None:
+    s = seed_team(app)
+    earlier_visit(app, s)
+    app.visits.log(s.rep, full_visit(app, s, new_contacts=[]))
+    assert [v.visited_at for v in app.visits.recent(s.teammate, s.baosteel.id)] == [
+        at(app, hours=-2), at(app, days=-10),
+    ]  # fmt: skip
+    assert app.visits.last_at(s.baosteel.id) == at(app, hours=-2)
+    assert app.visits.last_at(s.sinopec.id) is None
+    with pytest.raises(ForbiddenError):
+        app.visits.recent(s.other_rep, s.baosteel.id)
+
+
+def test_stage_change_to_the_current_stage_is_not_a_move(app: App) -> None:
+    s = seed_team(app)
+    app.visits.log(
+        s.rep,
+        full_visit(app, s, stage_change=StageInput(kind=StageKind.FUNNEL, to_stage="potential")),
+    )
+    assert app.accounts.card(s.rep, s.baosteel.id).stage_history == []

@@ -1,0 +1,180 @@
+"""The Alembic history builds the schema tables.py describes, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from kam_bot.bootstrap import bootstrap
+from kam_bot.config import Settings
+from kam_bot.store.engine import (
+    DatabaseNotMigratedError,
+    alembic_config,
+    current_revision,
+    ensure_migrated,
+    head_revision,
+    make_engine,
+    upgrade,
+)
+from kam_bot.store.tables import Base
+
+PG_URL = os.environ.get("KAM_TEST_POSTGRES_URL")
+TABLES = set(Base.metadata.tables)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def blank_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database (no schema, no alembic_version) on SQLite and PostgreSQL.
+
+    The PostgreSQL schema is chosen through ``connect_args`` rather than the URL so that
+    this fixture does not depend on how a URL with ``%`` reaches Alembic (tested below).
+    """
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'blank.db'}")
+        yield engine
+        engine.dispose()
+        return
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs KAM_TEST_POSTGRES_URL for the PostgreSQL suite")
+        pytest.skip("PostgreSQL not configured (set KAM_TEST_POSTGRES_URL)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def table_names(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+# -- on the migrated database of the shared fixture ----------------------------------------
+
+
+def test_upgrade_creates_every_table(engine: Engine) -> None:
+    assert table_names(engine) == TABLES | {"alembic_version"}
+    assert current_revision(engine) == head_revision() == "0001"
+    ensure_migrated(engine)  # does not raise
+
+
+def test_every_index_and_unique_constraint_of_tables_py_exists(engine: Engine) -> None:
+    inspector = inspect(engine)
+    for name, table in Base.metadata.tables.items():
+        expected_ix = {ix.name: [c.name for c in ix.columns] for ix in table.indexes}
+        found_ix = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes(name)}
+        for ix_name, columns in expected_ix.items():
+            assert found_ix.get(str(ix_name)) == columns, f"{name}.{ix_name}"
+        expected_uq = {
+            str(c.name): [col.name for col in c.columns]  # type: ignore[attr-defined]
+            for c in table.constraints
+            if c.__class__.__name__ == "UniqueConstraint"
+        }
+        found_uq = {uq["name"]: uq["column_names"] for uq in inspector.get_unique_constraints(name)}
+        assert {k: found_uq.get(k) for k in expected_uq} == expected_uq, name
+
+
+def test_the_indexes_the_queries_rely_on(engine: Engine) -> None:
+    """Spelled out, so that renaming or dropping one in tables.py is a visible decision."""
+    inspector = inspect(engine)
+
+    def indexes(table: str) -> dict[str, list[str | None]]:
+        return {str(ix["name"]): list(ix["column_names"]) for ix in inspector.get_indexes(table)}
+
+    assert indexes("promises")["ix_promises_owner_open_due"] == ["owner_id", "status", "due_date"]
+    assert indexes("promises")["ix_promises_account_status"] == ["account_id", "status"]
+    assert indexes("visits")["ix_visits_account_at"] == ["account_id", "visited_at"]
+    assert indexes("visits")["ix_visits_rep_at"] == ["rep_id", "visited_at"]
+    assert indexes("visits")["ix_visits_next"] == ["next_visit_date"]
+    assert indexes("accounts")["ix_accounts_owner"] == ["owner_id", "archived"]
+    assert indexes("accounts")["ix_accounts_search_key"] == ["search_key"]
+    assert indexes("account_aliases")["ix_account_aliases_key"] == ["search_key"]
+    assert indexes("price_observations")["ix_price_obs_account_product_at"] == [
+        "account_id", "product", "observed_at",
+    ]  # fmt: skip
+    assert indexes("inventory_observations")["ix_inventory_obs_account_product_at"] == [
+        "account_id", "product", "observed_at",
+    ]  # fmt: skip
+    assert indexes("stage_changes")["ix_stage_changes_account_at"] == ["account_id", "changed_at"]
+    assert indexes("promise_events")["ix_promise_events_promise"] == ["promise_id", "at"]
+    assert indexes("outbox")["ix_outbox_due"] == ["status", "next_attempt_at"]
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    """Nothing for autogenerate to add: the history and tables.py agree."""
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+# -- on an empty database ------------------------------------------------------------------
+
+
+def test_ensure_migrated_refuses_an_empty_database(blank_engine: Engine) -> None:
+    with pytest.raises(DatabaseNotMigratedError) as err:
+        ensure_migrated(blank_engine)
+    assert err.value.current is None
+    assert err.value.head == "0001"
+    with pytest.raises(DatabaseNotMigratedError):
+        bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
+
+
+def test_upgrade_then_ensure_migrated_passes(blank_engine: Engine) -> None:
+    assert table_names(blank_engine) == set()
+    upgrade(blank_engine)
+    assert table_names(blank_engine) == TABLES | {"alembic_version"}
+    ensure_migrated(blank_engine)
+    app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
+    assert app.users.teams() == []
+    upgrade(blank_engine)  # a second upgrade is a no-op
+    assert current_revision(blank_engine) == "0001"
+
+
+def test_downgrade_to_base_and_upgrade_again(blank_engine: Engine) -> None:
+    upgrade(blank_engine)
+    config = alembic_config()
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert table_names(blank_engine) <= {"alembic_version"}
+    with pytest.raises(DatabaseNotMigratedError):
+        ensure_migrated(blank_engine)
+    upgrade(blank_engine)
+    ensure_migrated(blank_engine)
+    assert table_names(blank_engine) == TABLES | {"alembic_version"}
+
+
+# -- the URL handed to Alembic -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://kam:p%40ss%25word@db.internal:5432/kam",
+        "postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3Dt_abc",
+    ],
+)
+def test_alembic_config_accepts_urls_with_percent_signs(url: str) -> None:
+    """configparser interpolates '%': a percent-encoded password or ``options=...%3D...``
+    must reach Alembic intact (this broke upgrade() on such URLs once)."""
+    engine = make_engine(url)  # no connection is made
+    try:
+        config = alembic_config(engine)
+        assert config.get_main_option("sqlalchemy.url") == url
+    finally:
+        engine.dispose()
