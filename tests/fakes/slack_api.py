@@ -159,6 +159,8 @@ class FakeSlack:
         self, path: str, raw: bytes, headers: dict[str, str]
     ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
         args = _parse_body(raw, headers.get("Content-Type", ""))
+        path, _, query = path.partition("?")
+        args.update({k: v[0] if len(v) == 1 else v for k, v in parse_qs(query).items()})
         if path.startswith("/response/"):
             with self._lock:
                 self.responses.append(Call(path.rsplit("/", 1)[-1], args, headers, time.time()))
@@ -167,7 +169,7 @@ class FakeSlack:
             with self._lock:
                 self.uploads[path.rsplit("/", 1)[-1]] = raw
             return 200, None, {}
-        method = path.split("/api/", 1)[-1].split("?", 1)[0]
+        method = path.split("/api/", 1)[-1]
         with self._lock:
             if self._scripted[method]:
                 s = self._scripted[method].popleft()

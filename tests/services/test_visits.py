@@ -127,8 +127,9 @@ def test_full_visit_is_saved_and_shown_on_the_card(app: App) -> None:
     assert zhang.last_met == TODAY
     assert visit.contact_ids == [s.contact.id, zhang.id]
     assert [(p.direction, p.owner_id, p.visit_id) for p in logged.promises] == [
-        (PromiseDirection.OURS, s.rep.id, visit.id), (PromiseDirection.THEIRS, s.rep.id, visit.id),
-    ]  # fmt: skip
+        (PromiseDirection.OURS, s.rep.id, visit.id),
+        (PromiseDirection.THEIRS, s.rep.id, visit.id),
+    ]
     (purchase, purchase_dev), (_, competitor_dev) = logged.prices
     assert purchase.currency == "CNY"
     assert purchase_dev is not None
@@ -204,8 +205,9 @@ def test_procurement_stage_change_starts_from_none_then_chains(app: App) -> None
     assert card.account.procurement_stage is ProcurementStage.EVALUATION
     assert card.account.funnel_stage is FunnelStage.POTENTIAL  # untouched
     assert [(c.from_stage, c.to_stage) for c in card.stage_history] == [
-        (None, "need_identified"), ("need_identified", "evaluation"),
-    ]  # fmt: skip
+        (None, "need_identified"),
+        ("need_identified", "evaluation"),
+    ]
 
 
 # -- all or nothing ------------------------------------------------------------------------
@@ -322,8 +324,9 @@ def test_recent_visits_and_last_at(app: App) -> None:
     earlier_visit(app, s)
     app.visits.log(s.rep, full_visit(app, s, new_contacts=[]))
     assert [v.visited_at for v in app.visits.recent(s.teammate, s.baosteel.id)] == [
-        at(app, hours=-2), at(app, days=-10),
-    ]  # fmt: skip
+        at(app, hours=-2),
+        at(app, days=-10),
+    ]
     assert app.visits.last_at(s.baosteel.id) == at(app, hours=-2)
     assert app.visits.last_at(s.sinopec.id) is None
     with pytest.raises(ForbiddenError):
@@ -337,3 +340,25 @@ def test_stage_change_to_the_current_stage_is_not_a_move(app: App) -> None:
         full_visit(app, s, stage_change=StageInput(kind=StageKind.FUNNEL, to_stage="potential")),
     )
     assert app.accounts.card(s.rep, s.baosteel.id).stage_history == []
+
+
+def test_owner_corrects_a_visit_and_a_teammate_may_not(app: App) -> None:
+    s = seed_team(app)
+    logged = app.visits.log(s.rep, full_visit(app, s))
+    edited = app.visits.edit(
+        s.rep,
+        logged.visit.id,
+        goal_reached=GoalReached.NO,
+        summary="lost to Foo",
+        next_step=None,
+        next_visit_date=date(2026, 12, 7),
+    )
+    assert edited.goal_reached is GoalReached.NO
+    assert edited.summary == "lost to Foo"
+    assert app.visits.recent(s.rep, s.baosteel.id)[0].next_visit_date == date(2026, 12, 7)
+    with pytest.raises(ForbiddenError):
+        app.visits.edit(
+            s.teammate, logged.visit.id, goal_reached=None, summary="x", next_step=None, next_visit_date=None
+        )
+    with pytest.raises(NotFoundError):
+        app.visits.for_edit(s.rep, 9999)

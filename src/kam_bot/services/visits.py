@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from kam_bot.domain import rules
+from kam_bot.domain.enums import GoalReached
 from kam_bot.domain.models import (
     Account,
     CompetitorNote,
@@ -20,8 +21,8 @@ from kam_bot.domain.models import (
 )
 from kam_bot.services import access
 from kam_bot.services.accounts import _get_account, apply_stage_change
-from kam_bot.services.errors import InvalidInputError
-from kam_bot.services.inputs import VisitInput
+from kam_bot.services.errors import InvalidInputError, NotFoundError
+from kam_bot.services.inputs import MAX_TEXT, VisitInput
 from kam_bot.services.observations import add_price, add_stock
 from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
 from kam_bot.services.promises import add_promise
@@ -151,6 +152,46 @@ class VisitService:
             stage_change=None,
             already_saved=True,
         )
+
+    def for_edit(self, actor: User, visit_id: int) -> tuple[Visit, Account]:
+        """A visit the actor may correct, with its account."""
+        with self._uow() as uow:
+            return self._writable(uow.repo, actor, visit_id)
+
+    def edit(
+        self,
+        actor: User,
+        visit_id: int,
+        *,
+        goal_reached: GoalReached | None,
+        summary: str | None,
+        next_step: str | None,
+        next_visit_date: date | None,
+    ) -> Visit:
+        """Correct what a rep most often gets wrong in the rush after a meeting."""
+        for text in (summary, next_step):
+            if text is not None and len(text) > MAX_TEXT:
+                raise InvalidInputError("visit.too_long", field="summary", limit=MAX_TEXT)
+        with self._uow() as uow:
+            self._writable(uow.repo, actor, visit_id)
+            updated = uow.repo.update(
+                Visit,
+                visit_id,
+                goal_reached=goal_reached,
+                summary=summary,
+                next_step=next_step,
+                next_visit_date=next_visit_date,
+            )
+            uow.commit()
+            return updated
+
+    def _writable(self, repo: SqlRepository, actor: User, visit_id: int) -> tuple[Visit, Account]:
+        visit = repo.get(Visit, visit_id)
+        account = repo.get(Account, visit.account_id) if visit is not None else None
+        if visit is None or account is None:
+            raise NotFoundError("visit.not_found", field="visit", id=visit_id)
+        access.require(access.can_write_account(repo, actor, account), "visit")
+        return visit, account
 
     def recent(self, actor: User, account_id: int, limit: int = 5) -> list[Visit]:
         with self._uow() as uow:

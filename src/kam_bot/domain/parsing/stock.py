@@ -87,7 +87,7 @@ _SHARE = re.compile(
 _MOVEMENTS = tuple(
     (movement, re.compile(alternation(words), re.IGNORECASE)) for movement, words in MOVEMENT_KEYWORDS.items()
 )
-_LATIN_UNIT = rf"(?!(?:{'|'.join(_NOT_UNITS)})(?!{_LWC}))[^\W\d_{CJK_RANGES}]+\.?"
+_LATIN_UNIT = rf"(?!(?:{'|'.join(_NOT_UNITS)})(?!{_LWC}))(?-i:[^\W\d_{CJK_RANGES}])+\.?"
 _QUANTITY = re.compile(
     rf"(?<!{_LWC})(?<![-./,])(?P<num>{NUMBER_PATTERN})(?![.,]?\d)(?![.,]\S)"
     rf"\s*(?P<unit>{alternation(CJK_UNITS)}|{_LATIN_UNIT})?(?!{_LWC})",

@@ -1,6 +1,6 @@
 """One module per area; add new areas to MESSAGE_MODULES."""
 
-from kam_bot.i18n.messages import commands, common, console, core, enums, parser, prefill, transfer
+from kam_bot.i18n.messages import commands, common, console, core, enums, parser, prefill, slack, transfer
 
 MESSAGE_MODULES = [
     common.MESSAGES,
@@ -11,4 +11,5 @@ MESSAGE_MODULES = [
     commands.MESSAGES,
     console.MESSAGES,
     transfer.MESSAGES,
+    slack.MESSAGES,
 ]

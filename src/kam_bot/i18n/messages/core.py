@@ -122,6 +122,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Some contacts do not belong to this account: {ids}.",
         "zh-Hans": "部分联系人不属于该客户:{ids}。",
     },
+    "visit.not_found": {"en": "That visit no longer exists.", "zh-Hans": "该拜访记录已不存在。"},
+    "visit.too_long": {"en": "Keep it under {limit} characters.", "zh-Hans": "请控制在 {limit} 个字符以内。"},
     "visit.in_future": {"en": "The visit date is in the future.", "zh-Hans": "拜访日期不能晚于现在。"},
     # accounts and access
     "account.not_found": {"en": "No account matches", "zh-Hans": "找不到客户"},

@@ -1,0 +1,1 @@
+"""The Slack adapter: Bolt listeners per feature, Block Kit rendering."""

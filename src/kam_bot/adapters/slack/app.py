@@ -1,0 +1,60 @@
+"""The Slack app: ``create_slack_app`` builds Bolt's ``AsyncApp`` with every feature registered.
+
+Nothing is built at import time; tests and benchmarks pass their own client (pointed at a
+fake Web API) and get the same app production runs.
+"""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from kam_bot.adapters.slack import dedup, errors
+from kam_bot.adapters.slack.deps import Deps, Registry
+from kam_bot.adapters.slack.listeners import actions, commands, events, options, shortcuts, views
+from kam_bot.adapters.slack.retry import make_client
+from kam_bot.bootstrap import App
+from kam_bot.config import Settings, SettingsError
+
+FEATURES = (commands, views, actions, options, shortcuts, events)
+
+_registries: WeakKeyDictionary[AsyncApp, Registry] = WeakKeyDictionary()
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to start on missing or malformed Slack settings, naming the variable."""
+    token = settings.slack_bot_token
+    if not token:
+        raise SettingsError("SLACK_BOT_TOKEN is not set: the app's Bot User OAuth Token (xoxb-…)")
+    if not token.startswith("xoxb-"):
+        raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    app_token = settings.slack_app_token
+    if app_token and not app_token.startswith("xapp-"):
+        raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp- (Socket Mode)")
+    if not app_token and not settings.slack_signing_secret:
+        raise SettingsError(
+            "SLACK_SIGNING_SECRET is not set: needed to verify requests over HTTP "
+            "(or set SLACK_APP_TOKEN to use Socket Mode)"
+        )
+
+
+def create_slack_app(app: App, settings: Settings, *, client: AsyncWebClient | None = None) -> AsyncApp:
+    bolt = AsyncApp(
+        client=client or make_client(settings),
+        signing_secret=settings.slack_signing_secret or "",
+        process_before_response=False,
+    )
+    deps = Deps.build(app)
+    errors.register(bolt, deps.users)
+    dedup.register(bolt, app)
+    for feature in FEATURES:
+        feature.register(bolt, deps)
+    _registries[bolt] = deps.registry
+    return bolt
+
+
+def registry_of(bolt: AsyncApp) -> Registry:
+    """The commands, shortcuts and events ``bolt`` listens to (for the manifest check)."""
+    return _registries[bolt]

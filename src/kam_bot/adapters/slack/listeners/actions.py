@@ -1,0 +1,177 @@
+"""Buttons (``block_actions``) wherever they are: messages, the Home tab, modals.
+
+Button action ids carry their argument after a colon (``promise.done:42``, see
+``blocks.button``) so that every button of a message is unique; they are matched by regex
+and the argument read from ``value``. A button pressed in a message changes that message in
+place (its row of buttons becomes what happened); the Home tab is refreshed after any change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from kam_bot.adapters.slack import modals
+from kam_bot.adapters.slack.delivery import dm_reply, update_pressed_message
+from kam_bot.adapters.slack.deps import Deps
+from kam_bot.adapters.slack.errors import slack_error_code
+from kam_bot.adapters.slack.forms import visit
+from kam_bot.adapters.slack.opening import open_view
+from kam_bot.domain.models import User
+from kam_bot.i18n import format_date, t
+
+PROMISE = re.compile(r"^promise\.(done|reopen|cancel|snooze_(1|3|7))(?::.*)?$")
+UNDO = re.compile(r"^undo\.(price|stock)(?::.*)?$")
+
+
+def _button(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(name)}(?::.*)?$")
+
+
+def _in_modal(body: dict[str, Any]) -> bool:
+    """Pressed inside a modal (the Home tab is a view too, but nothing can be pushed onto it)."""
+    return (body.get("view") or {}).get("type") == "modal"
+
+
+def register(bolt: AsyncApp, deps: Deps) -> None:
+    app = deps.app
+
+    async def promise_button(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        slack_id = body["user"]["id"]
+        actor = await deps.actor(client, slack_id)
+        match = PROMISE.match(action["action_id"])
+        assert match is not None
+        verb, days = match.group(1), match.group(2)
+        promise_id = int(action["value"])
+        reply = await deps.run(
+            deps.commands.promise_action,
+            actor,
+            "snooze" if days else verb,
+            promise_id,
+            int(days) if days else None,
+        )
+        outcome = reply.plain_text()
+        if reply.ok:
+            outcome = await deps.run(_outcome, deps, actor, verb, promise_id)
+        in_message = await update_pressed_message(body, client, respond, outcome, reply, actor.locale)
+        if not in_message and not reply.ok:
+            await dm_reply(client, slack_id, reply, actor.locale)
+        await deps.refresh_home(client, slack_id, actor)
+
+    async def undo_button(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        slack_id = body["user"]["id"]
+        actor = await deps.actor(client, slack_id)
+        match = UNDO.match(action["action_id"])
+        assert match is not None
+        reply = await deps.run(deps.commands.undo, actor, match.group(1), int(action["value"]))
+        outcome = (
+            t("slack.outcome.undone", actor.locale, name=actor.display_name)
+            if reply.ok
+            else reply.plain_text()
+        )
+        await update_pressed_message(body, client, respond, outcome, reply, actor.locale)
+        await deps.refresh_home(client, slack_id, actor)
+
+    async def open_modal(
+        body: dict[str, Any], client: AsyncWebClient, build: Callable[[User], dict[str, Any]]
+    ) -> None:
+        """Open a modal from a button: pushed on top when the button is itself in a modal."""
+        slack_id = body["user"]["id"]
+
+        async def view() -> dict[str, Any]:
+            actor = await deps.actor(client, slack_id)
+            return await deps.run(build, actor)
+
+        await open_view(
+            client, body["trigger_id"], view(), deps.users.locale_hint(slack_id), push=_in_modal(body)
+        )
+
+    async def account_open(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        account_id = int(action["value"])
+        await open_modal(body, client, lambda actor: modals.card(deps.commands, actor, account_id))
+
+    async def visit_start(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        account_id = int(action["value"])
+        await open_modal(body, client, lambda actor: modals.visit_for_account(app, actor, account_id))
+
+    async def promise_start(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        account_id = int(action["value"])
+        await open_modal(body, client, lambda actor: modals.promise_for_account(app, actor, account_id))
+
+    async def account_contacts(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        account_id = int(action["value"])
+        await open_modal(body, client, lambda actor: modals.contacts(app, actor, account_id))
+
+    async def visit_edit(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        visit_id = int(action["value"])
+        container = body.get("container") or {}
+        meta = {"ch": container.get("channel_id"), "ts": container.get("message_ts")}
+        await open_modal(body, client, lambda actor: modals.edit(app, actor, visit_id, meta))
+
+    async def visit_account_changed(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """The account of the /visit modal changed: its contacts follow, everything typed stays."""
+        await ack()
+        actor = await deps.actor(client, body["user"]["id"])
+        current = body["view"]
+        view = await deps.run(modals.visit_after_account_change, app, actor, current)
+        try:
+            await client.views_update(view_id=current["id"], hash=current.get("hash"), view=view)
+        except SlackApiError as exc:
+            if slack_error_code(exc) != "hash_conflict":  # a later change already replaced the view
+                raise
+
+    bolt.action(PROMISE)(promise_button)
+    bolt.action(UNDO)(undo_button)
+    bolt.action(_button("account.open"))(account_open)
+    bolt.action(_button("visit.start"))(visit_start)
+    bolt.action(_button("promise.start"))(promise_start)
+    bolt.action(_button("account.contacts"))(account_contacts)
+    bolt.action(_button("visit.edit"))(visit_edit)
+    bolt.action(visit.ACCOUNT_ACTION)(visit_account_changed)
+
+
+def _outcome(deps: Deps, actor: User, verb: str, promise_id: int) -> str:
+    """What happened, for the message the button was in: "✅ Done by Alex"."""
+    loc = actor.locale
+    name = actor.display_name
+    if verb.startswith("snooze"):
+        promise = deps.app.promises.get(actor, promise_id)
+        day = format_date(promise.snoozed_until, loc) if promise.snoozed_until else ""
+        return t("slack.outcome.snoozed", loc, name=name, date=day)
+    return t(f"slack.outcome.{verb}", loc, name=name)

@@ -1,0 +1,50 @@
+"""Type-ahead (``block_suggestion``): every keystroke must be answered within 3 seconds."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+
+from kam_bot.adapters.slack.deps import Deps
+from kam_bot.adapters.slack.forms.elements import option
+from kam_bot.adapters.slack.forms.settings import TIMEZONE_ACTION, timezone_options
+from kam_bot.bootstrap import App
+from kam_bot.domain.matching import fold
+from kam_bot.domain.models import Account
+
+ACCOUNT_ACTIONS = re.compile(r"^(visit|entry)\.account$")
+SUGGESTIONS = 20
+
+
+def account_options(app: App, query: str) -> list[dict[str, Any]]:
+    """Ranked accounts for what was typed: names, aliases and typos (``Baostel`` finds Baosteel)."""
+    matches = app.accounts.search(query, limit=SUGGESTIONS) if query.strip() else []
+    out: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    with app.uow() as uow:
+        for match in matches:
+            account = uow.repo.get(Account, match.account_id) if match.account_id not in seen else None
+            seen.add(match.account_id)
+            if account is None or account.archived:
+                continue
+            label = (
+                account.name
+                if fold(match.matched) == fold(account.name)
+                else f"{account.name} ({match.matched})"
+            )
+            out.append(option(str(account.id), label).to_dict())
+    return out
+
+
+def register(bolt: AsyncApp, deps: Deps) -> None:
+    async def accounts(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack(options=await deps.run(account_options, deps.app, str(body.get("value") or "")))
+
+    async def timezones(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack(options=[o.to_dict() for o in timezone_options(str(body.get("value") or ""))])
+
+    bolt.options(ACCOUNT_ACTIONS)(accounts)
+    bolt.options(TIMEZONE_ACTION)(timezones)

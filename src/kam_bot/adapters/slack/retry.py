@@ -1,0 +1,78 @@
+"""The Web API client: retries on 429 (honouring Retry-After) and on dropped connections.
+
+Retries happen inside the client, after the listener has acknowledged Slack, so they never
+delay an ``ack``. A ``trigger_id`` lives 3 seconds: waiting longer than that before
+``views.open`` is useless, so those calls give up instead of sleeping (the error handler
+then tells the user to try again).
+"""
+
+from __future__ import annotations
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from kam_bot.config import Settings
+
+RATE_LIMIT_RETRIES = 3
+CONNECTION_RETRIES = 2
+MAX_WAIT_SECONDS = 60
+"""Beyond this a rate-limited call fails rather than holding the work for minutes."""
+TRIGGER_METHODS = ("views.open", "views.push")
+TRIGGER_MAX_WAIT_SECONDS = 1
+
+
+def retry_after(response: HttpResponse) -> int | None:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return int(values[0])
+            except ValueError:
+                return None
+    return None
+
+
+class BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """Slack's own 429 handler, refusing waits that cannot help (expired triggers, minutes-long limits)."""
+
+    def __init__(self, max_retry_count: int = RATE_LIMIT_RETRIES, max_wait: int = MAX_WAIT_SECONDS) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = retry_after(response) or 1
+        limit = (
+            TRIGGER_MAX_WAIT_SECONDS if request.url.rstrip("/").endswith(TRIGGER_METHODS) else self.max_wait
+        )
+        return wait <= limit
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    return [
+        AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+        BoundedRateLimitRetryHandler(),
+    ]
+
+
+def make_client(settings: Settings) -> AsyncWebClient:
+    """The app's client for ``settings.slack_api_url``; Bolt copies its retry handlers per request."""
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=retry_handlers(),
+    )

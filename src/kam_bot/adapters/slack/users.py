@@ -1,0 +1,78 @@
+"""Who is clicking: a Slack user id -> a kam-bot ``User``, created on first contact.
+
+``users.info`` (name, IANA time zone, locale, email) is asked once per person per process;
+the email links people an admin imported before they ever used Slack. The ``User`` itself
+is read fresh from the database on every request, so a settings change shows at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import IntegrityError
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.enums import Locale, Platform
+from kam_bot.domain.models import User
+from kam_bot.i18n.catalog import resolve_locale
+from kam_bot.services.users import PlatformProfile
+
+SLACK = Platform.SLACK.value
+
+
+def profile_of(info: dict[str, Any]) -> PlatformProfile:
+    """``users.info``'s ``user`` object as a platform profile."""
+    profile = info.get("profile") or {}
+    name = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or info.get("real_name")
+        or info.get("name")
+        or info["id"]
+    )
+    return PlatformProfile(
+        platform=SLACK,
+        external_id=info["id"],
+        display_name=name,
+        email=profile.get("email") or None,
+        timezone=info.get("tz") or None,
+        locale=info.get("locale") or None,
+    )
+
+
+class SlackUsers:
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._known: dict[str, int] = {}
+        self._locales: dict[str, Locale] = {}
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def actor(self, client: AsyncWebClient, slack_id: str) -> User:
+        user_id = self._known.get(slack_id)
+        if user_id is not None:
+            user = await asyncio.to_thread(self._app.users.get, user_id)
+        else:
+            async with self._locks[slack_id]:
+                user = await self._first_contact(client, slack_id)
+            self._known[slack_id] = user.id
+        self._locales[slack_id] = user.locale
+        return user
+
+    async def _first_contact(self, client: AsyncWebClient, slack_id: str) -> User:
+        known = await asyncio.to_thread(self._app.users.by_identity, SLACK, slack_id)
+        if known is not None:
+            return known
+        info = await client.users_info(user=slack_id, include_locale=True)
+        profile = profile_of(info["user"])
+        try:
+            return await asyncio.to_thread(self._app.users.ensure, profile)
+        except IntegrityError:
+            # Another process met this person at the same moment: theirs is the row.
+            return await asyncio.to_thread(self._app.users.ensure, profile)
+
+    def locale_hint(self, slack_id: str | None) -> Locale:
+        """The language last seen for this person, without any I/O (for error messages)."""
+        return self._locales.get(slack_id or "") or resolve_locale(self._app.settings.default_locale)

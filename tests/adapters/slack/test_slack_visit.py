@@ -1,0 +1,263 @@
+"""/visit end to end: signed command -> prefilled modal -> submission -> DM -> Home."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from slack_harness import RITA, SlackDriver, blocks_of, input_block, start_slack, texts, view_of
+from sqlalchemy import Engine
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.enums import PromiseDirection
+from kam_bot.domain.models import Contact, Promise, Visit
+
+
+@pytest.fixture
+async def slack(sqlite_engine: Engine, make_app: Callable[[Engine], App]) -> AsyncIterator[SlackDriver]:
+    driver = await start_slack(sqlite_engine, make_app)
+    yield driver
+    await driver.close()
+
+
+def _all(app: App, model: type) -> list:
+    with app.uow() as uow:
+        return uow.repo.all(model)
+
+
+async def test_visit_from_typed_line_to_home(slack: SlackDriver) -> None:
+    response = await slack.command("/visit", "Baosteel met Li Wei; we promise quote by Friday")
+    assert response.status == 200 and response.body == b""
+
+    [opened] = await slack.calls("views.open")
+    assert opened.args["trigger_id"] == "1.42.trigger"
+    view = view_of(opened)
+    assert view["callback_id"] == "visit"
+    account = input_block(view, "account")["element"]
+    assert account["type"] == "external_select" and account["initial_option"]["value"] == str(
+        slack.seed.baosteel.id
+    )
+    assert input_block(view, "new_contact_name:0")["element"]["initial_value"] == "Li Wei"
+    assert input_block(view, "promise_text:0")["element"]["initial_value"] == "quote"
+    assert input_block(view, "promise_due:0")["element"]["initial_date"] == "2026-11-27"  # Friday
+    assert len(view["blocks"]) <= 100 and len(view["private_metadata"]) <= 3000
+
+    submitted = await slack.submit(
+        view, view_id="V_VISIT_1", changes={"next_visit_date": {"selected_date": "2026-12-03"}}
+    )
+    assert submitted.status == 200 and submitted.body == b""  # closes the modal
+
+    [dm] = await slack.calls("chat.postMessage")
+    assert dm.args["channel"] == RITA
+    buttons = [e for b in blocks_of(dm) if b["type"] == "actions" for e in b["elements"]]
+    [visit] = _all(slack.app, Visit)
+    assert [b["action_id"] for b in buttons] == [f"visit.edit:{visit.id}"]
+    assert "quote" in texts(blocks_of(dm))
+    [promise] = _all(slack.app, Promise)
+    assert (promise.text, promise.due_date, promise.direction) == (
+        "quote",
+        date(2026, 11, 27),
+        PromiseDirection.OURS,
+    )
+    assert promise.visit_id == visit.id
+    li_wei = [c for c in _all(slack.app, Contact) if c.name == "Li Wei"]
+    assert li_wei and li_wei[0].id in visit.contact_ids
+
+    await slack.calls("views.publish")  # Home refreshed after the change
+    slack.fake.reset()
+    opened_home = await slack.event(
+        {"type": "app_home_opened", "user": RITA, "tab": "home", "channel": "D1"}, "Ev9"
+    )
+    assert opened_home.status == 200
+    [published] = await slack.calls("views.publish")
+    home = view_of(published)
+    assert published.args["user_id"] == RITA and home["type"] == "home"
+    shown = texts(home)
+    assert "quote" in shown and f"promise.done:{promise.id}" in shown
+    assert "Thu 3 Dec 2026* · Baoshan Iron &amp; Steel" in shown  # the planned visit
+    sinopec = shown.index("China Petroleum")  # never visited: overdue, listed before the account just visited
+    assert sinopec < shown.index("Baoshan Iron &amp; Steel Co., Ltd.*")
+
+
+async def test_double_submit_saves_once(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel; we promise samples by Friday")
+    view = view_of((await slack.calls("views.open"))[0])
+    first = await slack.submit(view, view_id="V_TWICE")
+    second = await slack.submit(view, view_id="V_TWICE")
+    assert first.status == second.status == 200
+    await slack.calls("chat.postMessage", 2)
+    assert len(_all(slack.app, Visit)) == 1
+    assert len(_all(slack.app, Promise)) == 1
+
+
+async def test_invalid_fields_come_back_on_their_input(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel met Wang Lei")
+    view = view_of((await slack.calls("views.open"))[0])
+    response = await slack.submit(
+        view,
+        changes={
+            "promise_text:0": {"value": "send the price list"},
+            "prices": {"value": "widget-42 cheap"},
+            "summary": {"value": "kept as typed"},
+        },
+    )
+    body = response.json()
+    assert response.status == 200 and body["response_action"] == "errors"
+    assert set(body["errors"]) == {"promise_due:0", "prices"}
+    assert "due" in body["errors"]["promise_due:0"].lower()
+    assert body["errors"]["prices"].startswith("Line 1")
+    assert _all(slack.app, Visit) == []
+
+
+async def test_user_text_is_escaped_in_what_is_sent(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel")
+    view = view_of((await slack.calls("views.open"))[0])
+    await slack.submit(view, changes={"summary": {"value": "<!channel> & <@U999> <http://x|y>"}})
+    [dm] = await slack.calls("chat.postMessage")
+    sent = texts(blocks_of(dm)) + dm.args["text"]
+    assert "&lt;!channel&gt; &amp; &lt;@U999&gt; &lt;http://x|y&gt;" in sent
+    assert "<!channel>" not in sent and "<@U999>" not in sent
+
+
+async def test_typed_text_nothing_understood_stays_in_summary(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel; the new plant manager hates delays; met Li Wei")
+    view = view_of((await slack.calls("views.open"))[0])
+    assert "the new plant manager hates delays" in input_block(view, "summary")["element"]["initial_value"]
+
+
+async def test_unknown_account_is_shown_and_the_rest_prefilled(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baoshen Iron met Li Wei; next step: send samples")
+    view = view_of((await slack.calls("views.open"))[0])
+    assert "initial_option" not in input_block(view, "account")["element"]
+    top = view["blocks"][0]["text"]["text"]
+    assert "No account matches" in top and "Baoshen Iron" in top
+    assert "Baoshan Iron &amp; Steel Co., Ltd." in top  # a suggestion, escaped
+    assert input_block(view, "next_step")["element"]["initial_value"] == "send samples"
+    assert input_block(view, "new_contact_name:0")["element"]["initial_value"] == "Li Wei"
+
+
+async def test_changing_the_account_updates_its_contacts_and_keeps_the_rest(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel met Wang Lei")
+    view = view_of((await slack.calls("views.open"))[0])
+    sinopec = slack.seed.sinopec
+    current = {**view, "id": "V_OPEN", "hash": "1.x", "state": {"values": {}}}
+    from slack_harness import submitted_state
+
+    current["state"]["values"] = submitted_state(
+        view,
+        {
+            "account": {
+                "selected_option": {
+                    "value": str(sinopec.id),
+                    "text": {"type": "plain_text", "text": sinopec.name},
+                }
+            },
+            "summary": {"value": "typed before switching"},
+        },
+    )
+    response = await slack.press("visit.account", "", view=current)
+    assert response.status == 200
+    [updated] = await slack.calls("views.update")
+    assert updated.args["view_id"] == "V_OPEN"
+    new = view_of(updated)
+    assert input_block(new, "summary")["element"]["initial_value"] == "typed before switching"
+    assert input_block(new, "account")["block_id"] == "account~1"  # fresh ids: Slack shows these values
+    assert not any(
+        str(b.get("block_id", "")).startswith(f"contacts:{slack.seed.baosteel.id}") for b in new["blocks"]
+    )
+    assert "No contacts at this account yet" in texts(new)
+
+
+async def test_account_type_ahead_finds_aliases_and_typos(slack: SlackDriver) -> None:
+    typo = await slack.suggest("visit.account", "Baostel")
+    alias = await slack.suggest("entry.account", "宝钢")
+    assert typo.status == alias.status == 200
+    for response in (typo, alias):
+        options = response.json()["options"]
+        assert options[0]["value"] == str(slack.seed.baosteel.id)
+        assert all(len(o["text"]["text"]) <= 75 for o in options)
+
+
+async def test_many_promises_stay_within_the_modal_budget(slack: SlackDriver) -> None:
+    text = "Baosteel " + "; ".join(f"we promise item {i} by Friday" for i in range(14))
+    await slack.command("/visit", text)
+    view = view_of((await slack.calls("views.open"))[0])
+    assert len(view["blocks"]) <= 100
+    assert "item 13" in json.dumps(view)  # promises past the slots are kept in the summary
+
+
+async def test_edit_button_corrects_the_visit(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel")
+    await slack.submit(view_of((await slack.calls("views.open"))[0]))
+    [dm] = await slack.calls("chat.postMessage")
+    [visit] = _all(slack.app, Visit)
+    message = {"type": "message", "ts": "1700000099.000100", "text": dm.args["text"], "blocks": blocks_of(dm)}
+    await slack.press(f"visit.edit:{visit.id}", str(visit.id), message=message)
+    [opened] = (await slack.calls("views.open", 2))[1:]
+    edit = view_of(opened)
+    assert edit["callback_id"] == "visit_edit"
+    response = await slack.submit(
+        edit,
+        view_id="V_EDIT",
+        changes={
+            "summary": {"value": "Corrected summary"},
+            "next_step": {"value": "call Li Wei"},
+            "goal_reached": {"selected_option": {"value": "partly"}},
+        },
+    )
+    assert response.status == 200 and response.body == b""
+    await slack.calls("chat.postMessage", 2)
+    [edited] = _all(slack.app, Visit)
+    assert (edited.summary, edited.next_step, edited.goal_reached.value) == (
+        "Corrected summary",
+        "call Li Wei",
+        "partly",
+    )
+
+
+async def test_edit_is_refused_to_someone_else(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel")
+    await slack.submit(view_of((await slack.calls("views.open"))[0]))
+    [visit] = _all(slack.app, Visit)
+    message = {"type": "message", "ts": "1700000099.000100", "text": "x", "blocks": []}
+    await slack.press(f"visit.edit:{visit.id}", str(visit.id), user="U_OTTO", message=message)
+    [reply] = await slack.responses()
+    assert "not allowed" in reply.args["text"]
+    assert len(slack.fake.calls_to("views.open")) == 1
+
+
+async def test_slow_preparation_opens_a_loading_modal_first(
+    slack: SlackDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kam_bot.adapters.slack.opening.BUDGET", 0.0)  # the prefill "misses" the window
+    await slack.command("/visit", "Baosteel met Li Wei")
+    [opened] = await slack.calls("views.open")
+    assert "Reading what you typed" in texts(view_of(opened))
+    [updated] = await slack.calls("views.update")
+    assert updated.args["view_id"].startswith("V")  # the id Slack gave the loading modal
+    assert input_block(view_of(updated), "new_contact_name:0")["element"]["initial_value"] == "Li Wei"
+
+
+async def test_slow_save_closes_the_modal_and_reports_by_dm(
+    slack: SlackDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await slack.command("/visit", "Baosteel")
+    view = view_of((await slack.calls("views.open"))[0])
+    monkeypatch.setattr("kam_bot.adapters.slack.listeners.views.SAVE_BUDGET", 0.0)
+    original = slack.app.visits.log
+
+    def slow_log(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(slack.app.visits, "log", slow_log)
+    response = await slack.submit(view)
+    assert response.status == 200 and response.body == b""
+    assert _all(slack.app, Visit) == []  # acknowledged before the save finished
+    [dm] = await slack.calls("chat.postMessage")
+    assert "Visit of" in dm.args["text"]
+    assert len(_all(slack.app, Visit)) == 1
