@@ -153,6 +153,19 @@ class FakeSlack:
             self.calls.clear()
             self.responses.clear()
 
+    def clear(self) -> None:
+        """Forget everything recorded and scripted (calls, uploads, users, failures, limits):
+        a fresh fake on the same server, for a server shared by the tests of a module."""
+        with self._lock:
+            self.calls.clear()
+            self.responses.clear()
+            self.uploads.clear()
+            self.users.clear()
+            self._scripted.clear()
+            self._limits.clear()
+            self._last.clear()
+            self.rate_limited = 0
+
     # -- the API ------------------------------------------------------------------
 
     def _dispatch(

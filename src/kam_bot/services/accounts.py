@@ -134,7 +134,9 @@ class AccountService:
                 priority=rules.priority(account.intention, account.power),
                 cadence_days=rules.cadence_days(account),
                 last_visit_at=last,
-                days_overdue=rules.days_overdue(account, last.astimezone(tz).date() if last else None, today, tz),
+                days_overdue=rules.days_overdue(
+                    account, last.astimezone(tz).date() if last else None, today, tz
+                ),
                 contacts=contacts,
                 visits=repo.visits_for(account.id, limit=3),
                 ours=[p for p in promises if p.direction is PromiseDirection.OURS],
@@ -178,7 +180,9 @@ class AccountService:
             uow.commit()
             return account
 
-    def change_stage(self, actor: User, account_id: int, kind: StageKind, to_stage: str) -> StageChange | None:
+    def change_stage(
+        self, actor: User, account_id: int, kind: StageKind, to_stage: str
+    ) -> StageChange | None:
         with self._uow() as uow:
             account = _get_account(uow.repo, account_id)
             access.require(access.can_write_account(uow.repo, actor, account), "account")

@@ -142,9 +142,17 @@ class VisitService:
             visit=visit,
             account=account,
             promises=repo.promises_where(visit_id=visit.id, status=None),
-            prices=[(p, rules.price_deviation(p, repo.price_list_for(p.product, day), self._threshold)) for p in prices],
+            prices=[
+                (p, rules.price_deviation(p, repo.price_list_for(p.product, day), self._threshold))
+                for p in prices
+            ],
             stocks=[
-                (s, rules.inventory_change(s, repo.previous_stock(account.id, s.product, s.observed_at, s.id)))
+                (
+                    s,
+                    rules.inventory_change(
+                        s, repo.previous_stock(account.id, s.product, s.observed_at, s.id)
+                    ),
+                )
                 for s in stocks
             ],
             competitor_notes=notes,

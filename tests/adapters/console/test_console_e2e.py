@@ -59,7 +59,9 @@ def test_done_closes_a_promise_and_the_card_no_longer_lists_it(
 ) -> None:
     console.send("promise Baosteel send price sheet by tomorrow", "y")
     with demo_app.uow() as uow:
-        (promise,) = [p for p in uow.repo.promises_where(owner_id=console.bot.actor.id) if "price sheet" in p.text]
+        (promise,) = [
+            p for p in uow.repo.promises_where(owner_id=console.bot.actor.id) if "price sheet" in p.text
+        ]
     assert promise.text == "send price sheet"
     out = console.send(f"done {promise.id}")
     assert "Done" in out and "send price sheet" in out

@@ -1,6 +1,17 @@
 """One module per area; add new areas to MESSAGE_MODULES."""
 
-from kam_bot.i18n.messages import commands, common, console, core, enums, parser, prefill, slack, transfer
+from kam_bot.i18n.messages import (
+    commands,
+    common,
+    console,
+    core,
+    enums,
+    jobs,
+    parser,
+    prefill,
+    slack,
+    transfer,
+)
 
 MESSAGE_MODULES = [
     common.MESSAGES,
@@ -10,6 +21,7 @@ MESSAGE_MODULES = [
     prefill.MESSAGES,
     commands.MESSAGES,
     console.MESSAGES,
+    jobs.MESSAGES,
     transfer.MESSAGES,
     slack.MESSAGES,
 ]

@@ -1,0 +1,267 @@
+"""`kam-bot remind`, `kam-bot digest`, `kam-bot outbox`; and `remind` / `digest` in the console."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kam_bot.adapters.console.render import render_text
+from kam_bot.bootstrap import App
+from kam_bot.cli import _EXTRA_PARSERS, command, open_app
+from kam_bot.cli_shell import EXTRA_COMMANDS
+from kam_bot.config import Settings
+from kam_bot.domain.models import Team, User
+from kam_bot.handlers.replies import Line, Reply, Section
+from kam_bot.i18n import format_date, t
+from kam_bot.jobs import outbox, planning, previews
+from kam_bot.jobs.scheduler import decide_digest, reminder_tick
+from kam_bot.jobs.sender import instance_name
+
+if TYPE_CHECKING:
+    from kam_bot.adapters.console.bot import ConsoleBot
+
+REMIND_HELP = """\
+Preview (--dry-run) the morning DMs, or queue the ones due now.
+
+--at WHEN (ISO 8601, needs --dry-run):
+  naive, e.g. 2026-12-01T08:30  -> the wall time of each user in their own time zone:
+                                   everyone whose reminder time is 08:30, on 1 Dec in their zone
+                                   (with --user: that user at 08:30 their time, whatever their
+                                   reminder time);
+  with an offset, e.g. 2026-12-01T00:30Z or +08:00
+                                -> one planner tick at that instant: everyone whose reminder
+                                   moment falls in the 5 minutes up to it.
+Without --at and --dry-run: run the reminder planner now, as `kam-bot serve` does every
+5 minutes (queues what is due; a message already queued is never queued twice)."""
+
+
+def _parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    remind = sub.add_parser(
+        "remind",
+        help="preview or queue the morning DMs",
+        description=REMIND_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    remind.add_argument("--at", metavar="WHEN", help="the moment to preview (see above)")
+    remind.add_argument("--user", metavar="USER", help="only this user (email, platform id or name)")
+    remind.add_argument("--dry-run", action="store_true", help="print the DMs; write nothing")
+
+    digest = sub.add_parser(
+        "digest",
+        help="preview or queue a team's weekly digest",
+        description="Print (--preview) or queue a team's weekly digest. Without --week: the "
+        "current week, figures so far. The scheduled digest goes out on Monday "
+        "09:00 team time about the week before.",
+    )
+    digest.add_argument("--team", required=True, metavar="TEAM", help="team name or id")
+    digest.add_argument("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48")
+    digest.add_argument("--preview", action="store_true", help="print it; write nothing")
+    digest.add_argument("--chart", metavar="FILE.png", help="also write the chart to this file")
+
+    box = sub.add_parser("outbox", help="list pending and dead messages; `outbox retry` re-queues dead ones")
+    box.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
+    box.add_argument(
+        "--id", type=int, action="append", dest="ids", metavar="N", help="retry only row N (repeatable)"
+    )
+
+
+_EXTRA_PARSERS.append(_parsers)
+
+
+# -- remind --------------------------------------------------------------------------
+
+
+def _address(person: User) -> str:
+    platform, recipient = outbox.dm_address(person)
+    return (
+        f"{platform}:{recipient}"
+        if recipient
+        else "no chat identity: would be marked dead (no_slack_identity)"
+    )
+
+
+def _print_preview(p: previews.ReminderPreview) -> bool:
+    local = p.at.astimezone(planning.zone(p.user.timezone))
+    head = f"=== {p.user.display_name} <{_address(p.user)}> · {local:%a %Y-%m-%d %H:%M} {p.user.timezone} ==="
+    if p.note is None:
+        print(f"{head}\n({p.skipped or 'nothing to say'}: no DM)\n")
+        return False
+    print(head)
+    print(render_text(p.note.to_reply(), p.note.locale))
+    print()
+    return True
+
+
+@command("remind")
+def remind(args: argparse.Namespace, settings: Settings) -> int:
+    app = open_app(settings)
+    only = None
+    if args.user:
+        only = app.users.find(args.user)
+        if only is None:
+            print(f"kam-bot: no user {args.user!r}", file=sys.stderr)
+            return 2
+    if not args.dry_run:
+        if args.at:
+            print("kam-bot: --at previews a moment; add --dry-run", file=sys.stderr)
+            return 2
+        result = reminder_tick(app, app.clock(), instance_name())
+        if result.idle:
+            print("Nobody's reminder is due now (or it was decided already); nothing done.")
+        elif not result.claimed:
+            print("Another process is running this 5-minute slot; nothing done.")
+        else:
+            print(
+                f"{result.queued} DM(s) queued; {result.due - result.queued} due with nothing (new) to say; "
+                f"{result.failed} failed."
+            )
+        return 1 if result.failed else 0
+    try:
+        at = datetime.fromisoformat(args.at) if args.at else app.clock()
+    except ValueError:
+        print(f"kam-bot: --at {args.at!r} is not an ISO date-time (2026-12-01T08:30)", file=sys.stderr)
+        return 2
+    found = (
+        previews.reminders_at_local(app, at, only)
+        if at.tzinfo is None
+        else previews.reminders_at_instant(app, at.astimezone(UTC), only)
+    )
+    sent = sum(_print_preview(p) for p in found)
+    scope = "local time of each user" if at.tzinfo is None else "UTC instant"
+    print(
+        f"{sent} DM(s) would be sent at {args.at or at.isoformat()} ({scope}); "
+        f"{len(found) - sent} due with no DM."
+    )
+    return 0
+
+
+# -- digest --------------------------------------------------------------------------
+
+
+def _team(app: App, name: str) -> Team | None:
+    with app.uow() as uow:
+        if name.isdigit() and (team := uow.repo.get(Team, int(name))) is not None:
+            return team
+        return uow.repo.team_by_name(name)
+
+
+@command("digest")
+def digest(args: argparse.Namespace, settings: Settings) -> int:
+    app = open_app(settings)
+    team = _team(app, args.team)
+    if team is None:
+        print(f"kam-bot: no team {args.team!r}", file=sys.stderr)
+        return 2
+    try:
+        now = app.clock()
+        monday = (
+            planning.parse_week(args.week)
+            if args.week
+            else planning.week_start(planning.local_date(now, team.timezone))
+        )
+    except ValueError:
+        print(f"kam-bot: --week {args.week!r} is not an ISO week (2026-W48)", file=sys.stderr)
+        return 2
+    if not args.preview:
+        if not team.digest_channel:
+            print(f"kam-bot: team {team.name!r} has no digest channel", file=sys.stderr)
+            return 2
+        wrote = decide_digest(app, team, monday, now)
+        key = outbox.digest_key(team.id, planning.iso_week(monday))
+        print(f"{'Queued' if wrote else 'Already queued'}: {key} -> {team.digest_channel}")
+        return 0
+    note = previews.preview_digest(app, team, monday, now)
+    print(f"To: {team.digest_channel or '(no digest channel: not posted)'}")
+    print(render_text(note.to_reply(), note.locale))
+    if note.chart is not None:
+        weeks = f"{note.chart.labels[0]}–{note.chart.labels[-1]}" if note.chart.labels else ""
+        print(f"[chart {note.chart.filename}: {note.chart.title}, {weeks}]")
+        if args.chart:
+            from kam_bot.jobs.chart import render_png
+
+            Path(args.chart).write_bytes(render_png(note.chart))
+            print(f"Chart written to {args.chart}")
+    return 0
+
+
+# -- outbox --------------------------------------------------------------------------
+
+
+@command("outbox")
+def outbox_command(args: argparse.Namespace, settings: Settings) -> int:
+    app = open_app(settings)
+    now = app.clock()
+    with app.uow() as uow:
+        session = uow.repo.session
+        if args.action == "retry":
+            count = outbox.retry_dead(session, now, args.ids)
+            uow.commit()
+            print(
+                f"{count} dead message(s) queued again (a daily DM past its day is skipped, not sent late)."
+            )
+            return 0
+        rows = outbox.entries(session)
+        totals = outbox.counts(session)
+    for e in rows:
+        when = e.next_attempt_at.strftime("%Y-%m-%d %H:%M:%SZ")
+        error = f"  [{e.last_error}]" if e.last_error else ""
+        to = f"{e.platform}:{e.recipient or '-'}"
+        print(f"#{e.id:<5} {e.status:<7} attempts {e.attempts}  next {when}  {to}  {e.key}{error}")
+    summary = ", ".join(f"{status} {n}" for status, n in sorted(totals.items())) or "empty"
+    print(f"Outbox: {summary}.")
+    return 0
+
+
+# -- console -------------------------------------------------------------------------
+
+
+def console_remind(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
+    """`remind`: what the actor would get on their next working morning."""
+    app, loc = bot.app, actor.locale
+    day = previews.next_reminder_day(actor, app.clock())
+    if planning.is_away(actor, day):
+        assert actor.away_until is not None
+        return Reply.text(t("jobs.remind.away", loc, date=format_date(actor.away_until, loc)))
+    preview = previews.preview_reminder(app, actor, day)
+    head = t(
+        "jobs.remind.preview", loc, date=format_date(day, loc), time=actor.reminder_time.strftime("%H:%M")
+    )
+    if preview.note is None:
+        return Reply.text(head, t("jobs.remind.nothing", loc, date=format_date(day, loc)))
+    reply = preview.note.to_reply()
+    return reply.model_copy(update={"sections": [Section(lines=[Line.of(head)]), *reply.sections]})
+
+
+def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
+    """`digest [2026-W48]`: the actor's team digest, this week so far by default."""
+    app, loc = bot.app, actor.locale
+    if actor.team_id is None:
+        return Reply.text(t("jobs.digest.no_team", loc))
+    with app.uow() as uow:
+        team = uow.repo.get(Team, actor.team_id)
+    if team is None:
+        return Reply.text(t("jobs.digest.no_team", loc))
+    now = app.clock()
+    try:
+        monday = (
+            planning.parse_week(rest)
+            if rest.strip()
+            else planning.week_start(planning.local_date(now, team.timezone))
+        )
+    except ValueError:
+        return Reply.text(t("jobs.digest.bad_week", loc, value=rest.strip()), ok=False)
+    reply = previews.preview_digest(app, team, monday, now).to_reply()
+    if not team.digest_channel:
+        reply = reply.model_copy(
+            update={"sections": [*reply.sections, Section(lines=[Line.of(t("jobs.digest.no_channel", loc))])]}
+        )
+    return reply
+
+
+for _name in ("remind", "提醒"):
+    EXTRA_COMMANDS[_name] = console_remind
+for _name in ("digest", "周报"):
+    EXTRA_COMMANDS[_name] = console_digest

@@ -1,0 +1,193 @@
+"""The weekly digest as a message: figures (``digest``) -> a ``Notification`` with its chart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from kam_bot.domain.enums import Locale
+from kam_bot.domain.models import Account
+from kam_bot.handlers.render import enum_label, price_line, stock_line
+from kam_bot.handlers.replies import Line, bold, user
+from kam_bot.i18n import format_date, format_decimal, format_money, t
+from kam_bot.jobs.digest import KIND, DigestData, RepFigures
+from kam_bot.jobs.notifications import ChartSpec, Notification, Part
+from kam_bot.jobs.planning import iso_week, local_date
+
+MAX_LINES = 10
+
+
+def _pct(part: int, whole: int, loc: Locale) -> str:
+    return f"{round(100 * part / whole)}%" if whole else t("jobs.digest.rate_na", loc)
+
+
+def _clip(title: str, lines: list[Line]) -> Part:
+    return Part(title=title, lines=lines[:MAX_LINES], more=max(0, len(lines) - MAX_LINES))
+
+
+def _visit_line(name: Line, visits: int, reached: int, rated: int, partly: int, loc: Locale) -> Line:
+    text = t(
+        "jobs.digest.visit_line",
+        loc,
+        visits=visits,
+        reached=reached,
+        rated=rated,
+        rate=_pct(reached, rated, loc),
+        partly=partly,
+    )
+    return Line(spans=[*name.spans, *Line.of(f": {text}").spans])
+
+
+def _promise_line(name: Line, f: RepFigures | None, data: DigestData, loc: Locale) -> Line:
+    made, due, kept, overdue = (
+        (f.made, f.due, f.kept, f.overdue)
+        if f
+        else (data.total("made"), data.total("due"), data.total("kept"), data.total("overdue"))
+    )
+    text = t(
+        "jobs.digest.promise_line",
+        loc,
+        made=made,
+        due=due,
+        kept=kept,
+        rate=_pct(kept, due, loc),
+        overdue=overdue,
+    )
+    return Line(spans=[*name.spans, *Line.of(f": {text}").spans])
+
+
+def _people_parts(data: DigestData, loc: Locale) -> list[Part]:
+    team_name = Line.of(bold(t("jobs.digest.team_total", loc)))
+    visits = [
+        _visit_line(Line.of(user(f.user.display_name)), f.visits, f.reached, f.rated, f.partly, loc)
+        for f in data.reps
+    ]
+    visits.append(
+        _visit_line(
+            team_name,
+            data.total("visits"),
+            data.total("reached"),
+            data.total("rated"),
+            data.total("partly"),
+            loc,
+        )
+    )
+    promises = [_promise_line(Line.of(user(f.user.display_name)), f, data, loc) for f in data.reps]
+    promises.append(_promise_line(team_name, None, data, loc))
+    promises.append(Line.of(t("jobs.digest.theirs_overdue", loc, count=data.theirs_overdue)))
+    return [
+        Part(title=t("jobs.digest.visits", loc), lines=visits),
+        Part(title=t("jobs.digest.promises", loc), lines=promises),
+    ]
+
+
+def _detail_parts(data: DigestData, loc: Locale) -> list[Part]:
+    def at(a: Account) -> list[Any]:
+        return [user(a.name), ": "]
+
+    stale = [
+        Line.of(user(a.name), " (", user(owner), "): ", t("card.overdue", loc, days=over))
+        for a, owner, over in data.stale
+    ]
+    moves = [
+        Line.of(
+            *at(a),
+            f"{enum_label(s.kind.value + '_stage', s.from_stage, loc)} → "
+            f"{enum_label(s.kind.value + '_stage', s.to_stage, loc)}",
+        )
+        for a, s in data.stage_moves
+    ]
+    prices = [
+        Line(
+            spans=[
+                *Line.of(*at(a)).spans,
+                *price_line(
+                    o.product,
+                    format_money(o.price, o.currency, loc) + (f"/{o.unit}" if o.unit else ""),
+                    d,
+                    loc,
+                    f" ({enum_label('price_kind', o.kind.value, loc)})",
+                ).spans,
+            ]
+        )
+        for a, o, d in data.off_policy
+    ]
+    stock = [
+        Line(
+            spans=[
+                *Line.of(*at(a)).spans,
+                *stock_line(
+                    o.product, format_decimal(o.quantity, loc) + (f" {o.unit}" if o.unit else ""), c, loc
+                ).spans,
+            ]
+        )
+        for a, o, c in data.stock_alerts
+    ]
+    rivals = [
+        Line.of(
+            *at(a),
+            user(n.competitor),
+            f" ({enum_label('competitor_activity', n.activity.value, loc)}) ",
+            user(n.text),
+        )
+        for a, n in data.competitor_notes
+    ]
+    rivals += [
+        Line.of(
+            *at(a),
+            user(o.competitor),
+            " · ",
+            user(o.product),
+            " ",
+            format_money(o.price, o.currency, loc) + (f"/{o.unit}" if o.unit else ""),
+        )
+        for a, o in data.competitor_prices
+    ]
+    sections = [
+        ("jobs.digest.stale", stale),
+        ("jobs.digest.stage_moves", moves),
+        ("jobs.digest.off_policy", prices),
+        ("jobs.digest.stock_alerts", stock),
+        ("jobs.digest.competitors", rivals),
+    ]
+    return [_clip(t(key, loc), lines or [Line.of(t("jobs.digest.none", loc))]) for key, lines in sections]
+
+
+def chart_spec(data: DigestData, loc: Locale) -> ChartSpec:
+    names = {f.user.id: f.user.display_name for f in data.reps}
+    series = {
+        names[rid]: counts for rid, counts in sorted(data.weekly_visits.items(), key=lambda kv: names[kv[0]])
+    }
+    for f in data.reps:
+        series.setdefault(f.user.display_name, [0] * len(data.weeks))
+    return ChartSpec(
+        title=t("jobs.chart.title", loc, team=data.team.name),
+        filename=f"visits-{iso_week(data.week)}.png",
+        labels=[iso_week(w).split("-")[1] for w in data.weeks],
+        series=dict(sorted(series.items(), key=lambda kv: kv[0].casefold())),
+        y_label=t("jobs.chart.y_label", loc),
+    )
+
+
+def build_digest(data: DigestData, loc: Locale) -> Notification:
+    last_day = data.week + timedelta(days=6)
+    title = t(
+        "jobs.digest.title",
+        loc,
+        team=data.team.name,
+        week=iso_week(data.week),
+        start=format_date(data.week, loc, weekday=False),
+        end=format_date(last_day, loc, weekday=False),
+    )
+    parts = _people_parts(data, loc) + _detail_parts(data, loc)
+    if data.as_of < data.end:
+        note = t("jobs.digest.so_far", loc, date=format_date(local_date(data.as_of, data.team.timezone), loc))
+        parts.insert(0, Part(lines=[Line.of(note)]))
+    return Notification(
+        kind=KIND,
+        locale=loc,
+        today=local_date(data.as_of, data.team.timezone),
+        title=title,
+        parts=parts,
+        chart=chart_spec(data, loc),
+    )

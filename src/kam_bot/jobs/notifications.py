@@ -1,0 +1,126 @@
+"""The platform-neutral notification model: what a scheduled message says, before any platform.
+
+A ``Notification`` is kept in the outbox payload next to the ``Reply`` rendered from it.
+It keeps each promise as data (not only as text) so the sender can drop a promise that was
+completed, cancelled or snoozed between the decision and the send, and render again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from kam_bot.domain.enums import Locale, PromiseStatus
+from kam_bot.domain.models import Account, Promise
+from kam_bot.handlers.render import promise_actions, promise_line
+from kam_bot.handlers.replies import Line, Reply, Section
+
+MAX_PROMISE_BUTTONS = 6
+"""Promises shown with their own buttons per part; the rest are counted in "and N more".
+
+Each promise with buttons takes two Block Kit blocks (text + actions) of the 50 a message has.
+"""
+MAX_PROMISE_LINES = 8
+"""Promises shown as plain lines (no buttons) per part."""
+
+
+class PromiseItem(BaseModel):
+    promise: Promise
+    account: Account
+
+
+class Part(BaseModel):
+    """One titled part of a notification: free lines, then promises."""
+
+    title: str | None = None
+    lines: list[Line] = Field(default_factory=list)
+    promises: list[PromiseItem] = Field(default_factory=list)
+    buttons: bool = False
+    """True: each promise gets Done / Snooze / Open buttons (and a snooze hides it)."""
+    limit: int | None = None
+    """Promises shown; default ``MAX_PROMISE_BUTTONS`` with buttons, ``MAX_PROMISE_LINES`` without."""
+    more: int = 0
+    """Lines left out of ``lines``."""
+    keep_empty: bool = False
+    """Keep the part when its promises are all gone (a brief's header, for example)."""
+
+    def is_empty(self) -> bool:
+        return not self.lines and not self.promises
+
+
+class ChartSpec(BaseModel):
+    """A chart to attach, as data: the sender draws it when it sends."""
+
+    title: str
+    filename: str
+    labels: list[str]
+    series: dict[str, list[int]]
+    """Series name (a rep) -> one value per label (a week)."""
+    y_label: str = ""
+
+
+class Notification(BaseModel):
+    kind: str
+    locale: Locale
+    today: date
+    """The recipient's local date the message speaks about ("due today", "overdue 3 d")."""
+    title: str
+    parts: list[Part] = Field(default_factory=list)
+    chart: ChartSpec | None = None
+
+    def is_empty(self) -> bool:
+        return all(p.is_empty() for p in self.parts)
+
+    def promise_ids(self) -> set[int]:
+        return {item.promise.id for part in self.parts for item in part.promises}
+
+    def without(self, gone: Iterable[int], snoozed: Iterable[int] = ()) -> Notification:
+        """A copy without the ``gone`` promises, and without ``snoozed`` ones in parts with buttons.
+
+        A part emptied by this is dropped unless it says ``keep_empty``.
+        """
+        gone_set, snoozed_set = set(gone), set(snoozed)
+        parts: list[Part] = []
+        for part in self.parts:
+            hidden = gone_set | (snoozed_set if part.buttons else set())
+            kept = [i for i in part.promises if i.promise.id not in hidden]
+            if len(kept) == len(part.promises):
+                parts.append(part)
+            elif kept or part.lines or part.keep_empty:
+                parts.append(part.model_copy(update={"promises": kept}))
+        return self.model_copy(update={"parts": parts})
+
+    def to_reply(self) -> Reply:
+        loc = self.locale
+        sections: list[Section] = []
+        for part in self.parts:
+            if part.is_empty() and not part.keep_empty:
+                continue
+            limit = part.limit or (MAX_PROMISE_BUTTONS if part.buttons else MAX_PROMISE_LINES)
+            shown, hidden = part.promises[:limit], max(0, len(part.promises) - limit)
+            if not part.buttons:
+                lines = [*part.lines]
+                lines += [promise_line(i.promise, self.today, loc, i.account) for i in shown]
+                sections.append(Section(title=part.title, lines=lines, more=part.more + hidden))
+                continue
+            if part.title or part.lines:
+                sections.append(Section(title=part.title, lines=part.lines, more=part.more))
+            for item in shown:
+                sections.append(
+                    Section(
+                        lines=[promise_line(item.promise, self.today, loc, item.account)],
+                        actions=promise_actions(item.promise, loc),
+                    )
+                )
+            if hidden > 0:
+                sections.append(Section(more=hidden))
+        return Reply(title=self.title, sections=sections)
+
+
+def still_shown(promise: Promise, today: date) -> bool:
+    """Whether an open promise belongs in a reminder list today (a snooze until later hides it)."""
+    if promise.status is not PromiseStatus.OPEN:
+        return False
+    return promise.snoozed_until is None or promise.snoozed_until <= today

@@ -1,0 +1,90 @@
+"""Previews: what a person would get at a moment, a team's digest for a week. Nothing is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.models import Team, User
+from kam_bot.jobs import planning
+from kam_bot.jobs.notifications import Notification
+from kam_bot.jobs.scheduler import REMINDER_EVERY, daily_notification, digest_notification
+from kam_bot.store.tables import UserRow
+
+
+@dataclass(frozen=True)
+class ReminderPreview:
+    user: User
+    day: date
+    at: datetime
+    """The moment (UTC)."""
+    note: Notification | None
+    skipped: str | None = None
+    """``weekend`` or ``away`` when no reminder goes out that day at all."""
+
+
+def preview_reminder(app: App, person: User, day: date, at: time | None = None) -> ReminderPreview:
+    """The DM ``person`` would get on local ``day`` at ``at`` (default: their reminder time)."""
+    moment = planning.moment(day, at or person.reminder_time, person.timezone)
+    if not planning.is_working_day(day):
+        return ReminderPreview(person, day, moment, None, "weekend")
+    if planning.is_away(person, day):
+        return ReminderPreview(person, day, moment, None, "away")
+    with app.uow() as uow:
+        return ReminderPreview(person, day, moment, daily_notification(app, uow, person, day, moment))
+
+
+def next_reminder_day(person: User, now: datetime) -> date:
+    """Tomorrow in the person's zone, or the next working day after it."""
+    day = planning.local_date(now, person.timezone) + timedelta(days=1)
+    while not planning.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def users(app: App) -> list[User]:
+    """Everyone, with their platform identities, by id."""
+    with app.uow() as uow:
+        ids = list(uow.repo.session.scalars(select(UserRow.id).order_by(UserRow.id)))
+        return [u for i in ids if (u := uow.repo.get(User, i)) is not None]
+
+
+def reminders_at_local(app: App, wall: datetime, only: User | None = None) -> list[ReminderPreview]:
+    """Naive ``wall`` read as each person's own wall time: those whose reminder time it is.
+
+    With ``only``, that person at that wall time, whatever their reminder time.
+    """
+    people = (
+        [only]
+        if only is not None
+        else [u for u in users(app) if _hhmm(u.reminder_time) == _hhmm(wall.time())]
+    )
+    return [preview_reminder(app, p, wall.date(), wall.time()) for p in people]
+
+
+def reminders_at_instant(app: App, instant: datetime, only: User | None = None) -> list[ReminderPreview]:
+    """Aware ``instant``: the planner tick at that moment (moments in the 5 minutes up to it)."""
+    people = [only] if only is not None else users(app)
+    due = planning.due_reminders(people, instant - REMINDER_EVERY, instant)
+    if only is not None and not due:
+        day = planning.local_date(instant, only.timezone)
+        local = instant.astimezone(planning.zone(only.timezone)).time()
+        return [preview_reminder(app, only, day, local)]
+    by_id = {p.id: p for p in people}
+    out = []
+    for item in due:
+        local = item.at.astimezone(planning.zone(item.user.timezone)).time()
+        out.append(preview_reminder(app, by_id[item.user.id], item.day, local))
+    return out
+
+
+def _hhmm(value: time) -> tuple[int, int]:
+    return value.hour, value.minute
+
+
+def preview_digest(app: App, team: Team, monday: date, now: datetime | None = None) -> Notification:
+    with app.uow() as uow:
+        return digest_notification(app, uow, team, monday, now or app.clock())

@@ -1,0 +1,158 @@
+"""APScheduler wiring inside `kam-bot serve`: three jobs with stable ids, one event loop.
+
+- ``kam.reminders``  every 5 minutes on the clock (:00, :05, ...): ``scheduler.reminder_tick``;
+- ``kam.digests``    every 15 minutes on the clock: ``scheduler.digest_tick``;
+- ``kam.outbox``     every 5 seconds: ``Sender.run_once``.
+
+``replace_existing=True`` and fixed ids mean a restart never doubles a job; ``max_instances=1``
+and ``coalesce=True`` mean a slow run is never overlapped by its own next run in one process.
+Across processes, the slot claims and the outbox keys do that job (see ``slots``, ``outbox``).
+APScheduler's own job store stays in memory: nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from kam_bot.bootstrap import App
+from kam_bot.jobs.delivery import Deliverer, SlackDeliverer
+from kam_bot.jobs.scheduler import digest_tick, reminder_tick
+from kam_bot.jobs.sender import Sender, instance_name
+
+log = logging.getLogger(__name__)
+
+SEND_EVERY_SECONDS = 5
+SEND_PACE_SECONDS = 0.2
+"""At most about 5 messages a second from one process (Slack: ~1 per second per channel)."""
+DRAIN_SECONDS = 20.0
+
+
+class JobRunner:
+    """The callables the scheduler fires, with what stopping cleanly needs."""
+
+    def __init__(self, app: App, deliverers: dict[str, Deliverer], instance: str | None = None) -> None:
+        self.app = app
+        self.instance = instance or instance_name()
+        self.sender = Sender(app, deliverers, instance=self.instance, pace=SEND_PACE_SECONDS)
+        self._stopping = False
+        self._running: set[asyncio.Task[Any]] = set()
+
+    async def _guarded(self, name: str, work: Callable[[], Awaitable[object]]) -> None:
+        if self._stopping:
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            await work()
+        except Exception:
+            log.exception("job %s failed", name)
+        finally:
+            if task is not None:
+                self._running.discard(task)
+
+    async def reminders(self) -> None:
+        await self._guarded(
+            "reminders", lambda: asyncio.to_thread(reminder_tick, self.app, self.app.clock(), self.instance)
+        )
+
+    async def digests(self) -> None:
+        await self._guarded(
+            "digests", lambda: asyncio.to_thread(digest_tick, self.app, self.app.clock(), self.instance)
+        )
+
+    async def send(self) -> None:
+        await self._guarded("outbox", lambda: self.sender.run_once(should_stop=lambda: self._stopping))
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Stop starting work; wait for the runs in flight (a send in progress finishes and is recorded)."""
+        self._stopping = True
+        running = [t for t in self._running if not t.done()]
+        if running:
+            await asyncio.wait(running, timeout=timeout)
+
+
+_RUNNERS: dict[int, JobRunner] = {}
+
+
+def build_scheduler(runner: JobRunner) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    common: dict[str, Any] = {"replace_existing": True, "max_instances": 1, "coalesce": True}
+    scheduler.add_job(
+        runner.reminders,
+        CronTrigger(minute="*/5", timezone=UTC),
+        id="kam.reminders",
+        misfire_grace_time=240,
+        **common,
+    )
+    scheduler.add_job(
+        runner.digests,
+        CronTrigger(minute="*/15", timezone=UTC),
+        id="kam.digests",
+        misfire_grace_time=600,
+        **common,
+    )
+    scheduler.add_job(
+        runner.send,
+        IntervalTrigger(seconds=SEND_EVERY_SECONDS),
+        id="kam.outbox",
+        misfire_grace_time=SEND_EVERY_SECONDS,
+        **common,
+    )
+    return scheduler
+
+
+def outbox_client(client: AsyncWebClient) -> AsyncWebClient:
+    """The same client without its 429 retry handler: the outbox owns rate limits (it reschedules
+    the row and pauses the batch) instead of a send holding the sender while the client waits."""
+    handlers = [h for h in client.retry_handlers if not isinstance(h, AsyncRateLimitErrorRetryHandler)]
+    return AsyncWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        headers=client.headers,
+        retry_handlers=handlers,
+    )
+
+
+async def start_jobs(app: App, slack_client: AsyncWebClient | None) -> AsyncIOScheduler:
+    """Start the reminder and digest planners and the outbox sender on the running event loop.
+
+    Without a Slack client nothing is sent (rows wait in the outbox); a Teams deliverer
+    joins ``deliverers`` here when there is one.
+    """
+    deliverers: dict[str, Deliverer] = {}
+    if slack_client is not None:
+        deliverers["slack"] = SlackDeliverer(outbox_client(slack_client))
+    runner = JobRunner(app, deliverers)
+    scheduler = build_scheduler(runner)
+    scheduler.start()
+    _RUNNERS[id(scheduler)] = runner
+    log.info("jobs started as %s (delivering to: %s)", runner.instance, ", ".join(deliverers) or "nothing")
+    return scheduler
+
+
+async def stop_jobs(scheduler: AsyncIOScheduler | None) -> None:
+    """Let runs in flight finish (up to ``DRAIN_SECONDS``), then shut the scheduler down."""
+    if scheduler is None:
+        return
+    runner = _RUNNERS.pop(id(scheduler), None)
+    if scheduler.running:
+        scheduler.pause()
+    if runner is not None:
+        await runner.drain()
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)

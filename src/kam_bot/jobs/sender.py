@@ -1,0 +1,222 @@
+"""The outbox sender: claim due rows, deliver, record the outcome. Never sleeps the event loop.
+
+Database work runs in worker threads (``asyncio.to_thread``); only the platform call is
+awaited on the loop. Per row:
+
+- sent: marked right after the platform call returns, in its own commit;
+- 429 / ``RateLimitedError``: the row is due again after ``Retry-After`` (at least 1 s), the
+  attempt is not counted, and the rest of the batch for that platform waits as long — the
+  sender never hammers a limited API;
+- ``TransientError``: counted; retried after exponential backoff with jitter
+  (``base * 2**(n-1)``, capped, times a random factor in [0.5, 1]); dead after ``max_attempts``;
+- ``PermanentError``: dead at once, with the platform's error as ``last_error``;
+- before sending, promises the message lists are looked up again: one done, cancelled (or
+  snoozed, where it had buttons) since the decision is dropped; if nothing is left the row
+  is ``skipped``; a message past its ``expires_at`` is ``skipped`` too (a daily DM is never
+  sent after its day).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.enums import Locale
+from kam_bot.handlers.replies import Reply
+from kam_bot.jobs import lease
+from kam_bot.jobs.delivery import Deliverer, Outgoing, PermanentError, RateLimitedError, TransientError
+from kam_bot.jobs.notifications import Notification
+from kam_bot.store.tables import PromiseRow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+MIN_RETRY_AFTER = 1.0
+
+
+def instance_name() -> str:
+    """``host:pid``: who holds a claim, for people reading the outbox table."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class SendStats:
+    sent: int = 0
+    rate_limited: int = 0
+    retried: int = 0
+    dead: int = 0
+    skipped: int = 0
+    released: int = 0
+
+    def total(self) -> int:
+        return self.sent + self.rate_limited + self.retried + self.dead + self.skipped + self.released
+
+
+@dataclass
+class Backoff:
+    base: timedelta = timedelta(seconds=30)
+    cap: timedelta = timedelta(hours=1)
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, attempts: int) -> timedelta:
+        raw: timedelta = min(self.cap, self.base * 2 ** max(0, attempts - 1))
+        return raw * (0.5 + 0.5 * self.rng.random())
+
+
+class Sender:
+    def __init__(
+        self,
+        app: App,
+        deliverers: Mapping[str, Deliverer],
+        *,
+        instance: str | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
+        batch: int = 20,
+        lease_for: timedelta = lease.DEFAULT_LEASE,
+        pace: float = 0.0,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.app = app
+        self.deliverers = dict(deliverers)
+        self.instance = instance or instance_name()
+        self.max_attempts = max_attempts
+        self.batch = batch
+        self.lease_for = lease_for
+        self.pace = pace
+        """Seconds between two sends (asyncio.sleep): a gentle pace under the platform's limits."""
+        self.backoff = backoff or Backoff()
+        self._paused: dict[str, datetime] = {}
+
+    # -- the loop -----------------------------------------------------------------------
+
+    async def run_once(
+        self, should_stop: Callable[[], bool] = lambda: False, max_batches: int = 50
+    ) -> SendStats:
+        """Send what is due now, batch after batch, until nothing is due (or ``should_stop``)."""
+        stats = SendStats()
+        for _ in range(max_batches):
+            if should_stop():
+                break
+            batch = await asyncio.to_thread(self.claim, self.app.clock())
+            for item in batch:
+                paused = self._paused.get(item.platform)
+                now = self.app.clock()
+                if should_stop() or (paused is not None and paused > now):
+                    await asyncio.to_thread(
+                        self._db, lease.reschedule, item, max(paused or now, now), None, item.attempts
+                    )
+                    stats.released += 1
+                    continue
+                await self._one(item, stats)
+                if self.pace:
+                    await asyncio.sleep(self.pace)
+            if len(batch) < self.batch:
+                break
+        return stats
+
+    def claim(self, now: datetime, limit: int | None = None) -> list[lease.Claimed]:
+        """Claim due rows without sending them (the loop uses it; tests simulate a dying sender)."""
+        token = f"{self.instance}:{uuid.uuid4().hex[:12]}"
+        platforms = sorted(self.deliverers)
+        with self.app.uow() as uow:
+            session = uow.repo.session
+            if not lease.any_due(session, now, platforms):
+                return []
+            return lease.claim(session, now, platforms, token, limit or self.batch, self.lease_for)
+
+    def _db(self, fn: Callable[..., bool], item: lease.Claimed, *args: object) -> bool:
+        with self.app.uow() as uow:
+            return fn(uow.repo.session, item, *args)
+
+    # -- one row ------------------------------------------------------------------------
+
+    async def _one(self, item: lease.Claimed, stats: SendStats) -> None:
+        prepared = await asyncio.to_thread(self._prepare, item, self.app.clock())
+        if isinstance(prepared, str):
+            await asyncio.to_thread(self._db, lease.mark_skipped, item, prepared)
+            stats.skipped += 1
+            return
+        deliverer = self.deliverers[item.platform]
+
+        async def checkpoint(ref: str) -> None:
+            await asyncio.to_thread(self._db, lease.checkpoint, item, ref)
+
+        try:
+            ref = await deliverer.deliver(prepared, checkpoint)
+        except RateLimitedError as exc:
+            until = self.app.clock() + timedelta(seconds=max(MIN_RETRY_AFTER, exc.retry_after))
+            self._paused[item.platform] = until
+            await asyncio.to_thread(self._db, lease.reschedule, item, until, exc.reason, item.attempts)
+            stats.rate_limited += 1
+            log.info("outbox %s: rate limited, again at %s", item.key, until.isoformat())
+        except PermanentError as exc:
+            await asyncio.to_thread(self._db, lease.mark_dead, item, exc.reason, item.attempts + 1)
+            stats.dead += 1
+            log.warning("outbox %s: dead (%s)", item.key, exc.reason)
+        except Exception as exc:  # TransientError, or a bug in a deliverer: counted and retried
+            reason = exc.reason if isinstance(exc, TransientError) else f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, TransientError):
+                log.exception("outbox %s: unexpected error", item.key)
+            await self._failed(item, reason, stats)
+        else:
+            await asyncio.to_thread(self._db, lease.mark_sent, item, self.app.clock(), ref)
+            stats.sent += 1
+
+    async def _failed(self, item: lease.Claimed, reason: str, stats: SendStats) -> None:
+        attempts = item.attempts + 1
+        if attempts >= self.max_attempts:
+            await asyncio.to_thread(self._db, lease.mark_dead, item, reason, attempts)
+            stats.dead += 1
+            log.warning("outbox %s: dead after %d attempts (%s)", item.key, attempts, reason)
+            return
+        at = self.app.clock() + self.backoff.delay(attempts)
+        await asyncio.to_thread(self._db, lease.reschedule, item, at, reason, attempts)
+        stats.retried += 1
+
+    def _prepare(self, item: lease.Claimed, now: datetime) -> Outgoing | str:
+        """The message as it should go out now, or why it should not (``expired``, ``nothing_left``)."""
+        payload = item.payload
+        expires = payload.get("expires_at")
+        if expires and datetime.fromisoformat(expires) <= now and item.message_ref is None:
+            return "expired"
+        locale = Locale(payload.get("locale") or Locale.EN.value)
+        reply = Reply.model_validate(payload["reply"])
+        raw_note = payload.get("notification")
+        note = Notification.model_validate(raw_note) if raw_note else None
+        if note is not None and item.message_ref is None and note.promise_ids():
+            gone, snoozed = self._promise_changes(note)
+            if gone or snoozed:
+                note = note.without(gone, snoozed)
+                if note.is_empty():
+                    return "nothing_left"
+                reply = note.to_reply()
+        return Outgoing(
+            kind=item.kind,
+            recipient=item.recipient,
+            reply=reply,
+            locale=locale,
+            chart=note.chart if note else None,
+            message_ref=item.message_ref,
+        )
+
+    def _promise_changes(self, note: Notification) -> tuple[set[int], set[int]]:
+        with self.app.uow() as uow:
+            rows = uow.repo.session.execute(
+                select(PromiseRow.id, PromiseRow.status, PromiseRow.snoozed_until).where(
+                    PromiseRow.id.in_(note.promise_ids())
+                )
+            ).all()
+        found = {pid: (status, snoozed) for pid, status, snoozed in rows}
+        gone = {pid for pid in note.promise_ids() if pid not in found or found[pid][0] != "open"}
+        snoozed = {pid for pid, (_, until) in found.items() if until is not None and until > note.today}
+        return gone, snoozed

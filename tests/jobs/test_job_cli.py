@@ -1,0 +1,152 @@
+"""`kam-bot remind`, `digest`, `outbox` on the demo data, and `remind` / `digest` in the console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import FrozenClock
+from sqlalchemy import Engine, update
+
+from kam_bot import cli, demo
+from kam_bot.adapters.console.bot import ConsoleBot
+from kam_bot.bootstrap import App, bootstrap
+from kam_bot.config import Settings
+from kam_bot.store.engine import make_engine
+from kam_bot.store.tables import OutboxRow
+
+SEEDED = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai, where the demo team lives
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """A migrated SQLite file with the demo data seeded on Monday 23 Nov 2026; the CLI's clock frozen then."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kam.db'}")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["db", "upgrade"]) == 0
+    clock = FrozenClock(SEEDED)
+    import kam_bot.cli_jobs as cli_jobs
+
+    monkeypatch.setattr(cli_jobs, "open_app", lambda settings: bootstrap(settings, clock=clock))
+    app = bootstrap(Settings(), clock=clock)
+    demo.seed(app.uow, SEEDED)
+    app.engine.dispose()
+    return clock
+
+
+def test_remind_dry_run_prints_each_users_dm_at_their_local_time(
+    demo_db: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["remind", "--at", "2026-11-24T08:30", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "=== Alex Chen <no chat identity" in out and "Tue 2026-11-24 08:30 Asia/Shanghai" in out
+    assert "Visit today: Baoshan Iron & Steel Co., Ltd." in out  # the demo's visit planned for tomorrow
+    assert "send lab report on coating life — overdue 5 d" in out
+    assert "confirm trial volume — overdue 3 d" in out
+    assert "[done 1 | snooze 1 1 | snooze 1 3 | snooze 1 7 | account #1]" in out
+    assert "Wang Fang,早上好" in out and "⚠ Alex Chen" in out  # the manager, in Chinese, with escalations
+    assert "Daughter starts university" not in out  # personal notes never in a DM
+    assert "(nothing to say: no DM)" in out  # the admin
+    assert "3 DM(s) would be sent at 2026-11-24T08:30 (local time of each user)" in out
+
+
+def test_remind_dry_run_for_one_user_at_an_instant(
+    demo_db: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["remind", "--at", "2026-11-24T00:30Z", "--user", "li.na@example.com", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "=== Li Na" in out and "Sinochem Coatings" in out and "Alex Chen" not in out
+    assert (
+        cli.main(["remind", "--at", "2026-11-28T08:30", "--user", "alex.chen@example.com", "--dry-run"]) == 0
+    )
+    assert "(weekend: no DM)" in capsys.readouterr().out
+
+
+def test_remind_help_explains_naive_times(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["remind", "--help"])
+    assert "the wall time of each user in their own time zone" in capsys.readouterr().out
+
+
+def test_digest_preview_prints_the_team_digest_and_writes_the_chart(
+    demo_db: FrozenClock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chart = tmp_path / "chart.png"
+    args = ["digest", "--team", "East China", "--week", "2026-W45", "--preview", "--chart", str(chart)]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "To: #kam-east" in out
+    assert (
+        "== Weekly digest · East China · 2026-W45 (2 Nov 2026 – 8 Nov 2026) ==" in out
+    )  # 2 of 3 read English
+    assert "Alex Chen: visits 1 · goal reached 0/1 (0%) · partly 1" in out
+    assert "[chart visits-2026-W45.png: East China: visits per rep per week, W38–W45]" in out
+    assert "Daughter starts university" not in out
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    assert cli.main(["digest", "--team", "Nowhere", "--preview"]) == 2
+
+
+def test_outbox_lists_and_retry_requeues(demo_db: FrozenClock, capsys: pytest.CaptureFixture[str]) -> None:
+    demo_db.now = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)  # Tuesday 08:30 in Shanghai
+    assert cli.main(["remind"]) == 0
+    assert "3 DM(s) queued" in capsys.readouterr().out
+    assert cli.main(["remind"]) == 0  # the same slot again: nothing twice
+    assert "nothing done" in capsys.readouterr().out
+    assert cli.main(["outbox"]) == 0
+    out = capsys.readouterr().out
+    listed = [line for line in out.splitlines() if line.startswith("#")]
+    assert len(listed) == 3 and all(" pending " in line and "slack:-" in line for line in listed)
+    assert "daily:u2:2026-11-24" in out and "Outbox: pending 3." in out
+    engine = make_engine(f"sqlite:///{Path.cwd() / 'kam.db'}")
+    with engine.begin() as conn:
+        conn.execute(update(OutboxRow).values(status="dead", attempts=5, last_error="invalid_auth"))
+    engine.dispose()
+    assert cli.main(["outbox"]) == 0
+    assert "[invalid_auth]" in capsys.readouterr().out
+    assert cli.main(["outbox", "retry"]) == 0
+    assert "3 dead message(s) queued again" in capsys.readouterr().out
+    assert cli.main(["outbox"]) == 0
+    assert "Outbox: pending 3." in capsys.readouterr().out
+
+
+# -- the console ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def console(
+    sqlite_engine: Engine, make_app: Callable[[Engine], App], clock: FrozenClock
+) -> Callable[[str, str], str]:
+    import kam_bot.cli_jobs  # noqa: F401  (registers the console commands)
+    from kam_bot.cli_shell import EXTRA_COMMANDS
+
+    clock.now = SEEDED
+    app = make_app(sqlite_engine)
+    demo.seed(app.uow, SEEDED)
+
+    def run(who: str, line: str) -> str:
+        actor = app.users.by_identity("console", who)
+        assert actor is not None
+        said: list[str] = []
+        bot = ConsoleBot(app, actor, ask=lambda _: None, say=said.append, extra_commands=EXTRA_COMMANDS)
+        bot.handle(line)
+        return "\n".join(said)
+
+    return run
+
+
+def test_console_remind_shows_tomorrow_mornings_dm(console: Callable[[str, str], str]) -> None:
+    out = console(demo.DEMO_IDENTITY, "remind")
+    assert "Your next reminder: Tue 24 Nov 2026 at 08:30." in out
+    assert "Visit today: Baoshan Iron & Steel Co., Ltd." in out
+    assert "[done 1 | snooze 1 1 | snooze 1 3 | snooze 1 7 | account #1]" in out
+
+
+def test_console_digest_shows_this_weeks_team_digest(console: Callable[[str, str], str]) -> None:
+    out = console("lina", "digest")
+    assert "East China · 2026-W48" in out and "Week in progress" in out
+    assert "Alex Chen" in out and "Li Na" in out
+    assert "2026-W45" in console("lina", "digest 2026-W45")
+    assert "not a week" in console("lina", "digest soon")
+    assert "not in a team" in console("admin", "digest")

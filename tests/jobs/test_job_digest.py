@@ -1,0 +1,350 @@
+"""The weekly digest: its figures, what it leaves out, its chart, and how it is posted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import pytest
+from conftest import FrozenClock
+from factories import Seed, add_price_list, add_team, seed_team
+from fakes.slack_api import FakeSlack
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+
+from kam_bot.bootstrap import App
+from kam_bot.domain import models as m
+from kam_bot.domain.enums import (
+    CompetitorActivity,
+    GoalReached,
+    Locale,
+    Movement,
+    PriceKind,
+    PromiseDirection,
+    PromiseStatus,
+    StageKind,
+)
+from kam_bot.jobs import digest
+from kam_bot.jobs.chart import render_png
+from kam_bot.jobs.delivery import SlackDeliverer
+from kam_bot.jobs.digest_render import build_digest
+from kam_bot.jobs.scheduler import decide_digest, digest_tick
+from kam_bot.jobs.sender import Sender
+from kam_bot.store.tables import OutboxRow
+
+E = TypeVar("E", bound=m.Entity)
+W47 = date(2026, 11, 16)  # Monday; the team lives in Asia/Shanghai (UTC+8)
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def add(app: App, model: type[E], **fields: Any) -> E:
+    with app.uow() as uow:
+        entity = uow.repo.add(model, **fields)
+        uow.commit()
+        return entity
+
+
+def sh(day: date, hour: int = 12) -> datetime:
+    """Noon (by default) in Shanghai on ``day``, as UTC."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC) - timedelta(hours=8)
+
+
+def w47(weekday: int, hour: int = 12) -> datetime:
+    return sh(W47 + timedelta(days=weekday), hour)
+
+
+@pytest.fixture
+def seed(app: App) -> Seed:
+    s = seed_team(app)
+    bao, sino, cosco = s.baosteel, s.sinopec, s.cosco
+
+    def visit(account: m.Account, rep: m.User, at: datetime, reached: GoalReached | None = None) -> None:
+        add(
+            app,
+            m.Visit,
+            account_id=account.id,
+            rep_id=rep.id,
+            visited_at=at,
+            goal_reached=reached,
+            created_at=at,
+            summary="confidential margin talk",
+        )
+
+    for day, reached in ((0, GoalReached.YES), (2, GoalReached.PARTLY), (4, GoalReached.NO)):
+        visit(bao, s.rep, w47(day), reached)
+    visit(bao, s.rep, w47(-5))  # W46
+    visit(cosco, s.teammate, w47(3), GoalReached.YES)
+    visit(cosco, s.teammate, w47(-10))  # W45
+    visit(s.haier, s.other_rep, w47(1), GoalReached.YES)  # another team
+    visit(bao, s.rep, w47(6, 23) + timedelta(hours=2))  # Monday 01:00 Shanghai: next week
+
+    def promise(
+        owner: m.User,
+        account: m.Account,
+        due: date,
+        created: datetime,
+        direction: str = "ours",
+        status: PromiseStatus = PromiseStatus.OPEN,
+        done: datetime | None = None,
+    ) -> None:
+        add(
+            app,
+            m.Promise,
+            account_id=account.id,
+            owner_id=owner.id,
+            direction=PromiseDirection(direction),
+            text="x",
+            due_date=due,
+            created_at=created,
+            status=status,
+            done_at=done,
+        )
+
+    done = PromiseStatus.DONE
+    promise(s.rep, bao, W47 + timedelta(days=1), w47(0), status=done, done=w47(0))  # kept
+    promise(s.rep, bao, W47 + timedelta(days=2), w47(0), status=done, done=w47(4))  # late
+    promise(s.rep, bao, W47 + timedelta(days=3), w47(-20))  # overdue
+    promise(s.rep, bao, W47 + timedelta(days=4), w47(-20), status=PromiseStatus.CANCELLED)
+    promise(s.rep, bao, W47 - timedelta(days=6), w47(-20))  # overdue since W46
+    promise(s.teammate, cosco, W47 + timedelta(days=5), w47(2), status=done, done=w47(5))  # kept
+    promise(s.rep, bao, W47 - timedelta(days=4), w47(-20), direction="theirs")  # customer late
+    promise(s.rep, bao, W47 + timedelta(days=9), w47(8))  # made next week
+
+    add(
+        app,
+        m.StageChange,
+        account_id=bao.id,
+        kind=StageKind.FUNNEL,
+        from_stage="potential",
+        to_stage="customer",
+        changed_at=w47(2),
+    )
+    add(
+        app,
+        m.StageChange,
+        account_id=sino.id,
+        kind=StageKind.FUNNEL,
+        from_stage="target_market",
+        to_stage="potential",
+        changed_at=w47(-3),
+    )
+    add_price_list(app, "widget-42", "4.00", "USD", "kg")
+    for kind, price, rival in (
+        (PriceKind.OUR_INVOICE, "3.60", None),
+        (PriceKind.CUSTOMER_PURCHASE, "4.10", None),
+        (PriceKind.COMPETITOR, "3.20", "RivalCo"),
+    ):
+        add(
+            app,
+            m.PriceObservation,
+            account_id=bao.id,
+            product="widget-42",
+            price=Decimal(price),
+            currency="USD",
+            unit="kg",
+            kind=kind,
+            competitor=rival,
+            observed_at=w47(1),
+        )
+    for account, product, movement, before, after in (
+        (bao, "widget-42", Movement.FAST, "300", "100"),
+        (sino, "resin", Movement.SLOW, "100", "200"),
+    ):
+        add(
+            app,
+            m.InventoryObservation,
+            account_id=account.id,
+            product=product,
+            quantity=Decimal(before),
+            movement=movement,
+            observed_at=w47(-9),
+        )
+        add(
+            app,
+            m.InventoryObservation,
+            account_id=account.id,
+            product=product,
+            quantity=Decimal(after),
+            movement=movement,
+            observed_at=w47(3),
+        )
+    add(
+        app,
+        m.CompetitorNote,
+        account_id=cosco.id,
+        competitor="RivalCo",
+        activity=CompetitorActivity.PROMOTION,
+        text="2-for-1 on resin",
+        observed_at=w47(2),
+    )
+    return s
+
+
+def figures(app: App, seed: Seed, now: datetime | None = None) -> digest.DigestData:
+    with app.uow() as uow:
+        return digest.compute(
+            uow.repo, seed.team, W47, now or app.clock(), app.settings.price_deviation_threshold
+        )
+
+
+def test_visits_and_goal_rate_per_rep(app: App, seed: Seed) -> None:
+    rows = digest.per_rep(figures(app, seed))
+    assert set(rows) == {"Rita Rep", "Tom Teammate"}  # reps of the team; the manager has no row
+    assert {k: rows["Rita Rep"][k] for k in ("visits", "rated", "reached", "partly")} == {
+        "visits": 3,
+        "rated": 3,
+        "reached": 1,
+        "partly": 1,
+    }
+    assert rows["Tom Teammate"]["visits"] == 1 and rows["Tom Teammate"]["reached"] == 1
+
+
+def test_promises_made_kept_overdue_and_kept_rate(app: App, seed: Seed) -> None:
+    data = figures(app, seed)
+    rows = digest.per_rep(data)
+    assert {k: rows["Rita Rep"][k] for k in ("made", "due", "kept", "overdue")} == {
+        "made": 2,
+        "due": 3,
+        "kept": 1,
+        "overdue": 2,
+    }
+    assert {k: rows["Tom Teammate"][k] for k in ("made", "due", "kept", "overdue")} == {
+        "made": 1,
+        "due": 1,
+        "kept": 1,
+        "overdue": 0,
+    }
+    assert data.theirs_overdue == 1
+    text = build_digest(data, Locale.EN).to_reply().plain_text()
+    assert "Rita Rep: made 2 · due 3 · kept 1 (33%) · overdue 2" in text
+    assert "Team: made 3 · due 4 · kept 2 (50%) · overdue 2" in text
+    assert "Rita Rep: visits 3 · goal reached 1/3 (33%) · partly 1" in text
+    assert "Customers' promises overdue: 1" in text
+
+
+def test_stale_stage_moves_prices_stock_and_competitors(app: App, seed: Seed) -> None:
+    data = figures(app, seed)
+    assert [a.name for a, _, _ in data.stale] == ["China Petroleum & Chemical Corporation"]
+    assert [(a.name, s.to_stage) for a, s in data.stage_moves] == [(seed.baosteel.name, "customer")]
+    assert [(o.kind, o.price) for _, o, _ in data.off_policy] == [(PriceKind.OUR_INVOICE, Decimal("3.60"))]
+    assert sorted((o.product, c.flag.value if c.flag else None) for _, o, c in data.stock_alerts) == [
+        ("resin", "overstock"),
+        ("widget-42", "stock_out"),
+    ]
+    text = build_digest(data, Locale.EN).to_reply().plain_text()
+    for expected in (
+        "China Petroleum & Chemical Corporation (Rita Rep): ⚠ visit overdue by",
+        "potential → customer",
+        "widget-42 3.60 USD/kg (our invoice) ⚠ -10.0% vs list 4.00",
+        "likely stock-out",
+        "likely overstock",
+        "RivalCo (promotion) 2-for-1 on resin",
+        "RivalCo · widget-42 3.20 USD/kg",
+    ):
+        assert expected in text, expected
+
+
+def test_no_personal_notes_nor_visit_summaries_in_a_channel(app: App, seed: Seed) -> None:
+    note = build_digest(figures(app, seed), Locale.EN)
+    dumped = str(note.model_dump()) + note.to_reply().plain_text()
+    assert Seed.NOTES not in dumped and "confidential margin talk" not in dumped
+
+
+def test_a_week_in_progress_counts_up_to_now(app: App, seed: Seed) -> None:
+    data = figures(app, seed, now=w47(2, 13))  # Wednesday 13:00
+    rows = digest.per_rep(data)
+    assert rows["Rita Rep"]["visits"] == 2  # Monday and Wednesday noon
+    # due Tuesday (kept); Wednesday's is due today, not late yet; overdue: the one from W46
+    assert {k: rows["Rita Rep"][k] for k in ("due", "kept", "overdue")} == {"due": 1, "kept": 1, "overdue": 1}
+    assert "Week in progress" in build_digest(data, Locale.EN).to_reply().plain_text()
+
+
+def test_chart_has_eight_weeks_of_visits_per_rep(app: App, seed: Seed) -> None:
+    spec = build_digest(figures(app, seed), Locale.EN).chart
+    assert spec is not None
+    assert spec.labels == [f"W{n}" for n in range(40, 48)]
+    assert spec.series == {"Rita Rep": [0, 0, 0, 0, 0, 0, 1, 3], "Tom Teammate": [0, 0, 0, 0, 0, 1, 0, 1]}
+    assert render_png(spec).startswith(PNG)
+
+
+def test_the_digest_speaks_the_teams_language(app: App, seed: Seed) -> None:
+    with app.uow() as uow:
+        for person in (seed.rep, seed.teammate):
+            uow.repo.update(m.User, person.id, locale=Locale.ZH_HANS)
+        uow.commit()
+    with app.uow() as uow:
+        note = decide_note(app, uow, seed)
+    assert note.locale is Locale.ZH_HANS and note.title.startswith("周报")
+
+
+def decide_note(app: App, uow: Any, seed: Seed) -> Any:
+    from kam_bot.jobs.scheduler import digest_notification
+
+    return digest_notification(app, uow, seed.team, W47, app.clock())
+
+
+# -- posting -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def slack_server() -> Iterator[FakeSlack]:
+    """One server per module (stopping one takes half a second); each test gets it cleared."""
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def slack(slack_server: FakeSlack) -> FakeSlack:
+    slack_server.clear()
+    return slack_server
+
+
+def sender(app: App, fake: FakeSlack) -> Sender:
+    return Sender(
+        app, {"slack": SlackDeliverer(AsyncWebClient(token="xoxb-test", base_url=fake.api_url))}, instance="d"
+    )
+
+
+async def test_monday_morning_posts_last_week_with_the_chart(
+    app: App, seed: Seed, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    clock.now = sh(date(2026, 11, 23), 9)  # Monday 09:00 Shanghai
+    result = digest_tick(app, clock.now, "test")
+    assert (result.claimed, result.queued) == (True, 1)
+    assert digest_tick(app, clock.now, "other").claimed is False
+    stats = await sender(app, slack).run_once()
+    assert stats.sent == 1
+    (post,) = slack.calls_to("chat.postMessage")
+    assert post.args["channel"] == "C-STEEL" and "2026-W47" in post.args["text"]
+    (complete,) = slack.calls_to("files.completeUploadExternal")
+    assert complete.args["channel_id"] == "C-STEEL"
+    assert "visits-2026-W47.png" in str(slack.calls_to("files.getUploadURLExternal")[0].args)
+    (png,) = slack.uploads.values()
+    assert png.startswith(PNG)
+    with app.uow() as uow:
+        keys = uow.repo.session.scalars(select(OutboxRow.key)).all()
+    assert keys == [f"digest:t{seed.team.id}:2026-W47"]
+
+
+async def test_a_failed_chart_upload_does_not_post_the_message_twice(
+    app: App, seed: Seed, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    assert decide_digest(app, seed.team, W47, clock.now)
+    slack.rate_limit_next("files.getUploadURLExternal", retry_after=30)
+    first = await sender(app, slack).run_once()
+    assert (first.sent, first.rate_limited) == (0, 1)
+    clock.advance(seconds=31)
+    second = await sender(app, slack).run_once()
+    assert second.sent == 1
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert len(slack.calls_to("files.completeUploadExternal")) == 1
+
+
+def test_teams_without_a_digest_channel_are_skipped(app: App, clock: FrozenClock) -> None:
+    quiet = add_team(app, "Quiet", timezone="UTC")
+    assert decide_digest(app, quiet, W47, clock.now) is False
+    clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    assert digest_tick(app, clock.now).queued == 0

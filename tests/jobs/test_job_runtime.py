@@ -1,0 +1,123 @@
+"""`start_jobs` / `stop_jobs`: the APScheduler jobs `kam-bot serve` runs, and a clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import FrozenClock
+from factories import add_account, add_user
+from fakes.slack_api import FakeSlack
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import Engine, select
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.enums import Tier
+from kam_bot.jobs.delivery import Checkpoint, Outgoing
+from kam_bot.jobs.runtime import JobRunner, start_jobs, stop_jobs
+from kam_bot.store.tables import OutboxRow
+
+
+@pytest.fixture
+def app(sqlite_engine: Engine, make_app: Callable[[Engine], App]) -> App:
+    """SQLite only: the scheduler wiring is not about the database."""
+    return make_app(sqlite_engine)
+
+
+@pytest.fixture(scope="module")
+def slack_server() -> Iterator[FakeSlack]:
+    """One server per module (stopping one takes half a second); each test gets it cleared."""
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def slack(slack_server: FakeSlack) -> FakeSlack:
+    slack_server.clear()
+    return slack_server
+
+
+async def test_start_registers_three_jobs_with_stable_ids_and_stop_ends_them(
+    app: App, slack: FakeSlack
+) -> None:
+    scheduler = await start_jobs(app, AsyncWebClient(token="xoxb-t", base_url=slack.api_url))
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert set(jobs) == {"kam.reminders", "kam.digests", "kam.outbox"}
+        assert str(jobs["kam.reminders"].trigger) == "cron[minute='*/5']"
+        assert str(jobs["kam.digests"].trigger) == "cron[minute='*/15']"
+        assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
+        assert scheduler.running
+    finally:
+        await stop_jobs(scheduler)
+    await asyncio.sleep(0.01)
+    assert not scheduler.running
+
+
+async def test_without_slack_nothing_is_sent_and_nothing_is_lost(app: App, clock: FrozenClock) -> None:
+    rep = add_user(app, "Rita Rep", identities={"slack": "URITA"})
+    add_account(app, "Stale Co", rep, tier=Tier.A, created_at=clock.now - timedelta(days=60))
+    clock.now = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
+    runner = JobRunner(app, {})
+    await runner.reminders()
+    await runner.send()
+    with app.uow() as uow:
+        assert uow.repo.session.scalars(select(OutboxRow.status)).all() == ["pending"]
+
+
+class Slow:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    @property
+    def platform(self) -> str:
+        return "slack"
+
+    async def deliver(self, message: Outgoing, checkpoint: Checkpoint) -> str | None:
+        await asyncio.sleep(0.3)
+        self.sent.append(message.recipient)
+        return "C:1"
+
+
+async def test_stopping_lets_a_send_in_flight_finish_and_starts_nothing_new(
+    app: App, clock: FrozenClock
+) -> None:
+    rep = add_user(app, "Rita Rep", identities={"slack": "URITA"})
+    add_account(app, "Stale Co", rep, tier=Tier.A, created_at=clock.now - timedelta(days=60))
+    clock.now = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
+    slow = Slow()
+    runner = JobRunner(app, {"slack": slow})
+    await runner.reminders()
+    sending = asyncio.create_task(runner.send())
+    await asyncio.sleep(0.05)
+    await runner.drain(timeout=5)
+    assert sending.done() and slow.sent == ["URITA"]
+    with app.uow() as uow:
+        assert uow.repo.session.scalars(select(OutboxRow.status)).all() == ["sent"]
+    clock.now += timedelta(days=1)
+    await runner.reminders()  # stopped: no new run starts
+    with app.uow() as uow:
+        assert len(uow.repo.session.scalars(select(OutboxRow.id)).all()) == 1
+
+
+def test_the_outbox_client_leaves_rate_limits_to_the_outbox() -> None:
+    from slack_sdk.http_retry.builtin_async_handlers import (
+        AsyncConnectionErrorRetryHandler,
+        AsyncRateLimitErrorRetryHandler,
+    )
+
+    from kam_bot.jobs.runtime import outbox_client
+
+    shared = AsyncWebClient(
+        token="xoxb-t",
+        base_url="http://slack.test/api/",
+        timeout=12,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(), AsyncConnectionErrorRetryHandler()],
+    )
+    copy = outbox_client(shared)
+    assert (copy.token, copy.base_url, copy.timeout) == ("xoxb-t", "http://slack.test/api/", 12)
+    assert [type(h) for h in copy.retry_handlers] == [AsyncConnectionErrorRetryHandler]
+    assert len(shared.retry_handlers) == 2  # the adapter's own client is left as it was

@@ -1,0 +1,201 @@
+"""The sender against FakeSlack: Retry-After, permanent and transient errors, leases, retry, plugging."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from conftest import FrozenClock
+from fakes.slack_api import FakeSlack
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.enums import Locale
+from kam_bot.handlers.replies import Line
+from kam_bot.jobs import lease, outbox
+from kam_bot.jobs.delivery import Checkpoint, Outgoing, SlackDeliverer
+from kam_bot.jobs.notifications import Notification, Part
+from kam_bot.jobs.sender import Backoff, Sender
+from kam_bot.store.tables import OutboxRow
+
+
+@pytest.fixture(scope="module")
+def slack_server() -> Iterator[FakeSlack]:
+    """One server per module (stopping one takes half a second); each test gets it cleared."""
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def slack(slack_server: FakeSlack) -> FakeSlack:
+    slack_server.clear()
+    return slack_server
+
+
+def queue(app: App, name: str, recipient: str = "U1", platform: str = "slack") -> None:
+    now = app.clock()
+    note = Notification(
+        kind="daily",
+        locale=Locale.EN,
+        today=now.date(),
+        title=f"hello {name}",
+        parts=[Part(lines=[Line.of(f"line for {name}")])],
+    )
+    message = outbox.NewMessage(f"test:{name}", "daily", platform, recipient, outbox.payload(note, None))
+    with app.uow() as uow:
+        assert outbox.enqueue(uow.repo.session, message, now)
+        uow.commit()
+
+
+def rows(app: App) -> dict[str, dict[str, Any]]:
+    with app.uow() as uow:
+        found = uow.repo.session.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
+        cols = ("status", "attempts", "next_attempt_at", "last_error", "claimed_by", "message_ref")
+        return {r.key.removeprefix("test:"): {c: getattr(r, c) for c in cols} for r in found}
+
+
+def sender(app: App, fake: FakeSlack, instance: str = "s1", **kw: Any) -> Sender:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
+    return Sender(app, {"slack": SlackDeliverer(client)}, instance=instance, **kw)
+
+
+def posts(fake: FakeSlack) -> int:
+    return len(fake.calls_to("chat.postMessage"))
+
+
+async def test_429_waits_for_retry_after_then_sends_once(
+    app: App, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    for name in ("a", "b", "c"):
+        queue(app, name, recipient=f"U{name}")
+    slack.rate_limit_next("chat.postMessage", retry_after=30)
+    s = sender(app, slack)
+    started = time.monotonic()
+    first = await s.run_once()
+    assert time.monotonic() - started < 5  # Retry-After is a reschedule, never a sleep
+    assert (first.rate_limited, first.released, first.sent) == (1, 2, 0)
+    assert posts(slack) == 1  # the rest of the batch waited instead of hammering
+    state = rows(app)
+    for name in ("a", "b", "c"):
+        assert state[name]["status"] == "pending" and state[name]["attempts"] == 0
+        assert state[name]["next_attempt_at"] >= clock.now + timedelta(seconds=30)
+    assert (await s.run_once()).total() == 0 and posts(slack) == 1
+    clock.advance(seconds=30)
+    assert (await s.run_once()).sent == 3
+    assert posts(slack) == 4 and slack.rate_limited == 1
+    assert {r["status"] for r in rows(app).values()} == {"sent"}
+
+
+async def test_a_permanent_error_is_dead_at_once(app: App, slack: FakeSlack) -> None:
+    queue(app, "gone")
+    slack.fail_next("chat.postMessage", "channel_not_found")
+    stats = await sender(app, slack).run_once()
+    assert stats.dead == 1
+    row = rows(app)["gone"]
+    assert (row["status"], row["attempts"], row["last_error"]) == ("dead", 1, "channel_not_found")
+
+
+async def test_transient_errors_back_off_and_die_after_five_attempts(
+    app: App, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    queue(app, "flaky")
+    slack.server_error_next("chat.postMessage", status=503, times=5)
+    s = sender(app, slack)
+    delays = []
+    for attempt in range(1, 6):
+        stats = await s.run_once()
+        row = rows(app)["flaky"]
+        assert row["attempts"] == attempt and row["last_error"] == "http_503"
+        if attempt < 5:
+            assert stats.retried == 1 and row["status"] == "pending"
+            delays.append((row["next_attempt_at"] - clock.now).total_seconds())
+            assert (await s.run_once()).total() == 0  # not due yet
+            clock.advance(seconds=delays[-1])
+    assert row["status"] == "dead" and posts(slack) == 5
+    for n, delay in enumerate(delays):  # 30 s x 2^n with jitter in [0.5, 1]
+        assert 30 * 2**n * 0.5 <= delay <= 30 * 2**n
+
+
+async def test_ok_false_internal_error_is_transient(app: App, slack: FakeSlack) -> None:
+    queue(app, "x")
+    slack.fail_next("chat.postMessage", "internal_error")
+    assert (await sender(app, slack).run_once()).retried == 1
+    assert rows(app)["x"]["status"] == "pending"
+
+
+async def test_connection_errors_are_transient(app: App) -> None:
+    queue(app, "offline")
+    client = AsyncWebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/", retry_handlers=[])
+    stats = await Sender(app, {"slack": SlackDeliverer(client)}, instance="s").run_once()
+    assert stats.retried == 1
+    assert "Client" in rows(app)["offline"]["last_error"]
+
+
+async def test_outbox_retry_requeues_dead_rows(app: App, clock: FrozenClock, slack: FakeSlack) -> None:
+    queue(app, "one")
+    queue(app, "two", recipient="U2")
+    slack.fail_next("chat.postMessage", "invalid_auth", times=2)
+    s = sender(app, slack)
+    assert (await s.run_once()).dead == 2
+    with app.uow() as uow:
+        assert outbox.retry_dead(uow.repo.session, clock.now) == 2
+        uow.commit()
+    assert {r["status"] for r in rows(app).values()} == {"pending"}
+    assert (await s.run_once()).sent == 2
+
+
+async def test_a_sender_killed_mid_delivery_loses_nothing_and_sends_once(
+    app: App, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    queue(app, "m1")
+    queue(app, "m2", recipient="U2")
+    dying = sender(app, slack, instance="dying")
+    claimed = dying.claim(clock.now)  # claimed, then the process is killed
+    assert len(claimed) == 2
+    survivor = sender(app, slack, instance="survivor")
+    assert (await survivor.run_once()).total() == 0  # the lease still holds
+    clock.advance(seconds=lease.DEFAULT_LEASE.total_seconds() + 1)
+    assert (await survivor.run_once()).sent == 2
+    with app.uow() as uow:  # the dead process's late writes change nothing
+        assert lease.mark_sent(uow.repo.session, claimed[0], clock.now, "late") is False
+    state = rows(app)
+    assert {r["status"] for r in state.values()} == {"sent"}
+    assert all(str(r["claimed_by"]).startswith("survivor:") for r in state.values())
+    assert posts(slack) == 2
+
+
+class Recorder:
+    """A second platform's deliverer, as the Teams adapter will plug one in."""
+
+    def __init__(self) -> None:
+        self.sent: list[Outgoing] = []
+
+    @property
+    def platform(self) -> str:
+        return "teams"
+
+    async def deliver(self, message: Outgoing, checkpoint: Checkpoint) -> str | None:
+        self.sent.append(message)
+        return f"conv:{len(self.sent)}"
+
+
+async def test_each_platform_has_its_deliverer(app: App, slack: FakeSlack) -> None:
+    queue(app, "s", recipient="U1")
+    queue(app, "t", recipient="29:abc", platform="teams")
+    assert (await sender(app, slack).run_once()).sent == 1  # Slack only: the Teams row waits
+    assert rows(app)["t"]["status"] == "pending"
+    teams = Recorder()
+    assert (await Sender(app, {"teams": teams}, instance="t").run_once()).sent == 1
+    assert [m.recipient for m in teams.sent] == ["29:abc"]
+    assert teams.sent[0].reply.title == "hello t"
+    assert rows(app)["t"]["message_ref"] == "conv:1"
+
+
+def test_backoff_is_capped() -> None:
+    backoff = Backoff(base=timedelta(seconds=30), cap=timedelta(minutes=10))
+    assert all(backoff.delay(n) <= timedelta(minutes=10) for n in range(1, 30))
