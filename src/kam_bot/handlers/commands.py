@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
+from typing import TypeVar
 
 from pydantic import ValidationError
 
 from kam_bot.bootstrap import App
-from kam_bot.domain.enums import PromiseStatus
+from kam_bot.domain.enums import Locale, PromiseStatus
 from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation, User
 from kam_bot.domain.parsing import parse_date
 from kam_bot.handlers import render
@@ -23,9 +25,11 @@ from kam_bot.handlers.prefill import (
     visit_input,
 )
 from kam_bot.handlers.replies import Action, Line, Reply, Section, user
-from kam_bot.i18n import format_date, format_decimal, format_money, t
+from kam_bot.i18n import format_date, t
 from kam_bot.services.errors import InvalidInputError, ServiceError
 from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput
+
+T = TypeVar("T")
 
 UNDO_KINDS: dict[str, type[PriceObservation | InventoryObservation | CompetitorNote]] = {
     "price": PriceObservation,
@@ -114,86 +118,68 @@ class Commands:
 
     def save_visit(self, actor: User, prefill: VisitPrefill, submission_key: str | None = None) -> Reply:
         loc = actor.locale
-        try:
-            data = visit_input(self.app, actor, prefill, submission_key)
-            result = self.app.visits.log(actor, data)
-        except ValidationError as exc:
-            return Reply(
-                sections=[Section(lines=[problem_line(p, loc) for p in validation_problems(exc)])], ok=False
-            )
-        except ServiceError as exc:
-            return render.error_reply(exc, loc)
+        result = _attempt(
+            loc, lambda: self.app.visits.log(actor, visit_input(self.app, actor, prefill, submission_key))
+        )
+        if isinstance(result, Reply):
+            return result
         return render.visit_saved(result, loc, today_for(self.app, actor))
 
     def save_promise(self, actor: User, prefill: PromisePrefill) -> Reply:
         loc = actor.locale
-        assert prefill.account is not None and prefill.promise is not None
-        p = prefill.promise
-        try:
-            data = PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)
-            promise = self.app.promises.add(actor, prefill.account.id, data)
-        except ValidationError as exc:
-            return Reply(
-                sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc)])], ok=False
-            )
-        except ServiceError as exc:
-            return render.error_reply(exc, loc)
-        today = today_for(self.app, actor)
-        line = render.promise_line(promise, today, loc, prefill.account)
-        return Reply(
-            sections=[Section(lines=[Line.of(t("promise.saved", loc), " ", *line.spans)])],
-            actions=[Action(action_id="promise.cancel", label=t("action.undo", loc), value=str(promise.id))],
+        account, p = prefill.account, prefill.promise
+        assert account is not None and p is not None
+        promise = _attempt(
+            loc,
+            lambda: self.app.promises.add(
+                actor, account.id, PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)
+            ),
+        )
+        if isinstance(promise, Reply):
+            return promise
+        line = render.promise_line(promise, today_for(self.app, actor), loc, account)
+        return _saved(
+            Line.of(t("promise.saved", loc), " ", line),
+            Action(action_id="promise.cancel", label=t("action.undo", loc), value=str(promise.id)),
         )
 
     def save_price(self, actor: User, prefill: PricePrefill) -> Reply:
         loc = actor.locale
-        assert prefill.account is not None and prefill.price is not None
-        try:
-            data = PriceInput.model_validate(prefill.price.model_dump())
-            obs, dev = self.app.observations.record_price(actor, prefill.account.id, data)
-        except ValidationError as exc:
-            return Reply(
-                sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc)])], ok=False
-            )
-        except ServiceError as exc:
-            return render.error_reply(exc, loc)
-        price = format_money(obs.price, obs.currency, loc) + (f"/{obs.unit}" if obs.unit else "")
+        account, draft = prefill.account, prefill.price
+        assert account is not None and draft is not None
+        result = _attempt(
+            loc,
+            lambda: self.app.observations.record_price(
+                actor, account.id, PriceInput.model_validate(draft.model_dump())
+            ),
+        )
+        if isinstance(result, Reply):
+            return result
+        obs, deviation = result
         who = f" ({obs.competitor})" if obs.competitor else ""
-        line = render.price_line(obs.product, price, dev, loc, who)
-        return Reply(
-            sections=[
-                Section(
-                    lines=[
-                        Line.of(t("price.saved", loc), " ", user(prefill.account.name), " · ", *line.spans)
-                    ]
-                )
-            ],
-            actions=[Action(action_id="undo.price", label=t("action.undo", loc), value=str(obs.id))],
+        line = render.price_line(obs.product, render.price_text(obs, loc), deviation, loc, who)
+        return _saved(
+            Line.of(t("price.saved", loc), " ", user(account.name), " · ", line),
+            Action(action_id="undo.price", label=t("action.undo", loc), value=str(obs.id)),
         )
 
     def save_stock(self, actor: User, prefill: StockPrefill) -> Reply:
         loc = actor.locale
-        assert prefill.account is not None and prefill.stock is not None
-        try:
-            data = StockInput.model_validate(prefill.stock.model_dump())
-            obs, change = self.app.observations.record_stock(actor, prefill.account.id, data)
-        except ValidationError as exc:
-            return Reply(
-                sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc)])], ok=False
-            )
-        except ServiceError as exc:
-            return render.error_reply(exc, loc)
-        qty = format_decimal(obs.quantity, loc) + (f" {obs.unit}" if obs.unit else "")
-        line = render.stock_line(obs.product, qty, change, loc, obs.movement)
-        return Reply(
-            sections=[
-                Section(
-                    lines=[
-                        Line.of(t("stock.saved", loc), " ", user(prefill.account.name), " · ", *line.spans)
-                    ]
-                )
-            ],
-            actions=[Action(action_id="undo.stock", label=t("action.undo", loc), value=str(obs.id))],
+        account, draft = prefill.account, prefill.stock
+        assert account is not None and draft is not None
+        result = _attempt(
+            loc,
+            lambda: self.app.observations.record_stock(
+                actor, account.id, StockInput.model_validate(draft.model_dump())
+            ),
+        )
+        if isinstance(result, Reply):
+            return result
+        obs, change = result
+        line = render.stock_line(obs.product, render.quantity_text(obs, loc), change, loc, obs.movement)
+        return _saved(
+            Line.of(t("stock.saved", loc), " ", user(account.name), " · ", line),
+            Action(action_id="undo.stock", label=t("action.undo", loc), value=str(obs.id)),
         )
 
     def undo(self, actor: User, kind: str, obs_id: int) -> Reply:
@@ -253,6 +239,22 @@ class Commands:
 
     def help(self, actor: User) -> Reply:
         return Reply.text(*t("help.text", actor.locale).split("\n"), title=t("help.title", actor.locale))
+
+
+def _attempt(loc: Locale, call: Callable[[], T]) -> T | Reply:
+    """Run a save; invalid input or a refused service call becomes the reply saying what to fix."""
+    try:
+        return call()
+    except ValidationError as exc:
+        return Reply(
+            sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc)])], ok=False
+        )
+    except ServiceError as exc:
+        return render.error_reply(exc, loc)
+
+
+def _saved(line: Line, undo: Action) -> Reply:
+    return Reply(sections=[Section(lines=[line])], actions=[undo])
 
 
 def _parse_time(value: str) -> time:

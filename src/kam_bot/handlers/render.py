@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from kam_bot.domain.enums import Locale, PromiseDirection, StockFlag
-from kam_bot.domain.models import Account, Contact, Promise, User
+from kam_bot.domain.models import Account, Contact, InventoryObservation, PriceObservation, Promise, User
 from kam_bot.domain.rules import InventoryChange, PriceDeviation
 from kam_bot.handlers.replies import Action, Line, Part, Reply, Section, bold, user
 from kam_bot.i18n import format_date, format_decimal, format_money, t
@@ -62,6 +62,16 @@ def promise_actions(p: Promise, loc: Locale) -> list[Action]:
 
 def _clip(lines: list[Line], limit: int = MAX_LINES) -> tuple[list[Line], int]:
     return lines[:limit], max(0, len(lines) - limit)
+
+
+def price_text(obs: PriceObservation, loc: Locale) -> str:
+    """``4.20 USD/kg``."""
+    return format_money(obs.price, obs.currency, loc) + (f"/{obs.unit}" if obs.unit else "")
+
+
+def quantity_text(obs: InventoryObservation, loc: Locale) -> str:
+    """``120 cases``."""
+    return format_decimal(obs.quantity, loc) + (f" {obs.unit}" if obs.unit else "")
 
 
 def price_line(
@@ -186,8 +196,7 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
     price_lines = [
         price_line(
             pp.observation.product,
-            format_money(pp.observation.price, pp.observation.currency, loc)
-            + (f"/{pp.observation.unit}" if pp.observation.unit else ""),
+            price_text(pp.observation, loc),
             pp.deviation,
             loc,
             f" ({pp.observation.competitor})"
@@ -203,8 +212,7 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
     stock_lines = [
         stock_line(
             sp.observation.product,
-            format_decimal(sp.observation.quantity, loc)
-            + (f" {sp.observation.unit}" if sp.observation.unit else ""),
+            quantity_text(sp.observation, loc),
             sp.change,
             loc,
             sp.observation.movement,
@@ -271,7 +279,7 @@ def visit_saved(result: LoggedVisit, loc: Locale, today: date) -> Reply:
                 "• ",
                 price_line(
                     obs.product,
-                    format_money(obs.price, obs.currency, loc) + (f"/{obs.unit}" if obs.unit else ""),
+                    price_text(obs, loc),
                     dev,
                     loc,
                     f" ({obs.competitor})" if obs.competitor else "",
@@ -279,7 +287,7 @@ def visit_saved(result: LoggedVisit, loc: Locale, today: date) -> Reply:
             )
         )
     for stock, change in result.stocks:
-        qty = format_decimal(stock.quantity, loc) + (f" {stock.unit}" if stock.unit else "")
+        qty = quantity_text(stock, loc)
         lines.append(Line.of("• ", stock_line(stock.product, qty, change, loc, stock.movement)))
     for note in result.competitor_notes:
         lines.append(Line.of("• ", user(note.competitor), ": ", user(note.text)))
