@@ -19,11 +19,12 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from factories import Seed, seed_team
 from fakes.slack_api import Call, FakeSlack
 from slack_sdk.signature import SignatureVerifier
@@ -417,3 +418,14 @@ async def start_slack(engine: Engine, make_app: Callable[[Engine], App]) -> Slac
     )
     asgi = create_asgi(app, settings, client=make_client(settings))
     return SlackDriver(app=app, seed=seed, fake=fake, asgi=asgi, settings=settings)
+
+
+@pytest.fixture(name="slack")
+async def slack_fixture(
+    sqlite_engine: Engine, make_app: Callable[[Engine], App]
+) -> AsyncIterator[SlackDriver]:
+    """``start_slack`` over SQLite for one test, closed after it; a test module takes it in as
+    ``from slack_harness import slack_fixture  # noqa: F401`` and its tests ask for ``slack``."""
+    driver = await start_slack(sqlite_engine, make_app)
+    yield driver
+    await driver.close()

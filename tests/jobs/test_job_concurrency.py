@@ -18,6 +18,7 @@ import pytest
 from conftest import FrozenClock
 from factories import add_account, add_team, add_user
 from fakes.slack_api import FakeSlack
+from jobs_harness import slack_fixture, slack_server_fixture  # noqa: F401
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine, select, text
 
@@ -35,20 +36,6 @@ from kam_bot.store.engine import make_engine
 from kam_bot.store.tables import OutboxRow
 
 ZONES = ["Asia/Shanghai", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]
-
-
-@pytest.fixture(scope="module")
-def slack_server() -> Iterator[FakeSlack]:
-    """One server per module (stopping one takes half a second); each test gets it cleared."""
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def slack(slack_server: FakeSlack) -> FakeSlack:
-    slack_server.clear()
-    return slack_server
 
 
 @pytest.fixture

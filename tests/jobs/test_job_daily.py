@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from conftest import FrozenClock
 from factories import Seed, add_account, add_contact, add_price_list, add_user, seed_team
 from fakes.slack_api import FakeSlack
-from slack_sdk.web.async_client import AsyncWebClient
+from jobs_harness import add, slack_fixture, slack_sender, slack_server_fixture  # noqa: F401
 from sqlalchemy import select
 
 from kam_bot.adapters.slack.blocks import reply_blocks
@@ -27,21 +26,11 @@ from kam_bot.domain.enums import (
     Tier,
 )
 from kam_bot.handlers.replies import Reply
-from kam_bot.jobs.delivery import SlackDeliverer
 from kam_bot.jobs.notifications import Notification
 from kam_bot.jobs.scheduler import daily_notification, decide_daily
-from kam_bot.jobs.sender import Sender
 from kam_bot.store.tables import OutboxRow
 
-E = TypeVar("E", bound=m.Entity)
 OURS, THEIRS = PromiseDirection.OURS, PromiseDirection.THEIRS
-
-
-def add(app: App, model: type[E], **fields: Any) -> E:
-    with app.uow() as uow:
-        entity = uow.repo.add(model, **fields)
-        uow.commit()
-        return entity
 
 
 def promise(
@@ -306,25 +295,6 @@ def test_decided_twice_is_written_once(app: App, seed: Seed, clock: FrozenClock)
 # -- at send time --------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def slack_server() -> Iterator[FakeSlack]:
-    """One server per module (stopping one takes half a second); each test gets it cleared."""
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def slack(slack_server: FakeSlack) -> FakeSlack:
-    slack_server.clear()
-    return slack_server
-
-
-def sender_for(app: App, fake: FakeSlack) -> Sender:
-    client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
-    return Sender(app, {"slack": SlackDeliverer(client)}, instance="t")
-
-
 async def test_a_promise_done_before_the_send_is_not_in_the_dm(
     app: App, seed: Seed, slack: FakeSlack
 ) -> None:
@@ -339,7 +309,7 @@ async def test_a_promise_done_before_the_send_is_not_in_the_dm(
     app.promises.complete(seed.rep, done.id)
     app.promises.snooze(seed.rep, snoozed.id, days=3)
 
-    stats = await sender_for(app, slack).run_once()
+    stats = await slack_sender(app, slack, "t").run_once()
     assert stats.sent == 1
     (call,) = slack.calls_to("chat.postMessage")
     assert call.args["channel"] == "URITA"
@@ -365,7 +335,7 @@ async def test_nothing_left_at_send_time_is_skipped(app: App, clock: FrozenClock
     p = promise(app, account, solo, "only thing", today(app))
     assert decide_daily(app, solo.id, today(app), clock.now)
     app.promises.complete(solo, p.id)
-    stats = await sender_for(app, slack).run_once()
+    stats = await slack_sender(app, slack, "t").run_once()
     assert (stats.sent, stats.skipped) == (0, 1)
     assert slack.calls_to("chat.postMessage") == []
 
@@ -375,7 +345,7 @@ async def test_a_user_without_slack_identity_is_dead_not_retried(
 ) -> None:
     promise(app, seed.baosteel, seed.rep, "send samples", today(app))
     assert decide_daily(app, seed.rep.id, today(app), app.clock())
-    stats = await sender_for(app, slack).run_once()
+    stats = await slack_sender(app, slack, "t").run_once()
     assert stats.dead == 1
     (row,) = outbox_rows(app)
     assert (row["status"], row["last_error"], row["platform"], row["recipient"]) == (
@@ -395,7 +365,7 @@ async def test_a_daily_dm_is_never_sent_after_its_day(
     promise(app, seed.baosteel, seed.rep, "send samples", today(app))
     assert decide_daily(app, seed.rep.id, today(app), clock.now)
     clock.now = datetime.combine(today(app) + timedelta(days=1), datetime.min.time(), tzinfo=clock.now.tzinfo)
-    stats = await sender_for(app, slack).run_once()
+    stats = await slack_sender(app, slack, "t").run_once()
     assert stats.skipped == 1 and slack.calls_to("chat.postMessage") == []
 
 

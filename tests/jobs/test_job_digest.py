@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from conftest import FrozenClock
 from factories import Seed, add_price_list, add_team, seed_team
 from fakes.slack_api import FakeSlack
-from slack_sdk.web.async_client import AsyncWebClient
+from jobs_harness import add, slack_fixture, slack_sender, slack_server_fixture  # noqa: F401
 from sqlalchemy import select
 
 from kam_bot.bootstrap import App
@@ -28,22 +27,12 @@ from kam_bot.domain.enums import (
 )
 from kam_bot.jobs import digest
 from kam_bot.jobs.chart import render_png
-from kam_bot.jobs.delivery import SlackDeliverer
 from kam_bot.jobs.digest_render import build_digest
 from kam_bot.jobs.scheduler import decide_digest, digest_tick
-from kam_bot.jobs.sender import Sender
 from kam_bot.store.tables import OutboxRow
 
-E = TypeVar("E", bound=m.Entity)
 W47 = date(2026, 11, 16)  # Monday; the team lives in Asia/Shanghai (UTC+8)
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def add(app: App, model: type[E], **fields: Any) -> E:
-    with app.uow() as uow:
-        entity = uow.repo.add(model, **fields)
-        uow.commit()
-        return entity
 
 
 def sh(day: date, hour: int = 12) -> datetime:
@@ -288,26 +277,6 @@ def decide_note(app: App, uow: Any, seed: Seed) -> Any:
 # -- posting -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def slack_server() -> Iterator[FakeSlack]:
-    """One server per module (stopping one takes half a second); each test gets it cleared."""
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def slack(slack_server: FakeSlack) -> FakeSlack:
-    slack_server.clear()
-    return slack_server
-
-
-def sender(app: App, fake: FakeSlack) -> Sender:
-    return Sender(
-        app, {"slack": SlackDeliverer(AsyncWebClient(token="xoxb-test", base_url=fake.api_url))}, instance="d"
-    )
-
-
 async def test_monday_morning_posts_last_week_with_the_chart(
     app: App, seed: Seed, clock: FrozenClock, slack: FakeSlack
 ) -> None:
@@ -315,7 +284,7 @@ async def test_monday_morning_posts_last_week_with_the_chart(
     result = digest_tick(app, clock.now, "test")
     assert (result.claimed, result.queued) == (True, 1)
     assert digest_tick(app, clock.now, "other").claimed is False
-    stats = await sender(app, slack).run_once()
+    stats = await slack_sender(app, slack, "d").run_once()
     assert stats.sent == 1
     (post,) = slack.calls_to("chat.postMessage")
     assert post.args["channel"] == "C-STEEL" and "2026-W47" in post.args["text"]
@@ -334,10 +303,10 @@ async def test_a_failed_chart_upload_does_not_post_the_message_twice(
 ) -> None:
     assert decide_digest(app, seed.team, W47, clock.now)
     slack.rate_limit_next("files.getUploadURLExternal", retry_after=30)
-    first = await sender(app, slack).run_once()
+    first = await slack_sender(app, slack, "d").run_once()
     assert (first.sent, first.rate_limited) == (0, 1)
     clock.advance(seconds=31)
-    second = await sender(app, slack).run_once()
+    second = await slack_sender(app, slack, "d").run_once()
     assert second.sent == 1
     assert len(slack.calls_to("chat.postMessage")) == 1
     assert len(slack.calls_to("files.completeUploadExternal")) == 1

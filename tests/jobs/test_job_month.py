@@ -10,13 +10,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from conftest import FrozenClock
 from factories import add_account, add_contact, add_team, add_user
 from fakes.slack_api import FakeSlack
-from slack_sdk.web.async_client import AsyncWebClient
+from jobs_harness import add, serve, slack_sender
 from sqlalchemy import select
 
 from kam_bot.bootstrap import App
@@ -24,12 +24,9 @@ from kam_bot.domain import models as m
 from kam_bot.domain.enums import Locale, PromiseDirection, Role, Tier
 from kam_bot.i18n import format_date, t
 from kam_bot.jobs import planning
-from kam_bot.jobs.delivery import SlackDeliverer
 from kam_bot.jobs.scheduler import digest_tick, reminder_tick
-from kam_bot.jobs.sender import Sender
 from kam_bot.store.tables import OutboxRow
 
-E = TypeVar("E", bound=m.Entity)
 START = datetime(2026, 10, 19, tzinfo=UTC)
 END = datetime(2026, 11, 16, tzinfo=UTC)
 STEP = timedelta(minutes=5)
@@ -69,22 +66,13 @@ class CountingSlack(FakeSlack):
 @pytest.fixture(scope="module")
 def slack_server() -> Iterator[CountingSlack]:
     """One server per module (stopping one takes half a second); each test gets it cleared."""
-    fake = CountingSlack().start()
-    yield fake
-    fake.stop()
+    yield from serve(CountingSlack())
 
 
 @pytest.fixture
 def slack(slack_server: CountingSlack) -> CountingSlack:
     slack_server.clear()
     return slack_server
-
-
-def add(app: App, model: type[E], **fields: Any) -> E:
-    with app.uow() as uow:
-        entity = uow.repo.add(model, **fields)
-        uow.commit()
-        return entity
 
 
 @dataclass
@@ -217,8 +205,7 @@ def title(u: m.User, day: date) -> str:
 
 
 async def simulate(app: App, clock: FrozenClock, slack: CountingSlack, world: World) -> dict[str, int]:
-    client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
-    sender = Sender(app, {"slack": SlackDeliverer(client)}, instance="sim")
+    sender = slack_sender(app, slack, "sim")
     faults = {
         datetime(2026, 10, 27, 0, 30, tzinfo=UTC): lambda: slack.rate_limit_next(
             "chat.postMessage", retry_after=20

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import FrozenClock
 from factories import add_account, add_user
 from fakes.slack_api import FakeSlack
+from jobs_harness import slack_fixture, slack_server_fixture  # noqa: F401
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine, select
 
@@ -24,20 +25,6 @@ from kam_bot.store.tables import OutboxRow
 def app(sqlite_engine: Engine, make_app: Callable[[Engine], App]) -> App:
     """SQLite only: the scheduler wiring is not about the database."""
     return make_app(sqlite_engine)
-
-
-@pytest.fixture(scope="module")
-def slack_server() -> Iterator[FakeSlack]:
-    """One server per module (stopping one takes half a second); each test gets it cleared."""
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def slack(slack_server: FakeSlack) -> FakeSlack:
-    slack_server.clear()
-    return slack_server
 
 
 async def test_start_registers_three_jobs_with_stable_ids_and_stop_ends_them(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from conftest import FrozenClock
 from fakes.slack_api import FakeSlack
+from jobs_harness import slack_fixture, slack_sender, slack_server_fixture  # noqa: F401
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
@@ -21,20 +20,6 @@ from kam_bot.jobs.delivery import Checkpoint, Outgoing, SlackDeliverer
 from kam_bot.jobs.notifications import Notification, Part
 from kam_bot.jobs.sender import Backoff, Sender
 from kam_bot.store.tables import OutboxRow
-
-
-@pytest.fixture(scope="module")
-def slack_server() -> Iterator[FakeSlack]:
-    """One server per module (stopping one takes half a second); each test gets it cleared."""
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def slack(slack_server: FakeSlack) -> FakeSlack:
-    slack_server.clear()
-    return slack_server
 
 
 def queue(app: App, name: str, recipient: str = "U1", platform: str = "slack") -> None:
@@ -59,11 +44,6 @@ def rows(app: App) -> dict[str, dict[str, Any]]:
         return {r.key.removeprefix("test:"): {c: getattr(r, c) for c in cols} for r in found}
 
 
-def sender(app: App, fake: FakeSlack, instance: str = "s1", **kw: Any) -> Sender:
-    client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
-    return Sender(app, {"slack": SlackDeliverer(client)}, instance=instance, **kw)
-
-
 def posts(fake: FakeSlack) -> int:
     return len(fake.calls_to("chat.postMessage"))
 
@@ -74,7 +54,7 @@ async def test_429_waits_for_retry_after_then_sends_once(
     for name in ("a", "b", "c"):
         queue(app, name, recipient=f"U{name}")
     slack.rate_limit_next("chat.postMessage", retry_after=30)
-    s = sender(app, slack)
+    s = slack_sender(app, slack, "s1")
     started = time.monotonic()
     first = await s.run_once()
     assert time.monotonic() - started < 5  # Retry-After is a reschedule, never a sleep
@@ -94,7 +74,7 @@ async def test_429_waits_for_retry_after_then_sends_once(
 async def test_a_permanent_error_is_dead_at_once(app: App, slack: FakeSlack) -> None:
     queue(app, "gone")
     slack.fail_next("chat.postMessage", "channel_not_found")
-    stats = await sender(app, slack).run_once()
+    stats = await slack_sender(app, slack, "s1").run_once()
     assert stats.dead == 1
     row = rows(app)["gone"]
     assert (row["status"], row["attempts"], row["last_error"]) == ("dead", 1, "channel_not_found")
@@ -105,7 +85,7 @@ async def test_transient_errors_back_off_and_die_after_five_attempts(
 ) -> None:
     queue(app, "flaky")
     slack.server_error_next("chat.postMessage", status=503, times=5)
-    s = sender(app, slack)
+    s = slack_sender(app, slack, "s1")
     delays = []
     for attempt in range(1, 6):
         stats = await s.run_once()
@@ -124,7 +104,7 @@ async def test_transient_errors_back_off_and_die_after_five_attempts(
 async def test_ok_false_internal_error_is_transient(app: App, slack: FakeSlack) -> None:
     queue(app, "x")
     slack.fail_next("chat.postMessage", "internal_error")
-    assert (await sender(app, slack).run_once()).retried == 1
+    assert (await slack_sender(app, slack, "s1").run_once()).retried == 1
     assert rows(app)["x"]["status"] == "pending"
 
 
@@ -140,7 +120,7 @@ async def test_outbox_retry_requeues_dead_rows(app: App, clock: FrozenClock, sla
     queue(app, "one")
     queue(app, "two", recipient="U2")
     slack.fail_next("chat.postMessage", "invalid_auth", times=2)
-    s = sender(app, slack)
+    s = slack_sender(app, slack, "s1")
     assert (await s.run_once()).dead == 2
     with app.uow() as uow:
         assert outbox.retry_dead(uow.repo.session, clock.now) == 2
@@ -154,10 +134,10 @@ async def test_a_sender_killed_mid_delivery_loses_nothing_and_sends_once(
 ) -> None:
     queue(app, "m1")
     queue(app, "m2", recipient="U2")
-    dying = sender(app, slack, instance="dying")
+    dying = slack_sender(app, slack, "dying")
     claimed = dying.claim(clock.now)  # claimed, then the process is killed
     assert len(claimed) == 2
-    survivor = sender(app, slack, instance="survivor")
+    survivor = slack_sender(app, slack, "survivor")
     assert (await survivor.run_once()).total() == 0  # the lease still holds
     clock.advance(seconds=lease.DEFAULT_LEASE.total_seconds() + 1)
     assert (await survivor.run_once()).sent == 2
@@ -187,7 +167,7 @@ class Recorder:
 async def test_each_platform_has_its_deliverer(app: App, slack: FakeSlack) -> None:
     queue(app, "s", recipient="U1")
     queue(app, "t", recipient="29:abc", platform="teams")
-    assert (await sender(app, slack).run_once()).sent == 1  # Slack only: the Teams row waits
+    assert (await slack_sender(app, slack, "s1").run_once()).sent == 1  # Slack only: the Teams row waits
     assert rows(app)["t"]["status"] == "pending"
     teams = Recorder()
     assert (await Sender(app, {"teams": teams}, instance="t").run_once()).sent == 1

@@ -129,24 +129,30 @@ def contact_line(c: Contact, loc: Locale, today: date, show_notes: bool) -> Line
     return Line.of(*parts)
 
 
+def stage_line(card: AccountCard, loc: Locale) -> Line:
+    """Where the account stands: tier · funnel stage · procurement stage · priority."""
+    a = card.account
+    return Line.of(
+        t("card.tier", loc, tier=a.tier.value),
+        " · ",
+        t("card.funnel", loc, stage=enum_label("funnel_stage", a.funnel_stage.value, loc)),
+        " · ",
+        t(
+            "card.procurement",
+            loc,
+            stage=enum_label(
+                "procurement_stage", a.procurement_stage.value if a.procurement_stage else None, loc
+            ),
+        ),
+        " · ",
+        t("card.priority", loc, priority=enum_label("priority", card.priority.value, loc)),
+    )
+
+
 def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
     a = card.account
     head = [
-        Line.of(
-            t("card.tier", loc, tier=a.tier.value),
-            " · ",
-            t("card.funnel", loc, stage=enum_label("funnel_stage", a.funnel_stage.value, loc)),
-            " · ",
-            t(
-                "card.procurement",
-                loc,
-                stage=enum_label(
-                    "procurement_stage", a.procurement_stage.value if a.procurement_stage else None, loc
-                ),
-            ),
-            " · ",
-            t("card.priority", loc, priority=enum_label("priority", card.priority.value, loc)),
-        ),
+        stage_line(card, loc),
         Line.of(
             t("card.owner", loc),
             " ",

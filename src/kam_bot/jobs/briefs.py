@@ -11,9 +11,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from kam_bot.domain.enums import Locale
-from kam_bot.handlers.render import contact_line, enum_label, price_line, stock_line
+from kam_bot.handlers.render import (
+    contact_line,
+    enum_label,
+    price_line,
+    price_text,
+    quantity_text,
+    stage_line,
+    stock_line,
+)
 from kam_bot.handlers.replies import Line, Span, bold, user
-from kam_bot.i18n import format_date, format_decimal, format_money, t
+from kam_bot.i18n import format_date, t
 from kam_bot.jobs.notifications import Part, PromiseItem
 from kam_bot.services.accounts import AccountCard
 
@@ -30,23 +38,7 @@ def _clip(lines: list[Line]) -> tuple[list[Line], int]:
 
 
 def _head(card: AccountCard, loc: Locale) -> list[Line]:
-    a = card.account
-    stage = Line.of(
-        t("card.tier", loc, tier=a.tier.value),
-        " · ",
-        t("card.funnel", loc, stage=enum_label("funnel_stage", a.funnel_stage.value, loc)),
-        " · ",
-        t(
-            "card.procurement",
-            loc,
-            stage=enum_label(
-                "procurement_stage", a.procurement_stage.value if a.procurement_stage else None, loc
-            ),
-        ),
-        " · ",
-        t("card.priority", loc, priority=enum_label("priority", card.priority.value, loc)),
-    )
-    lines = [stage]
+    lines = [stage_line(card, loc)]
     if not card.visits:
         lines.append(Line.of(t("card.no_visits", loc)))
         return lines
@@ -86,13 +78,10 @@ def _prices_and_stock(card: AccountCard, loc: Locale) -> Part:
     lines: list[Line] = []
     for pp in card.prices:
         o = pp.observation
-        price = format_money(o.price, o.currency, loc) + (f"/{o.unit}" if o.unit else "")
         who = f" ({o.competitor})" if o.competitor else f" ({enum_label('price_kind', o.kind.value, loc)})"
-        lines.append(price_line(o.product, price, pp.deviation, loc, who))
+        lines.append(price_line(o.product, price_text(o, loc), pp.deviation, loc, who))
     for sp in card.stock:
-        o2 = sp.observation
-        qty = format_decimal(o2.quantity, loc) + (f" {o2.unit}" if o2.unit else "")
-        lines.append(stock_line(o2.product, qty, sp.change, loc))
+        lines.append(stock_line(sp.observation.product, quantity_text(sp.observation, loc), sp.change, loc))
     shown, more = _clip(lines)
     return Part(
         title=t("jobs.brief.prices_stock", loc),

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from datetime import date
 
-import pytest
 from factories import add_account
-from slack_harness import RITA, SlackDriver, blocks_of, start_slack, texts, view_of
-from sqlalchemy import Engine
+from slack_harness import (
+    RITA,
+    SlackDriver,
+    blocks_of,
+    slack_fixture,  # noqa: F401
+    texts,
+    view_of,
+)
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
 from kam_bot.domain.models import Promise
 from kam_bot.services.inputs import PromiseInput
-
-
-@pytest.fixture
-async def slack(sqlite_engine: Engine, make_app: Callable[[Engine], App]) -> AsyncIterator[SlackDriver]:
-    driver = await start_slack(sqlite_engine, make_app)
-    yield driver
-    await driver.close()
 
 
 def _promise(slack: SlackDriver, text: str = "send the quote", due: date = date(2026, 11, 23)) -> Promise:

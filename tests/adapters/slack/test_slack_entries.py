@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from datetime import date
 from decimal import Decimal
 
-import pytest
-from slack_harness import RITA, SlackDriver, blocks_of, input_block, start_slack, texts, view_of
-from sqlalchemy import Engine
+from slack_harness import (
+    RITA,
+    SlackDriver,
+    blocks_of,
+    input_block,
+    slack_fixture,  # noqa: F401
+    texts,
+    view_of,
+)
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import PromiseStatus
 from kam_bot.domain.models import InventoryObservation, PriceObservation, Promise
-
-
-@pytest.fixture
-async def slack(sqlite_engine: Engine, make_app: Callable[[Engine], App]) -> AsyncIterator[SlackDriver]:
-    driver = await start_slack(sqlite_engine, make_app)
-    yield driver
-    await driver.close()
 
 
 def _all(app: App, model: type) -> list:

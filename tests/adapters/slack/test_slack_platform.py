@@ -7,7 +7,7 @@ import json
 import sys
 import time
 import types
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -15,7 +15,14 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 import uvicorn
-from slack_harness import OTTO, RITA, SlackDriver, asgi_request, signed_headers, start_slack
+from slack_harness import (
+    OTTO,
+    RITA,
+    SlackDriver,
+    asgi_request,
+    signed_headers,
+    slack_fixture,  # noqa: F401
+)
 from sqlalchemy import Engine
 
 from kam_bot.adapters.slack.app import check_settings
@@ -27,13 +34,6 @@ from kam_bot.domain.models import User
 from kam_bot.store.engine import make_engine
 
 HOME = {"type": "app_home_opened", "user": RITA, "tab": "home", "channel": "D1"}
-
-
-@pytest.fixture
-async def slack(sqlite_engine: Engine, make_app: Callable[[Engine], App]) -> AsyncIterator[SlackDriver]:
-    driver = await start_slack(sqlite_engine, make_app)
-    yield driver
-    await driver.close()
 
 
 async def test_unsigned_forged_and_stale_requests_are_rejected(slack: SlackDriver) -> None:

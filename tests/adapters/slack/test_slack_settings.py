@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from datetime import date, time
 
-import pytest
-from slack_harness import ADA, RITA, SlackDriver, input_block, start_slack, texts, view_of
-from sqlalchemy import Engine
+from slack_harness import (
+    ADA,
+    RITA,
+    SlackDriver,
+    input_block,
+    slack_fixture,  # noqa: F401
+    texts,
+    view_of,
+)
 
-from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale, PromiseDirection
 from kam_bot.domain.models import Team
 from kam_bot.services.inputs import PromiseInput
-
-
-@pytest.fixture
-async def slack(sqlite_engine: Engine, make_app: Callable[[Engine], App]) -> AsyncIterator[SlackDriver]:
-    driver = await start_slack(sqlite_engine, make_app)
-    yield driver
-    await driver.close()
 
 
 async def test_help_and_my_promises(slack: SlackDriver) -> None:

@@ -211,6 +211,26 @@ def account_input(
     return input_block(block_id, label, element, optional=False, hint=hint, dispatch=dispatch)
 
 
+def account_field(
+    action_id: str,
+    account: tuple[int, str] | None,
+    loc: Locale,
+    *,
+    hint: str | None = None,
+    dispatch: bool = False,
+) -> InputBlock:
+    """The "account" input of a form: ``account_input`` with its usual label and placeholder."""
+    return account_input(
+        "account",
+        t("slack.visit.account", loc),
+        action_id,
+        account,
+        hint=hint,
+        placeholder=t("slack.visit.account_placeholder", loc),
+        dispatch=dispatch,
+    )
+
+
 def metadata(data: dict[str, Any]) -> str:
     """``private_metadata``: ids and keys only, never what the user typed."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)

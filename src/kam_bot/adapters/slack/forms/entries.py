@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from slack_sdk.models.blocks import Block
 
 from kam_bot.adapters.slack.forms.elements import (
-    account_input,
+    account_field,
     date_input,
     enum_options,
     modal,
@@ -41,6 +41,7 @@ ACCOUNT_ACTION = "entry.account"
 ERROR_LIMIT = 300
 
 M = TypeVar("M", bound=BaseModel)
+D = TypeVar("D", bound=BaseModel)
 
 
 def _hints(problems: list[Problem], loc: Locale) -> dict[str, str]:
@@ -85,6 +86,61 @@ def _validate(
         return None, errors
 
 
+def _account_errors(account: tuple[int, str] | None, loc: Locale) -> dict[str, str]:
+    """A form's errors before its fields are checked: the account, when none is picked."""
+    return {"account": t("slack.visit.pick_account", loc)} if account is None else {}
+
+
+def _product_input(product: str, hints: dict[str, str], loc: Locale) -> Block:
+    return text_input(
+        "product",
+        t("slack.price.product", loc),
+        product,
+        optional=False,
+        hint=hints.get("product"),
+        max_length=200,
+    )
+
+
+def _checked(
+    model: type[BaseModel],
+    draft: type[D],
+    fields: dict[str, Any],
+    blocks: dict[str, str],
+    errors: dict[str, str],
+    loc: Locale,
+) -> tuple[D | None, dict[str, str]]:
+    """``fields`` validated as ``model`` and handed on as ``draft``; else the form's own ``errors``
+    (they win on a block), then the model's."""
+    data, more = _validate(model, fields, blocks, loc)
+    for block, message in more.items():
+        errors.setdefault(block, message)
+    if errors or data is None:
+        return None, errors
+    return draft.model_validate(data.model_dump()), {}
+
+
+def _entry_modal(
+    callback_id: str,
+    title: str,
+    account: tuple[int, str] | None,
+    fields: list[Block],
+    hints: dict[str, str],
+    loc: Locale,
+    problems: list[Problem],
+    account_error: ServiceError | None,
+    meta: dict[str, Any] | None,
+    intro: str | None = None,
+) -> dict[str, Any]:
+    """A quick-entry modal: what to fix on top, the account, then the entry's ``fields``."""
+    blocks: list[Block] = [
+        *problems_block(problems, account_error, loc, intro),
+        account_field(ACCOUNT_ACTION, account, loc, hint=hints.get("account")),
+        *fields,
+    ]
+    return modal(callback_id, title, blocks, loc, meta=meta, submit=t("slack.modal.save", loc))
+
+
 # -- /promise -------------------------------------------------------------------------
 
 
@@ -119,9 +175,7 @@ class PromiseForm:
         )
 
     def check(self, loc: Locale) -> tuple[PromiseDraft | None, dict[str, str]]:
-        errors: dict[str, str] = {}
-        if self.account is None:
-            errors["account"] = t("slack.visit.pick_account", loc)
+        errors = _account_errors(self.account, loc)
         data, more = _validate(
             PromiseInput,
             {"text": self.text, "direction": self.direction, "due_date": self.due},
@@ -146,16 +200,7 @@ def promise_view(
     problems = problems or []
     hints = _hints(problems, loc)
     directions = [option(d.value, t(f"slack.direction.{d.value}", loc)) for d in PromiseDirection]
-    blocks: list[Block] = [
-        *problems_block(problems, account_error, loc, intro),
-        account_input(
-            "account",
-            t("slack.visit.account", loc),
-            ACCOUNT_ACTION,
-            form.account,
-            hint=hints.get("account"),
-            placeholder=t("slack.visit.account_placeholder", loc),
-        ),
+    fields: list[Block] = [
         text_input(
             "text",
             t("slack.promise.text", loc),
@@ -169,8 +214,17 @@ def promise_view(
             "direction", t("slack.promise.direction", loc), directions, form.direction.value, optional=False
         ),
     ]
-    return modal(
-        PROMISE, t("slack.promise.title", loc), blocks, loc, meta=meta, submit=t("slack.modal.save", loc)
+    return _entry_modal(
+        PROMISE,
+        t("slack.promise.title", loc),
+        form.account,
+        fields,
+        hints,
+        loc,
+        problems,
+        account_error,
+        meta,
+        intro,
     )
 
 
@@ -219,9 +273,7 @@ class PriceForm:
         )
 
     def check(self, loc: Locale) -> tuple[PriceDraft | None, dict[str, str]]:
-        errors: dict[str, str] = {}
-        if self.account is None:
-            errors["account"] = t("slack.visit.pick_account", loc)
+        errors = _account_errors(self.account, loc)
         price = _decimal(self.price)
         if price is None:
             errors["price"] = t("price.needs_price", loc)
@@ -234,12 +286,8 @@ class PriceForm:
             "competitor": self.competitor or None,
             "note": self.note or None,
         }
-        data, more = _validate(PriceInput, fields, {k: k for k in fields} | {"kind": "competitor"}, loc)
-        for block, message in more.items():
-            errors.setdefault(block, message)
-        if errors or data is None:
-            return None, errors
-        return PriceDraft.model_validate(data.model_dump()), {}
+        blocks = {k: k for k in fields} | {"kind": "competitor"}
+        return _checked(PriceInput, PriceDraft, fields, blocks, errors, loc)
 
 
 def price_view(
@@ -252,16 +300,7 @@ def price_view(
 ) -> dict[str, Any]:
     problems = problems or []
     hints = _hints(problems, loc)
-    blocks: list[Block] = [
-        *problems_block(problems, account_error, loc),
-        account_input(
-            "account",
-            t("slack.visit.account", loc),
-            ACCOUNT_ACTION,
-            form.account,
-            hint=hints.get("account"),
-            placeholder=t("slack.visit.account_placeholder", loc),
-        ),
+    fields: list[Block] = [
         select_input(
             "kind",
             t("slack.price.kind", loc),
@@ -269,14 +308,7 @@ def price_view(
             form.kind.value,
             optional=False,
         ),
-        text_input(
-            "product",
-            t("slack.price.product", loc),
-            form.product,
-            optional=False,
-            hint=hints.get("product"),
-            max_length=200,
-        ),
+        _product_input(form.product, hints, loc),
         text_input(
             "price",
             t("slack.price.price", loc),
@@ -305,8 +337,8 @@ def price_view(
         ),
         text_input("note", t("slack.price.note", loc), form.note),
     ]
-    return modal(
-        PRICE, t("slack.price.title", loc), blocks, loc, meta=meta, submit=t("slack.modal.save", loc)
+    return _entry_modal(
+        PRICE, t("slack.price.title", loc), form.account, fields, hints, loc, problems, account_error, meta
     )
 
 
@@ -349,9 +381,7 @@ class StockForm:
         )
 
     def check(self, loc: Locale) -> tuple[StockDraft | None, dict[str, str]]:
-        errors: dict[str, str] = {}
-        if self.account is None:
-            errors["account"] = t("slack.visit.pick_account", loc)
+        errors = _account_errors(self.account, loc)
         quantity = _decimal(self.quantity)
         if quantity is None:
             errors["quantity"] = t("stock.needs_quantity", loc)
@@ -372,12 +402,7 @@ class StockForm:
             "movement": "movement",
             "our_share_pct": "share",
         }
-        data, more = _validate(StockInput, fields, blocks, loc)
-        for block, message in more.items():
-            errors.setdefault(block, message)
-        if errors or data is None:
-            return None, errors
-        return StockDraft.model_validate(data.model_dump()), {}
+        return _checked(StockInput, StockDraft, fields, blocks, errors, loc)
 
 
 def stock_view(
@@ -390,24 +415,8 @@ def stock_view(
 ) -> dict[str, Any]:
     problems = problems or []
     hints = _hints(problems, loc)
-    blocks: list[Block] = [
-        *problems_block(problems, account_error, loc),
-        account_input(
-            "account",
-            t("slack.visit.account", loc),
-            ACCOUNT_ACTION,
-            form.account,
-            hint=hints.get("account"),
-            placeholder=t("slack.visit.account_placeholder", loc),
-        ),
-        text_input(
-            "product",
-            t("slack.price.product", loc),
-            form.product,
-            optional=False,
-            hint=hints.get("product"),
-            max_length=200,
-        ),
+    fields: list[Block] = [
+        _product_input(form.product, hints, loc),
         text_input(
             "quantity",
             t("slack.stock.quantity", loc),
@@ -433,6 +442,6 @@ def stock_view(
             max_length=10,
         ),
     ]
-    return modal(
-        STOCK, t("slack.stock.title", loc), blocks, loc, meta=meta, submit=t("slack.modal.save", loc)
+    return _entry_modal(
+        STOCK, t("slack.stock.title", loc), form.account, fields, hints, loc, problems, account_error, meta
     )

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, Option, Pl
 
 from kam_bot.adapters.slack.blocks import context
 from kam_bot.adapters.slack.forms.elements import (
-    account_input,
+    account_field,
     checkboxes_input,
     date_input,
     enum_options,
@@ -476,32 +476,16 @@ def build_view(
             hints.setdefault(block, problem_line(p, loc).plain)
     blocks: list[Block] = [
         *problems_block(problems, account_error, loc),
-        account_input(
-            "account",
-            t("slack.visit.account", loc),
-            ACCOUNT_ACTION,
-            form.account,
-            hint=hints.get("account"),
-            placeholder=t("slack.visit.account_placeholder", loc),
-            dispatch=True,
-        ),
+        account_field(ACCOUNT_ACTION, form.account, loc, hint=hints.get("account"), dispatch=True),
         *_contact_blocks(form, contacts, loc),
         *_about_blocks(form, loc, hints),
         *_promise_blocks(form, loc, hints),
         DividerBlock(),
-        text_input(
-            "prices",
-            t("slack.visit.prices", loc),
-            form.prices,
-            multiline=True,
-            hint=hints.get("prices") or t("slack.visit.prices_hint", loc),
+        _lines_input(
+            "prices", t("slack.visit.prices", loc), form.prices, t("slack.visit.prices_hint", loc), hints
         ),
-        text_input(
-            "stocks",
-            t("slack.visit.stocks", loc),
-            form.stocks,
-            multiline=True,
-            hint=hints.get("stocks") or t("slack.visit.stocks_hint", loc),
+        _lines_input(
+            "stocks", t("slack.visit.stocks", loc), form.stocks, t("slack.visit.stocks_hint", loc), hints
         ),
         grouped_select_input(
             "stage", t("slack.visit.stage", loc), _stage_groups(loc), form.stage, hint=hints.get("stage")
@@ -517,6 +501,11 @@ def build_view(
         submit=t("slack.modal.save", loc),
         rev=rev,
     )
+
+
+def _lines_input(block_id: str, label: str, value: str, hint: str, hints: dict[str, str]) -> Block:
+    """A multi-line input of one entry a line (``lines``): hinted with its problem, else its format."""
+    return text_input(block_id, label, value, multiline=True, hint=hints.get(block_id) or hint)
 
 
 def _contact_blocks(form: VisitForm, contacts: list[Contact], loc: Locale) -> list[Block]:

@@ -9,7 +9,7 @@ place (its row of buttons becomes what happened); the Home tab is refreshed afte
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -107,33 +107,26 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             client, body["trigger_id"], view(), deps.users.locale_hint(slack_id), push=_in_modal(body)
         )
 
-    async def account_open(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        account_id = int(action["value"])
-        await open_modal(body, client, lambda actor: modals.card(deps.commands, actor, account_id))
+    def account_button(
+        build: Callable[[User, int], dict[str, Any]],
+    ) -> Callable[[AsyncAck, dict[str, Any], dict[str, Any], AsyncWebClient], Awaitable[None]]:
+        """A button whose value is an account id: it opens the modal ``build(actor, account_id)``."""
 
-    async def visit_start(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        account_id = int(action["value"])
-        await open_modal(body, client, lambda actor: modals.visit_for_account(app, actor, account_id))
+        async def pressed(
+            ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        ) -> None:
+            await ack()
+            account_id = int(action["value"])
+            await open_modal(body, client, lambda actor: build(actor, account_id))
 
-    async def promise_start(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        account_id = int(action["value"])
-        await open_modal(body, client, lambda actor: modals.promise_for_account(app, actor, account_id))
+        return pressed
 
-    async def account_contacts(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        account_id = int(action["value"])
-        await open_modal(body, client, lambda actor: modals.contacts(app, actor, account_id))
+    account_open = account_button(lambda actor, account_id: modals.card(deps.commands, actor, account_id))
+    visit_start = account_button(lambda actor, account_id: modals.visit_for_account(app, actor, account_id))
+    promise_start = account_button(
+        lambda actor, account_id: modals.promise_for_account(app, actor, account_id)
+    )
+    account_contacts = account_button(lambda actor, account_id: modals.contacts(app, actor, account_id))
 
     async def visit_edit(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
