@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from kam_bot.domain import rules
 from kam_bot.domain.enums import FunnelStage, Priority, ProcurementStage, PromiseDirection, StageKind
-from kam_bot.domain.matching import Match, clear_winner, fold, rank
+from kam_bot.domain.matching import EXACT, Match, clear_winner, fold, rank_keys
 from kam_bot.domain.models import (
     Account,
     CompetitorNote,
@@ -85,18 +87,19 @@ class AccountService:
         self._uow = uow
         self._clock = clock
         self._threshold = price_threshold if price_threshold is not None else rules.DEFAULT_PRICE_THRESHOLD
+        self._keys = AccountKeys()
 
     # -- finding ------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 10) -> list[Match]:
         """Ranked matches for type-ahead; exact name or alias first."""
         with self._uow() as uow:
-            return search(uow.repo, query, limit)
+            return search(uow.repo, query, limit, self._keys)
 
     def resolve(self, query: str) -> Account:
         """The one account ``query`` means, or an error carrying ranked suggestions."""
         with self._uow() as uow:
-            return resolve(uow.repo, query)
+            return resolve(uow.repo, query, self._keys)
 
     def is_known_name(self, candidate: str) -> bool:
         with self._uow() as uow:
@@ -178,6 +181,7 @@ class AccountService:
             fields.setdefault("team_id", actor.team_id)
             account = uow.repo.add(Account, **{**fields, "name": name, "created_at": now, "updated_at": now})
             uow.commit()
+            self._keys.invalidate()
             return account
 
     def change_stage(
@@ -191,34 +195,70 @@ class AccountService:
             return change
 
 
-def search(repo: SqlRepository, query: str, limit: int = 10) -> list[Match]:
+class AccountKeys:
+    """Every live account's folded name and aliases, kept in memory for fuzzy search.
+
+    Exact and prefix look-ups always ask the database (indexed); only the typo-tolerant
+    fallback reads this list, refreshed after ``ttl`` seconds or when this process changes
+    accounts, so another process's new account is found by typo within a minute.
+    """
+
+    def __init__(self, ttl: float = 60.0) -> None:
+        self._ttl = ttl
+        self._keys: list[tuple[int, str]] | None = None
+        self._loaded = 0.0
+        self._lock = threading.Lock()
+
+    def get(self, repo: SqlRepository) -> list[tuple[int, str]]:
+        with self._lock:
+            if self._keys is None or time.monotonic() - self._loaded > self._ttl:
+                self._keys = repo.account_keys()
+                self._loaded = time.monotonic()
+            return self._keys
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._keys = None
+
+
+def search(repo: SqlRepository, query: str, limit: int = 10, keys: AccountKeys | None = None) -> list[Match]:
+    """Exact name or alias, else names starting with what was typed, else typo-tolerant matches."""
     key = fold(query)
     if not key:
         return []
     exact = repo.accounts_by_key(key)
     if exact:
-        return [Match(100.0, a.id, a.name) for a in exact[:limit]]
-    return rank(query, repo.account_names(), limit)
+        return [Match(EXACT, a.id, a.name) for a in exact[:limit]]
+    candidates = repo.accounts_with_key_prefix(key, limit * 3)
+    if len({account_id for account_id, _ in candidates}) < limit:
+        candidates += (keys or AccountKeys()).get(repo)
+    return rank_keys(key, candidates, limit)
 
 
-def resolve(repo: SqlRepository, query: str) -> Account:
+def resolve(repo: SqlRepository, query: str, keys: AccountKeys | None = None) -> Account:
     exact = repo.accounts_by_key(fold(query))
     if len(exact) == 1:
         return exact[0]
-    matches = [Match(100.0, a.id, a.name) for a in exact] if exact else rank(query, repo.account_names())
+    matches = [Match(EXACT, a.id, a.name) for a in exact] if exact else search(repo, query, 10, keys)
     winner = clear_winner(matches)
     if winner is not None:
         return _get_account(repo, winner.account_id)
-    suggestions = [(m.account_id, _display_name(repo, m)) for m in matches[:SUGGESTIONS]]
+    suggestions = [(m.account_id, display_name(repo, m)) for m in matches[:SUGGESTIONS]]
     if len(matches) > 1:
         raise AmbiguousAccountError(query, suggestions)
     raise AccountNotFoundError(query, suggestions)
 
 
-def _display_name(repo: SqlRepository, match: Match) -> str:
+def display_name(repo: SqlRepository, match: Match) -> str:
+    """The account's name, with the alias that matched when it was not the name (``Acme (ACM)``)."""
     account = repo.get(Account, match.account_id)
-    name = account.name if account else match.matched
-    return name if fold(match.matched) == fold(name) else f"{name} ({match.matched})"
+    if account is None:
+        return match.matched
+    key = fold(match.matched)
+    if key == fold(account.name):
+        return account.name
+    alias = next((a for a in account.aliases if fold(a) == key), None)
+    return f"{account.name} ({alias})" if alias else account.name
 
 
 def _get_account(repo: SqlRepository, account_id: int) -> Account:

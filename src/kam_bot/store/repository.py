@@ -165,6 +165,35 @@ class SqlRepository:
             stmt = stmt.where(t.AccountRow.archived.is_(False))
         return [m.Account.model_validate(r) for r in self.session.scalars(stmt.order_by(t.AccountRow.id))]
 
+    def account_keys(self) -> list[tuple[int, str]]:
+        """(account id, folded name or alias) for every live account: the fuzzy-search candidates."""
+        live = t.AccountRow.archived.is_(False)
+        names = select(t.AccountRow.id, t.AccountRow.search_key).where(live)
+        aliases = (
+            select(t.AccountAliasRow.account_id, t.AccountAliasRow.search_key)
+            .join(t.AccountRow, t.AccountRow.id == t.AccountAliasRow.account_id)
+            .where(live)
+        )
+        return [(i, k) for i, k in self.session.execute(names.union_all(aliases)).all()]
+
+    def accounts_with_key_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]:
+        """(account id, folded name or alias) starting with ``prefix``: an index range scan."""
+        upper = prefix + "\U0010ffff"
+        live = t.AccountRow.archived.is_(False)
+        names = (
+            select(t.AccountRow.id, t.AccountRow.search_key)
+            .where(t.AccountRow.search_key >= prefix, t.AccountRow.search_key < upper, live)
+            .limit(limit)
+        )
+        aliases = (
+            select(t.AccountAliasRow.account_id, t.AccountAliasRow.search_key)
+            .join(t.AccountRow, t.AccountRow.id == t.AccountAliasRow.account_id)
+            .where(t.AccountAliasRow.search_key >= prefix, t.AccountAliasRow.search_key < upper, live)
+            .limit(limit)
+        )
+        rows = [*self.session.execute(names).all(), *self.session.execute(aliases).all()]
+        return [(i, k) for i, k in rows]
+
     def account_names(self) -> list[tuple[int, str]]:
         """(account id, name or alias) for every live account: the candidates for fuzzy search."""
         rows = self.session.execute(

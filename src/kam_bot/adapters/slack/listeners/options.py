@@ -12,8 +12,7 @@ from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms.elements import option
 from kam_bot.adapters.slack.forms.settings import TIMEZONE_ACTION, timezone_options
 from kam_bot.bootstrap import App
-from kam_bot.domain.matching import fold
-from kam_bot.domain.models import Account
+from kam_bot.services.accounts import display_name
 
 ACCOUNT_ACTIONS = re.compile(r"^(visit|entry)\.account$")
 SUGGESTIONS = 20
@@ -22,21 +21,8 @@ SUGGESTIONS = 20
 def account_options(app: App, query: str) -> list[dict[str, Any]]:
     """Ranked accounts for what was typed: names, aliases and typos (``Baostel`` finds Baosteel)."""
     matches = app.accounts.search(query, limit=SUGGESTIONS) if query.strip() else []
-    out: list[dict[str, Any]] = []
-    seen: set[int] = set()
     with app.uow() as uow:
-        for match in matches:
-            account = uow.repo.get(Account, match.account_id) if match.account_id not in seen else None
-            seen.add(match.account_id)
-            if account is None or account.archived:
-                continue
-            label = (
-                account.name
-                if fold(match.matched) == fold(account.name)
-                else f"{account.name} ({match.matched})"
-            )
-            out.append(option(str(account.id), label).to_dict())
-    return out
+        return [option(str(m.account_id), display_name(uow.repo, m)).to_dict() for m in matches]
 
 
 def register(bolt: AsyncApp, deps: Deps) -> None:
