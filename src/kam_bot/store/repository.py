@@ -158,9 +158,13 @@ class SqlRepository:
         self.session.add_all(t.AccountAliasRow(account_id=row.id, search_key=k) for k in sorted(keys))
 
     def accounts_by_key(self, key: str, include_archived: bool = False) -> list[m.Account]:
-        """Accounts whose folded name or alias equals ``key``."""
-        alias_ids = select(t.AccountAliasRow.account_id).where(t.AccountAliasRow.search_key == key)
-        stmt = select(t.AccountRow).where(or_(t.AccountRow.search_key == key, t.AccountRow.id.in_(alias_ids)))
+        """Accounts whose folded name or alias equals ``key`` (two index look-ups, not an OR scan)."""
+        by_name = select(t.AccountRow.id).where(t.AccountRow.search_key == key)
+        by_alias = select(t.AccountAliasRow.account_id).where(t.AccountAliasRow.search_key == key)
+        ids = set(self.session.scalars(by_name)) | set(self.session.scalars(by_alias))
+        if not ids:
+            return []
+        stmt = select(t.AccountRow).where(t.AccountRow.id.in_(ids))
         if not include_archived:
             stmt = stmt.where(t.AccountRow.archived.is_(False))
         return [m.Account.model_validate(r) for r in self.session.scalars(stmt.order_by(t.AccountRow.id))]
