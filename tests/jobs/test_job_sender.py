@@ -179,3 +179,24 @@ async def test_each_platform_has_its_deliverer(app: App, slack: FakeSlack) -> No
 def test_backoff_is_capped() -> None:
     backoff = Backoff(base=timedelta(seconds=30), cap=timedelta(minutes=10))
     assert all(backoff.delay(n) <= timedelta(minutes=10) for n in range(1, 30))
+
+
+async def test_concurrent_sends_each_message_once_under_a_rate_limit(
+    app: App, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    names = [f"m{i}" for i in range(60)]
+    for name in names:
+        queue(app, name, recipient=f"U{name}")
+    slack.limit("chat.postMessage", per_second=20)
+    client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
+    sender = Sender(app, {"slack": SlackDeliverer(client)}, instance="fast", concurrency=8)
+    for _ in range(20):
+        stats = await sender.run_once()
+        if not stats.total():
+            clock.advance(seconds=2)  # past any Retry-After
+        if {r["status"] for r in rows(app).values()} == {"sent"}:
+            break
+    assert {r["status"] for r in rows(app).values()} == {"sent"}
+    delivered = [c.args["channel"] for c in slack.calls_to("chat.postMessage")]  # calls it accepted
+    assert sorted(delivered) == sorted(f"U{n}" for n in names)  # every one once
+    assert slack.rate_limited > 0, "the limit was reached, and respected"

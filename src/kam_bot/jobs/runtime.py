@@ -32,8 +32,11 @@ from kam_bot.jobs.sender import Sender, instance_name
 log = logging.getLogger(__name__)
 
 SEND_EVERY_SECONDS = 5
-SEND_PACE_SECONDS = 0.2
-"""At most about 5 messages a second from one process (Slack: ~1 per second per channel)."""
+SEND_PACE_SECONDS = 0.02
+"""At most about 50 messages a second from one process. Each DM is its own channel, so Slack's
+one-per-second-per-channel limit does not bind; its workspace limit answers 429 + Retry-After,
+which pauses the sender for that long."""
+SEND_CONCURRENCY = 8
 DRAIN_SECONDS = 20.0
 
 
@@ -43,7 +46,9 @@ class JobRunner:
     def __init__(self, app: App, deliverers: dict[str, Deliverer], instance: str | None = None) -> None:
         self.app = app
         self.instance = instance or instance_name()
-        self.sender = Sender(app, deliverers, instance=self.instance, pace=SEND_PACE_SECONDS)
+        self.sender = Sender(
+            app, deliverers, instance=self.instance, pace=SEND_PACE_SECONDS, concurrency=SEND_CONCURRENCY
+        )
         self._stopping = False
         self._running: set[asyncio.Task[Any]] = set()
 

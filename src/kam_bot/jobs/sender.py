@@ -85,6 +85,7 @@ class Sender:
         lease_for: timedelta = lease.DEFAULT_LEASE,
         pace: float = 0.0,
         backoff: Backoff | None = None,
+        concurrency: int = 1,
     ) -> None:
         self.app = app
         self.deliverers = dict(deliverers)
@@ -95,7 +96,10 @@ class Sender:
         self.pace = pace
         """Seconds between two sends (asyncio.sleep): a gentle pace under the platform's limits."""
         self.backoff = backoff or Backoff()
+        self.concurrency = max(1, concurrency)
+        """Sends in flight at once: each waits on the network and the database, not the CPU."""
         self._paused: dict[str, datetime] = {}
+        self._next_start = 0.0
 
     # -- the loop -----------------------------------------------------------------------
 
@@ -104,25 +108,39 @@ class Sender:
     ) -> SendStats:
         """Send what is due now, batch after batch, until nothing is due (or ``should_stop``)."""
         stats = SendStats()
+        slots = asyncio.Semaphore(self.concurrency)
         for _ in range(max_batches):
             if should_stop():
                 break
             batch = await asyncio.to_thread(self.claim, self.app.clock())
-            for item in batch:
-                paused = self._paused.get(item.platform)
-                now = self.app.clock()
-                if should_stop() or (paused is not None and paused > now):
-                    await asyncio.to_thread(
-                        self._db, lease.reschedule, item, max(paused or now, now), None, item.attempts
-                    )
-                    stats.released += 1
-                    continue
-                await self._one(item, stats)
-                if self.pace:
-                    await asyncio.sleep(self.pace)
+
+            async def send(item: lease.Claimed) -> None:
+                async with slots:
+                    await self._paced()
+                    paused = self._paused.get(item.platform)
+                    now = self.app.clock()
+                    if should_stop() or (paused is not None and paused > now):
+                        await asyncio.to_thread(
+                            self._db, lease.reschedule, item, max(paused or now, now), None, item.attempts
+                        )
+                        stats.released += 1
+                        return
+                    await self._one(item, stats)
+
+            await asyncio.gather(*(send(item) for item in batch))
             if len(batch) < self.batch:
                 break
         return stats
+
+    async def _paced(self) -> None:
+        """Start sends at most one per ``pace`` seconds, whatever the concurrency."""
+        if not self.pace:
+            return
+        loop = asyncio.get_running_loop()
+        start = max(loop.time(), self._next_start)
+        self._next_start = start + self.pace
+        if start > loop.time():
+            await asyncio.sleep(start - loop.time())
 
     def claim(self, now: datetime, limit: int | None = None) -> list[lease.Claimed]:
         """Claim due rows without sending them (the loop uses it; tests simulate a dying sender)."""
