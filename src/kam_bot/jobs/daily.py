@@ -10,7 +10,11 @@
   and accounts more than twice past their cadence.
 
 A planned visit is the ``next_visit_date`` set by the latest visit logged at an account the
-person owns; a plan superseded by a later visit is no longer a plan.
+person owns; a plan superseded by a later visit is no longer a plan. Days since a visit are
+counted in the local days of the account's owner (their ``timezone``).
+
+What a DM says is read for a whole batch of people at once (``daily_batch.load``) and built
+in memory here (``compose_daily``); ``build_daily`` does both for one person.
 Nothing to say gives ``None``: no DM.
 """
 
@@ -19,20 +23,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-from sqlalchemy import select
+from typing import cast
+from zoneinfo import ZoneInfo
 
 from kam_bot.domain import rules
 from kam_bot.domain.enums import PromiseDirection
 from kam_bot.domain.models import Account, Promise, User
 from kam_bot.handlers.replies import Line, user
 from kam_bot.i18n import format_date, t
+from kam_bot.jobs import daily_batch
 from kam_bot.jobs.briefs import brief_parts
+from kam_bot.jobs.daily_batch import DailyData
 from kam_bot.jobs.notifications import Notification, Part, PromiseItem, still_shown
 from kam_bot.jobs.planning import local_date
 from kam_bot.services.accounts import AccountCard
 from kam_bot.services.errors import ServiceError
-from kam_bot.store import tables as tb
 from kam_bot.store.repository import SqlRepository
 
 KIND = "daily"
@@ -54,62 +59,60 @@ class Stale:
     over: int
 
 
-def _accounts(repo: SqlRepository, ids: set[int]) -> dict[int, Account]:
-    if not ids:
-        return {}
-    rows = repo.session.scalars(
-        select(tb.AccountRow).where(tb.AccountRow.id.in_(ids), tb.AccountRow.archived.is_(False))
-    )
-    return {r.id: Account.model_validate(r) for r in rows}
+def _items(data: DailyData, promises: Sequence[Promise]) -> list[PromiseItem]:
+    """The promises on live accounts, with their account."""
+    items: list[PromiseItem] = []
+    for p in promises:
+        account = data.account(p.account_id)
+        if account is not None:
+            items.append(PromiseItem(promise=p, account=account))
+    return items
 
 
-def _items(repo: SqlRepository, promises: Sequence[Promise]) -> list[PromiseItem]:
-    accounts = _accounts(repo, {p.account_id for p in promises})
-    return [
-        PromiseItem(promise=p, account=accounts[p.account_id]) for p in promises if p.account_id in accounts
-    ]
+def _open_promises(data: DailyData, owner: User, direction: PromiseDirection, until: date) -> list[Promise]:
+    return [p for p in data.promises.get(owner.id, []) if p.direction is direction and p.due_date <= until]
 
 
-def due_ours(repo: SqlRepository, owner: User, today: date) -> list[PromiseItem]:
-    found = repo.promises_where(owner_id=owner.id, direction=PromiseDirection.OURS, due_on_or_before=today)
-    return _items(repo, [p for p in found if still_shown(p, today)])
+def due_ours(data: DailyData, owner: User, today: date) -> list[PromiseItem]:
+    found = _open_promises(data, owner, PromiseDirection.OURS, today)
+    return _items(data, [p for p in found if still_shown(p, today)])
 
 
-def overdue_theirs(repo: SqlRepository, owner: User, today: date) -> list[PromiseItem]:
-    found = repo.promises_where(
-        owner_id=owner.id, direction=PromiseDirection.THEIRS, due_on_or_before=today - timedelta(days=1)
-    )
-    return _items(repo, [p for p in found if still_shown(p, today)])
+def overdue_theirs(data: DailyData, owner: User, today: date) -> list[PromiseItem]:
+    found = _open_promises(data, owner, PromiseDirection.THEIRS, today - timedelta(days=1))
+    return _items(data, [p for p in found if still_shown(p, today)])
 
 
-def stale_accounts(repo: SqlRepository, owner: User, today: date) -> list[Stale]:
-    """The owner's live accounts past their cadence, most overdue first."""
-    accounts = repo.accounts_where(owner_id=owner.id)
-    last = repo.last_visit_dates(a.id for a in accounts)
+def stale_accounts(data: DailyData, owner: User, today: date) -> list[Stale]:
+    """The owner's live accounts past their cadence, most overdue first (days in the owner's zone)."""
+    tz = ZoneInfo(owner.timezone)
     out: list[Stale] = []
-    for a in accounts:
-        seen = last[a.id].date() if a.id in last else None
-        over = rules.days_overdue(a, seen, today)
+    for facts in data.owned.get(owner.id, []):
+        seen = facts.last_visit.astimezone(tz).date() if facts.last_visit is not None else None
+        # the rules read created_at, visit_cadence_days and tier: the facts have them
+        over = rules.days_overdue(cast(Account, facts), seen, today, tz=tz)
         if over is not None:
-            since = seen or a.created_at.date()
-            out.append(Stale(a, seen, (today - since).days, over))
+            account = data.account(facts.id)
+            assert account is not None
+            since = seen or account.created_at.astimezone(tz).date()
+            out.append(Stale(account, seen, (today - since).days, over))
     return sorted(out, key=lambda s: (-s.over, s.account.name.casefold()))
 
 
-def planned_visits(repo: SqlRepository, owner: User, today: date) -> list[Account]:
+def planned_visits(data: DailyData, owner: User, today: date) -> list[Account]:
     """Accounts the owner plans to visit today: the latest visit there set ``next_visit_date`` today."""
-    rows = repo.session.execute(
-        select(tb.VisitRow.account_id, tb.VisitRow.visited_at)
-        .join(tb.AccountRow, tb.AccountRow.id == tb.VisitRow.account_id)
-        .where(
-            tb.VisitRow.next_visit_date == today,
-            tb.AccountRow.owner_id == owner.id,
-            tb.AccountRow.archived.is_(False),
-        )
-    ).all()
-    latest = repo.last_visit_dates({account_id for account_id, _ in rows})
-    ids = {account_id for account_id, at in rows if latest.get(account_id) == at}
-    return sorted(_accounts(repo, ids).values(), key=lambda a: a.name.casefold())
+    ids = {
+        account_id
+        for account_id, day, at in data.plans.get(owner.id, [])
+        if day == today and data.last_visit.get(account_id) == at
+    }
+    planned = [data.account(a.id) for a in data.owned.get(owner.id, []) if a.id in ids]
+    return sorted((a for a in planned if a is not None), key=lambda a: a.name.casefold())
+
+
+def brief_accounts(data: DailyData, owner: User, today: date) -> list[int]:
+    """The accounts whose brief (account card) the owner's DM shows today."""
+    return [a.id for a in planned_visits(data, owner, today)[:MAX_BRIEFS]]
 
 
 def _stale_line(s: Stale, loc: str, key: str) -> Line:
@@ -122,9 +125,9 @@ def _stale_line(s: Stale, loc: str, key: str) -> Line:
     return Line.of(user(s.account.name), f" — {days} · {seen}")
 
 
-def _visit_parts(repo: SqlRepository, person: User, today: date, cards: CardSource) -> list[Part]:
+def _visit_parts(data: DailyData, person: User, today: date, cards: CardSource) -> list[Part]:
     loc = person.locale
-    accounts = planned_visits(repo, person, today)
+    accounts = planned_visits(data, person, today)
     parts: list[Part] = []
     for account in accounts[:MAX_BRIEFS]:
         try:
@@ -138,22 +141,18 @@ def _visit_parts(repo: SqlRepository, person: User, today: date, cards: CardSour
     return parts
 
 
-def _escalations(repo: SqlRepository, manager: User, now: datetime, escalation_days: int) -> list[Part]:
+def _escalations(data: DailyData, manager: User, now: datetime, escalation_days: int) -> list[Part]:
     loc = manager.locale
     parts: list[Part] = []
-    for rep in sorted(repo.users_managed_by(manager.id), key=lambda u: u.display_name.casefold()):
+    for rep in sorted(data.reports.get(manager.id, []), key=lambda u: u.display_name.casefold()):
         today = local_date(now, rep.timezone)
-        promises = repo.promises_where(
-            owner_id=rep.id,
-            direction=PromiseDirection.OURS,
-            due_on_or_before=today - timedelta(days=escalation_days),
-        )
+        promises = _open_promises(data, rep, PromiseDirection.OURS, today - timedelta(days=escalation_days))
         far = [
             s
-            for s in stale_accounts(repo, rep, today)
+            for s in stale_accounts(data, rep, today)
             if s.days_since > FAR_PAST_FACTOR * rules.cadence_days(s.account)
         ]
-        items = _items(repo, promises)
+        items = _items(data, promises)
         if not items and not far:
             continue
         lines = [_stale_line(s, loc, "jobs.escalation.far_stale") for s in far[:MAX_STALE]]
@@ -162,23 +161,24 @@ def _escalations(repo: SqlRepository, manager: User, now: datetime, escalation_d
     return parts
 
 
-def build_daily(
-    repo: SqlRepository, person: User, today: date, now: datetime, escalation_days: int, cards: CardSource
+def compose_daily(
+    data: DailyData, person: User, today: date, now: datetime, escalation_days: int, cards: CardSource
 ) -> Notification | None:
-    """The morning DM of ``person`` for their local date ``today`` as of ``now``; None: nothing to say."""
+    """The morning DM of ``person`` for their local date ``today`` from ``data`` (loaded for them by
+    ``daily_batch.load``); None: nothing to say."""
     loc = person.locale
-    parts = _visit_parts(repo, person, today, cards)
-    ours = due_ours(repo, person, today)
+    parts = _visit_parts(data, person, today, cards)
+    ours = due_ours(data, person, today)
     if ours:
         parts.append(Part(title=t("jobs.daily.ours_due", loc), promises=ours, buttons=True))
-    theirs = overdue_theirs(repo, person, today)
+    theirs = overdue_theirs(data, person, today)
     if theirs:
         parts.append(Part(title=t("jobs.daily.theirs_overdue", loc), promises=theirs, buttons=True))
-    stale = stale_accounts(repo, person, today)
+    stale = stale_accounts(data, person, today)
     if stale:
         lines = [_stale_line(s, loc, "jobs.daily.stale_line") for s in stale[:MAX_STALE]]
         parts.append(Part(title=t("jobs.daily.stale", loc), lines=lines, more=max(0, len(stale) - MAX_STALE)))
-    parts += _escalations(repo, person, now, escalation_days)
+    parts += _escalations(data, person, now, escalation_days)
     note = Notification(
         kind=KIND,
         locale=loc,
@@ -187,3 +187,11 @@ def build_daily(
         parts=parts,
     )
     return None if note.is_empty() else note
+
+
+def build_daily(
+    repo: SqlRepository, person: User, today: date, now: datetime, escalation_days: int, cards: CardSource
+) -> Notification | None:
+    """The morning DM of ``person`` for their local date ``today`` as of ``now``; None: nothing to say."""
+    data = daily_batch.load(repo.session, [(person, today)], now, escalation_days)
+    return compose_daily(data, person, today, now, escalation_days, cards)

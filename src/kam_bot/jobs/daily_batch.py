@@ -1,0 +1,526 @@
+"""What the morning DMs of many people need, read with a handful of set-based queries.
+
+A reminder tick may find thousands of people due at once (everyone in one time zone at
+08:30). Instead of asking the repository person by person (a dozen round trips each), the
+planner reads, for a batch of people:
+
+- the people themselves with their chat identities (two queries);
+- the outbox keys already written (one);
+- the direct reports of those who manage someone (one);
+- the open promises of all of them and of their reports due on or before the latest day any
+  of them needs, through ``ix_promises_owner_open_due`` (one);
+- the live accounts they own, each with its last visit (``max(visited_at)`` as a correlated
+  subquery: one backward probe of ``ix_visits_account_at`` per account, so the cost follows the
+  accounts, not the years of history), and the live accounts their promises are about (one or two);
+- the visits that planned a next visit on one of their days at an account they own (one);
+
+and ``daily`` builds each person's DM from this in memory. Rows are read exactly as
+``SqlRepository`` reads them (same filters, same order within an owner), so a DM built from
+a batch is the DM built for the person alone.
+
+The briefs still come from ``AccountService.card`` (access rules, price deviations, stock
+changes stay there); ``BriefReads`` hands it, through its unit of work, what the batch read
+and what it prefetched for all of the batch's briefs at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from types import TracebackType
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
+from sqlalchemy import Row, Select, Table, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Tier
+from kam_bot.domain.models import (
+    Account,
+    CompetitorNote,
+    Contact,
+    Entity,
+    InventoryObservation,
+    PriceListEntry,
+    PriceObservation,
+    Promise,
+    StageChange,
+    User,
+    Visit,
+)
+from kam_bot.jobs import outbox
+from kam_bot.jobs.planning import local_date
+from kam_bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from kam_bot.store import tables as tb
+from kam_bot.store.repository import SqlRepository
+
+E = TypeVar("E", bound=Entity)
+
+_USERS = cast(Table, tb.UserRow.__table__)
+_ACCOUNTS = cast(Table, tb.AccountRow.__table__)
+_PROMISES = cast(Table, tb.PromiseRow.__table__)
+_PRICES = cast(Table, tb.PriceObservationRow.__table__)
+_STOCK = cast(Table, tb.InventoryObservationRow.__table__)
+_PRICE_LIST = cast(Table, tb.PriceListRow.__table__)
+"""Read as plain rows (no ORM identity map): the models validate from their attributes."""
+
+CHUNK = 5000
+"""Most ids bound in one ``IN (...)`` (PostgreSQL allows 65,535 parameters per statement)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFacts:
+    """What the cadence rules read of a live account, and its last visit (no model validated:
+    most accounts are not stale; ``DailyData.account`` gives the full ``Account`` when needed)."""
+
+    id: int
+    name: str
+    tier: Tier
+    visit_cadence_days: int | None
+    created_at: datetime
+    last_visit: datetime | None
+
+
+@dataclass
+class DailyData:
+    """Everything the morning DMs of a batch of people read from the database."""
+
+    reports: dict[int, list[User]] = field(default_factory=dict)
+    """Manager id -> direct reports (by id)."""
+    promises: dict[int, list[Promise]] = field(default_factory=dict)
+    """Owner id -> open promises due on or before the batch's latest day, by due date and id."""
+    owned: dict[int, list[AccountFacts]] = field(default_factory=dict)
+    """Owner id -> live accounts, by name (as the database orders them)."""
+    last_visit: dict[int, datetime] = field(default_factory=dict)
+    """Account id -> its latest visit (owned accounts)."""
+    plans: dict[int, list[tuple[int, date, datetime]]] = field(default_factory=dict)
+    """Owner id -> (account id, next visit date, visited at) of visits planning a batch day."""
+    rows: dict[int, Row[Any]] = field(default_factory=dict)
+    """Live accounts by id, as read: those owned and those the promises are about."""
+    _accounts: dict[int, Account] = field(default_factory=dict)
+
+    def account(self, account_id: int) -> Account | None:
+        """The live account (None: archived, gone, or not read for this batch)."""
+        found = self._accounts.get(account_id)
+        if found is None and account_id in self.rows:
+            found = self._accounts[account_id] = Account.model_validate(self.rows[account_id])
+        return found
+
+
+def _chunks(ids: Iterable[Any]) -> Iterable[list[Any]]:
+    items = sorted(set(ids))
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def users(session: Session, ids: Collection[int]) -> dict[int, User]:
+    """The users ``ids`` with their identities (as ``SqlRepository.get(User, id)`` gives them)."""
+    out: dict[int, User] = {}
+    for chunk in _chunks(ids):
+        for row in session.execute(select(_USERS).where(_USERS.c.id.in_(chunk))):
+            out[row.id] = User.model_validate(row)
+        identities = session.execute(
+            select(tb.UserIdentityRow.user_id, tb.UserIdentityRow.platform, tb.UserIdentityRow.external_id)
+            .where(tb.UserIdentityRow.user_id.in_(chunk))
+            .order_by(tb.UserIdentityRow.id)
+        )
+        for user_id, platform, external_id in identities:
+            if user_id in out:
+                out[user_id].identities[platform] = external_id
+    return out
+
+
+def existing_keys(session: Session, keys: Collection[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(session.scalars(select(tb.OutboxRow.key).where(tb.OutboxRow.key.in_(chunk))))
+    return found
+
+
+def _reports(session: Session, manager_ids: Collection[int]) -> dict[int, list[User]]:
+    out: dict[int, list[User]] = defaultdict(list)
+    for chunk in _chunks(manager_ids):
+        rows = session.execute(select(_USERS).where(_USERS.c.manager_id.in_(chunk)).order_by(_USERS.c.id))
+        for row in rows:
+            assert row.manager_id is not None
+            out[row.manager_id].append(User.model_validate(row))
+    return dict(out)
+
+
+def _promises(session: Session, owner_ids: Collection[int], until: date) -> dict[int, list[Promise]]:
+    out: dict[int, list[Promise]] = defaultdict(list)
+    for chunk in _chunks(owner_ids):
+        rows = session.execute(
+            select(_PROMISES)
+            .where(
+                _PROMISES.c.owner_id.in_(chunk),
+                _PROMISES.c.status == PromiseStatus.OPEN.value,
+                _PROMISES.c.due_date <= until,
+            )
+            .order_by(_PROMISES.c.due_date, _PROMISES.c.id)
+        )
+        for row in rows:
+            out[row.owner_id].append(Promise.model_validate(row))
+    return dict(out)
+
+
+def _owned(session: Session, owner_ids: Collection[int]) -> list[Row[Any]]:
+    """Live accounts of the owners with their last visit: one index probe per account
+    (``ix_visits_account_at``), however long the history."""
+    last = (
+        select(func.max(tb.VisitRow.visited_at))
+        .where(tb.VisitRow.account_id == _ACCOUNTS.c.id)
+        .scalar_subquery()
+        .label("last_visit")
+    )
+    out: list[Row[Any]] = []
+    for chunk in _chunks(owner_ids):
+        out += session.execute(
+            select(_ACCOUNTS, last)
+            .where(_ACCOUNTS.c.owner_id.in_(chunk), _ACCOUNTS.c.archived.is_(False))
+            .order_by(_ACCOUNTS.c.owner_id, _ACCOUNTS.c.name)
+        ).all()
+    return out
+
+
+def _live_accounts(session: Session, ids: Collection[int]) -> list[Row[Any]]:
+    out: list[Row[Any]] = []
+    for chunk in _chunks(ids):
+        out += session.execute(
+            select(_ACCOUNTS).where(_ACCOUNTS.c.id.in_(chunk), _ACCOUNTS.c.archived.is_(False))
+        ).all()
+    return out
+
+
+def _plans(
+    session: Session, owner_ids: Collection[int], days: Collection[date]
+) -> dict[int, list[tuple[int, date, datetime]]]:
+    out: dict[int, list[tuple[int, date, datetime]]] = defaultdict(list)
+    for chunk in _chunks(owner_ids):
+        rows = session.execute(
+            select(
+                tb.AccountRow.owner_id,
+                tb.VisitRow.account_id,
+                tb.VisitRow.next_visit_date,
+                tb.VisitRow.visited_at,
+            )
+            .join(tb.AccountRow, tb.AccountRow.id == tb.VisitRow.account_id)
+            .where(
+                tb.VisitRow.next_visit_date.in_(sorted(set(days))),
+                tb.AccountRow.owner_id.in_(chunk),
+                tb.AccountRow.archived.is_(False),
+            )
+        )
+        for owner_id, account_id, day, at in rows:
+            out[owner_id].append((account_id, day, at))
+    return dict(out)
+
+
+def load(
+    session: Session, people: Sequence[tuple[User, date]], now: datetime, escalation_days: int
+) -> DailyData:
+    """What the DMs of ``people`` (each with their local day) read; their reports' data included."""
+    if not people:
+        return DailyData()
+    ids = {person.id for person, _ in people}
+    reports = _reports(session, ids)
+    owners = ids | {rep.id for reps in reports.values() for rep in reps}
+    until = max(
+        [day for _, day in people]
+        + [
+            local_date(now, rep.timezone) - timedelta(days=escalation_days)
+            for reps in reports.values()
+            for rep in reps
+        ]
+    )
+    promises = _promises(session, owners, until)
+    rows = _owned(session, owners)
+    owned: dict[int, list[AccountFacts]] = defaultdict(list)
+    for r in rows:
+        owned[r.owner_id].append(
+            AccountFacts(r.id, r.name, Tier(r.tier), r.visit_cadence_days, r.created_at, r.last_visit)
+        )
+    by_id = {r.id: r for r in rows}
+    elsewhere = {p.account_id for ps in promises.values() for p in ps} - by_id.keys()
+    by_id.update((r.id, r) for r in _live_accounts(session, elsewhere))
+    return DailyData(
+        reports=reports,
+        promises=promises,
+        owned=dict(owned),
+        last_visit={r.id: r.last_visit for r in rows if r.last_visit is not None},
+        plans=_plans(session, ids, {day for _, day in people}),
+        rows=by_id,
+    )
+
+
+def enqueue_many(session: Session, messages: Sequence[outbox.NewMessage], now: datetime) -> int:
+    """``outbox.enqueue`` for many messages at once: rows whose key exists are left alone
+    (``ON CONFLICT DO NOTHING``, also against a concurrent writer); returns how many were written."""
+    if not messages:
+        return 0
+    values = [
+        {
+            "key": m.key,
+            "kind": m.kind,
+            "platform": m.platform,
+            "recipient": m.recipient,
+            "user_id": m.user_id,
+            "team_id": m.team_id,
+            "payload": m.payload,
+            "status": outbox.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(tb.OutboxRow).on_conflict_do_nothing(index_elements=["key"]).returning(tb.OutboxRow.id)
+    # executemany: SQLAlchemy sends multi-row INSERTs ("insertmanyvalues"), RETURNING the rows written
+    return len(session.execute(stmt, values).all())
+
+
+# -- the account cards of the briefs ---------------------------------------------------
+
+
+class BriefReads:
+    """What the account cards of one tick's briefs may share, so ``AccountService.card`` (kept
+    as the one place that decides what a card shows) reads less per planned visit:
+
+    - the price-list entry of a product on a day (the same few hundred products across all cards);
+    - the accounts, the recipients and the last visits the batch has just read;
+    - for the accounts of the batch's briefs (``prefetch``): contacts, last visits, stage changes,
+      competitor notes, open promises, latest prices and stock, one query each for all of them,
+      in the order and with the limits ``SqlRepository`` gives them.
+    """
+
+    def __init__(self) -> None:
+        self.price_list: dict[tuple[str, date | None], PriceListEntry | None] = {}
+        self.data = DailyData()
+        self.users: dict[int, User] = {}
+        self.visits_known: set[int] = set()
+        """Accounts whose last visit (or none) ``data.last_visit`` knows."""
+        self.contacts: dict[int, list[Contact]] = {}
+        self.visits: dict[int, list[Visit]] = {}
+        self.stage_changes: dict[int, list[StageChange]] = {}
+        self.competitor_notes: dict[int, list[CompetitorNote]] = {}
+        self.promises: dict[int, list[Promise]] = {}
+        self.prices: dict[int, list[PriceObservation]] = {}
+        self.stock: dict[int, list[tuple[InventoryObservation, InventoryObservation | None]]] = {}
+        self._price_list: list[Row[Any]] | None = None
+
+    def uow(self, factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
+        """``factory``'s units of work, their repository reading through these."""
+        return lambda: _BriefUnitOfWork(factory(), self)
+
+    def remember(self, data: DailyData, people: Iterable[User]) -> None:
+        """A new batch: its data, its recipients; nothing prefetched yet (the price list is kept)."""
+        self.data = data
+        self.users = {p.id: p for p in people}
+        self.visits_known = {a.id for accounts in data.owned.values() for a in accounts}
+        self.contacts, self.visits, self.stage_changes, self.competitor_notes = {}, {}, {}, {}
+        self.promises, self.prices, self.stock = {}, {}, {}
+
+    def prefetch(self, session: Session, account_ids: Collection[int]) -> None:
+        ids = sorted(set(account_ids))
+        if not ids:
+            return
+        c, v, sc, cn, p = (tb.ContactRow, tb.VisitRow, tb.StageChangeRow, tb.CompetitorNoteRow, tb.PromiseRow)
+        self.contacts = _grouped(session, Contact, c, ids, [c.name])
+        self.visits = _grouped(session, Visit, v, ids, [v.visited_at.desc(), v.id.desc()], limit=VISITS)
+        self.stage_changes = _grouped(session, StageChange, sc, ids, [sc.changed_at, sc.id])
+        self.competitor_notes = _grouped(
+            session, CompetitorNote, cn, ids, [cn.observed_at.desc(), cn.id.desc()], limit=NOTES
+        )
+        self.promises = _grouped(
+            session, Promise, p, ids, [p.due_date, p.id], p.status == PromiseStatus.OPEN.value
+        )
+        self.prices = {i: [] for i in ids}
+        seen_prices: set[tuple[int, str, str, str | None]] = set()
+        for row in session.execute(_newest_first(_PRICES, ids)):
+            key = (row.account_id, row.product.lower(), row.kind, (row.competitor or "").lower() or None)
+            if key not in seen_prices:  # as SqlRepository.latest_prices
+                seen_prices.add(key)
+                self.prices[row.account_id].append(PriceObservation.model_validate(row))
+        for found in self.prices.values():
+            found.sort(key=lambda o: (o.product.casefold(), o.kind != "our_invoice", o.competitor or ""))
+        pairs: dict[int, dict[str, list[InventoryObservation]]] = {i: {} for i in ids}
+        for row in session.execute(_newest_first(_STOCK, ids)):
+            two = pairs[row.account_id].setdefault(row.product.lower(), [])
+            if len(two) < 2:  # as SqlRepository.latest_stock
+                two.append(InventoryObservation.model_validate(row))
+        self.stock = {
+            i: [(obs[0], obs[1] if len(obs) > 1 else None) for _, obs in sorted(by_product.items())]
+            for i, by_product in pairs.items()
+        }
+
+    def price_list_entry(self, session: Session, product: str, on: date | None) -> PriceListEntry | None:
+        """``SqlRepository.price_list_for`` from the whole price list (a few hundred rows, read once
+        per tick); a product name that is not ASCII is looked up in the database (its case folding
+        is the database's)."""
+        if not product.isascii():
+            return SqlRepository(session).price_list_for(product, on)
+        if self._price_list is None:
+            self._price_list = list(session.execute(select(_PRICE_LIST)))
+        wanted = product.lower()
+        found = [
+            r
+            for r in self._price_list
+            if r.product.lower() == wanted and (on is None or r.valid_from is None or r.valid_from <= on)
+        ]
+        if not found:
+            return None
+        # ORDER BY valid_from DESC NULLS LAST, id DESC
+        best = max(found, key=lambda r: (r.valid_from is not None, r.valid_from or date.min, r.id))
+        return PriceListEntry.model_validate(best)
+
+
+VISITS, NOTES = 3, 5
+"""The most visits and competitor notes prefetched per account (what a card shows)."""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _newest_first(table: Table, ids: Sequence[int]) -> Select[Any]:
+    return (
+        select(table)
+        .where(table.c.account_id.in_(ids))
+        .order_by(table.c.account_id, table.c.observed_at.desc(), table.c.id.desc())
+    )
+
+
+def _grouped(
+    session: Session,
+    model: type[M],
+    row_type: Any,
+    ids: Sequence[int],
+    order: Sequence[Any],
+    *where: Any,
+    limit: int | None = None,
+) -> dict[int, list[M]]:
+    """The rows of ``row_type`` at the accounts ``ids`` (and ``where``) as ``model``, per account in
+    ``order``, at most ``limit`` per account; every id gets a list."""
+    stmt = select(row_type).where(row_type.account_id.in_(ids), *where)
+    if limit is not None:
+        rank = func.row_number().over(partition_by=row_type.account_id, order_by=order).label("rank")
+        ranked = select(row_type.id, rank).where(row_type.account_id.in_(ids), *where).subquery()
+        stmt = select(row_type).join(ranked, ranked.c.id == row_type.id).where(ranked.c.rank <= limit)
+    out: dict[int, list[M]] = {i: [] for i in ids}
+    for row in session.scalars(stmt.order_by(row_type.account_id, *order)):
+        out[row.account_id].append(model.model_validate(row))
+    return out
+
+
+class _BriefRepository(SqlRepository):
+    """``SqlRepository`` answering from ``BriefReads`` what it holds, the rest from the database."""
+
+    def __init__(self, session: Session, reads: BriefReads) -> None:
+        super().__init__(session)
+        self._reads = reads
+
+    def get(self, model: type[E], entity_id: int) -> E | None:
+        known: Entity | None = None
+        if model is Account:
+            known = self._reads.data.account(entity_id)
+        elif model is User:
+            known = self._reads.users.get(entity_id)
+        if known is not None:
+            return cast(E, known.model_copy(deep=True))
+        return super().get(model, entity_id)
+
+    def last_visit_dates(self, account_ids: Iterable[int]) -> dict[int, datetime]:
+        ids = list(account_ids)
+        if not set(ids) <= self._reads.visits_known:
+            return super().last_visit_dates(ids)
+        last = self._reads.data.last_visit
+        return {i: last[i] for i in ids if i in last}
+
+    def contacts_for(self, account_id: int) -> list[Contact]:
+        found = self._reads.contacts.get(account_id)
+        return list(found) if found is not None else super().contacts_for(account_id)
+
+    def visits_for(self, account_id: int, limit: int = 5) -> list[Visit]:
+        found = self._reads.visits.get(account_id)
+        if found is None or limit > VISITS:
+            return super().visits_for(account_id, limit)
+        return found[:limit]
+
+    def stage_changes_for(self, account_id: int) -> list[StageChange]:
+        found = self._reads.stage_changes.get(account_id)
+        return list(found) if found is not None else super().stage_changes_for(account_id)
+
+    def competitor_notes_for(self, account_id: int, limit: int = 5) -> list[CompetitorNote]:
+        found = self._reads.competitor_notes.get(account_id)
+        if found is None or limit > NOTES:
+            return super().competitor_notes_for(account_id, limit)
+        return found[:limit]
+
+    def promises_where(
+        self,
+        *,
+        account_id: int | None = None,
+        owner_id: int | None = None,
+        status: PromiseStatus | None = PromiseStatus.OPEN,
+        direction: PromiseDirection | None = None,
+        due_on_or_before: date | None = None,
+        visit_id: int | None = None,
+    ) -> list[Promise]:
+        only_account = (owner_id, status, direction, due_on_or_before, visit_id) == (
+            None, PromiseStatus.OPEN, None, None, None,
+        )  # fmt: skip
+        found = self._reads.promises.get(account_id) if only_account and account_id is not None else None
+        if found is not None:
+            return list(found)
+        return super().promises_where(
+            account_id=account_id, owner_id=owner_id, status=status, direction=direction,
+            due_on_or_before=due_on_or_before, visit_id=visit_id,
+        )  # fmt: skip
+
+    def latest_prices(self, account_id: int) -> list[PriceObservation]:
+        found = self._reads.prices.get(account_id)
+        return list(found) if found is not None else super().latest_prices(account_id)
+
+    def latest_stock(self, account_id: int) -> list[tuple[InventoryObservation, InventoryObservation | None]]:
+        found = self._reads.stock.get(account_id)
+        return list(found) if found is not None else super().latest_stock(account_id)
+
+    def price_list_for(self, product: str, on: date | None = None) -> PriceListEntry | None:
+        key = (product, on)
+        if key not in self._reads.price_list:
+            self._reads.price_list[key] = self._reads.price_list_entry(self.session, product, on)
+        entry = self._reads.price_list[key]
+        return entry.model_copy() if entry is not None else None
+
+
+class _BriefUnitOfWork:
+    def __init__(self, inner: UnitOfWork, reads: BriefReads) -> None:
+        self._inner = inner
+        self._reads = reads
+        self._repo: SqlRepository | None = None
+
+    @property
+    def repo(self) -> SqlRepository:
+        if self._repo is None:
+            raise RuntimeError("unit of work used outside its with-block")
+        return self._repo
+
+    def __enter__(self) -> _BriefUnitOfWork:
+        self._inner.__enter__()
+        self._repo = _BriefRepository(self._inner.repo.session, self._reads)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._repo = None
+        self._inner.__exit__(exc_type, exc, tb)
+
+    def commit(self) -> None:
+        self._inner.commit()
+
+    def rollback(self) -> None:
+        self._inner.rollback()
