@@ -1,0 +1,135 @@
+"""Signed ``/visit`` → HTTP 200 (and the modal opened on the Slack fake), at concurrency 1, 10, 50.
+
+Real: kam-bot's ASGI app (``create_asgi``) under uvicorn on 127.0.0.1, on the PostgreSQL
+dataset (SQLite without PostgreSQL). Floor: a bare Bolt app on the same server settings that
+acks and opens one fixed modal. Both run side by side; each concurrency level runs the floor
+then kam-bot with the same number of requests (different triggers). The texts typed after
+``/visit`` are a rep's own accounts: 40 % none, 40 % the exact name and a note, 20 % a prefix.
+Reported: latency to the HTTP response (the target), and, from the fake's records, the time
+until ``views.open`` arrived (what the rep waits for) and whether every modal was opened.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bench.apps import BOT_TOKEN, SIGNING_SECRET
+from bench.core import Context, Result, latency_summary, status
+from bench.payloads import command_body, owned_accounts, visit_texts
+from bench.slackfake import FakeSlackProcess
+from bench.slackload import Load, Server, bench_server, run_load, time_to
+
+BENCH = "/visit → 200"
+TARGET = "p99 ≤ 1.25× floor; < 150 ms at c=10"
+LEVELS = ((1, 300, 30), (10, 1000, 60), (50, 2000, 150))
+TRIGGER_LIFE = 3.0
+"""Seconds a ``trigger_id`` lives: Slack refuses ``views.open`` after that (the fake does not)."""
+"""(concurrency, requests in a full run, requests in a quick run)."""
+
+
+def _available() -> str | None:
+    try:
+        from kam_bot.adapters.slack.server import create_asgi  # noqa: F401
+    except ImportError as exc:
+        return f"kam_bot.adapters.slack.server.create_asgi ({exc})"
+    return None
+
+
+def wait_for_modals(fake: FakeSlackProcess, keys: set[str], timeout: float = 20.0) -> dict[str, Any]:
+    """The fake's stats once every request's ``views.open`` arrived (or the timeout passed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stats = fake.stats()
+        if keys <= set(stats["views_open"]) or time.monotonic() > deadline:
+            return stats
+        time.sleep(0.25)
+
+
+def visit_load(
+    server: Server, fake: FakeSlackProcess, texts: list[tuple[int, str]], concurrency: int, tag: str
+) -> tuple[Load, dict[str, Any]]:
+    """Send ``/visit`` for every (user, text); (the load, facts incl. time to modal)."""
+    fake.reset()
+    response_url = f"{fake.api_url.removesuffix('/api/')}/response/{tag}"
+    bodies = [
+        (f"{tag}-{i}", command_body(u, "/visit", typed, f"{tag}-{i}", response_url))
+        for i, (u, typed) in enumerate(texts)
+    ]
+    load = run_load(server.url, bodies, concurrency, SIGNING_SECRET)
+    keys = {key for key, _ in bodies}
+    stats = wait_for_modals(fake, keys)
+    opened = {k: v for k, v in stats["views_open"].items() if k in keys}
+    to_modal = time_to(opened, load)
+    facts = {
+        "http": latency_summary(load.latencies),
+        "to_modal": latency_summary(to_modal),
+        "modals_in_time": sum(1 for s in to_modal if s <= TRIGGER_LIFE),
+        "sent": len(bodies),
+        "ok": load.ok,
+        "statuses": load.statuses,
+        "errors": load.errors,
+        "unfinished": load.unfinished,
+        "modals": len(opened),
+        "throughput_per_s": round(load.throughput, 1),
+    }
+    return load, facts
+
+
+def run(ctx: Context) -> list[Result]:
+    why = _available()
+    if why:
+        return [Result.not_available(BENCH, TARGET, why)]
+    url = ctx.pg_url or ctx.sqlite_url
+    accounts = owned_accounts(url, 500, ctx.cfg.seed)
+    levels = [(c, ctx.n(full, quick)) for c, full, quick in LEVELS]
+    texts = visit_texts(accounts, 40 + sum(n for _, n in levels), ctx.cfg.seed)
+    warm, texts = texts[:40], texts[40:]
+    facts: dict[tuple[int, str], dict[str, Any]] = {}
+    with FakeSlackProcess() as fake:
+        common = {
+            "api_url": fake.api_url,
+            "token": BOT_TOKEN,
+            "secret": SIGNING_SECRET,
+            "workdir": ctx.workdir,
+        }
+        floor = bench_server("floor", database_url=None, **common)  # type: ignore[arg-type]
+        kam = bench_server("kam", database_url=url, **common)  # type: ignore[arg-type]
+        with floor, kam:
+            for server in (floor, kam):
+                visit_load(server, fake, warm, 5, f"warm-{server.name}")
+            start = 0
+            for c, n in levels:
+                chunk = texts[start : start + n]
+                start += n
+                for server in (floor, kam):
+                    _, facts[(c, server.name)] = visit_load(server, fake, chunk, c, f"c{c}-{server.name}")
+                    ctx.log(f"   c={c} {server.name}: {facts[(c, server.name)]['http']}")
+            ctx.extra["visit_server_memory"] = kam.memory()
+    return [
+        _row(c, facts[(c, "kam")], facts[(c, "floor")], "PostgreSQL" if ctx.pg_url else "SQLite")
+        for c, _ in levels
+    ]
+
+
+def _row(c: int, kam: dict[str, Any], floor: dict[str, Any], backend: str) -> Result:
+    p99, floor_p99 = kam["http"].get("p99_ms"), floor["http"].get("p99_ms")
+    complete = kam["ok"] == kam["sent"] and kam["modals_in_time"] == kam["sent"]
+    ok = complete and p99 is not None and p99 <= 1.25 * floor_p99 and (c != 10 or p99 < 150)
+    note = (
+        f"{backend}; 200s {kam['ok']}/{kam['sent']}, modals within 3 s {kam['modals_in_time']}/{kam['sent']} "
+        f"(floor {floor['modals_in_time']}); "
+        f"time to modal p99 {kam['to_modal'].get('p99_ms')} ms (floor {floor['to_modal'].get('p99_ms')} ms); "
+        f"p50 {kam['http'].get('p50_ms')} ms (floor {floor['http'].get('p50_ms')} ms)"
+    )
+    return Result(
+        f"{BENCH} (c={c})",
+        "p99",
+        p99,
+        "ms",
+        TARGET,
+        status(ok),
+        floor=floor_p99,
+        details={"kam": kam, "floor": floor},
+        note=note,
+    )
