@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy import Engine, select, text
 
 from bench.apps import FixedClock, open_app
+from bench.cases import ticks
 from bench.cases.digest_floor import run_floor, totals
 from bench.core import Context, Result, best_of, status
 from bench.generate import GenConfig
@@ -37,32 +38,15 @@ def _available() -> str | None:
 
 
 def _cleanup(engine: Engine) -> None:
-    """Leave no pending digest (a later bench's sender would send it) and no run (a later scheduler
-    would catch up from it)."""
     from kam_bot.jobs import scheduler
-    from kam_bot.store.tables import JobRunRow, OutboxRow
 
-    with engine.begin() as conn:
-        conn.execute(delete(OutboxRow).where(OutboxRow.kind == "digest"))
-        conn.execute(delete(JobRunRow).where(JobRunRow.job == scheduler.DIGESTS))
+    ticks.cleanup(engine, "digest", scheduler.DIGESTS)
 
 
 def _reset(engine: Engine, day_start: datetime) -> None:
-    from kam_bot.jobs import scheduler, slots
-    from kam_bot.store.tables import JobRunRow, OutboxRow
+    from kam_bot.jobs import scheduler
 
-    with engine.begin() as conn:
-        conn.execute(delete(OutboxRow).where(OutboxRow.kind == "digest"))
-        conn.execute(delete(JobRunRow).where(JobRunRow.job == scheduler.DIGESTS))
-        conn.execute(
-            insert(JobRunRow).values(
-                job=scheduler.DIGESTS,
-                slot=slots.slot_name(day_start),
-                claimed_by="bench",
-                claimed_at=day_start,
-                finished_at=day_start,
-            )
-        )
+    ticks.reset(engine, "digest", scheduler.DIGESTS, day_start)
 
 
 def real_run(url: str, cfg: GenConfig, repeat: int) -> tuple[float, list[float], dict[str, Any]]:

@@ -16,9 +16,10 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, text
+from sqlalchemy import Engine, text
 
 from bench.apps import FixedClock, open_app
+from bench.cases import ticks
 from bench.cases.reminder_floor import floor_params, floor_query
 from bench.core import Context, Result, best_of, status
 from bench.generate import GenConfig
@@ -42,32 +43,15 @@ def _available() -> str | None:
 
 
 def _cleanup(engine: Engine) -> None:
-    """Leave no pending DM (a later bench's sender would send it) and no run (a later scheduler
-    would catch up from it)."""
     from kam_bot.jobs import scheduler
-    from kam_bot.store.tables import JobRunRow, OutboxRow
 
-    with engine.begin() as conn:
-        conn.execute(delete(OutboxRow).where(OutboxRow.kind == "daily"))
-        conn.execute(delete(JobRunRow).where(JobRunRow.job == scheduler.REMINDERS))
+    ticks.cleanup(engine, "daily", scheduler.REMINDERS)
 
 
 def _reset(engine: Engine, day_start: datetime) -> None:
-    from kam_bot.jobs import scheduler, slots
-    from kam_bot.store.tables import JobRunRow, OutboxRow
+    from kam_bot.jobs import scheduler
 
-    with engine.begin() as conn:
-        conn.execute(delete(OutboxRow).where(OutboxRow.kind == "daily"))
-        conn.execute(delete(JobRunRow).where(JobRunRow.job == scheduler.REMINDERS))
-        conn.execute(
-            insert(JobRunRow).values(
-                job=scheduler.REMINDERS,
-                slot=slots.slot_name(day_start),
-                claimed_by="bench",
-                claimed_at=day_start,
-                finished_at=day_start,
-            )
-        )
+    ticks.reset(engine, "daily", scheduler.REMINDERS, day_start)
 
 
 def plan_once(url: str, cfg: GenConfig, repeat: int) -> tuple[float, list[float], dict[str, Any]]:
