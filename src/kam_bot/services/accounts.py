@@ -102,8 +102,18 @@ class AccountService:
             return resolve(uow.repo, query, self._keys)
 
     def is_known_name(self, candidate: str) -> bool:
+        """Whether ``candidate`` is exactly an account's name or alias (the parser's account probe).
+
+        Answered from the in-memory key list: the parser probes several prefixes per line.
+        """
+        key = fold(candidate)
+        if not key:
+            return False
+        if self._keys.fresh():
+            return key in self._keys.key_set()
         with self._uow() as uow:
-            return bool(uow.repo.accounts_by_key(fold(candidate)))
+            self._keys.get(uow.repo)
+        return key in self._keys.key_set()
 
     # -- the card -----------------------------------------------------------------
 
@@ -206,6 +216,7 @@ class AccountKeys:
     def __init__(self, ttl: float = 60.0) -> None:
         self._ttl = ttl
         self._keys: list[tuple[int, str]] | None = None
+        self._set: frozenset[str] | None = None
         self._loaded = 0.0
         self._lock = threading.Lock()
 
@@ -213,12 +224,24 @@ class AccountKeys:
         with self._lock:
             if self._keys is None or time.monotonic() - self._loaded > self._ttl:
                 self._keys = repo.account_keys()
+                self._set = None
                 self._loaded = time.monotonic()
             return self._keys
+
+    def fresh(self) -> bool:
+        with self._lock:
+            return self._keys is not None and time.monotonic() - self._loaded <= self._ttl
+
+    def key_set(self) -> frozenset[str]:
+        with self._lock:
+            if self._set is None:
+                self._set = frozenset(key for _, key in self._keys or [])
+            return self._set
 
     def invalidate(self) -> None:
         with self._lock:
             self._keys = None
+            self._set = None
 
 
 def search(repo: SqlRepository, query: str, limit: int = 10, keys: AccountKeys | None = None) -> list[Match]:
