@@ -28,11 +28,12 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from kam_bot.domain import rules
-from kam_bot.domain.enums import GoalReached, Locale, PriceKind, PromiseDirection
+from kam_bot.domain.enums import GoalReached, Locale, Movement, PriceKind, PromiseDirection
 from kam_bot.domain.models import (
     Account,
     CompetitorNote,
     InventoryObservation,
+    PriceListEntry,
     PriceObservation,
     Promise,
     StageChange,
@@ -195,6 +196,14 @@ def _observations(
     repo: SqlRepository, reader: _Reader, data: DigestData, threshold: Decimal, tz: str
 ) -> None:
     accounts = reader.accounts
+    listed_prices: dict[tuple[str, date], PriceListEntry | None] = {}
+
+    def listed(product: str, on: date) -> PriceListEntry | None:
+        key = (product.lower(), on)
+        if key not in listed_prices:
+            listed_prices[key] = repo.price_list_for(product, on)
+        return listed_prices[key]
+
     for row in reader.in_week(tb.StageChangeRow, tb.StageChangeRow.changed_at):
         data.stage_moves.append((accounts[row.account_id], StageChange.model_validate(row)))
     for row in reader.in_week(tb.PriceObservationRow, tb.PriceObservationRow.observed_at):
@@ -202,14 +211,19 @@ def _observations(
         if obs.kind is PriceKind.COMPETITOR:
             data.competitor_prices.append((accounts[obs.account_id], obs))
             continue
-        listed = repo.price_list_for(obs.product, local_date(obs.observed_at, tz))
-        deviation = rules.price_deviation(obs, listed, threshold)
+        deviation = rules.price_deviation(
+            obs, listed(obs.product, local_date(obs.observed_at, tz)), threshold
+        )
         if deviation is not None and deviation.flagged:
             data.off_policy.append((accounts[obs.account_id], obs, deviation))
     for row in reader.in_week(tb.InventoryObservationRow, tb.InventoryObservationRow.observed_at):
         stock = InventoryObservation.model_validate(row)
-        previous = repo.previous_stock(
-            stock.account_id, stock.product, stock.observed_at, exclude_id=stock.id
+        # only a fast or slow mover can be flagged against the previous count (rules.inventory_change)
+        needs_previous = stock.quantity > 0 and stock.movement in (Movement.FAST, Movement.SLOW)
+        previous = (
+            repo.previous_stock(stock.account_id, stock.product, stock.observed_at, exclude_id=stock.id)
+            if needs_previous
+            else None
         )
         change = rules.inventory_change(stock, previous)
         if change.flag is not None:
