@@ -73,6 +73,12 @@ class Backoff:
         return raw * (0.5 + 0.5 * self.rng.random())
 
 
+SLOWER = 1.25
+FASTER = 0.995
+MAX_PACE = 1.0
+"""The pace adapts to the platform: slower after a 429, back towards the configured one on success."""
+
+
 class Sender:
     def __init__(
         self,
@@ -94,7 +100,9 @@ class Sender:
         self.batch = batch
         self.lease_for = lease_for
         self.pace = pace
-        """Seconds between two sends (asyncio.sleep): a gentle pace under the platform's limits."""
+        """Seconds between two sends (asyncio.sleep): a gentle pace under the platform's limits.
+        A 429 widens it by a quarter; each success narrows it back towards the configured pace."""
+        self._base_pace = pace
         self.backoff = backoff or Backoff()
         self.concurrency = max(1, concurrency)
         """Sends in flight at once: each waits on the network and the database, not the CPU."""
@@ -176,6 +184,8 @@ class Sender:
             self._paused[item.platform] = until
             await asyncio.to_thread(self._db, lease.reschedule, item, until, exc.reason, item.attempts)
             stats.rate_limited += 1
+            if self._base_pace:
+                self.pace = min(self.pace * SLOWER, MAX_PACE)
             log.info("outbox %s: rate limited, again at %s", item.key, until.isoformat())
         except PermanentError as exc:
             await asyncio.to_thread(self._db, lease.mark_dead, item, exc.reason, item.attempts + 1)
@@ -187,6 +197,7 @@ class Sender:
                 log.exception("outbox %s: unexpected error", item.key)
             await self._failed(item, reason, stats)
         else:
+            self.pace = max(self._base_pace, self.pace * FASTER)
             await asyncio.to_thread(self._db, lease.mark_sent, item, self.app.clock(), ref)
             stats.sent += 1
 
