@@ -42,7 +42,7 @@ from kam_bot.domain.models import (
     Visit,
 )
 from kam_bot.i18n.catalog import resolve_locale
-from kam_bot.jobs.planning import local_date, week_bounds
+from kam_bot.jobs.planning import local_date, week_bounds, zone
 from kam_bot.store import tables as tb
 from kam_bot.store.repository import SqlRepository
 
@@ -259,7 +259,8 @@ def compute(repo: SqlRepository, team: Team, monday: date, now: datetime, thresh
     for account in reader.accounts.values():
         if account.archived or account.created_at > data.as_of:
             continue
-        over = rules.days_overdue(account, last[account.id].date() if account.id in last else None, as_of_day)
+        seen = local_date(last[account.id], tz) if account.id in last else None
+        over = rules.days_overdue(account, seen, as_of_day, zone(tz))
         if over is not None:
             data.stale.append((account, figures.name(account.owner_id), over))
     data.stale.sort(key=lambda s: (-s[2], s[0].name.casefold()))
