@@ -56,6 +56,8 @@ class QueryFakeSlack(FakeSlack):
             self._scripted.clear()
             self._limits.clear()
             self._last.clear()
+            self.messages.clear()
+            self.latency = 0.0
             self.rate_limited = 0
 
 

@@ -5,6 +5,13 @@ methods kam-bot uses the way Slack does (``ok``/``error`` bodies, ``ts`` per mes
 ``users.info`` profiles, the files upload v2 steps), can be told to fail a call with an
 ``ok: false`` error or a 429 with ``Retry-After``, and can enforce a per-method rate limit.
 ``response_url`` posts land at ``/response/<id>`` and are recorded too.
+
+Posted messages are kept per conversation, with their ``metadata``, as Slack keeps them: a
+post to a user id lands in the bot's DM with that user (``D<user id>``, the id
+``conversations.open`` gives), ``conversations.history`` answers newest first, paginated,
+with ``metadata`` only under ``include_all_metadata``. ``latency`` delays every answer
+*after* the call took effect (a message posted, its answer still on the way), the window in
+which a crashed sender does not know its message landed.
 """
 
 from __future__ import annotations
@@ -45,6 +52,9 @@ class FakeSlack:
         self._limits: dict[str, float] = {}
         self._last: dict[str, deque[float]] = defaultdict(deque)
         self._ts = itertools.count(1)
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        """Conversation id -> the messages posted there, oldest first."""
+        self.latency = 0.0
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -65,6 +75,8 @@ class FakeSlack:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 status, body, headers = fake._dispatch(self.path, raw, dict(self.headers))
+                if fake.latency:
+                    time.sleep(fake.latency)
                 data = json.dumps(body).encode() if body is not None else b"ok"
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json" if body is not None else "text/plain")
@@ -144,6 +156,13 @@ class FakeSlack:
 
     # -- queries ------------------------------------------------------------------
 
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """The messages posted (to one conversation, or everywhere), oldest first."""
+        with self._lock:
+            if channel is not None:
+                return list(self.messages.get(channel, []))
+            return [m for msgs in self.messages.values() for m in msgs]
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -161,6 +180,8 @@ class FakeSlack:
             self.responses.clear()
             self.uploads.clear()
             self.users.clear()
+            self.messages.clear()
+            self.latency = 0.0
             self._scripted.clear()
             self._limits.clear()
             self._last.clear()
@@ -210,7 +231,9 @@ class FakeSlack:
         if method == "chat.postMessage":
             if not args.get("text") and not args.get("blocks"):
                 return {"ok": False, "error": "no_text"}
-            return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
+            return self._post(_dm_channel(str(channel)), ts, args)
+        if method == "conversations.history":
+            return self._history(str(channel), args)
         if method in {"chat.update", "chat.delete"}:
             return {"ok": True, "channel": channel, "ts": args.get("ts")}
         if method == "chat.postEphemeral":
@@ -222,7 +245,9 @@ class FakeSlack:
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "conversations.open":
-            return {"ok": True, "channel": {"id": f"D{args.get('users')}"}}
+            channel = f"D{args.get('users')}"
+            self.messages.setdefault(channel, [])
+            return {"ok": True, "channel": {"id": channel}}
         if method == "auth.test":
             return {
                 "ok": True,
@@ -238,6 +263,40 @@ class FakeSlack:
             files = _json_arg(args.get("files")) or []
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         return {"ok": False, "error": "unknown_method"}
+
+
+    def _post(self, channel: str, ts: str, args: dict[str, Any]) -> dict[str, Any]:
+        message: dict[str, Any] = {"type": "message", "ts": ts, "text": args.get("text"), "bot_id": "BBOT"}
+        metadata = _json_arg(args.get("metadata"))
+        if isinstance(metadata, dict) and metadata.get("event_type"):
+            message["metadata"] = {
+                "event_type": metadata["event_type"],
+                "event_payload": metadata.get("event_payload") or {},
+            }
+        self.messages[channel].append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _history(self, channel: str, args: dict[str, Any]) -> dict[str, Any]:
+        if channel not in self.messages:
+            return {"ok": False, "error": "channel_not_found"}
+        newest_first = list(reversed(self.messages[channel]))
+        limit = min(int(args.get("limit") or 100), 999)
+        start = int(args.get("cursor") or 0)
+        page = newest_first[start : start + limit]
+        if str(args.get("include_all_metadata")).lower() not in {"1", "true"}:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(newest_first)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+
+def _dm_channel(channel: str) -> str:
+    """Where a post lands: a user id (``U…``/``W…``) means the bot's DM with that user."""
+    return f"D{channel}" if channel[:1] in {"U", "W"} else channel
 
 
 def _parse_body(raw: bytes, content_type: str) -> dict[str, Any]:

@@ -318,7 +318,7 @@ async def test_a_promise_done_before_the_send_is_not_in_the_dm(
     assert f"promise.done:{done.id}" not in blocks and "send samples" not in blocks
     assert f"promise.done:{snoozed.id}" not in blocks
     (row,) = outbox_rows(app)
-    assert row["status"] == "sent" and row["message_ref"].startswith("URITA:")
+    assert row["status"] == "sent" and row["message_ref"].startswith("DURITA:")
 
 
 async def test_nothing_left_at_send_time_is_skipped(app: App, clock: FrozenClock, slack: FakeSlack) -> None:

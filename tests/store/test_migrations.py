@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from kam_bot.store.engine import (
     make_engine,
     upgrade,
 )
+from kam_bot.store.request_keys import SqlRequestKeys
 from kam_bot.store.tables import Base
 
 PG_URL = os.environ.get("KAM_TEST_POSTGRES_URL")
@@ -69,7 +71,7 @@ def table_names(engine: Engine) -> set[str]:
 
 def test_upgrade_creates_every_table(engine: Engine) -> None:
     assert table_names(engine) == TABLES | {"alembic_version"}
-    assert current_revision(engine) == head_revision() == "0001"
+    assert current_revision(engine) == head_revision()
     ensure_migrated(engine)  # does not raise
 
 
@@ -129,7 +131,7 @@ def test_ensure_migrated_refuses_an_empty_database(blank_engine: Engine) -> None
     with pytest.raises(DatabaseNotMigratedError) as err:
         ensure_migrated(blank_engine)
     assert err.value.current is None
-    assert err.value.head == "0001"
+    assert err.value.head == head_revision()
     with pytest.raises(DatabaseNotMigratedError):
         bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
 
@@ -142,7 +144,7 @@ def test_upgrade_then_ensure_migrated_passes(blank_engine: Engine) -> None:
     app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
     assert app.users.teams() == []
     upgrade(blank_engine)  # a second upgrade is a no-op
-    assert current_revision(blank_engine) == "0001"
+    assert current_revision(blank_engine) == head_revision()
 
 
 def test_downgrade_to_base_and_upgrade_again(blank_engine: Engine) -> None:
@@ -157,6 +159,37 @@ def test_downgrade_to_base_and_upgrade_again(blank_engine: Engine) -> None:
     upgrade(blank_engine)
     ensure_migrated(blank_engine)
     assert table_names(blank_engine) == TABLES | {"alembic_version"}
+
+
+def _migrate(engine: Engine, target: str, down: bool = False) -> None:
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(config, target)
+
+
+def test_0003_moves_recent_events_and_view_claims_into_request_keys_and_back(blank_engine: Engine) -> None:
+    """A Slack retry arriving during the upgrade is still recognised: the handled events and
+    claimed views of ``processed_events`` become request keys (and come back on downgrade)."""
+    _migrate(blank_engine, "0001")
+    seen = datetime(2026, 12, 4, 19, 0)
+    with blank_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO processed_events (platform, event_id, received_at) VALUES "
+                "('slack', 'Ev42', :at), ('slack_view', 'V9', :at)"
+            ),
+            {"at": seen},
+        )
+    _migrate(blank_engine, "0003")
+    keys = SqlRequestKeys(blank_engine, lambda: seen.replace(tzinfo=UTC) + timedelta(hours=1))
+    assert not keys.first("slack", "event:Ev42")  # the same event again: already handled
+    assert not keys.first("slack_view", "V9")
+    assert keys.first("slack", "event:Ev43")
+    _migrate(blank_engine, "0001", down=True)
+    with blank_engine.connect() as conn:
+        rows = conn.execute(text("SELECT platform, event_id FROM processed_events ORDER BY event_id")).all()
+    assert [tuple(r) for r in rows] == [("slack", "Ev42"), ("slack", "Ev43"), ("slack_view", "V9")]
 
 
 # -- the URL handed to Alembic -------------------------------------------------------------

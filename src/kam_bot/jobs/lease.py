@@ -1,25 +1,36 @@
 """The sender's claims on outbox rows: a lease, so two processes never send the same row.
 
-``claim`` is one statement on both databases::
+``claim`` picks the ids ONCE, then updates exactly those rows. On PostgreSQL::
 
+    WITH picked AS MATERIALIZED (
+        SELECT id FROM outbox
+        WHERE status = 'pending' AND next_attempt_at <= :now
+          AND (claimed_until IS NULL OR claimed_until < :now) AND platform IN (...)
+        ORDER BY next_attempt_at, id LIMIT :n
+        FOR UPDATE SKIP LOCKED)
     UPDATE outbox SET claimed_by = :token, claimed_until = :now + :lease
-    WHERE id IN (SELECT id FROM outbox
-                 WHERE status = 'pending' AND next_attempt_at <= :now
-                   AND (claimed_until IS NULL OR claimed_until < :now) AND platform IN (...)
-                 ORDER BY next_attempt_at, id LIMIT :n
-                 FOR UPDATE SKIP LOCKED)            -- PostgreSQL only
+    FROM picked WHERE outbox.id = picked.id
     RETURNING ...
 
-On PostgreSQL ``SKIP LOCKED`` lets concurrent senders take disjoint rows without waiting; on
-SQLite the statement takes the write lock, so claims are serialised. ``token`` is new for
-every claim. Every later change (progress, sent, retry, dead) is conditioned on
-``claimed_by = token``: a sender whose lease ran out changes nothing.
+The earlier ``UPDATE .. WHERE id IN (SELECT .. LIMIT n FOR UPDATE SKIP LOCKED)`` let the
+planner turn the subquery into a semi-join and re-run it per row: with stale statistics one
+claim of 20 took 51 rows (or all 300). A ``MATERIALIZED`` CTE is evaluated once, so a claim
+takes exactly ``min(n, due)`` rows whatever the statistics. SQLite has no semi-join rewrite
+of ``IN (SELECT .. LIMIT n)`` (the list is built once) and takes the write lock for the
+statement, so it keeps the plain form. ``SKIP LOCKED`` lets concurrent senders take disjoint
+rows without waiting. ``token`` is new for every claim.
+
+Every later change (renew, progress, sent, retry, dead) is conditioned on
+``claimed_by = token``: a sender whose claim was taken over changes nothing, and learns so
+(the functions return False). ``renew`` is what the sender calls right before each platform
+call: it re-arms the lease for one send and marks the row ``sending_at`` (a call may have
+reached the platform), so a row is never sent by a sender that no longer holds it, and a
+later sender knows to look in the channel's history before sending it again.
 
 A process killed mid-delivery leaves its rows claimed; once ``claimed_until`` has passed, the
-next sender claims them again and delivers. The one duplicate this allows: Slack accepted
-the message and the process died before its "sent" commit (a few milliseconds: the commit
-runs right after the API call returns, in its own transaction), or the call outlived the
-lease (the lease is kept well above the HTTP timeout).
+next sender claims them again. Rows with ``sending_at`` set are checked against the
+platform's history first (see the deliverers), so a message Slack accepted just before the
+crash is recorded as sent, not posted twice.
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from kam_bot.jobs.outbox import DEAD, PENDING, SENT, SKIPPED
-from kam_bot.store.tables import OutboxRow
+from kam_bot.store.tables import OutboxIncidentRow, OutboxRow
 
 DEFAULT_LEASE = timedelta(minutes=2)
 
@@ -49,7 +60,24 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int
     message_ref: str | None
+    sending_at: datetime | None
+    """Set when an earlier sender started a platform call for this row: it may have landed."""
     token: str
+
+
+_CLAIMED_COLUMNS = (
+    OutboxRow.id,
+    OutboxRow.key,
+    OutboxRow.kind,
+    OutboxRow.platform,
+    OutboxRow.recipient,
+    OutboxRow.user_id,
+    OutboxRow.team_id,
+    OutboxRow.payload,
+    OutboxRow.attempts,
+    OutboxRow.message_ref,
+    OutboxRow.sending_at,
+)
 
 
 def _due(now: datetime, platforms: list[str]) -> Any:
@@ -79,26 +107,13 @@ def claim(
         return []
     ids = select(OutboxRow.id).where(_due(now, platforms)).order_by(OutboxRow.next_attempt_at, OutboxRow.id)
     ids = ids.limit(limit)
+    values = {"claimed_by": token, "claimed_until": now + lease}
     if session.get_bind().dialect.name == "postgresql":
-        ids = ids.with_for_update(skip_locked=True)
-    stmt = (
-        update(OutboxRow)
-        .where(OutboxRow.id.in_(ids.scalar_subquery()), _due(now, platforms))
-        .values(claimed_by=token, claimed_until=now + lease)
-        .returning(
-            OutboxRow.id,
-            OutboxRow.key,
-            OutboxRow.kind,
-            OutboxRow.platform,
-            OutboxRow.recipient,
-            OutboxRow.user_id,
-            OutboxRow.team_id,
-            OutboxRow.payload,
-            OutboxRow.attempts,
-            OutboxRow.message_ref,
-        )
-        .execution_options(synchronize_session=False)
-    )
+        picked = ids.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+        stmt = update(OutboxRow).where(OutboxRow.id == picked.c.id)
+    else:
+        stmt = update(OutboxRow).where(OutboxRow.id.in_(ids.scalar_subquery()), _due(now, platforms))
+    stmt = stmt.values(**values).returning(*_CLAIMED_COLUMNS).execution_options(synchronize_session=False)
     rows = session.execute(stmt).all()
     session.commit()
     claimed = [Claimed(**row._mapping, token=token) for row in rows]
@@ -135,14 +150,44 @@ def mark_dead(session: Session, item: Claimed, reason: str, attempts: int) -> bo
     return _change(session, item, status=DEAD, last_error=reason, attempts=attempts, claimed_until=None)
 
 
-def reschedule(session: Session, item: Claimed, at: datetime, reason: str | None, attempts: int) -> bool:
-    """Back to the queue, due at ``at``; ``attempts`` is what the row counts from now on."""
-    return _change(
-        session,
-        item,
-        next_attempt_at=at,
-        last_error=reason,
-        attempts=attempts,
-        claimed_by=None,
-        claimed_until=None,
-    )
+def reschedule(
+    session: Session,
+    item: Claimed,
+    at: datetime,
+    reason: str | None,
+    attempts: int,
+    nothing_posted: bool = False,
+) -> bool:
+    """Back to the queue, due at ``at``; ``attempts`` is what the row counts from now on.
+    ``nothing_posted``: the platform said so (a 429, an error answer): no history check next time."""
+    values: dict[str, Any] = {
+        "next_attempt_at": at,
+        "last_error": reason,
+        "attempts": attempts,
+        "claimed_by": None,
+        "claimed_until": None,
+    }
+    if nothing_posted:
+        values["sending_at"] = None
+    return _change(session, item, **values)
+
+
+def renew(session: Session, item: Claimed, now: datetime, lease: timedelta = DEFAULT_LEASE) -> bool:
+    """Right before a platform call: True if the claim is still ours, now held for ``lease`` more
+    and marked ``sending_at``; False if another sender took it over (then do not send)."""
+    return _change(session, item, claimed_until=now + lease, sending_at=now)
+
+
+FOUND_IN_HISTORY = "found_in_history"
+LEASE_LOST_BEFORE_SEND = "lease_lost_before_send"
+LEASE_LOST_AFTER_SEND = "lease_lost_after_send"
+HISTORY_UNAVAILABLE = "history_unavailable"
+
+
+def record_incident(
+    session: Session, item: Claimed, kind: str, instance: str, now: datetime, detail: str | None = None
+) -> bool:
+    """Keep a trace of a possible repeat (shown by ``kam-bot outbox``)."""
+    session.add(OutboxIncidentRow(outbox_id=item.id, kind=kind, instance=instance, at=now, detail=detail))
+    session.commit()
+    return True

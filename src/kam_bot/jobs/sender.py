@@ -10,6 +10,13 @@ awaited on the loop. Per row:
 - ``TransientError``: counted; retried after exponential backoff with jitter
   (``base * 2**(n-1)``, capped, times a random factor in [0.5, 1]); dead after ``max_attempts``;
 - ``PermanentError``: dead at once, with the platform's error as ``last_error``;
+- the lease: right before each platform call the sender renews its claim on the row
+  (``lease.renew``); a claim taken over in the meantime is not sent (``lease_lost_before_send``).
+  A "sent" that finds the claim taken over is recorded (``lease_lost_after_send``): the other
+  sender's history check finds the message;
+- a row an earlier sender started to send (``sending_at`` set: it crashed, or its call timed
+  out) is first looked for in the conversation's history (``HistoryLookup.find``): found, it
+  is marked sent with that reference (``found_in_history``) instead of being posted again;
 - before sending, promises the message lists are looked up again: one done, cancelled (or
   snoozed, where it had buttons) since the decision is dropped; if nothing is left the row
   is ``skipped``; a message past its ``expires_at`` is ``skipped`` too (a daily DM is never
@@ -25,7 +32,7 @@ import random
 import socket
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -34,7 +41,15 @@ from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Reply
 from kam_bot.jobs import lease
-from kam_bot.jobs.delivery import Deliverer, Outgoing, PermanentError, RateLimitedError, TransientError
+from kam_bot.jobs.delivery import (
+    Deliverer,
+    DeliveryError,
+    HistoryLookup,
+    Outgoing,
+    PermanentError,
+    RateLimitedError,
+    TransientError,
+)
 from kam_bot.jobs.notifications import Notification
 from kam_bot.store.tables import PromiseRow
 
@@ -57,9 +72,21 @@ class SendStats:
     dead: int = 0
     skipped: int = 0
     released: int = 0
+    found: int = 0
+    """Rows an interrupted earlier send had delivered: marked sent without posting again."""
+    lost: int = 0
+    """Rows whose claim another sender had taken over before the call: left to it."""
 
     def total(self) -> int:
-        return self.sent + self.rate_limited + self.retried + self.dead + self.skipped + self.released
+        return (
+            self.sent
+            + self.rate_limited
+            + self.retried
+            + self.dead
+            + self.skipped
+            + self.released
+            + self.lost
+        )
 
 
 @dataclass
@@ -158,7 +185,14 @@ class Sender:
             session = uow.repo.session
             if not lease.any_due(session, now, platforms):
                 return []
-            return lease.claim(session, now, platforms, token, limit or self.batch, self.lease_for)
+            return lease.claim(session, now, platforms, token, limit or self.batch, self.batch_lease(limit))
+
+    def batch_lease(self, limit: int | None = None) -> timedelta:
+        """Long enough for the whole batch at the current pace (each send renews its own row)."""
+        count = limit or self.batch
+        return max(
+            self.lease_for, timedelta(seconds=2 * count * self.pace / self.concurrency) + self.lease_for
+        )
 
     def _db(self, fn: Callable[..., bool], item: lease.Claimed, *args: object) -> bool:
         with self.app.uow() as uow:
@@ -166,14 +200,40 @@ class Sender:
 
     # -- one row ------------------------------------------------------------------------
 
+    def _incident(self, item: lease.Claimed, kind: str, detail: str | None = None) -> None:
+        log.warning("outbox %s: %s%s", item.key, kind, f" ({detail})" if detail else "")
+        with self.app.uow() as uow:
+            lease.record_incident(uow.repo.session, item, kind, self.instance, self.app.clock(), detail)
+
     async def _one(self, item: lease.Claimed, stats: SendStats) -> None:
+        if not await asyncio.to_thread(self._db, lease.renew, item, self.app.clock(), self.lease_for):
+            await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
+            stats.lost += 1
+            return
+        deliverer = self.deliverers[item.platform]
+        try:
+            if item.sending_at is not None and item.message_ref is None:
+                as_first_sent = await asyncio.to_thread(self._prepare, item, self.app.clock(), False)
+                assert not isinstance(as_first_sent, str)
+                earlier = await self._look_back(deliverer, item, as_first_sent)
+                if earlier is not None:
+                    await self._found(item, earlier, as_first_sent, deliverer, stats)
+                    return
+        except (RateLimitedError, TransientError) as exc:
+            at = self.app.clock() + timedelta(seconds=MIN_RETRY_AFTER)
+            await asyncio.to_thread(self._db, lease.reschedule, item, at, exc.reason, item.attempts)
+            stats.released += 1
+            return
         prepared = await asyncio.to_thread(self._prepare, item, self.app.clock())
         if isinstance(prepared, str):
             await asyncio.to_thread(self._db, lease.mark_skipped, item, prepared)
             stats.skipped += 1
             return
-        deliverer = self.deliverers[item.platform]
+        await self._deliver(deliverer, item, prepared, stats)
 
+    async def _deliver(
+        self, deliverer: Deliverer, item: lease.Claimed, prepared: Outgoing, stats: SendStats
+    ) -> None:
         async def checkpoint(ref: str) -> None:
             await asyncio.to_thread(self._db, lease.checkpoint, item, ref)
 
@@ -182,7 +242,9 @@ class Sender:
         except RateLimitedError as exc:
             until = self.app.clock() + timedelta(seconds=max(MIN_RETRY_AFTER, exc.retry_after))
             self._paused[item.platform] = until
-            await asyncio.to_thread(self._db, lease.reschedule, item, until, exc.reason, item.attempts)
+            await asyncio.to_thread(
+                self._db, lease.reschedule, item, until, exc.reason, item.attempts, exc.nothing_posted
+            )
             stats.rate_limited += 1
             if self._base_pace:
                 self.pace = min(self.pace * SLOWER, MAX_PACE)
@@ -195,13 +257,47 @@ class Sender:
             reason = exc.reason if isinstance(exc, TransientError) else f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, TransientError):
                 log.exception("outbox %s: unexpected error", item.key)
-            await self._failed(item, reason, stats)
+            nothing_posted = isinstance(exc, DeliveryError) and exc.nothing_posted
+            await self._failed(item, reason, stats, nothing_posted)
         else:
             self.pace = max(self._base_pace, self.pace * FASTER)
-            await asyncio.to_thread(self._db, lease.mark_sent, item, self.app.clock(), ref)
-            stats.sent += 1
+            await self._sent(item, ref, stats)
 
-    async def _failed(self, item: lease.Claimed, reason: str, stats: SendStats) -> None:
+    async def _sent(self, item: lease.Claimed, ref: str | None, stats: SendStats) -> None:
+        if await asyncio.to_thread(self._db, lease.mark_sent, item, self.app.clock(), ref):
+            stats.sent += 1
+            return
+        await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_AFTER_SEND, ref)
+        stats.lost += 1
+
+    async def _look_back(self, deliverer: Deliverer, item: lease.Claimed, message: Outgoing) -> str | None:
+        """An earlier send of this row may have landed: where, if it did (None: send it)."""
+        if not isinstance(deliverer, HistoryLookup):
+            detail = f"{item.platform} cannot look back; in flight since {item.sending_at}"
+            await asyncio.to_thread(self._incident, item, lease.HISTORY_UNAVAILABLE, detail)
+            return None
+        try:
+            return await deliverer.find(message)
+        except PermanentError as exc:  # e.g. missing_scope: the app was not re-installed with it
+            await asyncio.to_thread(self._incident, item, lease.HISTORY_UNAVAILABLE, exc.reason)
+            return None
+
+    async def _found(
+        self, item: lease.Claimed, ref: str, message: Outgoing, deliverer: Deliverer, stats: SendStats
+    ) -> None:
+        """Recorded as sent where it landed; a digest's chart still follows if it was not posted."""
+        await asyncio.to_thread(self._incident, item, lease.FOUND_IN_HISTORY, ref)
+        stats.found += 1
+        if message.chart is None:
+            if not await asyncio.to_thread(self._db, lease.mark_sent, item, self.app.clock(), ref):
+                await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_AFTER_SEND, ref)
+            return
+        await asyncio.to_thread(self._db, lease.checkpoint, item, ref)
+        await self._deliver(deliverer, item, replace(message, message_ref=ref), stats)
+
+    async def _failed(
+        self, item: lease.Claimed, reason: str, stats: SendStats, nothing_posted: bool = False
+    ) -> None:
         attempts = item.attempts + 1
         if attempts >= self.max_attempts:
             await asyncio.to_thread(self._db, lease.mark_dead, item, reason, attempts)
@@ -209,20 +305,22 @@ class Sender:
             log.warning("outbox %s: dead after %d attempts (%s)", item.key, attempts, reason)
             return
         at = self.app.clock() + self.backoff.delay(attempts)
-        await asyncio.to_thread(self._db, lease.reschedule, item, at, reason, attempts)
+        await asyncio.to_thread(self._db, lease.reschedule, item, at, reason, attempts, nothing_posted)
         stats.retried += 1
 
-    def _prepare(self, item: lease.Claimed, now: datetime) -> Outgoing | str:
-        """The message as it should go out now, or why it should not (``expired``, ``nothing_left``)."""
+    def _prepare(self, item: lease.Claimed, now: datetime, prune: bool = True) -> Outgoing | str:
+        """The message as it should go out now, or why it should not (``expired``, ``nothing_left``).
+        Without ``prune``: the message as it was decided (to look for an earlier send of it)."""
         payload = item.payload
         expires = payload.get("expires_at")
-        if expires and datetime.fromisoformat(expires) <= now and item.message_ref is None:
+        prune = prune and item.message_ref is None
+        if prune and expires and datetime.fromisoformat(expires) <= now:
             return "expired"
         locale = Locale(payload.get("locale") or Locale.EN.value)
         reply = Reply.model_validate(payload["reply"])
         raw_note = payload.get("notification")
         note = Notification.model_validate(raw_note) if raw_note else None
-        if note is not None and item.message_ref is None and note.promise_ids():
+        if note is not None and prune and note.promise_ids():
             gone, snoozed = self._promise_changes(note)
             if gone or snoozed:
                 note = note.without(gone, snoozed)
@@ -236,6 +334,7 @@ class Sender:
             locale=locale,
             chart=note.chart if note else None,
             message_ref=item.message_ref,
+            key=item.key,
         )
 
     def _promise_changes(self, note: Notification) -> tuple[set[int], set[int]]:

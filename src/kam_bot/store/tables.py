@@ -310,6 +310,28 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None]
     message_ref: Mapped[str | None] = mapped_column(String(200))
     """Where it landed (channel and ts), so buttons can update the message in place."""
+    sending_at: Mapped[datetime | None]
+    """When a sender last started a platform call for this row; cleared when the platform
+    answered that nothing was posted. Set on a pending row: the message may have landed, so
+    the next sender looks in the channel's history before posting again."""
+
+
+class OutboxIncidentRow(Base):
+    """Something that could have sent a message twice, and what the sender did about it.
+
+    ``kind``: ``found_in_history`` (an earlier, interrupted send had landed: recorded as sent,
+    not posted again), ``lease_lost_before_send`` (the claim was taken over before the call:
+    not sent by this sender), ``lease_lost_after_send`` (posted, then found the claim taken
+    over: the other sender's history check decides).
+    """
+
+    __tablename__ = "outbox_incidents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    instance: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class JobRunRow(Base):
@@ -325,12 +347,18 @@ class JobRunRow(Base):
     finished_at: Mapped[datetime | None]
 
 
-class ProcessedEventRow(Base):
-    """Platform events already handled (Slack re-sends an event up to 3 times)."""
+class RequestKeyRow(Base):
+    """A request already taken in: the first delivery of (platform, key) inserts the row, and
+    every later delivery of the same key, from any process, finds it until ``expires_at``.
 
-    __tablename__ = "processed_events"
-    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+    Slack: retries and replays of a request, events by ``event_id``; claims of a submitted
+    view. Rows past ``expires_at`` count as absent and are pruned.
+    """
+
+    __tablename__ = "request_keys"
+    __table_args__ = (UniqueConstraint("platform", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
-    event_id: Mapped[str] = mapped_column(String(200))
-    received_at: Mapped[datetime]
+    key: Mapped[str] = mapped_column(String(200))
+    seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -63,6 +63,8 @@ SCOPES = {
     "users_info": {"users:read", "users:read.email"},  # the profile's email links imported users
     "files_upload_v2": {"files:write"},
     "conversations_open": {"im:write"},
+    # the outbox's look-back before re-sending: DMs, public and private digest channels
+    "conversations_history": {"im:history", "channels:history", "groups:history"},
     "views_open": set(),
     "views_push": set(),
     "views_update": set(),

@@ -11,11 +11,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from kam_bot.adapters.slack import modals
-from kam_bot.adapters.slack.dedup import first_delivery
+from kam_bot.adapters.slack.dedup import first_delivery, forget
 from kam_bot.adapters.slack.delivery import deliver, dm_reply
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms import entries, settings, visit, visit_edit
@@ -31,7 +30,6 @@ from kam_bot.i18n import format_date, t
 from kam_bot.services.errors import InvalidInputError, ServiceError
 from kam_bot.services.inputs import VisitInput
 from kam_bot.services.visits import LoggedVisit
-from kam_bot.store.tables import ProcessedEventRow
 
 SAVE_BUDGET = 2.0
 """Seconds to wait for a save before closing the modal anyway; the result then comes by DM."""
@@ -56,13 +54,7 @@ def log_visit(app: App, actor: User, data: VisitInput) -> LoggedVisit:
 
 
 def release_claim(app: App, view_id: str) -> None:
-    with app.uow() as uow:
-        uow.repo.session.execute(
-            delete(ProcessedEventRow).where(
-                ProcessedEventRow.platform == VIEW_CLAIMS, ProcessedEventRow.event_id == view_id
-            )
-        )
-        uow.commit()
+    forget(app, view_id, VIEW_CLAIMS)
 
 
 def _error_text(reply_or_exc: Reply | ServiceError, actor: User) -> str:
