@@ -264,7 +264,6 @@ class FakeSlack:
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         return {"ok": False, "error": "unknown_method"}
 
-
     def _post(self, channel: str, ts: str, args: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "message", "ts": ts, "text": args.get("text"), "bot_id": "BBOT"}
         metadata = _json_arg(args.get("metadata"))

@@ -1,0 +1,123 @@
+"""Slack retries, replays and double submits, as signed requests through Bolt: one record each."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from slack_harness import RITA, SlackDriver, asgi_request, signed_headers, slack_fixture  # noqa: F401
+from sqlalchemy import Engine
+
+from kam_bot.adapters.slack.retry import make_client
+from kam_bot.adapters.slack.server import create_asgi
+from kam_bot.bootstrap import App
+from kam_bot.domain.models import Promise
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def promises(app: App) -> list[Promise]:
+    with app.uow() as uow:
+        return uow.repo.all(Promise)
+
+
+def promise_body(slack: SlackDriver, text: str) -> bytes:
+    """One /promise invocation as Slack sends it (its own trigger_id)."""
+    form = {
+        "token": "legacy",
+        "team_id": "T1",
+        "channel_id": "C_SALES",
+        "user_id": RITA,
+        "command": "/promise",
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": slack.fake.response_url("r1"),
+        "trigger_id": slack.trigger(),
+    }
+    return urlencode(form).encode()
+
+
+async def test_slack_retries_of_a_slash_command_are_answered_200_and_saved_once(slack: SlackDriver) -> None:
+    body = promise_body(slack, "Baosteel send the quote by Friday")
+    first = await slack.post(body, FORM)
+    retry = {"X-Slack-Retry-Reason": "http_timeout"}
+    retries = [await slack.post(body, FORM, extra={**retry, "X-Slack-Retry-Num": str(n)}) for n in (1, 2, 3)]
+    assert [r.status for r in (first, *retries)] == [200] * 4
+    await slack.responses()
+    await slack.settle()
+    assert len(promises(slack.app)) == 1
+    assert len(slack.fake.responses) == 1  # one "saved" reply, not four
+
+
+async def test_an_identical_signed_request_replayed_in_the_window_saves_once(slack: SlackDriver) -> None:
+    body = promise_body(slack, "Baosteel send samples by Friday")
+    stamp = int(time.time()) - 120  # still inside Slack's 5 minutes
+    answers = [await slack.post(body, FORM, timestamp=stamp) for _ in range(3)]
+    assert [a.status for a in answers] == [200] * 3
+    await slack.responses()
+    await slack.settle()
+    assert [p.text for p in promises(slack.app)] == ["send samples"]
+
+
+async def test_two_invocations_of_the_same_text_are_two_promises(slack: SlackDriver) -> None:
+    """Only a repeat of one request is dropped: typing the command twice is two commands."""
+    for _ in range(2):
+        await slack.post(promise_body(slack, "Baosteel call back by Friday"), FORM)
+    await slack.responses(2)
+    await slack.settle()
+    assert len(promises(slack.app)) == 2
+
+
+async def test_a_replay_to_another_process_on_the_same_database_is_dropped_too(
+    slack: SlackDriver, make_app: Callable[[Engine], App]
+) -> None:
+    other = create_asgi(make_app(slack.app.engine), slack.settings, client=make_client(slack.settings))
+    body = promise_body(slack, "Baosteel send the price list by Friday")
+    headers = signed_headers(body, FORM)
+    assert (await asgi_request(slack.asgi, "POST", "/slack/events", body, headers)).status == 200
+    assert (await asgi_request(other, "POST", "/slack/events", body, headers)).status == 200
+    await slack.responses()
+    await slack.settle()
+    assert len(promises(slack.app)) == 1
+
+
+async def test_a_replayed_button_press_is_processed_once(slack: SlackDriver) -> None:
+    await slack.post(promise_body(slack, "Baosteel send the quote by Friday"), FORM)
+    await slack.responses()
+    await slack.settle()
+    [promise] = promises(slack.app)
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": slack.user(RITA),
+        "api_app_id": "A1",
+        "container": {"type": "message", "message_ts": "1.2", "channel_id": "C_SALES", "is_ephemeral": True},
+        "channel": {"id": "C_SALES", "name": "sales"},
+        "response_url": slack.fake.response_url("r2"),
+        "trigger_id": slack.trigger(),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": f"promise.cancel:{promise.id}",
+                "block_id": "b1",
+                "value": str(promise.id),
+                "action_ts": "1.3",
+            }
+        ],
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    stamp = int(time.time())
+    for _ in range(3):
+        assert (await slack.post(body, FORM, timestamp=stamp)).status == 200
+    await slack.responses(2)
+    await slack.settle()
+    assert len(slack.fake.responses) == 2  # the "saved" reply, then one "cancelled"
+
+
+async def test_type_ahead_is_answered_every_time(slack: SlackDriver) -> None:
+    """Options requests change nothing and must always get their options."""
+    answers = [await slack.suggest("visit.account", "Bao") for _ in range(2)]
+    assert answers[0].body and answers[0].body == answers[1].body
+    assert "Baosteel" in answers[1].body.decode()
