@@ -61,7 +61,10 @@ def _parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     digest.add_argument("--preview", action="store_true", help="print it; write nothing")
     digest.add_argument("--chart", metavar="FILE.png", help="also write the chart to this file")
 
-    box = sub.add_parser("outbox", help="list pending and dead messages; `outbox retry` re-queues dead ones")
+    box = sub.add_parser(
+        "outbox",
+        help="messages per state, pending/dead ones, possible repeats; `outbox retry` re-queues dead ones",
+    )
     box.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     box.add_argument(
         "--id", type=int, action="append", dest="ids", metavar="N", help="retry only row N (repeatable)"
@@ -204,13 +207,20 @@ def outbox_command(args: argparse.Namespace, settings: Settings) -> int:
             )
             return 0
         rows = outbox.entries(session)
-        totals = outbox.counts(session)
+        totals = outbox.state_counts(session, now)
+        incidents = outbox.incidents(session)
     for e in rows:
         when = e.next_attempt_at.strftime("%Y-%m-%d %H:%M:%SZ")
         error = f"  [{e.last_error}]" if e.last_error else ""
         to = f"{e.platform}:{e.recipient or '-'}"
         print(f"#{e.id:<5} {e.status:<7} attempts {e.attempts}  next {when}  {to}  {e.key}{error}")
-    summary = ", ".join(f"{status} {n}" for status, n in sorted(totals.items())) or "empty"
+    if incidents:
+        print("Possible repeats (a send interrupted, a lease taken over):")
+    for i in incidents:
+        detail = f"  [{i.detail}]" if i.detail else ""
+        when = i.at.strftime("%Y-%m-%d %H:%M:%SZ")
+        print(f"#{i.outbox_id:<5} {i.kind:<22} {when}  {i.instance}  {i.key} ({i.status}){detail}")
+    summary = ", ".join(f"{status} {n}" for status, n in totals.items())
     print(f"Outbox: {summary}.")
     return 0
 

@@ -14,6 +14,7 @@ from kam_bot import cli, demo
 from kam_bot.adapters.console.bot import ConsoleBot
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings
+from kam_bot.jobs import lease
 from kam_bot.store.engine import make_engine
 from kam_bot.store.tables import OutboxRow
 
@@ -98,7 +99,9 @@ def test_outbox_lists_and_retry_requeues(demo_db: FrozenClock, capsys: pytest.Ca
     out = capsys.readouterr().out
     listed = [line for line in out.splitlines() if line.startswith("#")]
     assert len(listed) == 3 and all(" pending " in line and "slack:-" in line for line in listed)
-    assert "daily:u2:2026-11-24" in out and "Outbox: pending 3." in out
+    assert "daily:u2:2026-11-24" in out
+    assert "Outbox: pending 3, in flight 0, sent 0, dead 0, skipped 0." in out
+    assert "Possible repeats" not in out
     engine = make_engine(f"sqlite:///{Path.cwd() / 'kam.db'}")
     with engine.begin() as conn:
         conn.execute(update(OutboxRow).values(status="dead", attempts=5, last_error="invalid_auth"))
@@ -108,7 +111,32 @@ def test_outbox_lists_and_retry_requeues(demo_db: FrozenClock, capsys: pytest.Ca
     assert cli.main(["outbox", "retry"]) == 0
     assert "3 dead message(s) queued again" in capsys.readouterr().out
     assert cli.main(["outbox"]) == 0
-    assert "Outbox: pending 3." in capsys.readouterr().out
+    assert "Outbox: pending 3, in flight 0, sent 0, dead 0, skipped 0." in capsys.readouterr().out
+
+
+def test_outbox_shows_rows_in_flight_and_the_repeats_the_sender_detected(
+    demo_db: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo_db.now = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)
+    assert cli.main(["remind"]) == 0
+    app = bootstrap(Settings(), clock=demo_db)
+    with app.uow() as uow:
+        session = uow.repo.session
+        first, second, _ = lease.claim(session, demo_db.now, ["slack"], "host:1:abc", 3)
+        assert lease.renew(session, first, demo_db.now)
+        assert lease.record_incident(
+            session, first, lease.FOUND_IN_HISTORY, "host:2", demo_db.now, "DU1:1700000001.000100"
+        )
+        assert lease.mark_sent(session, first, demo_db.now, "DU1:1700000001.000100")
+        assert lease.record_incident(session, second, lease.LEASE_LOST_AFTER_SEND, "host:1", demo_db.now)
+    app.engine.dispose()
+    assert cli.main(["outbox"]) == 0
+    out = capsys.readouterr().out
+    assert "Outbox: pending 0, in flight 2, sent 1, dead 0, skipped 0." in out
+    repeats = out.split("Possible repeats", 1)[1].splitlines()[1:3]
+    assert f"#{first.id:<5} found_in_history" in repeats[0] and f"{first.key} (sent)" in repeats[0]
+    assert "[DU1:1700000001.000100]" in repeats[0] and "host:2" in repeats[0]
+    assert f"#{second.id:<5} lease_lost_after_send" in repeats[1] and "(pending)" in repeats[1]
 
 
 # -- the console ---------------------------------------------------------------------

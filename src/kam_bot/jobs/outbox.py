@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import User
 from kam_bot.jobs.notifications import Notification
-from kam_bot.store.tables import OutboxRow
+from kam_bot.store.tables import OutboxIncidentRow, OutboxRow
 
 PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
 
@@ -154,6 +154,54 @@ def entries(
 def counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status)).all()
     return {status: int(n) for status, n in rows}
+
+
+IN_FLIGHT = "in flight"
+STATES = (PENDING, IN_FLIGHT, SENT, DEAD, SKIPPED)
+"""What ``kam-bot outbox`` counts: ``in flight`` is a pending row a sender holds a lease on."""
+
+
+def state_counts(session: Session, now: datetime) -> dict[str, int]:
+    """Rows per state of ``STATES``, every state present (0 when none)."""
+    held = and_(
+        OutboxRow.status == PENDING, OutboxRow.claimed_until.is_not(None), OutboxRow.claimed_until >= now
+    )
+    state = case((held, IN_FLIGHT), else_=OutboxRow.status)
+    rows = session.execute(select(state, func.count()).group_by(state)).all()
+    found = {str(s): int(n) for s, n in rows}
+    return {name: found.get(name, 0) for name in STATES} | {s: n for s, n in found.items() if s not in STATES}
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A possible repeat the sender detected (see ``OutboxIncidentRow``)."""
+
+    outbox_id: int
+    key: str
+    status: str
+    kind: str
+    instance: str
+    at: datetime
+    detail: str | None
+
+
+def incidents(session: Session, limit: int = 200) -> list[Incident]:
+    """The latest incidents, oldest first."""
+    rows = session.execute(
+        select(
+            OutboxRow.id,
+            OutboxRow.key,
+            OutboxRow.status,
+            OutboxIncidentRow.kind,
+            OutboxIncidentRow.instance,
+            OutboxIncidentRow.at,
+            OutboxIncidentRow.detail,
+        )
+        .join(OutboxRow, OutboxRow.id == OutboxIncidentRow.outbox_id)
+        .order_by(OutboxIncidentRow.id.desc())
+        .limit(limit)
+    ).all()
+    return [Incident(*row) for row in reversed(rows)]
 
 
 def retry_dead(session: Session, now: datetime, ids: list[int] | None = None) -> int:
