@@ -14,7 +14,11 @@ def _add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "serve",
         help="run the Slack app: POST /slack/events, GET /healthz (Socket Mode with SLACK_APP_TOKEN)",
     )
-    serve.add_argument("--host", default="0.0.0.0", help="interface to listen on (default 0.0.0.0)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface, e.g. in a container)",
+    )
     serve.add_argument("--port", type=int, default=None, help="port (default: PORT, else 3000)")
 
 
@@ -34,5 +38,20 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
         return 2
     app = open_app(settings)  # refuses an unmigrated database; the CLI says what to run
-    uvicorn.run(create_asgi(app, settings), host=args.host, port=args.port or settings.port, log_level="info")
+    port = args.port or settings.port
+    print(start_line(settings, args.host, port), flush=True)
+    uvicorn.run(create_asgi(app, settings), host=args.host, port=port, log_level="info")
     return 0
+
+
+def start_line(settings: Settings, host: str, port: int) -> str:
+    """What this process serves, in one line (the database password hidden)."""
+    from kam_bot.store.engine import display_url
+
+    platforms = ["slack"] if settings.slack_bot_token else []
+    mode = "socket mode" if settings.slack_app_token else f"http on {host}:{port}"
+    database = display_url(settings.database_url)
+    return (
+        f"kam-bot serve: platforms {', '.join(platforms) or 'none'}; {mode} "
+        f"(/healthz on {host}:{port}); database {database}"
+    )

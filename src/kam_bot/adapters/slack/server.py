@@ -29,6 +29,8 @@ from kam_bot.bootstrap import App
 from kam_bot.config import Settings
 
 JOBS_MODULE = "kam_bot.jobs.runtime"
+HEALTH_SECONDS = 3.0
+"""A database that does not answer within this is unavailable (503), not a hung probe."""
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,19 @@ def _jobs_runtime() -> Any:
         raise
 
 
+SOCKET_CLOSE_SECONDS = 5.0
+
+
+async def _close_socket_mode(handler: Any) -> None:
+    """Close the Socket Mode connection, giving up after ``SOCKET_CLOSE_SECONDS`` (no network)."""
+    try:
+        await asyncio.wait_for(handler.close_async(), SOCKET_CLOSE_SECONDS)
+    except (TimeoutError, asyncio.CancelledError):
+        log.warning("Socket Mode did not close within %.0f s; stopping anyway", SOCKET_CLOSE_SECONDS)
+    except Exception:
+        log.exception("Socket Mode close failed; stopping anyway")
+
+
 def create_asgi(app: App, settings: Settings, *, client: AsyncWebClient | None = None) -> Starlette:
     client = client or make_client(settings)
     bolt = create_slack_app(app, settings, client=client)
@@ -62,7 +77,11 @@ def create_asgi(app: App, settings: Settings, *, client: AsyncWebClient | None =
         return await handler.handle(request)
 
     async def healthz(request: Request) -> Response:
-        ok = await asyncio.to_thread(database_ok, app)
+        try:
+            ok = await asyncio.wait_for(asyncio.to_thread(database_ok, app), HEALTH_SECONDS)
+        except TimeoutError:
+            log.error("Health check: the database did not answer within %.0f s", HEALTH_SECONDS)
+            ok = False
         return JSONResponse(
             {"ok": ok, "database": "ok" if ok else "unavailable"}, status_code=200 if ok else 503
         )
@@ -70,11 +89,14 @@ def create_asgi(app: App, settings: Settings, *, client: AsyncWebClient | None =
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         socket_mode = None
+        connecting: asyncio.Task[None] | None = None
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token, web_client=client)
-            await socket_mode.connect_async()  # type: ignore[no-untyped-call]
+            # In the background: without network it retries forever, and a startup that never
+            # ends would leave Ctrl+C / SIGTERM unanswered.
+            connecting = asyncio.ensure_future(socket_mode.connect_async())  # type: ignore[no-untyped-call]
         runtime = _jobs_runtime()
         scheduler = await runtime.start_jobs(app, client) if runtime is not None else None
         try:
@@ -82,8 +104,10 @@ def create_asgi(app: App, settings: Settings, *, client: AsyncWebClient | None =
         finally:
             if runtime is not None:
                 await runtime.stop_jobs(scheduler)
+            if connecting is not None and not connecting.done():
+                connecting.cancel()
             if socket_mode is not None:
-                await socket_mode.close_async()  # type: ignore[no-untyped-call]
+                await _close_socket_mode(socket_mode)
 
     routes = [Route("/healthz", healthz, methods=["GET"])]
     if settings.slack_signing_secret:
