@@ -38,6 +38,24 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", description="Base URL of the Slack Web API.")
     port: int = Field(default=3000, ge=1, le=65535, description="HTTP port of `kam-bot serve`.")
 
+    # The outbox sender inside `kam-bot serve` (the defaults suit Slack; tests run faster)
+    outbox_poll_seconds: float = Field(default=5.0, gt=0, description="Seconds between two sender runs.")
+    outbox_pace_seconds: float = Field(
+        default=0.02,
+        ge=0,
+        description="Seconds between two sends of one process (0.02: at most 50 a second).",
+    )
+    outbox_concurrency: int = Field(
+        default=8, ge=1, le=64, description="Sends in flight at once per process."
+    )
+    outbox_batch: int = Field(default=20, ge=1, le=1000, description="Rows one claim takes.")
+    outbox_lease_seconds: float = Field(
+        default=120.0,
+        ge=1,
+        description="How long a claim holds a row before another process may take it (renewed per send; "
+        "keep it above the Web API timeout).",
+    )
+
 
 class SettingsError(RuntimeError):
     """One clear line naming the variable that is missing or malformed."""

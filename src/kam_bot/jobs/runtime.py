@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -46,8 +46,15 @@ class JobRunner:
     def __init__(self, app: App, deliverers: dict[str, Deliverer], instance: str | None = None) -> None:
         self.app = app
         self.instance = instance or instance_name()
+        settings = app.settings
         self.sender = Sender(
-            app, deliverers, instance=self.instance, pace=SEND_PACE_SECONDS, concurrency=SEND_CONCURRENCY
+            app,
+            deliverers,
+            instance=self.instance,
+            pace=settings.outbox_pace_seconds,
+            concurrency=settings.outbox_concurrency,
+            batch=settings.outbox_batch,
+            lease_for=timedelta(seconds=settings.outbox_lease_seconds),
         )
         self._stopping = False
         self._running: set[asyncio.Task[Any]] = set()
@@ -107,11 +114,12 @@ def build_scheduler(runner: JobRunner) -> AsyncIOScheduler:
         misfire_grace_time=600,
         **common,
     )
+    every = runner.app.settings.outbox_poll_seconds
     scheduler.add_job(
         runner.send,
-        IntervalTrigger(seconds=SEND_EVERY_SECONDS),
+        IntervalTrigger(seconds=every),
         id="kam.outbox",
-        misfire_grace_time=SEND_EVERY_SECONDS,
+        misfire_grace_time=max(1, int(every)),
         **common,
     )
     return scheduler

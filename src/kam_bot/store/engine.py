@@ -32,6 +32,19 @@ def normalise_url(url: str) -> str:
     return url
 
 
+PG_CONNECT_ARGS = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+}
+"""An unreachable database fails a request within seconds (then the user hears that nothing
+was saved) instead of holding it for the operating system's two-minute TCP timeouts."""
+POOL_TIMEOUT = 10
+"""Seconds to wait for a free pooled connection before failing."""
+
+
 def display_url(url: str) -> str:
     """``url`` with its password hidden, for logs and the start line."""
     try:
@@ -48,6 +61,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
+    kwargs["connect_args"] = {**PG_CONNECT_ARGS, **kwargs.get("connect_args", {})}
     return create_engine(url, **kwargs)
 
 
