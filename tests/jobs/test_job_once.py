@@ -14,7 +14,7 @@ from conftest import FrozenClock
 from fakes.slack_api import FakeSlack
 from jobs_harness import slack_fixture, slack_sender, slack_server_fixture  # noqa: F401
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import Engine, insert, select, text, update
+from sqlalchemy import Engine, func, insert, select, text, update
 from test_job_sender import queue, rows
 
 from kam_bot.bootstrap import App
@@ -254,3 +254,19 @@ async def test_a_429_answer_clears_the_in_flight_mark(app: App, clock: FrozenClo
     clock.advance(seconds=2)
     assert (await s.run_once()).sent == 1
     assert slack.calls_to("conversations.history") == []
+
+
+def test_a_claim_lasts_for_its_whole_batch_at_the_current_pace(app: App, clock: FrozenClock) -> None:
+    fill(app, 30)
+    paced = Sender(app, {}, instance="p", batch=20, pace=1.5, lease_for=timedelta(seconds=30))
+    paced.deliverers = {"slack": SlackDeliverer(AsyncWebClient(token="xoxb-t"))}
+    claimed = paced.claim(clock.now)
+    assert len(claimed) == 20
+    with app.uow() as uow:
+        until = uow.repo.session.scalar(select(func.max(OutboxRow.claimed_until)))
+    assert until == clock.now + timedelta(seconds=30 + 2 * 20 * 1.5)  # 20 sends 1.5 s apart, twice over
+    paced.pace *= 2  # slowed down after a 429: the next claim holds longer
+    paced.claim(clock.now)
+    with app.uow() as uow:
+        until = uow.repo.session.scalar(select(func.max(OutboxRow.claimed_until)))
+    assert until == clock.now + timedelta(seconds=30 + 2 * 20 * 3.0)

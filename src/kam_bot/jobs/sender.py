@@ -188,11 +188,10 @@ class Sender:
             return lease.claim(session, now, platforms, token, limit or self.batch, self.batch_lease(limit))
 
     def batch_lease(self, limit: int | None = None) -> timedelta:
-        """Long enough for the whole batch at the current pace (each send renews its own row)."""
-        count = limit or self.batch
-        return max(
-            self.lease_for, timedelta(seconds=2 * count * self.pace / self.concurrency) + self.lease_for
-        )
+        """Long enough for the whole batch at the current pace, twice over, plus one send's lease
+        (each send then renews its own row for ``lease_for``)."""
+        waiting = 2 * (limit or self.batch) * self.pace
+        return self.lease_for + timedelta(seconds=waiting)
 
     def _db(self, fn: Callable[..., bool], item: lease.Claimed, *args: object) -> bool:
         with self.app.uow() as uow:
