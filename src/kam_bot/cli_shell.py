@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kam_bot import demo
+from kam_bot.services import demo
 from kam_bot.adapters.console.bot import ConsoleBot, Extra
 from kam_bot.bootstrap import App
 from kam_bot.cli import command, open_app

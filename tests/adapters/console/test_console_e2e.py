@@ -8,10 +8,10 @@ import pytest
 from console_harness import ConsoleHarness
 from sqlalchemy import Engine, func, select
 
-from kam_bot import demo
 from kam_bot.bootstrap import App
 from kam_bot.domain.matching import fold
 from kam_bot.domain.models import Promise
+from kam_bot.services import demo
 from kam_bot.store import tables
 
 
