@@ -9,9 +9,8 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale, PromiseStatus
-from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation, User
+from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObservation, User
 from kam_bot.domain.parsing import parse_date
 from kam_bot.handlers import render
 from kam_bot.handlers.describe import problem_line
@@ -26,6 +25,7 @@ from kam_bot.handlers.prefill import (
 )
 from kam_bot.handlers.replies import Action, Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
+from kam_bot.services.container import Services
 from kam_bot.services.errors import InvalidInputError, ServiceError
 from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput
 
@@ -40,7 +40,7 @@ UNDO_KINDS: dict[str, type[PriceObservation | InventoryObservation | CompetitorN
 
 @dataclass
 class Commands:
-    app: App
+    app: Services
 
     # -- reading ------------------------------------------------------------------
 
@@ -64,13 +64,8 @@ class Commands:
 
     def my_promises(self, actor: User) -> Reply:
         promises = self.app.promises.mine(actor)
-        accounts = self._accounts({p.account_id for p in promises})
+        accounts = self.app.accounts.by_ids(p.account_id for p in promises)
         return render.promise_list(promises, accounts, today_for(self.app, actor), actor.locale)
-
-    def _accounts(self, ids: set[int]) -> dict[int, Account]:
-        with self.app.uow() as uow:
-            found = (uow.repo.get(Account, i) for i in ids)
-            return {a.id: a for a in found if a is not None}
 
     # -- promise actions ----------------------------------------------------------
 

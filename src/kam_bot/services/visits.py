@@ -13,6 +13,7 @@ from kam_bot.domain.models import (
     CompetitorNote,
     Contact,
     InventoryObservation,
+    PlannedVisit,
     PriceObservation,
     Promise,
     StageChange,
@@ -24,10 +25,8 @@ from kam_bot.services.accounts import _get_account, apply_stage_change
 from kam_bot.services.errors import InvalidInputError, NotFoundError
 from kam_bot.services.inputs import MAX_TEXT, VisitInput
 from kam_bot.services.observations import add_price, add_stock
-from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
+from kam_bot.services.ports import Clock, ConflictError, Repository, UnitOfWorkFactory, utc_now
 from kam_bot.services.promises import add_promise
-from kam_bot.store.repository import SqlRepository
-from kam_bot.store.uow import ConflictError
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,19 @@ class VisitService:
         self._threshold = price_threshold if price_threshold is not None else rules.DEFAULT_PRICE_THRESHOLD
 
     def log(self, actor: User, data: VisitInput) -> LoggedVisit:
-        """Write everything in one transaction: any failing part leaves no row behind."""
+        """Write everything in one transaction: any failing part leaves no row behind.
+
+        The same ``submission_key`` twice (a double click, a retried request), even at the same
+        moment from two processes, saves once: the second call answers with what the first wrote.
+        """
+        try:
+            return self._log(actor, data)
+        except ConflictError:
+            if not data.submission_key:
+                raise
+            return self._log(actor, data)  # the concurrent save is visible now: replayed
+
+    def _log(self, actor: User, data: VisitInput) -> LoggedVisit:
         now = self._clock()
         with self._uow() as uow:
             repo = uow.repo
@@ -120,19 +131,10 @@ class VisitService:
                     repo, account, data.stage_change.kind, data.stage_change.to_stage, actor.id, visit.id, now
                 )
             repo.update(Account, account.id, updated_at=now)
-            try:
-                uow.commit()
-            except ConflictError:
-                # the same submission committed by a concurrent request (a double-click)
-                if not data.submission_key:
-                    raise
-                earlier = repo.visit_by_submission(data.submission_key)
-                if earlier is None:
-                    raise
-                return self._replay(repo, actor, earlier)
+            uow.commit()
             return LoggedVisit(visit, account, promises, prices, stocks, notes, new_contacts, stage)
 
-    def _replay(self, repo: SqlRepository, actor: User, visit: Visit) -> LoggedVisit:
+    def _replay(self, repo: Repository, actor: User, visit: Visit) -> LoggedVisit:
         """What an earlier save of the same submission wrote, as the confirmation shows it."""
         account = _get_account(repo, visit.account_id)
         access.require(visit.rep_id == actor.id or access.can_read_account(repo, actor, account), "account")
@@ -193,7 +195,7 @@ class VisitService:
             uow.commit()
             return updated
 
-    def _writable(self, repo: SqlRepository, actor: User, visit_id: int) -> tuple[Visit, Account]:
+    def _writable(self, repo: Repository, actor: User, visit_id: int) -> tuple[Visit, Account]:
         visit = repo.get(Visit, visit_id)
         account = repo.get(Account, visit.account_id) if visit is not None else None
         if visit is None or account is None:
@@ -206,6 +208,11 @@ class VisitService:
             account = _get_account(uow.repo, account_id)
             access.require(access.can_read_account(uow.repo, actor, account), "account")
             return uow.repo.visits_for(account_id, limit)
+
+    def planned(self, actor: User, from_day: date, limit: int = 15) -> list[PlannedVisit]:
+        """The next visits the actor's latest visits set, on or after ``from_day``, soonest first."""
+        with self._uow() as uow:
+            return uow.repo.planned_visits(actor.id, from_day, limit)
 
     def last_at(self, account_id: int) -> datetime | None:
         with self._uow() as uow:

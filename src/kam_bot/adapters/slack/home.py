@@ -1,4 +1,4 @@
-"""The App Home tab: my open promises (with buttons), my accounts by how overdue their visit is,
+"""The Services Home tab: my open promises (with buttons), my accounts by how overdue their visit is,
 and the visits I planned. Published when the tab opens and after every change made in the app.
 
 Budget (a Home tab holds 100 blocks): promises take 2 blocks each and get at most
@@ -24,7 +24,6 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import func, select
 
 from kam_bot.adapters.slack.blocks import (
     VIEW_BLOCKS,
@@ -35,24 +34,16 @@ from kam_bot.adapters.slack.blocks import (
     mrkdwn_section,
     promise_blocks,
 )
-from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
-from kam_bot.domain.models import Account, Promise, User
+from kam_bot.domain.models import Account, PlannedVisit, Promise, User
 from kam_bot.handlers.prefill import today_for
 from kam_bot.handlers.replies import Action
 from kam_bot.i18n import format_date, t
-from kam_bot.store.tables import AccountRow, VisitRow
+from kam_bot.services.container import Services
 
 PROMISE_BLOCKS = 50
 ACCOUNTS = 25
 PLANNED = 15
-
-
-@dataclass(frozen=True)
-class Planned:
-    day: date
-    account: Account
-    next_step: str | None
 
 
 @dataclass(frozen=True)
@@ -62,52 +53,20 @@ class HomeData:
     promises: list[Promise]
     promise_accounts: dict[int, Account]
     accounts: list[tuple[Account, datetime | None, int | None]]
-    planned: list[Planned]
+    planned: list[PlannedVisit]
 
 
-def planned_visits(app: App, actor: User, today: date, limit: int = PLANNED) -> list[Planned]:
-    """Next visit dates from the latest visit of each of the actor's accounts, soonest first."""
-    latest = (
-        select(VisitRow.account_id, func.max(VisitRow.visited_at).label("at"))
-        .join(AccountRow, AccountRow.id == VisitRow.account_id)
-        .where(AccountRow.owner_id == actor.id, AccountRow.archived.is_(False))
-        .group_by(VisitRow.account_id)
-        .subquery()
-    )
-    stmt = (
-        select(VisitRow.next_visit_date, VisitRow.next_step, AccountRow)
-        .join(latest, (VisitRow.account_id == latest.c.account_id) & (VisitRow.visited_at == latest.c.at))
-        .join(AccountRow, AccountRow.id == VisitRow.account_id)
-        .where(VisitRow.next_visit_date >= today)
-        .order_by(VisitRow.next_visit_date, VisitRow.id.desc())
-    )
-    out: dict[int, Planned] = {}  # one per account (two visits may share the latest time)
-    with app.uow() as uow:
-        for day, next_step, row in uow.repo.session.execute(stmt):
-            if row.id not in out and len(out) < limit:
-                out[row.id] = Planned(day, Account.model_validate(row), next_step)
-    return list(out.values())
-
-
-def accounts_of(app: App, promises: list[Promise]) -> dict[int, Account]:
-    """The accounts the promises are about, by id (to name them in lists)."""
-    with app.uow() as uow:
-        found = (uow.repo.get(Account, i) for i in {p.account_id for p in promises})
-        return {a.id: a for a in found if a is not None}
-
-
-def load_home(app: App, user: User) -> HomeData:
-    """Everything the Home tab shows, read in a worker thread (plain SQL, no Slack)."""
+def load_home(app: Services, user: User) -> HomeData:
+    """Everything the Home tab shows, read in a worker thread (through the services, no Slack)."""
     today = today_for(app, user)
     promises = app.promises.mine(user)
-    promise_accounts = accounts_of(app, promises)
     return HomeData(
         user,
         today,
         promises,
-        promise_accounts,
+        app.accounts.by_ids(p.account_id for p in promises),
         app.accounts.my_accounts(user),
-        planned_visits(app, user, today),
+        app.visits.planned(user, today, PLANNED),
     )
 
 
@@ -155,6 +114,6 @@ def _account_section(
     return SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)), accessory=open_button)
 
 
-async def publish_home(app: App, client: AsyncWebClient, slack_user_id: str, user: User) -> None:
+async def publish_home(app: Services, client: AsyncWebClient, slack_user_id: str, user: User) -> None:
     data = await asyncio.to_thread(load_home, app, user)
     await client.views_publish(user_id=slack_user_id, view=home_view(data))

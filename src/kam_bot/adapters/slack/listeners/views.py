@@ -11,27 +11,21 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
 from kam_bot.adapters.slack import modals
-from kam_bot.adapters.slack.dedup import first_delivery
 from kam_bot.adapters.slack.delivery import deliver, dm_reply
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms import entries, settings, visit, visit_edit
 from kam_bot.adapters.slack.forms.elements import errors_for
 from kam_bot.adapters.slack.forms.state import FormState
-from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
 from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, today_for, visit_time
 from kam_bot.handlers.render import error_reply, visit_saved
 from kam_bot.handlers.replies import Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
+from kam_bot.services.container import Services
 from kam_bot.services.errors import InvalidInputError, ServiceError
-from kam_bot.services.inputs import VisitInput
-from kam_bot.services.visits import LoggedVisit
-from kam_bot.store.tables import ProcessedEventRow
 
 SAVE_BUDGET = 2.0
 """Seconds to wait for a save before closing the modal anyway; the result then comes by DM."""
@@ -41,28 +35,9 @@ ERROR_LIMIT = 300
 log = logging.getLogger(__name__)
 
 
-def listed_currency(app: App, product: str) -> str | None:
-    with app.uow() as uow:
-        entry = uow.repo.price_list_for(product)
-    return entry.currency if entry else None
-
-
-def log_visit(app: App, actor: User, data: VisitInput) -> LoggedVisit:
-    """Save once: a second submission of the same view (a double click) finds the first."""
-    try:
-        return app.visits.log(actor, data)
-    except IntegrityError:
-        return app.visits.log(actor, data)
-
-
-def release_claim(app: App, view_id: str) -> None:
-    with app.uow() as uow:
-        uow.repo.session.execute(
-            delete(ProcessedEventRow).where(
-                ProcessedEventRow.platform == VIEW_CLAIMS, ProcessedEventRow.event_id == view_id
-            )
-        )
-        uow.commit()
+def release_claim(app: Services, view_id: str) -> None:
+    """The entry was not saved: the same modal may be submitted again."""
+    app.claims.release(VIEW_CLAIMS, view_id)
 
 
 def _error_text(reply_or_exc: Reply | ServiceError, actor: User) -> str:
@@ -87,13 +62,13 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             loc,
             visit_time(app, actor, form.visit_date),
             view["id"],
-            lambda product: listed_currency(app, product),
+            app.observations.listed_currency,
             today,
         )
         if data is None:
             await ack(response_action="errors", errors=errors_for(errors, view))
             return
-        task = asyncio.ensure_future(deps.run(log_visit, app, actor, data))
+        task = asyncio.ensure_future(deps.run(app.visits.log, actor, data))
         done, _ = await asyncio.wait({task}, timeout=SAVE_BUDGET)
         failed = task.exception() if task in done else None
         if isinstance(failed, ServiceError):
@@ -129,7 +104,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         if draft is None:
             await ack(response_action="errors", errors=errors_for(errors, view))
             return
-        if not await deps.run(first_delivery, app, view["id"], VIEW_CLAIMS):
+        if not await deps.run(app.claims.claim, VIEW_CLAIMS, view["id"]):
             await ack()  # the same modal submitted twice: saved the first time
             return
         try:
@@ -219,7 +194,7 @@ def save_entry(deps: Deps, actor: User, kind: str, account_id: int, draft: Any) 
     return deps.commands.save_stock(actor, StockPrefill("", account, stock=draft))
 
 
-def save_settings(app: App, actor: User, form: settings.SettingsForm) -> User:
+def save_settings(app: Services, actor: User, form: settings.SettingsForm) -> User:
     updated = app.users.update_settings(
         actor,
         timezone=form.timezone,
