@@ -14,6 +14,7 @@ from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObs
 from kam_bot.domain.parsing import parse_date
 from kam_bot.handlers import render
 from kam_bot.handlers.describe import problem_line
+from kam_bot.handlers.my_day import load_my_day, my_day_reply
 from kam_bot.handlers.prefill import (
     PricePrefill,
     PromisePrefill,
@@ -66,6 +67,10 @@ class Commands:
         promises = self.app.promises.mine(actor)
         accounts = self.app.accounts.by_ids(p.account_id for p in promises)
         return render.promise_list(promises, accounts, today_for(self.app, actor), actor.locale)
+
+    def today(self, actor: User) -> Reply:
+        """My day: open promises, my accounts by staleness, planned visits."""
+        return my_day_reply(load_my_day(self.app, actor))
 
     # -- promise actions ----------------------------------------------------------
 

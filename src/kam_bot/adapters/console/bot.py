@@ -88,6 +88,8 @@ class ConsoleBot:
             "account": self.account,
             "客户": self.account,
             "promises": lambda r: self.show(self.commands.my_promises(self.actor)),
+            "today": lambda r: self.show(self.commands.today(self.actor)),
+            "今天": lambda r: self.show(self.commands.today(self.actor)),
             "done": lambda r: self.promise_action("done", r),
             "reopen": lambda r: self.promise_action("reopen", r),
             "cancel": lambda r: self.promise_action("cancel", r),

@@ -19,6 +19,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "slack.visit.title": {"en": "Log a visit", "zh-Hans": "记录拜访"},
     "slack.visit.account": {"en": "Account", "zh-Hans": "客户"},
     "slack.visit.account_placeholder": {"en": "Type a name or an alias", "zh-Hans": "输入客户名称或别名"},
+    "slack.visit.next_before": {
+        "en": "The next visit should come after this visit.",
+        "zh-Hans": "下次拜访日期应晚于本次拜访。",
+    },
     "slack.visit.pick_account": {"en": "Choose the account.", "zh-Hans": "请选择客户。"},
     "slack.visit.contacts": {"en": "Who did you meet?", "zh-Hans": "拜访了谁?"},
     "slack.visit.contacts_first": {
@@ -51,10 +55,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "slack.visit.next_step": {"en": "Next step", "zh-Hans": "下一步"},
     "slack.visit.next_visit": {"en": "Next visit", "zh-Hans": "下次拜访"},
-    "slack.visit.next_before": {
-        "en": "The next visit should come after this visit.",
-        "zh-Hans": "下次拜访日期应晚于本次拜访。",
-    },
     "slack.visit.section_promises": {"en": "Promises", "zh-Hans": "承诺"},
     "slack.visit.promise_text": {"en": "Promise {n}", "zh-Hans": "承诺 {n}"},
     "slack.visit.promise_due": {"en": "Promise {n}: due", "zh-Hans": "承诺 {n}:到期日"},
@@ -107,14 +107,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "slack.edit.saved": {"en": "✏️ Visit of {date} updated:", "zh-Hans": "✏️ 已更新 {date} 的拜访:"},
     # account card and Home
     "slack.card.title": {"en": "Account", "zh-Hans": "客户"},
-    "slack.home.promises": {"en": "Your open promises", "zh-Hans": "你的未完成承诺"},
-    "slack.home.accounts": {"en": "Your accounts, most overdue first", "zh-Hans": "你的客户(按拜访逾期排序)"},
-    "slack.home.no_accounts": {"en": "You own no accounts yet.", "zh-Hans": "你名下暂无客户。"},
-    "slack.home.planned": {"en": "Planned visits", "zh-Hans": "计划拜访"},
-    "slack.home.none_planned": {
-        "en": "No visits planned. Set a next visit date when you log a visit.",
-        "zh-Hans": "暂无拜访计划。记录拜访时可设置下次拜访日期。",
-    },
     # what a button did, in place of the buttons
     "slack.outcome.done": {"en": "✅ Done by {name}", "zh-Hans": "✅ {name} 已完成"},
     "slack.outcome.reopen": {"en": "↩️ Reopened by {name}", "zh-Hans": "↩️ {name} 已重新打开"},

@@ -123,7 +123,8 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     async def kam(
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        """``/kam`` help, ``/kam promises``, ``/kam settings [tz …|lang …|hour …|away …|back]``."""
+        """``/kam`` help, ``/kam promises``, ``/kam today``,
+        ``/kam settings [tz …|lang …|hour …|away …|back]``."""
         await ack()
         slack_id = command["user_id"]
         word, _, rest = (command.get("text") or "").strip().partition(" ")
@@ -143,6 +144,8 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             await respond_reply(respond, reply, actor.locale)
         elif word in {"promises", "promise", "承诺"}:
             await respond(**await deps.run(my_promises_message, app, actor))
+        elif word in {"today", "今天"}:
+            await respond_reply(respond, await deps.run(deps.commands.today, actor), actor.locale)
         else:
             await respond_reply(respond, deps.commands.help(actor), actor.locale)
 
