@@ -247,7 +247,7 @@ def _attempt(loc: Locale, call: Callable[[], T]) -> T | Reply:
         return call()
     except ValidationError as exc:
         return Reply(
-            sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc)])], ok=False
+            sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc, loc)])], ok=False
         )
     except ServiceError as exc:
         return render.error_reply(exc, loc)

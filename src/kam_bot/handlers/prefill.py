@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft, VisitDraft
+from kam_bot.domain.enums import Locale
 from kam_bot.domain.matching import fold
 from kam_bot.domain.models import Account, Contact, User
 from kam_bot.domain.parsing import parse_date, parse_price, parse_promise, parse_stock, parse_visit
+from kam_bot.handlers.forms.errors import error_key, error_path
 from kam_bot.services.accounts import local_today
 from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
@@ -321,14 +323,12 @@ def prefill_stock(app: Services, actor: User, text: str) -> StockPrefill:
     return prefill
 
 
-def validation_problems(exc: ValidationError) -> list[Problem]:
-    """pydantic errors as problems on the named fields."""
-    return [
-        Problem(
-            ".".join(str(p) for p in err["loc"]),
-            "form.invalid",
-            {"detail": err["msg"]},
-            str(err.get("input", "")),
-        )
-        for err in exc.errors()
-    ]
+def validation_problems(exc: ValidationError, loc: Locale) -> list[Problem]:
+    """An input's validation errors as problems on the named fields, in the user's words."""
+    problems = []
+    for err in exc.errors():
+        key, params = error_key(err, loc)
+        typed = err.get("input")
+        text = str(typed) if isinstance(typed, str | int | float | Decimal | date) and str(typed) else None
+        problems.append(Problem(error_path(err), key, params, text))
+    return problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from kam_bot.domain import rules
 from kam_bot.domain.enums import GoalReached
@@ -43,6 +44,44 @@ class LoggedVisit:
     """True when the same submission was saved before: nothing new was written."""
 
 
+def next_visit_error(next_visit: date | None, visit_day: date, today: date) -> InvalidInputError | None:
+    """A next visit comes after the visit it is planned at, and not on a day already past."""
+    if next_visit is None:
+        return None
+    if next_visit <= visit_day:
+        return InvalidInputError("visit.next_before", field="next_visit_date")
+    if next_visit < today:
+        return InvalidInputError("visit.next_in_past", field="next_visit_date")
+    return None
+
+
+def visit_date_errors(
+    visit_day: date, today: date, next_visit: date | None, due_dates: list[date]
+) -> list[InvalidInputError]:
+    """The dates of a visit that cannot be, each naming its field (``promises.N.due_date`` for the
+    Nth promise): every platform's form shows them on the field before saving."""
+    errors = []
+    if visit_day > today:
+        errors.append(InvalidInputError("visit.in_future", field="visited_at"))
+    if (next_error := next_visit_error(next_visit, visit_day, today)) is not None:
+        errors.append(next_error)
+    errors += [
+        InvalidInputError("promise.due_before_visit", field=f"promises.{i}.due_date")
+        for i, due in enumerate(due_dates)
+        if due < visit_day
+    ]
+    return errors
+
+
+def visit_errors(data: VisitInput, timezone: str, now: datetime) -> list[InvalidInputError]:
+    """What makes a visit impossible: ``VisitService.log`` refuses the visit with the first."""
+    tz = ZoneInfo(timezone)
+    day, today = data.visited_at.astimezone(tz).date(), now.astimezone(tz).date()
+    errors = [InvalidInputError("visit.in_future", field="visited_at")] if data.visited_at > now else []
+    found = visit_date_errors(day, today, data.next_visit_date, [p.due_date for p in data.promises])
+    return errors + [e for e in found if e.field != "visited_at"]
+
+
 class VisitService:
     def __init__(
         self, uow: UnitOfWorkFactory, clock: Clock = utc_now, price_threshold: Decimal | None = None
@@ -76,8 +115,8 @@ class VisitService:
             unknown = [cid for cid in data.contact_ids if cid not in known]
             if unknown:
                 raise InvalidInputError("visit.unknown_contact", field="contact_ids", ids=unknown)
-            if data.visited_at > now:
-                raise InvalidInputError("visit.in_future", field="visited_at")
+            for error in visit_errors(data, actor.timezone, now):
+                raise error
             new_contacts = [
                 repo.add(Contact, account_id=account.id, last_met=data.visited_at.date(), **c.model_dump())
                 for c in data.new_contacts
@@ -183,7 +222,12 @@ class VisitService:
             if text is not None and len(text) > MAX_TEXT:
                 raise InvalidInputError("visit.too_long", field="summary", limit=MAX_TEXT)
         with self._uow() as uow:
-            self._writable(uow.repo, actor, visit_id)
+            visit, _ = self._writable(uow.repo, actor, visit_id)
+            if next_visit_date != visit.next_visit_date:  # an old plan left as it was is no error
+                tz = ZoneInfo(actor.timezone)
+                day, today = visit.visited_at.astimezone(tz).date(), self._clock().astimezone(tz).date()
+                if (error := next_visit_error(next_visit_date, day, today)) is not None:
+                    raise error
             updated = uow.repo.update(
                 Visit,
                 visit_id,

@@ -66,7 +66,7 @@ def visit_for_account(app: Services, actor: User, account_id: int) -> dict[str, 
 def visit_after_account_change(app: Services, actor: User, view: dict[str, Any]) -> dict[str, Any]:
     """The same modal for the newly chosen account: its contacts, everything typed kept."""
     state = FormState(view)
-    form = visit.VisitForm.from_state(state)
+    form = visit.VisitForm.from_values(state)
     contacts = chain(app, actor, form.account[0]) if form.account else []
     form.follow_account(contacts)
     return visit.build_view(form, contacts, actor.locale, channel=state.meta.get("ch"), rev=state.rev + 1)

@@ -19,10 +19,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "slack.visit.title": {"en": "Log a visit", "zh-Hans": "记录拜访"},
     "slack.visit.account": {"en": "Account", "zh-Hans": "客户"},
     "slack.visit.account_placeholder": {"en": "Type a name or an alias", "zh-Hans": "输入客户名称或别名"},
-    "slack.visit.next_before": {
-        "en": "The next visit should come after this visit.",
-        "zh-Hans": "下次拜访日期应晚于本次拜访。",
-    },
     "slack.visit.pick_account": {"en": "Choose the account.", "zh-Hans": "请选择客户。"},
     "slack.visit.contacts": {"en": "Who did you meet?", "zh-Hans": "拜访了谁?"},
     "slack.visit.contacts_first": {

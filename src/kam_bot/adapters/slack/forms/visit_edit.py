@@ -34,11 +34,6 @@ class VisitEditForm:
             state.date("next_visit_date"),
         )
 
-    def check(self, visit_day: date, loc: Locale) -> dict[str, str]:
-        if self.next_visit_date is not None and self.next_visit_date <= visit_day:
-            return {"next_visit_date": t("slack.visit.next_before", loc)}
-        return {}
-
     def fields(self) -> dict[str, Any]:
         return {
             "goal_reached": self.goal_reached,

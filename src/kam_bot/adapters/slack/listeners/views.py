@@ -20,7 +20,8 @@ from kam_bot.adapters.slack.forms.elements import errors_for
 from kam_bot.adapters.slack.forms.state import FormState
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
-from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, today_for, visit_time
+from kam_bot.handlers.forms.visit import check_visit
+from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, today_for
 from kam_bot.handlers.render import error_reply, visit_saved
 from kam_bot.handlers.replies import Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
@@ -55,16 +56,8 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         slack_id = body["user"]["id"]
         actor = await deps.actor(client, slack_id)
         loc = actor.locale
-        form = visit.VisitForm.from_state(FormState(view))
-        today = today_for(app, actor)
-        data, errors = await deps.run(
-            form.to_input,
-            loc,
-            visit_time(app, actor, form.visit_date),
-            view["id"],
-            app.observations.listed_currency,
-            today,
-        )
+        form = visit.VisitForm.from_values(FormState(view))
+        data, errors = await deps.run(check_visit, app, actor, form, view["id"])
         if data is None:
             await ack(response_action="errors", errors=errors_for(errors, view))
             return
@@ -72,7 +65,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         done, _ = await asyncio.wait({task}, timeout=SAVE_BUDGET)
         failed = task.exception() if task in done else None
         if isinstance(failed, ServiceError):
-            block = form.service_error_block(failed)
+            block = form.service_error_field(failed)
             await ack(response_action="errors", errors=errors_for({block: _error_text(failed, actor)}, view))
             return
         if failed is not None:
@@ -83,7 +76,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         except ServiceError as exc:
             await dm_reply(client, slack_id, error_reply(exc, loc), loc)
             return
-        await dm_reply(client, slack_id, visit_saved(result, loc, today), loc)
+        await dm_reply(client, slack_id, visit_saved(result, loc, today_for(app, actor)), loc)
         await deps.refresh_home(client, slack_id, actor)
 
     async def entry_submitted(
@@ -96,11 +89,11 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         kind = view["callback_id"]
         draft: Any
         if kind == entries.PROMISE:
-            draft, errors = entries.PromiseForm.from_state(state).check(loc)
+            draft, errors = entries.PromiseForm.from_values(state).check(loc)
         elif kind == entries.PRICE:
-            draft, errors = entries.PriceForm.from_state(state).check(loc)
+            draft, errors = entries.PriceForm.from_values(state).check(loc)
         else:
-            draft, errors = entries.StockForm.from_state(state).check(loc)
+            draft, errors = entries.StockForm.from_values(state).check(loc)
         if draft is None:
             await ack(response_action="errors", errors=errors_for(errors, view))
             return
@@ -132,14 +125,11 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         visit_id = int(state.meta.get("v") or 0)
         form = visit_edit.VisitEditForm.from_state(state)
         try:
-            found, account = await deps.run(app.visits.for_edit, actor, visit_id)
-            errors = form.check(found.visited_at.date(), loc)
-            if errors:
-                await ack(response_action="errors", errors=errors_for(errors, view))
-                return
+            _, account = await deps.run(app.visits.for_edit, actor, visit_id)
             edited = await deps.run(app.visits.edit, actor, visit_id, **form.fields())
-        except ServiceError as exc:
-            await ack(response_action="errors", errors=errors_for({"summary": _error_text(exc, actor)}, view))
+        except ServiceError as exc:  # the service's rules, on the field they are about
+            block = exc.field if exc.field in {"next_visit_date", "summary"} else "summary"
+            await ack(response_action="errors", errors=errors_for({block: _error_text(exc, actor)}, view))
             return
         await ack()
         line = Line.of(
