@@ -13,7 +13,7 @@ from kam_bot.bootstrap import App
 from kam_bot.domain.drafts import PriceDraft
 from kam_bot.domain.enums import Locale, PriceKind, PromiseDirection
 from kam_bot.handlers.commands import Commands
-from kam_bot.handlers.forms.entries import PriceForm, PromiseForm, StockForm, price_form
+from kam_bot.handlers.forms.entries import PriceForm, PromiseForm, StockForm, check_entry, price_form
 from kam_bot.handlers.forms.model import Field, FieldKind
 from kam_bot.handlers.forms.values import MappingValues
 from kam_bot.handlers.forms.visit import VisitForm, check_visit, visit_form
@@ -140,3 +140,17 @@ def test_a_refused_save_names_the_field_in_the_reply(app: App) -> None:
     assert not reply.ok
     text = reply.plain_text()
     assert "Price: must be more than 0." in text and "greater" not in text
+
+
+def test_a_checked_entry_is_saved_through_the_typed_lines_path(app: App) -> None:
+    s = seed_team(app)
+    values = MappingValues({"account": str(s.baosteel.id), "text": "send the quote", "due": "2026-11-30"})
+    draft, errors = check_entry("promise", values, Locale.EN)
+    assert errors == {} and draft is not None
+    reply = Commands(app).save_entry_form(s.rep, "promise", s.baosteel.id, draft)
+    assert reply.ok and "send the quote" in reply.plain_text()
+    assert [a.action_id for a in reply.actions] == ["promise.cancel"]  # Undo
+    assert [p.text for p in app.promises.mine(s.rep)] == ["send the quote"]
+    # someone who may not write the account is refused, on the reply
+    refused = Commands(app).save_entry_form(s.other_rep, "promise", s.baosteel.id, draft)
+    assert not refused.ok

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
+from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft
 from kam_bot.domain.enums import Locale, PromiseStatus
 from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObservation, User
 from kam_bot.domain.parsing import parse_date
@@ -181,6 +182,23 @@ class Commands:
             Line.of(t("stock.saved", loc), " ", user(account.name), " · ", line),
             Action(action_id="undo.stock", label=t("action.undo", loc), value=str(obs.id)),
         )
+
+    def save_entry_form(
+        self, actor: User, form_id: str, account_id: int, draft: PromiseDraft | PriceDraft | StockDraft
+    ) -> Reply:
+        """Save a checked quick-entry form (``handlers.forms.entries``: ``promise``, ``price`` or
+        ``stock``) through the same path as the typed line."""
+        try:
+            account = self.app.accounts.live(account_id)
+        except ServiceError as exc:
+            return render.error_reply(exc, actor.locale)
+        if isinstance(draft, PromiseDraft) and form_id == "promise":
+            return self.save_promise(actor, PromisePrefill("", account, promise=draft))
+        if isinstance(draft, PriceDraft) and form_id == "price":
+            return self.save_price(actor, PricePrefill("", account, price=draft))
+        if isinstance(draft, StockDraft) and form_id == "stock":
+            return self.save_stock(actor, StockPrefill("", account, stock=draft))
+        raise ValueError(f"no entry form {form_id!r} for {type(draft).__name__}")
 
     def undo(self, actor: User, kind: str, obs_id: int) -> Reply:
         try:

@@ -20,7 +20,7 @@ from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft
 from kam_bot.domain.enums import Locale, Movement, PriceKind, PromiseDirection
 from kam_bot.handlers.describe import problem_line
 from kam_bot.handlers.forms.errors import error_message, error_path
-from kam_bot.handlers.forms.model import Choice, Field, FieldKind, Form
+from kam_bot.handlers.forms.model import Choice, Field, FieldErrors, FieldKind, Form
 from kam_bot.handlers.forms.values import FormValues
 from kam_bot.handlers.prefill import PricePrefill, Problem, PromisePrefill, StockPrefill
 from kam_bot.handlers.render import enum_label
@@ -470,3 +470,18 @@ def stock_form(
     return _entry_form(
         STOCK, t("slack.stock.title", loc), form.account, fields, hints, loc, problems, account_error
     )
+
+
+EntryDraft = PromiseDraft | PriceDraft | StockDraft
+
+
+def check_entry(form_id: str, values: FormValues, loc: Locale) -> tuple[EntryDraft | None, FieldErrors]:
+    """A submitted quick-entry form (``promise``, ``price`` or ``stock``) checked: the draft to
+    save (``Commands.save_entry_form``), or what to fix keyed by field id."""
+    if form_id == PROMISE:
+        return PromiseForm.from_values(values).check(loc)
+    if form_id == PRICE:
+        return PriceForm.from_values(values).check(loc)
+    if form_id == STOCK:
+        return StockForm.from_values(values).check(loc)
+    raise ValueError(f"no entry form {form_id!r}")

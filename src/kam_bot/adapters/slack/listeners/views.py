@@ -12,7 +12,6 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from kam_bot.adapters.slack import modals
 from kam_bot.adapters.slack.delivery import deliver, dm_reply
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms import entries, settings, visit, visit_edit
@@ -20,8 +19,9 @@ from kam_bot.adapters.slack.forms.elements import errors_for
 from kam_bot.adapters.slack.forms.state import FormState
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
+from kam_bot.handlers.forms.entries import check_entry
 from kam_bot.handlers.forms.visit import check_visit
-from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, today_for
+from kam_bot.handlers.prefill import today_for
 from kam_bot.handlers.render import error_reply, visit_saved
 from kam_bot.handlers.replies import Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
@@ -87,13 +87,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         loc = actor.locale
         state = FormState(view)
         kind = view["callback_id"]
-        draft: Any
-        if kind == entries.PROMISE:
-            draft, errors = entries.PromiseForm.from_values(state).check(loc)
-        elif kind == entries.PRICE:
-            draft, errors = entries.PriceForm.from_values(state).check(loc)
-        else:
-            draft, errors = entries.StockForm.from_values(state).check(loc)
+        draft, errors = check_entry(kind, state, loc)
         if draft is None:
             await ack(response_action="errors", errors=errors_for(errors, view))
             return
@@ -101,7 +95,9 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             await ack()  # the same modal submitted twice: saved the first time
             return
         try:
-            reply = await deps.run(save_entry, deps, actor, kind, int(state.option("account") or 0), draft)
+            reply = await deps.run(
+                deps.commands.save_entry_form, actor, kind, int(state.option("account") or 0), draft
+            )
         except BaseException:
             await deps.run(release_claim, app, view["id"])  # not saved: the same modal may be sent again
             raise
@@ -169,19 +165,6 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         bolt.view(callback)(entry_submitted)
     bolt.view(visit_edit.CALLBACK)(edit_submitted)
     bolt.view(settings.CALLBACK)(settings_submitted)
-
-
-def save_entry(deps: Deps, actor: User, kind: str, account_id: int, draft: Any) -> Reply:
-    """Save a checked quick-entry form through the same commands the typed line uses."""
-    try:
-        account = modals.account_by_id(deps.app, account_id)
-    except ServiceError as exc:
-        return error_reply(exc, actor.locale)
-    if kind == entries.PROMISE:
-        return deps.commands.save_promise(actor, PromisePrefill("", account, promise=draft))
-    if kind == entries.PRICE:
-        return deps.commands.save_price(actor, PricePrefill("", account, price=draft))
-    return deps.commands.save_stock(actor, StockPrefill("", account, stock=draft))
 
 
 def save_settings(app: Services, actor: User, form: settings.SettingsForm) -> User:
