@@ -49,7 +49,7 @@ def test_the_visit_definition_names_every_field_with_its_kind_and_limits(app: Ap
     assert {c.value for c in form.field("promise_direction:0").choices} == {"ours", "theirs"}
     assert form.field("new_contact_name:0").max_length == 200
     assert form.field("stage").groups and form.field("kind").expanded
-    assert form.title == t("slack.visit.title", Locale.ZH_HANS)  # in the user's language
+    assert form.title == t("form.visit.title", Locale.ZH_HANS)  # in the user's language
 
 
 def test_a_visit_submitted_as_plain_values_is_checked_like_the_slack_modal(app: App) -> None:

@@ -81,14 +81,14 @@ def _validate(
 
 def _account_errors(account: tuple[int, str] | None, loc: Locale) -> dict[str, str]:
     """A form's errors before its fields are checked: the account, when none is picked."""
-    return {"account": t("slack.visit.pick_account", loc)} if account is None else {}
+    return {"account": t("form.visit.pick_account", loc)} if account is None else {}
 
 
 def _product_field(product: str, hints: dict[str, str], loc: Locale) -> Field:
     return Field(
         "product",
         FieldKind.TEXT,
-        t("slack.price.product", loc),
+        t("form.price.product", loc),
         product,
         required=True,
         hint=hints.get("product"),
@@ -129,17 +129,17 @@ def _entry_form(
     account_field = Field(
         "account",
         FieldKind.ACCOUNT,
-        t("slack.visit.account", loc),
+        t("form.visit.account", loc),
         str(account[0]) if account else None,
         value_label=account[1] if account else None,
         required=True,
         hint=hints.get("account"),
-        placeholder=t("slack.visit.account_placeholder", loc),
+        placeholder=t("form.visit.account_placeholder", loc),
     )
     return Form(
         form_id,
         title,
-        t("slack.modal.save", loc),
+        t("form.save", loc),
         (account_field, *fields),
         tuple(problems),
         account_error,
@@ -208,24 +208,24 @@ def promise_form(
 ) -> Form:
     problems = problems or []
     hints = _hints(problems, loc)
-    directions = tuple(Choice(d.value, t(f"slack.direction.{d.value}", loc)) for d in PromiseDirection)
+    directions = tuple(Choice(d.value, t(f"form.direction.{d.value}", loc)) for d in PromiseDirection)
     fields = [
         Field(
             "text",
             FieldKind.TEXT,
-            t("slack.promise.text", loc),
+            t("form.promise.text", loc),
             form.text,
             multiline=True,
             required=True,
             hint=hints.get("text"),
         ),
         Field(
-            "due", FieldKind.DATE, t("slack.promise.due", loc), form.due, required=True, hint=hints.get("due")
+            "due", FieldKind.DATE, t("form.promise.due", loc), form.due, required=True, hint=hints.get("due")
         ),
         Field(
             "direction",
             FieldKind.CHOICE,
-            t("slack.promise.direction", loc),
+            t("form.promise.direction", loc),
             form.direction.value,
             required=True,
             choices=directions,
@@ -234,7 +234,7 @@ def promise_form(
     ]
     return _entry_form(
         PROMISE,
-        t("slack.promise.title", loc),
+        t("form.promise.title", loc),
         form.account,
         fields,
         hints,
@@ -320,7 +320,7 @@ def price_form(
         Field(
             "kind",
             FieldKind.CHOICE,
-            t("slack.price.kind", loc),
+            t("form.price.kind", loc),
             form.kind.value,
             required=True,
             choices=_choices("price_kind", [k.value for k in PriceKind], loc),
@@ -329,7 +329,7 @@ def price_form(
         Field(
             "price",
             FieldKind.TEXT,
-            t("slack.price.price", loc),
+            t("form.price.price", loc),
             form.price,
             required=True,
             hint=hints.get("price"),
@@ -339,26 +339,26 @@ def price_form(
         Field(
             "currency",
             FieldKind.TEXT,
-            t("slack.price.currency", loc),
+            t("form.price.currency", loc),
             form.currency,
             required=True,
             hint=hints.get("currency"),
             placeholder="CNY",
             max_length=8,
         ),
-        Field("unit", FieldKind.TEXT, t("slack.price.unit", loc), form.unit, placeholder="kg", max_length=32),
+        Field("unit", FieldKind.TEXT, t("form.price.unit", loc), form.unit, placeholder="kg", max_length=32),
         Field(
             "competitor",
             FieldKind.TEXT,
-            t("slack.price.competitor", loc),
+            t("form.price.competitor", loc),
             form.competitor,
-            hint=hints.get("competitor") or t("slack.price.competitor_hint", loc),
+            hint=hints.get("competitor") or t("form.price.competitor_hint", loc),
             max_length=200,
         ),
-        Field("note", FieldKind.TEXT, t("slack.price.note", loc), form.note),
+        Field("note", FieldKind.TEXT, t("form.price.note", loc), form.note),
     ]
     return _entry_form(
-        PRICE, t("slack.price.title", loc), form.account, fields, hints, loc, problems, account_error
+        PRICE, t("form.price.title", loc), form.account, fields, hints, loc, problems, account_error
     )
 
 
@@ -407,7 +407,7 @@ class StockForm:
             errors["quantity"] = t("stock.needs_quantity", loc)
         share = _decimal(self.share) if self.share else None
         if self.share and share is None:
-            errors["share"] = t("slack.stock.bad_share", loc)
+            errors["share"] = t("form.stock.bad_share", loc)
         fields = {
             "product": self.product,
             "quantity": quantity,
@@ -439,7 +439,7 @@ def stock_form(
         Field(
             "quantity",
             FieldKind.TEXT,
-            t("slack.stock.quantity", loc),
+            t("form.stock.quantity", loc),
             form.quantity,
             required=True,
             hint=hints.get("quantity"),
@@ -447,12 +447,12 @@ def stock_form(
             max_length=30,
         ),
         Field(
-            "unit", FieldKind.TEXT, t("slack.price.unit", loc), form.unit, placeholder="cases", max_length=32
+            "unit", FieldKind.TEXT, t("form.price.unit", loc), form.unit, placeholder="cases", max_length=32
         ),
         Field(
             "movement",
             FieldKind.CHOICE,
-            t("slack.stock.movement", loc),
+            t("form.stock.movement", loc),
             form.movement.value if form.movement else None,
             choices=_choices("movement", [m.value for m in Movement], loc),
             expanded=True,
@@ -460,7 +460,7 @@ def stock_form(
         Field(
             "share",
             FieldKind.TEXT,
-            t("slack.stock.share", loc),
+            t("form.stock.share", loc),
             form.share,
             hint=hints.get("share"),
             placeholder="30",
@@ -468,7 +468,7 @@ def stock_form(
         ),
     ]
     return _entry_form(
-        STOCK, t("slack.stock.title", loc), form.account, fields, hints, loc, problems, account_error
+        STOCK, t("form.stock.title", loc), form.account, fields, hints, loc, problems, account_error
     )
 
 

@@ -280,7 +280,7 @@ class VisitForm:
         """The service input, or the errors to show keyed by field id (everything else stays)."""
         errors: FieldErrors = {}
         if self.account is None:
-            errors["account"] = t("slack.visit.pick_account", loc)
+            errors["account"] = t("form.visit.pick_account", loc)
         promises: list[tuple[int, PromiseSlot]] = []
         for i, slot in enumerate(self.promises):
             if slot.text and slot.due is None:
@@ -295,17 +295,17 @@ class VisitForm:
             errors.setdefault(self.field_for(rule.field or "account", slots), t(rule.message, loc))
         for i, c in enumerate(self.new_contacts):
             if not c.name and (c.title or c.role):
-                errors[f"new_contact_name:{i}"] = t("slack.visit.contact_needs_name", loc)
+                errors[f"new_contact_name:{i}"] = t("form.visit.contact_needs_name", loc)
         for i, n in enumerate(self.notes):
             if bool(n.competitor) != bool(n.text):
-                errors[_note_block(i, n)] = t("slack.visit.note_format", loc)
+                errors[_note_block(i, n)] = t("form.visit.note_format", loc)
         prices = read_prices(self.prices, today)
         for price in prices.items:
             if price.currency is None:
                 price.currency = listed_currency(price.product)
         price_errors = [_line_error(n, p, loc) for n, p in prices.problems]
         price_errors += [
-            t("slack.visit.line_problem", loc, n=n + 1, message=t("price.needs_currency", loc))
+            t("form.visit.line_problem", loc, n=n + 1, message=t("price.needs_currency", loc))
             for n, p in enumerate(prices.items)
             if p.currency is None
         ]
@@ -435,7 +435,7 @@ def _note_block(index: int, n: NoteSlot) -> str:
 
 def _line_error(n: int, p: ParseProblem, loc: Locale) -> str:
     message = problem_line(Problem(p.field, p.message, dict(p.params), None), loc).plain.lstrip("⚠ ")
-    return t("slack.visit.line_problem", loc, n=n, message=message)
+    return t("form.visit.line_problem", loc, n=n, message=message)
 
 
 def _join(errors: list[str]) -> str:
@@ -482,12 +482,12 @@ def visit_form(
         Field(
             "account",
             FieldKind.ACCOUNT,
-            t("slack.visit.account", loc),
+            t("form.visit.account", loc),
             str(form.account[0]) if form.account else None,
             value_label=form.account[1] if form.account else None,
             required=True,
             hint=hints.get("account"),
-            placeholder=t("slack.visit.account_placeholder", loc),
+            placeholder=t("form.visit.account_placeholder", loc),
             refresh=True,
         ),
         *_contact_items(form, contacts, loc),
@@ -495,15 +495,15 @@ def visit_form(
         *_promise_items(form, loc, hints),
         Break(),
         _lines_field(
-            "prices", t("slack.visit.prices", loc), form.prices, t("slack.visit.prices_hint", loc), hints
+            "prices", t("form.visit.prices", loc), form.prices, t("form.visit.prices_hint", loc), hints
         ),
         _lines_field(
-            "stocks", t("slack.visit.stocks", loc), form.stocks, t("slack.visit.stocks_hint", loc), hints
+            "stocks", t("form.visit.stocks", loc), form.stocks, t("form.visit.stocks_hint", loc), hints
         ),
         Field(
             "stage",
             FieldKind.CHOICE,
-            t("slack.visit.stage", loc),
+            t("form.visit.stage", loc),
             form.stage,
             groups=_stage_groups(loc),
             hint=hints.get("stage"),
@@ -511,8 +511,8 @@ def visit_form(
     ]
     return Form(
         FORM_ID,
-        t("slack.visit.title", loc),
-        t("slack.modal.save", loc),
+        t("form.visit.title", loc),
+        t("form.save", loc),
         tuple(items),
         tuple(problems),
         account_error,
@@ -528,15 +528,15 @@ def _contact_items(form: VisitForm, contacts: list[Contact], loc: Locale) -> lis
     """Who was met: a multiple choice of the account's decision chain, then slots for new people."""
     items: list[Item] = []
     if form.account is None:
-        items.append(Note(t("slack.visit.contacts_first", loc)))
+        items.append(Note(t("form.visit.contacts_first", loc)))
     elif not contacts:
-        items.append(Note(t("slack.visit.no_contacts", loc)))
+        items.append(Note(t("form.visit.no_contacts", loc)))
     else:
         items.append(
             Field(
                 f"contacts:{form.account[0]}",
                 FieldKind.MULTI_CHOICE,
-                t("slack.visit.contacts", loc),
+                t("form.visit.contacts", loc),
                 tuple(str(i) for i in form.contact_ids),
                 choices=tuple(
                     Choice(str(c.id), c.name + (f" ({c.title})" if c.title else "")) for c in contacts
@@ -550,21 +550,21 @@ def _contact_items(form: VisitForm, contacts: list[Contact], loc: Locale) -> lis
             Field(
                 f"new_contact_name:{i}",
                 FieldKind.TEXT,
-                t("slack.visit.new_contact_name", loc, n=n),
+                t("form.visit.new_contact_name", loc, n=n),
                 person.name,
                 max_length=200,
             ),
             Field(
                 f"new_contact_title:{i}",
                 FieldKind.TEXT,
-                t("slack.visit.new_contact_title", loc, n=n),
+                t("form.visit.new_contact_title", loc, n=n),
                 person.title,
                 max_length=200,
             ),
             Field(
                 f"new_contact_role:{i}",
                 FieldKind.CHOICE,
-                t("slack.visit.new_contact_role", loc, n=n),
+                t("form.visit.new_contact_role", loc, n=n),
                 person.role.value if person.role else None,
                 choices=roles,
             ),
@@ -578,7 +578,7 @@ def _about_items(form: VisitForm, loc: Locale, hints: dict[str, str]) -> list[It
         Field(
             "kind",
             FieldKind.CHOICE,
-            t("slack.visit.kind", loc),
+            t("form.visit.kind", loc),
             form.kind.value,
             required=True,
             choices=_choices("visit_kind", [k.value for k in VisitKind], loc),
@@ -587,7 +587,7 @@ def _about_items(form: VisitForm, loc: Locale, hints: dict[str, str]) -> list[It
         Field(
             "visit_date",
             FieldKind.DATE,
-            t("slack.visit.date", loc),
+            t("form.visit.date", loc),
             form.visit_date,
             required=True,
             hint=hints.get("visit_date"),
@@ -595,45 +595,45 @@ def _about_items(form: VisitForm, loc: Locale, hints: dict[str, str]) -> list[It
         Field(
             "objectives",
             FieldKind.MULTI_CHOICE,
-            t("slack.visit.objectives", loc),
+            t("form.visit.objectives", loc),
             tuple(o.value for o in form.objectives),
             choices=_choices("objective", [o.value for o in Objective], loc),
             expanded=True,
         ),
-        Field("goal", FieldKind.TEXT, t("slack.visit.goal", loc), form.goal, hint=hints.get("goal")),
+        Field("goal", FieldKind.TEXT, t("form.visit.goal", loc), form.goal, hint=hints.get("goal")),
         Field(
             "goal_reached",
             FieldKind.CHOICE,
-            t("slack.visit.goal_reached", loc),
+            t("form.visit.goal_reached", loc),
             form.goal_reached.value if form.goal_reached else None,
             choices=_choices("goal_reached", [g.value for g in GoalReached], loc),
             expanded=True,
         ),
-        Field("summary", FieldKind.TEXT, t("slack.visit.summary", loc), form.summary, multiline=True),
-        Field("needs", FieldKind.TEXT, t("slack.visit.needs", loc), form.needs, multiline=True),
+        Field("summary", FieldKind.TEXT, t("form.visit.summary", loc), form.summary, multiline=True),
+        Field("needs", FieldKind.TEXT, t("form.visit.needs", loc), form.needs, multiline=True),
         Field(
             "competitor_intel",
             FieldKind.TEXT,
-            t("slack.visit.intel", loc),
+            t("form.visit.intel", loc),
             form.competitor_intel,
             multiline=True,
         ),
     ]
     for i, note in enumerate(form.notes):
         label = t(
-            "slack.visit.note", loc, activity=enum_label("competitor_activity", note.activity.value, loc)
+            "form.visit.note", loc, activity=enum_label("competitor_activity", note.activity.value, loc)
         )
         items.append(
             Field(
-                _note_block(i, note), FieldKind.TEXT, label, note.line, hint=t("slack.visit.note_format", loc)
+                _note_block(i, note), FieldKind.TEXT, label, note.line, hint=t("form.visit.note_format", loc)
             )
         )
     items += [
-        Field("next_step", FieldKind.TEXT, t("slack.visit.next_step", loc), form.next_step),
+        Field("next_step", FieldKind.TEXT, t("form.visit.next_step", loc), form.next_step),
         Field(
             "next_visit_date",
             FieldKind.DATE,
-            t("slack.visit.next_visit", loc),
+            t("form.visit.next_visit", loc),
             form.next_visit_date,
             hint=hints.get("next_visit_date"),
         ),
@@ -643,29 +643,29 @@ def _about_items(form: VisitForm, loc: Locale, hints: dict[str, str]) -> list[It
 
 def _promise_items(form: VisitForm, loc: Locale, hints: dict[str, str]) -> list[Item]:
     """Each promise slot: text, due date and who promised."""
-    items: list[Item] = [Break(t("slack.visit.section_promises", loc))]
-    directions = tuple(Choice(d.value, t(f"slack.direction.{d.value}", loc)) for d in PromiseDirection)
+    items: list[Item] = [Break(t("form.visit.section_promises", loc))]
+    directions = tuple(Choice(d.value, t(f"form.direction.{d.value}", loc)) for d in PromiseDirection)
     for i, promise in enumerate(form.promises):
         n = i + 1
         items += [
             Field(
                 f"promise_text:{i}",
                 FieldKind.TEXT,
-                t("slack.visit.promise_text", loc, n=n),
+                t("form.visit.promise_text", loc, n=n),
                 promise.text,
                 hint=hints.get(f"promise_text:{i}"),
             ),
             Field(
                 f"promise_due:{i}",
                 FieldKind.DATE,
-                t("slack.visit.promise_due", loc, n=n),
+                t("form.visit.promise_due", loc, n=n),
                 promise.due,
                 hint=hints.get(f"promise_due:{i}"),
             ),
             Field(
                 f"promise_direction:{i}",
                 FieldKind.CHOICE,
-                t("slack.visit.promise_direction", loc, n=n),
+                t("form.visit.promise_direction", loc, n=n),
                 promise.direction.value,
                 choices=directions,
                 expanded=True,
@@ -684,8 +684,8 @@ def _stage_groups(loc: Locale) -> tuple[ChoiceGroup, ...]:
         for s in ProcurementStage
     )
     return (
-        ChoiceGroup(t("slack.visit.stage_funnel", loc), funnel),
-        ChoiceGroup(t("slack.visit.stage_procurement", loc), procurement),
+        ChoiceGroup(t("form.visit.stage_funnel", loc), funnel),
+        ChoiceGroup(t("form.visit.stage_procurement", loc), procurement),
     )
 
 

@@ -1,4 +1,6 @@
-"""Form checks: what is wrong with a field, naming it, in the user's language."""
+"""Form checks: what is wrong with a field, naming it; and the forms' labels and hints.
+
+Form titles and the submit label stay within 24 characters (Slack modals cut them there)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "form.required": {"en": "{field}: please fill this in.", "zh-Hans": "{field}:请填写。"},
@@ -76,4 +78,85 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.stage_change": {"en": "Stage", "zh-Hans": "阶段"},
     "field.to_stage": {"en": "Stage", "zh-Hans": "阶段"},
     "field.submission_key": {"en": "Form", "zh-Hans": "表单"},
+    # labels, hints and checks of the visit and quick-entry forms (every platform)
+    "form.save": {"en": "Save", "zh-Hans": "保存"},
+    "form.visit.title": {"en": "Log a visit", "zh-Hans": "记录拜访"},
+    "form.visit.account": {"en": "Account", "zh-Hans": "客户"},
+    "form.visit.account_placeholder": {"en": "Type a name or an alias", "zh-Hans": "输入客户名称或别名"},
+    "form.visit.pick_account": {"en": "Choose the account.", "zh-Hans": "请选择客户。"},
+    "form.visit.contacts": {"en": "Who did you meet?", "zh-Hans": "拜访了谁?"},
+    "form.visit.contacts_first": {
+        "en": "Choose the account first to pick who you met from its decision chain.",
+        "zh-Hans": "请先选择客户,再从其决策链中选择拜访对象。",
+    },
+    "form.visit.no_contacts": {
+        "en": "No contacts at this account yet — add the people you met below.",
+        "zh-Hans": "该客户尚无联系人——请在下方添加拜访对象。",
+    },
+    "form.visit.new_contact_name": {"en": "New contact {n}: name", "zh-Hans": "新联系人 {n}:姓名"},
+    "form.visit.new_contact_title": {"en": "New contact {n}: title", "zh-Hans": "新联系人 {n}:职位"},
+    "form.visit.new_contact_role": {"en": "New contact {n}: role", "zh-Hans": "新联系人 {n}:决策角色"},
+    "form.visit.contact_needs_name": {
+        "en": "Add the contact's name, or clear the title and role.",
+        "zh-Hans": "请填写联系人姓名,或清空职位和角色。",
+    },
+    "form.visit.kind": {"en": "How", "zh-Hans": "拜访方式"},
+    "form.visit.date": {"en": "Visit date", "zh-Hans": "拜访日期"},
+    "form.visit.objectives": {"en": "Objectives", "zh-Hans": "拜访目的"},
+    "form.visit.goal": {"en": "Goal", "zh-Hans": "拜访目标"},
+    "form.visit.goal_reached": {"en": "Goal reached?", "zh-Hans": "目标是否达成?"},
+    "form.visit.summary": {"en": "Summary", "zh-Hans": "纪要"},
+    "form.visit.needs": {"en": "Needs discovered", "zh-Hans": "发现的需求"},
+    "form.visit.intel": {"en": "Competitor intel", "zh-Hans": "竞争对手情报"},
+    "form.visit.note": {"en": "Competitor activity ({activity})", "zh-Hans": "竞品动态({activity})"},
+    "form.visit.note_format": {
+        "en": "Write it as “Competitor: what they do”.",
+        "zh-Hans": "请写成“竞争对手:动态”。",
+    },
+    "form.visit.next_step": {"en": "Next step", "zh-Hans": "下一步"},
+    "form.visit.next_visit": {"en": "Next visit", "zh-Hans": "下次拜访"},
+    "form.visit.section_promises": {"en": "Promises", "zh-Hans": "承诺"},
+    "form.visit.promise_text": {"en": "Promise {n}", "zh-Hans": "承诺 {n}"},
+    "form.visit.promise_due": {"en": "Promise {n}: due", "zh-Hans": "承诺 {n}:到期日"},
+    "form.visit.promise_direction": {"en": "Promise {n}: who promised", "zh-Hans": "承诺 {n}:承诺方"},
+    "form.visit.prices": {"en": "Prices seen, one per line", "zh-Hans": "价格记录(每行一条)"},
+    "form.visit.prices_hint": {
+        "en": "PRODUCT PRICE CURRENCY[/UNIT] [competitor NAME] — e.g. widget-42 4.20 USD/kg",
+        "zh-Hans": "产品 价格 币种[/单位] [competitor 对手] —— 例如 widget-42 4.20 USD/kg",
+    },
+    "form.visit.stocks": {"en": "Stock seen, one per line", "zh-Hans": "库存记录(每行一条)"},
+    "form.visit.stocks_hint": {
+        "en": "PRODUCT QUANTITY [UNIT] [fast|normal|slow] [share N%] — e.g. widget-42 120 cases slow",
+        "zh-Hans": "产品 数量 [单位] [fast|normal|slow] [share N%] —— 例如 widget-42 120 箱 slow",
+    },
+    "form.visit.line_problem": {"en": "Line {n}: {message}", "zh-Hans": "第 {n} 行:{message}"},
+    "form.visit.stage": {"en": "Stage change", "zh-Hans": "阶段变化"},
+    "form.visit.stage_funnel": {"en": "Funnel stage", "zh-Hans": "漏斗阶段"},
+    "form.visit.stage_procurement": {"en": "Procurement stage", "zh-Hans": "采购阶段"},
+    "form.direction.ours": {"en": "We promised", "zh-Hans": "我方承诺"},
+    "form.direction.theirs": {"en": "They promised", "zh-Hans": "客户承诺"},
+    "form.promise.title": {"en": "Add a promise", "zh-Hans": "添加承诺"},
+    "form.promise.text": {"en": "What was promised", "zh-Hans": "承诺内容"},
+    "form.promise.due": {"en": "Due", "zh-Hans": "到期日"},
+    "form.promise.direction": {"en": "Who promised", "zh-Hans": "承诺方"},
+    "form.price.title": {"en": "Record a price", "zh-Hans": "记录价格"},
+    "form.price.kind": {"en": "Kind of price", "zh-Hans": "价格类型"},
+    "form.price.product": {"en": "Product", "zh-Hans": "产品"},
+    "form.price.price": {"en": "Price", "zh-Hans": "价格"},
+    "form.price.currency": {"en": "Currency", "zh-Hans": "币种"},
+    "form.price.unit": {"en": "Unit", "zh-Hans": "单位"},
+    "form.price.competitor": {"en": "Competitor", "zh-Hans": "竞争对手"},
+    "form.price.competitor_hint": {
+        "en": "Only for a competitor's price.",
+        "zh-Hans": "仅竞品价格需要填写。",
+    },
+    "form.price.note": {"en": "Note", "zh-Hans": "备注"},
+    "form.stock.title": {"en": "Record stock", "zh-Hans": "记录库存"},
+    "form.stock.quantity": {"en": "Quantity", "zh-Hans": "数量"},
+    "form.stock.movement": {"en": "Moving", "zh-Hans": "动销"},
+    "form.stock.share": {"en": "Our share (%)", "zh-Hans": "我方占比(%)"},
+    "form.stock.bad_share": {
+        "en": "Write the share as a number from 0 to 100.",
+        "zh-Hans": "占比请填写 0 到 100 的数字。",
+    },
 }
