@@ -25,7 +25,6 @@ from kam_bot.store.engine import (
     make_engine,
     upgrade,
 )
-from kam_bot.store.request_keys import SqlRequestKeys
 from kam_bot.store.tables import Base
 
 PG_URL = os.environ.get("KAM_TEST_POSTGRES_URL")
@@ -182,10 +181,14 @@ def test_0003_moves_recent_events_and_view_claims_into_request_keys_and_back(bla
             {"at": seen},
         )
     _migrate(blank_engine, "0003")
-    keys = SqlRequestKeys(blank_engine, lambda: seen.replace(tzinfo=UTC) + timedelta(hours=1))
-    assert not keys.first("slack", "event:Ev42")  # the same event again: already handled
-    assert not keys.first("slack_view", "V9")
-    assert keys.first("slack", "event:Ev43")
+    app = bootstrap(
+        Settings(database_url="unused"),
+        engine=blank_engine,
+        clock=lambda: seen.replace(tzinfo=UTC) + timedelta(hours=1),
+    )
+    assert not app.claims.claim("slack", "event:Ev42")  # the same event again: already handled
+    assert not app.claims.claim("slack_view", "V9")
+    assert app.claims.claim("slack", "event:Ev43")
     _migrate(blank_engine, "0001", down=True)
     with blank_engine.connect() as conn:
         rows = conn.execute(text("SELECT platform, event_id FROM processed_events ORDER BY event_id")).all()

@@ -1,5 +1,5 @@
-"""Request keys: the first delivery of a key is True exactly once, across threads and processes,
-until it expires."""
+"""Claims on request keys: the first delivery of a key is True exactly once, across threads and
+processes, until it expires."""
 
 from __future__ import annotations
 
@@ -9,43 +9,48 @@ from datetime import timedelta
 from conftest import FrozenClock
 from sqlalchemy import Engine, func, select
 
-from kam_bot.store.request_keys import SqlRequestKeys
+from kam_bot.bootstrap import App
+from kam_bot.services.claims import ClaimService
 from kam_bot.store.tables import RequestKeyRow
 
 
-def test_a_key_is_new_once_until_it_expires(engine: Engine, clock: FrozenClock) -> None:
-    keys = SqlRequestKeys(engine, clock)
-    assert keys.first("slack", "event:Ev1", timedelta(minutes=10))
-    assert not keys.first("slack", "event:Ev1", timedelta(minutes=10))
-    assert keys.first("teams", "event:Ev1")  # platforms do not share keys
+def test_a_key_is_new_once_until_it_expires(app: App, clock: FrozenClock) -> None:
+    claims = app.claims
+    assert claims.claim("slack", "event:Ev1", timedelta(minutes=10))
+    assert not claims.claim("slack", "event:Ev1", timedelta(minutes=10))
+    assert claims.claim("teams", "event:Ev1")  # platforms do not share keys
     clock.advance(minutes=9)
-    assert not keys.first("slack", "event:Ev1")
+    assert not claims.claim("slack", "event:Ev1")
     clock.advance(minutes=2)
-    assert keys.first("slack", "event:Ev1")  # expired: new again
+    assert claims.claim("slack", "event:Ev1")  # expired: new again
 
 
-def test_forget_lets_a_key_count_again_and_prune_drops_the_expired(
-    engine: Engine, clock: FrozenClock
+def test_release_lets_a_key_count_again_and_expired_keys_are_pruned(
+    app: App, engine: Engine, clock: FrozenClock
 ) -> None:
-    keys = SqlRequestKeys(engine, clock)
-    assert keys.first("slack_view", "V1", timedelta(days=1))
-    keys.forget("slack_view", "V1")
-    assert keys.first("slack_view", "V1", timedelta(days=1))
-    assert keys.first("slack", "body:a", timedelta(minutes=1))
+    claims = app.claims
+    assert claims.claim("slack_view", "V1")
+    claims.release("slack_view", "V1")
+    assert claims.claim("slack_view", "V1")
+    assert claims.claim("slack", "body:a", timedelta(minutes=1))
     clock.advance(minutes=5)
-    assert keys.prune() == 1
+    with app.uow() as uow:
+        assert uow.repo.claim("slack", "body:b", clock.now, clock.now + timedelta(hours=1), prune=True)
+        uow.commit()
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(RequestKeyRow)).scalar_one() == 1
+        left = conn.execute(select(RequestKeyRow.key).order_by(RequestKeyRow.key)).scalars().all()
+        assert conn.execute(select(func.count()).select_from(RequestKeyRow)).scalar_one() == 2
+    assert left == ["V1", "body:b"]
 
 
-def test_racing_deliveries_of_one_key_find_exactly_one_first(engine: Engine, clock: FrozenClock) -> None:
-    keys = SqlRequestKeys(engine, clock)
+def test_racing_deliveries_of_one_key_find_exactly_one_first(app: App) -> None:
+    claims: ClaimService = app.claims
     answers: list[bool] = []
     start = threading.Barrier(8)
 
     def deliver() -> None:
         start.wait()
-        answers.append(keys.first("slack", "event:EvRace"))
+        answers.append(claims.claim("slack", "event:EvRace"))
 
     threads = [threading.Thread(target=deliver) for _ in range(8)]
     for t in threads:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
 from kam_bot.domain.matching import fold
+from kam_bot.store import request_keys
 from kam_bot.store import tables as t
 
 E = TypeVar("E", bound=m.Entity)
@@ -223,6 +224,34 @@ class SqlRepository:
             stmt = stmt.where(t.AccountRow.archived.is_(False))
         return [m.Account.model_validate(r) for r in self.session.scalars(stmt.order_by(t.AccountRow.name))]
 
+    def planned_visits(self, owner_id: int, from_day: date, limit: int) -> list[m.PlannedVisit]:
+        """Next visit dates on or after ``from_day`` set by the latest visit of each of the owner's
+        live accounts, soonest first, one per account."""
+        latest = (
+            select(t.VisitRow.account_id, func.max(t.VisitRow.visited_at).label("at"))
+            .join(t.AccountRow, t.AccountRow.id == t.VisitRow.account_id)
+            .where(t.AccountRow.owner_id == owner_id, t.AccountRow.archived.is_(False))
+            .group_by(t.VisitRow.account_id)
+            .subquery()
+        )
+        stmt = (
+            select(t.VisitRow.next_visit_date, t.VisitRow.next_step, t.AccountRow)
+            .join(
+                latest,
+                (t.VisitRow.account_id == latest.c.account_id) & (t.VisitRow.visited_at == latest.c.at),
+            )
+            .join(t.AccountRow, t.AccountRow.id == t.VisitRow.account_id)
+            .where(t.VisitRow.next_visit_date >= from_day)
+            .order_by(t.VisitRow.next_visit_date, t.VisitRow.id.desc())
+        )
+        out: dict[int, m.PlannedVisit] = {}  # one per account (two visits may share the latest time)
+        for day, next_step, row in self.session.execute(stmt):
+            if row.id not in out and len(out) < limit:
+                out[row.id] = m.PlannedVisit(
+                    day=day, account=m.Account.model_validate(row), next_step=next_step
+                )
+        return list(out.values())
+
     def last_visit_dates(self, account_ids: Iterable[int]) -> dict[int, datetime]:
         ids = list(account_ids)
         if not ids:
@@ -385,6 +414,18 @@ class SqlRepository:
             [m.InventoryObservation.model_validate(r) for r in stock],
             [m.CompetitorNote.model_validate(r) for r in notes],
         )
+
+    def claim(self, platform: str, key: str, at: datetime, expires_at: datetime, prune: bool = False) -> bool:
+        """True the first time ``key`` is claimed (or once its claim expired); False for a repeat.
+        With ``prune``, expired claims are deleted too."""
+        new = request_keys.first(self.session, platform, key, at, expires_at)
+        if prune:
+            request_keys.prune(self.session, at)
+        return new
+
+    def release_claim(self, platform: str, key: str) -> None:
+        """Forget that ``key`` was claimed, so the same request may be handled again."""
+        request_keys.forget(self.session, platform, key)
 
     def delete(self, model: type[m.Entity], ids: Sequence[int]) -> None:
         row_type = ROWS[model]
