@@ -28,7 +28,7 @@ from kam_bot.domain import models as m
 from kam_bot.domain.enums import Locale, Tier
 from kam_bot.handlers.replies import Line
 from kam_bot.jobs import outbox, planning
-from kam_bot.jobs.delivery import SlackDeliverer
+from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
 from kam_bot.jobs.notifications import Notification, Part
 from kam_bot.jobs.scheduler import decide_daily, digest_tick, reminder_tick
 from kam_bot.jobs.sender import Sender

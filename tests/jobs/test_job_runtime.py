@@ -88,23 +88,3 @@ async def test_stopping_lets_a_send_in_flight_finish_and_starts_nothing_new(
     await runner.reminders()  # stopped: no new run starts
     with app.uow() as uow:
         assert len(uow.repo.session.scalars(select(OutboxRow.id)).all()) == 1
-
-
-def test_the_outbox_client_leaves_rate_limits_to_the_outbox() -> None:
-    from slack_sdk.http_retry.builtin_async_handlers import (
-        AsyncConnectionErrorRetryHandler,
-        AsyncRateLimitErrorRetryHandler,
-    )
-
-    from kam_bot.jobs.runtime import outbox_client
-
-    shared = AsyncWebClient(
-        token="xoxb-t",
-        base_url="http://slack.test/api/",
-        timeout=12,
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(), AsyncConnectionErrorRetryHandler()],
-    )
-    copy = outbox_client(shared)
-    assert (copy.token, copy.base_url, copy.timeout) == ("xoxb-t", "http://slack.test/api/", 12)
-    assert [type(h) for h in copy.retry_handlers] == [AsyncConnectionErrorRetryHandler]
-    assert len(shared.retry_handlers) == 2  # the adapter's own client is left as it was

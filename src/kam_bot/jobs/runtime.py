@@ -21,11 +21,11 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
 from kam_bot.bootstrap import App
-from kam_bot.jobs.delivery import Deliverer, SlackDeliverer
+from kam_bot.jobs.delivery import Deliverer
 from kam_bot.jobs.scheduler import digest_tick, reminder_tick
 from kam_bot.jobs.sender import Sender, instance_name
 
@@ -115,21 +115,6 @@ def build_scheduler(runner: JobRunner) -> AsyncIOScheduler:
         **common,
     )
     return scheduler
-
-
-def outbox_client(client: AsyncWebClient) -> AsyncWebClient:
-    """The same client without its 429 retry handler: the outbox owns rate limits (it reschedules
-    the row and pauses the batch) instead of a send holding the sender while the client waits."""
-    handlers = [h for h in client.retry_handlers if not isinstance(h, AsyncRateLimitErrorRetryHandler)]
-    return AsyncWebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        ssl=client.ssl,
-        proxy=client.proxy,
-        headers=client.headers,
-        retry_handlers=handlers,
-    )
 
 
 async def start_jobs(app: App, slack_client: AsyncWebClient | None) -> AsyncIOScheduler:
