@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kam_bot.domain.models import Team, User
-from kam_bot.jobs import planning, slots
+from kam_bot.jobs import planning
+from kam_bot.store import slots
 
 
 def person(uid: int, tz: str, at: time = time(8, 30), away: date | None = None) -> User:

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Line
-from kam_bot.jobs import lease, outbox
+from kam_bot.jobs import outbox
+from kam_bot.store import lease
 from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
 from kam_bot.jobs.delivery import Checkpoint, Outgoing
 from kam_bot.jobs.notifications import Notification, Part

@@ -31,9 +31,9 @@ from kam_bot.domain.enums import PromiseDirection
 from kam_bot.domain.models import Account, Promise, User
 from kam_bot.handlers.replies import Line, user
 from kam_bot.i18n import format_date, t
-from kam_bot.jobs import daily_batch
+from kam_bot.store import daily_batch
 from kam_bot.jobs.briefs import brief_parts
-from kam_bot.jobs.daily_batch import DailyData
+from kam_bot.store.daily_batch import DailyData
 from kam_bot.jobs.notifications import Notification, Part, PromiseItem, still_shown
 from kam_bot.jobs.planning import local_date
 from kam_bot.services.accounts import AccountCard

@@ -23,7 +23,8 @@ from sqlalchemy import Row, Select, Table, select
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.models import Team, User
-from kam_bot.jobs import daily_batch, outbox, planning, slots
+from kam_bot.jobs import outbox, planning
+from kam_bot.store import daily_batch, slots
 from kam_bot.jobs.daily import KIND as DAILY
 from kam_bot.jobs.daily import CardSource, brief_accounts, build_daily, compose_daily
 from kam_bot.jobs.digest import KIND as DIGEST

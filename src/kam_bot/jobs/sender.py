@@ -33,7 +33,7 @@ from sqlalchemy import select
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Reply
-from kam_bot.jobs import lease
+from kam_bot.store import lease
 from kam_bot.jobs.delivery import Deliverer, Outgoing, PermanentError, RateLimitedError, TransientError
 from kam_bot.jobs.notifications import Notification
 from kam_bot.store.tables import PromiseRow

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import Field
 
 from kam_bot.domain.enums import FunnelStage, Tier
-from kam_bot.services.transfer import bulk
+from kam_bot.store import bulk
 from kam_bot.services.transfer.cells import (
     AliasList,
     CsvRecord,
@@ -27,7 +27,7 @@ from kam_bot.services.transfer.cells import (
 )
 from kam_bot.services.transfer.common import RowError
 from kam_bot.services.transfer.importer import FirstSeen, Importer, Parsed, Written, given
-from kam_bot.services.transfer.lookups import account_index, team_ids, user_index
+from kam_bot.store.lookups import account_index, team_ids, user_index
 from kam_bot.store import tables as t
 
 SETTABLE = (

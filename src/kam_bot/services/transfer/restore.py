@@ -20,7 +20,7 @@ from kam_bot.domain import models as m
 from kam_bot.domain.models import User
 from kam_bot.services import access
 from kam_bot.services.errors import InvalidInputError
-from kam_bot.services.transfer import bulk
+from kam_bot.store import bulk
 from kam_bot.services.transfer.cells import row_errors
 from kam_bot.services.transfer.common import (
     ImportReport,
