@@ -16,6 +16,7 @@ from kam_bot.services.promises import PromiseService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
 from kam_bot.store.engine import ensure_migrated, make_engine
+from kam_bot.store.jobs import SqlJobsStore
 from kam_bot.store.uow import SqlUnitOfWork
 
 
@@ -30,6 +31,8 @@ class App:
     promises: PromiseService = field(init=False)
     observations: ObservationService = field(init=False)
     users: UserService = field(init=False)
+    jobs: SqlJobsStore = field(init=False)
+    """What the scheduled jobs read and write (their queries live in the store)."""
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -40,6 +43,7 @@ class App:
         self.promises = PromiseService(self.uow, self.clock)
         self.observations = ObservationService(self.uow, self.clock, threshold)
         self.users = UserService(self.uow, self.settings.default_timezone, self.settings.default_locale)
+        self.jobs = SqlJobsStore(self.engine, self._sessions)
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self._sessions)

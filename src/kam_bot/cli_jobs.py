@@ -194,17 +194,12 @@ def digest(args: argparse.Namespace, settings: Settings) -> int:
 def outbox_command(args: argparse.Namespace, settings: Settings) -> int:
     app = open_app(settings)
     now = app.clock()
-    with app.uow() as uow:
-        session = uow.repo.session
-        if args.action == "retry":
-            count = outbox.retry_dead(session, now, args.ids)
-            uow.commit()
-            print(
-                f"{count} dead message(s) queued again (a daily DM past its day is skipped, not sent late)."
-            )
-            return 0
-        rows = outbox.entries(session)
-        totals = outbox.counts(session)
+    if args.action == "retry":
+        count = app.jobs.retry_dead(now, args.ids)
+        print(f"{count} dead message(s) queued again (a daily DM past its day is skipped, not sent late).")
+        return 0
+    rows = app.jobs.outbox_entries()
+    totals = app.jobs.outbox_counts()
     for e in rows:
         when = e.next_attempt_at.strftime("%Y-%m-%d %H:%M:%SZ")
         error = f"  [{e.last_error}]" if e.last_error else ""

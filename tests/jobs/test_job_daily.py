@@ -63,7 +63,7 @@ def note_for(app: App, person: m.User, day: date | None = None) -> Notification 
     with app.uow() as uow:
         fresh = uow.repo.get(m.User, person.id)
         assert fresh is not None
-        return daily_notification(app, uow, fresh, day or today(app), app.clock())
+        return daily_notification(app, fresh, day or today(app), app.clock())
 
 
 def part_ids(note: Notification, title_start: str) -> list[int]:

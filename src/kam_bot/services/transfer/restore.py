@@ -20,7 +20,6 @@ from kam_bot.domain import models as m
 from kam_bot.domain.models import User
 from kam_bot.services import access
 from kam_bot.services.errors import InvalidInputError
-from kam_bot.store import bulk
 from kam_bot.services.transfer.cells import row_errors
 from kam_bot.services.transfer.common import (
     ImportReport,
@@ -32,6 +31,7 @@ from kam_bot.services.transfer.common import (
 )
 from kam_bot.services.transfer.reading import Input, UnreadableFileError, read_text
 from kam_bot.services.transfer.records import BY_NAME, TYPES, RecordType, record_id
+from kam_bot.store import bulk
 from kam_bot.store import tables as t
 from kam_bot.store.repository import ROWS, SqlRepository
 
