@@ -1,4 +1,6 @@
-"""The one place that builds the engine, the unit of work and the services."""
+"""The one place that builds the app: the engine, the unit of work, the services, the jobs' store,
+and (``build_platforms``) the chat platforms the settings enable. The server, its scheduled jobs
+and the outbox sender are built from these by ``kam_bot.server`` (``kam-bot serve``)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from kam_bot import platforms
 from kam_bot.config import Settings
+from kam_bot.platforms import ChatPlatform
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.observations import ObservationService
@@ -32,6 +36,8 @@ class App:
     observations: ObservationService = field(init=False)
     users: UserService = field(init=False)
     jobs: SqlJobsStore = field(init=False)
+    recipient_platforms: tuple[str, ...] = field(init=False)
+    """The platforms DMs and digests are queued for (``platforms.recipients``)."""
     """What the scheduled jobs read and write (their queries live in the store)."""
 
     def __post_init__(self) -> None:
@@ -44,6 +50,7 @@ class App:
         self.observations = ObservationService(self.uow, self.clock, threshold)
         self.users = UserService(self.uow, self.settings.default_timezone, self.settings.default_locale)
         self.jobs = SqlJobsStore(self.engine, self._sessions)
+        self.recipient_platforms = platforms.recipients(self.settings)
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self._sessions)
@@ -57,3 +64,14 @@ def bootstrap(
     if check:
         ensure_migrated(engine)
     return App(settings=settings, engine=engine, clock=clock)
+
+
+def build_platforms(app: App) -> list[ChatPlatform]:
+    """The chat platforms the settings enable, built (their adapters imported only now).
+
+    Raises ``SettingsError`` naming the variable when an enabled platform is misconfigured.
+    """
+    entries = platforms.enabled(app.settings)
+    for entry in entries:
+        entry.check(app.settings)
+    return [entry.build(app) for entry in entries]

@@ -58,7 +58,7 @@ def instances(engine: Engine, clock: FrozenClock) -> Iterator[list[App]]:
 def populate(app: App, reps_per_zone: int = 3) -> list[m.User]:
     people = []
     for z, zone in enumerate(ZONES):
-        team = add_team(app, f"Team {zone}", digest_channel=f"C{z}", timezone=zone)
+        team = add_team(app, f"Team {zone}", digest_destinations={"slack": f"C{z}"}, timezone=zone)
         for i in range(reps_per_zone):
             rep = add_user(app, f"Rep {z}-{i}", team=team, timezone=zone, identities={"slack": f"U{z}{i}"})
             add_account(

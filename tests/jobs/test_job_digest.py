@@ -292,7 +292,7 @@ async def test_monday_morning_posts_last_week_with_the_chart(
     assert png.startswith(PNG)
     with app.uow() as uow:
         keys = uow.repo.session.scalars(select(OutboxRow.key)).all()
-    assert keys == [f"digest:t{seed.team.id}:2026-W47"]
+    assert keys == [f"digest:t{seed.team.id}:2026-W47:slack"]
 
 
 async def test_a_failed_chart_upload_does_not_post_the_message_twice(

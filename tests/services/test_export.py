@@ -59,7 +59,13 @@ def populate(app: App) -> None:
     at = datetime(2026, 11, 20, 15, 30, tzinfo=SHANGHAI)
     with app.uow() as uow:
         add = uow.repo.add
-        add(m.Team, id=5, name="华东大客户部", digest_channel="C0EAST", timezone="Asia/Shanghai")
+        add(
+            m.Team,
+            id=5,
+            name="华东大客户部",
+            digest_destinations={"slack": "C0EAST"},
+            timezone="Asia/Shanghai",
+        )
         add(
             m.User, id=3, email="li.na@example.com", display_name="李娜", role=Role.MANAGER, team_id=5,
             timezone="Asia/Shanghai", locale=Locale.ZH_HANS, identities={"slack": "U0LINA"},

@@ -15,18 +15,18 @@ message twice (two processes, a re-run, an overlapping window) writes one row, s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import User
 from kam_bot.jobs.notifications import Notification
 from kam_bot.store.outbox import DEAD, PENDING, SENT, SKIPPED, NewMessage
 
 __all__ = ["DEAD", "PENDING", "SENT", "SKIPPED", "NewMessage", "daily_key", "digest_key", "key", "payload"]
 
-PLATFORM_PREFERENCE = (Platform.SLACK.value, Platform.TEAMS.value)
-"""A person's DMs go to the first of these platforms they have an identity on."""
+NO_CHAT_IDENTITY = "no_chat_identity"
+"""Why a DM's row is dead from the start: its person has no identity on any platform it may go to."""
 
 
 def key(kind: str, recipient: str, period: str, entity: str | None = None) -> str:
@@ -37,17 +37,37 @@ def daily_key(user_id: int, day: date) -> str:
     return key("daily", f"u{user_id}", day.isoformat())
 
 
-def digest_key(team_id: int, week: str) -> str:
-    return key("digest", f"t{team_id}", week)
+def digest_key(team_id: int, week: str, platform: str) -> str:
+    """One digest per team, week and platform it is posted on."""
+    return key("digest", f"t{team_id}", week, platform)
 
 
-def dm_address(person: User) -> tuple[str, str]:
-    """(platform, recipient) for a DM. No chat identity: Slack with an empty recipient, which the
-    Slack deliverer marks dead as ``no_slack_identity``."""
-    for platform in PLATFORM_PREFERENCE:
+def dm_address(person: User, platforms: Sequence[str]) -> tuple[str, str] | None:
+    """(platform, recipient) for a DM: the first of ``platforms`` (``App.recipient_platforms``: the
+    enabled ones, in the order they are listed) the person has an identity on; None: none.
+
+    The recipient is the person's identity on that platform: a Slack user id opens the DM with
+    the app; a platform that needs more to reach a person (Teams' conversation reference) looks
+    it up from the identity in its deliverer.
+    """
+    for platform in platforms:
         if person.identities.get(platform):
             return platform, person.identities[platform]
-    return Platform.SLACK.value, ""
+    return None
+
+
+def dm_message(
+    message_key: str, kind: str, person: User, platforms: Sequence[str], body: dict[str, Any]
+) -> NewMessage:
+    """The outbox row of a DM to ``person``; dead at once, ``no_chat_identity``, when no platform can
+    reach them (``kam-bot outbox`` lists it; ``kam-bot remind --dry-run`` says so beforehand)."""
+    address = dm_address(person, platforms)
+    if address is None:
+        return NewMessage(
+            message_key, kind, "", "", body, user_id=person.id, status=DEAD, last_error=NO_CHAT_IDENTITY
+        )
+    platform, recipient = address
+    return NewMessage(message_key, kind, platform, recipient, body, user_id=person.id)
 
 
 def payload(note: Notification, expires_at: datetime | None) -> dict[str, Any]:

@@ -107,17 +107,10 @@ def decide_dailies(
                 note = compose_daily(data, person, day, now, escalation_days, cards)
                 if note is None:
                     continue
-                platform, recipient = outbox.dm_address(person)
                 expires = planning.end_of_local_day(day, person.timezone)
+                body = outbox.payload(note, expires)
                 messages.append(
-                    outbox.NewMessage(
-                        keys[person.id],
-                        DAILY,
-                        platform,
-                        recipient,
-                        outbox.payload(note, expires),
-                        user_id=person.id,
-                    )
+                    outbox.dm_message(keys[person.id], DAILY, person, app.recipient_platforms, body)
                 )
             except Exception:
                 if not isolate:
@@ -145,21 +138,30 @@ def _digest(app: App, tx: JobsTransaction, team: Team, monday: date, now: dateti
     return build_digest(data, team_locale(tx.team_members(team), app.settings.default_locale))
 
 
+def digest_destinations(app: App, team: Team) -> dict[str, str]:
+    """Platform -> address of the team's digest, on the platforms it may be queued for."""
+    found = {str(platform): address for platform, address in team.digest_destinations.items() if address}
+    return {p: found[p] for p in app.recipient_platforms if p in found}
+
+
 def decide_digest(app: App, team: Team, monday: date, now: datetime) -> bool:
-    """Write the digest of ``team`` for the week starting ``monday``; True when a new row was written."""
-    if not team.digest_channel:
+    """Write the digest of ``team`` for the week starting ``monday``, one row per destination
+    platform; True when a new row was written."""
+    week = planning.iso_week(monday)
+    todo = digest_destinations(app, team)
+    if not todo:
         return False
-    key = outbox.digest_key(team.id, planning.iso_week(monday))
     with app.jobs.transaction() as tx:
-        if tx.exists(key):
+        keys = {p: outbox.digest_key(team.id, week, p) for p in todo}
+        written = tx.existing_keys(keys.values())
+        todo = {p: a for p, a in todo.items() if keys[p] not in written}
+        if not todo:
             return False
-        note = _digest(app, tx, team, monday, now)
-        message = outbox.NewMessage(
-            key, DIGEST, "slack", team.digest_channel, outbox.payload(note, now + DIGEST_TTL), team_id=team.id
-        )
-        wrote = tx.enqueue(message, now)
+        body = outbox.payload(_digest(app, tx, team, monday, now), now + DIGEST_TTL)
+        messages = [outbox.NewMessage(keys[p], DIGEST, p, a, body, team_id=team.id) for p, a in todo.items()]
+        wrote = tx.enqueue_many(messages, now)
         tx.commit()
-        return wrote
+        return wrote > 0
 
 
 # -- the ticks -----------------------------------------------------------------------

@@ -141,8 +141,11 @@ def counts(session: Session) -> dict[str, int]:
 
 
 def retry_dead(session: Session, now: datetime, ids: list[int] | None = None) -> int:
-    """Put dead rows back in the queue with a fresh attempt count; returns how many."""
-    stmt = update(OutboxRow).where(OutboxRow.status == DEAD)
+    """Put dead rows back in the queue with a fresh attempt count; returns how many.
+
+    A row with no platform (its person could not be reached on any: ``no_chat_identity``) stays
+    dead: there is nowhere to send it; the next day's DM finds their new identity."""
+    stmt = update(OutboxRow).where(OutboxRow.status == DEAD, OutboxRow.platform != "")
     if ids:
         stmt = stmt.where(OutboxRow.id.in_(ids))
     result = session.execute(

@@ -27,6 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from kam_bot.domain.models import Team
+from kam_bot.store.repository import SqlRepository
 from kam_bot.store.tables import JobRunRow, TeamRow, UserRow
 
 MAX_CATCH_UP = timedelta(hours=24)
@@ -155,7 +156,13 @@ class SqlSlots:
     def teams(self, job: str, now: datetime, width: timedelta) -> tuple[list[Team], str | None]:
         """Every team, and the job's latest finished slot."""
         rows, last = self._read(_TEAMS, job, now, width)
-        return [Team.model_validate(row._mapping) for row in rows], last
+        teams = [Team.model_validate(row._mapping) for row in rows]
+        if teams:
+            with self._sessions() as session:
+                destinations = SqlRepository(session).team_destinations([team.id for team in teams])
+            for team in teams:
+                team.digest_destinations = destinations.get(team.id, {})
+        return teams, last
 
     def claim(self, window: Window, by: str, now: datetime) -> bool:
         with self._sessions() as session:

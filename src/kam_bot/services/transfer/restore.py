@@ -153,6 +153,12 @@ def write(repo: SqlRepository, loaded: Loaded, tick: Callable[[int], None]) -> N
         for u in users for platform, external in sorted(u.identities.items())
     ]  # fmt: skip
     bulk.insert_rows(repo, t.UserIdentityRow, identities)
+    destinations = [
+        {"team_id": team.id, "platform": platform.value, "address": address}
+        for team in loaded.records["team"] if isinstance(team, m.Team)
+        for platform, address in sorted(team.digest_destinations.items())
+    ]  # fmt: skip
+    bulk.insert_rows(repo, t.TeamDestinationRow, destinations)
     aliases = [
         row for a in loaded.records["account"] if isinstance(a, m.Account)
         for row in bulk.alias_rows(a.id, bulk.folded(a.name), a.aliases)
@@ -167,6 +173,8 @@ def _row(kind: RecordType, entity: m.Entity) -> dict[str, Any]:
     if isinstance(entity, m.User):
         del fields["identities"]
         fields["manager_id"] = None
+    if isinstance(entity, m.Team):
+        del fields["digest_destinations"]
     if isinstance(entity, m.Account):
         fields["search_key"] = bulk.folded(entity.name)
     return fields

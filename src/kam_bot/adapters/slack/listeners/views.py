@@ -22,7 +22,7 @@ from kam_bot.adapters.slack.forms import entries, settings, visit, visit_edit
 from kam_bot.adapters.slack.forms.elements import errors_for
 from kam_bot.adapters.slack.forms.state import FormState
 from kam_bot.bootstrap import App
-from kam_bot.domain.enums import Role
+from kam_bot.domain.enums import Platform, Role
 from kam_bot.domain.models import User
 from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, today_for, visit_time
 from kam_bot.handlers.render import error_reply, visit_saved
@@ -229,8 +229,8 @@ def save_settings(app: App, actor: User, form: settings.SettingsForm) -> User:
         clear_away=form.away is None,
     )
     if form.channels and actor.role is Role.ADMIN:
-        current = {team.id: team.digest_channel for team in app.users.teams()}
+        current = {team.id: team.digest_destinations.get(Platform.SLACK) for team in app.users.teams()}
         for team_id, channel in form.channels.items():
             if channel and channel != current.get(team_id):
-                app.users.set_team_channel(actor, team_id, channel)
+                app.users.set_team_destination(actor, team_id, Platform.SLACK, channel)
     return updated
