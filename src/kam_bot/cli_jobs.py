@@ -131,10 +131,17 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
     )
     sent = sum(_print_preview(p, app.recipient_platforms) for p in found)
     scope = "local time of each user" if at.tzinfo is None else "UTC instant"
+    platforms = app.recipient_platforms
+    unreachable = sum(p.note is not None and outbox.dm_address(p.user, platforms) is None for p in found)
     print(
         f"{sent} DM(s) would be sent at {args.at or at.isoformat()} ({scope}); "
         f"{len(found) - sent} due with no DM."
     )
+    if unreachable:
+        print(
+            f"{unreachable} of them cannot be reached: no identity on {', '.join(platforms)} "
+            f"(their rows would be dead as {outbox.NO_CHAT_IDENTITY})."
+        )
     return 0
 
 
@@ -142,10 +149,11 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _team(app: App, name: str) -> Team | None:
-    with app.uow() as uow:
-        if name.isdigit() and (team := uow.repo.get(Team, int(name))) is not None:
-            return team
-        return uow.repo.team_by_name(name)
+    """A team by id or (case-insensitive) name."""
+    teams = app.users.teams()
+    by_id = {str(team.id): team for team in teams}
+    by_name = {team.name.strip().casefold(): team for team in teams}
+    return by_id.get(name.strip()) or by_name.get(name.strip().casefold())
 
 
 @command("digest")
@@ -238,8 +246,7 @@ def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
     app, loc = bot.app, actor.locale
     if actor.team_id is None:
         return Reply.text(t("jobs.digest.no_team", loc))
-    with app.uow() as uow:
-        team = uow.repo.get(Team, actor.team_id)
+    team = next((team for team in app.users.teams() if team.id == actor.team_id), None)
     if team is None:
         return Reply.text(t("jobs.digest.no_team", loc))
     now = app.clock()

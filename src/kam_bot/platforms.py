@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from kam_bot.config import Settings
 from kam_bot.domain.enums import Platform
-from kam_bot.jobs.delivery import Deliverer
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the protocol's types only: bootstrap imports this module, keep it light
     from starlette.routing import BaseRoute
 
     from kam_bot.bootstrap import App
+    from kam_bot.jobs.delivery import Deliverer
 
 
 class ChatPlatform(Protocol):

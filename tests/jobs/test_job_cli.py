@@ -42,6 +42,7 @@ def test_remind_dry_run_prints_each_users_dm_at_their_local_time(
     assert cli.main(["remind", "--at", "2026-11-24T08:30", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "=== Alex Chen <no chat identity" in out and "Tue 2026-11-24 08:30 Asia/Shanghai" in out
+    assert "3 of them cannot be reached: no identity on slack, teams" in out  # the demo has console ids
     assert "Visit today: Baoshan Iron & Steel Co., Ltd." in out  # the demo's visit planned for tomorrow
     assert "send lab report on coating life — overdue 5 d" in out
     assert "confirm trial volume — overdue 3 d" in out
