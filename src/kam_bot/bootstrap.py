@@ -1,10 +1,11 @@
-"""The one place that builds the app: the engine, the unit of work, the services, the jobs' store,
-and (``build_platforms``) the chat platforms the settings enable. The server, its scheduled jobs
-and the outbox sender are built from these by ``kam_bot.server`` (``kam-bot serve``)."""
+"""The one place that builds the app: the engine, the unit of work, the services, the jobs' store
+(``bootstrap``); the chat platforms the settings enable (``build_platforms``); and the server
+`kam-bot serve` runs, which starts the scheduler and the outbox sender (``build_server``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
@@ -22,6 +23,9 @@ from kam_bot.services.visits import VisitService
 from kam_bot.store.engine import ensure_migrated, make_engine
 from kam_bot.store.jobs import SqlJobsStore
 from kam_bot.store.uow import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 
 @dataclass
@@ -75,3 +79,12 @@ def build_platforms(app: App) -> list[ChatPlatform]:
     for entry in entries:
         entry.check(app.settings)
     return [entry.build(app) for entry in entries]
+
+
+def build_server(app: App) -> Starlette:
+    """What `kam-bot serve` runs: the enabled platforms' routes and ``/healthz`` on one port, and a
+    lifespan that starts the platforms, then the scheduler and the outbox sender with their
+    deliverers (``jobs.runtime``)."""
+    from kam_bot.server import create_server
+
+    return create_server(app, build_platforms(app))

@@ -32,8 +32,7 @@ _EXTRA_PARSERS.append(_add_parser)
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from kam_bot.bootstrap import build_platforms
-    from kam_bot.server import create_server
+    from kam_bot.bootstrap import build_server
 
     enabled = platforms.enabled(settings)
     if not enabled:
@@ -46,6 +45,5 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
         return 2
     app = open_app(settings)  # refuses an unmigrated database; the CLI says what to run
-    server = create_server(app, build_platforms(app))
-    uvicorn.run(server, host=args.host, port=args.port or settings.port, log_level="info")
+    uvicorn.run(build_server(app), host=args.host, port=args.port or settings.port, log_level="info")
     return 0
