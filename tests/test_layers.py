@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import kam_bot
 
 ROOT = Path(kam_bot.__file__).parent
@@ -19,11 +21,6 @@ PLATFORM_PACKAGES = {
 CORE = {"domain", "services", "handlers", "jobs", "store"}
 
 KNOWN = {
-    # the handlers/adapters side, being moved behind store/ on its own branch (core-handlers)
-    "adapters/slack/home.py imports sqlalchemy",
-    "adapters/slack/listeners/views.py imports sqlalchemy",
-    "adapters/slack/listeners/views.py imports sqlalchemy.exc",
-    "adapters/slack/users.py imports sqlalchemy.exc",
     # event de-duplication, moving to a store table with a TTL on its own branch (once)
     "adapters/slack/dedup.py imports sqlalchemy",
     "adapters/slack/dedup.py imports sqlalchemy.exc",
@@ -72,3 +69,49 @@ def test_the_walk_finds_a_crossing(tmp_path: Path) -> None:
     bad = tmp_path / "m.py"
     bad.write_text("import slack_sdk.web\nfrom sqlalchemy.orm import Session\nfrom . import sibling\n")
     assert _imports(bad) == {"slack_sdk.web", "sqlalchemy.orm"}
+
+
+# -- stricter: the core sees no store or bootstrap, adapters reach storage only through services
+
+STORAGE = ("sqlalchemy", "kam_bot.store", "kam_bot.bootstrap")
+
+NOT_YET = {
+    "services/transfer": "bulk import/export SQL, moving behind store/",
+    "adapters/slack/dedup.py": "event de-duplication, replaced by store request keys",
+    "adapters/slack/server.py": "the health check reads the engine",
+    "adapters/slack/app.py": "builds the Slack app from the whole App (dedup needs it)",
+}
+"""Modules other work in progress is moving; each names why it is still here."""
+
+
+def _modules(layer: str) -> list[Path]:
+    return [
+        p
+        for p in sorted((ROOT / layer).rglob("*.py"))
+        if not any(p.relative_to(ROOT).as_posix().startswith(skip) for skip in NOT_YET)
+    ]
+
+
+def _crossing(path: Path, forbidden: tuple[str, ...]) -> list[str]:
+    return [f"{path.relative_to(ROOT)} imports {n}" for n in _imports(path) if n.startswith(forbidden)]
+
+
+@pytest.mark.parametrize("layer", ["domain", "services", "handlers"])
+def test_the_core_imports_no_platform_sql_or_adapter(layer: str) -> None:
+    forbidden = (*tuple(PLATFORM_PACKAGES), "kam_bot.adapters", "sqlalchemy", "kam_bot.bootstrap")
+    if layer != "services":
+        forbidden += ("kam_bot.store",)
+    assert _modules(layer), f"no module found in {layer}/"
+    found = [c for p in _modules(layer) for c in _crossing(p, forbidden)]
+    assert found == []
+
+
+def test_services_see_the_store_only_through_its_ports() -> None:
+    found = [c for p in _modules("services") for c in _crossing(p, ("kam_bot.store",))]
+    assert found == []
+
+
+def test_adapters_reach_storage_only_through_the_services() -> None:
+    found = [c for p in _modules("adapters") for c in _crossing(p, STORAGE)]
+    assert found == []
+    assert _modules("adapters"), "the adapters were found"
