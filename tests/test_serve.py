@@ -80,7 +80,7 @@ def test_socket_mode_without_network_stops_on_sigterm_and_ctrl_c(serve: tuple, s
     proc = start(SLACK_APP_TOKEN="xapp-test", SLACK_API_URL="http://127.0.0.1:9/api/", PORT=str(free_port()))
     assert proc.stdout is not None
     line = proc.stdout.readline()
-    assert "platforms slack; socket mode" in line
+    assert "platforms slack; slack over socket mode, http on 127.0.0.1:" in line
     wait_for(log, "Application startup complete")  # serving while Socket Mode keeps retrying
     proc.send_signal(sig)
     stops_within(proc, STOP_SECONDS)
@@ -94,10 +94,7 @@ def test_http_binds_localhost_and_says_so(serve: tuple, database: str) -> None:
     proc = start(SLACK_SIGNING_SECRET="s", SLACK_APP_TOKEN="", PORT=str(port))
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
-    assert line == (
-        f"kam-bot serve: platforms slack; http on 127.0.0.1:{port} (/healthz on 127.0.0.1:{port}); "
-        f"database {database}"
-    )
+    assert line == f"kam-bot serve: platforms slack; http on 127.0.0.1:{port} (/healthz); database {database}"
     wait_for(log, "Application startup complete")
     with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
         conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -112,6 +109,6 @@ def test_the_start_line_hides_the_database_password() -> None:
         slack_bot_token="xoxb-1",
         slack_app_token="xapp-1",
     )
-    line = start_line(settings, "127.0.0.1", 3000)
+    line = start_line(settings, ["slack"], "127.0.0.1", 3000)
     assert "s3cret" not in line
     assert "database postgresql://kam:***@db.internal:5432/kam" in line

@@ -1,18 +1,25 @@
-"""`kam-bot serve`: run the Slack app (HTTP on settings.port, or Socket Mode with SLACK_APP_TOKEN)."""
+"""`kam-bot serve`: the enabled chat platforms and the scheduled jobs in one process, one port."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from kam_bot import platforms
 from kam_bot.cli import _EXTRA_PARSERS, command, open_app
 from kam_bot.config import Settings, SettingsError
+
+NO_PLATFORM = (
+    "kam-bot: configuration error: no chat platform is configured. For Slack set SLACK_BOT_TOKEN "
+    "and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)."
+)
 
 
 def _add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = sub.add_parser(
         "serve",
-        help="run the Slack app: POST /slack/events, GET /healthz (Socket Mode with SLACK_APP_TOKEN)",
+        help="run the bot: each enabled platform's routes (Slack: POST /slack/events), GET /healthz, "
+        "and the scheduled reminders, digests and outbox",
     )
     serve.add_argument(
         "--host",
@@ -29,29 +36,32 @@ _EXTRA_PARSERS.append(_add_parser)
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from kam_bot.adapters.slack.app import check_settings
-    from kam_bot.adapters.slack.server import create_asgi
+    from kam_bot.bootstrap import build_server
 
+    enabled = platforms.enabled(settings)
+    if not enabled:
+        print(NO_PLATFORM, file=sys.stderr)
+        return 2
     try:
-        check_settings(settings)
+        for entry in enabled:
+            entry.check(settings)
     except SettingsError as exc:
         print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
         return 2
     app = open_app(settings)  # refuses an unmigrated database; the CLI says what to run
     port = args.port or settings.port
-    print(start_line(settings, args.host, port), flush=True)
-    uvicorn.run(create_asgi(app, settings), host=args.host, port=port, log_level="info")
+    names = [entry.name.value for entry in enabled]
+    print(start_line(settings, names, args.host, port), flush=True)
+    uvicorn.run(build_server(app), host=args.host, port=port, log_level="info")
     return 0
 
 
-def start_line(settings: Settings, host: str, port: int) -> str:
+def start_line(settings: Settings, names: list[str], host: str, port: int) -> str:
     """What this process serves, in one line (the database password hidden)."""
     from kam_bot.store.engine import display_url
 
-    platforms = ["slack"] if settings.slack_bot_token else []
-    mode = "socket mode" if settings.slack_app_token else f"http on {host}:{port}"
-    database = display_url(settings.database_url)
+    mode = "slack over socket mode, " if settings.slack_app_token and "slack" in names else ""
     return (
-        f"kam-bot serve: platforms {', '.join(platforms) or 'none'}; {mode} "
-        f"(/healthz on {host}:{port}); database {database}"
+        f"kam-bot serve: platforms {', '.join(names) or 'none'}; {mode}http on {host}:{port} "
+        f"(/healthz); database {display_url(settings.database_url)}"
     )

@@ -17,10 +17,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine, func, insert, select, text, update
 from test_job_sender import queue, rows
 
+from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
 from kam_bot.bootstrap import App
-from kam_bot.jobs import lease, outbox
-from kam_bot.jobs.delivery import Checkpoint, Outgoing, SlackDeliverer
+from kam_bot.jobs.delivery import Checkpoint, Outgoing
 from kam_bot.jobs.sender import Sender
+from kam_bot.store import lease, outbox
 from kam_bot.store.tables import OutboxIncidentRow, OutboxRow
 
 MANY = 3000

@@ -35,12 +35,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Reply
-from kam_bot.jobs import lease
 from kam_bot.jobs.delivery import (
     Deliverer,
     DeliveryError,
@@ -51,7 +48,7 @@ from kam_bot.jobs.delivery import (
     TransientError,
 )
 from kam_bot.jobs.notifications import Notification
-from kam_bot.store.tables import PromiseRow
+from kam_bot.store import lease
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +118,7 @@ class Sender:
         concurrency: int = 1,
     ) -> None:
         self.app = app
+        self.leases = app.jobs.leases
         self.deliverers = dict(deliverers)
         self.instance = instance or instance_name()
         self.max_attempts = max_attempts
@@ -156,7 +154,7 @@ class Sender:
                     now = self.app.clock()
                     if should_stop() or (paused is not None and paused > now):
                         await asyncio.to_thread(
-                            self._db, lease.reschedule, item, max(paused or now, now), None, item.attempts
+                            self.leases.reschedule, item, max(paused or now, now), None, item.attempts
                         )
                         stats.released += 1
                         return
@@ -181,11 +179,9 @@ class Sender:
         """Claim due rows without sending them (the loop uses it; tests simulate a dying sender)."""
         token = f"{self.instance}:{uuid.uuid4().hex[:12]}"
         platforms = sorted(self.deliverers)
-        with self.app.uow() as uow:
-            session = uow.repo.session
-            if not lease.any_due(session, now, platforms):
-                return []
-            return lease.claim(session, now, platforms, token, limit or self.batch, self.batch_lease(limit))
+        if not platforms:
+            return []
+        return self.leases.claim(now, platforms, token, limit or self.batch, self.batch_lease(limit))
 
     def batch_lease(self, limit: int | None = None) -> timedelta:
         """Long enough for the whole batch at the current pace, twice over, plus one send's lease
@@ -193,19 +189,14 @@ class Sender:
         waiting = 2 * (limit or self.batch) * self.pace
         return self.lease_for + timedelta(seconds=waiting)
 
-    def _db(self, fn: Callable[..., bool], item: lease.Claimed, *args: object) -> bool:
-        with self.app.uow() as uow:
-            return fn(uow.repo.session, item, *args)
-
     # -- one row ------------------------------------------------------------------------
 
     def _incident(self, item: lease.Claimed, kind: str, detail: str | None = None) -> None:
         log.warning("outbox %s: %s%s", item.key, kind, f" ({detail})" if detail else "")
-        with self.app.uow() as uow:
-            lease.record_incident(uow.repo.session, item, kind, self.instance, self.app.clock(), detail)
+        self.leases.record_incident(item, kind, self.instance, self.app.clock(), detail)
 
     async def _one(self, item: lease.Claimed, stats: SendStats) -> None:
-        if not await asyncio.to_thread(self._db, lease.renew, item, self.app.clock(), self.lease_for):
+        if not await asyncio.to_thread(self.leases.renew, item, self.app.clock(), self.lease_for):
             await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
             stats.lost += 1
             return
@@ -220,12 +211,12 @@ class Sender:
                     return
         except (RateLimitedError, TransientError) as exc:
             at = self.app.clock() + timedelta(seconds=MIN_RETRY_AFTER)
-            await asyncio.to_thread(self._db, lease.reschedule, item, at, exc.reason, item.attempts)
+            await asyncio.to_thread(self.leases.reschedule, item, at, exc.reason, item.attempts)
             stats.released += 1
             return
         prepared = await asyncio.to_thread(self._prepare, item, self.app.clock())
         if isinstance(prepared, str):
-            await asyncio.to_thread(self._db, lease.mark_skipped, item, prepared)
+            await asyncio.to_thread(self.leases.mark_skipped, item, prepared)
             stats.skipped += 1
             return
         await self._deliver(deliverer, item, prepared, stats)
@@ -234,7 +225,7 @@ class Sender:
         self, deliverer: Deliverer, item: lease.Claimed, prepared: Outgoing, stats: SendStats
     ) -> None:
         async def checkpoint(ref: str) -> None:
-            await asyncio.to_thread(self._db, lease.checkpoint, item, ref)
+            await asyncio.to_thread(self.leases.checkpoint, item, ref)
 
         try:
             ref = await deliverer.deliver(prepared, checkpoint)
@@ -242,14 +233,14 @@ class Sender:
             until = self.app.clock() + timedelta(seconds=max(MIN_RETRY_AFTER, exc.retry_after))
             self._paused[item.platform] = until
             await asyncio.to_thread(
-                self._db, lease.reschedule, item, until, exc.reason, item.attempts, exc.nothing_posted
+                self.leases.reschedule, item, until, exc.reason, item.attempts, exc.nothing_posted
             )
             stats.rate_limited += 1
             if self._base_pace:
                 self.pace = min(self.pace * SLOWER, MAX_PACE)
             log.info("outbox %s: rate limited, again at %s", item.key, until.isoformat())
         except PermanentError as exc:
-            await asyncio.to_thread(self._db, lease.mark_dead, item, exc.reason, item.attempts + 1)
+            await asyncio.to_thread(self.leases.mark_dead, item, exc.reason, item.attempts + 1)
             stats.dead += 1
             log.warning("outbox %s: dead (%s)", item.key, exc.reason)
         except Exception as exc:  # TransientError, or a bug in a deliverer: counted and retried
@@ -263,7 +254,7 @@ class Sender:
             await self._sent(item, ref, stats)
 
     async def _sent(self, item: lease.Claimed, ref: str | None, stats: SendStats) -> None:
-        if await asyncio.to_thread(self._db, lease.mark_sent, item, self.app.clock(), ref):
+        if await asyncio.to_thread(self.leases.mark_sent, item, self.app.clock(), ref):
             stats.sent += 1
             return
         await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_AFTER_SEND, ref)
@@ -288,10 +279,10 @@ class Sender:
         await asyncio.to_thread(self._incident, item, lease.FOUND_IN_HISTORY, ref)
         stats.found += 1
         if message.chart is None:
-            if not await asyncio.to_thread(self._db, lease.mark_sent, item, self.app.clock(), ref):
+            if not await asyncio.to_thread(self.leases.mark_sent, item, self.app.clock(), ref):
                 await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_AFTER_SEND, ref)
             return
-        await asyncio.to_thread(self._db, lease.checkpoint, item, ref)
+        await asyncio.to_thread(self.leases.checkpoint, item, ref)
         await self._deliver(deliverer, item, replace(message, message_ref=ref), stats)
 
     async def _failed(
@@ -299,12 +290,12 @@ class Sender:
     ) -> None:
         attempts = item.attempts + 1
         if attempts >= self.max_attempts:
-            await asyncio.to_thread(self._db, lease.mark_dead, item, reason, attempts)
+            await asyncio.to_thread(self.leases.mark_dead, item, reason, attempts)
             stats.dead += 1
             log.warning("outbox %s: dead after %d attempts (%s)", item.key, attempts, reason)
             return
         at = self.app.clock() + self.backoff.delay(attempts)
-        await asyncio.to_thread(self._db, lease.reschedule, item, at, reason, attempts, nothing_posted)
+        await asyncio.to_thread(self.leases.reschedule, item, at, reason, attempts, nothing_posted)
         stats.retried += 1
 
     def _prepare(self, item: lease.Claimed, now: datetime, prune: bool = True) -> Outgoing | str:
@@ -337,13 +328,7 @@ class Sender:
         )
 
     def _promise_changes(self, note: Notification) -> tuple[set[int], set[int]]:
-        with self.app.uow() as uow:
-            rows = uow.repo.session.execute(
-                select(PromiseRow.id, PromiseRow.status, PromiseRow.snoozed_until).where(
-                    PromiseRow.id.in_(note.promise_ids())
-                )
-            ).all()
-        found = {pid: (status, snoozed) for pid, status, snoozed in rows}
+        found = self.leases.promise_states(note.promise_ids())
         gone = {pid for pid in note.promise_ids() if pid not in found or found[pid][0] != "open"}
         snoozed = {pid for pid, (_, until) in found.items() if until is not None and until > note.today}
         return gone, snoozed

@@ -1,7 +1,7 @@
 """exactly once: request keys with a TTL, the outbox's in-flight marker and its incidents
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-04 19:30:00
 
 ``request_keys`` replaces ``processed_events`` (one de-duplication mechanism for events,
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
