@@ -60,12 +60,14 @@ async def test_without_a_deliverer_nothing_is_sent_and_nothing_is_lost(app: App,
 class Slow:
     def __init__(self) -> None:
         self.sent: list[str] = []
+        self.started = asyncio.Event()
 
     @property
     def platform(self) -> str:
         return "slack"
 
     async def deliver(self, message: Outgoing, checkpoint: Checkpoint) -> str | None:
+        self.started.set()
         await asyncio.sleep(0.3)
         self.sent.append(message.recipient)
         return "C:1"
@@ -81,7 +83,7 @@ async def test_stopping_lets_a_send_in_flight_finish_and_starts_nothing_new(
     runner = JobRunner(app, {"slack": slow})
     await runner.reminders()
     sending = asyncio.create_task(runner.send())
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(slow.started.wait(), 10)  # the send is in flight
     await runner.drain(timeout=5)
     assert sending.done() and slow.sent == ["URITA"]
     with app.uow() as uow:
