@@ -14,6 +14,7 @@ from kam_bot.domain.enums import Locale, PromiseStatus
 from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation, User
 from kam_bot.domain.parsing import parse_date
 from kam_bot.handlers import render
+from kam_bot.handlers.account_list import account_list
 from kam_bot.handlers.describe import problem_line
 from kam_bot.handlers.prefill import (
     PricePrefill,
@@ -54,6 +55,10 @@ class Commands:
         except ServiceError as exc:
             return render.error_reply(exc, loc)
         return render.account_card(card, loc, today_for(self.app, actor))
+
+    def accounts(self, actor: User, query: str = "") -> Reply:
+        """``accounts [TEXT]``: my accounts, or the matches ranked, with tier, stage and last visit."""
+        return account_list(self.app.accounts.listing(actor, query), query, actor.locale)
 
     def account_by_id(self, actor: User, account_id: int) -> Reply:
         try:

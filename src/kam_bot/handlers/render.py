@@ -322,6 +322,7 @@ def error_reply(exc: ServiceError, loc: Locale) -> Reply:
         if exc.suggestions:
             lines.append(Line.of(t("account.did_you_mean", loc)))
             lines += [Line.of("• ", user(name)) for _, name in exc.suggestions]
+        lines.append(Line.of(t("accounts.find_hint", loc)))
         return Reply(sections=[Section(lines=lines)], ok=False)
     return Reply.text(t(exc.message, loc, **{k: _fmt(v) for k, v in exc.params.items()}), ok=False)
 

@@ -25,6 +25,7 @@ from kam_bot.domain.models import (
     Visit,
 )
 from kam_bot.services import access
+from kam_bot.services.account_list import LIST_LIMIT, AccountRow, contains_matches, my_rows, rows_for
 from kam_bot.services.errors import (
     AccountNotFoundError,
     AmbiguousAccountError,
@@ -100,6 +101,19 @@ class AccountService:
         """The one account ``query`` means, or an error carrying ranked suggestions."""
         with self._uow() as uow:
             return resolve(uow.repo, query, self._keys)
+
+    def listing(self, actor: User, query: str = "") -> list[AccountRow]:
+        """``accounts [TEXT]``: my accounts, or the readable accounts ``query`` matches, best first."""
+        now = self._clock()
+        with self._uow() as uow:
+            repo = uow.repo
+            if not query.strip():
+                return my_rows(repo, actor, now)
+            matches = search(repo, query, LIST_LIMIT, self._keys) or contains_matches(
+                self._keys.get(repo), query, LIST_LIMIT
+            )
+            found = (repo.get(Account, m.account_id) for m in matches)
+            return rows_for(repo, actor, [a for a in found if a is not None], now)
 
     def is_known_name(self, candidate: str) -> bool:
         """Whether ``candidate`` is exactly an account's name or alias (the parser's account probe).
@@ -264,6 +278,10 @@ def resolve(repo: SqlRepository, query: str, keys: AccountKeys | None = None) ->
         return exact[0]
     matches = [Match(EXACT, a.id, a.name) for a in exact] if exact else search(repo, query, 10, keys)
     winner = clear_winner(matches)
+    if not matches:
+        # too short or too far off for the ranking (``s``): offer the names containing it
+        matches = contains_matches((keys or AccountKeys()).get(repo), query, SUGGESTIONS)
+        winner = None
     if winner is not None:
         return _get_account(repo, winner.account_id)
     suggestions = [(m.account_id, display_name(repo, m)) for m in matches[:SUGGESTIONS]]

@@ -69,3 +69,25 @@ def test_chinese_direction_words_make_a_customer_promise(
     (saved,) = _promises(demo_app, "寄样品")
     assert saved.direction is PromiseDirection.THEIRS
     assert "宝钢" in out or "Baoshan" in out
+
+
+# -- accounts ---------------------------------------------------------------------------
+
+
+def test_accounts_lists_mine_with_tier_stage_and_days_since_the_visit(console: ConsoleHarness) -> None:
+    out = console.send("accounts")
+    assert "Your accounts" in out
+    acme = next(line for line in out.splitlines() if "Acme Industrial Supply" in line)
+    assert "Tier B" in acme and "target customer" in acme and "last visit 45 d ago" in acme
+    assert "Harbor Logistics" not in out  # a teammate's account
+
+
+def test_accounts_text_ranks_matches_and_a_short_account_query_offers_candidates(
+    console: ConsoleHarness,
+) -> None:
+    out = console.send("accounts sino")
+    assert "Accounts matching “sino”" in out and "Sinochem Coatings" in out
+    assert "Baoshan" not in out
+    short = console.send("account s")
+    assert "Did you mean" in short and "Sinochem Coatings" in short
+    assert "accounts TEXT" in short

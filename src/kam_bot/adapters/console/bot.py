@@ -87,6 +87,8 @@ class ConsoleBot:
             "库存": lambda r: self.entry(prefill_stock(self.app, self.actor, r), self.commands.save_stock),
             "account": self.account,
             "客户": self.account,
+            "accounts": lambda r: self.show(self.commands.accounts(self.actor, r)),
+            "客户列表": lambda r: self.show(self.commands.accounts(self.actor, r)),
             "promises": lambda r: self.show(self.commands.my_promises(self.actor)),
             "done": lambda r: self.promise_action("done", r),
             "reopen": lambda r: self.promise_action("reopen", r),

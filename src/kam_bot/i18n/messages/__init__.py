@@ -1,6 +1,7 @@
 """One module per area; add new areas to MESSAGE_MODULES."""
 
 from kam_bot.i18n.messages import (
+    accounts,
     commands,
     common,
     console,
@@ -16,6 +17,7 @@ from kam_bot.i18n.messages import (
 MESSAGE_MODULES = [
     common.MESSAGES,
     core.MESSAGES,
+    accounts.MESSAGES,
     enums.MESSAGES,
     parser.MESSAGES,
     prefill.MESSAGES,

@@ -124,7 +124,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     async def kam(
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        """``/kam`` help, ``/kam promises``, ``/kam settings [tz …|lang …|hour …|away …|back]``."""
+        """``/kam`` help, ``/kam promises``, ``/kam accounts [TEXT]``, ``/kam settings [tz …|lang …|…]``."""
         await ack()
         slack_id = command["user_id"]
         word, _, rest = (command.get("text") or "").strip().partition(" ")
@@ -144,6 +144,9 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             await respond_reply(respond, reply, actor.locale)
         elif word in {"promises", "promise", "承诺"}:
             await respond(**await deps.run(my_promises_message, app, actor))
+        elif word in {"accounts", "客户列表"}:
+            reply = await deps.run(deps.commands.accounts, actor, rest)
+            await respond_reply(respond, reply, actor.locale)
         else:
             await respond_reply(respond, deps.commands.help(actor), actor.locale)
 
