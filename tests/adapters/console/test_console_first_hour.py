@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from console_harness import ConsoleHarness
+from factories import add_contact
 from sqlalchemy import Engine
 
 from kam_bot import demo
@@ -91,3 +92,32 @@ def test_accounts_text_ranks_matches_and_a_short_account_query_offers_candidates
     short = console.send("account s")
     assert "Did you mean" in short and "Sinochem Coatings" in short
     assert "accounts TEXT" in short
+
+
+# -- honorifics -------------------------------------------------------------------------
+
+
+def _visit_contacts(app: App) -> list[str]:
+    with app.uow() as uow:
+        bao = uow.repo.accounts_by_key("baosteel")[0]
+        visit = uow.repo.visits_for(bao.id, limit=1)[0]
+        names = {c.id: c.name for c in uow.repo.contacts_for(bao.id)}
+    return [names[i] for i in visit.contact_ids]
+
+
+def test_li_zong_is_the_known_li_wei_not_a_new_contact(console_zh: ConsoleHarness, demo_app: App) -> None:
+    out = console_zh.send("拜访 宝钢 见了李总; 目标: 试用 - 达成", "y")
+    assert "新联系人" not in out and "将新增联系人" not in out
+    assert _visit_contacts(demo_app) == ["Li Wei"]
+
+
+def test_two_contacts_with_the_surname_are_offered_and_the_answer_is_used(
+    console: ConsoleHarness, demo_app: App
+) -> None:
+    with demo_app.uow() as uow:
+        bao = uow.repo.accounts_by_key("baosteel")[0]
+    add_contact(demo_app, bao, "李娜", title="采购")
+    out = console.send("visit Baosteel met Mr Li; goal: trial - yes", "2", "y")
+    assert "1) Li Wei" in out and "2) 李娜" in out
+    assert any("Which of them is “Mr Li”?" in p for p in console.prompts)
+    assert _visit_contacts(demo_app) == ["李娜"]

@@ -179,4 +179,8 @@ class ConsoleBot:
 
 def _ask_key(field_path: str) -> str:
     name = field_path.rsplit(".", 1)[-1]
-    return name if name in {"account", "due_date", "price", "currency", "quantity", "product"} else "value"
+    return (
+        name
+        if name in {"account", "due_date", "price", "currency", "quantity", "product", "contact"}
+        else "value"
+    )

@@ -26,5 +26,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.ask.currency": {"en": "Currency of the {what} price?", "zh-Hans": "{what} 价格的币种?"},
     "console.ask.quantity": {"en": "Quantity of {what}?", "zh-Hans": "{what} 的数量?"},
     "console.ask.product": {"en": "Which product?", "zh-Hans": "哪个产品?"},
+    "console.ask.contact": {
+        "en": "Which of them is “{what}”? A number or a name, or new for someone else:",
+        "zh-Hans": "“{what}”是哪一位?请输入编号或姓名,其他人请输入 new:",
+    },
     "console.ask.value": {"en": "Value?", "zh-Hans": "请输入:"},
 }
