@@ -69,7 +69,7 @@ def table_names(engine: Engine) -> set[str]:
 
 def test_upgrade_creates_every_table(engine: Engine) -> None:
     assert table_names(engine) == TABLES | {"alembic_version"}
-    assert current_revision(engine) == head_revision() == "0001"
+    assert current_revision(engine) == head_revision() == "0005"
     ensure_migrated(engine)  # does not raise
 
 
@@ -129,7 +129,7 @@ def test_ensure_migrated_refuses_an_empty_database(blank_engine: Engine) -> None
     with pytest.raises(DatabaseNotMigratedError) as err:
         ensure_migrated(blank_engine)
     assert err.value.current is None
-    assert err.value.head == "0001"
+    assert err.value.head == "0005"
     with pytest.raises(DatabaseNotMigratedError):
         bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
 
@@ -142,7 +142,7 @@ def test_upgrade_then_ensure_migrated_passes(blank_engine: Engine) -> None:
     app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
     assert app.users.teams() == []
     upgrade(blank_engine)  # a second upgrade is a no-op
-    assert current_revision(blank_engine) == "0001"
+    assert current_revision(blank_engine) == "0005"
 
 
 def test_downgrade_to_base_and_upgrade_again(blank_engine: Engine) -> None:
@@ -178,3 +178,24 @@ def test_alembic_config_accepts_urls_with_percent_signs(url: str) -> None:
         assert config.get_main_option("sqlalchemy.url") == url
     finally:
         engine.dispose()
+
+
+def test_0005_adds_exchange_rates_and_keeps_the_price_list(blank_engine: Engine) -> None:
+    config = alembic_config()
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO price_list (product, price, currency, unit) VALUES ('widget-42', 4, 'USD', 'kg')"
+            )
+        )
+    upgrade(blank_engine)
+    assert "exchange_rates" in table_names(blank_engine)
+    with blank_engine.begin() as conn:
+        assert conn.execute(text("SELECT product, currency FROM price_list")).all() == [("widget-42", "USD")]
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    assert "exchange_rates" not in table_names(blank_engine)
+    with blank_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM price_list")).scalar() == 1

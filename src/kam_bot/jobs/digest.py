@@ -197,6 +197,7 @@ def _observations(
 ) -> None:
     accounts = reader.accounts
     listed_prices: dict[tuple[str, date], PriceListEntry | None] = {}
+    rates = repo.exchange_rates()
 
     def listed(product: str, on: date) -> PriceListEntry | None:
         key = (product.lower(), on)
@@ -212,7 +213,7 @@ def _observations(
             data.competitor_prices.append((accounts[obs.account_id], obs))
             continue
         deviation = rules.price_deviation(
-            obs, listed(obs.product, local_date(obs.observed_at, tz)), threshold
+            obs, listed(obs.product, local_date(obs.observed_at, tz)), threshold, rates
         )
         if deviation is not None and deviation.flagged:
             data.off_policy.append((accounts[obs.account_id], obs, deviation))

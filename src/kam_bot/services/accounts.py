@@ -145,9 +145,10 @@ class AccountService:
                 for c in repo.contacts_for(account.id)
             ]
             promises = repo.promises_where(account_id=account.id)
+            rates = repo.exchange_rates()
             prices = [
                 PricePoint(
-                    p, rules.price_deviation(p, repo.price_list_for(p.product, today), self._threshold)
+                    p, rules.price_deviation(p, repo.price_list_for(p.product, today), self._threshold, rates)
                 )
                 for p in repo.latest_prices(account.id)
             ]

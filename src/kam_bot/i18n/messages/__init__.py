@@ -10,6 +10,7 @@ from kam_bot.i18n.messages import (
     jobs,
     parser,
     prefill,
+    rates,
     slack,
     transfer,
 )
@@ -25,5 +26,6 @@ MESSAGE_MODULES = [
     console.MESSAGES,
     jobs.MESSAGES,
     transfer.MESSAGES,
+    rates.MESSAGES,
     slack.MESSAGES,
 ]

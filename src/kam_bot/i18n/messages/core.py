@@ -55,6 +55,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     # prices and stock
     "price.off_policy": {"en": "⚠ {pct} vs list {list}", "zh-Hans": "⚠ 较价目表 {list} 偏离 {pct}"},
     "price.on_policy": {"en": "({pct} vs list {list})", "zh-Hans": "(较价目表 {list} {pct})"},
+    "price.not_comparable.currency": {
+        "en": "(not comparable with list {list}: no exchange rate set; an admin sets one with kam-bot rates)",
+        "zh-Hans": "(无法与价目表 {list} 比较:未设置汇率;管理员可用 kam-bot rates 设置)",
+    },
+    "price.not_comparable.unit": {
+        "en": "(not comparable with list {list}: another kind of unit)",
+        "zh-Hans": "(无法与价目表 {list} 比较:单位类型不同)",
+    },
     "price.saved": {"en": "Price saved:", "zh-Hans": "价格已记录:"},
     "price.needs_currency": {
         "en": "Which currency? Add it after the price, e.g. “4.20 USD”.",
