@@ -84,6 +84,13 @@ class Commands:
         loc = actor.locale
         params: dict[str, str] = {}
         try:
+            before = self.app.promises.get(actor, promise_id).status
+            if before is _SETTLED_BY.get(action):
+                key = f"promise.already_{before.value}"
+                line = render.promise_line(
+                    self.app.promises.get(actor, promise_id), today_for(self.app, actor), loc
+                )
+                return Reply(sections=[Section(lines=[Line.of(t(key, loc), " ", *line.spans)])])
             if action == "done":
                 promise, key, params = self.app.promises.complete(actor, promise_id), "promise.done", params
             elif action == "reopen":
@@ -244,6 +251,10 @@ class Commands:
 
     def help(self, actor: User) -> Reply:
         return Reply.text(*t("help.text", actor.locale).split("\n"), title=t("help.title", actor.locale))
+
+
+_SETTLED_BY = {"done": PromiseStatus.DONE, "cancel": PromiseStatus.CANCELLED, "reopen": PromiseStatus.OPEN}
+"""The status each action leads to: asking for it again says so instead of acting."""
 
 
 def _attempt(loc: Locale, call: Callable[[], T]) -> T | Reply:

@@ -246,6 +246,23 @@ def apply_fix(app: App, actor: User, prefill: Prefill, problem: Problem, value: 
     return None
 
 
+def subject(prefill: Prefill, problem: Problem) -> str | None:
+    """What a gap is about, to label the question: the promise's text for its due date, the
+    product for its price; else what was typed there."""
+    target = _target(prefill, problem.field)
+    for name in ("text", "product"):
+        value = getattr(target, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return problem.text
+
+
+def resolved_date(prefill: Prefill, problem: Problem) -> date | None:
+    """The due date a fixed ``due_date`` gap now holds (to show the user what their answer meant)."""
+    value = getattr(_target(prefill, problem.field), "due_date", None)
+    return value if isinstance(value, date) else None
+
+
 def _target(prefill: Prefill, field_path: str) -> Any:
     """The draft object a problem's field path points into (a promise, price or stock draft)."""
     parts = field_path.split(".")

@@ -173,6 +173,8 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
             ),
         ),
     ]
+    if card.next_visit:
+        head.append(Line.of(t("card.next_visit", loc, date=format_date(card.next_visit, loc))))
     if a.aliases:
         head.append(Line.of(t("card.aliases", loc), " ", user(", ".join(a.aliases))))
     sections = [Section(lines=head)]
@@ -322,7 +324,7 @@ def visit_saved(result: LoggedVisit, loc: Locale, today: date) -> Reply:
 
 def error_reply(exc: ServiceError, loc: Locale) -> Reply:
     if isinstance(exc, AmbiguousAccountError | AccountNotFoundError):
-        lines = [Line.of(t(exc.message, loc), " ", user(exc.query))]
+        lines = [Line.of(t(exc.message, loc), " “", user(exc.query), "”")]
         if exc.suggestions:
             lines.append(Line.of(t("account.did_you_mean", loc)))
             lines += [Line.of("• ", user(name)) for _, name in exc.suggestions]

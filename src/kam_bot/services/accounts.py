@@ -75,6 +75,8 @@ class AccountCard:
     competitor_notes: list[CompetitorNote]
     can_write: bool
     extra: dict[str, Any] = field(default_factory=dict)
+    next_visit: date | None = None
+    """The planned next visit (the latest visit's, when still ahead)."""
 
 
 def local_today(user: User, now: datetime) -> date:
@@ -156,7 +158,10 @@ class AccountService:
                 StockPoint(cur, rules.inventory_change(cur, prev))
                 for cur, prev in repo.latest_stock(account.id)
             ]
+            visits = repo.visits_for(account.id, limit=3)
+            planned = [v.next_visit_date for v in visits if v.next_visit_date and v.next_visit_date >= today]
             return AccountCard(
+                next_visit=planned[0] if planned else None,
                 account=account,
                 owner=repo.get(User, account.owner_id) if account.owner_id else None,
                 priority=rules.priority(account.intention, account.power),
@@ -166,7 +171,7 @@ class AccountService:
                     account, last.astimezone(tz).date() if last else None, today, tz
                 ),
                 contacts=contacts,
-                visits=repo.visits_for(account.id, limit=3),
+                visits=visits,
                 ours=[p for p in promises if p.direction is PromiseDirection.OURS],
                 theirs=[p for p in promises if p.direction is PromiseDirection.THEIRS],
                 prices=prices,

@@ -10,9 +10,12 @@ from factories import add_contact
 from sqlalchemy import Engine
 
 from kam_bot import demo
+from kam_bot.adapters.console.render import render_text
 from kam_bot.bootstrap import App
-from kam_bot.domain.enums import PromiseDirection
+from kam_bot.domain.enums import Locale, PromiseDirection
 from kam_bot.domain.models import Promise, User
+from kam_bot.handlers.render import promise_actions
+from kam_bot.handlers.replies import Reply, Section
 
 
 @pytest.fixture
@@ -121,3 +124,63 @@ def test_two_contacts_with_the_surname_are_offered_and_the_answer_is_used(
     assert "1) Li Wei" in out and "2) 李娜" in out
     assert any("Which of them is “Mr Li”?" in p for p in console.prompts)
     assert _visit_contacts(demo_app) == ["李娜"]
+
+
+# -- replies ----------------------------------------------------------------------------
+
+
+def test_a_bad_due_date_is_warned_once_asked_by_the_promise_and_the_answer_shown_as_a_date(
+    console: ConsoleHarness,
+) -> None:
+    out = console.send("promise Baosteel call back by Fooday", "Barday", "next Tue", "y")
+    assert out.count("“Fooday”") == 1  # listed with the prefill, not again before the question
+    assert "you typed: Fooday" not in out  # the warning quotes it already
+    assert out.count("“Barday”") == 1  # the second bad answer is named once, by itself
+    assert console.prompts[:2] == ["Due date for “call back”? ", "Due date for “call back”? "]
+    assert "→ due Tue 1 Dec 2026" in out
+    assert "Promise saved" in out
+
+
+def test_an_unknown_account_is_quoted_and_nothing_understood_shows_no_empty_block(
+    console: ConsoleHarness,
+) -> None:
+    out = console.send("stock Zzz", "quit")
+    assert "No account matches “Zzz”" in out
+    assert "you typed: Zzz" not in out
+    assert "Here is what I understood" not in out
+    assert out.splitlines()[-1] == "stock Zzz"  # given back to paste again
+
+
+def test_done_twice_says_already_done(console: ConsoleHarness) -> None:
+    assert console.send("done 1").startswith("Done:")
+    again = console.send("done 1")
+    assert again.startswith("Already done:") and "send lab report" in again
+    assert "Undo" not in again
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("done", "Type done and its number, e.g. done 4"),
+        ("done 4 2", "Type done and its number, e.g. done 4"),
+        ("snooze x", "e.g. snooze 4 3"),
+        ("undo", "undo price NUMBER or undo stock NUMBER"),
+    ],
+)
+def test_usage_says_what_to_type_with_an_example(console: ConsoleHarness, line: str, says: str) -> None:
+    out = console.send(line)
+    assert says in out and "Usage:" not in out and "PROMISE_NUMBER" not in out
+
+
+def test_buttons_in_text_form_say_what_each_does(demo_app: App) -> None:
+    with demo_app.uow() as uow:
+        promise = uow.repo.get(Promise, 1)
+    assert promise is not None
+    reply = Reply(sections=[Section(lines=[], actions=promise_actions(promise, Locale.EN))])
+    text = render_text(reply)
+    assert "Snooze 1 day: snooze 1 1" in text and "Done: done 1" in text
+
+
+def test_the_card_shows_the_planned_next_visit(console: ConsoleHarness) -> None:
+    console.send("visit Baosteel met Li Wei; next visit 12/15", "y")
+    assert "Next visit planned: Tue 15 Dec 2026" in console.send("account Baosteel")

@@ -22,10 +22,12 @@ from kam_bot.handlers.prefill import (
     prefill_promise,
     prefill_stock,
     prefill_visit,
+    resolved_date,
+    subject,
     today_for,
 )
 from kam_bot.handlers.replies import Reply, Section
-from kam_bot.i18n import t
+from kam_bot.i18n import format_date, t
 
 Ask = Callable[[str], str | None]
 """Prompt and read one line; None at end of input."""
@@ -60,7 +62,7 @@ class ConsoleBot:
             line = self.ask("> ")
             if line is None:
                 return
-            if line.strip().lower() in {"quit", "exit", "q", "退出"}:
+            if _is_quit(line):
                 return
             self.handle(line)
 
@@ -120,8 +122,9 @@ class ConsoleBot:
 
     def promise_action(self, action: str, rest: str) -> None:
         args = rest.replace("#", "").split()
-        if not args or not args[0].isdigit() or (len(args) > 1 and not args[1].isdigit()):
-            self.say(t("console.usage_promise", self.loc, action=action))
+        extra_ok = action == "snooze" and len(args) == 2 and args[1].isdigit()
+        if not args or not args[0].isdigit() or (len(args) > 1 and not extra_ok):
+            self.say(t(f"console.usage.{action}", self.loc))
             return
         days = int(args[1]) if len(args) > 1 else None
         self.show(self.commands.promise_action(self.actor, action, int(args[0]), days))
@@ -158,23 +161,41 @@ class ConsoleBot:
             self._not_saved(prefill)
 
     def _fix(self, prefill: Prefill) -> bool:
-        """Prompt for each blocking gap until it is filled; False when the user gives up."""
+        """Prompt for each blocking gap until it is filled; False when the user gives up.
+
+        The gaps were listed with the prefill: a problem is shown again only when an answer
+        did not fit. A due date that was read is shown as the date it became.
+        """
+        shown = {id(p) for p in prefill.problems}
         while prefill.blocking:
             problem = prefill.blocking[0]
-            self.show(Reply(sections=[Section(lines=[problem_line(problem, self.actor.locale)])]))
-            answer = self.ask(
-                t(f"console.ask.{_ask_key(problem.field)}", self.loc, what=problem.text or "") + " "
-            )
-            if answer is None or not answer.strip():
+            if id(problem) not in shown:
+                self.show(Reply(sections=[Section(lines=[problem_line(problem, self.actor.locale)])]))
+                shown.add(id(problem))
+            what = subject(prefill, problem) or ""
+            answer = self.ask(t(f"console.ask.{_ask_key(problem.field)}", self.loc, what=what) + " ")
+            if answer is None or not answer.strip() or _is_quit(answer, GIVE_UP_WORDS):
                 return False
             new = apply_fix(self.app, self.actor, prefill, problem, answer)
             if new is not None:
                 prefill.problems = [new if p is problem else p for p in prefill.problems]
+            elif (day := resolved_date(prefill, problem)) is not None and problem.field.endswith("due_date"):
+                self.say(t("console.due_resolved", self.loc, date=format_date(day, self.loc)))
         return True
 
     def _not_saved(self, prefill: Prefill) -> None:
         self.say(t("console.not_saved", self.loc))
         self.say(prefill.text)
+
+
+QUIT_WORDS = frozenset({"quit", "exit", "q", "退出"})
+"""Leave the console at the prompt; at a follow-up question, give up the entry (its line is shown
+back), as do ``cancel`` and ``取消`` there."""
+GIVE_UP_WORDS = QUIT_WORDS | {"cancel", "取消"}
+
+
+def _is_quit(answer: str, words: frozenset[str] = QUIT_WORDS) -> bool:
+    return answer.strip().casefold() in words
 
 
 def _ask_key(field_path: str) -> str:
