@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from kam_bot import demo
+from kam_bot.adapters.console import line_editing
 from kam_bot.adapters.console.bot import ConsoleBot, Extra
 from kam_bot.bootstrap import App
 from kam_bot.cli import command, open_app
@@ -22,6 +23,7 @@ def _reader(interactive: bool) -> object:
             try:
                 return input(prompt)
             except EOFError:
+                print()
                 return None
         line = sys.stdin.readline()
         if not line:
@@ -51,6 +53,8 @@ def shell(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kam-bot: no user {target!r}. Use --as with an email, platform id or name.", file=sys.stderr)
         return 2
     interactive = sys.stdin.isatty()
+    if interactive:
+        line_editing.enable(line_editing.history_path())
     bot = ConsoleBot(app, actor, ask=_reader(interactive), say=print, extra_commands=EXTRA_COMMANDS)  # type: ignore[arg-type]
     bot.run()
     return 0

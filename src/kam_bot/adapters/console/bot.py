@@ -59,12 +59,17 @@ class ConsoleBot:
     def run(self) -> None:
         self.say(t("console.welcome", self.loc, name=self.actor.display_name))
         while True:
-            line = self.ask("> ")
-            if line is None:
+            try:
+                line = self.ask("> ")
+            except KeyboardInterrupt:  # Ctrl+C at the prompt leaves, like quit
+                self.say("")
                 return
-            if _is_quit(line):
+            if line is None or _is_quit(line):
                 return
-            self.handle(line)
+            try:
+                self.handle(line)
+            except KeyboardInterrupt:  # Ctrl+C in a command's question: back to the prompt
+                self.say("")
 
     def handle(self, line: str) -> None:
         text = line.strip()
@@ -139,26 +144,33 @@ class ConsoleBot:
     def visit(self, rest: str) -> None:
         if not rest:
             rest = self.ask(t("console.visit_prompt", self.loc) + " ") or ""
-            if not rest.strip():
+            if not rest.strip() or _is_quit(rest, GIVE_UP_WORDS):
                 return
+            self._line = f"{self._line} {rest.strip()}"
         prefill = prefill_visit(self.app, self.actor, rest)
         self.entry(prefill, self.commands.save_visit)
 
     def entry(self, prefill: P, save: Callable[[User, P], Reply]) -> None:
-        """Show the prefill, ask for what is missing, confirm, save. Never loses the typed text."""
+        """Show the prefill, ask for what is missing, confirm, save. Never loses the typed text:
+        giving up, end of input and Ctrl+C at a question all print the line back."""
         prefill.text = self._line or prefill.text
         self.show(describe(prefill, self.actor.locale, today_for(self.app, self.actor)))
-        if not self._fix(prefill):
-            self._not_saved(prefill)
-            return
-        answer = self.ask(t("console.confirm", self.loc) + " ")
-        if answer is None or answer.strip().lower() not in {"", "y", "yes", "是", "好"}:
+        try:
+            confirmed = self._fix(prefill) and self._confirm()
+        except KeyboardInterrupt:
+            self.say("")
+            confirmed = False
+        if not confirmed:
             self._not_saved(prefill)
             return
         reply = save(self.actor, prefill)
         self.show(reply)
         if not reply.ok:
             self._not_saved(prefill)
+
+    def _confirm(self) -> bool:
+        answer = self.ask(t("console.confirm", self.loc) + " ")
+        return answer is not None and answer.strip().lower() in {"", "y", "yes", "是", "好"}
 
     def _fix(self, prefill: Prefill) -> bool:
         """Prompt for each blocking gap until it is filled; False when the user gives up.
