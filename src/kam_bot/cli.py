@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("what", help="accounts | contacts | users | prices, or an export FILE.jsonl to restore")
     imp.add_argument("file", nargs="?", help="the CSV file")
     imp.add_argument("--skip-bad", action="store_true", help="write the good rows, list the bad ones")
+    imp.add_argument(
+        "--strict-teams", action="store_true", help="refuse rows naming a team that does not exist yet"
+    )
 
     exp = sub.add_parser("export", help="export everything (JSONL, or one CSV per entity)")
     exp.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
