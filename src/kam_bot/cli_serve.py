@@ -27,6 +27,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from kam_bot.adapters.slack.app import check_settings
     from kam_bot.adapters.slack.server import create_asgi
+    from kam_bot.adapters.slack.startup import check_token
 
     try:
         check_settings(settings)
@@ -34,5 +35,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
         return 2
     app = open_app(settings)  # refuses an unmigrated database; the CLI says what to run
+    try:
+        check_token(settings)
+    except SettingsError as exc:
+        print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
+        return 2
     uvicorn.run(create_asgi(app, settings), host=args.host, port=args.port or settings.port, log_level="info")
     return 0
