@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from console_harness import ConsoleHarness
 
-from kam_bot import demo
 from kam_bot.bootstrap import bootstrap
 from kam_bot.cli import main
 from kam_bot.config import load_settings
+from kam_bot.services import demo
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ from sqlalchemy.orm import sessionmaker
 
 from kam_bot.config import Settings
 from kam_bot.services.accounts import AccountService
+from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
+from kam_bot.services.demo import DemoService
 from kam_bot.services.observations import ObservationService
-from kam_bot.services.ports import Clock, UnitOfWork, utc_now
+from kam_bot.services.ports import Clock, utc_now
 from kam_bot.services.promises import PromiseService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
@@ -30,6 +32,8 @@ class App:
     promises: PromiseService = field(init=False)
     observations: ObservationService = field(init=False)
     users: UserService = field(init=False)
+    claims: ClaimService = field(init=False)
+    demo: DemoService = field(init=False)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -40,8 +44,11 @@ class App:
         self.promises = PromiseService(self.uow, self.clock)
         self.observations = ObservationService(self.uow, self.clock, threshold)
         self.users = UserService(self.uow, self.settings.default_timezone, self.settings.default_locale)
+        self.claims = ClaimService(self.uow, self.clock)
+        self.demo = DemoService(self.uow, self.clock)
 
-    def uow(self) -> UnitOfWork:
+    def uow(self) -> SqlUnitOfWork:
+        """A unit of work on the store, for jobs and tools; handlers and adapters use the services."""
         return SqlUnitOfWork(self._sessions)
 
 

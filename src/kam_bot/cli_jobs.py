@@ -221,6 +221,7 @@ def outbox_command(args: argparse.Namespace, settings: Settings) -> int:
 def console_remind(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
     """`remind`: what the actor would get on their next working morning."""
     app, loc = bot.app, actor.locale
+    assert isinstance(app, App)  # the shell runs on the whole application
     day = previews.next_reminder_day(actor, app.clock())
     if planning.is_away(actor, day):
         assert actor.away_until is not None
@@ -238,6 +239,7 @@ def console_remind(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
 def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
     """`digest [2026-W48]`: the actor's team digest, this week so far by default."""
     app, loc = bot.app, actor.locale
+    assert isinstance(app, App)  # the shell runs on the whole application
     if actor.team_id is None:
         return Reply.text(t("jobs.digest.no_team", loc))
     with app.uow() as uow:

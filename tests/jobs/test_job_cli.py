@@ -10,10 +10,11 @@ import pytest
 from conftest import FrozenClock
 from sqlalchemy import Engine, update
 
-from kam_bot import cli, demo
+from kam_bot import cli
 from kam_bot.adapters.console.bot import ConsoleBot
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings
+from kam_bot.services import demo
 from kam_bot.store.engine import make_engine
 from kam_bot.store.tables import OutboxRow
 

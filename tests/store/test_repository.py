@@ -21,7 +21,7 @@ from kam_bot.domain.enums import (
     Role,
     Tier,
 )
-from kam_bot.store.uow import SqlUnitOfWork
+from kam_bot.store.uow import ConflictError, SqlUnitOfWork
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -155,7 +155,7 @@ def test_user_identities_and_look_ups(app: App) -> None:
         assert got_rita is not None
         assert got_rita.identities == {"teams": "29:abc"}
         uow.commit()
-    with pytest.raises(IntegrityError):  # an email belongs to one user
+    with pytest.raises(ConflictError):  # an email belongs to one user
         add_user(app, "Rita again", email="Rita.Li@Example.com")
 
 

@@ -196,3 +196,13 @@ class PriceListEntry(Entity):
     unit: str | None = None
     valid_from: date | None = None
     note: str | None = None
+
+
+class PlannedVisit(BaseModel):
+    """A next visit the latest visit of an account set: when, where, and the next step noted then."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    account: Account
+    next_step: str | None = None

@@ -54,9 +54,10 @@ from kam_bot.domain.models import (
 )
 from kam_bot.jobs import outbox
 from kam_bot.jobs.planning import local_date
-from kam_bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from kam_bot.services.ports import UnitOfWorkFactory
 from kam_bot.store import tables as tb
 from kam_bot.store.repository import SqlRepository
+from kam_bot.store.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 E = TypeVar("E", bound=Entity)
 
@@ -313,7 +314,7 @@ class BriefReads:
         self.stock: dict[int, list[tuple[InventoryObservation, InventoryObservation | None]]] = {}
         self._price_list: list[Row[Any]] | None = None
 
-    def uow(self, factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
+    def uow(self, factory: SqlUnitOfWorkFactory) -> UnitOfWorkFactory:
         """``factory``'s units of work, their repository reading through these."""
         return lambda: _BriefUnitOfWork(factory(), self)
 
@@ -497,7 +498,7 @@ class _BriefRepository(SqlRepository):
 
 
 class _BriefUnitOfWork:
-    def __init__(self, inner: UnitOfWork, reads: BriefReads) -> None:
+    def __init__(self, inner: SqlUnitOfWork, reads: BriefReads) -> None:
         self._inner = inner
         self._reads = reads
         self._repo: SqlRepository | None = None

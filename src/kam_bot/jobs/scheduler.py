@@ -31,8 +31,8 @@ from kam_bot.jobs.digest import compute, members, team_locale
 from kam_bot.jobs.digest_render import build_digest
 from kam_bot.jobs.notifications import Notification
 from kam_bot.services.accounts import AccountService
-from kam_bot.services.ports import UnitOfWork
 from kam_bot.store.tables import TeamRow, UserRow
+from kam_bot.store.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -66,7 +66,7 @@ def _cards(app: App, now: datetime, reads: daily_batch.BriefReads | None = None)
 
 
 def daily_notification(
-    app: App, uow: UnitOfWork, person: User, day: date, now: datetime
+    app: App, uow: SqlUnitOfWork, person: User, day: date, now: datetime
 ) -> Notification | None:
     """What ``person`` gets on local date ``day`` as of ``now`` (None: nothing to say)."""
     return build_daily(uow.repo, person, day, now, app.settings.escalation_days, _cards(app, now))
@@ -136,7 +136,9 @@ def decide_daily(app: App, user_id: int, day: date, now: datetime) -> bool:
     return wrote > 0
 
 
-def digest_notification(app: App, uow: UnitOfWork, team: Team, monday: date, now: datetime) -> Notification:
+def digest_notification(
+    app: App, uow: SqlUnitOfWork, team: Team, monday: date, now: datetime
+) -> Notification:
     data = compute(uow.repo, team, monday, now, app.settings.price_deviation_threshold)
     return build_digest(data, team_locale(members(uow.repo, team), app.settings.default_locale))
 

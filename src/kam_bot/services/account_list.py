@@ -16,7 +16,7 @@ from kam_bot.domain import rules
 from kam_bot.domain.matching import Match, fold
 from kam_bot.domain.models import Account, User
 from kam_bot.services import access
-from kam_bot.store.repository import SqlRepository
+from kam_bot.services.ports import Repository
 
 LIST_LIMIT = 20
 
@@ -47,7 +47,7 @@ def contains_matches(keys: Sequence[tuple[int, str]], query: str, limit: int) ->
     return sorted(best.values(), key=lambda m: (-m.score, m.matched))[:limit]
 
 
-def rows_for(repo: SqlRepository, actor: User, accounts: list[Account], now: datetime) -> list[AccountRow]:
+def rows_for(repo: Repository, actor: User, accounts: list[Account], now: datetime) -> list[AccountRow]:
     """The readable ones among ``accounts``, in the given order, with their visit figures."""
     readable = [a for a in accounts if not a.archived and access.can_read_account(repo, actor, a)]
     last = repo.last_visit_dates(a.id for a in readable)
@@ -68,7 +68,7 @@ def rows_for(repo: SqlRepository, actor: User, accounts: list[Account], now: dat
     return rows
 
 
-def my_rows(repo: SqlRepository, actor: User, now: datetime) -> list[AccountRow]:
+def my_rows(repo: Repository, actor: User, now: datetime) -> list[AccountRow]:
     """The actor's own accounts, most overdue first, then by name."""
     rows = rows_for(repo, actor, repo.accounts_where(owner_id=actor.id), now)
     return sorted(rows, key=lambda r: (-(r.days_overdue or 0), r.account.name.casefold()))[:LIST_LIMIT]

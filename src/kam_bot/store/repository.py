@@ -224,6 +224,34 @@ class SqlRepository:
             stmt = stmt.where(t.AccountRow.archived.is_(False))
         return [m.Account.model_validate(r) for r in self.session.scalars(stmt.order_by(t.AccountRow.name))]
 
+    def planned_visits(self, owner_id: int, from_day: date, limit: int) -> list[m.PlannedVisit]:
+        """Next visit dates on or after ``from_day`` set by the latest visit of each of the owner's
+        live accounts, soonest first, one per account."""
+        latest = (
+            select(t.VisitRow.account_id, func.max(t.VisitRow.visited_at).label("at"))
+            .join(t.AccountRow, t.AccountRow.id == t.VisitRow.account_id)
+            .where(t.AccountRow.owner_id == owner_id, t.AccountRow.archived.is_(False))
+            .group_by(t.VisitRow.account_id)
+            .subquery()
+        )
+        stmt = (
+            select(t.VisitRow.next_visit_date, t.VisitRow.next_step, t.AccountRow)
+            .join(
+                latest,
+                (t.VisitRow.account_id == latest.c.account_id) & (t.VisitRow.visited_at == latest.c.at),
+            )
+            .join(t.AccountRow, t.AccountRow.id == t.VisitRow.account_id)
+            .where(t.VisitRow.next_visit_date >= from_day)
+            .order_by(t.VisitRow.next_visit_date, t.VisitRow.id.desc())
+        )
+        out: dict[int, m.PlannedVisit] = {}  # one per account (two visits may share the latest time)
+        for day, next_step, row in self.session.execute(stmt):
+            if row.id not in out and len(out) < limit:
+                out[row.id] = m.PlannedVisit(
+                    day=day, account=m.Account.model_validate(row), next_step=next_step
+                )
+        return list(out.values())
+
     def last_visit_dates(self, account_ids: Iterable[int]) -> dict[int, datetime]:
         ids = list(account_ids)
         if not ids:
@@ -407,6 +435,23 @@ class SqlRepository:
             [m.PriceObservation.model_validate(r) for r in prices],
             [m.InventoryObservation.model_validate(r) for r in stock],
             [m.CompetitorNote.model_validate(r) for r in notes],
+        )
+
+    def claim(self, platform: str, key: str, at: datetime, prune_before: datetime | None = None) -> None:
+        """Record that ``key`` is being handled; a second claim of it fails the unique constraint
+        (the unit of work then raises ``ConflictError``). Claims older than ``prune_before`` go."""
+        self.session.add(t.ProcessedEventRow(platform=platform, event_id=key, received_at=at))
+        self.session.flush()
+        if prune_before is not None:
+            old = t.ProcessedEventRow.received_at < prune_before
+            self.session.execute(delete(t.ProcessedEventRow).where(old))
+
+    def release_claim(self, platform: str, key: str) -> None:
+        """Forget that ``key`` was handled (its ``processed_events`` row), so it may be handled again."""
+        self.session.execute(
+            delete(t.ProcessedEventRow).where(
+                t.ProcessedEventRow.platform == platform, t.ProcessedEventRow.event_id == key
+            )
         )
 
     def delete(self, model: type[m.Entity], ids: Sequence[int]) -> None:

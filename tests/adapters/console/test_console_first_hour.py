@@ -9,13 +9,13 @@ from console_harness import ConsoleHarness
 from factories import add_contact
 from sqlalchemy import Engine
 
-from kam_bot import demo
 from kam_bot.adapters.console.render import render_text
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale, PromiseDirection
 from kam_bot.domain.models import Promise, User
 from kam_bot.handlers.render import promise_actions
 from kam_bot.handlers.replies import Reply, Section
+from kam_bot.services import demo
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from kam_bot import demo
 from kam_bot.adapters.console.bot import ConsoleBot
 from kam_bot.bootstrap import App
+from kam_bot.services import demo
 
 UP = "\x1b[A"
 

@@ -123,6 +123,4 @@ def settings_view(
             )
         if len(teams) > MAX_TEAMS:
             blocks.append(context(t("slack.settings.more_teams", loc, count=len(teams) - MAX_TEAMS)))
-    return modal(
-        CALLBACK, t("slack.settings.title", loc), blocks, loc, meta=meta, submit=t("slack.modal.save", loc)
-    )
+    return modal(CALLBACK, t("slack.settings.title", loc), blocks, loc, meta=meta, submit=t("form.save", loc))
