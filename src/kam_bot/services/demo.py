@@ -53,7 +53,9 @@ def seed(uow_factory: UnitOfWorkFactory, now: datetime) -> User:
     """Load the demo data in one transaction; returns the demo rep."""
     with uow_factory() as uow:
         r = uow.repo
-        team = r.add(Team, name="East China", digest_channel="#kam-east", timezone="Asia/Shanghai")
+        team = r.add(
+            Team, name="East China", digest_destinations={"slack": "#kam-east"}, timezone="Asia/Shanghai"
+        )
         boss = r.add(
             User,
             display_name="Wang Fang",

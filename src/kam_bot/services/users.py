@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel
 
-from kam_bot.domain.enums import Locale, Role
+from kam_bot.domain.enums import Locale, Platform, Role
 from kam_bot.domain.models import Team, User
 from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.services import access
@@ -131,12 +131,15 @@ class UserService:
             uow.commit()
             return user
 
-    def set_team_channel(self, actor: User, team_id: int, channel: str) -> Team:
+    def set_team_destination(self, actor: User, team_id: int, platform: Platform, address: str) -> Team:
+        """Where the team's weekly digest goes on ``platform`` (Slack: a channel id); blank: nowhere."""
         access.require_admin(actor)
         with self._uow() as uow:
             if uow.repo.get(Team, team_id) is None:
                 raise NotFoundError("team.not_found", field="team", id=team_id)
-            team = uow.repo.update(Team, team_id, digest_channel=channel.strip() or None)
+            team = uow.repo.update(
+                Team, team_id, digest_destinations={platform.value: address.strip() or None}
+            )
             uow.commit()
             return team
 

@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kam_bot.domain import models as m
-from kam_bot.domain.enums import PromiseDirection, PromiseStatus
+from kam_bot.domain.enums import Platform, PromiseDirection, PromiseStatus
 from kam_bot.domain.matching import fold
 from kam_bot.store import tables as t
 
@@ -50,6 +50,8 @@ class SqlRepository:
             return self._add_user(**fields)  # type: ignore[return-value]
         if model is m.Account:
             return self._add_account(**fields)  # type: ignore[return-value]
+        if model is m.Team:
+            return self._add_team(**fields)  # type: ignore[return-value]
         row = ROWS[model](**_plain(fields))
         self.session.add(row)
         self.session.flush()
@@ -66,6 +68,7 @@ class SqlRepository:
         if row is None:
             raise LookupError(f"{model.__name__} {entity_id} not found")
         identities = fields.pop("identities", None)
+        destinations = fields.pop("digest_destinations", None) if model is m.Team else None
         for key, value in _plain(fields).items():
             setattr(row, key, value)
         if isinstance(row, t.AccountRow) and ("name" in fields or "aliases" in fields):
@@ -73,6 +76,8 @@ class SqlRepository:
         if identities is not None:
             for platform, external_id in identities.items():
                 self.link_identity(entity_id, platform, external_id)
+        for platform, address in (destinations or {}).items():
+            self.set_team_destination(entity_id, platform, address)
         self.session.flush()
         return self._to_model(model, row)
 
@@ -87,6 +92,8 @@ class SqlRepository:
     def _to_model(self, model: type[E], row: Any) -> E:
         if model is m.User:
             return self._user(row)  # type: ignore[return-value]
+        if model is m.Team:
+            return self._team(row)  # type: ignore[return-value]
         return model.model_validate(row)
 
     # -- users and teams ---------------------------------------------------------------
@@ -141,7 +148,48 @@ class SqlRepository:
 
     def team_by_name(self, name: str) -> m.Team | None:
         row = self.session.scalar(select(t.TeamRow).where(func.lower(t.TeamRow.name) == name.strip().lower()))
-        return m.Team.model_validate(row) if row is not None else None
+        return self._team(row) if row is not None else None
+
+    def _add_team(self, digest_destinations: dict[str, str | None] | None = None, **fields: Any) -> m.Team:
+        row = t.TeamRow(**_plain(fields))
+        self.session.add(row)
+        self.session.flush()
+        for platform, address in (digest_destinations or {}).items():
+            self.set_team_destination(row.id, platform, address)
+        return self._team(row)
+
+    def _team(self, row: t.TeamRow) -> m.Team:
+        team = m.Team.model_validate(row)
+        team.digest_destinations = self.team_destinations([row.id]).get(row.id, {})
+        return team
+
+    def team_destinations(self, team_ids: Iterable[int]) -> dict[int, dict[Platform, str]]:
+        """Team id -> {platform: address} for the teams that have any."""
+        out: dict[int, dict[Platform, str]] = {}
+        rows = self.session.execute(
+            select(t.TeamDestinationRow.team_id, t.TeamDestinationRow.platform, t.TeamDestinationRow.address)
+            .where(t.TeamDestinationRow.team_id.in_(list(team_ids)))
+            .order_by(t.TeamDestinationRow.platform)
+        )
+        for team_id, platform, address in rows:
+            out.setdefault(team_id, {})[Platform(platform)] = address
+        return out
+
+    def set_team_destination(self, team_id: int, platform: str, address: str | None) -> None:
+        """Where the team's digest goes on ``platform``; empty or None: no digest there."""
+        row = self.session.scalar(
+            select(t.TeamDestinationRow).where(
+                t.TeamDestinationRow.team_id == team_id, t.TeamDestinationRow.platform == platform
+            )
+        )
+        address = (address or "").strip()
+        if row is not None and not address:
+            self.session.delete(row)
+        elif row is not None:
+            row.address = address
+        elif address:
+            self.session.add(t.TeamDestinationRow(team_id=team_id, platform=platform, address=address))
+        self.session.flush()
 
     # -- accounts ----------------------------------------------------------------------
 

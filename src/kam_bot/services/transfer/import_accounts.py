@@ -16,7 +16,6 @@ from pydantic import Field
 
 from kam_bot.domain.enums import FunnelStage, Role, Tier
 from kam_bot.domain.models import User
-from kam_bot.services.transfer import bulk
 from kam_bot.services.transfer.cells import (
     AliasList,
     CsvRecord,
@@ -37,8 +36,9 @@ from kam_bot.services.transfer.importer import (
     new_teams,
     team_errors,
 )
-from kam_bot.services.transfer.lookups import account_index, team_ids, user_index
+from kam_bot.store import bulk
 from kam_bot.store import tables as t
+from kam_bot.store.lookups import account_index, team_ids, user_index
 
 SETTABLE = (
     "industry",

@@ -27,7 +27,7 @@ from kam_bot.services.transfer.importer import (
     new_teams,
     team_errors,
 )
-from kam_bot.services.transfer.lookups import UserIndex, team_ids, user_index
+from kam_bot.store.lookups import UserIndex, team_ids, user_index
 
 PLATFORM_COLUMNS = {"slack_id": "slack", "teams_id": "teams"}
 

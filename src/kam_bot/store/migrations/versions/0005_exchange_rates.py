@@ -1,7 +1,7 @@
 """exchange rates: admin-set currency rates, so prices in another currency compare with the list
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0002 (was 0001 on its own branch; chained after main's 0002 at the merge)
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
