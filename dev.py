@@ -4,8 +4,9 @@
     python3 dev.py run [SHELL ARGS]   # the bot in the terminal on SQLite, demo data on first run
     python3 dev.py test [PYTEST ARGS] # the whole test suite
 
-Both create ``.venv`` and install the project (with its dev extras) when missing or when
-pyproject.toml changed since the last install.
+Both create ``.venv`` and install the project (with its dev extras) from the hashed lock file
+``requirements.lock`` when missing or when pyproject.toml or the lock changed since the last
+install: one line per step, and pip's own output only when a step fails.
 """
 
 from __future__ import annotations
@@ -23,19 +24,39 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 
 
+LOCK = ROOT / "requirements.lock"
+"""Every dependency pinned with its hashes (pip-compile --generate-hashes --extra dev); pyproject.toml
+keeps the bounds. Regenerate after changing them: see the comment at the top of the file."""
+
+
+def step(title: str, cmd: list[str]) -> None:
+    """One progress line per step; the tool's own output only when the step fails."""
+    print(f"{title} ...", end=" ", flush=True)
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        print("failed:", flush=True)
+        sys.stderr.write(done.stdout + done.stderr)
+        sys.exit(f"dev.py: {title.lower()} failed (exit {done.returncode}); the output above says why.")
+    print("done", flush=True)
+
+
 def ensure_env() -> None:
     if sys.version_info < (3, 11):
         sys.exit(f"kam-bot needs Python 3.11 or newer; this is {sys.version.split()[0]}")
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
-    stamp = VENV / f".installed-{digest}"
+    inputs = (ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()
+    stamp = VENV / f".installed-{hashlib.sha256(inputs).hexdigest()[:16]}"
     if stamp.exists():
         return
     if not PY.exists():
-        print("Creating .venv ...", flush=True)
+        print("Creating .venv ...", end=" ", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("Installing kam-bot and its dependencies into .venv (first run only) ...", flush=True)
-    subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", f"{ROOT}[dev]"], check=True)
+        print("done", flush=True)
+    pip = [str(PY), "-m", "pip", "--disable-pip-version-check", "--no-input"]
+    step(
+        "Installing the locked dependencies into .venv",
+        [*pip, "install", "--require-hashes", "--no-deps", "-r", str(LOCK)],
+    )
+    step("Installing kam-bot itself (editable)", [*pip, "install", "--no-deps", "-e", str(ROOT)])
     for old in VENV.glob(".installed-*"):
         old.unlink()
     stamp.touch()

@@ -98,9 +98,10 @@ def test_import_csv_errors_have_line_numbers_and_nothing_is_written(
     assert "Line 3" in err and "Line 4" in err and "Nothing was imported" in err
     assert main(["export"]) == 0
     assert "ann@example.com" not in capsys.readouterr().out
-    assert main(["import", "users", str(users), "--skip-bad"]) == 1
+    assert main(["import", "users", str(users), "--skip-bad"]) == 0  # asked to skip the bad: done
     captured = capsys.readouterr()
     assert "Imported 1 of 3 rows" in captured.out
+    assert "2 rows with errors were skipped (lines 3, 4)" in captured.err
 
 
 def test_export_import_export_round_trip_is_identical(
@@ -122,3 +123,29 @@ def test_export_import_export_round_trip_is_identical(
     assert main(["export", "--out", str(second)]) == 0
     assert first.read_bytes() == second.read_bytes()
     assert "报价" in first.read_text(encoding="utf-8")
+
+
+def test_import_accounts_summary_pending_owners_new_teams_and_each_field_once(
+    db_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    accounts = db_env.parent / "accounts.csv"
+    accounts.write_text(
+        "name,owner,team,tier\n"
+        "Acme Trading,li.na@example.com,East China,A\n"
+        "Bright Star,slack:U0NOBODY,East China,B\n"
+        "Cathay Foods,,East Chnia,B\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "accounts", str(accounts), "--strict-teams"]) == 1
+    err = capsys.readouterr().err
+    assert "Line 3: owner: no user “slack:U0NOBODY”" in err and "owner: owner:" not in err
+    assert "Line 4: team: no team “East Chnia”" in err
+    assert main(["import", "accounts", str(accounts), "--skip-bad"]) == 0
+    captured = capsys.readouterr()
+    assert "Imported 2 of 3 rows" in captured.out
+    assert "1 new owners created as pending users" in captured.out and "li.na@example.com" in captured.out
+    assert (
+        "2 new teams created (no digest channel yet, time zone UTC): East China, East Chnia" in captured.out
+    )
+    assert "1 rows with errors were skipped (lines 3)" in captured.err

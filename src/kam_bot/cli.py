@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("what", help="accounts | contacts | users | prices, or an export FILE.jsonl to restore")
     imp.add_argument("file", nargs="?", help="the CSV file")
     imp.add_argument("--skip-bad", action="store_true", help="write the good rows, list the bad ones")
+    imp.add_argument(
+        "--strict-teams", action="store_true", help="refuse rows naming a team that does not exist yet"
+    )
 
     exp = sub.add_parser("export", help="export everything (JSONL, or one CSV per entity)")
     exp.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
@@ -109,7 +112,13 @@ def _load_features() -> None:
     """Import the modules that add commands (shell, import/export, serve, jobs)."""
     import importlib
 
-    for module in ("kam_bot.cli_shell", "kam_bot.cli_transfer", "kam_bot.cli_serve", "kam_bot.cli_jobs"):
+    for module in (
+        "kam_bot.cli_shell",
+        "kam_bot.cli_transfer",
+        "kam_bot.cli_serve",
+        "kam_bot.cli_jobs",
+        "kam_bot.cli_rates",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

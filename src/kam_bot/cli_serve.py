@@ -8,6 +8,7 @@ import sys
 from kam_bot import platforms
 from kam_bot.cli import _EXTRA_PARSERS, command, open_app
 from kam_bot.config import Settings, SettingsError
+from kam_bot.domain.enums import Platform
 
 NO_PLATFORM = (
     "kam-bot: configuration error: no chat platform is configured. For Slack set SLACK_BOT_TOKEN "
@@ -49,6 +50,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
         return 2
     app = open_app(settings)  # refuses an unmigrated database; the CLI says what to run
+    if any(entry.name is Platform.SLACK for entry in enabled):
+        from kam_bot.adapters.slack.startup import check_token
+
+        try:
+            check_token(settings)  # does Slack accept the token? (auth.test)
+        except SettingsError as exc:
+            print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
+            return 2
     port = args.port or settings.port
     names = [entry.name.value for entry in enabled]
     print(start_line(settings, names, args.host, port), flush=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kam_bot.adapters.console import line_editing
 from kam_bot.adapters.console.bot import ConsoleBot, Extra
 from kam_bot.cli import command, open_app
 from kam_bot.config import Settings
@@ -22,6 +23,7 @@ def _reader(interactive: bool) -> object:
             try:
                 return input(prompt)
             except EOFError:
+                print()
                 return None
         line = sys.stdin.readline()
         if not line:
@@ -50,6 +52,8 @@ def shell(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kam-bot: no user {target!r}. Use --as with an email, platform id or name.", file=sys.stderr)
         return 2
     interactive = sys.stdin.isatty()
+    if interactive:
+        line_editing.enable(line_editing.history_path())
     bot = ConsoleBot(app, actor, ask=_reader(interactive), say=print, extra_commands=EXTRA_COMMANDS)  # type: ignore[arg-type]
     bot.run()
     return 0

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from kam_bot.cli import OPERATOR, command, open_app
 from kam_bot.config import Settings
 from kam_bot.i18n import t
+from kam_bot.i18n.catalog import CATALOG, resolve_locale
 from kam_bot.services.errors import ServiceError
 from kam_bot.services.transfer import ImportReport, export_all, import_csv, import_file
 
@@ -40,10 +41,23 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
                 )
                 return 2
             report = import_csv(
-                app, args.what, args.file, actor=OPERATOR, skip_bad=args.skip_bad, progress=progress
+                app,
+                args.what,
+                args.file,
+                actor=OPERATOR,
+                skip_bad=args.skip_bad,
+                strict_teams=args.strict_teams,
+                progress=progress,
             )
         else:
-            report = import_file(app, args.what, actor=OPERATOR, skip_bad=args.skip_bad, progress=progress)
+            report = import_file(
+                app,
+                args.what,
+                actor=OPERATOR,
+                skip_bad=args.skip_bad,
+                strict_teams=args.strict_teams,
+                progress=progress,
+            )
     except FileNotFoundError as exc:
         print(f"kam-bot import: no such file: {exc.filename}", file=sys.stderr)
         return 2
@@ -56,9 +70,11 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_report(report: ImportReport, loc: str, *, restored: bool) -> int:
+    """Errors, then what was written; exit 0 when what was asked was done (``--skip-bad`` included)."""
     for error in report.errors:
         message = t(error.message, loc, **error.params)
-        where = f"{error.column}: " if error.column else ""
+        # say the column once: most messages name it already
+        where = f"{error.column}: " if error.column and not _names_column(error.message, loc) else ""
         print(t("transfer.error_at", loc, line=error.line, message=where + message), file=sys.stderr)
     if report.errors and report.rows_written == 0:
         print(t("transfer.nothing_written", loc), file=sys.stderr)
@@ -76,10 +92,22 @@ def _print_report(report: ImportReport, loc: str, *, restored: bool) -> int:
                 updated=report.rows_updated,
             )
         )
+    if report.users_created:
+        emails = ", ".join(report.users_created)
+        print(t("transfer.users_created", loc, count=len(report.users_created), emails=emails))
+    if report.teams_created:
+        names = ", ".join(report.teams_created)
+        print(t("transfer.teams_created", loc, count=len(report.teams_created), names=names))
     if report.errors:
-        print(t("transfer.skipped", loc, count=len({e.line for e in report.errors})), file=sys.stderr)
-        return 1
+        lines = report.skipped_lines
+        listed = ", ".join(map(str, lines))
+        print(t("transfer.skipped_lines", loc, count=len(lines), lines=listed), file=sys.stderr)
     return 0
+
+
+def _names_column(key: str, loc: str) -> bool:
+    texts = CATALOG[key]
+    return "{column}" in (texts.get(str(resolve_locale(loc).value)) or texts["en"])
 
 
 @command("export")

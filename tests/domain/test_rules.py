@@ -150,9 +150,46 @@ def test_price_deviation_configured_threshold() -> None:
     assert dev.flagged is True
 
 
-def test_price_in_other_currency_or_unit_is_not_compared() -> None:
-    assert rules.price_deviation(price("560", currency="USD"), listed("4000")) is None
-    assert rules.price_deviation(price("4.1", unit="kg"), listed("4000", unit="t")) is None
+def test_price_in_another_currency_without_a_rate_is_marked_not_comparable() -> None:
+    dev = rules.price_deviation(price("560", currency="USD"), listed("4000"))
+    assert dev is not None and dev.not_comparable == "currency" and dev.flagged is False
+    dev = rules.price_deviation(price("30", unit="case"), listed("4000", unit="t"))
+    assert dev is not None and dev.not_comparable == "unit" and dev.flagged is False
+
+
+@pytest.mark.parametrize(
+    ("observed", "unit", "list_unit", "ratio"),
+    [
+        ("4.20", "公斤", "kg", "0.05"),
+        ("4.20", "千克", "kg", "0.05"),
+        ("4200", "吨", "kg", "0.05"),  # 4,200 per tonne is 4.20 per kg
+        ("0.0042", "克", "kg", "0.05"),
+        ("2.10", "斤", "kg", "0.05"),  # half a kilo
+        ("4.20", "箱", "case", "0.05"),
+        ("4.20", "Cases", "case", "0.05"),
+        ("4.20", "升", "l", "0.05"),
+    ],
+)
+def test_units_are_normalised_before_comparing(observed: str, unit: str, list_unit: str, ratio: str) -> None:
+    dev = rules.price_deviation(
+        price(observed, currency="USD", unit=unit), listed("4.00", currency="USD", unit=list_unit)
+    )
+    assert dev is not None and dev.not_comparable is None
+    assert dev.ratio == Decimal(ratio)
+
+
+def test_another_currency_is_compared_through_the_admins_rate() -> None:
+    rates = {("CNY", "USD"): Decimal("0.14")}
+    # 30 CNY/kg is 4.20 USD/kg: 5 % over a 4.00 USD list price, on the threshold
+    dev = rules.price_deviation(
+        price("30", currency="CNY", unit="公斤"), listed("4.00", currency="USD", unit="kg"), rates=rates
+    )
+    assert dev is not None and dev.converted and dev.ratio == Decimal("0.05") and not dev.flagged
+    # the opposite direction uses the inverse rate
+    dev = rules.price_deviation(
+        price("4.50", currency="USD", unit="kg"), listed("30", currency="CNY", unit="公斤"), rates=rates
+    )
+    assert dev is not None and dev.flagged and dev.observed.quantize(Decimal("0.01")) == Decimal("32.14")
 
 
 def test_price_currency_and_unit_compared_loosely() -> None:

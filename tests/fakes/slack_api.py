@@ -21,6 +21,7 @@ import json
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -50,6 +51,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self._limits: dict[str, float] = {}
+        self._limit_clocks: dict[str, Callable[[], float]] = {}
         self._last: dict[str, deque[float]] = defaultdict(deque)
         self._ts = itertools.count(1)
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -131,9 +133,14 @@ class FakeSlack:
         for _ in range(times):
             self._scripted[method].append(Scripted(status=status, body=None))
 
-    def limit(self, method: str, per_second: float) -> None:
-        """Answer 429 (Retry-After 1) to calls beyond ``per_second`` in any one-second window."""
+    def limit(self, method: str, per_second: float, clock: Callable[[], float] | None = None) -> None:
+        """Answer 429 (Retry-After 1) to calls beyond ``per_second`` in any one-second window.
+
+        ``clock`` (seconds) measures the window; a test passing its own clock decides when a
+        window has passed instead of depending on how fast the machine sends.
+        """
         self._limits[method] = per_second
+        self._limit_clocks[method] = clock or time.monotonic
 
     def add_user(
         self,
@@ -184,6 +191,7 @@ class FakeSlack:
             self.latency = 0.0
             self._scripted.clear()
             self._limits.clear()
+            self._limit_clocks.clear()
             self._last.clear()
             self.rate_limited = 0
 
@@ -212,7 +220,7 @@ class FakeSlack:
                 self.calls.append(Call(method, args, headers, time.time()))
                 return s.status, s.body, s.headers
             if method in self._limits:
-                now = time.monotonic()
+                now = self._limit_clocks.get(method, time.monotonic)()
                 window = self._last[method]
                 while window and now - window[0] >= 1.0:
                     window.popleft()

@@ -38,6 +38,12 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
     return clock
 
 
+BUTTONS_OF_PROMISE_1 = (
+    "[Done: done 1 | Snooze 1 day: snooze 1 1 | Snooze 3 days: snooze 1 3 | Snooze 1 week: snooze 1 7"
+    " | Open account: account #1]"
+)
+
+
 def test_remind_dry_run_prints_each_users_dm_at_their_local_time(
     demo_db: FrozenClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -48,7 +54,7 @@ def test_remind_dry_run_prints_each_users_dm_at_their_local_time(
     assert "Visit today: Baoshan Iron & Steel Co., Ltd." in out  # the demo's visit planned for tomorrow
     assert "send lab report on coating life — overdue 5 d" in out
     assert "confirm trial volume — overdue 3 d" in out
-    assert "[done 1 | snooze 1 1 | snooze 1 3 | snooze 1 7 | account #1]" in out
+    assert BUTTONS_OF_PROMISE_1 in out
     assert "Wang Fang,早上好" in out and "⚠ Alex Chen" in out  # the manager, in Chinese, with escalations
     assert "Daughter starts university" not in out  # personal notes never in a DM
     assert "(nothing to say: no DM)" in out  # the admin
@@ -181,7 +187,7 @@ def test_console_remind_shows_tomorrow_mornings_dm(console: Callable[[str, str],
     out = console(demo.DEMO_IDENTITY, "remind")
     assert "Your next reminder: Tue 24 Nov 2026 at 08:30." in out
     assert "Visit today: Baoshan Iron & Steel Co., Ltd." in out
-    assert "[done 1 | snooze 1 1 | snooze 1 3 | snooze 1 7 | account #1]" in out
+    assert BUTTONS_OF_PROMISE_1 in out
 
 
 def test_console_digest_shows_this_weeks_team_digest(console: Callable[[str, str], str]) -> None:

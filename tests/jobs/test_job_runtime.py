@@ -58,9 +58,12 @@ async def test_without_a_deliverer_nothing_is_sent_and_nothing_is_lost(app: App,
 
 
 class Slow:
+    """A delivery that is in flight from ``started`` until the test sets ``release``."""
+
     def __init__(self) -> None:
         self.sent: list[str] = []
         self.started = asyncio.Event()
+        self.release = asyncio.Event()
 
     @property
     def platform(self) -> str:
@@ -68,7 +71,7 @@ class Slow:
 
     async def deliver(self, message: Outgoing, checkpoint: Checkpoint) -> str | None:
         self.started.set()
-        await asyncio.sleep(0.3)
+        await self.release.wait()
         self.sent.append(message.recipient)
         return "C:1"
 
@@ -83,8 +86,12 @@ async def test_stopping_lets_a_send_in_flight_finish_and_starts_nothing_new(
     runner = JobRunner(app, {"slack": slow})
     await runner.reminders()
     sending = asyncio.create_task(runner.send())
-    await asyncio.wait_for(slow.started.wait(), 10)  # the send is in flight
-    await runner.drain(timeout=5)
+    await slow.started.wait()  # a send is in flight
+    assert not sending.done()
+    draining = asyncio.create_task(runner.drain(timeout=5))
+    # the drain task was scheduled before the delivery's wake-up: it stops new work and waits
+    slow.release.set()
+    await draining
     assert sending.done() and slow.sent == ["URITA"]
     with app.uow() as uow:
         assert uow.repo.session.scalars(select(OutboxRow.status)).all() == ["sent"]

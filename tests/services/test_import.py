@@ -375,10 +375,9 @@ def test_account_rows_that_clash_with_others_or_name_unknown_owners_are_errors(
 
     report = import_csv(app, "accounts", path, actor=admin)
 
-    assert where(report) == [
-        (2, "owner", "transfer.unknown_user"),
+    assert where(report) == [  # line 2's owner is an email: a pending user, no error
         (3, "name", "transfer.duplicate_in_file"),
-        (4, "owner", "transfer.unknown_user"),
+        (4, "owner", "transfer.unknown_owner"),
         (5, "name", "transfer.invalid_name"),
         (6, "tier", "transfer.invalid_choice"),
         (7, "aliases", "transfer.alias_is_other_name"),

@@ -15,6 +15,7 @@ from kam_bot.domain.enums import CompetitorActivity, Movement, PriceKind, StockF
 from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation
 from kam_bot.services.errors import ForbiddenError, NotFoundError
 from kam_bot.services.inputs import CompetitorNoteInput, PriceInput, StockInput
+from kam_bot.services.rates import RateService
 
 if TYPE_CHECKING:
     from conftest import FrozenClock
@@ -37,9 +38,16 @@ def test_record_price_compares_with_the_price_list(app: App) -> None:
     [point] = app.accounts.card(s.rep, s.baosteel.id).prices
     assert point.observation.id == obs.id
     assert point.deviation == deviation
-    # another currency, or a product with no list price: nothing to compare
+    # another currency without a rate is marked not comparable; with the admin's rate it compares
     usd = PriceInput(product="HRC coil", price=Decimal("610"), currency="USD", unit="t")
-    assert app.observations.record_price(s.rep, s.baosteel.id, usd)[1] is None
+    unrated = app.observations.record_price(s.rep, s.baosteel.id, usd)[1]
+    assert unrated is not None and unrated.not_comparable == "currency" and not unrated.flagged
+    RateService(app.uow, app.clock).set(s.admin, "USD", "CNY", "7.5")
+    per_kg = PriceInput(product="HRC coil", price=Decimal("0.61"), currency="USD", unit="kg")
+    rated = app.observations.record_price(s.rep, s.baosteel.id, per_kg)[1]
+    assert rated is not None and rated.converted
+    assert rated.observed == Decimal("4575") and rated.flagged is False  # 0.61 USD/kg = 4,575 CNY/t: +1.7 %
+    # a product with no list price: nothing to compare
     rebar = PriceInput(product="Rebar", price=Decimal("3500"), currency="CNY")
     assert app.observations.record_price(s.rep, s.baosteel.id, rebar)[1] is None
 

@@ -265,3 +265,24 @@ def test_alembic_config_accepts_urls_with_percent_signs(url: str) -> None:
         assert config.get_main_option("sqlalchemy.url") == url
     finally:
         engine.dispose()
+
+
+def test_0005_adds_exchange_rates_and_keeps_the_price_list(blank_engine: Engine) -> None:
+    config = alembic_config()
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.execute(
+            text(
+                "INSERT INTO price_list (product, price, currency, unit) VALUES ('widget-42', 4, 'USD', 'kg')"
+            )
+        )
+    upgrade(blank_engine)
+    assert "exchange_rates" in table_names(blank_engine)
+    with blank_engine.begin() as conn:
+        assert conn.execute(text("SELECT product, currency FROM price_list")).all() == [("widget-42", "USD")]
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0002")
+    assert "exchange_rates" not in table_names(blank_engine)
+    with blank_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM price_list")).scalar() == 1

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, tzinfo
 from decimal import Decimal
 
 from kam_bot.domain.enums import Intention, Movement, Power, Priority, StockFlag, Tier
 from kam_bot.domain.models import Account, InventoryObservation, PriceListEntry, PriceObservation
+from kam_bot.domain.units import per_unit_factor
 
 DEFAULT_CADENCE_DAYS: dict[Tier, int] = {Tier.A: 14, Tier.B: 30, Tier.C: 60}
 DEFAULT_PRICE_THRESHOLD = Decimal("0.05")
@@ -50,36 +52,86 @@ def is_stale(account: Account, last_visit: date | None, today: date, tz: tzinfo 
     return days_overdue(account, last_visit, today, tz) is not None
 
 
+ExchangeRates = Mapping[tuple[str, str], Decimal]
+"""(from, to) currency codes -> how many ``to`` one ``from`` buys; set by an admin."""
+
+
 @dataclass(frozen=True)
 class PriceDeviation:
     list_price: Decimal
     observed: Decimal
+    """The observed price in the list's currency and unit (converted when they differed)."""
     ratio: Decimal
     """(observed - list) / list; -0.10 is 10 % under the list price."""
     flagged: bool
+    list_currency: str = ""
+    list_unit: str | None = None
+    converted: bool = False
+    """The observation was in another currency or unit and was converted to compare."""
+    not_comparable: str | None = None
+    """Why the price could not be compared (``currency``: no rate; ``unit``: other dimension)."""
+
+
+def exchange_rate(rates: ExchangeRates | None, source: str, target: str) -> Decimal | None:
+    """How many ``target`` one ``source`` buys: the rate as set, or the inverse of the opposite one."""
+    source, target = source.upper(), target.upper()
+    if source == target:
+        return Decimal(1)
+    if not rates:
+        return None
+    direct = rates.get((source, target))
+    if direct:
+        return direct
+    inverse = rates.get((target, source))
+    return Decimal(1) / inverse if inverse else None
 
 
 def price_deviation(
     observation: PriceObservation,
     price_list: PriceListEntry | None,
     threshold: Decimal = DEFAULT_PRICE_THRESHOLD,
+    rates: ExchangeRates | None = None,
 ) -> PriceDeviation | None:
-    """Compare with the policy price; None when there is nothing comparable.
+    """Compare with the policy price; None when the product has no list price.
 
-    Prices in another currency or unit are not compared: converting would guess.
+    Units are normalised (公斤 = kg, 4,300 per 吨 = 4.30 per kg); another currency is converted
+    with the admin's rate. When neither works the result says why it is not comparable:
+    converting without a rate would guess.
     """
     if price_list is None or price_list.price <= 0:
         return None
-    if price_list.currency.upper() != observation.currency.upper():
-        return None
-    if price_list.unit and observation.unit and _unit(price_list.unit) != _unit(observation.unit):
-        return None
-    ratio = (observation.price - price_list.price) / price_list.price
-    return PriceDeviation(price_list.price, observation.price, ratio, abs(ratio) > threshold)
+    factor = Decimal(1)
+    if price_list.unit and observation.unit:
+        unit_factor = per_unit_factor(observation.unit, price_list.unit)
+        if unit_factor is None:
+            return _not_comparable(observation, price_list, "unit")
+        factor = unit_factor
+    rate = exchange_rate(rates, observation.currency, price_list.currency)
+    if rate is None:
+        return _not_comparable(observation, price_list, "currency")
+    observed = observation.price * factor * rate
+    ratio = (observed - price_list.price) / price_list.price
+    return PriceDeviation(
+        price_list.price,
+        observed,
+        ratio,
+        abs(ratio) > threshold,
+        list_currency=price_list.currency.upper(),
+        list_unit=price_list.unit,
+        converted=factor != 1 or rate != 1,
+    )
 
 
-def _unit(unit: str) -> str:
-    return unit.strip().lower().rstrip("s")
+def _not_comparable(observation: PriceObservation, price_list: PriceListEntry, why: str) -> PriceDeviation:
+    return PriceDeviation(
+        price_list.price,
+        observation.price,
+        Decimal(0),
+        False,
+        list_currency=price_list.currency.upper(),
+        list_unit=price_list.unit,
+        not_comparable=why,
+    )
 
 
 STOCK_OUT_DROP = Decimal("0.5")

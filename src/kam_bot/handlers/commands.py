@@ -14,6 +14,7 @@ from kam_bot.domain.enums import Locale, PromiseStatus
 from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObservation, User
 from kam_bot.domain.parsing import parse_date
 from kam_bot.handlers import render
+from kam_bot.handlers.account_list import account_list
 from kam_bot.handlers.describe import problem_line
 from kam_bot.handlers.my_day import load_my_day, my_day_reply
 from kam_bot.handlers.prefill import (
@@ -57,6 +58,10 @@ class Commands:
             return render.error_reply(exc, loc)
         return render.account_card(card, loc, today_for(self.app, actor))
 
+    def accounts(self, actor: User, query: str = "") -> Reply:
+        """``accounts [TEXT]``: my accounts, or the matches ranked, with tier, stage and last visit."""
+        return account_list(self.app.accounts.listing(actor, query), query, actor.locale)
+
     def account_by_id(self, actor: User, account_id: int) -> Reply:
         try:
             card = self.app.accounts.card(actor, account_id)
@@ -80,6 +85,13 @@ class Commands:
         loc = actor.locale
         params: dict[str, str] = {}
         try:
+            before = self.app.promises.get(actor, promise_id).status
+            if before is _SETTLED_BY.get(action):
+                key = f"promise.already_{before.value}"
+                line = render.promise_line(
+                    self.app.promises.get(actor, promise_id), today_for(self.app, actor), loc
+                )
+                return Reply(sections=[Section(lines=[Line.of(t(key, loc), " ", *line.spans)])])
             if action == "done":
                 promise, key, params = self.app.promises.complete(actor, promise_id), "promise.done", params
             elif action == "reopen":
@@ -257,6 +269,10 @@ class Commands:
 
     def help(self, actor: User) -> Reply:
         return Reply.text(*t("help.text", actor.locale).split("\n"), title=t("help.title", actor.locale))
+
+
+_SETTLED_BY = {"done": PromiseStatus.DONE, "cancel": PromiseStatus.CANCELLED, "reopen": PromiseStatus.OPEN}
+"""The status each action leads to: asking for it again says so instead of acting."""
 
 
 def _attempt(loc: Locale, call: Callable[[], T]) -> T | Reply:

@@ -17,10 +17,16 @@ from kam_bot.handlers.render import enum_label, error_reply
 from kam_bot.handlers.replies import Line, Part, Reply, Section, user
 from kam_bot.i18n import format_date, format_decimal, t
 
+_QUERY_MESSAGES = {"account.not_found", "account.ambiguous"}
+"""Messages that end in what was typed (``No account matches “they”``), not ``you typed: …``."""
+
 
 def problem_line(p: Problem, loc: Locale) -> Line:
-    parts: list[Part] = ["⚠ ", t(p.message, loc, **{k: v for k, v in p.params.items() if k != "query"})]
-    if p.text:
+    message = t(p.message, loc, **{k: v for k, v in p.params.items() if k != "query"})
+    parts: list[Part] = ["⚠ ", message]
+    if p.text and p.message in _QUERY_MESSAGES:
+        parts += [" “", user(p.text), "”"]
+    elif p.text and p.text not in message:  # the message quotes it already: say it once
         parts += [" ", t("prefill.you_typed", loc), " ", user(p.text)]
     return Line.of(*parts)
 
@@ -56,7 +62,7 @@ def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:
                 f" {enum_label('movement', s.movement.value, loc)}" if s.movement else "",
             )
         )
-    sections = [Section(title=t("prefill.understood", loc), lines=lines)]
+    sections = [Section(title=t("prefill.understood", loc), lines=lines)] if lines else []
     account_error = prefill.account_error
     if account_error is not None:
         sections += error_reply(account_error, loc).sections

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from kam_bot.domain.contact_names import by_surname
 from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft, VisitDraft
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.matching import fold
@@ -71,6 +72,8 @@ class VisitPrefill(Prefill):
     contacts: list[Contact] = dataclasses.field(default_factory=list)
     contact_ids: list[int] = dataclasses.field(default_factory=list)
     new_contacts: list[NewContactInput] = dataclasses.field(default_factory=list)
+    contact_choices: dict[str, list[Contact]] = dataclasses.field(default_factory=dict)
+    """Mentions (``李总``) several contacts fit, by problem field: the user picks one."""
 
 
 @dataclass
@@ -151,26 +154,60 @@ def attach_account(app: Services, actor: User, prefill: Prefill, account: Accoun
     if not isinstance(prefill, VisitPrefill):
         return
     prefill.contacts = app.contacts.list(actor, account.id)
-    prefill.contact_ids, prefill.new_contacts = [], []
-    for mention in prefill.draft.contacts:
-        known = match_contact(mention.name, prefill.contacts)
-        if known is not None:
-            prefill.contact_ids.append(known.id)
+    prefill.contact_ids, prefill.new_contacts, prefill.contact_choices = [], [], {}
+    prefill.problems = [p for p in prefill.problems if not p.field.startswith("contacts.")]
+    for i, mention in enumerate(prefill.draft.contacts):
+        fits = contact_candidates(mention.name, prefill.contacts)
+        if len(fits) == 1:
+            prefill.contact_ids.append(fits[0].id)
+        elif fits:
+            field_path = f"contacts.{i}.contact"
+            prefill.contact_choices[field_path] = fits
+            options = ", ".join(f"{n}) {c.name}" for n, c in enumerate(fits, 1))
+            prefill.problems.append(Problem(field_path, "contact.which", {"options": options}, mention.name))
         else:
             prefill.new_contacts.append(NewContactInput(name=mention.name, title=mention.title))
 
 
-def match_contact(name: str, contacts: list[Contact]) -> Contact | None:
-    """The contact a mention means: same name, or the only one whose name starts with it ("Zhang")."""
+def contact_candidates(name: str, contacts: list[Contact]) -> list[Contact]:
+    """The contacts a mention may mean: same name; the only one whose name starts with it ("Zhang");
+    or, for a surname with a title (``李总``, ``Mr Li``), everyone with that surname."""
     key = fold(name)
     if not key:
-        return None
+        return []
     exact = [c for c in contacts if fold(c.name) == key]
     if exact:
-        return exact[0]
+        return exact[:1]
     words = name.casefold().split()
     starts = [c for c in contacts if c.name.casefold().split()[: len(words)] == words]
-    return starts[0] if len(starts) == 1 else None
+    if len(starts) == 1:
+        return starts
+    return by_surname(name, contacts) or []
+
+
+def match_contact(name: str, contacts: list[Contact]) -> Contact | None:
+    """The one contact a mention means, or None (unknown, or several fit)."""
+    fits = contact_candidates(name, contacts)
+    return fits[0] if len(fits) == 1 else None
+
+
+def _pick_contact(prefill: VisitPrefill, problem: Problem, value: str) -> Problem | None:
+    """The user's answer to "which of them": a number, a name, or ``new`` for someone else."""
+    choices = prefill.contact_choices.get(problem.field, [])
+    answer = value.strip()
+    picked: Contact | None = None
+    if answer.isdigit() and 1 <= int(answer) <= len(choices):
+        picked = choices[int(answer) - 1]
+    elif answer.casefold() in {"new", "新", "新联系人"}:
+        prefill.new_contacts.append(NewContactInput(name=problem.text or answer))
+    else:
+        picked = match_contact(answer, choices)
+        if picked is None:
+            return Problem(problem.field, problem.message, problem.params, problem.text)
+    if picked is not None and picked.id not in prefill.contact_ids:
+        prefill.contact_ids.append(picked.id)
+    prefill.problems = [p for p in prefill.problems if p is not problem]
+    return None
 
 
 def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, value: str) -> Problem | None:
@@ -185,6 +222,8 @@ def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, va
             prefill.account_error = exc
             return Problem("account", exc.message, {"query": value}, value)
         return None
+    if isinstance(prefill, VisitPrefill) and problem.field in prefill.contact_choices:
+        return _pick_contact(prefill, problem, value)
     if target is None:
         return problem
     if name == "due_date":
@@ -207,6 +246,23 @@ def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, va
         return problem
     prefill.problems = [p for p in prefill.problems if p is not problem]
     return None
+
+
+def subject(prefill: Prefill, problem: Problem) -> str | None:
+    """What a gap is about, to label the question: the promise's text for its due date, the
+    product for its price; else what was typed there."""
+    target = _target(prefill, problem.field)
+    for name in ("text", "product"):
+        value = getattr(target, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return problem.text
+
+
+def resolved_date(prefill: Prefill, problem: Problem) -> date | None:
+    """The due date a fixed ``due_date`` gap now holds (to show the user what their answer meant)."""
+    value = getattr(_target(prefill, problem.field), "due_date", None)
+    return value if isinstance(value, date) else None
 
 
 def _target(prefill: Prefill, field_path: str) -> Any:

@@ -79,17 +79,21 @@ def price_line(
 ) -> Line:
     parts: list[Part] = [user(obs_product), f" {price_text}", who]
     if deviation is not None:
-        key = "price.off_policy" if deviation.flagged else "price.on_policy"
-        parts.append(
-            " "
-            + t(
-                key,
-                loc,
-                pct=format_percent(deviation.ratio, loc),
-                list=format_money(deviation.list_price, None, loc),
-            )
-        )
+        parts.append(" " + deviation_text(deviation, loc))
     return Line.of(*parts)
+
+
+def deviation_text(deviation: PriceDeviation, loc: Locale) -> str:
+    """``(+5.0% vs list 4.00)``; with the list's currency and unit when the price was converted to
+    compare, and ``not comparable`` (and why) when it could not be."""
+    listed = format_money(deviation.list_price, None, loc)
+    if deviation.converted or deviation.not_comparable:
+        unit = f"/{deviation.list_unit}" if deviation.list_unit else ""
+        listed = f"{format_money(deviation.list_price, deviation.list_currency, loc)}{unit}"
+    if deviation.not_comparable:
+        return t(f"price.not_comparable.{deviation.not_comparable}", loc, list=listed)
+    key = "price.off_policy" if deviation.flagged else "price.on_policy"
+    return t(key, loc, pct=format_percent(deviation.ratio, loc), list=listed)
 
 
 def stock_line(
@@ -169,6 +173,8 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
             ),
         ),
     ]
+    if card.next_visit:
+        head.append(Line.of(t("card.next_visit", loc, date=format_date(card.next_visit, loc))))
     if a.aliases:
         head.append(Line.of(t("card.aliases", loc), " ", user(", ".join(a.aliases))))
     sections = [Section(lines=head)]
@@ -318,10 +324,11 @@ def visit_saved(result: LoggedVisit, loc: Locale, today: date) -> Reply:
 
 def error_reply(exc: ServiceError, loc: Locale) -> Reply:
     if isinstance(exc, AmbiguousAccountError | AccountNotFoundError):
-        lines = [Line.of(t(exc.message, loc), " ", user(exc.query))]
+        lines = [Line.of(t(exc.message, loc), " “", user(exc.query), "”")]
         if exc.suggestions:
             lines.append(Line.of(t("account.did_you_mean", loc)))
             lines += [Line.of("• ", user(name)) for _, name in exc.suggestions]
+        lines.append(Line.of(t("accounts.find_hint", loc)))
         return Reply(sections=[Section(lines=lines)], ok=False)
     return Reply.text(t(exc.message, loc, **{k: _fmt(v) for k, v in exc.params.items()}), ok=False)
 

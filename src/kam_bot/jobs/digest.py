@@ -143,6 +143,7 @@ def _promise_figures(reader: DigestReader, figures: _Figures, data: DigestData, 
 def _observations(reader: DigestReader, data: DigestData, threshold: Decimal, tz: str) -> None:
     accounts = reader.accounts
     listed_prices: dict[tuple[str, date], PriceListEntry | None] = {}
+    rates = reader.exchange_rates()
 
     def listed(product: str, on: date) -> PriceListEntry | None:
         key = (product.lower(), on)
@@ -157,7 +158,7 @@ def _observations(reader: DigestReader, data: DigestData, threshold: Decimal, tz
             data.competitor_prices.append((accounts[obs.account_id], obs))
             continue
         deviation = rules.price_deviation(
-            obs, listed(obs.product, local_date(obs.observed_at, tz)), threshold
+            obs, listed(obs.product, local_date(obs.observed_at, tz)), threshold, rates
         )
         if deviation is not None and deviation.flagged:
             data.off_policy.append((accounts[obs.account_id], obs, deviation))

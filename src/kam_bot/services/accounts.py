@@ -26,6 +26,7 @@ from kam_bot.domain.models import (
     Visit,
 )
 from kam_bot.services import access
+from kam_bot.services.account_list import LIST_LIMIT, AccountRow, contains_matches, my_rows, rows_for
 from kam_bot.services.errors import (
     AccountNotFoundError,
     AmbiguousAccountError,
@@ -74,6 +75,8 @@ class AccountCard:
     competitor_notes: list[CompetitorNote]
     can_write: bool
     extra: dict[str, Any] = field(default_factory=dict)
+    next_visit: date | None = None
+    """The planned next visit (the latest visit's, when still ahead)."""
 
 
 def local_today(user: User, now: datetime) -> date:
@@ -100,6 +103,19 @@ class AccountService:
         """The one account ``query`` means, or an error carrying ranked suggestions."""
         with self._uow() as uow:
             return resolve(uow.repo, query, self._keys)
+
+    def listing(self, actor: User, query: str = "") -> list[AccountRow]:
+        """``accounts [TEXT]``: my accounts, or the readable accounts ``query`` matches, best first."""
+        now = self._clock()
+        with self._uow() as uow:
+            repo = uow.repo
+            if not query.strip():
+                return my_rows(repo, actor, now)
+            matches = search(repo, query, LIST_LIMIT, self._keys) or contains_matches(
+                self._keys.get(repo), query, LIST_LIMIT
+            )
+            found = (repo.get(Account, m.account_id) for m in matches)
+            return rows_for(repo, actor, [a for a in found if a is not None], now)
 
     def is_known_name(self, candidate: str) -> bool:
         """Whether ``candidate`` is exactly an account's name or alias (the parser's account probe).
@@ -150,9 +166,10 @@ class AccountService:
                 for c in repo.contacts_for(account.id)
             ]
             promises = repo.promises_where(account_id=account.id)
+            rates = repo.exchange_rates()
             prices = [
                 PricePoint(
-                    p, rules.price_deviation(p, repo.price_list_for(p.product, today), self._threshold)
+                    p, rules.price_deviation(p, repo.price_list_for(p.product, today), self._threshold, rates)
                 )
                 for p in repo.latest_prices(account.id)
             ]
@@ -160,7 +177,10 @@ class AccountService:
                 StockPoint(cur, rules.inventory_change(cur, prev))
                 for cur, prev in repo.latest_stock(account.id)
             ]
+            visits = repo.visits_for(account.id, limit=3)
+            planned = [v.next_visit_date for v in visits if v.next_visit_date and v.next_visit_date >= today]
             return AccountCard(
+                next_visit=planned[0] if planned else None,
                 account=account,
                 owner=repo.get(User, account.owner_id) if account.owner_id else None,
                 priority=rules.priority(account.intention, account.power),
@@ -170,7 +190,7 @@ class AccountService:
                     account, last.astimezone(tz).date() if last else None, today, tz
                 ),
                 contacts=contacts,
-                visits=repo.visits_for(account.id, limit=3),
+                visits=visits,
                 ours=[p for p in promises if p.direction is PromiseDirection.OURS],
                 theirs=[p for p in promises if p.direction is PromiseDirection.THEIRS],
                 prices=prices,
@@ -283,6 +303,10 @@ def resolve(repo: Repository, query: str, keys: AccountKeys | None = None) -> Ac
         return exact[0]
     matches = [Match(EXACT, a.id, a.name) for a in exact] if exact else search(repo, query, 10, keys)
     winner = clear_winner(matches)
+    if not matches:
+        # too short or too far off for the ranking (``s``): offer the names containing it
+        matches = contains_matches((keys or AccountKeys()).get(repo), query, SUGGESTIONS)
+        winner = None
     if winner is not None:
         return _get_account(repo, winner.account_id)
     suggestions = [(m.account_id, display_name(repo, m)) for m in matches[:SUGGESTIONS]]

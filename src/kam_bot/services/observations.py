@@ -30,7 +30,9 @@ def add_price(
         recorded_by=actor_id,
         **data.model_dump(),
     )
-    return obs, rules.price_deviation(obs, repo.price_list_for(obs.product, at.date()), threshold)
+    return obs, rules.price_deviation(
+        obs, repo.price_list_for(obs.product, at.date()), threshold, repo.exchange_rates()
+    )
 
 
 def add_stock(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
@@ -110,6 +111,10 @@ class Repository(Protocol):
     ) -> m.InventoryObservation | None: ...
 
     def price_list_for(self, product: str, on: date | None = None) -> m.PriceListEntry | None: ...
+
+    def exchange_rates(self) -> dict[tuple[str, str], Decimal]: ...
+
+    def set_exchange_rate(self, source: str, target: str, rate: Decimal, now: datetime) -> None: ...
 
     def competitor_notes_for(self, account_id: int, limit: int = 5) -> list[m.CompetitorNote]: ...
 

@@ -65,6 +65,9 @@ class UserService:
             if user is not None:
                 uow.repo.link_identity(user.id, profile.platform, profile.external_id)
                 user.identities[profile.platform] = profile.external_id
+                if user.display_name == user.email and profile.display_name:
+                    # pending (created by an accounts import from the owner's email): now named
+                    user = uow.repo.update(User, user.id, display_name=profile.display_name)
             else:
                 tz = profile.timezone if profile.timezone and valid_timezone(profile.timezone) else self._tz
                 user = uow.repo.add(

@@ -179,12 +179,13 @@ class VisitService:
         access.require(visit.rep_id == actor.id or access.can_read_account(repo, actor, account), "account")
         prices, stocks, notes = repo.observations_for_visit(visit.id)
         day = visit.visited_at.date()
+        rates = repo.exchange_rates()
         return LoggedVisit(
             visit=visit,
             account=account,
             promises=repo.promises_where(visit_id=visit.id, status=None),
             prices=[
-                (p, rules.price_deviation(p, repo.price_list_for(p.product, day), self._threshold))
+                (p, rules.price_deviation(p, repo.price_list_for(p.product, day), self._threshold, rates))
                 for p in prices
             ],
             stocks=[

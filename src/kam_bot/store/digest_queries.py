@@ -7,6 +7,7 @@ cannot leak into a channel.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -110,6 +111,9 @@ class DigestReader:
 
     def price_list_for(self, product: str, on: date) -> PriceListEntry | None:
         return self.repo.price_list_for(product, on)
+
+    def exchange_rates(self) -> dict[tuple[str, str], Decimal]:
+        return self.repo.exchange_rates()
 
     def previous_stock(self, stock: InventoryObservation) -> InventoryObservation | None:
         return self.repo.previous_stock(

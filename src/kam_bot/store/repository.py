@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -435,6 +436,28 @@ class SqlRepository:
         stmt = stmt.order_by(t.PriceListRow.valid_from.desc().nulls_last(), t.PriceListRow.id.desc())
         row = self.session.scalars(stmt.limit(1)).first()
         return m.PriceListEntry.model_validate(row) if row is not None else None
+
+    def exchange_rates(self) -> dict[tuple[str, str], Decimal]:
+        """Every admin-set rate: (from, to) -> how many ``to`` one ``from`` buys."""
+        rows = self.session.execute(
+            select(t.ExchangeRateRow.from_currency, t.ExchangeRateRow.to_currency, t.ExchangeRateRow.rate)
+        )
+        return {(src, dst): rate for src, dst, rate in rows}
+
+    def set_exchange_rate(self, source: str, target: str, rate: Decimal, now: datetime) -> None:
+        """Set (or replace) one rate; the opposite direction is dropped so the two never disagree."""
+        self.session.execute(
+            delete(t.ExchangeRateRow).where(
+                or_(
+                    and_(t.ExchangeRateRow.from_currency == source, t.ExchangeRateRow.to_currency == target),
+                    and_(t.ExchangeRateRow.from_currency == target, t.ExchangeRateRow.to_currency == source),
+                )
+            )
+        )
+        self.session.add(
+            t.ExchangeRateRow(from_currency=source, to_currency=target, rate=rate, updated_at=now)
+        )
+        self.session.flush()
 
     def competitor_notes_for(self, account_id: int, limit: int = 5) -> list[m.CompetitorNote]:
         stmt = (

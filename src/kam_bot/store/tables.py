@@ -292,6 +292,18 @@ class PriceListRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class ExchangeRateRow(Base):
+    """An admin-set rate: one ``from_currency`` buys ``rate`` of ``to_currency`` (prices vs the list)."""
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (UniqueConstraint("from_currency", "to_currency"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_currency: Mapped[str] = mapped_column(String(8))
+    to_currency: Mapped[str] = mapped_column(String(8))
+    rate: Mapped[Decimal] = mapped_column(Numeric(18, 8))
+    updated_at: Mapped[datetime]
+
+
 class OutboxRow(Base):
     """A message decided and not yet (or already) delivered.
 

@@ -69,6 +69,7 @@ SCOPES = {
     "views_push": set(),
     "views_update": set(),
     "views_publish": set(),
+    "auth_test": set(),  # serve checks the token at start
 }
 """Web API method -> the bot scopes it needs (api.slack.com/methods)."""
 

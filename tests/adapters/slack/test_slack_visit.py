@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import threading
 from datetime import date
 from typing import Any
 
@@ -284,15 +284,17 @@ async def test_slow_save_closes_the_modal_and_reports_by_dm(
     view = view_of((await slack.calls("views.open"))[0])
     monkeypatch.setattr("kam_bot.adapters.slack.listeners.views.SAVE_BUDGET", 0.0)
     original = slack.app.visits.log
+    release = threading.Event()
 
     def slow_log(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.5)
+        assert release.wait(timeout=10), "the test never let the save finish"
         return original(*args, **kwargs)
 
     monkeypatch.setattr(slack.app.visits, "log", slow_log)
     response = await slack.submit(view)
     assert response.status == 200 and response.body == b""
     assert _all(slack.app, Visit) == []  # acknowledged before the save finished
+    release.set()
     [dm] = await slack.calls("chat.postMessage")
     assert "Visit of" in dm.args["text"]
     assert len(_all(slack.app, Visit)) == 1

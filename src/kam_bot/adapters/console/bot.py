@@ -21,10 +21,12 @@ from kam_bot.handlers.prefill import (
     prefill_promise,
     prefill_stock,
     prefill_visit,
+    resolved_date,
+    subject,
     today_for,
 )
 from kam_bot.handlers.replies import Reply, Section
-from kam_bot.i18n import t
+from kam_bot.i18n import format_date, t
 from kam_bot.services.container import Services
 
 Ask = Callable[[str], str | None]
@@ -57,12 +59,17 @@ class ConsoleBot:
     def run(self) -> None:
         self.say(t("console.welcome", self.loc, name=self.actor.display_name))
         while True:
-            line = self.ask("> ")
-            if line is None:
+            try:
+                line = self.ask("> ")
+            except KeyboardInterrupt:  # Ctrl+C at the prompt leaves, like quit
+                self.say("")
                 return
-            if line.strip().lower() in {"quit", "exit", "q", "退出"}:
+            if line is None or _is_quit(line):
                 return
-            self.handle(line)
+            try:
+                self.handle(line)
+            except KeyboardInterrupt:  # Ctrl+C in a command's question: back to the prompt
+                self.say("")
 
     def handle(self, line: str) -> None:
         text = line.strip()
@@ -87,6 +94,8 @@ class ConsoleBot:
             "库存": lambda r: self.entry(prefill_stock(self.app, self.actor, r), self.commands.save_stock),
             "account": self.account,
             "客户": self.account,
+            "accounts": lambda r: self.show(self.commands.accounts(self.actor, r)),
+            "客户列表": lambda r: self.show(self.commands.accounts(self.actor, r)),
             "promises": lambda r: self.show(self.commands.my_promises(self.actor)),
             "today": lambda r: self.show(self.commands.today(self.actor)),
             "今天": lambda r: self.show(self.commands.today(self.actor)),
@@ -120,8 +129,9 @@ class ConsoleBot:
 
     def promise_action(self, action: str, rest: str) -> None:
         args = rest.replace("#", "").split()
-        if not args or not args[0].isdigit() or (len(args) > 1 and not args[1].isdigit()):
-            self.say(t("console.usage_promise", self.loc, action=action))
+        extra_ok = action == "snooze" and len(args) == 2 and args[1].isdigit()
+        if not args or not args[0].isdigit() or (len(args) > 1 and not extra_ok):
+            self.say(t(f"console.usage.{action}", self.loc))
             return
         days = int(args[1]) if len(args) > 1 else None
         self.show(self.commands.promise_action(self.actor, action, int(args[0]), days))
@@ -136,20 +146,23 @@ class ConsoleBot:
     def visit(self, rest: str) -> None:
         if not rest:
             rest = self.ask(t("console.visit_prompt", self.loc) + " ") or ""
-            if not rest.strip():
+            if not rest.strip() or _is_quit(rest, GIVE_UP_WORDS):
                 return
+            self._line = f"{self._line} {rest.strip()}"
         prefill = prefill_visit(self.app, self.actor, rest)
         self.entry(prefill, self.commands.save_visit)
 
     def entry(self, prefill: P, save: Callable[[User, P], Reply]) -> None:
-        """Show the prefill, ask for what is missing, confirm, save. Never loses the typed text."""
+        """Show the prefill, ask for what is missing, confirm, save. Never loses the typed text:
+        giving up, end of input and Ctrl+C at a question all print the line back."""
         prefill.text = self._line or prefill.text
         self.show(describe(prefill, self.actor.locale, today_for(self.app, self.actor)))
-        if not self._fix(prefill):
-            self._not_saved(prefill)
-            return
-        answer = self.ask(t("console.confirm", self.loc) + " ")
-        if answer is None or answer.strip().lower() not in {"", "y", "yes", "是", "好"}:
+        try:
+            confirmed = self._fix(prefill) and self._confirm()
+        except KeyboardInterrupt:
+            self.say("")
+            confirmed = False
+        if not confirmed:
             self._not_saved(prefill)
             return
         reply = save(self.actor, prefill)
@@ -157,19 +170,31 @@ class ConsoleBot:
         if not reply.ok:
             self._not_saved(prefill)
 
+    def _confirm(self) -> bool:
+        answer = self.ask(t("console.confirm", self.loc) + " ")
+        return answer is not None and answer.strip().lower() in {"", "y", "yes", "是", "好"}
+
     def _fix(self, prefill: Prefill) -> bool:
-        """Prompt for each blocking gap until it is filled; False when the user gives up."""
+        """Prompt for each blocking gap until it is filled; False when the user gives up.
+
+        The gaps were listed with the prefill: a problem is shown again only when an answer
+        did not fit. A due date that was read is shown as the date it became.
+        """
+        shown = {id(p) for p in prefill.problems}
         while prefill.blocking:
             problem = prefill.blocking[0]
-            self.show(Reply(sections=[Section(lines=[problem_line(problem, self.actor.locale)])]))
-            answer = self.ask(
-                t(f"console.ask.{_ask_key(problem.field)}", self.loc, what=problem.text or "") + " "
-            )
-            if answer is None or not answer.strip():
+            if id(problem) not in shown:
+                self.show(Reply(sections=[Section(lines=[problem_line(problem, self.actor.locale)])]))
+                shown.add(id(problem))
+            what = subject(prefill, problem) or ""
+            answer = self.ask(t(f"console.ask.{_ask_key(problem.field)}", self.loc, what=what) + " ")
+            if answer is None or not answer.strip() or _is_quit(answer, GIVE_UP_WORDS):
                 return False
             new = apply_fix(self.app, self.actor, prefill, problem, answer)
             if new is not None:
                 prefill.problems = [new if p is problem else p for p in prefill.problems]
+            elif (day := resolved_date(prefill, problem)) is not None and problem.field.endswith("due_date"):
+                self.say(t("console.due_resolved", self.loc, date=format_date(day, self.loc)))
         return True
 
     def _not_saved(self, prefill: Prefill) -> None:
@@ -177,6 +202,20 @@ class ConsoleBot:
         self.say(prefill.text)
 
 
+QUIT_WORDS = frozenset({"quit", "exit", "q", "退出"})
+"""Leave the console at the prompt; at a follow-up question, give up the entry (its line is shown
+back), as do ``cancel`` and ``取消`` there."""
+GIVE_UP_WORDS = QUIT_WORDS | {"cancel", "取消"}
+
+
+def _is_quit(answer: str, words: frozenset[str] = QUIT_WORDS) -> bool:
+    return answer.strip().casefold() in words
+
+
 def _ask_key(field_path: str) -> str:
     name = field_path.rsplit(".", 1)[-1]
-    return name if name in {"account", "due_date", "price", "currency", "quantity", "product"} else "value"
+    return (
+        name
+        if name in {"account", "due_date", "price", "currency", "quantity", "product", "contact"}
+        else "value"
+    )

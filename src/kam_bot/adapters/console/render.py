@@ -42,7 +42,7 @@ def render_text(reply: Reply, locale: Locale = Locale.EN) -> str:
             out.append("".join(_clean(s.text) if s.kind is SpanKind.USER else s.text for s in line.spans))
         if section.more:
             out.append(t("common.and_more", locale, count=section.more))
-        hints = [h for h in (action_hint(a) for a in section.actions) if h]
+        hints = [f"{a.label}: {h}" for a in section.actions if (h := action_hint(a))]
         if hints:
             out.append("   [" + " | ".join(hints) + "]")
     hints = [f"{a.label}: {h}" for a in reply.actions if (h := action_hint(a))]

@@ -24,7 +24,7 @@ from kam_bot.domain.parsing.problems import (
     problem,
     under,
 )
-from kam_bot.domain.parsing.promises import ANY_DIRECTION, parse_promise_body, split_direction
+from kam_bot.domain.parsing.promises import ENTRY_DIRECTION, parse_promise_body, split_direction
 from kam_bot.domain.parsing.stock import parse_stock_body
 from kam_bot.domain.parsing.text import KeywordTable, keyword_regex, split_first_word, trim
 
@@ -48,8 +48,16 @@ def parse_promise(text: str, *, today: date, is_account: AccountLookup | None = 
     """`/promise ACCOUNT [we|they promise] TEXT [by DATE]`; direction defaults to ours."""
     if (empty := _start(text)) is not None:
         return PromiseEntry(problems=empty)
-    split = split_account(text, is_account, keywords=ANY_DIRECTION)
-    direction, body = split_direction(split.rest)
+    split = split_account(text, is_account, keywords=ENTRY_DIRECTION)
+    lead: PromiseDirection | None = None
+    first, after = split_direction(text, entry=True)
+    if split.account is None and first is not None and is_account is not None:
+        # ``they Acme send samples``: the direction came first, then a known account
+        known = split_account(after, is_account, keywords=ENTRY_DIRECTION)
+        if known.account is not None and is_account(known.account):
+            split, lead = known, first
+    direction, body = split_direction(split.rest, entry=True)
+    direction = direction or lead
     draft, problems = parse_promise_body(body, today, direction or PromiseDirection.OURS)
     if draft is None:
         problems = [problem("", trim(split.rest), MISSING_TEXT)]

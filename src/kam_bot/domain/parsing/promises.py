@@ -54,6 +54,10 @@ THEIRS_KEYWORDS = (
     "对方会",
 )
 FILLER_WORDS = ("to", "and", "并且", "而且", "且")
+ENTRY_OURS_WORDS = ("we", "i", "us", "我们", "我方", "我")
+ENTRY_THEIRS_WORDS = ("they", "customer", "client", "他们", "客户", "对方")
+"""Bare direction words, read only where a promise is certain (the `/promise` entry): in a visit
+line ``they want a lower price`` is no promise, but ``/promise Acme they send samples`` is theirs."""
 
 SUBJECT_KEYWORDS = tuple(
     word
@@ -66,16 +70,30 @@ SUBJECT_KEYWORDS = tuple(
 OURS = keyword_regex(OURS_KEYWORDS)
 THEIRS = keyword_regex(THEIRS_KEYWORDS)
 ANY_DIRECTION = keyword_regex(OURS_KEYWORDS + THEIRS_KEYWORDS)
+ENTRY_OURS = keyword_regex(OURS_KEYWORDS + ENTRY_OURS_WORDS)
+ENTRY_THEIRS = keyword_regex(THEIRS_KEYWORDS + ENTRY_THEIRS_WORDS)
+ENTRY_DIRECTION = keyword_regex(OURS_KEYWORDS + THEIRS_KEYWORDS + ENTRY_OURS_WORDS + ENTRY_THEIRS_WORDS)
 _NEXT_PROMISE = keyword_regex(SUBJECT_KEYWORDS)
 _JOINER_WORDS = FILLER_WORDS[1:]
 _LEADING_TO = re.compile(r"^to\s+", re.IGNORECASE)
 
 
-def split_direction(text: str) -> tuple[PromiseDirection | None, str]:
-    """A leading ``we promise`` / ``they promise`` ...: its direction and the rest."""
+def split_direction(text: str, *, entry: bool = False) -> tuple[PromiseDirection | None, str]:
+    """A leading ``we promise`` / ``they promise`` ...: its direction and the rest.
+
+    With ``entry`` (a `/promise` line) the bare words count too: ``they``, ``customer``, ``他们``.
+    """
     text = text.strip()
     best: tuple[PromiseDirection, re.Match[str]] | None = None
-    for direction, pattern in ((PromiseDirection.OURS, OURS), (PromiseDirection.THEIRS, THEIRS)):
+    patterns = (
+        ((PromiseDirection.OURS, ENTRY_OURS), (PromiseDirection.THEIRS, ENTRY_THEIRS))
+        if entry
+        else (
+            (PromiseDirection.OURS, OURS),
+            (PromiseDirection.THEIRS, THEIRS),
+        )
+    )
+    for direction, pattern in patterns:
         match = pattern.match(text)
         if match is not None and (best is None or match.end() > best[1].end()):
             best = (direction, match)

@@ -25,6 +25,8 @@ KEYWORDS: frozenset[str] = frozenset(
         *prices.KIND_MODIFIERS.values(),
         promises.OURS_KEYWORDS,
         promises.THEIRS_KEYWORDS,
+        promises.ENTRY_OURS_WORDS,
+        promises.ENTRY_THEIRS_WORDS,
         promises.FILLER_WORDS,
         *stages.STAGE_KEYWORDS.values(),
         stages.STAGE_ALIASES,

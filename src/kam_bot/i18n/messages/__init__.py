@@ -1,6 +1,7 @@
 """One module per area; add new areas to MESSAGE_MODULES."""
 
 from kam_bot.i18n.messages import (
+    accounts,
     commands,
     common,
     console,
@@ -10,6 +11,7 @@ from kam_bot.i18n.messages import (
     jobs,
     parser,
     prefill,
+    rates,
     slack,
     transfer,
 )
@@ -17,6 +19,7 @@ from kam_bot.i18n.messages import (
 MESSAGE_MODULES = [
     common.MESSAGES,
     core.MESSAGES,
+    accounts.MESSAGES,
     enums.MESSAGES,
     parser.MESSAGES,
     prefill.MESSAGES,
@@ -25,5 +28,6 @@ MESSAGE_MODULES = [
     console.MESSAGES,
     jobs.MESSAGES,
     transfer.MESSAGES,
+    rates.MESSAGES,
     slack.MESSAGES,
 ]

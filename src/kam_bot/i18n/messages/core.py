@@ -11,6 +11,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "promise.saved": {"en": "Promise saved:", "zh-Hans": "承诺已保存:"},
     "promise.done": {"en": "Done:", "zh-Hans": "已完成:"},
     "promise.reopened": {"en": "Reopened:", "zh-Hans": "已重新打开:"},
+    "promise.already_done": {"en": "Already done:", "zh-Hans": "此前已完成:"},
+    "promise.already_cancelled": {"en": "Already cancelled:", "zh-Hans": "此前已取消:"},
+    "promise.already_open": {"en": "Already open:", "zh-Hans": "本来就未完成:"},
     "promise.cancelled": {"en": "Cancelled:", "zh-Hans": "已取消:"},
     "promise.snoozed": {"en": "Snoozed until {date}:", "zh-Hans": "已暂缓至 {date}:"},
     "promise.reassigned": {"en": "Reassigned to {name}:", "zh-Hans": "已转给 {name}:"},
@@ -55,6 +58,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     # prices and stock
     "price.off_policy": {"en": "⚠ {pct} vs list {list}", "zh-Hans": "⚠ 较价目表 {list} 偏离 {pct}"},
     "price.on_policy": {"en": "({pct} vs list {list})", "zh-Hans": "(较价目表 {list} {pct})"},
+    "price.not_comparable.currency": {
+        "en": "(not comparable with list {list}: no exchange rate set; an admin sets one with kam-bot rates)",
+        "zh-Hans": "(无法与价目表 {list} 比较:未设置汇率;管理员可用 kam-bot rates 设置)",
+    },
+    "price.not_comparable.unit": {
+        "en": "(not comparable with list {list}: another kind of unit)",
+        "zh-Hans": "(无法与价目表 {list} 比较:单位类型不同)",
+    },
     "price.saved": {"en": "Price saved:", "zh-Hans": "价格已记录:"},
     "price.needs_currency": {
         "en": "Which currency? Add it after the price, e.g. “4.20 USD”.",
@@ -90,6 +101,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.priority": {"en": "priority: {priority}", "zh-Hans": "优先级:{priority}"},
     "card.owner": {"en": "Owner:", "zh-Hans": "负责人:"},
     "card.last_visit": {"en": "last visit {date}", "zh-Hans": "上次拜访 {date}"},
+    "card.next_visit": {"en": "Next visit planned: {date}", "zh-Hans": "计划下次拜访:{date}"},
     "card.never_visited": {"en": "never visited", "zh-Hans": "从未拜访"},
     "card.overdue": {"en": "⚠ visit overdue by {days} d", "zh-Hans": "⚠ 拜访已逾期 {days} 天"},
     "card.cadence_ok": {"en": "visit every {days} d", "zh-Hans": "每 {days} 天拜访一次"},

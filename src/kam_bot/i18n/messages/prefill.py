@@ -3,6 +3,10 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "prefill.understood": {"en": "Here is what I understood:", "zh-Hans": "我理解的内容如下:"},
     "prefill.to_fix": {"en": "Please fix before saving:", "zh-Hans": "保存前请补充或修改:"},
+    "contact.which": {
+        "en": "Several contacts fit: {options}.",
+        "zh-Hans": "有多位联系人符合:{options}。",
+    },
     "prefill.you_typed": {"en": "you typed:", "zh-Hans": "你输入的是:"},
     "prefill.account": {"en": "Account:", "zh-Hans": "客户:"},
     "prefill.date": {"en": "Visit date: {date}", "zh-Hans": "拜访日期:{date}"},

@@ -18,10 +18,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "zh-Hans": "未导入任何数据。请修正以上各行后重试,或使用 --skip-bad 只导入没有问题的行。",
     },
-    "transfer.skipped": {
-        "en": "{count} rows with errors were skipped.",
-        "zh-Hans": "已跳过 {count} 行有错误的数据。",
-    },
     "transfer.exported": {
         "en": "Exported {count} records to {path}.",
         "zh-Hans": "已导出 {count} 条记录到 {path}。",
@@ -135,6 +131,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     "transfer.identity_taken": {
         "en": "{column} {value} already belongs to another user ({email}).",
         "zh-Hans": "{column} {value} 已属于另一位用户({email})。",
+    },
+    "transfer.unknown_owner": {
+        "en": "no user “{value}”. Give the owner's email (a new one becomes a pending user), "
+        "or a slack:ID or teams:ID already known.",
+        "zh-Hans": "找不到用户“{value}”。请填写负责人的邮箱(新邮箱将创建待激活用户),"
+        "或已知的 slack:ID、teams:ID。",
+    },
+    "transfer.unknown_team": {
+        "en": "no team “{value}” (--strict-teams: teams are not created). Check the spelling, "
+        "or run without --strict-teams to create it.",
+        "zh-Hans": "找不到团队“{value}”(--strict-teams:不新建团队)。"
+        "请检查拼写,或去掉 --strict-teams 以新建。",
+    },
+    "transfer.users_created": {
+        "en": "{count} new owners created as pending users "
+        "(linked when they first talk to the bot): {emails}",
+        "zh-Hans": "新建 {count} 位待激活用户(首次与机器人对话时关联):{emails}",
+    },
+    "transfer.teams_created": {
+        "en": "{count} new teams created (no digest channel yet, time zone UTC): {names}",
+        "zh-Hans": "新建 {count} 个团队(尚未设置周报频道,时区 UTC):{names}",
+    },
+    "transfer.skipped_lines": {
+        "en": "{count} rows with errors were skipped (lines {lines}); the other rows were imported.",
+        "zh-Hans": "已跳过 {count} 行有错误的数据(第 {lines} 行);其余行已导入。",
     },
     "transfer.unknown_user": {
         "en": "{column}: no user “{value}”. Import users first, or give an email, slack:ID or teams:ID.",

@@ -73,6 +73,10 @@ def _choice(enum: type[E]) -> Callable[[Any], Any]:
     return parse
 
 
+def is_email(value: str) -> bool:
+    return _EMAIL.match(value.strip()) is not None
+
+
 def _email(value: Any) -> Any:
     if isinstance(value, str) and not _EMAIL.match(value.strip()):
         raise _invalid("transfer.invalid_email")

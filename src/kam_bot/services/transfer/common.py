@@ -37,6 +37,14 @@ class ImportReport:
     rows_updated: int = 0
     """Of ``rows_written``, how many updated an existing record instead of creating one."""
     errors: list[RowError] = field(default_factory=list)
+    users_created: list[str] = field(default_factory=list)
+    """Emails of owners not known before: created as pending users, linked on first contact."""
+    teams_created: list[str] = field(default_factory=list)
+
+    @property
+    def skipped_lines(self) -> list[int]:
+        """Lines left out (``--skip-bad``): each had at least one error."""
+        return sorted({e.line for e in self.errors})
 
     @property
     def ok(self) -> bool:
@@ -68,6 +76,8 @@ class Target:
     clock: Clock = utc_now
     default_timezone: str = "UTC"
     default_locale: Locale = Locale.EN
+    strict_teams: bool = False
+    """Refuse rows naming a team that does not exist, instead of creating it."""
 
 
 Source = AppLike | SqlUnitOfWorkFactory

@@ -9,6 +9,7 @@ whose own row was bad) is reported too, so what is written is always consistent.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,6 +55,7 @@ def import_csv(
     *,
     actor: User,
     skip_bad: bool = False,
+    strict_teams: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import one CSV of ``entity``; see the module docstring and ``IMPORTERS``' record types."""
@@ -63,7 +65,7 @@ def import_csv(
             "transfer.unknown_entity", field="entity", value=entity, choices=", ".join(IMPORTERS)
         )
     access.require_admin(actor)
-    target = target_of(source)
+    target = dataclasses.replace(target_of(source), strict_teams=strict_teams)
     table = read_table(data, kind.columns(), kind.required())
     report = ImportReport(entity, rows_total=table.records, errors=list(table.errors))
     if not table.rows:
@@ -80,6 +82,8 @@ def import_csv(
             uow.commit()
             report.rows_written = written.created + written.updated
             report.rows_updated = written.updated
+            report.users_created = list(written.users_created)
+            report.teams_created = list(written.teams_created)
     return report
 
 
@@ -130,6 +134,7 @@ def import_file(
     actor: User,
     entity: EntityName | None = None,
     skip_bad: bool = False,
+    strict_teams: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """What ``kam-bot import PATH`` does: ``.jsonl`` restores an export, ``.csv`` imports rows.
@@ -142,5 +147,7 @@ def import_file(
         return restore_jsonl(source, path, actor=actor, progress=progress)
     if suffix == ".csv":
         kind = entity or entity_for(path)
-        return import_csv(source, kind, path, actor=actor, skip_bad=skip_bad, progress=progress)
+        return import_csv(
+            source, kind, path, actor=actor, skip_bad=skip_bad, strict_teams=strict_teams, progress=progress
+        )
     raise InvalidInputError("transfer.unknown_file_kind", field="path", name=path.name)

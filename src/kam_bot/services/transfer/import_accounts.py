@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import Field
 
-from kam_bot.domain.enums import FunnelStage, Tier
+from kam_bot.domain.enums import FunnelStage, Role, Tier
+from kam_bot.domain.models import User
 from kam_bot.services.transfer.cells import (
     AliasList,
     CsvRecord,
@@ -23,9 +24,18 @@ from kam_bot.services.transfer.cells import (
     PowerCell,
     ProcurementStageCell,
     TierCell,
+    is_email,
 )
 from kam_bot.services.transfer.common import RowError
-from kam_bot.services.transfer.importer import FirstSeen, Importer, Parsed, Written, given
+from kam_bot.services.transfer.importer import (
+    FirstSeen,
+    Importer,
+    Parsed,
+    Written,
+    given,
+    new_teams,
+    team_errors,
+)
 from kam_bot.store import bulk
 from kam_bot.store import tables as t
 from kam_bot.store.lookups import account_index, team_ids, user_index
@@ -85,10 +95,10 @@ class AccountsImport(Importer[AccountRecord]):
             stored = self.accounts.by_name.get(key, [])
             if len(stored) > 1:
                 errors.append(RowError(line, "name", "transfer.name_not_unique", {"value": record.name}))
-            if record.owner and self.users.find(record.owner) is None:
+            if record.owner and self.users.find(record.owner) is None and not is_email(record.owner):
                 errors.append(
                     RowError(
-                        line, "owner", "transfer.unknown_user", {"column": "owner", "value": record.owner}
+                        line, "owner", "transfer.unknown_owner", {"column": "owner", "value": record.owner}
                     )
                 )
             for alias in record.aliases or []:
@@ -99,7 +109,7 @@ class AccountsImport(Importer[AccountRecord]):
                             line, "aliases", "transfer.alias_is_other_name", {"value": alias, "name": other}
                         )
                     )
-        return errors
+        return errors + team_errors(self.target, self.repo, rows)
 
     def _other_name(
         self, alias_key: str, own_key: str, own_ids: list[int], file_names: dict[str, str]
@@ -113,7 +123,10 @@ class AccountsImport(Importer[AccountRecord]):
         return self.accounts.names[others[0]] if others else None
 
     def write(self, rows: Sequence[Row], tick: Callable[[int], None]) -> Written:
-        teams = team_ids(self.repo, {row.record.team for row in rows if row.record.team})
+        names = {row.record.team for row in rows if row.record.team}
+        created_teams = new_teams(self.repo, names)
+        teams = team_ids(self.repo, names)
+        pending = self._pending_owners(rows, teams)
         now = self.target.clock()
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
@@ -144,7 +157,31 @@ class AccountsImport(Importer[AccountRecord]):
             for alias in bulk.alias_rows(account_id, row["search_key"], row["aliases"])
         ]
         bulk.insert_rows(self.repo, t.AccountAliasRow, alias_rows)
-        return Written(len(new), len(changed))
+        return Written(len(new), len(changed), tuple(pending), tuple(created_teams))
+
+    def _pending_owners(self, rows: Sequence[Row], teams: dict[str, int]) -> list[str]:
+        """Create a user for each owner given by an email nobody has yet: pending until that person
+        first talks to the bot on any platform, when the email links them (``UserService.ensure``)."""
+        created: list[str] = []
+        for row in rows:
+            owner = (row.record.owner or "").strip()
+            if not owner or self.users.find(owner) is not None:
+                continue
+            email = owner.lstrip("@").lower()
+            team = row.record.team
+            user = self.repo.add(
+                User,
+                display_name=email,
+                email=email,
+                role=Role.REP,
+                team_id=teams[team.strip().lower()] if team else None,
+                timezone=self.target.default_timezone,
+                locale=self.target.default_locale,
+            )
+            self.users.by_email[email] = user.id
+            self.users.team_of[user.id] = user.team_id
+            created.append(email)
+        return created
 
 
 def _new_account(name: str, key: str, aliases: list[str], now: datetime) -> dict[str, Any]:

@@ -18,7 +18,15 @@ from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
 from kam_bot.services.transfer.cells import CsvRecord, Email, LocaleCell, RoleCell, TimeCell, Timezone
 from kam_bot.services.transfer.common import RowError
-from kam_bot.services.transfer.importer import FirstSeen, Importer, Parsed, Written, given
+from kam_bot.services.transfer.importer import (
+    FirstSeen,
+    Importer,
+    Parsed,
+    Written,
+    given,
+    new_teams,
+    team_errors,
+)
 from kam_bot.store.lookups import UserIndex, team_ids, user_index
 
 PLATFORM_COLUMNS = {"slack_id": "slack", "teams_id": "teams"}
@@ -102,10 +110,12 @@ class UsersImport(Importer[UserRecord]):
                 errors.append(
                     RowError(line, "manager", "transfer.unknown_manager", {"value": record.manager})
                 )
-        return errors
+        return errors + team_errors(self.target, self.repo, rows)
 
     def write(self, rows: Sequence[Row], tick: Callable[[int], None]) -> Written:
-        teams = team_ids(self.repo, {row.record.team for row in rows if row.record.team})
+        names = {row.record.team for row in rows if row.record.team}
+        created_teams = new_teams(self.repo, names)
+        teams = team_ids(self.repo, names)
         ids: dict[str, int] = {}
         updated = 0
         for row in rows:
@@ -141,4 +151,4 @@ class UsersImport(Importer[UserRecord]):
                 manager = row.record.manager.lower()
                 manager_id = ids.get(manager) or self.users.by_email[manager]
                 self.repo.update(User, ids[row.record.email.lower()], manager_id=manager_id)
-        return Written(len(rows) - updated, updated)
+        return Written(len(rows) - updated, updated, teams_created=tuple(created_teams))

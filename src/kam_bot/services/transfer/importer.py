@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from kam_bot.domain.models import Team
 from kam_bot.services.transfer.cells import CsvRecord
 from kam_bot.services.transfer.common import RowError, Target
 from kam_bot.store.repository import SqlRepository
@@ -24,6 +25,8 @@ class Parsed(Generic[R]):
 class Written:
     created: int
     updated: int
+    users_created: tuple[str, ...] = ()
+    teams_created: tuple[str, ...] = ()
 
 
 class Importer(ABC, Generic[R]):
@@ -72,6 +75,28 @@ class FirstSeen:
             "transfer.duplicate_in_file",
             {"column": self.column, "value": value, "first_line": first},
         )
+
+
+def new_teams(repo: SqlRepository, names: Iterable[str | None]) -> list[str]:
+    """The team names (as written, first spelling) that no team has yet, case-insensitively."""
+    known = {team.name.strip().lower() for team in repo.all(Team)}
+    new: dict[str, str] = {}
+    for name in names:
+        if name and name.strip() and name.strip().lower() not in known:
+            new.setdefault(name.strip().lower(), name.strip())
+    return sorted(new.values(), key=str.lower)
+
+
+def team_errors(target: Target, repo: SqlRepository, rows: Sequence[Parsed[Any]]) -> list[RowError]:
+    """With ``strict_teams``, each row naming a team that does not exist (a typo makes a new team)."""
+    if not target.strict_teams:
+        return []
+    new = {name.lower() for name in new_teams(repo, (getattr(r.record, "team", None) for r in rows))}
+    return [
+        RowError(row.line, "team", "transfer.unknown_team", {"value": row.record.team.strip()})
+        for row in rows
+        if getattr(row.record, "team", None) and row.record.team.strip().lower() in new
+    ]
 
 
 def given(record: CsvRecord, *names: str) -> dict[str, Any]:

@@ -123,7 +123,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     async def kam(
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        """``/kam`` help, ``/kam promises``, ``/kam today``,
+        """``/kam`` help, ``/kam promises``, ``/kam today``, ``/kam accounts [TEXT]``,
         ``/kam settings [tz …|lang …|hour …|away …|back]``."""
         await ack()
         slack_id = command["user_id"]
@@ -146,6 +146,9 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             await respond(**await deps.run(my_promises_message, app, actor))
         elif word in {"today", "今天"}:
             await respond_reply(respond, await deps.run(deps.commands.today, actor), actor.locale)
+        elif word in {"accounts", "客户列表"}:
+            reply = await deps.run(deps.commands.accounts, actor, rest)
+            await respond_reply(respond, reply, actor.locale)
         else:
             await respond_reply(respond, deps.commands.help(actor), actor.locale)
 

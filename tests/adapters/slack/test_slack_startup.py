@@ -1,0 +1,54 @@
+"""`kam-bot serve` checks the bot token with Slack (``auth.test``) before it starts listening."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fakes.slack_api import FakeSlack
+
+from kam_bot.adapters.slack.startup import check_token
+from kam_bot.cli import main
+from kam_bot.config import Settings, SettingsError
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    slack = FakeSlack().start()
+    yield slack
+    slack.stop()
+
+
+def test_a_token_slack_accepts_names_the_workspace(fake: FakeSlack) -> None:
+    settings = Settings(slack_bot_token="xoxb-good", slack_api_url=fake.api_url)
+    assert check_token(settings) == "T1/UBOT"
+    assert [c.method for c in fake.calls] == ["auth.test"]
+
+
+def test_serve_with_a_refused_token_says_so_and_does_not_start(
+    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kam.db'}")
+    assert main(["db", "upgrade"]) == 0
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-revoked")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    fake.fail_next("auth.test", "invalid_auth")
+    assert main(["serve", "--port", "9"]) == 2
+    err = capsys.readouterr().err
+    assert "SLACK_BOT_TOKEN: Slack refused the token at auth.test (invalid_auth)" in err
+
+
+def test_slack_not_answering_is_said_and_the_start_goes_on(capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Settings(slack_bot_token="xoxb-x", slack_api_url="http://127.0.0.1:9/api/")
+    assert check_token(settings, timeout=2) is None
+    assert "could not reach Slack to check the token" in capsys.readouterr().err
+
+
+def test_another_refusal_is_a_configuration_error(fake: FakeSlack) -> None:
+    fake.fail_next("auth.test", "token_revoked")
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN"):
+        check_token(Settings(slack_bot_token="xoxb-old", slack_api_url=fake.api_url))

@@ -1,0 +1,76 @@
+"""`python3 dev.py`: one progress line per step, the tool's output only on failure, the locked install."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import tomllib
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def dev_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("dev_script", ROOT / "dev.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_step_that_works_prints_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    noisy = [
+        sys.executable,
+        "-c",
+        "import sys; print('WARNING: Location ignored'); print('x', file=sys.stderr)",
+    ]
+    dev_script().step("Installing things", noisy)
+    captured = capsys.readouterr()
+    assert captured.out == "Installing things ... done\n"
+    assert captured.err == ""
+
+
+def test_a_step_that_fails_shows_the_tools_output_and_stops(capsys: pytest.CaptureFixture[str]) -> None:
+    failing = [sys.executable, "-c", "import sys; print('ERROR: no matching distribution'); sys.exit(3)"]
+    with pytest.raises(SystemExit) as stopped:
+        dev_script().step("Installing things", failing)
+    captured = capsys.readouterr()
+    assert captured.out == "Installing things ... failed:\n"
+    assert "ERROR: no matching distribution" in captured.err
+    assert "installing things failed (exit 3)" in str(stopped.value)
+
+
+def _pins() -> dict[str, tuple[str, list[str]]]:
+    """name -> (version, hashes) of every pin in requirements.lock."""
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = {}
+    for block in re.split(r"\n(?=\S)", text):
+        head = re.match(r"([A-Za-z0-9_.\-]+)==([^\s\\]+)", block)
+        if head:
+            pins[head.group(1).lower().replace("_", "-")] = (
+                head.group(2),
+                re.findall(r"--hash=sha256:\w+", block),
+            )
+    return pins
+
+
+def test_the_lock_pins_every_dependency_with_hashes_within_the_pyproject_bounds() -> None:
+    from packaging.requirements import Requirement
+
+    pins = _pins()
+    assert all(hashes for _, hashes in pins.values())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for line in [*project["dependencies"], *project["optional-dependencies"]["dev"]]:
+        requirement = Requirement(line)
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not in requirements.lock"
+        assert requirement.specifier.contains(pins[name][0], prereleases=True), (name, pins[name][0])
+
+
+def test_dev_installs_from_the_lock_with_hashes() -> None:
+    source = (ROOT / "dev.py").read_text(encoding="utf-8")
+    assert '"--require-hashes"' in source and "requirements.lock" in source
