@@ -4,7 +4,9 @@
 serves on 127.0.0.1 until its standard input closes. ``--latency`` delays every answer after
 the call took effect (a message stored, its answer still on the way: the window a killed
 sender cannot know about); ``--limit`` answers ``chat.postMessage`` beyond N calls in any
-one-second window with HTTP 429 and ``Retry-After: 1``. Control methods (any bot token):
+one-second window with HTTP 429 and ``Retry-After: 1``, and ``--throttle-every N`` answers every
+N-th one so whatever the pace (a loaded machine may never reach the limit). Control methods
+(any bot token):
 
 - ``chaos.stats``  posts per outbox key (from the messages' metadata), per method, 429s;
 - ``chaos.user``   ``{"id", "name", "email"}``: a user ``users.info`` knows.
@@ -33,6 +35,20 @@ def _fake_class() -> type[Any]:
 
     class ChaosFake(FakeSlack):
         """``_answer`` runs under the fake's lock: no locking here."""
+
+        throttle_every = 0
+        _posts = 0
+
+        def _dispatch(
+            self, path: str, raw: bytes, headers: dict[str, str]
+        ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
+            if self.throttle_every and path.endswith("/chat.postMessage"):
+                with self._lock:
+                    self._posts += 1
+                    throttle = self._posts % self.throttle_every == 0
+                if throttle:  # this call gets the scripted 429
+                    self.rate_limit_next("chat.postMessage", retry_after=1)
+            return super()._dispatch(path, raw, headers)
 
         def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
             if method == "chaos.stats":
@@ -65,8 +81,9 @@ def _fake_class() -> type[Any]:
 class SlackProcess:
     """The fake in a child process: ``with SlackProcess(latency=0.05, limit=200) as fake: ...``."""
 
-    def __init__(self, latency: float = 0.0, limit: float | None = None) -> None:
-        self.args = ["--latency", str(latency)] + (["--limit", str(limit)] if limit else [])
+    def __init__(self, latency: float = 0.0, limit: float | None = None, throttle_every: int = 0) -> None:
+        self.args = ["--latency", str(latency), "--throttle-every", str(throttle_every)]
+        self.args += ["--limit", str(limit)] if limit else []
         self._proc: subprocess.Popen[str] | None = None
         self.port = 0
 
@@ -122,12 +139,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--limit", type=float, default=None)
+    parser.add_argument("--throttle-every", type=int, default=0)
     args = parser.parse_args()
     # The standard library listens with a backlog of 5; dozens of concurrent senders would
     # wait for SYN retries and the fake would measure itself.
     http.server.ThreadingHTTPServer.request_queue_size = 1024
     fake = _fake_class()().start()
     fake.latency = args.latency
+    fake.throttle_every = args.throttle_every
     if args.limit:
         fake.limit("chat.postMessage", args.limit)
     print(f"PORT {fake.base_url.rsplit(':', 1)[1]}", flush=True)
