@@ -69,7 +69,7 @@ def table_names(engine: Engine) -> set[str]:
 
 def test_upgrade_creates_every_table(engine: Engine) -> None:
     assert table_names(engine) == TABLES | {"alembic_version"}
-    assert current_revision(engine) == head_revision() == "0001"
+    assert current_revision(engine) == head_revision()
     ensure_migrated(engine)  # does not raise
 
 
@@ -129,7 +129,7 @@ def test_ensure_migrated_refuses_an_empty_database(blank_engine: Engine) -> None
     with pytest.raises(DatabaseNotMigratedError) as err:
         ensure_migrated(blank_engine)
     assert err.value.current is None
-    assert err.value.head == "0001"
+    assert err.value.head == head_revision()
     with pytest.raises(DatabaseNotMigratedError):
         bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
 
@@ -142,7 +142,7 @@ def test_upgrade_then_ensure_migrated_passes(blank_engine: Engine) -> None:
     app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
     assert app.users.teams() == []
     upgrade(blank_engine)  # a second upgrade is a no-op
-    assert current_revision(blank_engine) == "0001"
+    assert current_revision(blank_engine) == head_revision()
 
 
 def test_downgrade_to_base_and_upgrade_again(blank_engine: Engine) -> None:
@@ -178,3 +178,29 @@ def test_alembic_config_accepts_urls_with_percent_signs(url: str) -> None:
         assert config.get_main_option("sqlalchemy.url") == url
     finally:
         engine.dispose()
+
+
+def test_0004_adds_conversation_references_and_keeps_the_data(blank_engine: Engine) -> None:
+    config = alembic_config()
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with blank_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, display_name, timezone, locale, role, reminder_time) "
+                "VALUES (7, 'Rita', 'UTC', 'en', 'rep', '08:30:00')"
+            )
+        )
+    assert "conversation_refs" not in table_names(blank_engine)
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0004")
+    assert {"conversation_refs", "sent_cards"} <= table_names(blank_engine)
+    app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine, check=False)
+    assert app.users.get(7).display_name == "Rita"
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    assert not {"conversation_refs", "sent_cards"} & table_names(blank_engine)
+    assert app.users.get(7).display_name == "Rita"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC
 from typing import Any
 
@@ -132,13 +132,15 @@ def outbox_client(client: AsyncWebClient) -> AsyncWebClient:
     )
 
 
-async def start_jobs(app: App, slack_client: AsyncWebClient | None) -> AsyncIOScheduler:
+async def start_jobs(
+    app: App, slack_client: AsyncWebClient | None, more: Mapping[str, Deliverer] | None = None
+) -> AsyncIOScheduler:
     """Start the reminder and digest planners and the outbox sender on the running event loop.
 
-    Without a Slack client nothing is sent (rows wait in the outbox); a Teams deliverer
-    joins ``deliverers`` here when there is one.
+    Without a deliverer for a platform nothing is sent there (rows wait in the outbox);
+    ``more`` adds the other platforms' deliverers (Teams).
     """
-    deliverers: dict[str, Deliverer] = {}
+    deliverers: dict[str, Deliverer] = dict(more or {})
     if slack_client is not None:
         deliverers["slack"] = SlackDeliverer(outbox_client(slack_client))
     runner = JobRunner(app, deliverers)

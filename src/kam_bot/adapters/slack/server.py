@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -27,6 +27,7 @@ from kam_bot.adapters.slack.app import create_slack_app
 from kam_bot.adapters.slack.retry import make_client
 from kam_bot.bootstrap import App
 from kam_bot.config import Settings
+from kam_bot.jobs.delivery import Deliverer
 
 JOBS_MODULE = "kam_bot.jobs.runtime"
 
@@ -53,7 +54,29 @@ def _jobs_runtime() -> Any:
         raise
 
 
-def create_asgi(app: App, settings: Settings, *, client: AsyncWebClient | None = None) -> Starlette:
+class Platform(Protocol):
+    """Another chat platform served by the same process (Teams): its routes, start/stop, deliverer."""
+
+    @property
+    def routes(self) -> list[Route]: ...
+
+    @property
+    def deliverer(self) -> Deliverer | None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def create_asgi(
+    app: App,
+    settings: Settings,
+    *,
+    client: AsyncWebClient | None = None,
+    platforms: Sequence[Platform] = (),
+    slack: bool = True,
+) -> Starlette:
+    """The ASGI app of ``kam-bot serve``; ``slack=False`` for a process serving only ``platforms``."""
     client = client or make_client(settings)
     bolt = create_slack_app(app, settings, client=client)
     handler = AsyncSlackRequestHandler(bolt)
@@ -70,22 +93,31 @@ def create_asgi(app: App, settings: Settings, *, client: AsyncWebClient | None =
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         socket_mode = None
-        if settings.slack_app_token:
+        if slack and settings.slack_app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token, web_client=client)
             await socket_mode.connect_async()  # type: ignore[no-untyped-call]
+        for platform in platforms:
+            await platform.start()
+        more = {d.platform: d for p in platforms if (d := p.deliverer) is not None}
         runtime = _jobs_runtime()
-        scheduler = await runtime.start_jobs(app, client) if runtime is not None else None
+        scheduler = (
+            await runtime.start_jobs(app, client if slack else None, more) if runtime is not None else None
+        )
         try:
             yield
         finally:
             if runtime is not None:
                 await runtime.stop_jobs(scheduler)
+            for platform in platforms:
+                await platform.stop()
             if socket_mode is not None:
                 await socket_mode.close_async()  # type: ignore[no-untyped-call]
 
     routes = [Route("/healthz", healthz, methods=["GET"])]
-    if settings.slack_signing_secret:
+    if slack and settings.slack_signing_secret:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
+    for platform in platforms:
+        routes += platform.routes
     return Starlette(routes=routes, lifespan=lifespan)

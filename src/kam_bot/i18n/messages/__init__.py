@@ -10,6 +10,7 @@ from kam_bot.i18n.messages import (
     parser,
     prefill,
     slack,
+    teams,
     transfer,
 )
 
@@ -24,4 +25,5 @@ MESSAGE_MODULES = [
     jobs.MESSAGES,
     transfer.MESSAGES,
     slack.MESSAGES,
+    teams.MESSAGES,
 ]
