@@ -78,10 +78,11 @@ def create_asgi(
 ) -> Starlette:
     """The ASGI app of ``kam-bot serve``; ``slack=False`` for a process serving only ``platforms``."""
     client = client or make_client(settings)
-    bolt = create_slack_app(app, settings, client=client)
-    handler = AsyncSlackRequestHandler(bolt)
+    bolt = create_slack_app(app, settings, client=client) if slack else None
+    handler = AsyncSlackRequestHandler(bolt) if bolt is not None else None
 
     async def slack_events(request: Request) -> Response:
+        assert handler is not None
         return await handler.handle(request)
 
     async def healthz(request: Request) -> Response:
@@ -93,7 +94,7 @@ def create_asgi(
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         socket_mode = None
-        if slack and settings.slack_app_token:
+        if bolt is not None and settings.slack_app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token, web_client=client)
@@ -102,9 +103,12 @@ def create_asgi(
             await platform.start()
         more = {d.platform: d for p in platforms if (d := p.deliverer) is not None}
         runtime = _jobs_runtime()
-        scheduler = (
-            await runtime.start_jobs(app, client if slack else None, more) if runtime is not None else None
-        )
+        scheduler = None
+        if runtime is not None:
+            slack_client = client if slack else None
+            scheduler = await (
+                runtime.start_jobs(app, slack_client, more) if more else runtime.start_jobs(app, slack_client)
+            )
         try:
             yield
         finally:
