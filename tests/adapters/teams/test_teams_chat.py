@@ -233,3 +233,50 @@ async def test_a_card_submitted_as_a_message_with_value_updates_that_message(tea
     [update] = teams.fake.sent("PUT")
     assert update.activity_id == message_id
     assert any("Cancelled" in t for t in texts(update.card))
+
+
+async def test_an_imported_conversation_id_is_recognised_and_reachable(teams: TeamsDriver) -> None:
+    """An import may give the ``29:`` id instead of the AAD object id: both find the person."""
+    from kam_bot.adapters.teams.delivery import TeamsDeliverer
+    from kam_bot.domain.enums import Locale
+    from kam_bot.handlers.replies import Reply
+    from kam_bot.jobs.delivery import Outgoing
+
+    tom = teams.seed.teammate
+    with teams.app.uow() as uow:
+        uow.repo.link_identity(tom.id, "teams", NEWBIE["id"])
+        uow.commit()
+    await teams.say("help", NEWBIE)
+    assert teams.app.users.by_identity("teams", NEWBIE["aadObjectId"]) is None  # no second user
+    teams.fake.clear()
+
+    async def no_checkpoint(ref: str) -> None:
+        pass
+
+    note = Outgoing(kind="daily", recipient=NEWBIE["id"], reply=Reply.text("hello"), locale=Locale.EN)
+    await TeamsDeliverer(teams.bot).deliver(note, no_checkpoint)
+    [call] = teams.fake.sent("POST")
+    assert call.conversation == f"a:chat-{NEWBIE['aadObjectId']}"
+
+
+async def test_added_to_a_team_the_channel_is_stored_for_digests(teams: TeamsDriver) -> None:
+    channel = "19:general@thread.tacv2"
+    update = teams.activity(
+        "conversationUpdate",
+        RITA,
+        membersAdded=[{"id": f"28:{CLIENT_ID}", "name": "kam-bot"}],
+        conversation={"id": channel, "conversationType": "channel", "tenantId": "tenant-1"},
+        channelData={"tenant": {"id": "tenant-1"}, "team": {"id": channel, "name": "Steel East"}},
+    )
+    assert (await teams.post(update)).status_code == 200
+    ref = teams.app.conversation_refs.get("teams", channel)
+    assert ref is not None and ref.conversation_id == channel
+    _, card = teams.last_card()
+    assert any(channel.replace("_", "\\_") in t or channel in t for t in texts(card))
+
+
+async def test_a_body_that_is_not_an_activity_is_a_bad_request(teams: TeamsDriver) -> None:
+    response = await teams.http.post(
+        "/api/messages", json=[1, 2], headers={"Authorization": "Bearer " + teams.fake.sign(CLIENT_ID, "x")}
+    )
+    assert response.status_code == 400

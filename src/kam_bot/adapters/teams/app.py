@@ -42,6 +42,7 @@ from kam_bot.domain.models import User
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import t
+from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.services.accounts import display_name
 
 from . import actions, commands, identity
@@ -153,7 +154,7 @@ class TeamsBot:
         activity = ctx.activity
         known = await self.run(identity.known_user, self.app, activity)
         if known is not None:
-            await self.run(identity.remember, self.app, activity, known.id)
+            await self.run(identity.remember, self.app, activity, known)
             return known
         email = await identity.roster_email(ctx.api, activity)
         return await self.run(identity.meet, self.app, activity, email)
@@ -234,10 +235,20 @@ class TeamsBot:
             await self.post(ctx, await self.run(Commands(self.app).help, actor), actor)
 
     async def on_conversation_update(self, ctx: ActivityContext[ConversationUpdateActivity]) -> None:
-        added = ctx.activity.members_added or []
-        bot_id = ctx.activity.recipient.id if ctx.activity.recipient else None
-        if identity.is_personal(ctx.activity) and any(m.id == bot_id for m in added):
+        """The bot added to a personal chat (store its reference) or to a team (its channel can
+        receive a weekly digest: the reference is stored under the channel's conversation id)."""
+        activity = ctx.activity
+        added = activity.members_added or []
+        bot_id = activity.recipient.id if activity.recipient else None
+        if not any(m.id == bot_id for m in added):
+            return
+        if identity.is_personal(activity):
             await self.actor(ctx)
+            return
+        await self.run(identity.remember_channel, self.app, activity)
+        loc = resolve_locale(activity.locale)
+        reply = Reply.text(t("teams.channel_added", loc, id=activity.conversation.id))
+        await ctx.send(MessageActivityInput().add_card(reply_card(reply, loc)))
 
     # -- posting ----------------------------------------------------------------------------
 

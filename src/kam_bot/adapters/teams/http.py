@@ -46,7 +46,7 @@ class StarletteAdapter:
                 body = json.loads(raw or b"{}")
             except ValueError:
                 return JSONResponse({"error": "Body is not JSON"}, status_code=400)
-            if not isinstance(body, dict):
+            if not isinstance(body, dict) or not isinstance(body.get("type"), str):
                 return JSONResponse({"error": "Body is not an activity"}, status_code=400)
             result: HttpResponse = await handler(HttpRequest(body=body, headers=dict(request.headers)))
             if result.get("body") is not None:

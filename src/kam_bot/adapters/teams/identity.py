@@ -89,17 +89,34 @@ def profile(activity: ActivityBase, email: str | None) -> PlatformProfile:
 
 
 def known_user(app: App, activity: ActivityBase) -> User | None:
-    return app.users.by_identity(PLATFORM, person_id(activity))
+    """By AAD object id, else by the conversation-scoped ``29:`` id an import may have given."""
+    found = app.users.by_identity(PLATFORM, person_id(activity))
+    if found is None and activity.from_.id != person_id(activity):
+        found = app.users.by_identity(PLATFORM, activity.from_.id)
+    return found
 
 
 def meet(app: App, activity: ActivityBase, email: str | None) -> User:
     """The user behind the activity (created or linked on first contact); the reference is stored."""
     user = app.users.ensure(profile(activity, email))
-    remember(app, activity, user.id)
+    remember(app, activity, user)
     return user
 
 
-def remember(app: App, activity: ActivityBase, user_id: int | None) -> None:
-    """Store the personal chat's reference (other conversation kinds cannot carry a DM)."""
-    if is_personal(activity) and activity.service_url:
-        app.conversation_refs.save(reference(activity, user_id))
+def remember(app: App, activity: ActivityBase, user: User) -> None:
+    """Store the personal chat's reference (other conversation kinds cannot carry a DM), under the
+    person's AAD object id and under the Teams id the user record holds, if that differs."""
+    if not (is_personal(activity) and activity.service_url):
+        return
+    ref = reference(activity, user.id)
+    app.conversation_refs.save(ref)
+    imported = user.identities.get(PLATFORM)
+    if imported and imported != ref.external_id:
+        app.conversation_refs.save(ref.model_copy(update={"external_id": imported}))
+
+
+def remember_channel(app: App, activity: ActivityBase) -> None:
+    """A team channel's reference, under its conversation id (a digest's Teams destination)."""
+    if activity.service_url:
+        ref = reference(activity, None)
+        app.conversation_refs.save(ref.model_copy(update={"external_id": activity.conversation.id}))

@@ -21,6 +21,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Write {action} and the promise number, e.g. {action} 7.",
         "zh-Hans": "请写 {action} 加承诺编号,例如 {action} 7。",
     },
+    "teams.channel_added": {
+        "en": "kam-bot is in this team. People use it in their personal chat with kam-bot. "
+        "To post a team's weekly digest in this channel, give this id as its Teams digest channel: {id}",
+        "zh-Hans": "kam-bot 已加入此团队。大家在与 kam-bot 的个人聊天中使用它。"
+        "如需在此频道发布某团队的每周摘要,请将其 Teams 摘要频道设为:{id}",
+    },
     "teams.card_expired": {
         "en": "This card is out of date: type the command again.",
         "zh-Hans": "此卡片已过期:请重新输入命令。",
