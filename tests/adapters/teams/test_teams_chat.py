@@ -280,3 +280,12 @@ async def test_a_body_that_is_not_an_activity_is_a_bad_request(teams: TeamsDrive
         "/api/messages", json=[1, 2], headers={"Authorization": "Bearer " + teams.fake.sign(CLIENT_ID, "x")}
     )
     assert response.status_code == 400
+
+
+async def test_a_visit_line_too_long_for_a_card_is_refused_and_shown_back(teams: TeamsDriver) -> None:
+    line = "visit Baosteel " + "x" * 9000
+    await teams.say(line)
+    _, card = teams.last_card()
+    assert_valid_card(card)
+    joined = "\n".join(texts(card))
+    assert "too long" in joined and "x" * 9000 in joined

@@ -10,6 +10,7 @@ section, with an "and N more" line, until the card fits.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from microsoft_teams.cards.core import (
@@ -32,6 +33,11 @@ CARD_VERSION = "1.5"
 MAX_CARD_BYTES = 27 * 1024
 """Teams refuses cards over about 28 KB; a margin keeps the activity envelope inside too."""
 MAX_ACTIONS_PER_SET = 6
+HANDLED = re.compile(
+    r"^(promise\.(done|reopen|cancel|snooze_\d+)|undo\.(price|stock)|account\.open|visit\.start)$"
+)
+"""Buttons the Teams app answers (``actions``). Others (Slack's modal editors: the decision chain,
+editing a saved visit, a promise form) are left off the card; the typed commands do those jobs."""
 
 
 def line_markdown(line: Line) -> str:
@@ -67,9 +73,10 @@ def section_elements(section: Section, loc: Locale, extra: dict[str, Any] | None
     items += [_text(line_markdown(line), spacing="Small") for line in section.lines]
     if section.more:
         items.append(_text(escape(t("common.and_more", loc, count=section.more)), is_subtle=True))
-    if section.actions:
-        for start in range(0, len(section.actions), MAX_ACTIONS_PER_SET):
-            chunk = section.actions[start : start + MAX_ACTIONS_PER_SET]
+    shown = [a for a in section.actions if HANDLED.match(a.action_id)]
+    if shown:
+        for start in range(0, len(shown), MAX_ACTIONS_PER_SET):
+            chunk = shown[start : start + MAX_ACTIONS_PER_SET]
             items.append(ActionSet(actions=[action_button(a, extra) for a in chunk]))
     return items
 
@@ -101,7 +108,8 @@ def _build(
         body.append(Image(url=image[0], alt_text=image[1]))
     if not reply.ok and body:
         body = [Container(items=body, style="attention")]
-    actions = [action_button(a, extra) for a in reply.actions[:MAX_ACTIONS_PER_SET]]
+    handled = [a for a in reply.actions if HANDLED.match(a.action_id)]
+    actions = [action_button(a, extra) for a in handled[:MAX_ACTIONS_PER_SET]]
     return AdaptiveCard(
         version=CARD_VERSION,
         body=body or [_text(" ")],

@@ -40,6 +40,8 @@ STOCK = {"stock", "库存"}
 ACCOUNT = {"account", "客户"}
 HELP = {"help", "kam", "?", "帮助"}
 PROMISE_ACTIONS = {"done", "reopen", "cancel", "snooze"}
+MAX_VISIT_LINE = 8000
+"""Characters of a visit line that fit a card (the form and the line itself in Save's data)."""
 
 
 @dataclass
@@ -68,6 +70,8 @@ def answer(app: App, actor: User, text: str) -> Answer:
     if command in VISIT:
         if not rest:
             return Answer(Reply.text(t("account.missing", loc), ok=False))
+        if len(rest) > MAX_VISIT_LINE:
+            return Answer(Reply.text(t("teams.visit.too_long", loc, count=len(rest)), line, ok=False))
         prefill = prefill_visit(app, actor, rest)
         card = VisitCard.from_prefill(prefill, uuid.uuid4().hex, today_for(app, actor), loc)
         return Answer(card=card.card(loc))

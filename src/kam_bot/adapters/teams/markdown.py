@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
-_LINE_START = re.compile(r"^(\s*)([-+#>]|\d+\.)", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)([-+>]|#+|\d+\.)(?=\s|$)", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 

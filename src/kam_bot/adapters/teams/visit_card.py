@@ -38,7 +38,7 @@ from kam_bot.handlers.prefill import Problem, VisitPrefill
 from kam_bot.handlers.render import enum_label
 from kam_bot.i18n import t
 
-from .cards import CARD_VERSION
+from .cards import CARD_VERSION, MAX_CARD_BYTES, card_bytes
 from .markdown import bold, escape
 
 SAVE_VERB = "visit.save"
@@ -216,18 +216,24 @@ class VisitCard:
     # -- the card ---------------------------------------------------------------------------
 
     def card(self, loc: Locale) -> AdaptiveCard:
+        """The form; the typed line is shown on top unless that would break Teams' card size limit
+        (it is in the chat right above the card anyway, and in the Save button's data)."""
+        card = self._card(loc, show_typed=True)
+        return card if card_bytes(card) <= MAX_CARD_BYTES else self._card(loc, show_typed=False)
+
+    def _card(self, loc: Locale, show_typed: bool) -> AdaptiveCard:
         body: list[CardElement] = [
             TextBlock(text=bold(t("teams.visit.title", loc)), size="Medium", wrap=True)
         ]
-        if self.errors:
-            self.notes = [t("teams.visit.fix", loc), *self.notes]
-        if self.notes:
+        notes = [t("teams.visit.fix", loc), *self.notes] if self.errors else self.notes
+        if notes:
             body.append(
-                Container(style="attention", items=[TextBlock(text=escape(n), wrap=True) for n in self.notes])
+                Container(style="attention", items=[TextBlock(text=escape(n), wrap=True) for n in notes])
             )
-        body.append(
-            TextBlock(text=escape(t("teams.visit.typed", loc, text=self.text)), wrap=True, is_subtle=True)
-        )
+        if show_typed and self.text:
+            body.append(
+                TextBlock(text=escape(t("teams.visit.typed", loc, text=self.text)), wrap=True, is_subtle=True)
+            )
         body += self._field(self._account_input(loc), "account")
         body += self._field(
             DateInput(id="visit_date", label=t("teams.visit.date", loc), value=_day(self.visit_date)),

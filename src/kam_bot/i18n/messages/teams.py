@@ -60,6 +60,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Stock (one a line: product quantity unit)",
         "zh-Hans": "库存(每行一条:产品 数量 单位)",
     },
+    "teams.visit.too_long": {
+        "en": "That line is too long for one card ({count} characters): log the visit in a shorter "
+        "line and add promises, prices and stock with promise, price and stock. Your line:",
+        "zh-Hans": "这一行太长,一张卡片放不下({count} 个字符):请用较短的一行记录拜访,"
+        "再用 promise、price、stock 分别添加承诺、价格和库存。你输入的内容:",
+    },
     "teams.visit.save": {"en": "Save", "zh-Hans": "保存"},
     "teams.visit.fix": {"en": "Please fix what is marked below.", "zh-Hans": "请修改下面标出的内容。"},
     "teams.visit.line_problem": {"en": "Line {n}: {message}", "zh-Hans": "第 {n} 行:{message}"},
