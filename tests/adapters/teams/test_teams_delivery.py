@@ -17,7 +17,8 @@ from kam_bot.adapters.teams.delivery import TeamsDeliverer
 from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import Locale, PromiseDirection, PromiseStatus
-from kam_bot.handlers.replies import Reply
+from kam_bot.handlers.render import promise_actions, promise_line
+from kam_bot.handlers.replies import Reply, Section
 from kam_bot.jobs.delivery import Outgoing, PermanentError, RateLimitedError, TransientError
 from kam_bot.jobs.notifications import ChartSpec
 from kam_bot.jobs.scheduler import reminder_tick
@@ -197,3 +198,42 @@ async def test_someone_who_never_opened_the_bot_is_reported_not_dropped(
         outcome = [(r.recipient, r.status, r.last_error) for r in rows]
     assert (NEWBIE["aadObjectId"], "dead", "no_teams_conversation") in outcome
     assert teams.fake.sent("POST") == []
+
+
+async def test_snooze_updates_in_place_and_open_posts_the_account_card_below(
+    teams: TeamsDriver, clock: FrozenClock
+) -> None:
+    await teams.say("help")
+    app, seed = teams.app, teams.seed
+    rita = app.users.get(seed.rep.id)
+    with app.uow() as uow:
+        promise = uow.repo.add(
+            m.Promise,
+            account_id=seed.baosteel.id,
+            owner_id=rita.id,
+            direction=PromiseDirection.OURS,
+            text="send the quote",
+            due_date=datetime(2026, 11, 23).date(),
+            created_at=clock() - timedelta(days=3),
+        )
+        uow.commit()
+    reply = Reply(
+        title="Your day",
+        sections=[
+            Section(
+                lines=[promise_line(promise, clock().date(), Locale.EN, seed.baosteel)],
+                actions=promise_actions(promise, Locale.EN),
+            )
+        ],
+    )
+    message_id = await TeamsDeliverer(teams.bot).deliver(outgoing(RITA["aadObjectId"], reply), no_checkpoint)
+    assert message_id is not None
+    teams.fake.clear()
+    opened = await teams.press("account.open", {"value": str(seed.baosteel.id)}, message_id)
+    assert [b["verb"] for b in buttons(opened["value"])][:1] == ["promise.done"]  # the card stays as it was
+    [posted] = teams.fake.sent("POST")
+    assert any("Baoshan Iron & Steel" in t for t in texts(posted.card))
+    snoozed = await teams.press("promise.snooze_3", {"value": str(promise.id)}, message_id)
+    assert any("Snoozed until Thu 26 Nov 2026 by Rita Rep" in t for t in texts(snoozed["value"]))
+    assert buttons(snoozed["value"]) == []
+    assert app.promises.get(rita, promise.id).snoozed_until == datetime(2026, 11, 26).date()
