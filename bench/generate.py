@@ -63,7 +63,8 @@ _KEY = 4_194_304
 Row = tuple[Any, ...]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "teams": ("id", "name", "digest_channel", "timezone"),
+    "teams": ("id", "name", "timezone"),
+    "team_destinations": ("id", "team_id", "platform", "address"),
     "users": (
         "id",
         "email",
@@ -493,6 +494,7 @@ class Dataset:
 
         builders: dict[str, tuple[Callable[[], int], Callable[[], Iterator[Row]]]] = {
             "teams": (lambda: self.n_teams, lambda: people.teams(self)),
+            "team_destinations": (lambda: self.n_teams, lambda: people.team_destinations(self)),
             "users": (lambda: ADMINS + self.n_teams + self.n_reps, lambda: people.users(self)),
             "user_identities": (lambda: ADMINS + self.n_teams + self.n_reps, lambda: people.identities(self)),
             "accounts": (lambda: self.n_accounts, lambda: people.accounts(self)),

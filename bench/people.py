@@ -20,7 +20,13 @@ def teams(ds: Dataset) -> Iterator[Row]:
     for t, (zone, _) in enumerate(ds.team_zones):
         region, number = vocab.REGIONS[t % len(vocab.REGIONS)], t // len(vocab.REGIONS) + 1
         name = f"{region} {number:02d} ({zone.split('/')[-1]})"
-        yield (t + 1, name, f"C{t + 1:08d}", zone)
+        yield (t + 1, name, zone)
+
+
+def team_destinations(ds: Dataset) -> Iterator[Row]:
+    """Every team's digest goes to its own Slack channel."""
+    for t in range(ds.n_teams):
+        yield (t + 1, t + 1, "slack", f"C{t + 1:08d}")
 
 
 def users(ds: Dataset) -> Iterator[Row]:

@@ -87,7 +87,7 @@ def at(app: App, **delta: float) -> datetime:
 
 
 def add_team(app: App, name: str, **fields: Any) -> m.Team:
-    """A team; ``fields`` are other ``Team`` fields (``digest_channel``, ``timezone``)."""
+    """A team; ``fields`` are other ``Team`` fields (``digest_destinations``, ``timezone``)."""
     return _add(app, m.Team, name=name, **fields)
 
 
@@ -233,8 +233,8 @@ class Seed:
 def seed_team(app: App) -> Seed:
     """Create the ``Seed`` cast in the app's (empty) database and return it."""
     with batch(app):
-        team = add_team(app, "Steel East", digest_channel="C-STEEL", timezone="Asia/Shanghai")
-        other_team = add_team(app, "South", digest_channel="C-SOUTH")
+        team = add_team(app, "Steel East", digest_destinations={"slack": "C-STEEL"}, timezone="Asia/Shanghai")
+        other_team = add_team(app, "South", digest_destinations={"slack": "C-SOUTH"})
         admin = add_user(app, "Ada Admin", role=Role.ADMIN, email="ada@example.com")
         director = add_user(app, "Dora Director", role=Role.MANAGER, email="dora@example.com")
         manager = add_user(app, "Max Manager", role=Role.MANAGER, team=team, manager=director)

@@ -16,9 +16,9 @@ import pytest
 from fakes.slack_api import FakeSlack
 from slack_sdk.web.async_client import AsyncWebClient
 
+from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
 from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
-from kam_bot.jobs.delivery import SlackDeliverer
 from kam_bot.jobs.sender import Sender
 
 E = TypeVar("E", bound=m.Entity)

@@ -134,7 +134,7 @@ async def start_teams(engine: Engine, make_app: Callable[[Engine], App], **setti
         token=lambda scope, tenant=None: fake.sign("https://api.botframework.com", fake.url),
         retry=RetryMiddleware(sleep=no_sleep),
     )
-    await bot.start()
-    asgi = Starlette(routes=bot.routes)
+    await bot.startup()
+    asgi = Starlette(routes=bot.routes())
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://bot.test")
     return TeamsDriver(app=app, bot=bot, fake=fake, http=http, seed=seed, waits=waits)

@@ -124,8 +124,8 @@ async def _drive(
 
 
 def deliver(ctx: Context, url: str, fake: FakeSlackProcess, n: int, paced: bool) -> dict[str, Any]:
+    from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
     from kam_bot.adapters.slack.retry import make_client
-    from kam_bot.jobs.delivery import SlackDeliverer
     from kam_bot.jobs.runtime import SEND_EVERY_SECONDS, SEND_PACE_SECONDS, JobRunner
 
     tag = f"{'p' if paced else 'u'}{int(time.time())}"

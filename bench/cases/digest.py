@@ -97,10 +97,10 @@ def _real_totals(url: str, cfg: GenConfig, team_ids: list[int], threshold: Decim
         ],
         0,
     )
-    with open_app(url) as app, app.uow() as uow:
-        rows = uow.repo.session.scalars(select(TeamRow).where(TeamRow.id.in_(team_ids)))
+    with open_app(url) as app, app.jobs.transaction() as tx:
+        rows = tx.repo.session.scalars(select(TeamRow).where(TeamRow.id.in_(team_ids)))
         for team in [Team.model_validate(r) for r in rows]:
-            data = compute(uow.repo, team, monday, now, threshold)
+            data = compute(tx, team, monday, now, threshold)
             for k in keys:
                 out[k] += data.total(k)
             out["theirs_overdue"] += data.theirs_overdue

@@ -20,7 +20,7 @@ def cleanup(engine: Engine, kind: str, job: str) -> None:
 def reset(engine: Engine, kind: str, job: str, day_start: datetime) -> None:
     """An empty outbox of ``kind`` and one finished run of ``job`` at ``day_start``: the next tick's
     window starts there."""
-    from kam_bot.jobs import slots
+    from kam_bot.store import slots
     from kam_bot.store.tables import JobRunRow
 
     cleanup(engine, kind, job)

@@ -42,8 +42,8 @@ class LimitedDeliverer:
 
 
 def main(url: str, n: int, rate: float) -> None:
+    from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
     from kam_bot.adapters.slack.retry import make_client
-    from kam_bot.jobs.delivery import SlackDeliverer
     from kam_bot.jobs.runtime import SEND_EVERY_SECONDS, JobRunner
 
     with (

@@ -1,24 +1,35 @@
-"""The one place that builds the engine, the unit of work and the services."""
+"""The one place that builds the app: the engine, the unit of work, the services, the jobs' store
+(``bootstrap``); the chat platforms the settings enable (``build_platforms``); and the server
+`kam-bot serve` runs, which starts the scheduler and the outbox sender (``build_server``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from kam_bot import platforms
 from kam_bot.config import Settings
+from kam_bot.platforms import ChatPlatform
 from kam_bot.services.accounts import AccountService
+from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.conversations import ConversationRefs
+from kam_bot.services.demo import DemoService
 from kam_bot.services.observations import ObservationService
-from kam_bot.services.ports import Clock, UnitOfWork, utc_now
+from kam_bot.services.ports import Clock, utc_now
 from kam_bot.services.promises import PromiseService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
 from kam_bot.store.conversation_refs import SqlConversationRefs
 from kam_bot.store.engine import ensure_migrated, make_engine
+from kam_bot.store.jobs import SqlJobsStore
 from kam_bot.store.uow import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 
 @dataclass
@@ -33,6 +44,12 @@ class App:
     observations: ObservationService = field(init=False)
     users: UserService = field(init=False)
     conversation_refs: ConversationRefs = field(init=False)
+    claims: ClaimService = field(init=False)
+    demo: DemoService = field(init=False)
+    jobs: SqlJobsStore = field(init=False)
+    """What the scheduled jobs read and write (their queries live in the store)."""
+    recipient_platforms: tuple[str, ...] = field(init=False)
+    """The platforms DMs and digests are queued for (``platforms.recipients``)."""
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -44,8 +61,13 @@ class App:
         self.observations = ObservationService(self.uow, self.clock, threshold)
         self.users = UserService(self.uow, self.settings.default_timezone, self.settings.default_locale)
         self.conversation_refs = SqlConversationRefs(self._sessions, self.clock)
+        self.claims = ClaimService(self.uow, self.clock)
+        self.demo = DemoService(self.uow, self.clock)
+        self.jobs = SqlJobsStore(self.engine, self._sessions)
+        self.recipient_platforms = platforms.recipients(self.settings)
 
-    def uow(self) -> UnitOfWork:
+    def uow(self) -> SqlUnitOfWork:
+        """A unit of work on the store, for jobs and tools; handlers and adapters use the services."""
         return SqlUnitOfWork(self._sessions)
 
 
@@ -57,3 +79,23 @@ def bootstrap(
     if check:
         ensure_migrated(engine)
     return App(settings=settings, engine=engine, clock=clock)
+
+
+def build_platforms(app: App) -> list[ChatPlatform]:
+    """The chat platforms the settings enable, built (their adapters imported only now).
+
+    Raises ``SettingsError`` naming the variable when an enabled platform is misconfigured.
+    """
+    entries = platforms.enabled(app.settings)
+    for entry in entries:
+        entry.check(app.settings)
+    return [entry.build(app) for entry in entries]
+
+
+def build_server(app: App) -> Starlette:
+    """What `kam-bot serve` runs: the enabled platforms' routes and ``/healthz`` on one port, and a
+    lifespan that starts the platforms, then the scheduler and the outbox sender with their
+    deliverers (``jobs.runtime``)."""
+    from kam_bot.server import create_server
+
+    return create_server(app, build_platforms(app))

@@ -17,7 +17,7 @@ from kam_bot.domain.models import Team, User
 from kam_bot.handlers.replies import Line, Reply, Section
 from kam_bot.i18n import format_date, t
 from kam_bot.jobs import outbox, planning, previews
-from kam_bot.jobs.scheduler import decide_digest, reminder_tick
+from kam_bot.jobs.scheduler import decide_digest, digest_destinations, reminder_tick
 from kam_bot.jobs.sender import instance_name
 
 if TYPE_CHECKING:
@@ -74,18 +74,31 @@ _EXTRA_PARSERS.append(_parsers)
 # -- remind --------------------------------------------------------------------------
 
 
-def _address(person: User) -> str:
-    platform, recipient = outbox.dm_address(person)
-    return (
-        f"{platform}:{recipient}"
-        if recipient
-        else "no chat identity: would be marked dead (no_slack_identity)"
-    )
+def _address(person: User, platforms: tuple[str, ...], app: App | None = None) -> str:
+    address = outbox.dm_address(person, platforms)
+    if address is None:
+        where = ", ".join(platforms)
+        return f"no chat identity on {where}: would be marked dead ({outbox.NO_CHAT_IDENTITY})"
+    if app is not None and not _reachable(app, address):
+        to = ":".join(address)
+        return f"{to}: has not opened kam-bot in Teams yet, would be dead ({NO_TEAMS_CONVERSATION})"
+    return ":".join(address)
 
 
-def _print_preview(p: previews.ReminderPreview) -> bool:
+NO_TEAMS_CONVERSATION = "no_teams_conversation"
+
+
+def _reachable(app: App, address: tuple[str, str]) -> bool:
+    """Teams lets the bot write first only into a chat it knows (stored when the person wrote or
+    installed the app); every other platform reaches any identity."""
+    platform, recipient = address
+    return platform != "teams" or app.conversation_refs.get(platform, recipient) is not None
+
+
+def _print_preview(p: previews.ReminderPreview, platforms: tuple[str, ...], app: App) -> bool:
     local = p.at.astimezone(planning.zone(p.user.timezone))
-    head = f"=== {p.user.display_name} <{_address(p.user)}> · {local:%a %Y-%m-%d %H:%M} {p.user.timezone} ==="
+    to = _address(p.user, platforms, app)
+    head = f"=== {p.user.display_name} <{to}> · {local:%a %Y-%m-%d %H:%M} {p.user.timezone} ==="
     if p.note is None:
         print(f"{head}\n({p.skipped or 'nothing to say'}: no DM)\n")
         return False
@@ -129,12 +142,30 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
         if at.tzinfo is None
         else previews.reminders_at_instant(app, at.astimezone(UTC), only)
     )
-    sent = sum(_print_preview(p) for p in found)
+    sent = sum(_print_preview(p, app.recipient_platforms, app) for p in found)
     scope = "local time of each user" if at.tzinfo is None else "UTC instant"
+    platforms = app.recipient_platforms
+    unreachable = sum(p.note is not None and outbox.dm_address(p.user, platforms) is None for p in found)
+    no_chat = sum(
+        p.note is not None
+        and (a := outbox.dm_address(p.user, platforms)) is not None
+        and not _reachable(app, a)
+        for p in found
+    )
     print(
         f"{sent} DM(s) would be sent at {args.at or at.isoformat()} ({scope}); "
         f"{len(found) - sent} due with no DM."
     )
+    if unreachable:
+        print(
+            f"{unreachable} of them cannot be reached: no identity on {', '.join(platforms)} "
+            f"(their rows would be dead as {outbox.NO_CHAT_IDENTITY})."
+        )
+    if no_chat:
+        print(
+            f"{no_chat} of them have not opened kam-bot in Teams yet (their rows would be dead as "
+            f"{NO_TEAMS_CONVERSATION}): ask them to open the kam-bot chat once."
+        )
     return 0
 
 
@@ -142,10 +173,11 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _team(app: App, name: str) -> Team | None:
-    with app.uow() as uow:
-        if name.isdigit() and (team := uow.repo.get(Team, int(name))) is not None:
-            return team
-        return uow.repo.team_by_name(name)
+    """A team by id or (case-insensitive) name."""
+    teams = app.users.teams()
+    by_id = {str(team.id): team for team in teams}
+    by_name = {team.name.strip().casefold(): team for team in teams}
+    return by_id.get(name.strip()) or by_name.get(name.strip().casefold())
 
 
 @command("digest")
@@ -165,16 +197,19 @@ def digest(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError:
         print(f"kam-bot: --week {args.week!r} is not an ISO week (2026-W48)", file=sys.stderr)
         return 2
+    destinations = digest_destinations(app, team)
     if not args.preview:
-        if not team.digest_channel:
+        if not destinations:
             print(f"kam-bot: team {team.name!r} has no digest channel", file=sys.stderr)
             return 2
         wrote = decide_digest(app, team, monday, now)
-        key = outbox.digest_key(team.id, planning.iso_week(monday))
-        print(f"{'Queued' if wrote else 'Already queued'}: {key} -> {team.digest_channel}")
+        for platform, address in destinations.items():
+            key = outbox.digest_key(team.id, planning.iso_week(monday), platform)
+            print(f"{'Queued' if wrote else 'Already queued'}: {key} -> {platform}:{address}")
         return 0
     note = previews.preview_digest(app, team, monday, now)
-    print(f"To: {team.digest_channel or '(no digest channel: not posted)'}")
+    to = ", ".join(f"{p}:{a}" for p, a in destinations.items())
+    print(f"To: {to or '(no digest channel: not posted)'}")
     print(render_text(note.to_reply(), note.locale))
     if note.chart is not None:
         weeks = f"{note.chart.labels[0]}–{note.chart.labels[-1]}" if note.chart.labels else ""
@@ -194,21 +229,16 @@ def digest(args: argparse.Namespace, settings: Settings) -> int:
 def outbox_command(args: argparse.Namespace, settings: Settings) -> int:
     app = open_app(settings)
     now = app.clock()
-    with app.uow() as uow:
-        session = uow.repo.session
-        if args.action == "retry":
-            count = outbox.retry_dead(session, now, args.ids)
-            uow.commit()
-            print(
-                f"{count} dead message(s) queued again (a daily DM past its day is skipped, not sent late)."
-            )
-            return 0
-        rows = outbox.entries(session)
-        totals = outbox.counts(session)
+    if args.action == "retry":
+        count = app.jobs.retry_dead(now, args.ids)
+        print(f"{count} dead message(s) queued again (a daily DM past its day is skipped, not sent late).")
+        return 0
+    rows = app.jobs.outbox_entries()
+    totals = app.jobs.outbox_counts()
     for e in rows:
         when = e.next_attempt_at.strftime("%Y-%m-%d %H:%M:%SZ")
         error = f"  [{e.last_error}]" if e.last_error else ""
-        to = f"{e.platform}:{e.recipient or '-'}"
+        to = f"{e.platform or '-'}:{e.recipient or '-'}"
         print(f"#{e.id:<5} {e.status:<7} attempts {e.attempts}  next {when}  {to}  {e.key}{error}")
     summary = ", ".join(f"{status} {n}" for status, n in sorted(totals.items())) or "empty"
     print(f"Outbox: {summary}.")
@@ -221,6 +251,7 @@ def outbox_command(args: argparse.Namespace, settings: Settings) -> int:
 def console_remind(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
     """`remind`: what the actor would get on their next working morning."""
     app, loc = bot.app, actor.locale
+    assert isinstance(app, App)  # the shell runs on the whole application
     day = previews.next_reminder_day(actor, app.clock())
     if planning.is_away(actor, day):
         assert actor.away_until is not None
@@ -238,10 +269,10 @@ def console_remind(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
 def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
     """`digest [2026-W48]`: the actor's team digest, this week so far by default."""
     app, loc = bot.app, actor.locale
+    assert isinstance(app, App)  # the shell runs on the whole application
     if actor.team_id is None:
         return Reply.text(t("jobs.digest.no_team", loc))
-    with app.uow() as uow:
-        team = uow.repo.get(Team, actor.team_id)
+    team = next((team for team in app.users.teams() if team.id == actor.team_id), None)
     if team is None:
         return Reply.text(t("jobs.digest.no_team", loc))
     now = app.clock()
@@ -254,7 +285,7 @@ def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
     except ValueError:
         return Reply.text(t("jobs.digest.bad_week", loc, value=rest.strip()), ok=False)
     reply = previews.preview_digest(app, team, monday, now).to_reply()
-    if not team.digest_channel:
+    if not digest_destinations(app, team):
         reply = reply.model_copy(
             update={"sections": [*reply.sections, Section(lines=[Line.of(t("jobs.digest.no_channel", loc))])]}
         )

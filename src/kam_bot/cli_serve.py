@@ -1,18 +1,25 @@
-"""`kam-bot serve`: run the Slack app (HTTP on settings.port, or Socket Mode with SLACK_APP_TOKEN)."""
+"""`kam-bot serve`: the enabled chat platforms and the scheduled jobs in one process, one port."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from kam_bot import platforms
 from kam_bot.cli import _EXTRA_PARSERS, command, open_app
 from kam_bot.config import Settings, SettingsError
+
+NO_PLATFORM = (
+    "kam-bot: configuration error: no chat platform is configured. For Slack set SLACK_BOT_TOKEN "
+    "and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)."
+)
 
 
 def _add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = sub.add_parser(
         "serve",
-        help="run the bot: Slack at /slack/events (or Socket Mode), Teams at /api/messages, GET /healthz",
+        help="run the bot: each enabled platform's routes (Slack: POST /slack/events), GET /healthz, "
+        "and the scheduled reminders, digests and outbox",
     )
     serve.add_argument("--host", default="0.0.0.0", help="interface to listen on (default 0.0.0.0)")
     serve.add_argument("--port", type=int, default=None, help="port (default: PORT, else 3000)")
@@ -25,24 +32,18 @@ _EXTRA_PARSERS.append(_add_parser)
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from kam_bot.adapters.slack.app import check_settings
-    from kam_bot.adapters.slack.server import Platform, create_asgi
-    from kam_bot.adapters.teams.app import TeamsBot, teams_enabled
+    from kam_bot.bootstrap import build_server
 
-    slack = bool(settings.slack_bot_token or settings.slack_signing_secret or settings.slack_app_token)
-    teams = teams_enabled(settings)
+    enabled = platforms.enabled(settings)
+    if not enabled:
+        print(NO_PLATFORM, file=sys.stderr)
+        return 2
     try:
-        if slack or not teams:  # neither configured: name what Slack needs (README's first platform)
-            check_settings(settings)
-        if teams:
-            from kam_bot.adapters.teams.app import check_settings as check_teams
-
-            check_teams(settings)
+        for entry in enabled:
+            entry.check(settings)
     except SettingsError as exc:
         print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
         return 2
     app = open_app(settings)  # refuses an unmigrated database; the CLI says what to run
-    platforms: list[Platform] = [TeamsBot.build(app, settings)] if teams else []
-    asgi = create_asgi(app, settings, platforms=platforms, slack=slack)
-    uvicorn.run(asgi, host=args.host, port=args.port or settings.port, log_level="info")
+    uvicorn.run(build_server(app), host=args.host, port=args.port or settings.port, log_level="info")
     return 0

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kam_bot import demo
 from kam_bot.adapters.console.bot import ConsoleBot, Extra
-from kam_bot.bootstrap import App
 from kam_bot.cli import command, open_app
 from kam_bot.config import Settings
 from kam_bot.domain.models import User
+from kam_bot.services import demo
+from kam_bot.services.container import Services
 
 EXTRA_COMMANDS: dict[str, Extra] = {}
 """Console commands other features add (remind, digest)."""
@@ -33,7 +33,7 @@ def _reader(interactive: bool) -> object:
     return ask
 
 
-def pick_user(app: App, who: str | None) -> User | None:
+def pick_user(app: Services, who: str | None) -> User | None:
     if who:
         return app.users.find(who)
     return app.users.by_identity("console", demo.DEMO_IDENTITY)
@@ -42,8 +42,7 @@ def pick_user(app: App, who: str | None) -> User | None:
 @command("shell")
 def shell(args: argparse.Namespace, settings: Settings) -> int:
     app = open_app(settings)
-    if not args.no_demo and demo.is_empty(app.uow):
-        demo.seed(app.uow, app.clock())
+    if not args.no_demo and app.demo.load_if_empty():
         print("Loaded the demo data (team East China, 5 accounts). Try:  account Baosteel")
     actor = pick_user(app, args.as_user)
     if actor is None:

@@ -80,7 +80,6 @@ async def scenario(tmp_path: Path) -> None:
     from conftest import FrozenClock
     from factories import add_account, add_team, add_user
 
-    from kam_bot.adapters.slack.server import create_asgi
     from kam_bot.adapters.teams.app import TeamsBot
     from kam_bot.bootstrap import bootstrap
     from kam_bot.config import Settings
@@ -88,6 +87,7 @@ async def scenario(tmp_path: Path) -> None:
     from kam_bot.domain.enums import PromiseStatus, Role
     from kam_bot.jobs.scheduler import reminder_tick
     from kam_bot.jobs.sender import Sender
+    from kam_bot.server import create_server
     from kam_bot.store.engine import make_engine, upgrade
 
     url = f"sqlite:///{tmp_path / 'kam.db'}"
@@ -103,7 +103,7 @@ async def scenario(tmp_path: Path) -> None:
 
     bot = TeamsBot.build(app, settings)
     bot_port, ui_port = free_port(), free_port()
-    asgi = create_asgi(app, settings, platforms=[bot], slack=False)
+    asgi = create_server(app, [bot])
     async with serve(asgi, bot_port), playground(bot_port, ui_port) as ui:
         me, chat = ui.config["currentUser"]["id"], ui.config["personalChat"]["id"]
 
@@ -111,12 +111,12 @@ async def scenario(tmp_path: Path) -> None:
         await ui.say(chat, me, LINE)
         form_id, form = await ui.next_card()
         values = inputs(form)
-        assert values["promise_text_0"]["value"] == "quote"
-        assert values["promise_due_1"]["value"] == "2026-12-05"
-        assert values["promise_dir_1"]["value"] == "theirs"
+        assert values["promise_text:0"]["value"] == "quote"
+        assert values["promise_due:1"]["value"] == "2026-12-05"
+        assert values["promise_direction:1"]["value"] == "theirs"
 
         # Save: the card changes in place into the confirmation; the visit and promises exist
-        saved = await ui.press(chat, me, form_id, "visit.save", submitted(form))
+        saved = await ui.press(chat, me, form_id, "form.submit", submitted(form))
         assert "saved" in "\n".join(texts(saved)).lower(), texts(saved)
         with app.uow() as uow:
             assert len(uow.repo.all(m.Visit)) == 1
@@ -152,7 +152,7 @@ class Playground:
     def __init__(self, base: str, config: dict[str, Any]) -> None:
         self.base = base
         self.config = config
-        self.http = httpx.AsyncClient(base_url=base, timeout=30)
+        self.http = httpx.AsyncClient(base_url=base, timeout=90)
         self.frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
     async def say(self, chat: str, me: str, text: str) -> None:
@@ -178,7 +178,7 @@ class Playground:
         assert card is not None, answer
         return card
 
-    async def next_card(self, timeout: float = 30) -> tuple[str, dict[str, Any]]:
+    async def next_card(self, timeout: float = 90) -> tuple[str, dict[str, Any]]:
         """The next message from the bot that carries an Adaptive Card: (message id, card)."""
         bot_id = self.config["bot"]["id"]
         while True:
@@ -321,5 +321,5 @@ def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
 
 def submitted(card: dict[str, Any]) -> dict[str, Any]:
     values = {k: v.get("value", "") for k, v in inputs(card).items()}
-    save = next(b for b in buttons(card) if b["verb"] == "visit.save")
+    save = next(b for b in buttons(card) if b["verb"] == "form.submit")
     return {**values, **save["data"]}

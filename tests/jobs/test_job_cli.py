@@ -10,10 +10,11 @@ import pytest
 from conftest import FrozenClock
 from sqlalchemy import Engine, update
 
-from kam_bot import cli, demo
+from kam_bot import cli
 from kam_bot.adapters.console.bot import ConsoleBot
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings
+from kam_bot.services import demo
 from kam_bot.store.engine import make_engine
 from kam_bot.store.tables import OutboxRow
 
@@ -42,6 +43,7 @@ def test_remind_dry_run_prints_each_users_dm_at_their_local_time(
     assert cli.main(["remind", "--at", "2026-11-24T08:30", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "=== Alex Chen <no chat identity" in out and "Tue 2026-11-24 08:30 Asia/Shanghai" in out
+    assert "3 of them cannot be reached: no identity on slack, teams" in out  # the demo has console ids
     assert "Visit today: Baoshan Iron & Steel Co., Ltd." in out  # the demo's visit planned for tomorrow
     assert "send lab report on coating life — overdue 5 d" in out
     assert "confirm trial volume — overdue 3 d" in out
@@ -77,7 +79,7 @@ def test_digest_preview_prints_the_team_digest_and_writes_the_chart(
     args = ["digest", "--team", "East China", "--week", "2026-W45", "--preview", "--chart", str(chart)]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
-    assert "To: #kam-east" in out
+    assert "To: slack:#kam-east" in out
     assert (
         "== Weekly digest · East China · 2026-W45 (2 Nov 2026 – 8 Nov 2026) ==" in out
     )  # 2 of 3 read English
@@ -97,11 +99,18 @@ def test_outbox_lists_and_retry_requeues(demo_db: FrozenClock, capsys: pytest.Ca
     assert cli.main(["outbox"]) == 0
     out = capsys.readouterr().out
     listed = [line for line in out.splitlines() if line.startswith("#")]
-    assert len(listed) == 3 and all(" pending " in line and "slack:-" in line for line in listed)
-    assert "daily:u2:2026-11-24" in out and "Outbox: pending 3." in out
+    # the demo's people have no Slack or Teams identity: reported, not silently dropped
+    assert len(listed) == 3 and all(" dead " in line and "[no_chat_identity]" in line for line in listed)
+    assert "daily:u2:2026-11-24" in out and "Outbox: dead 3." in out
+    assert cli.main(["outbox", "retry"]) == 0
+    assert "0 dead message(s) queued again" in capsys.readouterr().out  # nowhere to send them
     engine = make_engine(f"sqlite:///{Path.cwd() / 'kam.db'}")
     with engine.begin() as conn:
-        conn.execute(update(OutboxRow).values(status="dead", attempts=5, last_error="invalid_auth"))
+        conn.execute(
+            update(OutboxRow).values(
+                status="dead", platform="slack", recipient="U1", attempts=5, last_error="invalid_auth"
+            )
+        )
     engine.dispose()
     assert cli.main(["outbox"]) == 0
     assert "[invalid_auth]" in capsys.readouterr().out

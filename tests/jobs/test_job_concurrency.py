@@ -22,16 +22,17 @@ from jobs_harness import slack_fixture, slack_server_fixture  # noqa: F401
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine, select, text
 
+from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import Locale, Tier
 from kam_bot.handlers.replies import Line
 from kam_bot.jobs import outbox, planning
-from kam_bot.jobs.delivery import SlackDeliverer
 from kam_bot.jobs.notifications import Notification, Part
 from kam_bot.jobs.scheduler import decide_daily, digest_tick, reminder_tick
 from kam_bot.jobs.sender import Sender
+from kam_bot.store import outbox as store_outbox
 from kam_bot.store.engine import make_engine
 from kam_bot.store.tables import OutboxRow
 
@@ -57,7 +58,7 @@ def instances(engine: Engine, clock: FrozenClock) -> Iterator[list[App]]:
 def populate(app: App, reps_per_zone: int = 3) -> list[m.User]:
     people = []
     for z, zone in enumerate(ZONES):
-        team = add_team(app, f"Team {zone}", digest_channel=f"C{z}", timezone=zone)
+        team = add_team(app, f"Team {zone}", digest_destinations={"slack": f"C{z}"}, timezone=zone)
         for i in range(reps_per_zone):
             rep = add_user(app, f"Rep {z}-{i}", team=team, timezone=zone, identities={"slack": f"U{z}{i}"})
             add_account(
@@ -149,7 +150,7 @@ def test_concurrent_claims_never_overlap(instances: list[App], clock: FrozenCloc
     )
     with instances[0].uow() as uow:
         for n in range(40):
-            outbox.enqueue(
+            store_outbox.enqueue(
                 uow.repo.session,
                 outbox.NewMessage(f"k{n}", "daily", "slack", f"U{n}", outbox.payload(note, None)),
                 now,

@@ -63,7 +63,7 @@ def note_for(app: App, person: m.User, day: date | None = None) -> Notification 
     with app.uow() as uow:
         fresh = uow.repo.get(m.User, person.id)
         assert fresh is not None
-        return daily_notification(app, uow, fresh, day or today(app), app.clock())
+        return daily_notification(app, fresh, day or today(app), app.clock())
 
 
 def part_ids(note: Notification, title_start: str) -> list[int]:
@@ -340,20 +340,20 @@ async def test_nothing_left_at_send_time_is_skipped(app: App, clock: FrozenClock
     assert slack.calls_to("chat.postMessage") == []
 
 
-async def test_a_user_without_slack_identity_is_dead_not_retried(
+async def test_a_user_without_chat_identity_is_reported_dead_not_sent(
     app: App, seed: Seed, slack: FakeSlack
 ) -> None:
     promise(app, seed.baosteel, seed.rep, "send samples", today(app))
     assert decide_daily(app, seed.rep.id, today(app), app.clock())
-    stats = await slack_sender(app, slack, "t").run_once()
-    assert stats.dead == 1
     (row,) = outbox_rows(app)
     assert (row["status"], row["last_error"], row["platform"], row["recipient"]) == (
         "dead",
-        "no_slack_identity",
-        "slack",
+        "no_chat_identity",
+        "",
         "",
     )
+    stats = await slack_sender(app, slack, "t").run_once()
+    assert stats.total() == 0 and slack.calls_to("chat.postMessage") == []
 
 
 async def test_a_daily_dm_is_never_sent_after_its_day(

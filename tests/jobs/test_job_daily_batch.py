@@ -40,7 +40,7 @@ def alone(app: App, user_id: int, day: date) -> dict[str, Any] | None:
     with app.uow() as uow:
         person = uow.repo.get(m.User, user_id)
         assert person is not None
-        note = daily_notification(app, uow, person, day, app.clock())
+        note = daily_notification(app, person, day, app.clock())
     if note is None:
         return None
     return outbox.payload(note, planning.end_of_local_day(day, person.timezone))

@@ -172,10 +172,8 @@ def seed(app: App) -> Seed:
 
 
 def figures(app: App, seed: Seed, now: datetime | None = None) -> digest.DigestData:
-    with app.uow() as uow:
-        return digest.compute(
-            uow.repo, seed.team, W47, now or app.clock(), app.settings.price_deviation_threshold
-        )
+    with app.jobs.transaction() as tx:
+        return digest.compute(tx, seed.team, W47, now or app.clock(), app.settings.price_deviation_threshold)
 
 
 def test_visits_and_goal_rate_per_rep(app: App, seed: Seed) -> None:
@@ -263,15 +261,14 @@ def test_the_digest_speaks_the_teams_language(app: App, seed: Seed) -> None:
         for person in (seed.rep, seed.teammate):
             uow.repo.update(m.User, person.id, locale=Locale.ZH_HANS)
         uow.commit()
-    with app.uow() as uow:
-        note = decide_note(app, uow, seed)
+    note = decide_note(app, seed)
     assert note.locale is Locale.ZH_HANS and note.title.startswith("周报")
 
 
-def decide_note(app: App, uow: Any, seed: Seed) -> Any:
+def decide_note(app: App, seed: Seed) -> Any:
     from kam_bot.jobs.scheduler import digest_notification
 
-    return digest_notification(app, uow, seed.team, W47, app.clock())
+    return digest_notification(app, seed.team, W47, app.clock())
 
 
 # -- posting -------------------------------------------------------------------------
@@ -295,7 +292,7 @@ async def test_monday_morning_posts_last_week_with_the_chart(
     assert png.startswith(PNG)
     with app.uow() as uow:
         keys = uow.repo.session.scalars(select(OutboxRow.key)).all()
-    assert keys == [f"digest:t{seed.team.id}:2026-W47"]
+    assert keys == [f"digest:t{seed.team.id}:2026-W47:slack"]
 
 
 async def test_a_failed_chart_upload_does_not_post_the_message_twice(

@@ -84,8 +84,8 @@ class World:
 
 
 def build(app: App) -> World:
-    sh = add_team(app, "Shanghai", digest_channel="C-SH", timezone="Asia/Shanghai")
-    eu = add_team(app, "Europe", digest_channel="C-EU", timezone="Europe/Berlin")
+    sh = add_team(app, "Shanghai", digest_destinations={"slack": "C-SH"}, timezone="Asia/Shanghai")
+    eu = add_team(app, "Europe", digest_destinations={"slack": "C-EU"}, timezone="Europe/Berlin")
     nc = add_team(app, "Quiet", timezone="UTC")
 
     def person(name: str, team: m.Team, tz: str, slack_id: str | None, **kw: Any) -> m.User:
@@ -277,7 +277,7 @@ async def test_a_month_of_reminders_and_digests(app: App, clock: FrozenClock, sl
         status, created, sent, error = rows[f"daily:u{people[name].id}:{day.isoformat()}"]
         assert created == at, (name, day)
         if name == "connie":
-            assert (status, error) == ("dead", "no_slack_identity")
+            assert (status, error) == ("dead", "no_chat_identity")
         else:
             assert status == "sent" and sent is not None and at <= sent <= at + timedelta(minutes=10)
     assert expected[("bea", date(2026, 10, 23))].hour == 6  # 08:30 CEST

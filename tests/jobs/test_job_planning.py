@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kam_bot.domain.models import Team, User
-from kam_bot.jobs import planning, slots
+from kam_bot.jobs import planning
+from kam_bot.store import slots
 
 
 def person(uid: int, tz: str, at: time = time(8, 30), away: date | None = None) -> User:
@@ -122,7 +123,7 @@ def test_irregular_ticks_never_give_a_day_twice_nor_a_day_late(
 
 
 def test_digest_is_due_monday_nine_team_time_about_the_week_before() -> None:
-    team = Team(id=1, name="EU", digest_channel="C1", timezone="Europe/Berlin")
+    team = Team(id=1, name="EU", digest_destinations={"slack": "C1"}, timezone="Europe/Berlin")
     at = utc(2026, 10, 26, 8, 0)  # Mon 09:00 CET
     due = planning.due_digests([team], at - timedelta(minutes=15), at)
     assert [(d.team.id, d.week) for d in due] == [(1, date(2026, 10, 19))]

@@ -14,6 +14,7 @@ from jobs_harness import slack_fixture, slack_server_fixture  # noqa: F401
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine, select
 
+from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Tier
 from kam_bot.jobs.delivery import Checkpoint, Outgoing
@@ -30,7 +31,8 @@ def app(sqlite_engine: Engine, make_app: Callable[[Engine], App]) -> App:
 async def test_start_registers_three_jobs_with_stable_ids_and_stop_ends_them(
     app: App, slack: FakeSlack
 ) -> None:
-    scheduler = await start_jobs(app, AsyncWebClient(token="xoxb-t", base_url=slack.api_url))
+    client = AsyncWebClient(token="xoxb-t", base_url=slack.api_url)
+    scheduler = await start_jobs(app, {"slack": SlackDeliverer(client)})
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
         assert set(jobs) == {"kam.reminders", "kam.digests", "kam.outbox"}
@@ -44,7 +46,7 @@ async def test_start_registers_three_jobs_with_stable_ids_and_stop_ends_them(
     assert not scheduler.running
 
 
-async def test_without_slack_nothing_is_sent_and_nothing_is_lost(app: App, clock: FrozenClock) -> None:
+async def test_without_a_deliverer_nothing_is_sent_and_nothing_is_lost(app: App, clock: FrozenClock) -> None:
     rep = add_user(app, "Rita Rep", identities={"slack": "URITA"})
     add_account(app, "Stale Co", rep, tier=Tier.A, created_at=clock.now - timedelta(days=60))
     clock.now = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
@@ -88,23 +90,3 @@ async def test_stopping_lets_a_send_in_flight_finish_and_starts_nothing_new(
     await runner.reminders()  # stopped: no new run starts
     with app.uow() as uow:
         assert len(uow.repo.session.scalars(select(OutboxRow.id)).all()) == 1
-
-
-def test_the_outbox_client_leaves_rate_limits_to_the_outbox() -> None:
-    from slack_sdk.http_retry.builtin_async_handlers import (
-        AsyncConnectionErrorRetryHandler,
-        AsyncRateLimitErrorRetryHandler,
-    )
-
-    from kam_bot.jobs.runtime import outbox_client
-
-    shared = AsyncWebClient(
-        token="xoxb-t",
-        base_url="http://slack.test/api/",
-        timeout=12,
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(), AsyncConnectionErrorRetryHandler()],
-    )
-    copy = outbox_client(shared)
-    assert (copy.token, copy.base_url, copy.timeout) == ("xoxb-t", "http://slack.test/api/", 12)
-    assert [type(h) for h in copy.retry_handlers] == [AsyncConnectionErrorRetryHandler]
-    assert len(shared.retry_handlers) == 2  # the adapter's own client is left as it was

@@ -13,13 +13,16 @@ from jobs_harness import slack_fixture, slack_sender, slack_server_fixture  # no
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
+from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Line
-from kam_bot.jobs import lease, outbox
-from kam_bot.jobs.delivery import Checkpoint, Outgoing, SlackDeliverer
+from kam_bot.jobs import outbox
+from kam_bot.jobs.delivery import Checkpoint, Outgoing
 from kam_bot.jobs.notifications import Notification, Part
 from kam_bot.jobs.sender import Backoff, Sender
+from kam_bot.store import lease
+from kam_bot.store import outbox as store_outbox
 from kam_bot.store.tables import OutboxRow
 
 
@@ -34,7 +37,7 @@ def queue(app: App, name: str, recipient: str = "U1", platform: str = "slack") -
     )
     message = outbox.NewMessage(f"test:{name}", "daily", platform, recipient, outbox.payload(note, None))
     with app.uow() as uow:
-        assert outbox.enqueue(uow.repo.session, message, now)
+        assert store_outbox.enqueue(uow.repo.session, message, now)
         uow.commit()
 
 
@@ -124,7 +127,7 @@ async def test_outbox_retry_requeues_dead_rows(app: App, clock: FrozenClock, sla
     s = slack_sender(app, slack, "s1")
     assert (await s.run_once()).dead == 2
     with app.uow() as uow:
-        assert outbox.retry_dead(uow.repo.session, clock.now) == 2
+        assert store_outbox.retry_dead(uow.repo.session, clock.now) == 2
         uow.commit()
     assert {r["status"] for r in rows(app).values()} == {"pending"}
     assert (await s.run_once()).sent == 2

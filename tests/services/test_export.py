@@ -32,6 +32,7 @@ from kam_bot.domain.enums import (
     Locale,
     Movement,
     Objective,
+    Platform,
     Power,
     PriceKind,
     ProcurementStage,
@@ -59,7 +60,13 @@ def populate(app: App) -> None:
     at = datetime(2026, 11, 20, 15, 30, tzinfo=SHANGHAI)
     with app.uow() as uow:
         add = uow.repo.add
-        add(m.Team, id=5, name="华东大客户部", digest_channel="C0EAST", timezone="Asia/Shanghai")
+        add(
+            m.Team,
+            id=5,
+            name="华东大客户部",
+            digest_destinations={"slack": "C0EAST"},
+            timezone="Asia/Shanghai",
+        )
         add(
             m.User, id=3, email="li.na@example.com", display_name="李娜", role=Role.MANAGER, team_id=5,
             timezone="Asia/Shanghai", locale=Locale.ZH_HANS, identities={"slack": "U0LINA"},
@@ -173,6 +180,7 @@ def test_jsonl_export_writes_every_type_in_order_with_domain_field_names(app: Ap
     by_type = {r["type"]: r for r in records}
     assert [r["id"] for r in records if r["type"] == "user"] == [3, 7]
     assert by_type["user"]["identities"] == {"slack": "U0WANG", "teams": "29:wang"}
+    assert by_type["team"]["digest_destinations"] == {"slack": "C0EAST"}
     assert by_type["user"]["reminder_time"] == "07:45:00" and by_type["user"]["away_until"] == "2026-12-24"
     assert records[3]["aliases"] == ["宝钢", "Baosteel"] and records[3]["name"] == "宝山钢铁股份有限公司"
     assert records[3]["created_at"] == "2026-11-20T07:30:00+00:00"
@@ -205,6 +213,21 @@ def test_export_restore_export_is_byte_identical_and_keeps_ids(
     assert wang is not None and (wang.id, wang.manager_id) == (7, 3)
     assert bao.id == 42
     assert archived is not None and archived.archived
+
+
+def test_an_export_from_before_per_platform_destinations_restores_its_digest_channel(
+    app: App, empty_app: App, tmp_path: Path
+) -> None:
+    populate(app)
+    lines = export_bytes(app, tmp_path / "export.jsonl").decode("utf-8").split("\n")
+    team = json.loads(lines[0])
+    del team["digest_destinations"]
+    lines[0] = json.dumps({**team, "digest_channel": "C0EAST"}, ensure_ascii=False)
+    report = restore_jsonl(empty_app, io.BytesIO("\n".join(lines).encode("utf-8")), actor=OPERATOR)
+    assert report.errors == [] and report.rows_written == 15
+    with empty_app.uow() as uow:
+        restored = uow.repo.get(m.Team, 5)
+    assert restored is not None and restored.digest_destinations == {Platform.SLACK: "C0EAST"}
 
 
 def test_importing_an_export_restores_it_and_new_records_get_fresh_ids(

@@ -8,7 +8,7 @@ import pytest
 from factories import add_team, add_user, seed_team
 
 from kam_bot.bootstrap import App
-from kam_bot.domain.enums import Locale, Role
+from kam_bot.domain.enums import Locale, Platform, Role
 from kam_bot.domain.models import User
 from kam_bot.services.errors import ForbiddenError, InvalidInputError, NotFoundError
 from kam_bot.services.users import PlatformProfile, UserService
@@ -125,10 +125,17 @@ def test_find_users_and_set_the_team_channel(app: App) -> None:
     assert app.users.find("rita rep") == rita
     assert app.users.find("nobody") is None
     # the team's digest channel is set by an admin only
+    slack, teams = Platform.SLACK, Platform.TEAMS
     with pytest.raises(ForbiddenError):
-        app.users.set_team_channel(s.manager, s.team.id, "C999")
-    assert app.users.set_team_channel(s.admin, s.team.id, " C999 ").digest_channel == "C999"
-    assert app.users.set_team_channel(s.admin, s.team.id, "  ").digest_channel is None
+        app.users.set_team_destination(s.manager, s.team.id, slack, "C999")
+    assert app.users.set_team_destination(s.admin, s.team.id, slack, " C999 ").digest_destinations == {
+        slack: "C999"
+    }
+    both = app.users.set_team_destination(s.admin, s.team.id, teams, "19:abc@thread.tacv2")
+    assert both.digest_destinations == {slack: "C999", teams: "19:abc@thread.tacv2"}
+    assert app.users.set_team_destination(s.admin, s.team.id, slack, "  ").digest_destinations == {
+        teams: "19:abc@thread.tacv2"
+    }
     with pytest.raises(NotFoundError):
-        app.users.set_team_channel(s.admin, 999_999, "C1")
+        app.users.set_team_destination(s.admin, 999_999, slack, "C1")
     assert [t.name for t in app.users.teams()] == ["Steel East", "South"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from sqlalchemy import Engine, inspect, text
 
 from kam_bot.bootstrap import bootstrap
 from kam_bot.config import Settings
+from kam_bot.domain.enums import Platform
+from kam_bot.jobs.scheduler import decide_digest
 from kam_bot.store.engine import (
     DatabaseNotMigratedError,
     alembic_config,
@@ -69,7 +72,7 @@ def table_names(engine: Engine) -> set[str]:
 
 def test_upgrade_creates_every_table(engine: Engine) -> None:
     assert table_names(engine) == TABLES | {"alembic_version"}
-    assert current_revision(engine) == head_revision()
+    assert current_revision(engine) == head_revision() is not None
     ensure_migrated(engine)  # does not raise
 
 
@@ -157,6 +160,55 @@ def test_downgrade_to_base_and_upgrade_again(blank_engine: Engine) -> None:
     upgrade(blank_engine)
     ensure_migrated(blank_engine)
     assert table_names(blank_engine) == TABLES | {"alembic_version"}
+
+
+# -- 0002: a team's digest destination per platform ------------------------------------------
+
+
+def test_0002_keeps_each_digest_channel_as_the_teams_slack_destination(blank_engine: Engine) -> None:
+    upgrade(blank_engine, "0001")
+    queued = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    with blank_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO teams (id, name, digest_channel, timezone) VALUES "
+                "(1, 'East', 'C0EAST', 'Asia/Shanghai'), (2, 'South', NULL, 'UTC'), (3, 'West', ' ', 'UTC')"
+            )
+        )
+        for key, kind, team_id in (
+            ("digest:t1:2026-W47", "digest", 1),
+            ("daily:u1:2026-11-23", "daily", None),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (key, kind, platform, recipient, team_id, payload, status, attempts, "
+                    "next_attempt_at, created_at) VALUES (:key, :kind, 'slack', 'C0EAST', :team_id, '{}', "
+                    "'sent', 0, :at, :at)"
+                ),
+                {"key": key, "kind": kind, "team_id": team_id, "at": queued},
+            )
+    upgrade(blank_engine)
+    app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
+    assert {team.name: team.digest_destinations for team in app.users.teams()} == {
+        "East": {Platform.SLACK: "C0EAST"},
+        "South": {},
+        "West": {},
+    }
+    with blank_engine.connect() as conn:
+        keys = set(conn.execute(text("SELECT key FROM outbox")).scalars())
+    assert keys == {"digest:t1:2026-W47:slack", "daily:u1:2026-11-23"}
+    (east,) = [team for team in app.users.teams() if team.name == "East"]
+    assert decide_digest(app, east, date(2026, 11, 16), queued) is False  # queued before the upgrade
+
+    config = alembic_config()
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    with blank_engine.connect() as conn:
+        channels = dict(conn.execute(text("SELECT name, digest_channel FROM teams")).tuples().all())
+        keys = set(conn.execute(text("SELECT key FROM outbox")).scalars())
+    assert channels == {"East": "C0EAST", "South": None, "West": None}
+    assert keys == {"digest:t1:2026-W47", "daily:u1:2026-11-23"}
 
 
 # -- the URL handed to Alembic -------------------------------------------------------------

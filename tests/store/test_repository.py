@@ -15,13 +15,14 @@ from kam_bot.domain.enums import (
     FunnelStage,
     Locale,
     Movement,
+    Platform,
     PriceKind,
     PromiseDirection,
     PromiseStatus,
     Role,
     Tier,
 )
-from kam_bot.store.uow import SqlUnitOfWork
+from kam_bot.store.uow import ConflictError, SqlUnitOfWork
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -37,15 +38,17 @@ def test_add_get_update_all_count(app: App) -> None:
     with app.uow() as uow:
         assert uow.repo.get(m.Team, team.id) == team
         assert uow.repo.get(m.Team, 999_999) is None
-        updated = uow.repo.update(m.Team, team.id, digest_channel="C123")
-        assert updated.digest_channel == "C123"
+        updated = uow.repo.update(m.Team, team.id, digest_destinations={"slack": "C123"})
+        assert updated.digest_destinations == {Platform.SLACK: "C123"}
         assert [t.name for t in uow.repo.all(m.Team)] == ["Steel East", "South"]
         assert uow.repo.count(m.Team) == 2
         with pytest.raises(LookupError):
             uow.repo.update(m.Team, 999_999, name="x")
         uow.commit()
     with app.uow() as uow:
-        assert uow.repo.get(m.Team, team.id) == team.model_copy(update={"digest_channel": "C123"})
+        assert uow.repo.get(m.Team, team.id) == team.model_copy(
+            update={"digest_destinations": {Platform.SLACK: "C123"}}
+        )
 
 
 def test_unit_of_work_is_all_or_nothing(app: App) -> None:
@@ -155,7 +158,7 @@ def test_user_identities_and_look_ups(app: App) -> None:
         assert got_rita is not None
         assert got_rita.identities == {"teams": "29:abc"}
         uow.commit()
-    with pytest.raises(IntegrityError):  # an email belongs to one user
+    with pytest.raises(ConflictError):  # an email belongs to one user
         add_user(app, "Rita again", email="Rita.Li@Example.com")
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kam_bot.domain.enums import (
     Attitude,
@@ -22,6 +23,7 @@ from kam_bot.domain.enums import (
     Locale,
     Movement,
     Objective,
+    Platform,
     Power,
     PriceKind,
     ProcurementStage,
@@ -43,8 +45,21 @@ class Entity(BaseModel):
 class Team(Entity):
     id: int
     name: str
-    digest_channel: str | None = None
+    digest_destinations: dict[Platform, str] = Field(default_factory=dict)
+    """Where the weekly digest goes, per platform (Slack: a channel id); none: no digest."""
     timezone: str = "UTC"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_channel(cls, data: Any) -> Any:
+        """Records written before destinations were per platform (an older export) name one
+        ``digest_channel``: a Slack channel."""
+        if isinstance(data, dict) and "digest_channel" in data:
+            data = dict(data)
+            channel = data.pop("digest_channel")
+            if channel and "digest_destinations" not in data:
+                data["digest_destinations"] = {Platform.SLACK.value: channel}
+        return data
 
 
 class User(Entity):
@@ -196,3 +211,13 @@ class PriceListEntry(Entity):
     unit: str | None = None
     valid_from: date | None = None
     note: str | None = None
+
+
+class PlannedVisit(BaseModel):
+    """A next visit the latest visit of an account set: when, where, and the next step noted then."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    account: Account
+    next_step: str | None = None

@@ -9,12 +9,13 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from kam_bot.bootstrap import App
+from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft
 from kam_bot.domain.enums import Locale, PromiseStatus
-from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation, User
+from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObservation, User
 from kam_bot.domain.parsing import parse_date
 from kam_bot.handlers import render
 from kam_bot.handlers.describe import problem_line
+from kam_bot.handlers.my_day import load_my_day, my_day_reply
 from kam_bot.handlers.prefill import (
     PricePrefill,
     PromisePrefill,
@@ -26,6 +27,7 @@ from kam_bot.handlers.prefill import (
 )
 from kam_bot.handlers.replies import Action, Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
+from kam_bot.services.container import Services
 from kam_bot.services.errors import InvalidInputError, ServiceError
 from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput
 
@@ -40,7 +42,7 @@ UNDO_KINDS: dict[str, type[PriceObservation | InventoryObservation | CompetitorN
 
 @dataclass
 class Commands:
-    app: App
+    app: Services
 
     # -- reading ------------------------------------------------------------------
 
@@ -64,13 +66,12 @@ class Commands:
 
     def my_promises(self, actor: User) -> Reply:
         promises = self.app.promises.mine(actor)
-        accounts = self._accounts({p.account_id for p in promises})
+        accounts = self.app.accounts.by_ids(p.account_id for p in promises)
         return render.promise_list(promises, accounts, today_for(self.app, actor), actor.locale)
 
-    def _accounts(self, ids: set[int]) -> dict[int, Account]:
-        with self.app.uow() as uow:
-            found = (uow.repo.get(Account, i) for i in ids)
-            return {a.id: a for a in found if a is not None}
+    def today(self, actor: User) -> Reply:
+        """My day: open promises, my accounts by staleness, planned visits."""
+        return my_day_reply(load_my_day(self.app, actor))
 
     # -- promise actions ----------------------------------------------------------
 
@@ -182,6 +183,23 @@ class Commands:
             Action(action_id="undo.stock", label=t("action.undo", loc), value=str(obs.id)),
         )
 
+    def save_entry_form(
+        self, actor: User, form_id: str, account_id: int, draft: PromiseDraft | PriceDraft | StockDraft
+    ) -> Reply:
+        """Save a checked quick-entry form (``handlers.forms.entries``: ``promise``, ``price`` or
+        ``stock``) through the same path as the typed line."""
+        try:
+            account = self.app.accounts.live(account_id)
+        except ServiceError as exc:
+            return render.error_reply(exc, actor.locale)
+        if isinstance(draft, PromiseDraft) and form_id == "promise":
+            return self.save_promise(actor, PromisePrefill("", account, promise=draft))
+        if isinstance(draft, PriceDraft) and form_id == "price":
+            return self.save_price(actor, PricePrefill("", account, price=draft))
+        if isinstance(draft, StockDraft) and form_id == "stock":
+            return self.save_stock(actor, StockPrefill("", account, stock=draft))
+        raise ValueError(f"no entry form {form_id!r} for {type(draft).__name__}")
+
     def undo(self, actor: User, kind: str, obs_id: int) -> Reply:
         try:
             removed = self.app.observations.undo(actor, UNDO_KINDS[kind], obs_id)
@@ -247,7 +265,7 @@ def _attempt(loc: Locale, call: Callable[[], T]) -> T | Reply:
         return call()
     except ValidationError as exc:
         return Reply(
-            sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc)])], ok=False
+            sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc, loc)])], ok=False
         )
     except ServiceError as exc:
         return render.error_reply(exc, loc)

@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from kam_bot.bootstrap import App
 from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft, VisitDraft
+from kam_bot.domain.enums import Locale
 from kam_bot.domain.matching import fold
 from kam_bot.domain.models import Account, Contact, User
 from kam_bot.domain.parsing import parse_date, parse_price, parse_promise, parse_stock, parse_visit
+from kam_bot.handlers.forms.errors import error_key, error_path
 from kam_bot.services.accounts import local_today
+from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
 from kam_bot.services.inputs import (
     CompetitorNoteInput,
@@ -86,7 +88,7 @@ class StockPrefill(Prefill):
     stock: StockDraft | None = None
 
 
-def _resolve(app: App, query: str | None, prefill: Prefill) -> None:
+def _resolve(app: Services, query: str | None, prefill: Prefill) -> None:
     if not query or not query.strip():
         prefill.problems.append(Problem("account", "account.missing"))
         return
@@ -113,11 +115,11 @@ def _parser_problems(prefill: Prefill, problems: list[Any]) -> None:
         prefill.problems.append(Problem(p.field, p.message, dict(p.params), p.text, is_blocking(p.field)))
 
 
-def today_for(app: App, actor: User) -> date:
+def today_for(app: Services, actor: User) -> date:
     return local_today(actor, app.clock())
 
 
-def prefill_visit(app: App, actor: User, text: str) -> VisitPrefill:
+def prefill_visit(app: Services, actor: User, text: str) -> VisitPrefill:
     draft = parse_visit(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = VisitPrefill(text=text, draft=draft)
     _resolve(app, draft.account_query, prefill)
@@ -141,7 +143,7 @@ def prefill_visit(app: App, actor: User, text: str) -> VisitPrefill:
     return prefill
 
 
-def attach_account(app: App, actor: User, prefill: Prefill, account: Account) -> None:
+def attach_account(app: Services, actor: User, prefill: Prefill, account: Account) -> None:
     """Use ``account`` (resolved later, e.g. picked from suggestions) and match contacts against it."""
     prefill.account = account
     prefill.account_error = None
@@ -171,7 +173,7 @@ def match_contact(name: str, contacts: list[Contact]) -> Contact | None:
     return starts[0] if len(starts) == 1 else None
 
 
-def apply_fix(app: App, actor: User, prefill: Prefill, problem: Problem, value: str) -> Problem | None:
+def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, value: str) -> Problem | None:
     """Fill the gap ``problem`` names with what the user typed; a new problem when it still does not fit."""
     value = value.strip()
     name = problem.field.rsplit(".", 1)[-1]
@@ -231,14 +233,14 @@ def _decimal(value: str) -> Decimal | None:
     return number if number.is_finite() and number >= 0 else None
 
 
-def _price_gaps(app: App, price: PriceDraft, prefix: str) -> list[Problem]:
+def _price_gaps(app: Services, price: PriceDraft, prefix: str) -> list[Problem]:
     problems = []
     if not price.product:
         problems.append(Problem(f"{prefix}.product", "price.needs_product"))
     if price.price is None:
         problems.append(Problem(f"{prefix}.price", "price.needs_price", text=price.product))
     if price.currency is None and price.product:
-        listed = _listed_currency(app, price.product)
+        listed = app.observations.listed_currency(price.product)
         if listed:
             price.currency = listed
         else:
@@ -246,13 +248,7 @@ def _price_gaps(app: App, price: PriceDraft, prefix: str) -> list[Problem]:
     return problems
 
 
-def _listed_currency(app: App, product: str) -> str | None:
-    with app.uow() as uow:
-        entry = uow.repo.price_list_for(product)
-    return entry.currency if entry else None
-
-
-def visit_time(app: App, actor: User, day: date | None) -> datetime:
+def visit_time(app: Services, actor: User, day: date | None) -> datetime:
     """Now for a visit today; local noon for a visit on an earlier day."""
     now = app.clock()
     if day is None or day >= local_today(actor, now):
@@ -261,7 +257,7 @@ def visit_time(app: App, actor: User, day: date | None) -> datetime:
 
 
 def visit_input(
-    app: App, actor: User, prefill: VisitPrefill, submission_key: str | None = None
+    app: Services, actor: User, prefill: VisitPrefill, submission_key: str | None = None
 ) -> VisitInput:
     """The confirmed prefill as a service input; pydantic errors name the field to fix."""
     d = prefill.draft
@@ -290,7 +286,7 @@ def visit_input(
     )
 
 
-def prefill_promise(app: App, actor: User, text: str) -> PromisePrefill:
+def prefill_promise(app: Services, actor: User, text: str) -> PromisePrefill:
     entry = parse_promise(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = PromisePrefill(text=text, promise=entry.promise)
     _resolve(app, entry.account_query, prefill)
@@ -302,7 +298,7 @@ def prefill_promise(app: App, actor: User, text: str) -> PromisePrefill:
     return prefill
 
 
-def prefill_price(app: App, actor: User, text: str) -> PricePrefill:
+def prefill_price(app: Services, actor: User, text: str) -> PricePrefill:
     entry = parse_price(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = PricePrefill(text=text, price=entry.price)
     _resolve(app, entry.account_query, prefill)
@@ -315,7 +311,7 @@ def prefill_price(app: App, actor: User, text: str) -> PricePrefill:
     return prefill
 
 
-def prefill_stock(app: App, actor: User, text: str) -> StockPrefill:
+def prefill_stock(app: Services, actor: User, text: str) -> StockPrefill:
     entry = parse_stock(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = StockPrefill(text=text, stock=entry.stock)
     _resolve(app, entry.account_query, prefill)
@@ -327,14 +323,12 @@ def prefill_stock(app: App, actor: User, text: str) -> StockPrefill:
     return prefill
 
 
-def validation_problems(exc: ValidationError) -> list[Problem]:
-    """pydantic errors as problems on the named fields."""
-    return [
-        Problem(
-            ".".join(str(p) for p in err["loc"]),
-            "form.invalid",
-            {"detail": err["msg"]},
-            str(err.get("input", "")),
-        )
-        for err in exc.errors()
-    ]
+def validation_problems(exc: ValidationError, loc: Locale) -> list[Problem]:
+    """An input's validation errors as problems on the named fields, in the user's words."""
+    problems = []
+    for err in exc.errors():
+        key, params = error_key(err, loc)
+        typed = err.get("input")
+        text = str(typed) if isinstance(typed, str | int | float | Decimal | date) and str(typed) else None
+        problems.append(Problem(error_path(err), key, params, text))
+    return problems

@@ -14,7 +14,7 @@ person owns; a plan superseded by a later visit is no longer a plan. Days since 
 counted in the local days of the account's owner (their ``timezone``).
 
 What a DM says is read for a whole batch of people at once (``daily_batch.load``) and built
-in memory here (``compose_daily``); ``build_daily`` does both for one person.
+in memory here (``compose_daily``); ``scheduler.daily_notification`` does both for one person.
 Nothing to say gives ``None``: no DM.
 """
 
@@ -31,14 +31,12 @@ from kam_bot.domain.enums import PromiseDirection
 from kam_bot.domain.models import Account, Promise, User
 from kam_bot.handlers.replies import Line, user
 from kam_bot.i18n import format_date, t
-from kam_bot.jobs import daily_batch
 from kam_bot.jobs.briefs import brief_parts
-from kam_bot.jobs.daily_batch import DailyData
 from kam_bot.jobs.notifications import Notification, Part, PromiseItem, still_shown
 from kam_bot.jobs.planning import local_date
 from kam_bot.services.accounts import AccountCard
 from kam_bot.services.errors import ServiceError
-from kam_bot.store.repository import SqlRepository
+from kam_bot.store.daily_batch import DailyData
 
 KIND = "daily"
 MAX_BRIEFS = 2
@@ -187,11 +185,3 @@ def compose_daily(
         parts=parts,
     )
     return None if note.is_empty() else note
-
-
-def build_daily(
-    repo: SqlRepository, person: User, today: date, now: datetime, escalation_days: int, cards: CardSource
-) -> Notification | None:
-    """The morning DM of ``person`` for their local date ``today`` as of ``now``; None: nothing to say."""
-    data = daily_batch.load(repo.session, [(person, today)], now, escalation_days)
-    return compose_daily(data, person, today, now, escalation_days, cards)

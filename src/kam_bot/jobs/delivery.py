@@ -6,22 +6,16 @@ A deliverer sends one message and returns where it landed, or raises one of:
 - ``TransientError``    worth retrying (5xx, connection errors, timeouts, Slack's ``internal_error``);
 - ``PermanentError``    retrying cannot help (``channel_not_found``, ``invalid_auth``, no identity ...).
 
-Adding Teams means writing a ``TeamsDeliverer`` and passing it to the ``Sender``; nothing here
-changes.
+Each platform's deliverer lives in its adapter (Slack: ``adapters.slack.outbox_delivery``);
+adding a platform means writing one there and passing it to the ``Sender``; nothing here changes.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackRequestError
-from slack_sdk.web.async_client import AsyncWebClient
-
-from kam_bot.adapters.slack.blocks import fallback_text, reply_blocks
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Reply
 from kam_bot.jobs.notifications import ChartSpec
@@ -72,96 +66,3 @@ class Deliverer(Protocol):
     async def deliver(self, message: Outgoing, checkpoint: Checkpoint) -> str | None:
         """Send; return the message reference (Slack: ``channel:ts``)."""
         ...
-
-
-# -- Slack ---------------------------------------------------------------------------
-
-SLACK_TRANSIENT = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "timeout"}
-)
-"""``ok: false`` errors worth retrying; every other ``ok: false`` error is permanent."""
-DEFAULT_RETRY_AFTER = 30.0
-
-
-def classify_slack(exc: SlackApiError) -> DeliveryError:
-    response = exc.response
-    status = int(getattr(response, "status_code", 200) or 200)
-    error = str(response.get("error") or "") if isinstance(response.data, dict) else ""
-    if status == 429:
-        return RateLimitedError(_retry_after(response.headers), error or "ratelimited")
-    if status >= 500:
-        return TransientError(f"http_{status}")
-    if error in SLACK_TRANSIENT:
-        return TransientError(error)
-    return PermanentError(error or f"http_{status}")
-
-
-def _retry_after(headers: Any) -> float:
-    for name, value in dict(headers or {}).items():
-        if str(name).lower() == "retry-after":
-            try:
-                return max(0.0, float(value))
-            except (TypeError, ValueError):
-                break
-    return DEFAULT_RETRY_AFTER
-
-
-async def _slack_call(call: Awaitable[Any]) -> Any:
-    try:
-        return await call
-    except SlackApiError as exc:
-        raise classify_slack(exc) from exc
-    except (aiohttp.ClientError, TimeoutError, OSError, SlackRequestError) as exc:
-        raise TransientError(type(exc).__name__) from exc
-
-
-class SlackDeliverer:
-    """DMs: ``chat.postMessage`` with the user id as channel. Digests: the message, then the chart
-    through the files upload v2 API (``files.getUploadURLExternal``, upload, and
-    ``files.completeUploadExternal`` with the channel id the message landed in)."""
-
-    def __init__(self, client: AsyncWebClient, draw: Callable[[ChartSpec], bytes] | None = None) -> None:
-        self._client = client
-        self._draw = draw
-
-    def _png(self, chart: ChartSpec) -> bytes:
-        if self._draw is None:
-            from kam_bot.jobs.chart import render_png  # matplotlib loads on the first chart, not at startup
-
-            self._draw = render_png
-        return self._draw(chart)
-
-    @property
-    def platform(self) -> str:
-        return "slack"
-
-    async def deliver(self, message: Outgoing, checkpoint: Checkpoint) -> str | None:
-        if not message.recipient:
-            raise PermanentError("no_slack_identity")
-        ref = message.message_ref
-        if ref is None:
-            response = await _slack_call(
-                self._client.chat_postMessage(
-                    channel=message.recipient,
-                    text=fallback_text(message.reply),
-                    blocks=reply_blocks(message.reply, message.locale),
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
-            )
-            ref = f"{response.get('channel') or message.recipient}:{response.get('ts')}"
-            if message.chart is not None:
-                await checkpoint(ref)
-        if message.chart is not None:
-            chart = message.chart
-            png = await asyncio.to_thread(self._png, chart)
-            await _slack_call(
-                self._client.files_upload_v2(
-                    channel=ref.split(":", 1)[0],
-                    file=png,
-                    filename=chart.filename,
-                    title=chart.title,
-                    alt_txt=chart.title,
-                )
-            )
-        return ref

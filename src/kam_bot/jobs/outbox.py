@@ -9,34 +9,24 @@ Key format: ``<kind>:<recipient>:<period>[:<entity>]``
   is about ``2026-W47``;
 - ``entity``     optional, for messages about one thing (``a<account id>``).
 
-``enqueue`` is ``INSERT .. ON CONFLICT (key) DO NOTHING``: deciding the same message twice
-(two processes, a re-run, an overlapping window) writes one row, so it is sent once.
-
-Row status: ``pending`` -> ``sent``; or ``dead`` (permanent error, too many attempts; ``kam-bot
-outbox retry`` puts it back); or ``skipped`` (expired before it could be sent, or nothing left
-to say once the promises it listed were done).
+Writing is ``INSERT .. ON CONFLICT (key) DO NOTHING`` (``store.outbox``): deciding the same
+message twice (two processes, a re-run, an overlapping window) writes one row, so it is sent once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
-
-from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import User
 from kam_bot.jobs.notifications import Notification
-from kam_bot.store.tables import OutboxRow
+from kam_bot.store.outbox import DEAD, PENDING, SENT, SKIPPED, NewMessage
 
-PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
+__all__ = ["DEAD", "PENDING", "SENT", "SKIPPED", "NewMessage", "daily_key", "digest_key", "key", "payload"]
 
-PLATFORM_PREFERENCE = (Platform.SLACK.value, Platform.TEAMS.value)
-"""A person's DMs go to the first of these platforms they have an identity on."""
+NO_CHAT_IDENTITY = "no_chat_identity"
+"""Why a DM's row is dead from the start: its person has no identity on any platform it may go to."""
 
 
 def key(kind: str, recipient: str, period: str, entity: str | None = None) -> str:
@@ -47,17 +37,37 @@ def daily_key(user_id: int, day: date) -> str:
     return key("daily", f"u{user_id}", day.isoformat())
 
 
-def digest_key(team_id: int, week: str) -> str:
-    return key("digest", f"t{team_id}", week)
+def digest_key(team_id: int, week: str, platform: str) -> str:
+    """One digest per team, week and platform it is posted on."""
+    return key("digest", f"t{team_id}", week, platform)
 
 
-def dm_address(person: User) -> tuple[str, str]:
-    """(platform, recipient) for a DM. No chat identity: Slack with an empty recipient, which the
-    Slack deliverer marks dead as ``no_slack_identity``."""
-    for platform in PLATFORM_PREFERENCE:
+def dm_address(person: User, platforms: Sequence[str]) -> tuple[str, str] | None:
+    """(platform, recipient) for a DM: the first of ``platforms`` (``App.recipient_platforms``: the
+    enabled ones, in the order they are listed) the person has an identity on; None: none.
+
+    The recipient is the person's identity on that platform: a Slack user id opens the DM with
+    the app; a platform that needs more to reach a person (Teams' conversation reference) looks
+    it up from the identity in its deliverer.
+    """
+    for platform in platforms:
         if person.identities.get(platform):
             return platform, person.identities[platform]
-    return Platform.SLACK.value, ""
+    return None
+
+
+def dm_message(
+    message_key: str, kind: str, person: User, platforms: Sequence[str], body: dict[str, Any]
+) -> NewMessage:
+    """The outbox row of a DM to ``person``; dead at once, ``no_chat_identity``, when no platform can
+    reach them (``kam-bot outbox`` lists it; ``kam-bot remind --dry-run`` says so beforehand)."""
+    address = dm_address(person, platforms)
+    if address is None:
+        return NewMessage(
+            message_key, kind, "", "", body, user_id=person.id, status=DEAD, last_error=NO_CHAT_IDENTITY
+        )
+    platform, recipient = address
+    return NewMessage(message_key, kind, platform, recipient, body, user_id=person.id)
 
 
 def payload(note: Notification, expires_at: datetime | None) -> dict[str, Any]:
@@ -68,102 +78,3 @@ def payload(note: Notification, expires_at: datetime | None) -> dict[str, Any]:
         "locale": note.locale.value,
         "expires_at": expires_at.isoformat() if expires_at else None,
     }
-
-
-@dataclass(frozen=True)
-class NewMessage:
-    key: str
-    kind: str
-    platform: str
-    recipient: str
-    payload: dict[str, Any]
-    user_id: int | None = None
-    team_id: int | None = None
-
-
-def exists(session: Session, message_key: str) -> bool:
-    return session.scalar(select(OutboxRow.id).where(OutboxRow.key == message_key)) is not None
-
-
-def enqueue(session: Session, message: NewMessage, now: datetime) -> bool:
-    """Insert the row unless its key exists; True when this call wrote it. Commit is the caller's."""
-    values = {
-        "key": message.key,
-        "kind": message.kind,
-        "platform": message.platform,
-        "recipient": message.recipient,
-        "user_id": message.user_id,
-        "team_id": message.team_id,
-        "payload": message.payload,
-        "status": PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(OutboxRow).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    return session.execute(stmt.returning(OutboxRow.id)).first() is not None
-
-
-# -- admin ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    id: int
-    key: str
-    kind: str
-    platform: str
-    recipient: str
-    status: str
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str | None
-    created_at: datetime
-    sent_at: datetime | None
-    message_ref: str | None
-
-
-def _entry(row: OutboxRow) -> OutboxEntry:
-    return OutboxEntry(
-        row.id,
-        row.key,
-        row.kind,
-        row.platform,
-        row.recipient,
-        row.status,
-        row.attempts,
-        row.next_attempt_at,
-        row.last_error,
-        row.created_at,
-        row.sent_at,
-        row.message_ref,
-    )
-
-
-def entries(
-    session: Session, statuses: tuple[str, ...] = (PENDING, DEAD), limit: int = 500
-) -> list[OutboxEntry]:
-    rows = session.scalars(
-        select(OutboxRow).where(OutboxRow.status.in_(statuses)).order_by(OutboxRow.id).limit(limit)
-    )
-    return [_entry(r) for r in rows]
-
-
-def counts(session: Session) -> dict[str, int]:
-    rows = session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status)).all()
-    return {status: int(n) for status, n in rows}
-
-
-def retry_dead(session: Session, now: datetime, ids: list[int] | None = None) -> int:
-    """Put dead rows back in the queue with a fresh attempt count; returns how many."""
-    stmt = update(OutboxRow).where(OutboxRow.status == DEAD)
-    if ids:
-        stmt = stmt.where(OutboxRow.id.in_(ids))
-    result = session.execute(
-        stmt.values(
-            status=PENDING, attempts=0, next_attempt_at=now, claimed_by=None, claimed_until=None
-        ).execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0))

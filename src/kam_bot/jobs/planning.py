@@ -144,7 +144,7 @@ def due_digests(teams: Iterable[Team], start: datetime, end: datetime) -> list[D
     """Team digests whose moment (Monday 09:00 team time) falls in ``(start, end]``, same local day."""
     out: list[DueDigest] = []
     for team in teams:
-        if not team.digest_channel:
+        if not team.digest_destinations:
             continue
         today = local_date(end, team.timezone)
         for day in _local_days(start, end, team.timezone):

@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
-
 from kam_bot.bootstrap import App
 from kam_bot.domain.models import Team, User
 from kam_bot.jobs import planning
 from kam_bot.jobs.notifications import Notification
 from kam_bot.jobs.scheduler import REMINDER_EVERY, daily_notification, digest_notification
-from kam_bot.store.tables import UserRow
 
 
 @dataclass(frozen=True)
@@ -33,8 +30,7 @@ def preview_reminder(app: App, person: User, day: date, at: time | None = None) 
         return ReminderPreview(person, day, moment, None, "weekend")
     if planning.is_away(person, day):
         return ReminderPreview(person, day, moment, None, "away")
-    with app.uow() as uow:
-        return ReminderPreview(person, day, moment, daily_notification(app, uow, person, day, moment))
+    return ReminderPreview(person, day, moment, daily_notification(app, person, day, moment))
 
 
 def next_reminder_day(person: User, now: datetime) -> date:
@@ -47,9 +43,7 @@ def next_reminder_day(person: User, now: datetime) -> date:
 
 def users(app: App) -> list[User]:
     """Everyone, with their platform identities, by id."""
-    with app.uow() as uow:
-        ids = list(uow.repo.session.scalars(select(UserRow.id).order_by(UserRow.id)))
-        return [u for i in ids if (u := uow.repo.get(User, i)) is not None]
+    return app.jobs.users()
 
 
 def reminders_at_local(app: App, wall: datetime, only: User | None = None) -> list[ReminderPreview]:
@@ -86,5 +80,4 @@ def _hhmm(value: time) -> tuple[int, int]:
 
 
 def preview_digest(app: App, team: Team, monday: date, now: datetime | None = None) -> Notification:
-    with app.uow() as uow:
-        return digest_notification(app, uow, team, monday, now or app.clock())
+    return digest_notification(app, team, monday, now or app.clock())

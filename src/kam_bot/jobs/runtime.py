@@ -21,11 +21,9 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
-from slack_sdk.web.async_client import AsyncWebClient
 
 from kam_bot.bootstrap import App
-from kam_bot.jobs.delivery import Deliverer, SlackDeliverer
+from kam_bot.jobs.delivery import Deliverer
 from kam_bot.jobs.scheduler import digest_tick, reminder_tick
 from kam_bot.jobs.sender import Sender, instance_name
 
@@ -43,7 +41,7 @@ DRAIN_SECONDS = 20.0
 class JobRunner:
     """The callables the scheduler fires, with what stopping cleanly needs."""
 
-    def __init__(self, app: App, deliverers: dict[str, Deliverer], instance: str | None = None) -> None:
+    def __init__(self, app: App, deliverers: Mapping[str, Deliverer], instance: str | None = None) -> None:
         self.app = app
         self.instance = instance or instance_name()
         self.sender = Sender(
@@ -117,32 +115,12 @@ def build_scheduler(runner: JobRunner) -> AsyncIOScheduler:
     return scheduler
 
 
-def outbox_client(client: AsyncWebClient) -> AsyncWebClient:
-    """The same client without its 429 retry handler: the outbox owns rate limits (it reschedules
-    the row and pauses the batch) instead of a send holding the sender while the client waits."""
-    handlers = [h for h in client.retry_handlers if not isinstance(h, AsyncRateLimitErrorRetryHandler)]
-    return AsyncWebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        ssl=client.ssl,
-        proxy=client.proxy,
-        headers=client.headers,
-        retry_handlers=handlers,
-    )
-
-
-async def start_jobs(
-    app: App, slack_client: AsyncWebClient | None, more: Mapping[str, Deliverer] | None = None
-) -> AsyncIOScheduler:
+async def start_jobs(app: App, deliverers: Mapping[str, Deliverer]) -> AsyncIOScheduler:
     """Start the reminder and digest planners and the outbox sender on the running event loop.
 
-    Without a deliverer for a platform nothing is sent there (rows wait in the outbox);
-    ``more`` adds the other platforms' deliverers (Teams).
+    ``deliverers``: platform name -> its deliverer (the enabled platforms'). Rows for a platform
+    without one are not sent here: they wait in the outbox for a process that has it.
     """
-    deliverers: dict[str, Deliverer] = dict(more or {})
-    if slack_client is not None:
-        deliverers["slack"] = SlackDeliverer(outbox_client(slack_client))
     runner = JobRunner(app, deliverers)
     scheduler = build_scheduler(runner)
     scheduler.start()

@@ -17,25 +17,24 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar, cast
-
-from sqlalchemy import Row, Select, Table, select
+from typing import TypeVar
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.models import Team, User
-from kam_bot.jobs import daily_batch, outbox, planning, slots
+from kam_bot.jobs import outbox, planning
 from kam_bot.jobs.daily import KIND as DAILY
-from kam_bot.jobs.daily import CardSource, brief_accounts, build_daily, compose_daily
+from kam_bot.jobs.daily import CardSource, brief_accounts, compose_daily
 from kam_bot.jobs.digest import KIND as DIGEST
-from kam_bot.jobs.digest import compute, members, team_locale
+from kam_bot.jobs.digest import compute, team_locale
 from kam_bot.jobs.digest_render import build_digest
 from kam_bot.jobs.notifications import Notification
 from kam_bot.services.accounts import AccountService
-from kam_bot.services.ports import UnitOfWork
-from kam_bot.store.tables import TeamRow, UserRow
+from kam_bot.store import daily_batch, slots
+from kam_bot.store.jobs import JobsTransaction
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R")
 
 REMINDERS, DIGESTS = "reminders", "digests"
 REMINDER_EVERY = timedelta(minutes=5)
@@ -61,15 +60,16 @@ class TickResult:
 
 
 def _cards(app: App, now: datetime, reads: daily_batch.BriefReads | None = None) -> CardSource:
-    uow = reads.uow(app.uow) if reads is not None else app.uow
+    uow = app.jobs.card_uow(reads) if reads is not None else app.uow
     return AccountService(uow, lambda: now, app.settings.price_deviation_threshold).card
 
 
-def daily_notification(
-    app: App, uow: UnitOfWork, person: User, day: date, now: datetime
-) -> Notification | None:
+def daily_notification(app: App, person: User, day: date, now: datetime) -> Notification | None:
     """What ``person`` gets on local date ``day`` as of ``now`` (None: nothing to say)."""
-    return build_daily(uow.repo, person, day, now, app.settings.escalation_days, _cards(app, now))
+    escalation_days = app.settings.escalation_days
+    with app.jobs.transaction() as tx:
+        data = tx.load_daily([(person, day)], now, escalation_days)
+    return compose_daily(data, person, day, now, escalation_days, _cards(app, now))
 
 
 def decide_dailies(
@@ -89,18 +89,17 @@ def decide_dailies(
     """
     keys = {user_id: outbox.daily_key(user_id, day) for user_id, day in due}
     failed = 0
-    with app.uow() as uow:
-        session = uow.repo.session
-        people = daily_batch.users(session, keys.keys())
-        written = daily_batch.existing_keys(session, keys.values())
+    with app.jobs.transaction() as tx:
+        people = tx.users(keys.keys())
+        written = tx.existing_keys(keys.values())
         todo = [(people[u], day) for u, day in due if u in people and keys[u] not in written]
         if not todo:
             return 0, 0
         escalation_days = app.settings.escalation_days
-        data = daily_batch.load(session, todo, now, escalation_days)
+        data = tx.load_daily(todo, now, escalation_days)
         reads = reads or daily_batch.BriefReads()
         reads.remember(data, people.values())
-        reads.prefetch(session, [i for person, day in todo for i in brief_accounts(data, person, day)])
+        tx.prefetch(reads, [i for person, day in todo for i in brief_accounts(data, person, day)])
         cards = _cards(app, now, reads)
         messages: list[outbox.NewMessage] = []
         for person, day in todo:
@@ -108,25 +107,18 @@ def decide_dailies(
                 note = compose_daily(data, person, day, now, escalation_days, cards)
                 if note is None:
                     continue
-                platform, recipient = outbox.dm_address(person)
                 expires = planning.end_of_local_day(day, person.timezone)
+                body = outbox.payload(note, expires)
                 messages.append(
-                    outbox.NewMessage(
-                        keys[person.id],
-                        DAILY,
-                        platform,
-                        recipient,
-                        outbox.payload(note, expires),
-                        user_id=person.id,
-                    )
+                    outbox.dm_message(keys[person.id], DAILY, person, app.recipient_platforms, body)
                 )
             except Exception:
                 if not isolate:
                     raise
                 failed += 1
                 log.exception("%s: deciding the DM of user %s for %s failed", REMINDERS, person.id, day)
-        wrote = daily_batch.enqueue_many(session, messages, now)
-        uow.commit()
+        wrote = tx.enqueue_many(messages, now)
+        tx.commit()
         return wrote, failed
 
 
@@ -136,46 +128,43 @@ def decide_daily(app: App, user_id: int, day: date, now: datetime) -> bool:
     return wrote > 0
 
 
-def digest_notification(app: App, uow: UnitOfWork, team: Team, monday: date, now: datetime) -> Notification:
-    data = compute(uow.repo, team, monday, now, app.settings.price_deviation_threshold)
-    return build_digest(data, team_locale(members(uow.repo, team), app.settings.default_locale))
+def digest_notification(app: App, team: Team, monday: date, now: datetime) -> Notification:
+    with app.jobs.transaction() as tx:
+        return _digest(app, tx, team, monday, now)
+
+
+def _digest(app: App, tx: JobsTransaction, team: Team, monday: date, now: datetime) -> Notification:
+    data = compute(tx, team, monday, now, app.settings.price_deviation_threshold)
+    return build_digest(data, team_locale(tx.team_members(team), app.settings.default_locale))
+
+
+def digest_destinations(app: App, team: Team) -> dict[str, str]:
+    """Platform -> address of the team's digest, on the platforms it may be queued for."""
+    found = {str(platform): address for platform, address in team.digest_destinations.items() if address}
+    return {p: found[p] for p in app.recipient_platforms if p in found}
 
 
 def decide_digest(app: App, team: Team, monday: date, now: datetime) -> bool:
-    """Write the digest of ``team`` for the week starting ``monday``; True when a new row was written."""
-    if not team.digest_channel:
+    """Write the digest of ``team`` for the week starting ``monday``, one row per destination
+    platform; True when a new row was written."""
+    week = planning.iso_week(monday)
+    todo = digest_destinations(app, team)
+    if not todo:
         return False
-    key = outbox.digest_key(team.id, planning.iso_week(monday))
-    with app.uow() as uow:
-        session = uow.repo.session
-        if outbox.exists(session, key):
+    with app.jobs.transaction() as tx:
+        keys = {p: outbox.digest_key(team.id, week, p) for p in todo}
+        written = tx.existing_keys(keys.values())
+        todo = {p: a for p, a in todo.items() if keys[p] not in written}
+        if not todo:
             return False
-        note = digest_notification(app, uow, team, monday, now)
-        message = outbox.NewMessage(
-            key, DIGEST, "slack", team.digest_channel, outbox.payload(note, now + DIGEST_TTL), team_id=team.id
-        )
-        wrote = outbox.enqueue(session, message, now)
-        uow.commit()
-        return wrote
+        body = outbox.payload(_digest(app, tx, team, monday, now), now + DIGEST_TTL)
+        messages = [outbox.NewMessage(keys[p], DIGEST, p, a, body, team_id=team.id) for p, a in todo.items()]
+        wrote = tx.enqueue_many(messages, now)
+        tx.commit()
+        return wrote > 0
 
 
 # -- the ticks -----------------------------------------------------------------------
-
-
-_USERS = cast(Table, UserRow.__table__)
-_PLANNING_USERS = select(
-    _USERS.c.id, _USERS.c.timezone, _USERS.c.reminder_time, _USERS.c.away_until, slots.LAST_FINISHED
-)
-_TEAMS = select(cast(Table, TeamRow.__table__), slots.LAST_FINISHED)
-"""Who might be due, with the latest finished slot on every row: an idle tick is one statement."""
-
-
-def _people(rows: Sequence[Row[Any]]) -> list[planning.Person]:
-    return [planning.Person(*row[:4]) for row in rows]
-
-
-def _teams(rows: Sequence[Row[Any]]) -> list[Team]:
-    return [Team.model_validate(row._mapping) for row in rows]
 
 
 def _run(
@@ -184,28 +173,23 @@ def _run(
     now: datetime,
     width: timedelta,
     instance: str,
-    read: Select[Any],
-    find: Callable[[Sequence[Row[Any]], slots.Window], Sequence[T]],
+    read: Callable[[], tuple[Sequence[R], str | None]],
+    find: Callable[[Sequence[R], slots.Window], Sequence[T]],
     decide: Callable[[Sequence[T]], tuple[int, int]],
 ) -> TickResult:
     """Read (one statement, no transaction), then claim and decide if anyone is due.
 
     ``decide`` gets everyone due and returns (rows written, items that failed)."""
-    with app.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        rows = conn.execute(read, slots.window_params(job, now, width)).all()
-    window = slots.window_after(rows[0].last_finished if rows else None, job, now, width)
+    rows, last = read()
+    window = slots.window_after(last, job, now, width)
     due = find(rows, window)
     if not due:
         return TickResult(claimed=False, idle=True, window=window)
-    with app.uow() as uow:
-        if not slots.claim(uow.repo.session, window, instance, now):
-            return TickResult(claimed=False, window=window)
-        uow.commit()
+    if not app.jobs.slots.claim(window, instance, now):
+        return TickResult(claimed=False, window=window)
     queued, failed = decide(due)
     if not failed:
-        with app.uow() as uow:
-            slots.finish(uow.repo.session, window, now)
-            uow.commit()
+        app.jobs.slots.finish(window, now)
     return TickResult(claimed=True, due=len(due), queued=queued, failed=failed, window=window)
 
 
@@ -249,8 +233,8 @@ def reminder_tick(app: App, now: datetime, instance: str = "") -> TickResult:
     """Every 5 minutes: decide the morning DM of everyone whose moment is in the window."""
     return _run(
         app, REMINDERS, now, REMINDER_EVERY, instance,
-        _PLANNING_USERS,
-        lambda rows, w: planning.due_reminders(_people(rows), w.start, w.slot),
+        lambda: app.jobs.slots.people(REMINDERS, now, REMINDER_EVERY),
+        lambda rows, w: planning.due_reminders([planning.Person(*row) for row in rows], w.start, w.slot),
         _dailies(app, now),
     )  # fmt: skip
 
@@ -259,7 +243,7 @@ def digest_tick(app: App, now: datetime, instance: str = "") -> TickResult:
     """Every 15 minutes: decide the digest of every team whose Monday 09:00 is in the window."""
     return _run(
         app, DIGESTS, now, DIGEST_EVERY, instance,
-        _TEAMS,
-        lambda rows, w: planning.due_digests(_teams(rows), w.start, w.slot),
+        lambda: app.jobs.slots.teams(DIGESTS, now, DIGEST_EVERY),
+        lambda teams, w: planning.due_digests(teams, w.start, w.slot),
         _one_by_one(DIGESTS, lambda item: decide_digest(app, item.team, item.week, now)),
     )  # fmt: skip

@@ -28,15 +28,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Reply
-from kam_bot.jobs import lease
 from kam_bot.jobs.delivery import Deliverer, Outgoing, PermanentError, RateLimitedError, TransientError
 from kam_bot.jobs.notifications import Notification
-from kam_bot.store.tables import PromiseRow
+from kam_bot.store import lease
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +91,7 @@ class Sender:
         concurrency: int = 1,
     ) -> None:
         self.app = app
+        self.leases = app.jobs.leases
         self.deliverers = dict(deliverers)
         self.instance = instance or instance_name()
         self.max_attempts = max_attempts
@@ -129,7 +127,7 @@ class Sender:
                     now = self.app.clock()
                     if should_stop() or (paused is not None and paused > now):
                         await asyncio.to_thread(
-                            self._db, lease.reschedule, item, max(paused or now, now), None, item.attempts
+                            self.leases.reschedule, item, max(paused or now, now), None, item.attempts
                         )
                         stats.released += 1
                         return
@@ -154,41 +152,35 @@ class Sender:
         """Claim due rows without sending them (the loop uses it; tests simulate a dying sender)."""
         token = f"{self.instance}:{uuid.uuid4().hex[:12]}"
         platforms = sorted(self.deliverers)
-        with self.app.uow() as uow:
-            session = uow.repo.session
-            if not lease.any_due(session, now, platforms):
-                return []
-            return lease.claim(session, now, platforms, token, limit or self.batch, self.lease_for)
-
-    def _db(self, fn: Callable[..., bool], item: lease.Claimed, *args: object) -> bool:
-        with self.app.uow() as uow:
-            return fn(uow.repo.session, item, *args)
+        if not platforms:
+            return []
+        return self.leases.claim(now, platforms, token, limit or self.batch, self.lease_for)
 
     # -- one row ------------------------------------------------------------------------
 
     async def _one(self, item: lease.Claimed, stats: SendStats) -> None:
         prepared = await asyncio.to_thread(self._prepare, item, self.app.clock())
         if isinstance(prepared, str):
-            await asyncio.to_thread(self._db, lease.mark_skipped, item, prepared)
+            await asyncio.to_thread(self.leases.mark_skipped, item, prepared)
             stats.skipped += 1
             return
         deliverer = self.deliverers[item.platform]
 
         async def checkpoint(ref: str) -> None:
-            await asyncio.to_thread(self._db, lease.checkpoint, item, ref)
+            await asyncio.to_thread(self.leases.checkpoint, item, ref)
 
         try:
             ref = await deliverer.deliver(prepared, checkpoint)
         except RateLimitedError as exc:
             until = self.app.clock() + timedelta(seconds=max(MIN_RETRY_AFTER, exc.retry_after))
             self._paused[item.platform] = until
-            await asyncio.to_thread(self._db, lease.reschedule, item, until, exc.reason, item.attempts)
+            await asyncio.to_thread(self.leases.reschedule, item, until, exc.reason, item.attempts)
             stats.rate_limited += 1
             if self._base_pace:
                 self.pace = min(self.pace * SLOWER, MAX_PACE)
             log.info("outbox %s: rate limited, again at %s", item.key, until.isoformat())
         except PermanentError as exc:
-            await asyncio.to_thread(self._db, lease.mark_dead, item, exc.reason, item.attempts + 1)
+            await asyncio.to_thread(self.leases.mark_dead, item, exc.reason, item.attempts + 1)
             stats.dead += 1
             log.warning("outbox %s: dead (%s)", item.key, exc.reason)
         except Exception as exc:  # TransientError, or a bug in a deliverer: counted and retried
@@ -198,18 +190,18 @@ class Sender:
             await self._failed(item, reason, stats)
         else:
             self.pace = max(self._base_pace, self.pace * FASTER)
-            await asyncio.to_thread(self._db, lease.mark_sent, item, self.app.clock(), ref)
+            await asyncio.to_thread(self.leases.mark_sent, item, self.app.clock(), ref)
             stats.sent += 1
 
     async def _failed(self, item: lease.Claimed, reason: str, stats: SendStats) -> None:
         attempts = item.attempts + 1
         if attempts >= self.max_attempts:
-            await asyncio.to_thread(self._db, lease.mark_dead, item, reason, attempts)
+            await asyncio.to_thread(self.leases.mark_dead, item, reason, attempts)
             stats.dead += 1
             log.warning("outbox %s: dead after %d attempts (%s)", item.key, attempts, reason)
             return
         at = self.app.clock() + self.backoff.delay(attempts)
-        await asyncio.to_thread(self._db, lease.reschedule, item, at, reason, attempts)
+        await asyncio.to_thread(self.leases.reschedule, item, at, reason, attempts)
         stats.retried += 1
 
     def _prepare(self, item: lease.Claimed, now: datetime) -> Outgoing | str:
@@ -239,13 +231,7 @@ class Sender:
         )
 
     def _promise_changes(self, note: Notification) -> tuple[set[int], set[int]]:
-        with self.app.uow() as uow:
-            rows = uow.repo.session.execute(
-                select(PromiseRow.id, PromiseRow.status, PromiseRow.snoozed_until).where(
-                    PromiseRow.id.in_(note.promise_ids())
-                )
-            ).all()
-        found = {pid: (status, snoozed) for pid, status, snoozed in rows}
+        found = self.leases.promise_states(note.promise_ids())
         gone = {pid for pid in note.promise_ids() if pid not in found or found[pid][0] != "open"}
         snoozed = {pid for pid, (_, until) in found.items() if until is not None and until > note.today}
         return gone, snoozed

@@ -11,10 +11,10 @@ from __future__ import annotations
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import Account, User
 from kam_bot.services.errors import ForbiddenError
-from kam_bot.store.repository import SqlRepository
+from kam_bot.services.ports import Repository
 
 
-def managers_of(repo: SqlRepository, user_id: int | None) -> list[int]:
+def managers_of(repo: Repository, user_id: int | None) -> list[int]:
     """The chain of managers above a user, nearest first (cycles cut)."""
     chain: list[int] = []
     current = repo.get(User, user_id) if user_id is not None else None
@@ -24,11 +24,11 @@ def managers_of(repo: SqlRepository, user_id: int | None) -> list[int]:
     return chain
 
 
-def manages(repo: SqlRepository, manager: User, user_id: int | None) -> bool:
+def manages(repo: Repository, manager: User, user_id: int | None) -> bool:
     return manager.id in managers_of(repo, user_id)
 
 
-def can_read_account(repo: SqlRepository, actor: User, account: Account) -> bool:
+def can_read_account(repo: Repository, actor: User, account: Account) -> bool:
     if actor.role is Role.ADMIN or account.owner_id == actor.id:
         return True
     if actor.team_id is not None and account.team_id == actor.team_id:
@@ -36,11 +36,11 @@ def can_read_account(repo: SqlRepository, actor: User, account: Account) -> bool
     return actor.role is Role.MANAGER and manages(repo, actor, account.owner_id)
 
 
-def can_write_account(repo: SqlRepository, actor: User, account: Account) -> bool:
+def can_write_account(repo: Repository, actor: User, account: Account) -> bool:
     return actor.role is Role.ADMIN or account.owner_id == actor.id
 
 
-def can_manage_account(repo: SqlRepository, actor: User, account: Account) -> bool:
+def can_manage_account(repo: Repository, actor: User, account: Account) -> bool:
     """Reassign promises or the account itself: admins, and managers over the team or the owner."""
     if actor.role is Role.ADMIN:
         return True
@@ -50,7 +50,7 @@ def can_manage_account(repo: SqlRepository, actor: User, account: Account) -> bo
     return same_team or manages(repo, actor, account.owner_id)
 
 
-def can_read_personal_notes(repo: SqlRepository, actor: User, account: Account) -> bool:
+def can_read_personal_notes(repo: Repository, actor: User, account: Account) -> bool:
     if actor.role is Role.ADMIN or account.owner_id == actor.id:
         return True
     return manages(repo, actor, account.owner_id)

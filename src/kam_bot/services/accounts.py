@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,8 +32,7 @@ from kam_bot.services.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
-from kam_bot.store.repository import SqlRepository
+from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 
 SUGGESTIONS = 5
 
@@ -114,6 +114,25 @@ class AccountService:
         with self._uow() as uow:
             self._keys.get(uow.repo)
         return key in self._keys.key_set()
+
+    def suggestions(self, query: str, limit: int = 10) -> list[tuple[int, str]]:
+        """(account id, label) for type-ahead: the name, with the alias that matched beside it."""
+        if not query.strip():
+            return []
+        with self._uow() as uow:
+            matches = search(uow.repo, query, limit, self._keys)
+            return [(m.account_id, display_name(uow.repo, m)) for m in matches]
+
+    def live(self, account_id: int) -> Account:
+        """The account with this id, unless it is gone (deleted or archived)."""
+        with self._uow() as uow:
+            return _get_account(uow.repo, account_id)
+
+    def by_ids(self, ids: Iterable[int]) -> dict[int, Account]:
+        """Accounts by id (to name them in lists); ids no longer there are left out."""
+        with self._uow() as uow:
+            found = (uow.repo.get(Account, i) for i in set(ids))
+            return {a.id: a for a in found if a is not None}
 
     # -- the card -----------------------------------------------------------------
 
@@ -220,7 +239,7 @@ class AccountKeys:
         self._loaded = 0.0
         self._lock = threading.Lock()
 
-    def get(self, repo: SqlRepository) -> list[tuple[int, str]]:
+    def get(self, repo: Repository) -> list[tuple[int, str]]:
         with self._lock:
             if self._keys is None or time.monotonic() - self._loaded > self._ttl:
                 self._keys = repo.account_keys()
@@ -244,7 +263,7 @@ class AccountKeys:
             self._set = None
 
 
-def search(repo: SqlRepository, query: str, limit: int = 10, keys: AccountKeys | None = None) -> list[Match]:
+def search(repo: Repository, query: str, limit: int = 10, keys: AccountKeys | None = None) -> list[Match]:
     """Exact name or alias, else names starting with what was typed, else typo-tolerant matches."""
     key = fold(query)
     if not key:
@@ -258,7 +277,7 @@ def search(repo: SqlRepository, query: str, limit: int = 10, keys: AccountKeys |
     return rank_keys(key, candidates, limit)
 
 
-def resolve(repo: SqlRepository, query: str, keys: AccountKeys | None = None) -> Account:
+def resolve(repo: Repository, query: str, keys: AccountKeys | None = None) -> Account:
     exact = repo.accounts_by_key(fold(query))
     if len(exact) == 1:
         return exact[0]
@@ -272,7 +291,7 @@ def resolve(repo: SqlRepository, query: str, keys: AccountKeys | None = None) ->
     raise AccountNotFoundError(query, suggestions)
 
 
-def display_name(repo: SqlRepository, match: Match) -> str:
+def display_name(repo: Repository, match: Match) -> str:
     """The account's name, with the alias that matched when it was not the name (``Acme (ACM)``)."""
     account = repo.get(Account, match.account_id)
     if account is None:
@@ -284,7 +303,7 @@ def display_name(repo: SqlRepository, match: Match) -> str:
     return f"{account.name} ({alias})" if alias else account.name
 
 
-def _get_account(repo: SqlRepository, account_id: int) -> Account:
+def _get_account(repo: Repository, account_id: int) -> Account:
     account = repo.get(Account, account_id)
     if account is None or account.archived:
         raise NotFoundError("account.gone", field="account", id=account_id)
@@ -292,7 +311,7 @@ def _get_account(repo: SqlRepository, account_id: int) -> Account:
 
 
 def apply_stage_change(
-    repo: SqlRepository,
+    repo: Repository,
     account: Account,
     kind: StageKind,
     to_stage: str,

@@ -1,7 +1,8 @@
 """Validated inputs of the write use cases: what a confirmed form or prefill becomes.
 
-Field validation raises pydantic errors whose ``loc`` names the field, which the adapters
-turn into an error on the exact form input.
+Field validation raises pydantic errors whose ``loc`` names the field; checks of our own raise
+``PydanticCustomError`` typed with their catalog key. ``handlers.forms.errors`` turns them
+into messages in the user's language on the exact form field.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from kam_bot.domain.enums import (
     Attitude,
@@ -57,7 +59,7 @@ class PriceInput(Input):
     @model_validator(mode="after")
     def _competitor_named(self) -> PriceInput:
         if self.kind is PriceKind.COMPETITOR and not self.competitor:
-            raise ValueError("a competitor price needs the competitor's name")
+            raise PydanticCustomError("form.needs_competitor", "a competitor price needs a name")
         return self
 
 
@@ -83,7 +85,7 @@ class StageInput(Input):
     def _known_stage(self) -> StageInput:
         allowed = FunnelStage if self.kind is StageKind.FUNNEL else ProcurementStage
         if self.to_stage not in {s.value for s in allowed}:
-            raise ValueError(f"unknown {self.kind.value} stage {self.to_stage!r}")
+            raise PydanticCustomError("form.unknown_stage", "unknown {kind} stage", {"kind": self.kind.value})
         return self
 
 
@@ -123,5 +125,5 @@ class VisitInput(Input):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
-            raise ValueError("visited_at needs a time zone")
+            raise PydanticCustomError("form.needs_timezone", "visited_at needs a time zone")
         return value

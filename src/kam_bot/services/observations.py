@@ -10,12 +10,11 @@ from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation,
 from kam_bot.services import access
 from kam_bot.services.accounts import _get_account
 from kam_bot.services.inputs import CompetitorNoteInput, PriceInput, StockInput
-from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
-from kam_bot.store.repository import SqlRepository
+from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 
 
 def add_price(
-    repo: SqlRepository,
+    repo: Repository,
     account: Account,
     data: PriceInput,
     actor_id: int,
@@ -35,7 +34,7 @@ def add_price(
 
 
 def add_stock(
-    repo: SqlRepository, account: Account, data: StockInput, actor_id: int, at: datetime, visit_id: int | None
+    repo: Repository, account: Account, data: StockInput, actor_id: int, at: datetime, visit_id: int | None
 ) -> tuple[InventoryObservation, rules.InventoryChange]:
     previous = repo.previous_stock(account.id, data.product, at)
     obs = repo.add(
@@ -88,6 +87,12 @@ class ObservationService:
             uow.commit()
             return note
 
+    def listed_currency(self, product: str) -> str | None:
+        """The price list's currency for ``product``: it fills a price typed without one."""
+        with self._uow() as uow:
+            entry = uow.repo.price_list_for(product)
+        return entry.currency if entry else None
+
     def undo(
         self, actor: User, kind: type[PriceObservation | InventoryObservation | CompetitorNote], obs_id: int
     ) -> bool:
@@ -104,7 +109,7 @@ class ObservationService:
             uow.commit()
             return True
 
-    def _writable(self, repo: SqlRepository, actor: User, account_id: int) -> Account:
+    def _writable(self, repo: Repository, actor: User, account_id: int) -> Account:
         account = _get_account(repo, account_id)
         access.require(access.can_write_account(repo, actor, account), "account")
         return account

@@ -1,20 +1,138 @@
-"""What the services need from the outside: a unit of work and a clock."""
+"""What the services need from the outside: a unit of work, its repository, and a clock.
+
+``Repository`` is the query surface the use cases rely on, written as a protocol so that
+services, handlers and adapters never see the store's session or its rows; the store's
+``SqlRepository`` satisfies it (and tests may hand in anything that does).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
-from kam_bot.store.repository import SqlRepository
+from kam_bot.domain import models as m
+from kam_bot.domain.enums import PromiseDirection, PromiseStatus
+
+E = TypeVar("E", bound=m.Entity)
+
+
+class ConflictError(Exception):
+    """A write broke a uniqueness rule: the same thing was written concurrently.
+
+    Raised by the unit of work for a failed commit, and for a failed insert inside its block.
+    """
+
+
+class Repository(Protocol):
+    """Every read and write the use cases make, in domain models."""
+
+    # -- generic -----------------------------------------------------------------------
+
+    def add(self, model: type[E], **fields: Any) -> E: ...
+
+    def get(self, model: type[E], entity_id: int) -> E | None: ...
+
+    def update(self, model: type[E], entity_id: int, **fields: Any) -> E: ...
+
+    def all(self, model: type[E]) -> list[E]: ...
+
+    def count(self, model: type[E]) -> int: ...
+
+    def delete(self, model: type[m.Entity], ids: Sequence[int]) -> None: ...
+
+    # -- users and teams ---------------------------------------------------------------
+
+    def link_identity(self, user_id: int, platform: str, external_id: str) -> None: ...
+
+    def user_by_identity(self, platform: str, external_id: str) -> m.User | None: ...
+
+    def user_by_email(self, email: str) -> m.User | None: ...
+
+    def users_managed_by(self, manager_id: int) -> list[m.User]: ...
+
+    def team_by_name(self, name: str) -> m.Team | None: ...
+
+    # -- accounts ----------------------------------------------------------------------
+
+    def accounts_by_key(self, key: str, include_archived: bool = False) -> list[m.Account]: ...
+
+    def account_keys(self) -> list[tuple[int, str]]: ...
+
+    def accounts_with_key_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]: ...
+
+    def account_names(self) -> list[tuple[int, str]]: ...
+
+    def accounts_where(
+        self, *, owner_id: int | None = None, team_id: int | None = None, include_archived: bool = False
+    ) -> list[m.Account]: ...
+
+    def last_visit_dates(self, account_ids: Iterable[int]) -> dict[int, datetime]: ...
+
+    def planned_visits(self, owner_id: int, from_day: date, limit: int) -> list[m.PlannedVisit]: ...
+
+    # -- contacts, visits, stages ------------------------------------------------------
+
+    def contacts_for(self, account_id: int) -> list[m.Contact]: ...
+
+    def visits_for(self, account_id: int, limit: int = 5) -> list[m.Visit]: ...
+
+    def visit_by_submission(self, key: str) -> m.Visit | None: ...
+
+    def stage_changes_for(self, account_id: int) -> list[m.StageChange]: ...
+
+    # -- promises ----------------------------------------------------------------------
+
+    def promises_where(
+        self,
+        *,
+        account_id: int | None = None,
+        owner_id: int | None = None,
+        status: PromiseStatus | None = PromiseStatus.OPEN,
+        direction: PromiseDirection | None = None,
+        due_on_or_before: date | None = None,
+        visit_id: int | None = None,
+    ) -> list[m.Promise]: ...
+
+    def promise_events(self, promise_id: int) -> list[m.PromiseEvent]: ...
+
+    # -- observations ------------------------------------------------------------------
+
+    def latest_prices(self, account_id: int) -> list[m.PriceObservation]: ...
+
+    def latest_stock(
+        self, account_id: int
+    ) -> list[tuple[m.InventoryObservation, m.InventoryObservation | None]]: ...
+
+    def previous_stock(
+        self, account_id: int, product: str, before: datetime, exclude_id: int | None = None
+    ) -> m.InventoryObservation | None: ...
+
+    def price_list_for(self, product: str, on: date | None = None) -> m.PriceListEntry | None: ...
+
+    def competitor_notes_for(self, account_id: int, limit: int = 5) -> list[m.CompetitorNote]: ...
+
+    def observations_for_visit(
+        self, visit_id: int
+    ) -> tuple[list[m.PriceObservation], list[m.InventoryObservation], list[m.CompetitorNote]]: ...
+
+    # -- request claims ----------------------------------------------------------------
+
+    def claim(self, platform: str, key: str, at: datetime, prune_before: datetime | None = None) -> None:
+        """Record that ``key`` is being handled; claiming it again is a ``ConflictError``."""
+        ...
+
+    def release_claim(self, platform: str, key: str) -> None:
+        """Forget that ``key`` was handled, so the same request may be handled again."""
+        ...
 
 
 class UnitOfWork(Protocol):
-    """One transaction. The repository it exposes is the store's query surface."""
+    """One transaction over the repository: ``with uow: ...; uow.commit()``."""
 
     @property
-    def repo(self) -> SqlRepository: ...
+    def repo(self) -> Repository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

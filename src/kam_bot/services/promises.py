@@ -10,14 +10,13 @@ from kam_bot.services import access
 from kam_bot.services.accounts import _get_account, local_today
 from kam_bot.services.errors import InvalidInputError, NotFoundError
 from kam_bot.services.inputs import PromiseInput
-from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
-from kam_bot.store.repository import SqlRepository
+from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 
 MAX_SNOOZE_DAYS = 365
 
 
 def add_promise(
-    repo: SqlRepository,
+    repo: Repository,
     account: Account,
     data: PromiseInput,
     owner_id: int,
@@ -125,7 +124,7 @@ class PromiseService:
         with self._uow() as uow:
             return uow.repo.promises_where(owner_id=actor.id, direction=direction)
 
-    def _get(self, repo: SqlRepository, promise_id: int) -> Promise:
+    def _get(self, repo: Repository, promise_id: int) -> Promise:
         promise = repo.get(Promise, promise_id)
         if promise is None:
             raise NotFoundError("promise.not_found", field="promise", id=promise_id)

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel
 
-from kam_bot.domain.enums import Locale, Role
+from kam_bot.domain.enums import Locale, Platform, Role
 from kam_bot.domain.models import Team, User
 from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.services import access
 from kam_bot.services.errors import InvalidInputError, NotFoundError
-from kam_bot.services.ports import UnitOfWorkFactory
+from kam_bot.services.ports import ConflictError, UnitOfWorkFactory
 
 
 class PlatformProfile(BaseModel):
@@ -47,8 +47,15 @@ class UserService:
     def ensure(self, profile: PlatformProfile) -> User:
         """The user behind a platform id: known, linked by email to an imported user, or new.
 
-        A user's own settings (time zone override, language) are never overwritten here.
+        A user's own settings (time zone override, language) are never overwritten here. When
+        another process meets the same person at the same moment, theirs is the row.
         """
+        try:
+            return self._ensure(profile)
+        except ConflictError:
+            return self._ensure(profile)
+
+    def _ensure(self, profile: PlatformProfile) -> User:
         email = (profile.email or "").strip().lower() or None
         with self._uow() as uow:
             user = uow.repo.user_by_identity(profile.platform, profile.external_id)
@@ -121,12 +128,15 @@ class UserService:
             uow.commit()
             return user
 
-    def set_team_channel(self, actor: User, team_id: int, channel: str) -> Team:
+    def set_team_destination(self, actor: User, team_id: int, platform: Platform, address: str) -> Team:
+        """Where the team's weekly digest goes on ``platform`` (Slack: a channel id); blank: nowhere."""
         access.require_admin(actor)
         with self._uow() as uow:
             if uow.repo.get(Team, team_id) is None:
                 raise NotFoundError("team.not_found", field="team", id=team_id)
-            team = uow.repo.update(Team, team_id, digest_channel=channel.strip() or None)
+            team = uow.repo.update(
+                Team, team_id, digest_destinations={platform.value: address.strip() or None}
+            )
             uow.commit()
             return team
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from kam_bot.domain import rules
 from kam_bot.domain.enums import GoalReached
@@ -13,6 +14,7 @@ from kam_bot.domain.models import (
     CompetitorNote,
     Contact,
     InventoryObservation,
+    PlannedVisit,
     PriceObservation,
     Promise,
     StageChange,
@@ -24,10 +26,8 @@ from kam_bot.services.accounts import _get_account, apply_stage_change
 from kam_bot.services.errors import InvalidInputError, NotFoundError
 from kam_bot.services.inputs import MAX_TEXT, VisitInput
 from kam_bot.services.observations import add_price, add_stock
-from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
+from kam_bot.services.ports import Clock, ConflictError, Repository, UnitOfWorkFactory, utc_now
 from kam_bot.services.promises import add_promise
-from kam_bot.store.repository import SqlRepository
-from kam_bot.store.uow import ConflictError
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,44 @@ class LoggedVisit:
     """True when the same submission was saved before: nothing new was written."""
 
 
+def next_visit_error(next_visit: date | None, visit_day: date, today: date) -> InvalidInputError | None:
+    """A next visit comes after the visit it is planned at, and not on a day already past."""
+    if next_visit is None:
+        return None
+    if next_visit <= visit_day:
+        return InvalidInputError("visit.next_before", field="next_visit_date")
+    if next_visit < today:
+        return InvalidInputError("visit.next_in_past", field="next_visit_date")
+    return None
+
+
+def visit_date_errors(
+    visit_day: date, today: date, next_visit: date | None, due_dates: list[date]
+) -> list[InvalidInputError]:
+    """The dates of a visit that cannot be, each naming its field (``promises.N.due_date`` for the
+    Nth promise): every platform's form shows them on the field before saving."""
+    errors = []
+    if visit_day > today:
+        errors.append(InvalidInputError("visit.in_future", field="visited_at"))
+    if (next_error := next_visit_error(next_visit, visit_day, today)) is not None:
+        errors.append(next_error)
+    errors += [
+        InvalidInputError("promise.due_before_visit", field=f"promises.{i}.due_date")
+        for i, due in enumerate(due_dates)
+        if due < visit_day
+    ]
+    return errors
+
+
+def visit_errors(data: VisitInput, timezone: str, now: datetime) -> list[InvalidInputError]:
+    """What makes a visit impossible: ``VisitService.log`` refuses the visit with the first."""
+    tz = ZoneInfo(timezone)
+    day, today = data.visited_at.astimezone(tz).date(), now.astimezone(tz).date()
+    errors = [InvalidInputError("visit.in_future", field="visited_at")] if data.visited_at > now else []
+    found = visit_date_errors(day, today, data.next_visit_date, [p.due_date for p in data.promises])
+    return errors + [e for e in found if e.field != "visited_at"]
+
+
 class VisitService:
     def __init__(
         self, uow: UnitOfWorkFactory, clock: Clock = utc_now, price_threshold: Decimal | None = None
@@ -53,7 +91,19 @@ class VisitService:
         self._threshold = price_threshold if price_threshold is not None else rules.DEFAULT_PRICE_THRESHOLD
 
     def log(self, actor: User, data: VisitInput) -> LoggedVisit:
-        """Write everything in one transaction: any failing part leaves no row behind."""
+        """Write everything in one transaction: any failing part leaves no row behind.
+
+        The same ``submission_key`` twice (a double click, a retried request), even at the same
+        moment from two processes, saves once: the second call answers with what the first wrote.
+        """
+        try:
+            return self._log(actor, data)
+        except ConflictError:
+            if not data.submission_key:
+                raise
+            return self._log(actor, data)  # the concurrent save is visible now: replayed
+
+    def _log(self, actor: User, data: VisitInput) -> LoggedVisit:
         now = self._clock()
         with self._uow() as uow:
             repo = uow.repo
@@ -65,8 +115,8 @@ class VisitService:
             unknown = [cid for cid in data.contact_ids if cid not in known]
             if unknown:
                 raise InvalidInputError("visit.unknown_contact", field="contact_ids", ids=unknown)
-            if data.visited_at > now:
-                raise InvalidInputError("visit.in_future", field="visited_at")
+            for error in visit_errors(data, actor.timezone, now):
+                raise error
             new_contacts = [
                 repo.add(Contact, account_id=account.id, last_met=data.visited_at.date(), **c.model_dump())
                 for c in data.new_contacts
@@ -120,19 +170,10 @@ class VisitService:
                     repo, account, data.stage_change.kind, data.stage_change.to_stage, actor.id, visit.id, now
                 )
             repo.update(Account, account.id, updated_at=now)
-            try:
-                uow.commit()
-            except ConflictError:
-                # the same submission committed by a concurrent request (a double-click)
-                if not data.submission_key:
-                    raise
-                earlier = repo.visit_by_submission(data.submission_key)
-                if earlier is None:
-                    raise
-                return self._replay(repo, actor, earlier)
+            uow.commit()
             return LoggedVisit(visit, account, promises, prices, stocks, notes, new_contacts, stage)
 
-    def _replay(self, repo: SqlRepository, actor: User, visit: Visit) -> LoggedVisit:
+    def _replay(self, repo: Repository, actor: User, visit: Visit) -> LoggedVisit:
         """What an earlier save of the same submission wrote, as the confirmation shows it."""
         account = _get_account(repo, visit.account_id)
         access.require(visit.rep_id == actor.id or access.can_read_account(repo, actor, account), "account")
@@ -181,7 +222,12 @@ class VisitService:
             if text is not None and len(text) > MAX_TEXT:
                 raise InvalidInputError("visit.too_long", field="summary", limit=MAX_TEXT)
         with self._uow() as uow:
-            self._writable(uow.repo, actor, visit_id)
+            visit, _ = self._writable(uow.repo, actor, visit_id)
+            if next_visit_date != visit.next_visit_date:  # an old plan left as it was is no error
+                tz = ZoneInfo(actor.timezone)
+                day, today = visit.visited_at.astimezone(tz).date(), self._clock().astimezone(tz).date()
+                if (error := next_visit_error(next_visit_date, day, today)) is not None:
+                    raise error
             updated = uow.repo.update(
                 Visit,
                 visit_id,
@@ -193,7 +239,7 @@ class VisitService:
             uow.commit()
             return updated
 
-    def _writable(self, repo: SqlRepository, actor: User, visit_id: int) -> tuple[Visit, Account]:
+    def _writable(self, repo: Repository, actor: User, visit_id: int) -> tuple[Visit, Account]:
         visit = repo.get(Visit, visit_id)
         account = repo.get(Account, visit.account_id) if visit is not None else None
         if visit is None or account is None:
@@ -206,6 +252,11 @@ class VisitService:
             account = _get_account(uow.repo, account_id)
             access.require(access.can_read_account(uow.repo, actor, account), "account")
             return uow.repo.visits_for(account_id, limit)
+
+    def planned(self, actor: User, from_day: date, limit: int = 15) -> list[PlannedVisit]:
+        """The next visits the actor's latest visits set, on or after ``from_day``, soonest first."""
+        with self._uow() as uow:
+            return uow.repo.planned_visits(actor.id, from_day, limit)
 
     def last_at(self, account_id: int) -> datetime | None:
         with self._uow() as uow:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 SCRIPT_LOCATION = "kam_bot.store:migrations"
@@ -87,3 +88,14 @@ def ensure_migrated(engine: Engine) -> None:
     current, head = current_revision(engine), head_revision()
     if current != head:
         raise DatabaseNotMigratedError(current, head)
+
+
+def database_answers(engine: Engine) -> bool:
+    """``SELECT 1`` succeeds (the health check); a failure is logged with its cause."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:
+        logging.getLogger(__name__).exception("Health check: the database does not answer")
+        return False
+    return True

@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kam_bot.domain import models as m
-from kam_bot.domain.enums import PromiseDirection, PromiseStatus
+from kam_bot.domain.enums import Platform, PromiseDirection, PromiseStatus
 from kam_bot.domain.matching import fold
 from kam_bot.store import tables as t
 
@@ -49,6 +49,8 @@ class SqlRepository:
             return self._add_user(**fields)  # type: ignore[return-value]
         if model is m.Account:
             return self._add_account(**fields)  # type: ignore[return-value]
+        if model is m.Team:
+            return self._add_team(**fields)  # type: ignore[return-value]
         row = ROWS[model](**_plain(fields))
         self.session.add(row)
         self.session.flush()
@@ -65,6 +67,7 @@ class SqlRepository:
         if row is None:
             raise LookupError(f"{model.__name__} {entity_id} not found")
         identities = fields.pop("identities", None)
+        destinations = fields.pop("digest_destinations", None) if model is m.Team else None
         for key, value in _plain(fields).items():
             setattr(row, key, value)
         if isinstance(row, t.AccountRow) and ("name" in fields or "aliases" in fields):
@@ -72,6 +75,8 @@ class SqlRepository:
         if identities is not None:
             for platform, external_id in identities.items():
                 self.link_identity(entity_id, platform, external_id)
+        for platform, address in (destinations or {}).items():
+            self.set_team_destination(entity_id, platform, address)
         self.session.flush()
         return self._to_model(model, row)
 
@@ -86,6 +91,8 @@ class SqlRepository:
     def _to_model(self, model: type[E], row: Any) -> E:
         if model is m.User:
             return self._user(row)  # type: ignore[return-value]
+        if model is m.Team:
+            return self._team(row)  # type: ignore[return-value]
         return model.model_validate(row)
 
     # -- users and teams ---------------------------------------------------------------
@@ -140,7 +147,48 @@ class SqlRepository:
 
     def team_by_name(self, name: str) -> m.Team | None:
         row = self.session.scalar(select(t.TeamRow).where(func.lower(t.TeamRow.name) == name.strip().lower()))
-        return m.Team.model_validate(row) if row is not None else None
+        return self._team(row) if row is not None else None
+
+    def _add_team(self, digest_destinations: dict[str, str | None] | None = None, **fields: Any) -> m.Team:
+        row = t.TeamRow(**_plain(fields))
+        self.session.add(row)
+        self.session.flush()
+        for platform, address in (digest_destinations or {}).items():
+            self.set_team_destination(row.id, platform, address)
+        return self._team(row)
+
+    def _team(self, row: t.TeamRow) -> m.Team:
+        team = m.Team.model_validate(row)
+        team.digest_destinations = self.team_destinations([row.id]).get(row.id, {})
+        return team
+
+    def team_destinations(self, team_ids: Iterable[int]) -> dict[int, dict[Platform, str]]:
+        """Team id -> {platform: address} for the teams that have any."""
+        out: dict[int, dict[Platform, str]] = {}
+        rows = self.session.execute(
+            select(t.TeamDestinationRow.team_id, t.TeamDestinationRow.platform, t.TeamDestinationRow.address)
+            .where(t.TeamDestinationRow.team_id.in_(list(team_ids)))
+            .order_by(t.TeamDestinationRow.platform)
+        )
+        for team_id, platform, address in rows:
+            out.setdefault(team_id, {})[Platform(platform)] = address
+        return out
+
+    def set_team_destination(self, team_id: int, platform: str, address: str | None) -> None:
+        """Where the team's digest goes on ``platform``; empty or None: no digest there."""
+        row = self.session.scalar(
+            select(t.TeamDestinationRow).where(
+                t.TeamDestinationRow.team_id == team_id, t.TeamDestinationRow.platform == platform
+            )
+        )
+        address = (address or "").strip()
+        if row is not None and not address:
+            self.session.delete(row)
+        elif row is not None:
+            row.address = address
+        elif address:
+            self.session.add(t.TeamDestinationRow(team_id=team_id, platform=platform, address=address))
+        self.session.flush()
 
     # -- accounts ----------------------------------------------------------------------
 
@@ -222,6 +270,34 @@ class SqlRepository:
         if not include_archived:
             stmt = stmt.where(t.AccountRow.archived.is_(False))
         return [m.Account.model_validate(r) for r in self.session.scalars(stmt.order_by(t.AccountRow.name))]
+
+    def planned_visits(self, owner_id: int, from_day: date, limit: int) -> list[m.PlannedVisit]:
+        """Next visit dates on or after ``from_day`` set by the latest visit of each of the owner's
+        live accounts, soonest first, one per account."""
+        latest = (
+            select(t.VisitRow.account_id, func.max(t.VisitRow.visited_at).label("at"))
+            .join(t.AccountRow, t.AccountRow.id == t.VisitRow.account_id)
+            .where(t.AccountRow.owner_id == owner_id, t.AccountRow.archived.is_(False))
+            .group_by(t.VisitRow.account_id)
+            .subquery()
+        )
+        stmt = (
+            select(t.VisitRow.next_visit_date, t.VisitRow.next_step, t.AccountRow)
+            .join(
+                latest,
+                (t.VisitRow.account_id == latest.c.account_id) & (t.VisitRow.visited_at == latest.c.at),
+            )
+            .join(t.AccountRow, t.AccountRow.id == t.VisitRow.account_id)
+            .where(t.VisitRow.next_visit_date >= from_day)
+            .order_by(t.VisitRow.next_visit_date, t.VisitRow.id.desc())
+        )
+        out: dict[int, m.PlannedVisit] = {}  # one per account (two visits may share the latest time)
+        for day, next_step, row in self.session.execute(stmt):
+            if row.id not in out and len(out) < limit:
+                out[row.id] = m.PlannedVisit(
+                    day=day, account=m.Account.model_validate(row), next_step=next_step
+                )
+        return list(out.values())
 
     def last_visit_dates(self, account_ids: Iterable[int]) -> dict[int, datetime]:
         ids = list(account_ids)
@@ -384,6 +460,23 @@ class SqlRepository:
             [m.PriceObservation.model_validate(r) for r in prices],
             [m.InventoryObservation.model_validate(r) for r in stock],
             [m.CompetitorNote.model_validate(r) for r in notes],
+        )
+
+    def claim(self, platform: str, key: str, at: datetime, prune_before: datetime | None = None) -> None:
+        """Record that ``key`` is being handled; a second claim of it fails the unique constraint
+        (the unit of work then raises ``ConflictError``). Claims older than ``prune_before`` go."""
+        self.session.add(t.ProcessedEventRow(platform=platform, event_id=key, received_at=at))
+        self.session.flush()
+        if prune_before is not None:
+            old = t.ProcessedEventRow.received_at < prune_before
+            self.session.execute(delete(t.ProcessedEventRow).where(old))
+
+    def release_claim(self, platform: str, key: str) -> None:
+        """Forget that ``key`` was handled (its ``processed_events`` row), so it may be handled again."""
+        self.session.execute(
+            delete(t.ProcessedEventRow).where(
+                t.ProcessedEventRow.platform == platform, t.ProcessedEventRow.event_id == key
+            )
         )
 
     def delete(self, model: type[m.Entity], ids: Sequence[int]) -> None:

@@ -74,8 +74,18 @@ class TeamRow(Base):
     __tablename__ = "teams"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    digest_channel: Mapped[str | None] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+
+class TeamDestinationRow(Base):
+    """Where a team's weekly digest goes on one platform (Slack: a channel id); one per platform."""
+
+    __tablename__ = "team_destinations"
+    __table_args__ = (UniqueConstraint("team_id", "platform"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(200))
 
 
 class UserRow(Base):

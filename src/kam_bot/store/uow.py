@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kam_bot.services.ports import ConflictError
 from kam_bot.store.repository import SqlRepository
 
-
-class ConflictError(Exception):
-    """A commit broke a uniqueness rule: the same thing was written concurrently."""
+__all__ = ["ConflictError", "SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
 
 class SqlUnitOfWork:
@@ -43,6 +43,7 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        """Roll back what was not committed; a uniqueness clash leaves as ``ConflictError``."""
         assert self._session is not None
         try:
             self._session.rollback()
@@ -50,6 +51,8 @@ class SqlUnitOfWork:
             self._session.close()
             self._session = None
             self._repo = None
+        if isinstance(exc, IntegrityError):
+            raise ConflictError(str(exc.orig)) from exc
 
     def commit(self) -> None:
         assert self._session is not None
@@ -62,3 +65,7 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         assert self._session is not None
         self._session.rollback()
+
+
+SqlUnitOfWorkFactory = Callable[[], SqlUnitOfWork]
+"""For code below the services (jobs' batch SQL, bulk import) that needs the store's own repository."""

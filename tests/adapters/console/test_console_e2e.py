@@ -8,10 +8,10 @@ import pytest
 from console_harness import ConsoleHarness
 from sqlalchemy import Engine, func, select
 
-from kam_bot import demo
 from kam_bot.bootstrap import App
 from kam_bot.domain.matching import fold
 from kam_bot.domain.models import Promise
+from kam_bot.services import demo
 from kam_bot.store import tables
 
 
@@ -135,3 +135,34 @@ def test_mentions_typed_by_a_user_are_not_interpreted(console: ConsoleHarness, d
         (account,) = uow.repo.accounts_by_key(fold("Baosteel"))
         visits = uow.repo.visits_for(account.id)
     assert any("<!channel>" in (v.summary or "") for v in visits), "the text is stored as typed"
+
+
+def test_today_shows_my_day(console: ConsoleHarness) -> None:
+    out = console.send("today")
+    lines = out.splitlines()
+    assert lines[0] == "== My day · Mon 23 Nov 2026 =="
+    promises, accounts, planned = (
+        lines.index("-- Your open promises"),
+        lines.index("-- Your accounts, most overdue first"),
+        lines.index("-- Planned visits"),
+    )
+    assert promises < accounts < planned
+    mine = "\n".join(lines[promises:accounts])
+    assert "send lab report on coating life — overdue 4 d" in mine  # ours, soonest first
+    assert mine.index("We promised") < mine.index("They promised") < mine.index("confirm trial volume")
+    stale = lines[accounts + 1 : planned]
+    assert stale and all(" · " in line for line in stale)
+    assert any(line.startswith("Baoshan Iron & Steel") and "last visit" in line for line in stale)
+    assert lines[planned + 1] == (
+        "Tue 24 Nov 2026 · Baoshan Iron & Steel Co., Ltd. — Next: send lab report to Chen Jie"
+    )
+    assert "today" in console.send("help")
+
+
+def test_today_in_chinese(demo_app: App) -> None:
+    boss = demo_app.users.by_identity("console", "wang")
+    assert boss is not None
+    out = ConsoleHarness(demo_app, boss).send("今天")
+    assert out.startswith("== 我的今天 · ")
+    assert "-- 你的未完成承诺" in out and "-- 你的客户(按拜访逾期排序)" in out and "-- 计划拜访" in out
+    assert "没有未完成的承诺" in out  # the manager owns none of the demo promises

@@ -10,7 +10,6 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from kam_bot.adapters.slack.forms.lines import price_line, read_prices, read_stocks, stock_line
 from kam_bot.adapters.slack.forms.visit import (
     MAX_NEW_CONTACTS,
     MAX_NOTES,
@@ -25,6 +24,7 @@ from kam_bot.adapters.slack.retry import BoundedRateLimitRetryHandler
 from kam_bot.domain.drafts import PriceDraft, StockDraft
 from kam_bot.domain.enums import Locale, Movement, PriceKind
 from kam_bot.domain.models import Contact
+from kam_bot.handlers.forms.lines import price_line, read_prices, read_stocks, stock_line
 
 TODAY = date(2026, 11, 23)
 

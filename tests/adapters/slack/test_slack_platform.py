@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
-import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from kam_bot.bootstrap import App
 from kam_bot.cli import main
 from kam_bot.config import Settings, SettingsError
 from kam_bot.domain.models import User
+from kam_bot.jobs import runtime
 from kam_bot.store.engine import make_engine
 
 HOME = {"type": "app_home_opened", "user": RITA, "tab": "home", "channel": "D1"}
@@ -167,17 +166,15 @@ async def test_served_by_uvicorn_with_the_jobs_started_and_stopped(
 ) -> None:
     seen: list[str] = []
 
-    async def start_jobs(app: App, client: Any) -> str:
-        seen.append(f"start {client.base_url}")
+    async def start_jobs(app: App, deliverers: dict[str, Any]) -> str:
+        seen.append(f"start {sorted(deliverers)}")
         return "scheduler"
 
     async def stop_jobs(scheduler: str) -> None:
         seen.append(f"stop {scheduler}")
 
-    runtime = types.ModuleType("kam_bot.jobs.runtime")
-    runtime.start_jobs = start_jobs  # type: ignore[attr-defined]
-    runtime.stop_jobs = stop_jobs  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "kam_bot.jobs.runtime", runtime)
+    monkeypatch.setattr(runtime, "start_jobs", start_jobs)
+    monkeypatch.setattr(runtime, "stop_jobs", stop_jobs)
     settings = Settings(
         slack_bot_token="xoxb-x", slack_signing_secret="secret", slack_api_url="http://127.0.0.1:9/api/"
     )
@@ -203,4 +200,4 @@ async def test_served_by_uvicorn_with_the_jobs_started_and_stopped(
             assert verified.status == 200 and "abc" in await verified.text()
     server.should_exit = True
     await task
-    assert seen == ["start http://127.0.0.1:9/api/", "stop scheduler"]
+    assert seen == ["start ['slack']", "stop scheduler"]

@@ -1,4 +1,4 @@
-"""/kam: help, my promises, and the settings modal (with the digest channels for admins)."""
+"""/kam: help, my promises, my day, and the settings modal (with the digest channels for admins)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from slack_harness import (
     view_of,
 )
 
-from kam_bot.domain.enums import Locale, PromiseDirection
+from kam_bot.domain.enums import Locale, Platform, PromiseDirection
 from kam_bot.domain.models import Team
 from kam_bot.services.inputs import PromiseInput
 
@@ -45,6 +45,20 @@ async def test_help_and_my_promises(slack: SlackDriver) -> None:
         if e["action_id"].startswith("promise.done:")
     ]
     assert len(done_buttons) == 2 and len(blocks) <= 50
+
+
+async def test_kam_today_answers_with_my_day(slack: SlackDriver) -> None:
+    slack.app.promises.add(
+        slack.seed.rep,
+        slack.seed.baosteel.id,
+        PromiseInput(text="send the <!channel> quote", due_date=date(2026, 11, 25)),
+    )
+    await slack.command("/kam", "today")
+    [reply] = await slack.responses()
+    shown = texts(reply.args)
+    assert "My day" in shown and "Planned visits" in shown
+    assert "send the &lt;!channel&gt; quote" in shown and "<!channel>" not in shown
+    assert "China Petroleum &amp; Chemical Corporation" in shown  # Rita's other account, never visited
 
 
 async def test_settings_modal_saves_each_setting(slack: SlackDriver) -> None:
@@ -90,7 +104,7 @@ async def test_admin_sets_a_team_digest_channel(slack: SlackDriver) -> None:
     await slack.responses()
     with slack.app.uow() as uow:
         saved = uow.repo.get(Team, team.id)
-    assert saved is not None and saved.digest_channel == "CDIGEST42"
+    assert saved is not None and saved.digest_destinations == {Platform.SLACK: "CDIGEST42"}
 
 
 async def test_text_settings_still_work(slack: SlackDriver) -> None:

@@ -218,6 +218,42 @@ async def test_edit_button_corrects_the_visit(slack: SlackDriver) -> None:
     )
 
 
+async def test_date_rules_come_back_on_their_input(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel; we promise samples by Friday")
+    view = view_of((await slack.calls("views.open"))[0])
+    response = await slack.submit(
+        view,
+        changes={
+            "visit_date": {"selected_date": "2026-11-20"},
+            "next_visit_date": {"selected_date": "2026-11-19"},
+            "promise_due:0": {"selected_date": "2026-11-18"},
+        },
+    )
+    body = response.json()
+    assert body["response_action"] == "errors"
+    assert body["errors"] == {
+        "next_visit_date": "Next visit: it should come after this visit.",
+        "promise_due:0": "Due date: a promise made at this visit cannot be due before it.",
+    }
+    assert _all(slack.app, Visit) == []
+
+
+async def test_edit_refuses_a_next_visit_before_the_visit_on_its_input(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel")
+    await slack.submit(view_of((await slack.calls("views.open"))[0]))
+    [dm] = await slack.calls("chat.postMessage")
+    [visit] = _all(slack.app, Visit)
+    message = {"type": "message", "ts": "1700000099.000100", "text": dm.args["text"], "blocks": blocks_of(dm)}
+    await slack.press(f"visit.edit:{visit.id}", str(visit.id), message=message)
+    [opened] = (await slack.calls("views.open", 2))[1:]
+    response = await slack.submit(
+        view_of(opened), view_id="V_EDIT2", changes={"next_visit_date": {"selected_date": "2026-11-01"}}
+    )
+    assert response.json()["errors"] == {"next_visit_date": "Next visit: it should come after this visit."}
+    [unchanged] = _all(slack.app, Visit)
+    assert unchanged.next_visit_date is None
+
+
 async def test_edit_is_refused_to_someone_else(slack: SlackDriver) -> None:
     await slack.command("/visit", "Baosteel")
     await slack.submit(view_of((await slack.calls("views.open"))[0]))

@@ -101,5 +101,5 @@ def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
 def submitted(card: dict[str, Any], **changes: Any) -> dict[str, Any]:
     """What Teams sends on Save: the inputs' values (as shown, then ``changes``) and the button's data."""
     values = {k: v.get("value") for k, v in inputs(card).items() if v.get("value") not in (None, "")}
-    save = next(b for b in buttons(card) if b["verb"] == "visit.save")
+    save = next(b for b in buttons(card) if b["verb"] == "form.submit")
     return {**values, **changes, **save["data"]}

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date
 
-from card_schema import assert_valid_card, buttons, texts
+from card_schema import assert_valid_card, buttons, inputs, texts
 
 from kam_bot.adapters.teams.cards import MAX_CARD_BYTES, card_json, reply_card
 from kam_bot.adapters.teams.commands import MAX_VISIT_LINE
+from kam_bot.adapters.teams.forms import form_card
 from kam_bot.adapters.teams.markdown import escape
-from kam_bot.adapters.teams.visit_card import VisitCard
 from kam_bot.domain.enums import Locale
+from kam_bot.domain.parsing import parse_visit
+from kam_bot.handlers.forms.model import TEXT_MAX
+from kam_bot.handlers.forms.visit import VisitForm, visit_form
 from kam_bot.handlers.prefill import VisitPrefill
 from kam_bot.handlers.replies import Action, Line, Reply, Section, bold, user
+
+TODAY = date(2026, 11, 23)
 
 
 def test_user_text_shows_as_typed_and_never_mentions() -> None:
@@ -62,12 +66,11 @@ def test_a_long_reply_is_cut_to_fit_with_and_n_more() -> None:
     assert shown_count + int(shown[-1].split()[2]) == 500  # every line is shown or counted
 
 
-def test_the_visit_card_of_the_longest_accepted_line_stays_within_the_limit() -> None:
+def test_the_visit_form_of_the_longest_accepted_line_stays_within_the_limit() -> None:
     line = "Baosteel met Li Wei; " + "notes " * ((MAX_VISIT_LINE - 30) // 6)
     assert len(line) <= MAX_VISIT_LINE
-    card = VisitCard.from_prefill(VisitPrefill(text=line), uuid.uuid4().hex, date(2026, 11, 23), Locale.EN)
-    card.summary = line  # what the parser could not place comes back in the summary
-    shown = card_json(card.card(Locale.EN))
-    assert_valid_card(shown)
-    save = next(b for b in buttons(shown) if b["verb"] == "visit.save")
-    assert save["data"]["text"] == line  # nothing typed is lost
+    form = VisitForm.from_prefill(VisitPrefill(text=line, draft=parse_visit(line, today=TODAY)), TODAY)
+    card = card_json(form_card(visit_form(form, [], Locale.EN), Locale.EN, data={"key": "k"}))
+    assert_valid_card(card)
+    summary = inputs(card)["summary"]["value"]
+    assert "notes notes" in summary and len(summary) <= TEXT_MAX  # nothing typed is lost

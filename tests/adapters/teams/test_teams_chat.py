@@ -118,13 +118,22 @@ async def test_a_complete_promise_saves_at_once_and_undo_cancels_it_in_place(tea
     )
 
 
-async def test_an_incomplete_quick_entry_saves_nothing_and_shows_the_line_back(teams: TeamsDriver) -> None:
+async def test_an_incomplete_quick_entry_answers_with_its_form_and_saves_it_once(teams: TeamsDriver) -> None:
     await teams.say("price Baosteel widget-42")
-    _, card = teams.last_card()
+    message_id, card = teams.last_card()
     assert_valid_card(card)
     assert all_of(teams.app, m.PriceObservation) == []
-    assert any("price Baosteel widget\\-42" in t or "price Baosteel widget-42" in t for t in texts(card))
-    assert card["body"][0]["type"] == "Container" and card["body"][0]["style"] == "attention"
+    fields = inputs(card)
+    assert fields["account"]["value"] == str(teams.seed.baosteel.id)
+    assert fields["product"]["value"] == "widget-42"
+    assert card["body"][1]["type"] == "Container" and card["body"][1]["style"] == "attention"
+    data = submitted(card, price="4.20", currency="USD")
+    saved = await teams.press("form.submit", data, message_id)
+    assert_valid_card(saved["value"])
+    again = await teams.press("form.submit", data, message_id)  # a double click
+    assert any("Already saved" in t for t in texts(again["value"]))
+    [price] = all_of(teams.app, m.PriceObservation)
+    assert (price.product, str(price.price), price.currency) == ("widget-42", "4.2000", "USD")
 
 
 async def test_unknown_words_are_answered_in_plain_words(teams: TeamsDriver) -> None:
@@ -158,11 +167,16 @@ async def test_visit_answers_with_a_form_prefilled_by_the_parser(teams: TeamsDri
     assert fields["account"]["choices.data"] == {"type": "Data.Query", "dataset": "accounts"}
     assert fields["goal"]["value"] == "trial order"
     assert fields["goal_reached"]["value"] == "partly"
-    assert (fields["promise_text_0"]["value"], fields["promise_due_0"]["value"]) == ("quote", "2026-11-27")
-    assert fields["promise_dir_0"]["value"] == "ours"
-    assert (fields["promise_text_1"]["value"], fields["promise_due_1"]["value"]) == ("PO", "2026-12-05")
-    assert fields["promise_dir_1"]["value"] == "theirs"
-    assert "Wang Lei" in fields["contacts"]["value"] and "Li Wei, purchasing" in fields["contacts"]["value"]
+    assert (fields["promise_text:0"]["value"], fields["promise_due:0"]["value"]) == ("quote", "2026-11-27")
+    assert fields["promise_direction:0"]["value"] == "ours"
+    assert (fields["promise_text:1"]["value"], fields["promise_due:1"]["value"]) == ("PO", "2026-12-05")
+    assert fields["promise_direction:1"]["value"] == "theirs"
+    chain = fields[f"contacts:{teams.seed.baosteel.id}"]
+    assert chain["value"] == str(teams.seed.contact.id)  # Wang Lei, already in the decision chain
+    assert (fields["new_contact_name:0"]["value"], fields["new_contact_title:0"]["value"]) == (
+        "Li Wei",
+        "purchasing",
+    )
     assert fields["prices"]["value"] == "widget-42 4.2 USD/kg"
     assert all_of(teams.app, m.Visit) == []  # nothing is written before Save
 
@@ -171,11 +185,11 @@ async def test_save_writes_once_and_the_card_becomes_the_confirmation(teams: Tea
     await teams.say(LINE)
     message_id, card = teams.last_card()
     data = submitted(card)
-    first = await teams.press("visit.save", data, message_id)
+    first = await teams.press("form.submit", data, message_id)
     confirmation = first["value"]
     assert_valid_card(confirmation)
     assert any("saved" in t for t in texts(confirmation))
-    second = await teams.press("visit.save", data, message_id)  # a double click
+    second = await teams.press("form.submit", data, message_id)  # a double click
     assert any("already" in t.lower() for t in texts(second["value"]))
     [visit] = all_of(teams.app, m.Visit)
     promises = sorted(all_of(teams.app, m.Promise), key=lambda p: p.due_date)
@@ -193,8 +207,8 @@ async def test_save_writes_once_and_the_card_becomes_the_confirmation(teams: Tea
 async def test_errors_come_back_on_the_card_with_the_input_kept(teams: TeamsDriver) -> None:
     await teams.say(LINE)
     message_id, card = teams.last_card()
-    data = submitted(card, promise_due_0="", next_visit_date="2026-11-01", prices="widget-42 lots")
-    response = await teams.press("visit.save", data, message_id)
+    data = submitted(card, **{"promise_due:0": ""}, next_visit_date="2026-11-01", prices="widget-42 lots")
+    response = await teams.press("form.submit", data, message_id)
     again = response["value"]
     assert_valid_card(again)
     shown = "\n".join(texts(again))
@@ -202,7 +216,7 @@ async def test_errors_come_back_on_the_card_with_the_input_kept(teams: TeamsDriv
     assert "next visit" in shown.lower()
     assert "Line 1" in shown
     fields = inputs(again)
-    assert fields["promise_text_0"]["value"] == "quote"
+    assert fields["promise_text:0"]["value"] == "quote"
     assert fields["prices"]["value"] == "widget-42 lots"
     assert fields["goal"]["value"] == "trial order"
     assert all_of(teams.app, m.Visit) == []
@@ -213,10 +227,10 @@ async def test_saving_without_an_account_asks_for_one(teams: TeamsDriver) -> Non
     message_id, card = teams.last_card()
     assert_valid_card(card)
     assert "value" not in inputs(card)["account"]
-    response = await teams.press("visit.save", submitted(card), message_id)
+    response = await teams.press("form.submit", submitted(card), message_id)
     assert any("Choose the account" in t for t in texts(response["value"]))
     picked = submitted(card, account=str(teams.seed.sinopec.id))
-    saved = await teams.press("visit.save", picked, message_id)
+    saved = await teams.press("form.submit", picked, message_id)
     assert any("saved" in t for t in texts(saved["value"]))
     [visit] = all_of(teams.app, m.Visit)
     assert visit.account_id == teams.seed.sinopec.id
@@ -289,3 +303,44 @@ async def test_a_visit_line_too_long_for_a_card_is_refused_and_shown_back(teams:
     assert_valid_card(card)
     joined = "\n".join(texts(card))
     assert "too long" in joined and "x" * 9000 in joined
+
+
+async def test_an_admin_sends_a_teams_digest_to_a_channel(teams: TeamsDriver) -> None:
+    """``@kam-bot digest TEAM`` in a channel: that team's weekly digest goes there; only for admins."""
+    from kam_bot.adapters.teams.delivery import TeamsDeliverer
+    from kam_bot.domain.enums import Locale, Platform
+    from kam_bot.handlers.replies import Reply
+    from kam_bot.jobs.delivery import Outgoing
+
+    channel = "19:sales@thread.tacv2"
+    admin = {"id": "29:ada", "aadObjectId": "aad-ada", "name": "Ada Admin"}
+    with teams.app.uow() as uow:
+        uow.repo.link_identity(teams.seed.admin.id, "teams", admin["aadObjectId"])
+        uow.commit()
+
+    def in_channel(person: dict[str, str], text: str) -> dict[str, object]:
+        return teams.activity(
+            "message",
+            person,
+            text=f"<at>kam-bot</at> {text}",
+            conversation={"id": channel, "conversationType": "channel", "tenantId": "tenant-1"},
+        )
+
+    assert (await teams.post(in_channel(RITA, "digest Steel East"))).status_code == 200
+    _, refused = teams.last_card()
+    assert teams.app.users.teams()[0].digest_destinations.get(Platform.TEAMS) is None
+    assert any("not allowed" in t for t in texts(refused))
+    assert (await teams.post(in_channel(admin, "digest steel east"))).status_code == 200
+    _, done = teams.last_card()
+    assert any("Steel East" in t and "this channel" in t for t in texts(done))
+    team = next(x for x in teams.app.users.teams() if x.name == "Steel East")
+    assert team.digest_destinations[Platform.TEAMS] == channel
+    teams.fake.clear()
+    digest = Outgoing(kind="digest", recipient=channel, reply=Reply.text("Weekly digest"), locale=Locale.EN)
+
+    async def no_checkpoint(ref: str) -> None:
+        pass
+
+    await TeamsDeliverer(teams.bot).deliver(digest, no_checkpoint)
+    [call] = teams.fake.sent("POST")
+    assert call.conversation == channel

@@ -11,7 +11,16 @@ import jsonschema
 import pytest
 from PIL import Image
 
-from kam_bot.adapters.teams.commands import ACCOUNT, HELP, PRICE, PROMISE, PROMISE_ACTIONS, STOCK, VISIT
+from kam_bot.adapters.teams.commands import (
+    ACCOUNT,
+    HELP,
+    PRICE,
+    PROMISE,
+    PROMISE_ACTIONS,
+    STOCK,
+    TODAY,
+    VISIT,
+)
 from kam_bot.cli import main
 
 SCHEMA = Path(__file__).parent / "schemas" / "MicrosoftTeams.v1.30.schema.json"
@@ -43,7 +52,8 @@ def test_the_package_holds_a_valid_manifest_and_both_icons(
     assert 0 in alphas and colours == {(255, 255, 255)}  # white on transparent, as Teams requires
     [commands] = manifest["bots"][0]["commandLists"]
     titles = {c["title"] for c in commands["commands"]}
-    understood = VISIT | PROMISE | PRICE | STOCK | ACCOUNT | HELP | PROMISE_ACTIONS | {"promises", "settings"}
+    understood = VISIT | PROMISE | PRICE | STOCK | ACCOUNT | HELP | TODAY | PROMISE_ACTIONS
+    understood |= {"promises", "settings"}
     assert titles <= understood  # every listed command is one the bot answers
     assert {"visit", "promise", "price", "stock", "account", "promises", "done", "help", "settings"} <= titles
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from kam_bot.adapters.console.render import render_text
-from kam_bot.bootstrap import App
 from kam_bot.domain.models import User
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.describe import describe, problem_line
@@ -26,6 +25,7 @@ from kam_bot.handlers.prefill import (
 )
 from kam_bot.handlers.replies import Reply, Section
 from kam_bot.i18n import t
+from kam_bot.services.container import Services
 
 Ask = Callable[[str], str | None]
 """Prompt and read one line; None at end of input."""
@@ -36,7 +36,7 @@ P = TypeVar("P", bound=Prefill)
 
 @dataclass
 class ConsoleBot:
-    app: App
+    app: Services
     actor: User
     ask: Ask
     say: Callable[[str], None]
@@ -88,6 +88,8 @@ class ConsoleBot:
             "account": self.account,
             "客户": self.account,
             "promises": lambda r: self.show(self.commands.my_promises(self.actor)),
+            "today": lambda r: self.show(self.commands.today(self.actor)),
+            "今天": lambda r: self.show(self.commands.today(self.actor)),
             "done": lambda r: self.promise_action("done", r),
             "reopen": lambda r: self.promise_action("reopen", r),
             "cancel": lambda r: self.promise_action("cancel", r),

@@ -12,9 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from kam_bot.adapters.slack.home import publish_home
 from kam_bot.adapters.slack.users import SlackUsers
-from kam_bot.bootstrap import App
 from kam_bot.domain.models import User
 from kam_bot.handlers.commands import Commands
+from kam_bot.services.container import Services
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -33,13 +33,13 @@ class Registry:
 
 @dataclass
 class Deps:
-    app: App
+    app: Services
     users: SlackUsers
     commands: Commands
     registry: Registry = field(default_factory=Registry)
 
     @classmethod
-    def build(cls, app: App) -> Deps:
+    def build(cls, app: Services) -> Deps:
         return cls(app=app, users=SlackUsers(app), commands=Commands(app))
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:

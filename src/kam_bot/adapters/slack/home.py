@@ -1,5 +1,5 @@
-"""The App Home tab: my open promises (with buttons), my accounts by how overdue their visit is,
-and the visits I planned. Published when the tab opens and after every change made in the app.
+"""The App Home tab: my day (open promises with buttons, my accounts by how overdue their visit is,
+and the visits I planned). Published when the tab opens and after every change made in the app.
 
 Budget (a Home tab holds 100 blocks): promises take 2 blocks each and get at most
 ``PROMISE_BLOCKS``; each account is one section with an Open button, at most ``ACCOUNTS``;
@@ -9,8 +9,6 @@ planned visits are lines of one section.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -24,7 +22,6 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import func, select
 
 from kam_bot.adapters.slack.blocks import (
     VIEW_BLOCKS,
@@ -35,98 +32,34 @@ from kam_bot.adapters.slack.blocks import (
     mrkdwn_section,
     promise_blocks,
 )
-from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
-from kam_bot.domain.models import Account, Promise, User
-from kam_bot.handlers.prefill import today_for
+from kam_bot.domain.models import User
+from kam_bot.handlers.my_day import AccountStatus, MyDay, account_status_text, load_my_day
 from kam_bot.handlers.replies import Action
 from kam_bot.i18n import format_date, t
-from kam_bot.store.tables import AccountRow, VisitRow
+from kam_bot.services.container import Services
 
 PROMISE_BLOCKS = 50
 ACCOUNTS = 25
 PLANNED = 15
 
 
-@dataclass(frozen=True)
-class Planned:
-    day: date
-    account: Account
-    next_step: str | None
-
-
-@dataclass(frozen=True)
-class HomeData:
-    user: User
-    today: date
-    promises: list[Promise]
-    promise_accounts: dict[int, Account]
-    accounts: list[tuple[Account, datetime | None, int | None]]
-    planned: list[Planned]
-
-
-def planned_visits(app: App, actor: User, today: date, limit: int = PLANNED) -> list[Planned]:
-    """Next visit dates from the latest visit of each of the actor's accounts, soonest first."""
-    latest = (
-        select(VisitRow.account_id, func.max(VisitRow.visited_at).label("at"))
-        .join(AccountRow, AccountRow.id == VisitRow.account_id)
-        .where(AccountRow.owner_id == actor.id, AccountRow.archived.is_(False))
-        .group_by(VisitRow.account_id)
-        .subquery()
-    )
-    stmt = (
-        select(VisitRow.next_visit_date, VisitRow.next_step, AccountRow)
-        .join(latest, (VisitRow.account_id == latest.c.account_id) & (VisitRow.visited_at == latest.c.at))
-        .join(AccountRow, AccountRow.id == VisitRow.account_id)
-        .where(VisitRow.next_visit_date >= today)
-        .order_by(VisitRow.next_visit_date, VisitRow.id.desc())
-    )
-    out: dict[int, Planned] = {}  # one per account (two visits may share the latest time)
-    with app.uow() as uow:
-        for day, next_step, row in uow.repo.session.execute(stmt):
-            if row.id not in out and len(out) < limit:
-                out[row.id] = Planned(day, Account.model_validate(row), next_step)
-    return list(out.values())
-
-
-def accounts_of(app: App, promises: list[Promise]) -> dict[int, Account]:
-    """The accounts the promises are about, by id (to name them in lists)."""
-    with app.uow() as uow:
-        found = (uow.repo.get(Account, i) for i in {p.account_id for p in promises})
-        return {a.id: a for a in found if a is not None}
-
-
-def load_home(app: App, user: User) -> HomeData:
-    """Everything the Home tab shows, read in a worker thread (plain SQL, no Slack)."""
-    today = today_for(app, user)
-    promises = app.promises.mine(user)
-    promise_accounts = accounts_of(app, promises)
-    return HomeData(
-        user,
-        today,
-        promises,
-        promise_accounts,
-        app.accounts.my_accounts(user),
-        planned_visits(app, user, today),
-    )
-
-
-def home_view(data: HomeData) -> dict[str, Any]:
+def home_view(data: MyDay) -> dict[str, Any]:
     loc = data.user.locale
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(t("slack.home.promises", loc), 150)))]
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(t("my_day.promises", loc), 150)))]
     if data.promises:
         blocks += promise_blocks(data.promises, data.promise_accounts, data.today, loc, PROMISE_BLOCKS)
     else:
         blocks.append(context(t("promises.none", loc)))
-    blocks += [DividerBlock(), HeaderBlock(text=PlainTextObject(text=t("slack.home.accounts", loc)))]
+    blocks += [DividerBlock(), HeaderBlock(text=PlainTextObject(text=t("my_day.accounts", loc)))]
     if not data.accounts:
-        blocks.append(context(t("slack.home.no_accounts", loc)))
+        blocks.append(context(t("my_day.no_accounts", loc)))
     room = VIEW_BLOCKS - len(blocks) - 5
-    for account, last, overdue in data.accounts[: min(ACCOUNTS, room)]:
-        blocks.append(_account_section(account, last, overdue, loc))
+    for status in data.accounts[: min(ACCOUNTS, room)]:
+        blocks.append(_account_section(status, loc))
     if len(data.accounts) > min(ACCOUNTS, room):
         blocks.append(context(t("common.and_more", loc, count=len(data.accounts) - min(ACCOUNTS, room))))
-    blocks += [DividerBlock(), HeaderBlock(text=PlainTextObject(text=t("slack.home.planned", loc)))]
+    blocks += [DividerBlock(), HeaderBlock(text=PlainTextObject(text=t("my_day.planned", loc)))]
     if data.planned:
         lines = [
             f"*{escape(format_date(p.day, loc))}* · {escape(p.account.name)}"
@@ -135,26 +68,18 @@ def home_view(data: HomeData) -> dict[str, Any]:
         ]
         blocks.append(mrkdwn_section("\n".join(lines)))
     else:
-        blocks.append(context(t("slack.home.none_planned", loc)))
+        blocks.append(context(t("my_day.none_planned", loc)))
     return View(type="home", blocks=blocks[:VIEW_BLOCKS]).to_dict()
 
 
-def _account_section(
-    account: Account, last: datetime | None, overdue: int | None, loc: Locale
-) -> SectionBlock:
-    when = (
-        t("card.last_visit", loc, date=format_date(last.date(), loc))
-        if last
-        else t("card.never_visited", loc)
-    )
-    status = f" · {t('card.overdue', loc, days=overdue)}" if overdue else ""
-    text = f"*{escape(account.name)}* · {escape(when + status)}"
+def _account_section(status: AccountStatus, loc: Locale) -> SectionBlock:
+    text = f"*{escape(status.account.name)}* · {escape(account_status_text(status, loc))}"
     open_button: ButtonElement = button(
-        Action(action_id="account.open", label=t("action.open_account", loc), value=str(account.id))
+        Action(action_id="account.open", label=t("action.open_account", loc), value=str(status.account.id))
     )
     return SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)), accessory=open_button)
 
 
-async def publish_home(app: App, client: AsyncWebClient, slack_user_id: str, user: User) -> None:
-    data = await asyncio.to_thread(load_home, app, user)
+async def publish_home(app: Services, client: AsyncWebClient, slack_user_id: str, user: User) -> None:
+    data = await asyncio.to_thread(load_my_day, app, user, PLANNED)
     await client.views_publish(user_id=slack_user_id, view=home_view(data))

@@ -8,7 +8,6 @@ from kam_bot.adapters.slack.blocks import VIEW_BLOCKS, reply_blocks
 from kam_bot.adapters.slack.forms import entries, settings, visit, visit_edit
 from kam_bot.adapters.slack.forms.elements import modal
 from kam_bot.adapters.slack.forms.state import FormState
-from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale, Role
 from kam_bot.domain.models import Account, Contact, User
 from kam_bot.handlers.commands import Commands
@@ -22,21 +21,18 @@ from kam_bot.handlers.prefill import (
 from kam_bot.handlers.render import contact_line
 from kam_bot.handlers.replies import Reply, Section
 from kam_bot.i18n import t
-from kam_bot.services.errors import NotFoundError, ServiceError
+from kam_bot.services.container import Services
+from kam_bot.services.errors import ServiceError
 
 CARD = "account"
 CONTACTS = "contacts"
 
 
-def account_by_id(app: App, account_id: int) -> Account:
-    with app.uow() as uow:
-        account = uow.repo.get(Account, account_id)
-    if account is None or account.archived:
-        raise NotFoundError("account.gone", field="account", id=account_id)
-    return account
+def account_by_id(app: Services, account_id: int) -> Account:
+    return app.accounts.live(account_id)
 
 
-def chain(app: App, actor: User, account_id: int) -> list[Contact]:
+def chain(app: Services, actor: User, account_id: int) -> list[Contact]:
     """The account's decision chain as the actor may see it (notes redacted by the service)."""
     try:
         return app.contacts.list(actor, account_id)
@@ -44,7 +40,7 @@ def chain(app: App, actor: User, account_id: int) -> list[Contact]:
         return []
 
 
-def visit_from_text(app: App, actor: User, text: str, channel: str | None) -> dict[str, Any]:
+def visit_from_text(app: Services, actor: User, text: str, channel: str | None) -> dict[str, Any]:
     """/visit TEXT: the modal prefilled by the shared parser, its problems shown."""
     today = today_for(app, actor)
     if not text.strip():
@@ -61,16 +57,16 @@ def visit_from_text(app: App, actor: User, text: str, channel: str | None) -> di
     )
 
 
-def visit_for_account(app: App, actor: User, account_id: int) -> dict[str, Any]:
+def visit_for_account(app: Services, actor: User, account_id: int) -> dict[str, Any]:
     account = account_by_id(app, account_id)
     form = visit.VisitForm.blank((account.id, account.name), today_for(app, actor))
     return visit.build_view(form, chain(app, actor, account.id), actor.locale)
 
 
-def visit_after_account_change(app: App, actor: User, view: dict[str, Any]) -> dict[str, Any]:
+def visit_after_account_change(app: Services, actor: User, view: dict[str, Any]) -> dict[str, Any]:
     """The same modal for the newly chosen account: its contacts, everything typed kept."""
     state = FormState(view)
-    form = visit.VisitForm.from_state(state)
+    form = visit.VisitForm.from_values(state)
     contacts = chain(app, actor, form.account[0]) if form.account else []
     form.follow_account(contacts)
     return visit.build_view(form, contacts, actor.locale, channel=state.meta.get("ch"), rev=state.rev + 1)
@@ -92,7 +88,7 @@ def entry_view(
     return entries.stock_view(entries.StockForm.from_prefill(prefill), loc, **common)
 
 
-def promise_for_account(app: App, actor: User, account_id: int) -> dict[str, Any]:
+def promise_for_account(app: Services, actor: User, account_id: int) -> dict[str, Any]:
     account = account_by_id(app, account_id)
     return entries.promise_view(entries.PromiseForm(account=(account.id, account.name)), actor.locale)
 
@@ -104,7 +100,7 @@ def card(commands: Commands, actor: User, account_id: int) -> dict[str, Any]:
     return modal(CARD, t("slack.card.title", loc), reply_blocks(reply, loc, VIEW_BLOCKS), loc)
 
 
-def contacts(app: App, actor: User, account_id: int) -> dict[str, Any]:
+def contacts(app: Services, actor: User, account_id: int) -> dict[str, Any]:
     """The decision chain; personal notes only where the reader may see them (the service redacts)."""
     account = account_by_id(app, account_id)
     people = app.contacts.list(actor, account_id)
@@ -119,11 +115,11 @@ def contacts(app: App, actor: User, account_id: int) -> dict[str, Any]:
     return modal(CONTACTS, t("action.decision_chain", loc), reply_blocks(reply, loc, VIEW_BLOCKS), loc)
 
 
-def edit(app: App, actor: User, visit_id: int, meta: dict[str, Any]) -> dict[str, Any]:
+def edit(app: Services, actor: User, visit_id: int, meta: dict[str, Any]) -> dict[str, Any]:
     found, account = app.visits.for_edit(actor, visit_id)
     return visit_edit.edit_view(found, account.name, actor.locale, {**meta, "v": visit_id})
 
 
-def settings_for(app: App, actor: User, meta: dict[str, Any]) -> dict[str, Any]:
+def settings_for(app: Services, actor: User, meta: dict[str, Any]) -> dict[str, Any]:
     teams = app.users.teams() if actor.role is Role.ADMIN else None
     return settings.settings_view(actor, teams, actor.locale, meta)

@@ -12,12 +12,11 @@ from collections import defaultdict
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 
-from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale, Platform
 from kam_bot.domain.models import User
 from kam_bot.i18n.catalog import resolve_locale
+from kam_bot.services.container import Services
 from kam_bot.services.users import PlatformProfile
 
 SLACK = Platform.SLACK.value
@@ -44,7 +43,7 @@ def profile_of(info: dict[str, Any]) -> PlatformProfile:
 
 
 class SlackUsers:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: Services) -> None:
         self._app = app
         self._known: dict[str, int] = {}
         self._locales: dict[str, Locale] = {}
@@ -66,12 +65,7 @@ class SlackUsers:
         if known is not None:
             return known
         info = await client.users_info(user=slack_id, include_locale=True)
-        profile = profile_of(info["user"])
-        try:
-            return await asyncio.to_thread(self._app.users.ensure, profile)
-        except IntegrityError:
-            # Another process met this person at the same moment: theirs is the row.
-            return await asyncio.to_thread(self._app.users.ensure, profile)
+        return await asyncio.to_thread(self._app.users.ensure, profile_of(info["user"]))
 
     def locale_hint(self, slack_id: str | None) -> Locale:
         """The language last seen for this person, without any I/O (for error messages)."""

@@ -36,17 +36,17 @@ from microsoft_teams.cards.core import AdaptiveCard
 from microsoft_teams.common import Client, ClientOptions
 from starlette.routing import Route
 
-from kam_bot.bootstrap import App
 from kam_bot.config import Settings, SettingsError
+from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import User
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import t
 from kam_bot.i18n.catalog import resolve_locale
-from kam_bot.services.accounts import display_name
 
 from . import actions, commands, identity
 from .cards import reply_card
+from .deps import TeamsServices
 from .http import StarletteAdapter
 from .retry import RetryMiddleware
 
@@ -64,10 +64,6 @@ UNAUTHENTICATED_WARNING = (
 )
 
 
-def teams_enabled(settings: Settings) -> bool:
-    return bool(settings.teams_client_id or settings.teams_allow_unauthenticated)
-
-
 def check_settings(settings: Settings) -> None:
     """Refuse to start on incomplete Teams settings, naming the variable."""
     if settings.teams_allow_unauthenticated:
@@ -82,7 +78,7 @@ def check_settings(settings: Settings) -> None:
 class TeamsBot:
     """Our Teams app: the SDK app and the routes it adds to ``kam-bot serve``."""
 
-    app: App
+    app: TeamsServices
     sdk: SdkApp
     adapter: StarletteAdapter
     retry: RetryMiddleware
@@ -91,7 +87,7 @@ class TeamsBot:
     @classmethod
     def build(
         cls,
-        app: App,
+        app: TeamsServices,
         settings: Settings,
         *,
         cloud: CloudEnvironment | None = None,
@@ -125,13 +121,19 @@ class TeamsBot:
         bot.register()
         return bot
 
-    async def start(self) -> None:
+    # -- the platform, as kam-bot serve sees it (``platforms.ChatPlatform``) -------------------
+
+    @property
+    def name(self) -> Platform:
+        return Platform.TEAMS
+
+    async def startup(self) -> None:
         """Set up JWT validation and the messaging route (no server: ``kam-bot serve`` runs it)."""
         if not self._started:
             await self.sdk.initialize()
             self._started = True
 
-    async def stop(self) -> None:
+    async def shutdown(self) -> None:
         """Nothing to release: the SDK's HTTP client closes with the process."""
 
     @property
@@ -140,7 +142,6 @@ class TeamsBot:
 
         return TeamsDeliverer(self)
 
-    @property
     def routes(self) -> list[Route]:
         return [self.adapter.route(MESSAGES_PATH)]
 
@@ -181,7 +182,8 @@ class TeamsBot:
         activity = ctx.activity
         actor = await self.actor(ctx)
         if not identity.is_personal(activity):
-            await self.post(ctx, Reply.text(t("teams.personal_only", actor.locale)), actor)
+            reply = await self.run(commands.in_channel, self.app, actor, activity)
+            await self.post(ctx, reply, actor)
             return
         value = activity.value
         if isinstance(value, dict) and not (activity.text or "").strip():
@@ -264,10 +266,6 @@ class TeamsBot:
         await self.run(actions.remember_card, self.app, sent.id, reply)
 
 
-def account_choices(app: App, query: str) -> list[tuple[str, str]]:
+def account_choices(app: TeamsServices, query: str) -> list[tuple[str, str]]:
     """(account id, name) for what was typed: names, aliases and typos, best first."""
-    if not query.strip():
-        return []
-    matches = app.accounts.search(query, limit=SEARCH_RESULTS)
-    with app.uow() as uow:
-        return [(str(m.account_id), display_name(uow.repo, m)) for m in matches]
+    return [(str(i), label) for i, label in app.accounts.suggestions(query, SEARCH_RESULTS)]

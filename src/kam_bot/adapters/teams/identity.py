@@ -16,10 +16,11 @@ from typing import Any
 
 from microsoft_teams.api import ActivityBase, ApiClient
 
-from kam_bot.bootstrap import App
 from kam_bot.domain.models import User
 from kam_bot.services.conversations import ConversationRef
 from kam_bot.services.users import PlatformProfile
+
+from .deps import TeamsServices
 
 PLATFORM = "teams"
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def profile(activity: ActivityBase, email: str | None) -> PlatformProfile:
     )
 
 
-def known_user(app: App, activity: ActivityBase) -> User | None:
+def known_user(app: TeamsServices, activity: ActivityBase) -> User | None:
     """By AAD object id, else by the conversation-scoped ``29:`` id an import may have given."""
     found = app.users.by_identity(PLATFORM, person_id(activity))
     if found is None and activity.from_.id != person_id(activity):
@@ -96,14 +97,14 @@ def known_user(app: App, activity: ActivityBase) -> User | None:
     return found
 
 
-def meet(app: App, activity: ActivityBase, email: str | None) -> User:
+def meet(app: TeamsServices, activity: ActivityBase, email: str | None) -> User:
     """The user behind the activity (created or linked on first contact); the reference is stored."""
     user = app.users.ensure(profile(activity, email))
     remember(app, activity, user)
     return user
 
 
-def remember(app: App, activity: ActivityBase, user: User) -> None:
+def remember(app: TeamsServices, activity: ActivityBase, user: User) -> None:
     """Store the personal chat's reference (other conversation kinds cannot carry a DM), under the
     person's AAD object id and under the Teams id the user record holds, if that differs."""
     if not (is_personal(activity) and activity.service_url):
@@ -115,7 +116,7 @@ def remember(app: App, activity: ActivityBase, user: User) -> None:
         app.conversation_refs.save(ref.model_copy(update={"external_id": imported}))
 
 
-def remember_channel(app: App, activity: ActivityBase) -> None:
+def remember_channel(app: TeamsServices, activity: ActivityBase) -> None:
     """A team channel's reference, under its conversation id (a digest's Teams destination)."""
     if activity.service_url:
         ref = reference(activity, None)

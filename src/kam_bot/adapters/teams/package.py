@@ -29,6 +29,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("price", "Record a price: price Baosteel widget-42 4.20 USD/kg"),
     ("stock", "Record stock: stock Baosteel widget-42 120 cases slow"),
     ("account", "Show an account card: account Baosteel"),
+    ("today", "Your day: promises due, accounts to visit, planned visits"),
     ("promises", "List your open promises with their numbers"),
     ("done", "Close a promise by its number: done 7"),
     ("settings", "Time zone, language, reminder hour, away"),

@@ -11,6 +11,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/price ACCOUNT PRODUCT PRICE CURRENCY[/UNIT] [competitor NAME]\n"
             "/stock ACCOUNT PRODUCT QUANTITY [UNIT] [fast|normal|slow] [share N%]\n"
             "/account NAME — the account card\n"
+            "today — your day: open promises, accounts due a visit, planned visits\n"
             "promises — your open promises; done N, reopen N, cancel N, snooze N [days]\n"
             "settings — tz Asia/Shanghai | lang zh | hour 08:30 | away 12/24 | back\n"
             "remind — tomorrow's reminder; digest — this week's team digest"
@@ -22,10 +23,21 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/price 客户 产品 价格 币种[/单位] [competitor 对手]\n"
             "/stock 客户 产品 数量 [单位] [fast|normal|slow] [share N%]\n"
             "/account 名称 —— 查看客户卡片\n"
+            "today —— 我的今天:未完成承诺、待拜访客户、计划拜访\n"
             "promises —— 你的未完成承诺;done N、reopen N、cancel N、snooze N [天数]\n"
             "settings —— tz Asia/Shanghai | lang en | hour 08:30 | away 12/24 | back\n"
             "remind —— 明天的提醒;digest —— 本周团队周报"
         ),
+    },
+    # my day (Slack's Home tab, the console's `today`, a Teams card)
+    "my_day.title": {"en": "My day · {date}", "zh-Hans": "我的今天 · {date}"},
+    "my_day.promises": {"en": "Your open promises", "zh-Hans": "你的未完成承诺"},
+    "my_day.accounts": {"en": "Your accounts, most overdue first", "zh-Hans": "你的客户(按拜访逾期排序)"},
+    "my_day.no_accounts": {"en": "You own no accounts yet.", "zh-Hans": "你名下暂无客户。"},
+    "my_day.planned": {"en": "Planned visits", "zh-Hans": "计划拜访"},
+    "my_day.none_planned": {
+        "en": "No visits planned. Set a next visit date when you log a visit.",
+        "zh-Hans": "暂无拜访计划。记录拜访时可设置下次拜访日期。",
     },
     "settings.current": {
         "en": "Time zone {tz} · language {lang} · reminder at {hour} · away until {away}",

@@ -125,6 +125,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "visit.not_found": {"en": "That visit no longer exists.", "zh-Hans": "该拜访记录已不存在。"},
     "visit.too_long": {"en": "Keep it under {limit} characters.", "zh-Hans": "请控制在 {limit} 个字符以内。"},
     "visit.in_future": {"en": "The visit date is in the future.", "zh-Hans": "拜访日期不能晚于现在。"},
+    "visit.next_before": {
+        "en": "Next visit: it should come after this visit.",
+        "zh-Hans": "下次拜访:日期应晚于本次拜访。",
+    },
+    "visit.next_in_past": {
+        "en": "Next visit: that day has passed; pick today or later.",
+        "zh-Hans": "下次拜访:该日期已过,请选择今天或以后。",
+    },
+    "promise.due_before_visit": {
+        "en": "Due date: a promise made at this visit cannot be due before it.",
+        "zh-Hans": "截止日期:本次拜访中的承诺不能早于拜访日期到期。",
+    },
     # accounts and access
     "account.not_found": {"en": "No account matches", "zh-Hans": "找不到客户"},
     "account.ambiguous": {"en": "Several accounts match", "zh-Hans": "匹配到多个客户"},

@@ -18,5 +18,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Kept in the summary (not recognised as a field):",
         "zh-Hans": "未识别为具体字段,已保留在纪要中:",
     },
-    "form.invalid": {"en": "Check this field: {detail}", "zh-Hans": "请检查该字段:{detail}"},
 }

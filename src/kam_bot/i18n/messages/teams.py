@@ -23,9 +23,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "teams.channel_added": {
         "en": "kam-bot is in this team. People use it in their personal chat with kam-bot. "
-        "To post a team's weekly digest in this channel, give this id as its Teams digest channel: {id}",
+        "An admin can write “@kam-bot digest TEAM” in a channel to post that team's weekly digest there "
+        "(this channel's id: {id}).",
         "zh-Hans": "kam-bot 已加入此团队。大家在与 kam-bot 的个人聊天中使用它。"
-        "如需在此频道发布某团队的每周摘要,请将其 Teams 摘要频道设为:{id}",
+        "管理员可以在频道中写“@kam-bot digest 团队名”,把该团队的每周摘要发到那里(此频道的 id:{id})。",
+    },
+    "teams.already_saved": {"en": "Already saved.", "zh-Hans": "已保存过。"},
+    "teams.digest_here_how": {
+        "en": "An admin can write “@kam-bot digest TEAM” here "
+        "to post that team's weekly digest in this channel.",
+        "zh-Hans": "管理员可以在此写“@kam-bot digest 团队名”,把该团队的每周摘要发到此频道。",
+    },
+    "teams.digest_here": {
+        "en": "The weekly digest of {team} will be posted in this channel.",
+        "zh-Hans": "{team} 的每周摘要将发布在此频道。",
+    },
+    "teams.no_such_team": {
+        "en": "No team is called “{name}”. Teams: {names}",
+        "zh-Hans": "没有名为“{name}”的团队。现有团队:{names}",
     },
     "teams.card_expired": {
         "en": "This card is out of date: type the command again.",

@@ -9,7 +9,8 @@ from typing import Any, Protocol, runtime_checkable
 from kam_bot.config import Settings
 from kam_bot.domain.enums import Locale
 from kam_bot.i18n.catalog import resolve_locale
-from kam_bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory, utc_now
+from kam_bot.services.ports import Clock, utc_now
+from kam_bot.store.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: rows written so far out of the rows to write."""
@@ -56,20 +57,20 @@ class AppLike(Protocol):
     @property
     def clock(self) -> Clock: ...
 
-    def uow(self) -> UnitOfWork: ...
+    def uow(self) -> SqlUnitOfWork: ...
 
 
 @dataclass(frozen=True)
 class Target:
     """The database to read or write, with the defaults new users get."""
 
-    uow: UnitOfWorkFactory
+    uow: SqlUnitOfWorkFactory
     clock: Clock = utc_now
     default_timezone: str = "UTC"
     default_locale: Locale = Locale.EN
 
 
-Source = AppLike | UnitOfWorkFactory
+Source = AppLike | SqlUnitOfWorkFactory
 
 
 def target_of(source: Source) -> Target:

@@ -17,9 +17,9 @@ from typing import IO, Any, Literal
 
 from kam_bot.domain.models import User
 from kam_bot.services import access
-from kam_bot.services.transfer import bulk
 from kam_bot.services.transfer.common import Source, target_of
 from kam_bot.services.transfer.records import TYPES, RecordType, encode, to_line
+from kam_bot.store import bulk
 from kam_bot.store.repository import SqlRepository
 
 Counts = dict[str, int]

@@ -15,7 +15,6 @@ from typing import Any
 from pydantic import Field
 
 from kam_bot.domain.enums import FunnelStage, Tier
-from kam_bot.services.transfer import bulk
 from kam_bot.services.transfer.cells import (
     AliasList,
     CsvRecord,
@@ -27,8 +26,9 @@ from kam_bot.services.transfer.cells import (
 )
 from kam_bot.services.transfer.common import RowError
 from kam_bot.services.transfer.importer import FirstSeen, Importer, Parsed, Written, given
-from kam_bot.services.transfer.lookups import account_index, team_ids, user_index
+from kam_bot.store import bulk
 from kam_bot.store import tables as t
+from kam_bot.store.lookups import account_index, team_ids, user_index
 
 SETTABLE = (
     "industry",

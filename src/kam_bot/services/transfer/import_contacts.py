@@ -14,12 +14,12 @@ from typing import Any
 from pydantic import Field
 
 from kam_bot.services.inputs import MAX_TEXT
-from kam_bot.services.transfer import bulk
 from kam_bot.services.transfer.cells import AttitudeCell, ContactRoleCell, CsvRecord
 from kam_bot.services.transfer.common import RowError
 from kam_bot.services.transfer.importer import FirstSeen, Importer, Parsed, Written, given
-from kam_bot.services.transfer.lookups import account_index, contact_ids
+from kam_bot.store import bulk
 from kam_bot.store import tables as t
+from kam_bot.store.lookups import account_index, contact_ids
 
 SETTABLE = ("title", "department", "role", "attitude", "relationship_strength", "personal_notes")
 

@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from kam_bot.services.inputs import MAX_TEXT
-from kam_bot.services.transfer import bulk
 from kam_bot.services.transfer.cells import CsvRecord
 from kam_bot.services.transfer.common import RowError
 from kam_bot.services.transfer.importer import FirstSeen, Importer, Parsed, Written, given
-from kam_bot.services.transfer.lookups import price_list_ids
+from kam_bot.store import bulk
 from kam_bot.store import tables as t
+from kam_bot.store.lookups import price_list_ids
 
 
 class PriceRecord(CsvRecord):

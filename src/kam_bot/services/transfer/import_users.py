@@ -19,7 +19,7 @@ from kam_bot.domain.models import User
 from kam_bot.services.transfer.cells import CsvRecord, Email, LocaleCell, RoleCell, TimeCell, Timezone
 from kam_bot.services.transfer.common import RowError
 from kam_bot.services.transfer.importer import FirstSeen, Importer, Parsed, Written, given
-from kam_bot.services.transfer.lookups import UserIndex, team_ids, user_index
+from kam_bot.store.lookups import UserIndex, team_ids, user_index
 
 PLATFORM_COLUMNS = {"slack_id": "slack", "teams_id": "teams"}
 

@@ -20,7 +20,6 @@ from kam_bot.domain import models as m
 from kam_bot.domain.models import User
 from kam_bot.services import access
 from kam_bot.services.errors import InvalidInputError
-from kam_bot.services.transfer import bulk
 from kam_bot.services.transfer.cells import row_errors
 from kam_bot.services.transfer.common import (
     ImportReport,
@@ -32,6 +31,7 @@ from kam_bot.services.transfer.common import (
 )
 from kam_bot.services.transfer.reading import Input, UnreadableFileError, read_text
 from kam_bot.services.transfer.records import BY_NAME, TYPES, RecordType, record_id
+from kam_bot.store import bulk
 from kam_bot.store import tables as t
 from kam_bot.store.repository import ROWS, SqlRepository
 
@@ -74,6 +74,11 @@ def restore_jsonl(
     return report
 
 
+LEGACY_FIELDS = {"team": {"digest_channel"}}
+"""Fields of older exports the models still read (``Team`` turns a digest channel into its Slack
+destination)."""
+
+
 def load(text: str) -> Loaded:
     """Parse and validate every line. Split on ``\\n`` only: exported text may hold U+2028."""
     loaded = Loaded()
@@ -99,7 +104,7 @@ def _load_line(loaded: Loaded, line: int, raw: str) -> None:
     if kind is None:
         loaded.errors.append(RowError(line, "type", "transfer.unknown_type", {"value": str(name)}))
         return
-    unknown = sorted(set(obj) - set(kind.model.model_fields))
+    unknown = sorted(set(obj) - set(kind.model.model_fields) - LEGACY_FIELDS.get(kind.name, set()))
     if unknown:
         fields = ", ".join(unknown)
         loaded.errors.append(
@@ -153,6 +158,12 @@ def write(repo: SqlRepository, loaded: Loaded, tick: Callable[[int], None]) -> N
         for u in users for platform, external in sorted(u.identities.items())
     ]  # fmt: skip
     bulk.insert_rows(repo, t.UserIdentityRow, identities)
+    destinations = [
+        {"team_id": team.id, "platform": platform.value, "address": address}
+        for team in loaded.records["team"] if isinstance(team, m.Team)
+        for platform, address in sorted(team.digest_destinations.items())
+    ]  # fmt: skip
+    bulk.insert_rows(repo, t.TeamDestinationRow, destinations)
     aliases = [
         row for a in loaded.records["account"] if isinstance(a, m.Account)
         for row in bulk.alias_rows(a.id, bulk.folded(a.name), a.aliases)
@@ -167,6 +178,8 @@ def _row(kind: RecordType, entity: m.Entity) -> dict[str, Any]:
     if isinstance(entity, m.User):
         del fields["identities"]
         fields["manager_id"] = None
+    if isinstance(entity, m.Team):
+        del fields["digest_destinations"]
     if isinstance(entity, m.Account):
         fields["search_key"] = bulk.folded(entity.name)
     return fields

@@ -222,11 +222,11 @@ def account_field(
     """The "account" input of a form: ``account_input`` with its usual label and placeholder."""
     return account_input(
         "account",
-        t("slack.visit.account", loc),
+        t("form.visit.account", loc),
         action_id,
         account,
         hint=hint,
-        placeholder=t("slack.visit.account_placeholder", loc),
+        placeholder=t("form.visit.account_placeholder", loc),
         dispatch=dispatch,
     )
 

@@ -1,191 +1,40 @@
-"""The small modals of the quick entries (/promise, /price, /stock and "Save as promise").
-
-They open only when the typed line was incomplete or ambiguous: prefilled with what was
-understood, the problems listed on top and hinted at their input.
-"""
+"""The small modals of the quick entries: the neutral forms (``handlers.forms.entries``)
+rendered for Slack, with ``private_metadata`` holding where to answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from slack_sdk.models.blocks import Block
-
-from kam_bot.adapters.slack.forms.elements import (
-    account_field,
-    date_input,
-    enum_options,
-    modal,
-    option,
-    problems_block,
-    radio_input,
-    select_input,
-    text_input,
+from kam_bot.adapters.slack.forms.render import account_action, form_view
+from kam_bot.domain.enums import Locale
+from kam_bot.handlers.forms.entries import (
+    PRICE,
+    PROMISE,
+    STOCK,
+    PriceForm,
+    PromiseForm,
+    StockForm,
+    price_form,
+    promise_form,
+    stock_form,
 )
-from kam_bot.adapters.slack.forms.state import FormState
-from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft
-from kam_bot.domain.enums import Locale, Movement, PriceKind, PromiseDirection
-from kam_bot.handlers.describe import problem_line
-from kam_bot.handlers.prefill import PricePrefill, Problem, PromisePrefill, StockPrefill
-from kam_bot.i18n import t
+from kam_bot.handlers.prefill import Problem
 from kam_bot.services.errors import ServiceError
-from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput
 
-PROMISE = "promise"
-PRICE = "price"
-STOCK = "stock"
-ACCOUNT_ACTION = "entry.account"
-ERROR_LIMIT = 300
+ACCOUNT_ACTION = account_action(PROMISE)
 
-M = TypeVar("M", bound=BaseModel)
-D = TypeVar("D", bound=BaseModel)
-
-
-def _hints(problems: list[Problem], loc: Locale) -> dict[str, str]:
-    """Problem per input: the last part of the field path names it (``price.currency`` -> ``currency``)."""
-    hints: dict[str, str] = {}
-    for p in problems:
-        name = p.field.rsplit(".", 1)[-1] or "text"
-        hints.setdefault(
-            {"due_date": "due", "quantity": "quantity"}.get(name, name), problem_line(p, loc).plain
-        )
-    return hints
-
-
-def _account(prefill_account: Any) -> tuple[int, str] | None:
-    return (prefill_account.id, prefill_account.name) if prefill_account is not None else None
-
-
-def _state_account(state: FormState) -> tuple[int, str] | None:
-    value = state.option("account")
-    return (int(value), state.option_label("account") or value) if value and value.isdigit() else None
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        number = Decimal(text.replace(",", "").replace("%", "").strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-def _validate(
-    model: type[M], data: dict[str, Any], blocks: dict[str, str], loc: Locale
-) -> tuple[M | None, dict[str, str]]:
-    try:
-        return model.model_validate(data), {}
-    except ValidationError as exc:
-        errors: dict[str, str] = {}
-        for err in exc.errors():
-            name = str(err["loc"][0]) if err["loc"] else ""
-            block = blocks.get(name, next(iter(blocks.values())))
-            errors.setdefault(block, t("form.invalid", loc, detail=err["msg"])[:ERROR_LIMIT])
-        return None, errors
-
-
-def _account_errors(account: tuple[int, str] | None, loc: Locale) -> dict[str, str]:
-    """A form's errors before its fields are checked: the account, when none is picked."""
-    return {"account": t("slack.visit.pick_account", loc)} if account is None else {}
-
-
-def _product_input(product: str, hints: dict[str, str], loc: Locale) -> Block:
-    return text_input(
-        "product",
-        t("slack.price.product", loc),
-        product,
-        optional=False,
-        hint=hints.get("product"),
-        max_length=200,
-    )
-
-
-def _checked(
-    model: type[BaseModel],
-    draft: type[D],
-    fields: dict[str, Any],
-    blocks: dict[str, str],
-    errors: dict[str, str],
-    loc: Locale,
-) -> tuple[D | None, dict[str, str]]:
-    """``fields`` validated as ``model`` and handed on as ``draft``; else the form's own ``errors``
-    (they win on a block), then the model's."""
-    data, more = _validate(model, fields, blocks, loc)
-    for block, message in more.items():
-        errors.setdefault(block, message)
-    if errors or data is None:
-        return None, errors
-    return draft.model_validate(data.model_dump()), {}
-
-
-def _entry_modal(
-    callback_id: str,
-    title: str,
-    account: tuple[int, str] | None,
-    fields: list[Block],
-    hints: dict[str, str],
-    loc: Locale,
-    problems: list[Problem],
-    account_error: ServiceError | None,
-    meta: dict[str, Any] | None,
-    intro: str | None = None,
-) -> dict[str, Any]:
-    """A quick-entry modal: what to fix on top, the account, then the entry's ``fields``."""
-    blocks: list[Block] = [
-        *problems_block(problems, account_error, loc, intro),
-        account_field(ACCOUNT_ACTION, account, loc, hint=hints.get("account")),
-        *fields,
-    ]
-    return modal(callback_id, title, blocks, loc, meta=meta, submit=t("slack.modal.save", loc))
-
-
-# -- /promise -------------------------------------------------------------------------
-
-
-@dataclass
-class PromiseForm:
-    account: tuple[int, str] | None = None
-    text: str = ""
-    due: date | None = None
-    direction: PromiseDirection = PromiseDirection.OURS
-
-    @classmethod
-    def from_prefill(cls, prefill: PromisePrefill) -> PromiseForm:
-        p = prefill.promise
-        text = p.text if p else ""
-        if p and p.due_date is None and p.due_text and p.due_text not in text:
-            text = f"{text} ({p.due_text})".strip()
-        return cls(
-            _account(prefill.account),
-            text,
-            p.due_date if p else None,
-            p.direction if p else PromiseDirection.OURS,
-        )
-
-    @classmethod
-    def from_state(cls, state: FormState) -> PromiseForm:
-        direction = state.option("direction")
-        return cls(
-            _state_account(state),
-            state.text("text"),
-            state.date("due"),
-            PromiseDirection(direction) if direction else PromiseDirection.OURS,
-        )
-
-    def check(self, loc: Locale) -> tuple[PromiseDraft | None, dict[str, str]]:
-        errors = _account_errors(self.account, loc)
-        data, more = _validate(
-            PromiseInput,
-            {"text": self.text, "direction": self.direction, "due_date": self.due},
-            {"text": "text", "due_date": "due", "direction": "direction"},
-            loc,
-        )
-        errors.update(more)
-        if errors or data is None:
-            return None, errors
-        return PromiseDraft(text=data.text, direction=data.direction, due_date=data.due_date), {}
+__all__ = [
+    "ACCOUNT_ACTION",
+    "PRICE",
+    "PROMISE",
+    "STOCK",
+    "PriceForm",
+    "PromiseForm",
+    "StockForm",
+    "price_view",
+    "promise_view",
+    "stock_view",
+]
 
 
 def promise_view(
@@ -197,97 +46,8 @@ def promise_view(
     meta: dict[str, Any] | None = None,
     intro: str | None = None,
 ) -> dict[str, Any]:
-    problems = problems or []
-    hints = _hints(problems, loc)
-    directions = [option(d.value, t(f"slack.direction.{d.value}", loc)) for d in PromiseDirection]
-    fields: list[Block] = [
-        text_input(
-            "text",
-            t("slack.promise.text", loc),
-            form.text,
-            multiline=True,
-            optional=False,
-            hint=hints.get("text"),
-        ),
-        date_input("due", t("slack.promise.due", loc), form.due, optional=False, hint=hints.get("due")),
-        radio_input(
-            "direction", t("slack.promise.direction", loc), directions, form.direction.value, optional=False
-        ),
-    ]
-    return _entry_modal(
-        PROMISE,
-        t("slack.promise.title", loc),
-        form.account,
-        fields,
-        hints,
-        loc,
-        problems,
-        account_error,
-        meta,
-        intro,
-    )
-
-
-# -- /price ---------------------------------------------------------------------------
-
-
-@dataclass
-class PriceForm:
-    account: tuple[int, str] | None = None
-    kind: PriceKind = PriceKind.CUSTOMER_PURCHASE
-    product: str = ""
-    price: str = ""
-    currency: str = ""
-    unit: str = ""
-    competitor: str = ""
-    note: str = ""
-
-    @classmethod
-    def from_prefill(cls, prefill: PricePrefill) -> PriceForm:
-        p = prefill.price
-        if p is None:
-            return cls(_account(prefill.account))
-        return cls(
-            _account(prefill.account),
-            p.kind,
-            p.product,
-            format(p.price, "f") if p.price is not None else "",
-            p.currency or "",
-            p.unit or "",
-            p.competitor or "",
-            p.note or "",
-        )
-
-    @classmethod
-    def from_state(cls, state: FormState) -> PriceForm:
-        kind = state.option("kind")
-        return cls(
-            _state_account(state),
-            PriceKind(kind) if kind else PriceKind.CUSTOMER_PURCHASE,
-            state.text("product"),
-            state.text("price"),
-            state.text("currency"),
-            state.text("unit"),
-            state.text("competitor"),
-            state.text("note"),
-        )
-
-    def check(self, loc: Locale) -> tuple[PriceDraft | None, dict[str, str]]:
-        errors = _account_errors(self.account, loc)
-        price = _decimal(self.price)
-        if price is None:
-            errors["price"] = t("price.needs_price", loc)
-        fields = {
-            "product": self.product,
-            "price": price,
-            "currency": self.currency,
-            "unit": self.unit or None,
-            "kind": self.kind,
-            "competitor": self.competitor or None,
-            "note": self.note or None,
-        }
-        blocks = {k: k for k in fields} | {"kind": "competitor"}
-        return _checked(PriceInput, PriceDraft, fields, blocks, errors, loc)
+    definition = promise_form(form, loc, problems=problems, account_error=account_error, intro=intro)
+    return form_view(definition, loc, meta=meta)
 
 
 def price_view(
@@ -298,111 +58,7 @@ def price_view(
     account_error: ServiceError | None = None,
     meta: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    problems = problems or []
-    hints = _hints(problems, loc)
-    fields: list[Block] = [
-        select_input(
-            "kind",
-            t("slack.price.kind", loc),
-            enum_options("price_kind", [k.value for k in PriceKind], loc),
-            form.kind.value,
-            optional=False,
-        ),
-        _product_input(form.product, hints, loc),
-        text_input(
-            "price",
-            t("slack.price.price", loc),
-            form.price,
-            optional=False,
-            hint=hints.get("price"),
-            placeholder="4.20",
-            max_length=30,
-        ),
-        text_input(
-            "currency",
-            t("slack.price.currency", loc),
-            form.currency,
-            optional=False,
-            hint=hints.get("currency"),
-            placeholder="CNY",
-            max_length=8,
-        ),
-        text_input("unit", t("slack.price.unit", loc), form.unit, placeholder="kg", max_length=32),
-        text_input(
-            "competitor",
-            t("slack.price.competitor", loc),
-            form.competitor,
-            hint=hints.get("competitor") or t("slack.price.competitor_hint", loc),
-            max_length=200,
-        ),
-        text_input("note", t("slack.price.note", loc), form.note),
-    ]
-    return _entry_modal(
-        PRICE, t("slack.price.title", loc), form.account, fields, hints, loc, problems, account_error, meta
-    )
-
-
-# -- /stock ---------------------------------------------------------------------------
-
-
-@dataclass
-class StockForm:
-    account: tuple[int, str] | None = None
-    product: str = ""
-    quantity: str = ""
-    unit: str = ""
-    movement: Movement | None = None
-    share: str = ""
-
-    @classmethod
-    def from_prefill(cls, prefill: StockPrefill) -> StockForm:
-        s = prefill.stock
-        if s is None:
-            return cls(_account(prefill.account))
-        return cls(
-            _account(prefill.account),
-            s.product,
-            format(s.quantity, "f") if s.quantity is not None else "",
-            s.unit or "",
-            s.movement,
-            format(s.our_share_pct, "f") if s.our_share_pct is not None else "",
-        )
-
-    @classmethod
-    def from_state(cls, state: FormState) -> StockForm:
-        movement = state.option("movement")
-        return cls(
-            _state_account(state),
-            state.text("product"),
-            state.text("quantity"),
-            state.text("unit"),
-            Movement(movement) if movement else None,
-            state.text("share"),
-        )
-
-    def check(self, loc: Locale) -> tuple[StockDraft | None, dict[str, str]]:
-        errors = _account_errors(self.account, loc)
-        quantity = _decimal(self.quantity)
-        if quantity is None:
-            errors["quantity"] = t("stock.needs_quantity", loc)
-        share = _decimal(self.share) if self.share else None
-        if self.share and share is None:
-            errors["share"] = t("slack.stock.bad_share", loc)
-        fields = {
-            "product": self.product,
-            "quantity": quantity,
-            "unit": self.unit or None,
-            "movement": self.movement,
-            "our_share_pct": share,
-        }
-        blocks = {
-            "product": "product",
-            "quantity": "quantity",
-            "unit": "unit",
-            "movement": "movement",
-            "our_share_pct": "share",
-        }
-        return _checked(StockInput, StockDraft, fields, blocks, errors, loc)
+    return form_view(price_form(form, loc, problems=problems, account_error=account_error), loc, meta=meta)
 
 
 def stock_view(
@@ -413,35 +69,4 @@ def stock_view(
     account_error: ServiceError | None = None,
     meta: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    problems = problems or []
-    hints = _hints(problems, loc)
-    fields: list[Block] = [
-        _product_input(form.product, hints, loc),
-        text_input(
-            "quantity",
-            t("slack.stock.quantity", loc),
-            form.quantity,
-            optional=False,
-            hint=hints.get("quantity"),
-            placeholder="120",
-            max_length=30,
-        ),
-        text_input("unit", t("slack.price.unit", loc), form.unit, placeholder="cases", max_length=32),
-        radio_input(
-            "movement",
-            t("slack.stock.movement", loc),
-            enum_options("movement", [m.value for m in Movement], loc),
-            form.movement.value if form.movement else None,
-        ),
-        text_input(
-            "share",
-            t("slack.stock.share", loc),
-            form.share,
-            hint=hints.get("share"),
-            placeholder="30",
-            max_length=10,
-        ),
-    ]
-    return _entry_modal(
-        STOCK, t("slack.stock.title", loc), form.account, fields, hints, loc, problems, account_error, meta
-    )
+    return form_view(stock_form(form, loc, problems=problems, account_error=account_error), loc, meta=meta)

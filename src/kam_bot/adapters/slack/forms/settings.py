@@ -31,7 +31,7 @@ from kam_bot.adapters.slack.forms.elements import (
     time_input,
 )
 from kam_bot.adapters.slack.forms.state import FormState
-from kam_bot.domain.enums import Locale
+from kam_bot.domain.enums import Locale, Platform
 from kam_bot.domain.models import Team, User
 from kam_bot.i18n import t
 
@@ -110,9 +110,8 @@ def settings_view(
     if teams is not None:
         blocks += [DividerBlock(), HeaderBlock(text=PlainTextObject(text=t("slack.settings.channels", loc)))]
         for team in teams[:MAX_TEAMS]:
-            current = (
-                team.digest_channel if team.digest_channel and CHANNEL_ID.match(team.digest_channel) else None
-            )
+            channel = team.digest_destinations.get(Platform.SLACK)
+            current = channel if channel and CHANNEL_ID.match(channel) else None
             element = ConversationSelectElement(
                 action_id="value",
                 initial_conversation=current,
@@ -123,6 +122,4 @@ def settings_view(
             )
         if len(teams) > MAX_TEAMS:
             blocks.append(context(t("slack.settings.more_teams", loc, count=len(teams) - MAX_TEAMS)))
-    return modal(
-        CALLBACK, t("slack.settings.title", loc), blocks, loc, meta=meta, submit=t("slack.modal.save", loc)
-    )
+    return modal(CALLBACK, t("slack.settings.title", loc), blocks, loc, meta=meta, submit=t("form.save", loc))

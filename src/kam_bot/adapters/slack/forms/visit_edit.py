@@ -34,11 +34,6 @@ class VisitEditForm:
             state.date("next_visit_date"),
         )
 
-    def check(self, visit_day: date, loc: Locale) -> dict[str, str]:
-        if self.next_visit_date is not None and self.next_visit_date <= visit_day:
-            return {"next_visit_date": t("slack.visit.next_before", loc)}
-        return {}
-
     def fields(self) -> dict[str, Any]:
         return {
             "goal_reached": self.goal_reached,
@@ -55,16 +50,14 @@ def edit_view(visit: Visit, account_name: str, loc: Locale, meta: dict[str, Any]
         ),
         radio_input(
             "goal_reached",
-            t("slack.visit.goal_reached", loc),
+            t("form.visit.goal_reached", loc),
             enum_options("goal_reached", [g.value for g in GoalReached], loc),
             visit.goal_reached.value if visit.goal_reached else None,
         ),
         text_input(
-            "summary", t("slack.visit.summary", loc), visit.summary, multiline=True, max_length=MAX_TEXT
+            "summary", t("form.visit.summary", loc), visit.summary, multiline=True, max_length=MAX_TEXT
         ),
-        text_input("next_step", t("slack.visit.next_step", loc), visit.next_step, max_length=MAX_TEXT),
-        date_input("next_visit_date", t("slack.visit.next_visit", loc), visit.next_visit_date),
+        text_input("next_step", t("form.visit.next_step", loc), visit.next_step, max_length=MAX_TEXT),
+        date_input("next_visit_date", t("form.visit.next_visit", loc), visit.next_visit_date),
     ]
-    return modal(
-        CALLBACK, t("slack.edit.title", loc), blocks, loc, meta=meta, submit=t("slack.modal.save", loc)
-    )
+    return modal(CALLBACK, t("slack.edit.title", loc), blocks, loc, meta=meta, submit=t("form.save", loc))

@@ -19,9 +19,7 @@ from kam_bot.adapters.slack.blocks import MESSAGE_BLOCKS, escape, fallback_text,
 from kam_bot.adapters.slack.delivery import respond_reply
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms.elements import notice_modal
-from kam_bot.adapters.slack.home import accounts_of
 from kam_bot.adapters.slack.opening import open_view
-from kam_bot.bootstrap import App
 from kam_bot.domain.models import Account, User
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.prefill import (
@@ -36,13 +34,14 @@ from kam_bot.handlers.prefill import (
 from kam_bot.handlers.render import error_reply, promise_list
 from kam_bot.handlers.replies import Action, Reply
 from kam_bot.i18n import t
+from kam_bot.services.container import Services
 from kam_bot.services.errors import AccountNotFoundError, AmbiguousAccountError, ServiceError
 
 Listener = Callable[..., Any]
 
 EntryPrefill = PromisePrefill | PricePrefill | StockPrefill
 ENTRIES: dict[
-    str, tuple[Callable[[App, User, str], EntryPrefill], Callable[[Commands, User, Any], Reply]]
+    str, tuple[Callable[[Services, User, str], EntryPrefill], Callable[[Commands, User, Any], Reply]]
 ] = {
     "/promise": (prefill_promise, Commands.save_promise),
     "/price": (prefill_price, Commands.save_price),
@@ -50,7 +49,7 @@ ENTRIES: dict[
 }
 
 
-def account_reply(app: App, commands: Commands, actor: User, query: str) -> Reply:
+def account_reply(app: Services, commands: Commands, actor: User, query: str) -> Reply:
     """The card of the account ``query`` names; when unsure, the candidates as buttons."""
     if not query.strip():
         return commands.account(actor, query)
@@ -124,7 +123,8 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     async def kam(
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        """``/kam`` help, ``/kam promises``, ``/kam settings [tz …|lang …|hour …|away …|back]``."""
+        """``/kam`` help, ``/kam promises``, ``/kam today``,
+        ``/kam settings [tz …|lang …|hour …|away …|back]``."""
         await ack()
         slack_id = command["user_id"]
         word, _, rest = (command.get("text") or "").strip().partition(" ")
@@ -144,6 +144,8 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             await respond_reply(respond, reply, actor.locale)
         elif word in {"promises", "promise", "承诺"}:
             await respond(**await deps.run(my_promises_message, app, actor))
+        elif word in {"today", "今天"}:
+            await respond_reply(respond, await deps.run(deps.commands.today, actor), actor.locale)
         else:
             await respond_reply(respond, deps.commands.help(actor), actor.locale)
 
@@ -154,10 +156,10 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         deps.registry.commands.append(name)
 
 
-def my_promises_message(app: App, actor: User) -> dict[str, Any]:
+def my_promises_message(app: Services, actor: User) -> dict[str, Any]:
     """``/kam promises``: the open promises with their buttons, within a message's 50 blocks."""
     promises = app.promises.mine(actor)
-    accounts = accounts_of(app, promises)
+    accounts = app.accounts.by_ids(p.account_id for p in promises)
     today = today_for(app, actor)
     message: dict[str, Any] = {
         "text": fallback_text(promise_list(promises, accounts, today, actor.locale)),

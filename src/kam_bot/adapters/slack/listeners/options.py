@@ -11,18 +11,15 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms.elements import option
 from kam_bot.adapters.slack.forms.settings import TIMEZONE_ACTION, timezone_options
-from kam_bot.bootstrap import App
-from kam_bot.services.accounts import display_name
+from kam_bot.services.container import Services
 
 ACCOUNT_ACTIONS = re.compile(r"^(visit|entry)\.account$")
 SUGGESTIONS = 20
 
 
-def account_options(app: App, query: str) -> list[dict[str, Any]]:
+def account_options(app: Services, query: str) -> list[dict[str, Any]]:
     """Ranked accounts for what was typed: names, aliases and typos (``Baostel`` finds Baosteel)."""
-    matches = app.accounts.search(query, limit=SUGGESTIONS) if query.strip() else []
-    with app.uow() as uow:
-        return [option(str(m.account_id), display_name(uow.repo, m)).to_dict() for m in matches]
+    return [option(str(i), label).to_dict() for i, label in app.accounts.suggestions(query, SUGGESTIONS)]
 
 
 def register(bolt: AsyncApp, deps: Deps) -> None:

@@ -13,17 +13,17 @@ from kam_bot.adapters.slack.blocks import escape
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms.entries import PromiseForm, promise_view
 from kam_bot.adapters.slack.opening import open_view
-from kam_bot.bootstrap import App
 from kam_bot.domain.models import User
 from kam_bot.handlers.prefill import prefill_promise
 from kam_bot.i18n import t
+from kam_bot.services.container import Services
 
 SAVE_AS_PROMISE = "save_as_promise"
 CHANNEL_ID = re.compile(r"^[A-Z0-9]+$")
 
 
 def promise_from_message(
-    app: App, actor: User, text: str, channel: str | None, meta: dict[str, Any]
+    app: Services, actor: User, text: str, channel: str | None, meta: dict[str, Any]
 ) -> dict[str, Any]:
     prefill = prefill_promise(app, actor, text)
     form = PromiseForm.from_prefill(prefill)

@@ -11,27 +11,22 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
-from kam_bot.adapters.slack import modals
-from kam_bot.adapters.slack.dedup import first_delivery
 from kam_bot.adapters.slack.delivery import deliver, dm_reply
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms import entries, settings, visit, visit_edit
 from kam_bot.adapters.slack.forms.elements import errors_for
 from kam_bot.adapters.slack.forms.state import FormState
-from kam_bot.bootstrap import App
-from kam_bot.domain.enums import Role
+from kam_bot.domain.enums import Platform, Role
 from kam_bot.domain.models import User
-from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, today_for, visit_time
+from kam_bot.handlers.forms.entries import check_entry
+from kam_bot.handlers.forms.visit import check_visit
+from kam_bot.handlers.prefill import today_for
 from kam_bot.handlers.render import error_reply, visit_saved
 from kam_bot.handlers.replies import Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
+from kam_bot.services.container import Services
 from kam_bot.services.errors import InvalidInputError, ServiceError
-from kam_bot.services.inputs import VisitInput
-from kam_bot.services.visits import LoggedVisit
-from kam_bot.store.tables import ProcessedEventRow
 
 SAVE_BUDGET = 2.0
 """Seconds to wait for a save before closing the modal anyway; the result then comes by DM."""
@@ -41,28 +36,9 @@ ERROR_LIMIT = 300
 log = logging.getLogger(__name__)
 
 
-def listed_currency(app: App, product: str) -> str | None:
-    with app.uow() as uow:
-        entry = uow.repo.price_list_for(product)
-    return entry.currency if entry else None
-
-
-def log_visit(app: App, actor: User, data: VisitInput) -> LoggedVisit:
-    """Save once: a second submission of the same view (a double click) finds the first."""
-    try:
-        return app.visits.log(actor, data)
-    except IntegrityError:
-        return app.visits.log(actor, data)
-
-
-def release_claim(app: App, view_id: str) -> None:
-    with app.uow() as uow:
-        uow.repo.session.execute(
-            delete(ProcessedEventRow).where(
-                ProcessedEventRow.platform == VIEW_CLAIMS, ProcessedEventRow.event_id == view_id
-            )
-        )
-        uow.commit()
+def release_claim(app: Services, view_id: str) -> None:
+    """The entry was not saved: the same modal may be submitted again."""
+    app.claims.release(VIEW_CLAIMS, view_id)
 
 
 def _error_text(reply_or_exc: Reply | ServiceError, actor: User) -> str:
@@ -80,24 +56,16 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         slack_id = body["user"]["id"]
         actor = await deps.actor(client, slack_id)
         loc = actor.locale
-        form = visit.VisitForm.from_state(FormState(view))
-        today = today_for(app, actor)
-        data, errors = await deps.run(
-            form.to_input,
-            loc,
-            visit_time(app, actor, form.visit_date),
-            view["id"],
-            lambda product: listed_currency(app, product),
-            today,
-        )
+        form = visit.VisitForm.from_values(FormState(view))
+        data, errors = await deps.run(check_visit, app, actor, form, view["id"])
         if data is None:
             await ack(response_action="errors", errors=errors_for(errors, view))
             return
-        task = asyncio.ensure_future(deps.run(log_visit, app, actor, data))
+        task = asyncio.ensure_future(deps.run(app.visits.log, actor, data))
         done, _ = await asyncio.wait({task}, timeout=SAVE_BUDGET)
         failed = task.exception() if task in done else None
         if isinstance(failed, ServiceError):
-            block = form.service_error_block(failed)
+            block = form.service_error_field(failed)
             await ack(response_action="errors", errors=errors_for({block: _error_text(failed, actor)}, view))
             return
         if failed is not None:
@@ -108,7 +76,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         except ServiceError as exc:
             await dm_reply(client, slack_id, error_reply(exc, loc), loc)
             return
-        await dm_reply(client, slack_id, visit_saved(result, loc, today), loc)
+        await dm_reply(client, slack_id, visit_saved(result, loc, today_for(app, actor)), loc)
         await deps.refresh_home(client, slack_id, actor)
 
     async def entry_submitted(
@@ -119,21 +87,17 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         loc = actor.locale
         state = FormState(view)
         kind = view["callback_id"]
-        draft: Any
-        if kind == entries.PROMISE:
-            draft, errors = entries.PromiseForm.from_state(state).check(loc)
-        elif kind == entries.PRICE:
-            draft, errors = entries.PriceForm.from_state(state).check(loc)
-        else:
-            draft, errors = entries.StockForm.from_state(state).check(loc)
+        draft, errors = check_entry(kind, state, loc)
         if draft is None:
             await ack(response_action="errors", errors=errors_for(errors, view))
             return
-        if not await deps.run(first_delivery, app, view["id"], VIEW_CLAIMS):
+        if not await deps.run(app.claims.claim, VIEW_CLAIMS, view["id"]):
             await ack()  # the same modal submitted twice: saved the first time
             return
         try:
-            reply = await deps.run(save_entry, deps, actor, kind, int(state.option("account") or 0), draft)
+            reply = await deps.run(
+                deps.commands.save_entry_form, actor, kind, int(state.option("account") or 0), draft
+            )
         except BaseException:
             await deps.run(release_claim, app, view["id"])  # not saved: the same modal may be sent again
             raise
@@ -157,14 +121,11 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         visit_id = int(state.meta.get("v") or 0)
         form = visit_edit.VisitEditForm.from_state(state)
         try:
-            found, account = await deps.run(app.visits.for_edit, actor, visit_id)
-            errors = form.check(found.visited_at.date(), loc)
-            if errors:
-                await ack(response_action="errors", errors=errors_for(errors, view))
-                return
+            _, account = await deps.run(app.visits.for_edit, actor, visit_id)
             edited = await deps.run(app.visits.edit, actor, visit_id, **form.fields())
-        except ServiceError as exc:
-            await ack(response_action="errors", errors=errors_for({"summary": _error_text(exc, actor)}, view))
+        except ServiceError as exc:  # the service's rules, on the field they are about
+            block = exc.field if exc.field in {"next_visit_date", "summary"} else "summary"
+            await ack(response_action="errors", errors=errors_for({block: _error_text(exc, actor)}, view))
             return
         await ack()
         line = Line.of(
@@ -206,20 +167,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     bolt.view(settings.CALLBACK)(settings_submitted)
 
 
-def save_entry(deps: Deps, actor: User, kind: str, account_id: int, draft: Any) -> Reply:
-    """Save a checked quick-entry form through the same commands the typed line uses."""
-    try:
-        account = modals.account_by_id(deps.app, account_id)
-    except ServiceError as exc:
-        return error_reply(exc, actor.locale)
-    if kind == entries.PROMISE:
-        return deps.commands.save_promise(actor, PromisePrefill("", account, promise=draft))
-    if kind == entries.PRICE:
-        return deps.commands.save_price(actor, PricePrefill("", account, price=draft))
-    return deps.commands.save_stock(actor, StockPrefill("", account, stock=draft))
-
-
-def save_settings(app: App, actor: User, form: settings.SettingsForm) -> User:
+def save_settings(app: Services, actor: User, form: settings.SettingsForm) -> User:
     updated = app.users.update_settings(
         actor,
         timezone=form.timezone,
@@ -229,8 +177,8 @@ def save_settings(app: App, actor: User, form: settings.SettingsForm) -> User:
         clear_away=form.away is None,
     )
     if form.channels and actor.role is Role.ADMIN:
-        current = {team.id: team.digest_channel for team in app.users.teams()}
+        current = {team.id: team.digest_destinations.get(Platform.SLACK) for team in app.users.teams()}
         for team_id, channel in form.channels.items():
             if channel and channel != current.get(team_id):
-                app.users.set_team_channel(actor, team_id, channel)
+                app.users.set_team_destination(actor, team_id, Platform.SLACK, channel)
     return updated

@@ -5,7 +5,7 @@ Teams lets a bot write first only into a conversation it already knows: the refe
 writes. One row per platform user, replaced when a newer reference arrives.
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-04 19:30:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

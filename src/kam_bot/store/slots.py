@@ -16,16 +16,19 @@ moment caught up late is still worth sending (same local day) is ``planning``'s 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import cast
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Engine, Row, Select, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from kam_bot.store.tables import JobRunRow
+from kam_bot.domain.models import Team
+from kam_bot.store.repository import SqlRepository
+from kam_bot.store.tables import JobRunRow, TeamRow, UserRow
 
 MAX_CATCH_UP = timedelta(hours=24)
 KEEP_RUNS = timedelta(days=14)
@@ -118,3 +121,56 @@ def finish(session: Session, window: Window, now: datetime) -> None:
     """Mark the run finished (its window is done) and forget finished runs older than ``KEEP_RUNS``."""
     session.execute(_FINISH, {"b_job": window.job, "b_slot": window.name, "b_at": now})
     session.execute(_FORGET, {"b_job": window.job, "b_before": slot_name(window.slot - KEEP_RUNS)})
+
+
+_USERS = cast(Table, UserRow.__table__)
+_PLANNING_USERS = select(
+    _USERS.c.id, _USERS.c.timezone, _USERS.c.reminder_time, _USERS.c.away_until, LAST_FINISHED
+)
+_TEAMS = select(cast(Table, TeamRow.__table__), LAST_FINISHED)
+"""Who might be due, with the latest finished slot on every row: an idle tick is one statement."""
+
+PlanningPerson = tuple[int, str, time, date | None]
+"""(user id, time zone, reminder time, away until): what the reminder planner reads of a person."""
+
+
+class SqlSlots:
+    """The planner ticks' reads and their slot claims, each in its own transaction."""
+
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
+        self._engine = engine
+        self._sessions = sessions
+
+    def _read(
+        self, stmt: Select[Any], job: str, now: datetime, width: timedelta
+    ) -> tuple[Sequence[Row[Any]], str | None]:
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            rows = conn.execute(stmt, window_params(job, now, width)).all()
+        return rows, (rows[0].last_finished if rows else None)
+
+    def people(self, job: str, now: datetime, width: timedelta) -> tuple[list[PlanningPerson], str | None]:
+        """Everyone the reminder planner may find due, and the job's latest finished slot."""
+        rows, last = self._read(_PLANNING_USERS, job, now, width)
+        return [(r[0], r[1], r[2], r[3]) for r in rows], last
+
+    def teams(self, job: str, now: datetime, width: timedelta) -> tuple[list[Team], str | None]:
+        """Every team, and the job's latest finished slot."""
+        rows, last = self._read(_TEAMS, job, now, width)
+        teams = [Team.model_validate(row._mapping) for row in rows]
+        if teams:
+            with self._sessions() as session:
+                destinations = SqlRepository(session).team_destinations([team.id for team in teams])
+            for team in teams:
+                team.digest_destinations = destinations.get(team.id, {})
+        return teams, last
+
+    def claim(self, window: Window, by: str, now: datetime) -> bool:
+        with self._sessions() as session:
+            won = claim(session, window, by, now)
+            session.commit()
+            return won
+
+    def finish(self, window: Window, now: datetime) -> None:
+        with self._sessions() as session:
+            finish(session, window, now)
+            session.commit()

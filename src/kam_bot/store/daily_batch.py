@@ -31,12 +31,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import Row, Select, Table, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Tier
 from kam_bot.domain.models import (
@@ -52,11 +51,10 @@ from kam_bot.domain.models import (
     User,
     Visit,
 )
-from kam_bot.jobs import outbox
-from kam_bot.jobs.planning import local_date
-from kam_bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from kam_bot.services.ports import UnitOfWorkFactory
 from kam_bot.store import tables as tb
 from kam_bot.store.repository import SqlRepository
+from kam_bot.store.uow import SqlUnitOfWork
 
 E = TypeVar("E", bound=Entity)
 
@@ -132,13 +130,6 @@ def users(session: Session, ids: Collection[int]) -> dict[int, User]:
             if user_id in out:
                 out[user_id].identities[platform] = external_id
     return out
-
-
-def existing_keys(session: Session, keys: Collection[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(keys):
-        found.update(session.scalars(select(tb.OutboxRow.key).where(tb.OutboxRow.key.in_(chunk))))
-    return found
 
 
 def _reports(session: Session, manager_ids: Collection[int]) -> dict[int, list[User]]:
@@ -232,7 +223,7 @@ def load(
     until = max(
         [day for _, day in people]
         + [
-            local_date(now, rep.timezone) - timedelta(days=escalation_days)
+            now.astimezone(ZoneInfo(rep.timezone)).date() - timedelta(days=escalation_days)
             for reps in reports.values()
             for rep in reps
         ]
@@ -255,33 +246,6 @@ def load(
         plans=_plans(session, ids, {day for _, day in people}),
         rows=by_id,
     )
-
-
-def enqueue_many(session: Session, messages: Sequence[outbox.NewMessage], now: datetime) -> int:
-    """``outbox.enqueue`` for many messages at once: rows whose key exists are left alone
-    (``ON CONFLICT DO NOTHING``, also against a concurrent writer); returns how many were written."""
-    if not messages:
-        return 0
-    values = [
-        {
-            "key": m.key,
-            "kind": m.kind,
-            "platform": m.platform,
-            "recipient": m.recipient,
-            "user_id": m.user_id,
-            "team_id": m.team_id,
-            "payload": m.payload,
-            "status": outbox.PENDING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for m in messages
-    ]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(tb.OutboxRow).on_conflict_do_nothing(index_elements=["key"]).returning(tb.OutboxRow.id)
-    # executemany: SQLAlchemy sends multi-row INSERTs ("insertmanyvalues"), RETURNING the rows written
-    return len(session.execute(stmt, values).all())
 
 
 # -- the account cards of the briefs ---------------------------------------------------
@@ -313,9 +277,9 @@ class BriefReads:
         self.stock: dict[int, list[tuple[InventoryObservation, InventoryObservation | None]]] = {}
         self._price_list: list[Row[Any]] | None = None
 
-    def uow(self, factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-        """``factory``'s units of work, their repository reading through these."""
-        return lambda: _BriefUnitOfWork(factory(), self)
+    def uow(self, sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
+        """Units of work on ``sessions``, their repository reading through these."""
+        return lambda: _BriefUnitOfWork(SqlUnitOfWork(sessions), self)
 
     def remember(self, data: DailyData, people: Iterable[User]) -> None:
         """A new batch: its data, its recipients; nothing prefetched yet (the price list is kept)."""
@@ -497,7 +461,7 @@ class _BriefRepository(SqlRepository):
 
 
 class _BriefUnitOfWork:
-    def __init__(self, inner: UnitOfWork, reads: BriefReads) -> None:
+    def __init__(self, inner: SqlUnitOfWork, reads: BriefReads) -> None:
         self._inner = inner
         self._reads = reads
         self._repo: SqlRepository | None = None

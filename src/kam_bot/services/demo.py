@@ -38,7 +38,7 @@ from kam_bot.domain.models import (
     User,
     Visit,
 )
-from kam_bot.services.ports import UnitOfWorkFactory
+from kam_bot.services.ports import Clock, UnitOfWorkFactory
 
 DEMO_IDENTITY = "default"
 """The console identity of the demo rep: who `kam-bot shell` acts as without --as."""
@@ -53,7 +53,9 @@ def seed(uow_factory: UnitOfWorkFactory, now: datetime) -> User:
     """Load the demo data in one transaction; returns the demo rep."""
     with uow_factory() as uow:
         r = uow.repo
-        team = r.add(Team, name="East China", digest_channel="#kam-east", timezone="Asia/Shanghai")
+        team = r.add(
+            Team, name="East China", digest_destinations={"slack": "#kam-east"}, timezone="Asia/Shanghai"
+        )
         boss = r.add(
             User,
             display_name="Wang Fang",
@@ -253,3 +255,18 @@ def seed(uow_factory: UnitOfWorkFactory, now: datetime) -> User:
         )
         uow.commit()
         return me
+
+
+class DemoService:
+    """Loads the demo data into an empty database (the first `kam-bot shell`)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def load_if_empty(self) -> bool:
+        """Seed the demo team when there is no user yet; True when it did."""
+        if not is_empty(self._uow):
+            return False
+        seed(self._uow, self._clock())
+        return True

@@ -24,15 +24,16 @@ lease (the lease is kept well above the HTTP timeout).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from kam_bot.jobs.outbox import DEAD, PENDING, SENT, SKIPPED
-from kam_bot.store.tables import OutboxRow
+from kam_bot.store.outbox import DEAD, PENDING, SENT, SKIPPED
+from kam_bot.store.tables import OutboxRow, PromiseRow
 
 DEFAULT_LEASE = timedelta(minutes=2)
 
@@ -146,3 +147,48 @@ def reschedule(session: Session, item: Claimed, at: datetime, reason: str | None
         claimed_by=None,
         claimed_until=None,
     )
+
+
+class SqlLeases:
+    """The lease functions above for the sender, each call in its own session and transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def _run(self, fn: Callable[..., bool], item: Claimed, *args: object) -> bool:
+        with self._sessions() as session:
+            return fn(session, item, *args)
+
+    def claim(
+        self, now: datetime, platforms: list[str], token: str, limit: int, lease: timedelta = DEFAULT_LEASE
+    ) -> list[Claimed]:
+        """Due rows claimed for ``lease`` (nothing due: one cheap read, no write lock)."""
+        with self._sessions() as session:
+            if not any_due(session, now, platforms):
+                return []
+            return claim(session, now, platforms, token, limit, lease)
+
+    def checkpoint(self, item: Claimed, message_ref: str) -> bool:
+        return self._run(checkpoint, item, message_ref)
+
+    def mark_sent(self, item: Claimed, now: datetime, message_ref: str | None) -> bool:
+        return self._run(mark_sent, item, now, message_ref)
+
+    def mark_skipped(self, item: Claimed, reason: str) -> bool:
+        return self._run(mark_skipped, item, reason)
+
+    def mark_dead(self, item: Claimed, reason: str, attempts: int) -> bool:
+        return self._run(mark_dead, item, reason, attempts)
+
+    def reschedule(self, item: Claimed, at: datetime, reason: str | None, attempts: int) -> bool:
+        return self._run(reschedule, item, at, reason, attempts)
+
+    def promise_states(self, ids: Collection[int]) -> dict[int, tuple[str, date | None]]:
+        """Promise id -> (status, snoozed until), for the promises a message lists (gone: absent)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(PromiseRow.id, PromiseRow.status, PromiseRow.snoozed_until).where(
+                    PromiseRow.id.in_(sorted(set(ids)))
+                )
+            ).all()
+        return {pid: (status, snoozed) for pid, status, snoozed in rows}

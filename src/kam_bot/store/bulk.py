@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Table, delete, func, insert, select, text, update
 
 from kam_bot.domain import models as m
+from kam_bot.domain.enums import Platform
 from kam_bot.domain.matching import fold
 from kam_bot.store import tables as t
 from kam_bot.store.repository import ROWS, SqlRepository
@@ -109,8 +110,14 @@ def replace_aliases(repo: SqlRepository, aliases: Mapping[int, tuple[str, Sequen
 
 
 def iter_entities(repo: SqlRepository, model: type[E]) -> Iterator[E]:
-    """Every record of ``model`` by id, streamed; users come with their identities."""
+    """Every record of ``model`` by id, streamed; users come with their identities, teams with their
+    digest destinations."""
     identities: dict[int, dict[str, str]] = {}
+    destinations: dict[int, dict[Platform, str]] = {}
+    if model is m.Team:
+        destinations = repo.team_destinations(
+            repo.session.scalars(select(t.TeamDestinationRow.team_id).distinct()).all()
+        )
     if model is m.User:
         rows = repo.session.execute(
             select(
@@ -125,6 +132,8 @@ def iter_entities(repo: SqlRepository, model: type[E]) -> Iterator[E]:
         entity = model.model_validate(row)
         if isinstance(entity, m.User):
             entity.identities = dict(sorted(identities.get(entity.id, {}).items()))
+        if isinstance(entity, m.Team):
+            entity.digest_destinations = destinations.get(entity.id, {})
         yield entity
 
 

@@ -1,0 +1,130 @@
+"""The Slack deliverer of the outbox: ``chat.postMessage`` and the files upload v2 API, Slack's
+errors mapped onto the neutral ``RateLimitedError`` / ``TransientError`` / ``PermanentError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from kam_bot.adapters.slack.blocks import fallback_text, reply_blocks
+from kam_bot.jobs.delivery import (
+    Checkpoint,
+    DeliveryError,
+    Outgoing,
+    PermanentError,
+    RateLimitedError,
+    TransientError,
+)
+from kam_bot.jobs.notifications import ChartSpec
+
+SLACK_TRANSIENT = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "timeout"}
+)
+"""``ok: false`` errors worth retrying; every other ``ok: false`` error is permanent."""
+DEFAULT_RETRY_AFTER = 30.0
+
+
+def classify_slack(exc: SlackApiError) -> DeliveryError:
+    response = exc.response
+    status = int(getattr(response, "status_code", 200) or 200)
+    error = str(response.get("error") or "") if isinstance(response.data, dict) else ""
+    if status == 429:
+        return RateLimitedError(_retry_after(response.headers), error or "ratelimited")
+    if status >= 500:
+        return TransientError(f"http_{status}")
+    if error in SLACK_TRANSIENT:
+        return TransientError(error)
+    return PermanentError(error or f"http_{status}")
+
+
+def _retry_after(headers: Any) -> float:
+    for name, value in dict(headers or {}).items():
+        if str(name).lower() == "retry-after":
+            try:
+                return max(0.0, float(value))
+            except (TypeError, ValueError):
+                break
+    return DEFAULT_RETRY_AFTER
+
+
+async def _slack_call(call: Awaitable[Any]) -> Any:
+    try:
+        return await call
+    except SlackApiError as exc:
+        raise classify_slack(exc) from exc
+    except (aiohttp.ClientError, TimeoutError, OSError, SlackRequestError) as exc:
+        raise TransientError(type(exc).__name__) from exc
+
+
+class SlackDeliverer:
+    """DMs: ``chat.postMessage`` with the user id as channel. Digests: the message, then the chart
+    through the files upload v2 API (``files.getUploadURLExternal``, upload, and
+    ``files.completeUploadExternal`` with the channel id the message landed in)."""
+
+    def __init__(self, client: AsyncWebClient, draw: Callable[[ChartSpec], bytes] | None = None) -> None:
+        self._client = client
+        self._draw = draw
+
+    def _png(self, chart: ChartSpec) -> bytes:
+        if self._draw is None:
+            from kam_bot.jobs.chart import render_png  # matplotlib loads on the first chart, not at startup
+
+            self._draw = render_png
+        return self._draw(chart)
+
+    @property
+    def platform(self) -> str:
+        return "slack"
+
+    async def deliver(self, message: Outgoing, checkpoint: Checkpoint) -> str | None:
+        if not message.recipient:
+            raise PermanentError("no_slack_identity")
+        ref = message.message_ref
+        if ref is None:
+            response = await _slack_call(
+                self._client.chat_postMessage(
+                    channel=message.recipient,
+                    text=fallback_text(message.reply),
+                    blocks=reply_blocks(message.reply, message.locale),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            )
+            ref = f"{response.get('channel') or message.recipient}:{response.get('ts')}"
+            if message.chart is not None:
+                await checkpoint(ref)
+        if message.chart is not None:
+            chart = message.chart
+            png = await asyncio.to_thread(self._png, chart)
+            await _slack_call(
+                self._client.files_upload_v2(
+                    channel=ref.split(":", 1)[0],
+                    file=png,
+                    filename=chart.filename,
+                    title=chart.title,
+                    alt_txt=chart.title,
+                )
+            )
+        return ref
+
+
+def outbox_client(client: AsyncWebClient) -> AsyncWebClient:
+    """The same client without its 429 retry handler: the outbox owns rate limits (it reschedules
+    the row and pauses the batch) instead of a send holding the sender while the client waits."""
+    handlers = [h for h in client.retry_handlers if not isinstance(h, AsyncRateLimitErrorRetryHandler)]
+    return AsyncWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        headers=client.headers,
+        retry_handlers=handlers,
+    )

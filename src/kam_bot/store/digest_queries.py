@@ -1,0 +1,117 @@
+"""The queries behind one weekly digest: a team's accounts and what happened at them in a window.
+
+``jobs.digest`` computes the figures from these; it reads no contact at all, so personal notes
+cannot leak into a channel.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from kam_bot.domain.enums import PromiseDirection
+from kam_bot.domain.models import (
+    Account,
+    CompetitorNote,
+    InventoryObservation,
+    PriceListEntry,
+    PriceObservation,
+    Promise,
+    StageChange,
+    Team,
+    User,
+    Visit,
+)
+from kam_bot.store import tables as tb
+from kam_bot.store.repository import SqlRepository
+
+
+def members(repo: SqlRepository, team: Team) -> list[User]:
+    rows = repo.session.scalars(
+        select(tb.UserRow).where(tb.UserRow.team_id == team.id).order_by(tb.UserRow.id)
+    )
+    return [User.model_validate(r) for r in rows]
+
+
+class DigestReader:
+    """The queries behind one digest, over the team's accounts and one window ``[start, end)``."""
+
+    def __init__(self, repo: SqlRepository, team: Team, start: datetime, end: datetime) -> None:
+        self.repo, self.session = repo, repo.session
+        self.start, self.end = start, end
+        rows = self.session.scalars(select(tb.AccountRow).where(tb.AccountRow.team_id == team.id))
+        self.accounts = {r.id: Account.model_validate(r) for r in rows}
+        self.ids = list(self.accounts)
+
+    def _in_week(self, table: Any, column: Any) -> list[Any]:
+        stmt = select(table).where(table.account_id.in_(self.ids), column >= self.start, column < self.end)
+        return list(self.session.scalars(stmt.order_by(column, table.id)))
+
+    def stage_changes(self) -> list[StageChange]:
+        return [
+            StageChange.model_validate(r)
+            for r in self._in_week(tb.StageChangeRow, tb.StageChangeRow.changed_at)
+        ]
+
+    def prices(self) -> list[PriceObservation]:
+        rows = self._in_week(tb.PriceObservationRow, tb.PriceObservationRow.observed_at)
+        return [PriceObservation.model_validate(r) for r in rows]
+
+    def stock(self) -> list[InventoryObservation]:
+        rows = self._in_week(tb.InventoryObservationRow, tb.InventoryObservationRow.observed_at)
+        return [InventoryObservation.model_validate(r) for r in rows]
+
+    def competitor_notes(self) -> list[CompetitorNote]:
+        rows = self._in_week(tb.CompetitorNoteRow, tb.CompetitorNoteRow.observed_at)
+        return [CompetitorNote.model_validate(r) for r in rows]
+
+    def visits(self, since: datetime) -> list[Visit]:
+        stmt = select(tb.VisitRow).where(
+            tb.VisitRow.account_id.in_(self.ids),
+            tb.VisitRow.visited_at >= since,
+            tb.VisitRow.visited_at < self.end,
+        )
+        return [Visit.model_validate(r) for r in self.session.scalars(stmt)]
+
+    def _promises(self, *conditions: Any) -> list[Promise]:
+        stmt = select(tb.PromiseRow).where(
+            tb.PromiseRow.account_id.in_(self.ids), tb.PromiseRow.status != "cancelled", *conditions
+        )
+        return [Promise.model_validate(r) for r in self.session.scalars(stmt)]
+
+    def promises_made(self, direction: PromiseDirection, since: datetime, until: datetime) -> list[Promise]:
+        """Not cancelled, created in ``[since, until)``."""
+        p = tb.PromiseRow
+        return self._promises(p.direction == direction.value, p.created_at >= since, p.created_at < until)
+
+    def promises_due(self, direction: PromiseDirection, first: date, before: date) -> list[Promise]:
+        """Not cancelled, due on a day in ``[first, before)``."""
+        p = tb.PromiseRow
+        return self._promises(p.direction == direction.value, p.due_date >= first, p.due_date < before)
+
+    def promises_late(self, direction: PromiseDirection, before: date, as_of: datetime) -> list[Promise]:
+        """Not cancelled, due before ``before`` and not done by ``as_of``."""
+        p = tb.PromiseRow
+        late = or_(p.status == "open", p.done_at > as_of)
+        return self._promises(p.direction == direction.value, p.due_date < before, late)
+
+    def last_visits_before(self, at: datetime) -> dict[int, datetime]:
+        rows = self.session.execute(
+            select(tb.VisitRow.account_id, func.max(tb.VisitRow.visited_at))
+            .where(tb.VisitRow.account_id.in_(self.ids), tb.VisitRow.visited_at < at)
+            .group_by(tb.VisitRow.account_id)
+        ).all()
+        return {account_id: last for account_id, last in rows if last is not None}
+
+    def user(self, user_id: int) -> User | None:
+        return self.repo.get(User, user_id)
+
+    def price_list_for(self, product: str, on: date) -> PriceListEntry | None:
+        return self.repo.price_list_for(product, on)
+
+    def previous_stock(self, stock: InventoryObservation) -> InventoryObservation | None:
+        return self.repo.previous_stock(
+            stock.account_id, stock.product, stock.observed_at, exclude_id=stock.id
+        )

@@ -1,0 +1,111 @@
+"""What the scheduled jobs read and write, built once by ``bootstrap`` (``App.jobs``).
+
+The jobs hold no SQL: they open a ``JobsTransaction`` for a decision (read what the messages
+say, write their outbox rows, commit), and use ``leases`` (the sender's claims), ``slots``
+(the planner ticks' reads and run claims) and the operator's outbox listing from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kam_bot.domain.models import Team, User
+from kam_bot.services.ports import UnitOfWorkFactory
+from kam_bot.store import daily_batch, digest_queries, outbox
+from kam_bot.store.lease import SqlLeases
+from kam_bot.store.repository import SqlRepository
+from kam_bot.store.slots import SqlSlots
+from kam_bot.store.tables import UserRow
+
+
+class JobsTransaction:
+    """One transaction of a job: leaving the ``with`` block without ``commit`` writes nothing."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.repo = SqlRepository(session)
+
+    def commit(self) -> None:
+        self._session.commit()
+
+    # -- outbox rows ---------------------------------------------------------------------
+
+    def exists(self, key: str) -> bool:
+        return outbox.exists(self._session, key)
+
+    def existing_keys(self, keys: Collection[str]) -> set[str]:
+        return outbox.existing_keys(self._session, keys)
+
+    def enqueue(self, message: outbox.NewMessage, now: datetime) -> bool:
+        return outbox.enqueue(self._session, message, now)
+
+    def enqueue_many(self, messages: Sequence[outbox.NewMessage], now: datetime) -> int:
+        return outbox.enqueue_many(self._session, messages, now)
+
+    # -- morning DMs ---------------------------------------------------------------------
+
+    def users(self, ids: Collection[int]) -> dict[int, User]:
+        return daily_batch.users(self._session, ids)
+
+    def load_daily(
+        self, people: Sequence[tuple[User, date]], now: datetime, escalation_days: int
+    ) -> daily_batch.DailyData:
+        return daily_batch.load(self._session, people, now, escalation_days)
+
+    def prefetch(self, reads: daily_batch.BriefReads, account_ids: Collection[int]) -> None:
+        reads.prefetch(self._session, account_ids)
+
+    # -- digests -------------------------------------------------------------------------
+
+    def team_members(self, team: Team) -> list[User]:
+        return digest_queries.members(self.repo, team)
+
+    def digest_reader(self, team: Team, start: datetime, end: datetime) -> digest_queries.DigestReader:
+        return digest_queries.DigestReader(self.repo, team, start, end)
+
+
+class SqlJobsStore:
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self.leases = SqlLeases(sessions)
+        self.slots = SqlSlots(engine, sessions)
+
+    @contextmanager
+    def transaction(self) -> Iterator[JobsTransaction]:
+        with self._sessions() as session:
+            try:
+                yield JobsTransaction(session)
+            finally:
+                session.rollback()
+
+    def card_uow(self, reads: daily_batch.BriefReads) -> UnitOfWorkFactory:
+        """Units of work whose repository answers the account cards from ``reads`` where it can."""
+        return reads.uow(self._sessions)
+
+    def users(self) -> list[User]:
+        """Everyone, with their platform identities, by id."""
+        with self._sessions() as session:
+            ids = list(session.scalars(select(UserRow.id).order_by(UserRow.id)))
+            found = daily_batch.users(session, ids)
+        return [found[i] for i in ids if i in found]
+
+    # -- the operator's view of the outbox ---------------------------------------------
+
+    def outbox_entries(self) -> list[outbox.OutboxEntry]:
+        with self._sessions() as session:
+            return outbox.entries(session)
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self._sessions() as session:
+            return outbox.counts(session)
+
+    def retry_dead(self, now: datetime, ids: list[int] | None = None) -> int:
+        with self._sessions() as session:
+            count = outbox.retry_dead(session, now, ids)
+            session.commit()
+            return count

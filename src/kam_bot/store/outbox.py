@@ -1,0 +1,156 @@
+"""The outbox table: writing rows by unique key, and the operator's listing and retry.
+
+``enqueue`` is ``INSERT .. ON CONFLICT (key) DO NOTHING``: deciding the same message twice
+(two processes, a re-run, an overlapping window) writes one row, so it is sent once. The key
+format and what goes into a row are the jobs' (``jobs.outbox``).
+
+Row status: ``pending`` -> ``sent``; or ``dead`` (permanent error, too many attempts; ``kam-bot
+outbox retry`` puts it back); or ``skipped`` (expired before it could be sent, or nothing left
+to say once the promises it listed were done).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from kam_bot.store.tables import OutboxRow
+
+PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
+CHUNK = 5000
+"""Most keys bound in one ``IN (...)``."""
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    key: str
+    kind: str
+    platform: str
+    recipient: str
+    payload: dict[str, Any]
+    user_id: int | None = None
+    team_id: int | None = None
+    status: str = PENDING
+    """``skipped`` for a message decided but undeliverable (``last_error`` says why)."""
+    last_error: str | None = None
+
+
+def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
+    return {
+        "key": message.key,
+        "kind": message.kind,
+        "platform": message.platform,
+        "recipient": message.recipient,
+        "user_id": message.user_id,
+        "team_id": message.team_id,
+        "payload": message.payload,
+        "status": message.status,
+        "last_error": message.last_error,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def _insert(session: Session) -> Any:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(OutboxRow).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxRow.id)
+
+
+def exists(session: Session, message_key: str) -> bool:
+    return session.scalar(select(OutboxRow.id).where(OutboxRow.key == message_key)) is not None
+
+
+def existing_keys(session: Session, keys: Collection[str]) -> set[str]:
+    found: set[str] = set()
+    items = sorted(set(keys))
+    for i in range(0, len(items), CHUNK):
+        found.update(session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(items[i : i + CHUNK]))))
+    return found
+
+
+def enqueue(session: Session, message: NewMessage, now: datetime) -> bool:
+    """Insert the row unless its key exists; True when this call wrote it. Commit is the caller's."""
+    return session.execute(_insert(session).values(**_values(message, now))).first() is not None
+
+
+def enqueue_many(session: Session, messages: Sequence[NewMessage], now: datetime) -> int:
+    """``enqueue`` for many messages at once: rows whose key exists are left alone
+    (``ON CONFLICT DO NOTHING``, also against a concurrent writer); returns how many were written."""
+    if not messages:
+        return 0
+    # executemany: SQLAlchemy sends multi-row INSERTs ("insertmanyvalues"), RETURNING the rows written
+    return len(session.execute(_insert(session), [_values(m, now) for m in messages]).all())
+
+
+# -- admin ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    key: str
+    kind: str
+    platform: str
+    recipient: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    message_ref: str | None
+
+
+def _entry(row: OutboxRow) -> OutboxEntry:
+    return OutboxEntry(
+        row.id,
+        row.key,
+        row.kind,
+        row.platform,
+        row.recipient,
+        row.status,
+        row.attempts,
+        row.next_attempt_at,
+        row.last_error,
+        row.created_at,
+        row.sent_at,
+        row.message_ref,
+    )
+
+
+def entries(
+    session: Session, statuses: tuple[str, ...] = (PENDING, DEAD), limit: int = 500
+) -> list[OutboxEntry]:
+    rows = session.scalars(
+        select(OutboxRow).where(OutboxRow.status.in_(statuses)).order_by(OutboxRow.id).limit(limit)
+    )
+    return [_entry(r) for r in rows]
+
+
+def counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status)).all()
+    return {status: int(n) for status, n in rows}
+
+
+def retry_dead(session: Session, now: datetime, ids: list[int] | None = None) -> int:
+    """Put dead rows back in the queue with a fresh attempt count; returns how many.
+
+    A row with no platform (its person could not be reached on any: ``no_chat_identity``) stays
+    dead: there is nowhere to send it; the next day's DM finds their new identity."""
+    stmt = update(OutboxRow).where(OutboxRow.status == DEAD, OutboxRow.platform != "")
+    if ids:
+        stmt = stmt.where(OutboxRow.id.in_(ids))
+    result = session.execute(
+        stmt.values(
+            status=PENDING, attempts=0, next_attempt_at=now, claimed_by=None, claimed_until=None
+        ).execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0))
