@@ -87,8 +87,14 @@ def test_serve_with_no_platform_configured_says_so(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kam.db'}")
-    for variable in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+    for variable in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "TEAMS_CLIENT_ID",
+        "TEAMS_ALLOW_UNAUTHENTICATED",
+    ):
         monkeypatch.delenv(variable, raising=False)
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
-    assert "no chat platform is configured" in err and "SLACK_BOT_TOKEN" in err
+    assert "no chat platform is configured" in err and "SLACK_BOT_TOKEN" in err and "TEAMS_CLIENT_ID" in err

@@ -16,12 +16,14 @@ from kam_bot.platforms import ChatPlatform
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
+from kam_bot.services.conversations import ConversationRefs
 from kam_bot.services.demo import DemoService
 from kam_bot.services.observations import ObservationService
 from kam_bot.services.ports import Clock, utc_now
 from kam_bot.services.promises import PromiseService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
+from kam_bot.store.conversation_refs import SqlConversationRefs
 from kam_bot.store.engine import ensure_migrated, make_engine
 from kam_bot.store.jobs import SqlJobsStore
 from kam_bot.store.uow import SqlUnitOfWork
@@ -41,6 +43,7 @@ class App:
     promises: PromiseService = field(init=False)
     observations: ObservationService = field(init=False)
     users: UserService = field(init=False)
+    conversation_refs: ConversationRefs = field(init=False)
     claims: ClaimService = field(init=False)
     demo: DemoService = field(init=False)
     jobs: SqlJobsStore = field(init=False)
@@ -57,6 +60,7 @@ class App:
         self.promises = PromiseService(self.uow, self.clock)
         self.observations = ObservationService(self.uow, self.clock, threshold)
         self.users = UserService(self.uow, self.settings.default_timezone, self.settings.default_locale)
+        self.conversation_refs = SqlConversationRefs(self._sessions, self.clock)
         self.claims = ClaimService(self.uow, self.clock)
         self.demo = DemoService(self.uow, self.clock)
         self.jobs = SqlJobsStore(self.engine, self._sessions)

@@ -118,6 +118,7 @@ def _load_features() -> None:
         "kam_bot.cli_serve",
         "kam_bot.cli_jobs",
         "kam_bot.cli_rates",
+        "kam_bot.cli_teams",
     ):
         try:
             importlib.import_module(module)

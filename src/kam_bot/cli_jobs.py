@@ -77,17 +77,30 @@ _EXTRA_PARSERS.append(_parsers)
 # -- remind --------------------------------------------------------------------------
 
 
-def _address(person: User, platforms: tuple[str, ...]) -> str:
+def _address(person: User, platforms: tuple[str, ...], app: App | None = None) -> str:
     address = outbox.dm_address(person, platforms)
     if address is None:
         where = ", ".join(platforms)
         return f"no chat identity on {where}: would be marked dead ({outbox.NO_CHAT_IDENTITY})"
+    if app is not None and not _reachable(app, address):
+        to = ":".join(address)
+        return f"{to}: has not opened kam-bot in Teams yet, would be dead ({NO_TEAMS_CONVERSATION})"
     return ":".join(address)
 
 
-def _print_preview(p: previews.ReminderPreview, platforms: tuple[str, ...]) -> bool:
+NO_TEAMS_CONVERSATION = "no_teams_conversation"
+
+
+def _reachable(app: App, address: tuple[str, str]) -> bool:
+    """Teams lets the bot write first only into a chat it knows (stored when the person wrote or
+    installed the app); every other platform reaches any identity."""
+    platform, recipient = address
+    return platform != "teams" or app.conversation_refs.get(platform, recipient) is not None
+
+
+def _print_preview(p: previews.ReminderPreview, platforms: tuple[str, ...], app: App) -> bool:
     local = p.at.astimezone(planning.zone(p.user.timezone))
-    to = _address(p.user, platforms)
+    to = _address(p.user, platforms, app)
     head = f"=== {p.user.display_name} <{to}> · {local:%a %Y-%m-%d %H:%M} {p.user.timezone} ==="
     if p.note is None:
         print(f"{head}\n({p.skipped or 'nothing to say'}: no DM)\n")
@@ -132,10 +145,16 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
         if at.tzinfo is None
         else previews.reminders_at_instant(app, at.astimezone(UTC), only)
     )
-    sent = sum(_print_preview(p, app.recipient_platforms) for p in found)
+    sent = sum(_print_preview(p, app.recipient_platforms, app) for p in found)
     scope = "local time of each user" if at.tzinfo is None else "UTC instant"
     platforms = app.recipient_platforms
     unreachable = sum(p.note is not None and outbox.dm_address(p.user, platforms) is None for p in found)
+    no_chat = sum(
+        p.note is not None
+        and (a := outbox.dm_address(p.user, platforms)) is not None
+        and not _reachable(app, a)
+        for p in found
+    )
     print(
         f"{sent} DM(s) would be sent at {args.at or at.isoformat()} ({scope}); "
         f"{len(found) - sent} due with no DM."
@@ -144,6 +163,11 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"{unreachable} of them cannot be reached: no identity on {', '.join(platforms)} "
             f"(their rows would be dead as {outbox.NO_CHAT_IDENTITY})."
+        )
+    if no_chat:
+        print(
+            f"{no_chat} of them have not opened kam-bot in Teams yet (their rows would be dead as "
+            f"{NO_TEAMS_CONVERSATION}): ask them to open the kam-bot chat once."
         )
     return 0
 

@@ -12,7 +12,8 @@ from kam_bot.domain.enums import Platform
 
 NO_PLATFORM = (
     "kam-bot: configuration error: no chat platform is configured. For Slack set SLACK_BOT_TOKEN "
-    "and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)."
+    "and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode); for Teams set TEAMS_CLIENT_ID and "
+    "TEAMS_CLIENT_SECRET (or, on a development machine, TEAMS_ALLOW_UNAUTHENTICATED=true)."
 )
 
 

@@ -68,8 +68,25 @@ def _slack_build(app: App) -> ChatPlatform:
     return SlackPlatform(app, app.settings)
 
 
+def _teams_enabled(settings: Settings) -> bool:
+    return bool(settings.teams_client_id or settings.teams_allow_unauthenticated)
+
+
+def _teams_check(settings: Settings) -> None:
+    from kam_bot.adapters.teams.app import check_settings
+
+    check_settings(settings)
+
+
+def _teams_build(app: App) -> ChatPlatform:
+    from kam_bot.adapters.teams.app import TeamsBot
+
+    return TeamsBot.build(app, app.settings)
+
+
 KNOWN: list[PlatformEntry] = [
     PlatformEntry(Platform.SLACK, lambda s: bool(s.slack_bot_token), _slack_check, _slack_build),
+    PlatformEntry(Platform.TEAMS, _teams_enabled, _teams_check, _teams_build),
 ]
 """The chat platforms kam-bot knows, in the order a person's DMs prefer them when they have an
 identity on several enabled ones."""

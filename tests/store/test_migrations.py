@@ -287,3 +287,27 @@ def test_0005_adds_exchange_rates_and_keeps_the_price_list(blank_engine: Engine)
     assert "exchange_rates" not in table_names(blank_engine)
     with blank_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM price_list")).scalar() == 1
+def test_0004_adds_conversation_references_and_keeps_the_data(blank_engine: Engine) -> None:
+    config = alembic_config()
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with blank_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, display_name, timezone, locale, role, reminder_time) "
+                "VALUES (7, 'Rita', 'UTC', 'en', 'rep', '08:30:00')"
+            )
+        )
+    assert "conversation_refs" not in table_names(blank_engine)
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0004")
+    assert {"conversation_refs", "sent_cards"} <= table_names(blank_engine)
+    app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine, check=False)
+    assert app.users.get(7).display_name == "Rita"
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    assert not {"conversation_refs", "sent_cards"} & table_names(blank_engine)
+    assert app.users.get(7).display_name == "Rita"

@@ -384,3 +384,35 @@ class RequestKeyRow(Base):
     key: Mapped[str] = mapped_column(String(200))
     seen_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ConversationRefRow(Base):
+    """Where a bot may write first to a person (Teams: the personal chat's conversation reference)."""
+
+    __tablename__ = "conversation_refs"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        Index("ix_conversation_refs_user", "user_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(200))
+    """The person's id on the platform (Teams: the AAD object id)."""
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str] = mapped_column(String(500))
+    service_url: Mapped[str] = mapped_column(String(500))
+    tenant_id: Mapped[str | None] = mapped_column(String(100))
+    bot_id: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime]
+
+
+class SentCardRow(Base):
+    """What a message with buttons showed (a neutral reply as JSON), to update it in place later."""
+
+    __tablename__ = "sent_cards"
+    __table_args__ = (UniqueConstraint("platform", "message_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[str] = mapped_column(String(200))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]

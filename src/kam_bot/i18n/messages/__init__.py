@@ -13,6 +13,7 @@ from kam_bot.i18n.messages import (
     prefill,
     rates,
     slack,
+    teams,
     transfer,
 )
 
@@ -30,4 +31,5 @@ MESSAGE_MODULES = [
     transfer.MESSAGES,
     rates.MESSAGES,
     slack.MESSAGES,
+    teams.MESSAGES,
 ]

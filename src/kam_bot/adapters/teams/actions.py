@@ -1,0 +1,236 @@
+"""Card buttons (``Action.Execute`` verbs): what they do, and the card shown in place afterwards.
+
+A button on a card that lists several promises changes only its own row: the card's neutral
+reply is kept when it is sent (``sent_cards``), and the pressed row's buttons become what
+happened ("✅ Done by Alex"). Buttons that open something (an account, a new visit) leave the
+card as it was and post the new card below it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from microsoft_teams.cards.core import AdaptiveCard
+
+from kam_bot.domain.enums import Locale
+from kam_bot.domain.models import Contact, User
+from kam_bot.handlers.commands import Commands
+from kam_bot.handlers.forms import entries
+from kam_bot.handlers.forms.entries import check_entry
+from kam_bot.handlers.forms.model import Form
+from kam_bot.handlers.forms.values import MappingValues
+from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, check_visit, visit_form
+from kam_bot.handlers.prefill import today_for
+from kam_bot.handlers.render import error_reply, visit_saved
+from kam_bot.handlers.replies import Action, Line, Reply, Section
+from kam_bot.i18n import format_date, t
+from kam_bot.services.errors import ServiceError
+
+from .cards import reply_card
+from .commands import Answer, new_key
+from .deps import TeamsServices
+from .forms import SUBMIT_VERB, form_card
+from .identity import PLATFORM
+
+PROMISE = re.compile(r"^promise\.(done|reopen|cancel|snooze_(1|3|7))$")
+UNDO = re.compile(r"^undo\.(price|stock)$")
+
+
+@dataclass
+class Outcome:
+    """The card to show in place of the pressed one, and maybe a new message to post after it."""
+
+    card: AdaptiveCard
+    reply: Reply | None = None
+    """The neutral reply ``card`` shows, kept when it has buttons."""
+    follow_up: Answer | None = None
+
+
+def handle(
+    app: TeamsServices, actor: User, verb: str, data: dict[str, Any], message_id: str | None
+) -> Outcome:
+    """One button press (runs in a worker thread)."""
+    loc = actor.locale
+    commands = Commands(app)
+    value = str(data.get("value") or "")
+    if verb == SUBMIT_VERB:
+        return submit(app, actor, data)
+    if (match := PROMISE.match(verb)) and value.isdigit():
+        action, days = match.group(1), match.group(2)
+        reply = commands.promise_action(
+            actor, "snooze" if days else action, int(value), int(days) if days else None
+        )
+        if not reply.ok:
+            return _in_place(app, message_id, verb, value, reply.plain_text(), reply, loc)
+        outcome = _outcome_text(app, actor, action, int(value))
+        return _in_place(app, message_id, verb, value, outcome, reply, loc)
+    if (match := UNDO.match(verb)) and value.isdigit():
+        reply = commands.undo(actor, match.group(1), int(value))
+        outcome = t("teams.outcome.undone", loc, name=actor.display_name) if reply.ok else reply.plain_text()
+        return _in_place(app, message_id, verb, value, outcome, reply, loc)
+    if verb == "account.open" and value.isdigit():
+        return _open(app, message_id, Answer(commands.account_by_id(actor, int(value))), loc)
+    if verb == "visit.start" and value.isdigit():
+        return _open(app, message_id, Answer(card=_visit_for_account(app, actor, int(value))), loc)
+    reply = Reply.text(t("teams.card_expired", loc), ok=False)
+    return Outcome(reply_card(reply, loc), reply)
+
+
+def submit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
+    """A form's Save: the neutral form read back from the inputs, checked, saved once per key."""
+    form_id = str(data.get("form") or "")
+    if form_id == FORM_ID:
+        return save_visit(app, actor, data)
+    if form_id in ENTRY_FORMS:
+        return save_entry(app, actor, form_id, data)
+    reply = Reply.text(t("teams.card_expired", actor.locale), ok=False)
+    return Outcome(reply_card(reply, actor.locale), reply)
+
+
+def _values(app: TeamsServices, data: dict[str, Any]) -> MappingValues:
+    """The submitted inputs; the chosen account's name looked up (Teams sends only its id)."""
+    account_id = str(data.get("account") or "")
+    labels = {}
+    if account_id.isdigit():
+        with contextlib.suppress(ServiceError):
+            labels["account"] = app.accounts.live(int(account_id)).name
+    return MappingValues(data, labels=labels)
+
+
+def _chain(app: TeamsServices, actor: User, account_id: int) -> list[Contact]:
+    try:
+        return app.contacts.list(actor, account_id)
+    except ServiceError:
+        return []
+
+
+def save_visit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
+    """The visit form's Save: saved once per submission key, or the card back with what to fix."""
+    loc = actor.locale
+    key = str(data.get("key") or "") or None
+    form = VisitForm.from_values(_values(app, data))
+    contacts = _chain(app, actor, form.account[0]) if form.account else []
+    if form.account and str(form.account[0]) != str(data.get("shown_for") or ""):
+        form.follow_account(contacts)  # another account was picked: its decision chain, by name
+    checked, errors = check_visit(app, actor, form, key)
+    if checked is not None:
+        try:
+            result = app.visits.log(actor, checked)
+        except ServiceError as exc:
+            errors = {form.service_error_field(exc): _error_text(exc, loc)}
+        else:
+            reply = visit_saved(result, loc, today_for(app, actor))
+            return Outcome(reply_card(reply, loc), reply)
+    shown_for = str(form.account[0]) if form.account else ""
+    definition = visit_form(form.with_blanks(), contacts, loc)
+    return Outcome(form_card(definition, loc, errors=errors, data={"key": key or "", "shown_for": shown_for}))
+
+
+def save_entry(app: TeamsServices, actor: User, form_id: str, data: dict[str, Any]) -> Outcome:
+    """A quick entry's form: checked, claimed by its key (a double click saves once), saved."""
+    loc = actor.locale
+    key = str(data.get("key") or "")
+    values = _values(app, data)
+    draft, errors = check_entry(form_id, values, loc)
+    if draft is not None:
+        if not app.claims.claim(CARD_CLAIMS, key):
+            reply = Reply.text(t("teams.already_saved", loc))
+            return Outcome(reply_card(reply, loc), reply)
+        reply = Commands(app).save_entry_form(actor, form_id, int(values.option("account") or 0), draft)
+        if reply.ok:
+            return Outcome(reply_card(reply, loc), reply)
+        app.claims.release(CARD_CLAIMS, key)
+        errors = {"account": " ".join(line.plain for s in reply.sections for line in s.lines)}
+    definition = ENTRY_FORMS[form_id](values, loc)
+    return Outcome(form_card(definition, loc, errors=errors, data={"key": key}))
+
+
+def _visit_for_account(app: TeamsServices, actor: User, account_id: int) -> AdaptiveCard:
+    loc = actor.locale
+    try:
+        account = app.accounts.live(account_id)
+    except ServiceError as exc:
+        return reply_card(error_reply(exc, loc), loc)
+    form = VisitForm.blank((account.id, account.name), today_for(app, actor))
+    definition = visit_form(form, _chain(app, actor, account.id), loc)
+    return form_card(definition, loc, data={"key": new_key(), "shown_for": str(account.id)})
+
+
+def _error_text(exc: ServiceError, loc: Locale) -> str:
+    return " ".join(line.plain for s in error_reply(exc, loc).sections for line in s.lines)
+
+
+ENTRY_FORMS: dict[str, Callable[[MappingValues, Locale], Form]] = {
+    entries.PROMISE: lambda v, loc: entries.promise_form(entries.PromiseForm.from_values(v), loc),
+    entries.PRICE: lambda v, loc: entries.price_form(entries.PriceForm.from_values(v), loc),
+    entries.STOCK: lambda v, loc: entries.stock_form(entries.StockForm.from_values(v), loc),
+}
+CARD_CLAIMS = "teams_card"
+
+
+def _outcome_text(app: TeamsServices, actor: User, action: str, promise_id: int) -> str:
+    loc, name = actor.locale, actor.display_name
+    if action.startswith("snooze"):
+        promise = app.promises.get(actor, promise_id)
+        day = format_date(promise.snoozed_until, loc) if promise.snoozed_until else ""
+        return t("teams.outcome.snoozed", loc, name=name, date=day)
+    return t(f"teams.outcome.{action}", loc, name=name)
+
+
+def stored_reply(app: TeamsServices, message_id: str | None) -> Reply | None:
+    if not message_id:
+        return None
+    content = app.conversation_refs.card(PLATFORM, message_id)
+    return Reply.model_validate(content["reply"]) if content and "reply" in content else None
+
+
+def remember_card(app: TeamsServices, message_id: str | None, reply: Reply | None) -> None:
+    """Keep a sent card's reply when it has buttons, for in-place updates later."""
+    if message_id and reply is not None and _has_buttons(reply):
+        app.conversation_refs.save_card(PLATFORM, message_id, {"reply": reply.model_dump(mode="json")})
+
+
+def _has_buttons(reply: Reply) -> bool:
+    return bool(reply.actions) or any(s.actions for s in reply.sections)
+
+
+def _in_place(
+    app: TeamsServices, message_id: str | None, verb: str, value: str, outcome: str, reply: Reply, loc: Any
+) -> Outcome:
+    """The stored card with the pressed row replaced by ``outcome``; without one, ``reply`` itself."""
+    shown = stored_reply(app, message_id)
+    if shown is None:
+        return Outcome(reply_card(reply, loc), reply)
+
+    def pressed(a: Action) -> bool:
+        return a.action_id == verb and a.value == value
+
+    sections, found = [], False
+    for section in shown.sections:
+        if any(pressed(a) for a in section.actions):
+            section = Section(
+                title=section.title, lines=[*section.lines, Line.of(outcome)], more=section.more
+            )
+            found = True
+        sections.append(section)
+    if not found:  # a button of the whole card (Undo): what happened goes below, the buttons go
+        sections.append(Section(lines=[Line.of(outcome)]))
+    actions = [] if not found else [a for a in shown.actions if not pressed(a)]
+    changed = shown.model_copy(update={"sections": sections, "actions": actions})
+    remember_card(app, message_id, changed)
+    return Outcome(reply_card(changed, loc), changed)
+
+
+def _open(app: TeamsServices, message_id: str | None, follow_up: Answer, loc: Any) -> Outcome:
+    """Leave the pressed card as it is and post ``follow_up`` after it."""
+    shown = stored_reply(app, message_id)
+    if shown is None:
+        if follow_up.card is not None:
+            return Outcome(follow_up.card)
+        assert follow_up.reply is not None
+        return Outcome(reply_card(follow_up.reply, loc), follow_up.reply)
+    return Outcome(reply_card(shown, loc), shown, follow_up=follow_up)

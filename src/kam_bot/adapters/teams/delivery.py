@@ -1,0 +1,99 @@
+"""The outbox's Teams deliverer: reminders, briefs, escalations and digests as Adaptive Cards.
+
+Teams lets a bot write first only into a conversation it knows, so each message goes to the
+conversation reference stored when the person installed the app or wrote to it (a digest: the
+channel's reference, stored when the bot was added to the team). No reference: the row is dead
+with ``no_teams_conversation``, so ``kam-bot outbox`` lists who must open the bot once.
+
+The digest's chart is drawn small and travels as an inline PNG attachment of the same message
+(Teams caps a message at about 80 KB, a card at about 28 KB). Buttons on the card are
+``Action.Execute`` and update the card in place (see ``actions``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Callable
+
+import httpx
+from microsoft_teams.api.activities.message.message import MessageActivityInput
+from microsoft_teams.api.models.attachment.attachment import Attachment
+
+from kam_bot.jobs.delivery import Checkpoint, Outgoing, PermanentError, RateLimitedError, TransientError
+from kam_bot.jobs.notifications import ChartSpec
+
+from .actions import remember_card
+from .app import TeamsBot
+from .cards import reply_card
+from .identity import PLATFORM
+from .retry import retry_after
+
+DEFAULT_RETRY_AFTER = 30.0
+MAX_CHART_BYTES = 40_000
+"""Base64 makes it a third larger; card and chart stay under Teams' ~80 KB message limit."""
+
+Draw = Callable[[ChartSpec, float, float], bytes]
+
+
+def classify(exc: Exception) -> Exception:
+    """The outbox's error for a failed Bot Connector call (after the client's own retries)."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        status = exc.response.status_code
+        if status == 429:
+            return RateLimitedError(retry_after(exc.response) or DEFAULT_RETRY_AFTER, "http_429")
+        if status in {412, 408} or status >= 500:
+            return TransientError(f"http_{status}")
+        if status in {401, 403}:
+            return PermanentError(f"teams_forbidden_{status}")  # app uninstalled or bot blocked
+        return PermanentError(f"http_{status}")
+    if isinstance(exc, httpx.TransportError | TimeoutError | OSError):
+        return TransientError(type(exc).__name__)
+    return exc
+
+
+class TeamsDeliverer:
+    def __init__(self, bot: TeamsBot, draw: Draw | None = None) -> None:
+        self._bot = bot
+        self._draw = draw
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    def _png(self, chart: ChartSpec) -> bytes:
+        if self._draw is None:
+            from kam_bot.jobs.chart import render_png  # matplotlib loads on the first chart
+
+            self._draw = render_png
+        png = self._draw(chart, 6.0, 3.2)
+        if len(png) > MAX_CHART_BYTES:
+            png = self._draw(chart, 4.8, 2.6)
+        return png
+
+    async def deliver(self, message: Outgoing, checkpoint: Checkpoint) -> str | None:
+        if message.message_ref is not None:
+            return message.message_ref  # posted earlier, chart included: nothing left to do
+        if not message.recipient:
+            raise PermanentError("no_teams_identity")
+        app = self._bot.app
+        ref = await asyncio.to_thread(app.conversation_refs.get, PLATFORM, message.recipient)
+        if ref is None or not ref.service_url:
+            raise PermanentError("no_teams_conversation")
+        activity = MessageActivityInput().add_card(reply_card(message.reply, message.locale))
+        if message.chart is not None:
+            png = await asyncio.to_thread(self._png, message.chart)
+            activity.add_attachments(
+                Attachment(
+                    content_type="image/png",
+                    content_url="data:image/png;base64," + base64.b64encode(png).decode(),
+                    name=message.chart.filename,
+                )
+            )
+        api = self._bot.sdk.api.clone(service_url=ref.service_url)
+        try:
+            sent = await api.conversations.activities(ref.conversation_id).create(activity)
+        except Exception as exc:
+            raise classify(exc) from exc
+        await asyncio.to_thread(remember_card, app, sent.id, message.reply)
+        return sent.id
