@@ -109,7 +109,13 @@ def _load_features() -> None:
     """Import the modules that add commands (shell, import/export, serve, jobs)."""
     import importlib
 
-    for module in ("kam_bot.cli_shell", "kam_bot.cli_transfer", "kam_bot.cli_serve", "kam_bot.cli_jobs"):
+    for module in (
+        "kam_bot.cli_shell",
+        "kam_bot.cli_transfer",
+        "kam_bot.cli_serve",
+        "kam_bot.cli_jobs",
+        "kam_bot.cli_admin",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

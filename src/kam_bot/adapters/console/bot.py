@@ -6,6 +6,7 @@ saved (cancelled, end of input, an error) is printed back so it can be pasted ag
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -17,15 +18,21 @@ from kam_bot.handlers.describe import describe, problem_line
 from kam_bot.handlers.prefill import (
     Prefill,
     apply_fix,
+    check,
+    line_problem,
     prefill_price,
     prefill_promise,
     prefill_stock,
     prefill_visit,
     today_for,
 )
+from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Reply, Section
 from kam_bot.i18n import t
 from kam_bot.services.container import Services
+from kam_bot.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
 
 Ask = Callable[[str], str | None]
 """Prompt and read one line; None at end of input."""
@@ -69,6 +76,9 @@ class ConsoleBot:
         if not text:
             return
         self._line = text
+        if (refused := line_problem(text)) is not None:  # not parsed at all: said up front
+            self.show(Reply(sections=[Section(lines=[problem_line(refused, self.actor.locale)])], ok=False))
+            return
         word, _, rest = text.lstrip("/").partition(" ")
         command = word.lower()
         rest = rest.strip()
@@ -100,15 +110,24 @@ class ConsoleBot:
             "kam": lambda r: self.show(self.commands.help(self.actor)),
             "?": lambda r: self.show(self.commands.help(self.actor)),
         }
-        if command in handlers:
-            handlers[command](rest)
-            self.actor = self.app.users.get(self.actor.id)
-        elif command in self.extra_commands:
-            reply = self.extra_commands[command](self, self.actor, rest)
-            if reply is not None:
-                self.show(reply)
-        else:
-            self.say(t("console.unknown_command", self.loc, command=word))
+        try:
+            if command in handlers:
+                handlers[command](rest)
+                self.actor = self.app.users.get(self.actor.id)
+            elif command in self.extra_commands:
+                reply = self.extra_commands[command](self, self.actor, rest)
+                if reply is not None:
+                    self.show(reply)
+            else:
+                self.say(t("console.unknown_command", self.loc, command=word))
+        except ServiceError as exc:  # refused (not allowed, gone): said plainly, the line printed back
+            self.show(error_reply(exc, self.actor.locale))
+            self.say(t("console.not_saved", self.loc))
+            self.say(text)
+        except Exception:  # never a traceback and a lost line; the log keeps the details
+            log.exception("console command failed: %s", command)
+            self.say(t("console.unexpected", self.loc))
+            self.say(text)
 
     # -- commands -----------------------------------------------------------------
 
@@ -145,9 +164,12 @@ class ConsoleBot:
         """Show the prefill, ask for what is missing, confirm, save. Never loses the typed text."""
         prefill.text = self._line or prefill.text
         self.show(describe(prefill, self.actor.locale, today_for(self.app, self.actor)))
-        if not self._fix(prefill):
-            self._not_saved(prefill)
-            return
+        while True:  # what the user fixes is checked again (a fixed price may still have 28 digits)
+            if not self._fix(prefill):
+                self._not_saved(prefill)
+                return
+            if not check(self.app, self.actor, prefill):
+                break
         answer = self.ask(t("console.confirm", self.loc) + " ")
         if answer is None or answer.strip().lower() not in {"", "y", "yes", "是", "好"}:
             self._not_saved(prefill)
@@ -168,6 +190,8 @@ class ConsoleBot:
             if answer is None or not answer.strip():
                 return False
             new = apply_fix(self.app, self.actor, prefill, problem, answer)
+            if new is problem:  # not something a prompt can fill (a summary too long): type the line again
+                return False
             if new is not None:
                 prefill.problems = [new if p is problem else p for p in prefill.problems]
         return True

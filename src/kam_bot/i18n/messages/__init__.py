@@ -12,6 +12,7 @@ from kam_bot.i18n.messages import (
     prefill,
     slack,
     transfer,
+    trust,
 )
 
 MESSAGE_MODULES = [
@@ -26,4 +27,5 @@ MESSAGE_MODULES = [
     jobs.MESSAGES,
     transfer.MESSAGES,
     slack.MESSAGES,
+    trust.MESSAGES,
 ]

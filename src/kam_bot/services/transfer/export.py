@@ -9,9 +9,9 @@ text as UTF-8. Personal notes are included: only admins (or the operator) may ex
 from __future__ import annotations
 
 import csv
-import re
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
