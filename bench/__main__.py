@@ -31,7 +31,16 @@ from bench.generate import GenConfig
 from bench.loaders import LoadReport, load_postgres, load_sqlite, sqlite_path
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
-CASES = ("typeahead", "reminders", "digest", "slack_visit", "memory", "submission", "delivery")
+CASES = (
+    "typeahead",
+    "reminders",
+    "digest",
+    "slack_visit",
+    "memory",
+    "submission",
+    "delivery",
+    "hostile_lines",
+)
 """Modules under bench/cases, run in this order; each has ``run(ctx) -> list[Result]``."""
 QUICK_SCALE = 0.02
 

@@ -14,6 +14,7 @@ from kam_bot import platforms
 from kam_bot.config import Settings
 from kam_bot.platforms import ChatPlatform
 from kam_bot.services.accounts import AccountService
+from kam_bot.services.audit import AuditService
 from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.conversations import ConversationRefs
@@ -45,6 +46,7 @@ class App:
     users: UserService = field(init=False)
     conversation_refs: ConversationRefs = field(init=False)
     claims: ClaimService = field(init=False)
+    audit: AuditService = field(init=False)
     demo: DemoService = field(init=False)
     jobs: SqlJobsStore = field(init=False)
     """What the scheduled jobs read and write (their queries live in the store)."""
@@ -55,7 +57,8 @@ class App:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         threshold = self.settings.price_deviation_threshold
         self.accounts = AccountService(self.uow, self.clock, threshold)
-        self.contacts = ContactService(self.uow)
+        self.contacts = ContactService(self.uow, self.clock)
+        self.audit = AuditService(self.uow)
         self.visits = VisitService(self.uow, self.clock, threshold)
         self.promises = PromiseService(self.uow, self.clock)
         self.observations = ObservationService(self.uow, self.clock, threshold)

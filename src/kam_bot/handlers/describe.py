@@ -15,7 +15,7 @@ from kam_bot.handlers.prefill import (
 )
 from kam_bot.handlers.render import enum_label, error_reply
 from kam_bot.handlers.replies import Line, Part, Reply, Section, user
-from kam_bot.i18n import format_date, format_decimal, t
+from kam_bot.i18n import format_date, format_decimal, format_money, t
 
 _QUERY_MESSAGES = {"account.not_found", "account.ambiguous"}
 """Messages that end in what was typed (``No account matches “they”``), not ``you typed: …``."""
@@ -78,7 +78,7 @@ def _price(p: object, loc: Locale) -> Line:
     from kam_bot.domain.drafts import PriceDraft
 
     assert isinstance(p, PriceDraft)
-    price = f"{p.price:.2f}" if p.price is not None and p.price == round(p.price, 2) else str(p.price or "?")
+    price = format_money(p.price, None, loc) if p.price is not None else "?"
     who = f" ({p.competitor})" if p.competitor else ""
     return Line.of(
         t("prefill.price", loc),

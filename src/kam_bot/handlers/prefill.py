@@ -91,6 +91,18 @@ class StockPrefill(Prefill):
     stock: StockDraft | None = None
 
 
+MAX_LINE = 10_000
+"""The longest line read as a visit, promise, price or stock entry: refused up front beyond it
+(``bench/`` holds the parse time of hostile lines this long under 200 ms)."""
+
+
+def line_problem(text: str) -> Problem | None:
+    """Why ``text`` is not read at all: too long. Checked before the parser sees it."""
+    if len(text) <= MAX_LINE:
+        return None
+    return Problem("line", "line.too_long", {"length": f"{len(text):,}", "limit": f"{MAX_LINE:,}"})
+
+
 def _resolve(app: Services, query: str | None, prefill: Prefill) -> None:
     if not query or not query.strip():
         prefill.problems.append(Problem("account", "account.missing"))
@@ -123,6 +135,8 @@ def today_for(app: Services, actor: User) -> date:
 
 
 def prefill_visit(app: Services, actor: User, text: str) -> VisitPrefill:
+    if (refused := line_problem(text)) is not None:
+        return VisitPrefill(text=text, problems=[refused])
     draft = parse_visit(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = VisitPrefill(text=text, draft=draft)
     _resolve(app, draft.account_query, prefill)
@@ -143,17 +157,26 @@ def prefill_visit(app: Services, actor: User, text: str) -> VisitPrefill:
             )
     if prefill.account is not None:
         attach_account(app, actor, prefill, prefill.account)
+    check(app, actor, prefill)
     return prefill
 
 
 def attach_account(app: Services, actor: User, prefill: Prefill, account: Account) -> None:
     """Use ``account`` (resolved later, e.g. picked from suggestions) and match contacts against it."""
-    prefill.account = account
-    prefill.account_error = None
-    prefill.problems = [p for p in prefill.problems if p.field != "account"]
     if not isinstance(prefill, VisitPrefill):
+        prefill.account, prefill.account_error = account, None
+        prefill.problems = [p for p in prefill.problems if p.field != "account"]
         return
-    prefill.contacts = app.contacts.list(actor, account.id)
+    try:
+        contacts = app.contacts.list(actor, account.id)
+    except ServiceError as exc:  # an account the actor may not see: asked again, nothing typed lost
+        prefill.account, prefill.account_error = None, exc
+        prefill.problems = [p for p in prefill.problems if p.field != "account"]
+        prefill.problems.insert(0, Problem("account", exc.message, {"query": account.name}, account.name))
+        return
+    prefill.account, prefill.account_error = account, None
+    prefill.problems = [p for p in prefill.problems if p.field != "account"]
+    prefill.contacts = contacts
     prefill.contact_ids, prefill.new_contacts, prefill.contact_choices = [], [], {}
     prefill.problems = [p for p in prefill.problems if not p.field.startswith("contacts.")]
     for i, mention in enumerate(prefill.draft.contacts):
@@ -343,6 +366,8 @@ def visit_input(
 
 
 def prefill_promise(app: Services, actor: User, text: str) -> PromisePrefill:
+    if (refused := line_problem(text)) is not None:
+        return PromisePrefill(text=text, problems=[refused])
     entry = parse_promise(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = PromisePrefill(text=text, promise=entry.promise)
     _resolve(app, entry.account_query, prefill)
@@ -351,10 +376,13 @@ def prefill_promise(app: Services, actor: User, text: str) -> PromisePrefill:
         prefill.problems.append(Problem("text", "promise.needs_text"))
     elif entry.promise.due_date is None and not any(p.field.endswith("due_date") for p in prefill.problems):
         prefill.problems.append(Problem("due_date", "promise.needs_due_date", text=entry.promise.due_text))
+    check(app, actor, prefill)
     return prefill
 
 
 def prefill_price(app: Services, actor: User, text: str) -> PricePrefill:
+    if (refused := line_problem(text)) is not None:
+        return PricePrefill(text=text, problems=[refused])
     entry = parse_price(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = PricePrefill(text=text, price=entry.price)
     _resolve(app, entry.account_query, prefill)
@@ -364,10 +392,13 @@ def prefill_price(app: Services, actor: User, text: str) -> PricePrefill:
     else:
         known = {p.field for p in prefill.problems}
         prefill.problems += [p for p in _price_gaps(app, entry.price, "price") if p.field not in known]
+    check(app, actor, prefill)
     return prefill
 
 
 def prefill_stock(app: Services, actor: User, text: str) -> StockPrefill:
+    if (refused := line_problem(text)) is not None:
+        return StockPrefill(text=text, problems=[refused])
     entry = parse_stock(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = StockPrefill(text=text, stock=entry.stock)
     _resolve(app, entry.account_query, prefill)
@@ -376,7 +407,12 @@ def prefill_stock(app: Services, actor: User, text: str) -> StockPrefill:
         prefill.problems.append(Problem("product", "price.needs_product"))
     elif entry.stock.quantity is None and not prefill.blocking:
         prefill.problems.append(Problem("quantity", "stock.needs_quantity", text=entry.stock.product))
+    check(app, actor, prefill)
     return prefill
+
+
+SHOWN_BACK = 80
+"""How much of a refused value a problem repeats (the whole line is printed back when not saved)."""
 
 
 def validation_problems(exc: ValidationError, loc: Locale) -> list[Problem]:
@@ -386,5 +422,40 @@ def validation_problems(exc: ValidationError, loc: Locale) -> list[Problem]:
         key, params = error_key(err, loc)
         typed = err.get("input")
         text = str(typed) if isinstance(typed, str | int | float | Decimal | date) and str(typed) else None
+        if text is not None and len(text) > SHOWN_BACK:
+            text = text[: SHOWN_BACK - 1] + "…"
         problems.append(Problem(error_path(err), key, params, text))
     return problems
+
+
+def _same_field(prefill: Prefill, path: str) -> str:
+    """A field path as both the parser's gaps and the input's errors name it: a quick entry's
+    gaps say ``price.currency`` where its input says ``currency``."""
+    return path if isinstance(prefill, VisitPrefill) else path.rsplit(".", 1)[-1]
+
+
+def check(app: Services, actor: User, prefill: Prefill) -> list[Problem]:
+    """Add what saving would refuse as the prefill stands (lengths, digits, ranges) to its
+    problems, before the user confirms; returns the new ones. Fields already flagged are skipped."""
+    if prefill.account is None:
+        return []
+    try:
+        if isinstance(prefill, VisitPrefill):
+            visit_input(app, actor, prefill)
+        elif isinstance(prefill, PromisePrefill) and prefill.promise is not None:
+            p = prefill.promise
+            PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)
+        elif isinstance(prefill, PricePrefill) and prefill.price is not None:
+            PriceInput.model_validate(prefill.price.model_dump())
+        elif isinstance(prefill, StockPrefill) and prefill.stock is not None:
+            StockInput.model_validate(prefill.stock.model_dump())
+    except ValidationError as exc:
+        known = {_same_field(prefill, p.field) for p in prefill.problems}
+        new = [
+            dataclasses.replace(p, blocking=True)
+            for p in validation_problems(exc, actor.locale)
+            if _same_field(prefill, p.field) not in known
+        ]
+        prefill.problems += new
+        return new
+    return []

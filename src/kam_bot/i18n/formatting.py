@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from kam_bot.domain.enums import Locale
 from kam_bot.i18n.catalog import resolve_locale
@@ -42,7 +42,10 @@ def format_decimal(value: Decimal | int | float, locale: str | Locale | None = L
 
 def format_money(value: Decimal, currency: str | None, locale: str | Locale | None = Locale.EN) -> str:
     number = Decimal(str(value))
-    text = f"{number:,.2f}" if number == number.quantize(Decimal("0.01")) else format_decimal(number, locale)
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, len(number.as_tuple().digits) + 4)  # 28 typed digits must not trap
+        cents = number.is_finite() and number == number.quantize(Decimal("0.01"))
+    text = f"{number:,.2f}" if cents else format_decimal(number, locale)
     return f"{text} {currency}" if currency else text
 
 

@@ -25,7 +25,7 @@ from kam_bot.domain.models import (
     User,
     Visit,
 )
-from kam_bot.services import access
+from kam_bot.services import access, audit
 from kam_bot.services.account_list import LIST_LIMIT, AccountRow, contains_matches, my_rows, rows_for
 from kam_bot.services.errors import (
     AccountNotFoundError,
@@ -144,6 +144,13 @@ class AccountService:
         with self._uow() as uow:
             return _get_account(uow.repo, account_id)
 
+    def writable(self, actor: User, account_id: int) -> Account:
+        """The account, if ``actor`` may write to it (log a visit, add a promise); else refused."""
+        with self._uow() as uow:
+            account = _get_account(uow.repo, account_id)
+            access.require(access.can_write_account(uow.repo, actor, account), "account")
+            return account
+
     def by_ids(self, ids: Iterable[int]) -> dict[int, Account]:
         """Accounts by id (to name them in lists); ids no longer there are left out."""
         with self._uow() as uow:
@@ -229,6 +236,7 @@ class AccountService:
             fields.setdefault("owner_id", actor.id)
             fields.setdefault("team_id", actor.team_id)
             account = uow.repo.add(Account, **{**fields, "name": name, "created_at": now, "updated_at": now})
+            audit.record(uow.repo, actor.id, audit.CREATED, "account", account.id, now)
             uow.commit()
             self._keys.invalidate()
             return account
@@ -240,6 +248,16 @@ class AccountService:
             account = _get_account(uow.repo, account_id)
             access.require(access.can_write_account(uow.repo, actor, account), "account")
             change = apply_stage_change(uow.repo, account, kind, to_stage, actor.id, None, self._clock())
+            if change is not None:
+                audit.record(
+                    uow.repo,
+                    actor.id,
+                    audit.CHANGED,
+                    "account",
+                    account.id,
+                    self._clock(),
+                    [f"{kind.value}_stage"],
+                )
             uow.commit()
             return change
 

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from kam_bot.config import Settings
 from kam_bot.services.accounts import AccountService
+from kam_bot.services.audit import AuditService
 from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.demo import DemoService
@@ -48,6 +49,9 @@ class Services(Protocol):
 
     @property
     def claims(self) -> ClaimService: ...
+
+    @property
+    def audit(self) -> AuditService: ...
 
     @property
     def demo(self) -> DemoService: ...

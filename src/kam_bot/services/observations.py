@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from kam_bot.domain import rules
 from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation, User
-from kam_bot.services import access
+from kam_bot.services import access, audit
 from kam_bot.services.accounts import _get_account
 from kam_bot.services.inputs import CompetitorNoteInput, PriceInput, StockInput
 from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
@@ -30,6 +30,7 @@ def add_price(
         recorded_by=actor_id,
         **data.model_dump(),
     )
+    audit.record(repo, actor_id, audit.CREATED, "price", obs.id, at)
     return obs, rules.price_deviation(
         obs, repo.price_list_for(obs.product, at.date()), threshold, repo.exchange_rates()
     )
@@ -47,7 +48,15 @@ def add_stock(
         recorded_by=actor_id,
         **data.model_dump(),
     )
+    audit.record(repo, actor_id, audit.CREATED, "stock", obs.id, at)
     return obs, rules.inventory_change(obs, previous)
+
+
+_ENTITY: dict[type[PriceObservation | InventoryObservation | CompetitorNote], str] = {
+    PriceObservation: "price",
+    InventoryObservation: "stock",
+    CompetitorNote: "competitor_note",
+}
 
 
 class ObservationService:
@@ -86,6 +95,7 @@ class ObservationService:
                 recorded_by=actor.id,
                 **data.model_dump(),
             )
+            audit.record(uow.repo, actor.id, audit.CREATED, "competitor_note", note.id, self._clock())
             uow.commit()
             return note
 
@@ -108,6 +118,7 @@ class ObservationService:
                 obs.recorded_by == actor.id or access.can_write_account(uow.repo, actor, account), "undo"
             )
             uow.repo.delete(kind, [obs_id])
+            audit.record(uow.repo, actor.id, audit.DELETED, _ENTITY[kind], obs_id, self._clock())
             uow.commit()
             return True
 

@@ -122,6 +122,12 @@ class Repository(Protocol):
         self, visit_id: int
     ) -> tuple[list[m.PriceObservation], list[m.InventoryObservation], list[m.CompetitorNote]]: ...
 
+    # -- audit log --------------------------------------------------------------------
+
+    def audit_entries(
+        self, *, since: datetime | None = None, actor_id: int | None = None, limit: int = 1000
+    ) -> list[m.AuditEntry]: ...
+
     # -- request claims ----------------------------------------------------------------
 
     def claim(self, platform: str, key: str, at: datetime, expires_at: datetime, prune: bool = False) -> bool:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
 from kam_bot.domain.models import Account, Promise, PromiseEvent, User
-from kam_bot.services import access
+from kam_bot.services import access, audit
 from kam_bot.services.accounts import _get_account, local_today
 from kam_bot.services.errors import InvalidInputError, NotFoundError
 from kam_bot.services.inputs import PromiseInput
@@ -41,6 +41,7 @@ def add_promise(
         created_at=now,
     )
     repo.add(PromiseEvent, promise_id=promise.id, kind="created", at=now, actor_id=actor_id)
+    audit.record(repo, actor_id, audit.CREATED, "promise", promise.id, now)
     return promise
 
 
@@ -75,6 +76,8 @@ class PromiseService:
     ) -> Promise:
         """Hide the promise from reminders until a later day (counted in the actor's time zone)."""
         today = local_today(actor, self._clock())
+        if days is not None and not 0 < days <= MAX_SNOOZE_DAYS:
+            raise InvalidInputError("promise.bad_snooze", field="snoozed_until")
         target = until if until is not None else today + timedelta(days=1 if days is None else days)
         if not today < target <= today + timedelta(days=MAX_SNOOZE_DAYS):
             raise InvalidInputError("promise.bad_snooze", field="snoozed_until")
@@ -101,6 +104,9 @@ class PromiseService:
                 at=self._clock(),
                 actor_id=actor.id,
                 detail=f"{promise.owner_id}->{owner.id}",
+            )
+            audit.record(
+                uow.repo, actor.id, audit.CHANGED, "promise", promise.id, self._clock(), ["owner_id"]
             )
             uow.commit()
             result = uow.repo.get(Promise, promise.id)
@@ -151,5 +157,6 @@ class PromiseService:
             uow.repo.add(
                 PromiseEvent, promise_id=promise.id, kind=event, at=now, actor_id=actor.id, detail=detail
             )
+            audit.record(uow.repo, actor.id, audit.CHANGED, "promise", promise.id, now, fields)
             uow.commit()
             return updated

@@ -21,7 +21,7 @@ from kam_bot.domain.models import (
     User,
     Visit,
 )
-from kam_bot.services import access
+from kam_bot.services import access, audit
 from kam_bot.services.accounts import _get_account, apply_stage_change
 from kam_bot.services.errors import InvalidInputError, NotFoundError
 from kam_bot.services.inputs import MAX_TEXT, VisitInput
@@ -170,6 +170,15 @@ class VisitService:
                     repo, account, data.stage_change.kind, data.stage_change.to_stage, actor.id, visit.id, now
                 )
             repo.update(Account, account.id, updated_at=now)
+            audit.record(repo, actor.id, audit.CREATED, "visit", visit.id, now)
+            for note in notes:
+                audit.record(repo, actor.id, audit.CREATED, "competitor_note", note.id, now)
+            if stage is not None:
+                audit.record(
+                    repo, actor.id, audit.CHANGED, "account", account.id, now, [f"{stage.kind.value}_stage"]
+                )
+            for contact in new_contacts:
+                audit.record(repo, actor.id, audit.CREATED, "contact", contact.id, now)
             uow.commit()
             return LoggedVisit(visit, account, promises, prices, stocks, notes, new_contacts, stage)
 
@@ -219,9 +228,9 @@ class VisitService:
         next_visit_date: date | None,
     ) -> Visit:
         """Correct what a rep most often gets wrong in the rush after a meeting."""
-        for text in (summary, next_step):
+        for name, text in (("summary", summary), ("next_step", next_step)):
             if text is not None and len(text) > MAX_TEXT:
-                raise InvalidInputError("visit.too_long", field="summary", limit=MAX_TEXT)
+                raise InvalidInputError("visit.too_long", field=name, limit=MAX_TEXT)
         with self._uow() as uow:
             visit, _ = self._writable(uow.repo, actor, visit_id)
             if next_visit_date != visit.next_visit_date:  # an old plan left as it was is no error
@@ -237,6 +246,9 @@ class VisitService:
                 next_step=next_step,
                 next_visit_date=next_visit_date,
             )
+            changed = ("goal_reached", "summary", "next_step", "next_visit_date")
+            touched = [f for f in changed if getattr(visit, f) != getattr(updated, f)]
+            audit.record(uow.repo, actor.id, audit.CHANGED, "visit", visit_id, self._clock(), touched)
             uow.commit()
             return updated
 

@@ -36,7 +36,12 @@ ROWS: dict[type[m.Entity], type[t.Base]] = {
     m.InventoryObservation: t.InventoryObservationRow,
     m.CompetitorNote: t.CompetitorNoteRow,
     m.PriceListEntry: t.PriceListRow,
+    m.AuditEntry: t.AuditRow,
 }
+
+
+MIN_ID, MAX_ID = -(2**31), 2**31 - 1
+"""Ids are 32-bit on PostgreSQL; beyond that, binding the id itself fails."""
 
 
 class SqlRepository:
@@ -59,6 +64,8 @@ class SqlRepository:
         return model.model_validate(row)
 
     def get(self, model: type[E], entity_id: int) -> E | None:
+        if not MIN_ID <= entity_id <= MAX_ID:  # a typed or forged id no column can hold: no such row
+            return None
         row = self.session.get(ROWS[model], entity_id)
         if row is None:
             return None
@@ -493,6 +500,16 @@ class SqlRepository:
         if prune:
             request_keys.prune(self.session, at)
         return new
+    def audit_entries(
+        self, *, since: datetime | None = None, actor_id: int | None = None, limit: int = 1000
+    ) -> list[m.AuditEntry]:
+        query = select(t.AuditRow)
+        if since is not None:
+            query = query.where(t.AuditRow.at >= since)
+        if actor_id is not None:
+            query = query.where(t.AuditRow.actor_id == actor_id)
+        rows = self.session.scalars(query.order_by(t.AuditRow.at.desc(), t.AuditRow.id.desc()).limit(limit))
+        return [m.AuditEntry.model_validate(row) for row in reversed(list(rows))]
 
     def release_claim(self, platform: str, key: str) -> None:
         """Forget that ``key`` was claimed, so the same request may be handled again."""

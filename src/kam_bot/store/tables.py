@@ -235,6 +235,20 @@ class PromiseEventRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class AuditRow(Base):
+    """The audit log: one row per created, changed, deleted or erased record (no values)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_actor_at", "actor_id", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int]
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
 class PriceObservationRow(Base):
     __tablename__ = "price_observations"
     __table_args__ = (Index("ix_price_obs_account_product_at", "account_id", "product", "observed_at"),)

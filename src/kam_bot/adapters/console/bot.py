@@ -6,6 +6,7 @@ saved (cancelled, end of input, an error) is printed back so it can be pasted ag
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -17,6 +18,8 @@ from kam_bot.handlers.describe import describe, problem_line
 from kam_bot.handlers.prefill import (
     Prefill,
     apply_fix,
+    check,
+    line_problem,
     prefill_price,
     prefill_promise,
     prefill_stock,
@@ -25,9 +28,13 @@ from kam_bot.handlers.prefill import (
     subject,
     today_for,
 )
+from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Reply, Section
 from kam_bot.i18n import format_date, t
 from kam_bot.services.container import Services
+from kam_bot.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
 
 Ask = Callable[[str], str | None]
 """Prompt and read one line; None at end of input."""
@@ -76,6 +83,9 @@ class ConsoleBot:
         if not text:
             return
         self._line = text
+        if (refused := line_problem(text)) is not None:  # not parsed at all: said up front
+            self.show(Reply(sections=[Section(lines=[problem_line(refused, self.actor.locale)])], ok=False))
+            return
         word, _, rest = text.lstrip("/").partition(" ")
         command = word.lower()
         rest = rest.strip()
@@ -109,15 +119,24 @@ class ConsoleBot:
             "kam": lambda r: self.show(self.commands.help(self.actor)),
             "?": lambda r: self.show(self.commands.help(self.actor)),
         }
-        if command in handlers:
-            handlers[command](rest)
-            self.actor = self.app.users.get(self.actor.id)
-        elif command in self.extra_commands:
-            reply = self.extra_commands[command](self, self.actor, rest)
-            if reply is not None:
-                self.show(reply)
-        else:
-            self.say(t("console.unknown_command", self.loc, command=word))
+        try:
+            if command in handlers:
+                handlers[command](rest)
+                self.actor = self.app.users.get(self.actor.id)
+            elif command in self.extra_commands:
+                reply = self.extra_commands[command](self, self.actor, rest)
+                if reply is not None:
+                    self.show(reply)
+            else:
+                self.say(t("console.unknown_command", self.loc, command=word))
+        except ServiceError as exc:  # refused (not allowed, gone): said plainly, the line printed back
+            self.show(error_reply(exc, self.actor.locale))
+            self.say(t("console.not_saved", self.loc))
+            self.say(text)
+        except Exception:  # never a traceback and a lost line; the log keeps the details
+            log.exception("console command failed: %s", command)
+            self.say(t("console.unexpected", self.loc))
+            self.say(text)
 
     # -- commands -----------------------------------------------------------------
 
@@ -158,7 +177,7 @@ class ConsoleBot:
         prefill.text = self._line or prefill.text
         self.show(describe(prefill, self.actor.locale, today_for(self.app, self.actor)))
         try:
-            confirmed = self._fix(prefill) and self._confirm()
+            confirmed = self._fixed(prefill) and self._confirm()
         except KeyboardInterrupt:
             self.say("")
             confirmed = False
@@ -169,6 +188,14 @@ class ConsoleBot:
         self.show(reply)
         if not reply.ok:
             self._not_saved(prefill)
+
+    def _fixed(self, prefill: Prefill) -> bool:
+        """Fill the gaps; what the user fixed is checked again (a fixed price may still have 28 digits)."""
+        while True:
+            if not self._fix(prefill):
+                return False
+            if not check(self.app, self.actor, prefill):
+                return True
 
     def _confirm(self) -> bool:
         answer = self.ask(t("console.confirm", self.loc) + " ")
@@ -191,6 +218,8 @@ class ConsoleBot:
             if answer is None or not answer.strip() or _is_quit(answer, GIVE_UP_WORDS):
                 return False
             new = apply_fix(self.app, self.actor, prefill, problem, answer)
+            if new is problem:  # not something a prompt can fill (a summary too long): type the line again
+                return False
             if new is not None:
                 prefill.problems = [new if p is problem else p for p in prefill.problems]
             elif (day := resolved_date(prefill, problem)) is not None and problem.field.endswith("due_date"):

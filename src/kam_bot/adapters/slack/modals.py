@@ -58,7 +58,7 @@ def visit_from_text(app: Services, actor: User, text: str, channel: str | None) 
 
 
 def visit_for_account(app: Services, actor: User, account_id: int) -> dict[str, Any]:
-    account = account_by_id(app, account_id)
+    account = app.accounts.writable(actor, account_id)  # a forged or foreign button is refused
     form = visit.VisitForm.blank((account.id, account.name), today_for(app, actor))
     return visit.build_view(form, chain(app, actor, account.id), actor.locale)
 
@@ -89,7 +89,7 @@ def entry_view(
 
 
 def promise_for_account(app: Services, actor: User, account_id: int) -> dict[str, Any]:
-    account = account_by_id(app, account_id)
+    account = app.accounts.writable(actor, account_id)
     return entries.promise_view(entries.PromiseForm(account=(account.id, account.name)), actor.locale)
 
 

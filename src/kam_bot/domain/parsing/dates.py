@@ -516,9 +516,19 @@ def _suffix_starts(text: str) -> list[int]:
     return sorted(starts)
 
 
+WINDOW = 200
+"""How far from its edge a date phrase is looked for: five words or 12 characters fit many
+times over, and a long line costs no more per marker than a short one."""
+
+
+MAX_MARKERS = 8
+"""The last few ``by``/``前`` markers of a promise are tried; a promise has one or two."""
+
+
 def leading_date(text: str, today: date, *, past: bool = False) -> DateSpan | None:
     """The longest date phrase at the start of ``text`` (up to 5 words or 12 characters)."""
     ctx = _Context(today, past=past, day_first=False)
+    text = text[:WINDOW]
     for end in _prefix_ends(text):
         phrase = text[:end]
         value = _resolve(phrase, ctx)
@@ -530,11 +540,13 @@ def leading_date(text: str, today: date, *, past: bool = False) -> DateSpan | No
 def trailing_date(text: str, today: date, *, past: bool = False) -> DateSpan | None:
     """The longest date phrase at the end of ``text``."""
     ctx = _Context(today, past=past, day_first=False)
+    offset = max(0, len(text) - WINDOW)
+    text = text[offset:]
     for start in _suffix_starts(text):
         phrase = text[start:]
         value = _resolve(phrase, ctx)
         if value is not None:
-            return DateSpan(start, len(text), phrase.strip(EDGE_CHARS), value)
+            return DateSpan(offset + start, offset + len(text), phrase.strip(EDGE_CHARS), value)
     return None
 
 
@@ -548,15 +560,17 @@ def find_due_date(body: str, today: date) -> DateSpan | None:
        ``by 31/2``, ``2月31日前``) comes back with ``value=None``.
     """
     markers = list(_MARKER.finditer(body))
-    for marker in reversed(markers):
-        found = leading_date(body[marker.end() :], today)
+    for marker in reversed(markers[-MAX_MARKERS:]):
+        found = leading_date(body[marker.end() : marker.end() + WINDOW], today)
         if found is not None:
             return DateSpan(marker.start(), marker.end() + found.end, found.text, found.value)
     befores = [m for m in _ZH_BEFORE.finditer(body) if not body.startswith("前天", m.start())]
+    befores = befores[-MAX_MARKERS:]
     for before in reversed(befores):
-        found = trailing_date(body[: before.start()], today)
+        offset = max(0, before.start() - WINDOW)
+        found = trailing_date(body[offset : before.start()], today)
         if found is not None:
-            return DateSpan(found.start, before.end(), found.text, found.value)
+            return DateSpan(offset + found.start, before.end(), found.text, found.value)
     found = trailing_date(body, today) or leading_date(body, today)
     if found is not None:
         return found

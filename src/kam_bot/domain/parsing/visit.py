@@ -201,7 +201,7 @@ class _Visit:
         found: list[_Modifier] = []
         kinds = LEADING_KINDS if leading else KINDS
         rest = text
-        while rest := rest.lstrip(_MODIFIER_SEPARATORS):
+        while len(found) < MAX_MODIFIERS and (rest := rest.lstrip(_MODIFIER_SEPARATORS)):
             if match := kinds.pattern.match(rest):
                 found.append(_Modifier(match.group(), kind=kinds.value_of(match.group())))
                 rest = rest[match.end() :]
@@ -502,6 +502,12 @@ _STOP = re.compile(
 """Where the account name ends in the first segment: the first keyword or date word."""
 
 
+MAX_SEGMENTS = 40
+MAX_MODIFIERS = 6
+"""A visit line has a handful of parts and a date or two in front of each; past these bounds
+the rest is kept as typed (in the summary), so a hostile line costs no more than a long one."""
+
+
 def parse_visit(text: str, *, today: date, is_account: AccountLookup | None = None) -> VisitDraft:
     """Prefill a visit from what was typed after `/visit` (see the module docstring)."""
     visit = _Visit(today)
@@ -510,8 +516,9 @@ def parse_visit(text: str, *, today: date, is_account: AccountLookup | None = No
         return visit.draft()
     first, *others = segments
     visit.segment(visit.lead(first, is_account, more=bool(others)))
-    for segment in others:
+    for segment in others[:MAX_SEGMENTS]:
         visit.segment(segment)
+    visit.unplace("; ".join(others[MAX_SEGMENTS:]))  # read as typed, kept in the summary
     if visit.account_query is None:
         visit.problems.insert(0, problem("account", "", MISSING_ACCOUNT))
     return visit.draft()

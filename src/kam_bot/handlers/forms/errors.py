@@ -21,6 +21,7 @@ from kam_bot.i18n.catalog import CATALOG
 _KEYS = {
     "missing": "form.required",
     "string_too_short": "form.required",
+    "string_type": "form.required",
     "string_too_long": "form.too_long",
     "too_long": "form.too_many",
     "greater_than": "form.more_than",
@@ -28,8 +29,8 @@ _KEYS = {
     "less_than": "form.at_most",
     "less_than_equal": "form.at_most",
     "decimal_max_digits": "form.too_many_digits",
-    "decimal_max_places": "form.too_many_digits",
-    "decimal_whole_digits": "form.too_many_digits",
+    "decimal_max_places": "form.too_many_decimals",
+    "decimal_whole_digits": "form.too_many_whole_digits",
     "decimal_parsing": "form.not_a_number",
     "decimal_type": "form.not_a_number",
     "float_parsing": "form.not_a_number",
@@ -42,7 +43,7 @@ _KEYS = {
     "enum": "form.bad_choice",
     "literal_error": "form.bad_choice",
 }
-_LIMITS = ("max_length", "min_length", "gt", "ge", "lt", "le")
+_LIMITS = ("max_length", "min_length", "gt", "ge", "lt", "le", "max_digits", "decimal_places", "whole_digits")
 _MODEL_CHECK_FIELDS = {"form.needs_competitor": "competitor", "form.unknown_stage": "to_stage"}
 """Checks across fields report no field; the field they are about."""
 

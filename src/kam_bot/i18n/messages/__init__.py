@@ -15,6 +15,7 @@ from kam_bot.i18n.messages import (
     slack,
     teams,
     transfer,
+    trust,
 )
 
 MESSAGE_MODULES = [
@@ -32,4 +33,5 @@ MESSAGE_MODULES = [
     rates.MESSAGES,
     slack.MESSAGES,
     teams.MESSAGES,
+    trust.MESSAGES,
 ]

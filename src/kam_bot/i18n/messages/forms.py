@@ -17,8 +17,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "{field}:请填写数字,例如 4.20。",
     },
     "form.too_many_digits": {
-        "en": "{field}: too many digits; write at most 4 decimals.",
-        "zh-Hans": "{field}:位数过多,最多保留 4 位小数。",
+        "en": "{field}: too many digits; write at most {limit} digits in all.",
+        "zh-Hans": "{field}:位数过多,最多 {limit} 位数字。",
+    },
+    "form.too_many_whole_digits": {
+        "en": "{field}: too large; write at most {limit} digits before the decimal point.",
+        "zh-Hans": "{field}:数值过大,整数部分最多 {limit} 位。",
+    },
+    "form.too_many_decimals": {
+        "en": "{field}: write at most {limit} decimals.",
+        "zh-Hans": "{field}:最多保留 {limit} 位小数。",
     },
     "form.bad_date": {"en": "{field}: pick a date.", "zh-Hans": "{field}:请选择日期。"},
     "form.bad_choice": {"en": "{field}: pick one of the choices.", "zh-Hans": "{field}:请从选项中选择。"},

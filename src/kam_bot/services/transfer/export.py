@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -72,17 +73,30 @@ def _write_csv(repo: SqlRepository, directory: Path) -> Counts:
 
 
 def _write_csv_file(stream: IO[str], kind: RecordType, records: Iterator[dict[str, Any]]) -> int:
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csv.writer(stream)  # RFC 4180 rows (CRLF), so a cell holding a lone CR is quoted
     writer.writerow(kind.model.model_fields)
     return _count(records, lambda obj: writer.writerow(_cell(v) for k, v in obj.items() if k != "type"))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (CSV injection)."""
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return neutralise(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never runs it: a leading ``'`` before a formula-like
+    start (``=HYPERLINK(…)``, ``@SUM``, ``+1``, a tab or carriage return); plain numbers stay numbers."""
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _count(records: Iterator[dict[str, Any]], write: Callable[[dict[str, Any]], object]) -> int:

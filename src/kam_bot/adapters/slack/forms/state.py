@@ -40,11 +40,17 @@ class FormState:
 
     def date(self, block_id: str) -> date | None:
         value = self._element(block_id).get("selected_date")
-        return date.fromisoformat(value) if value else None
+        try:  # Slack's picker sends ISO dates; a forged one reads as no date (asked for again)
+            return date.fromisoformat(str(value)[:10]) if value else None
+        except ValueError:
+            return None
 
     def time(self, block_id: str) -> time | None:
         value = self._element(block_id).get("selected_time")
-        return time.fromisoformat(value) if value else None
+        try:
+            return time.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
 
     def conversation(self, block_id: str) -> str | None:
         value = self._element(block_id).get("selected_conversation")

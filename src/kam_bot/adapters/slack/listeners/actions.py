@@ -19,12 +19,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from kam_bot.adapters.slack import modals
-from kam_bot.adapters.slack.delivery import dm_reply, update_pressed_message
+from kam_bot.adapters.slack.delivery import dm_reply, respond_reply, update_pressed_message
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.errors import slack_error_code
 from kam_bot.adapters.slack.forms import visit
 from kam_bot.adapters.slack.opening import open_view
+from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
+from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import format_date, t
 
 PROMISE = re.compile(r"^promise\.(done|reopen|cancel|snooze_(1|3|7))(?::.*)?$")
@@ -56,7 +58,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         match = PROMISE.match(action["action_id"])
         assert match is not None
         verb, days = match.group(1), match.group(2)
-        promise_id = int(action["value"])
+        promise_id = button_id(action)
         reply = await deps.run(
             deps.commands.promise_action,
             actor,
@@ -64,12 +66,11 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             promise_id,
             int(days) if days else None,
         )
-        outcome = reply.plain_text()
-        if reply.ok:
-            outcome = await deps.run(_outcome, deps, actor, verb, promise_id)
-        in_message = await update_pressed_message(body, client, respond, outcome, reply, actor.locale)
-        if not in_message and not reply.ok:
-            await dm_reply(client, slack_id, reply, actor.locale)
+        if not reply.ok:  # refused or gone: only the presser hears it, the message stays as it was
+            await tell_presser(client, respond, slack_id, reply, actor.locale)
+            return
+        outcome = await deps.run(_outcome, deps, actor, verb, promise_id)
+        await update_pressed_message(body, client, respond, outcome, reply, actor.locale)
         await deps.refresh_home(client, slack_id, actor)
 
     async def undo_button(
@@ -84,12 +85,11 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         actor = await deps.actor(client, slack_id)
         match = UNDO.match(action["action_id"])
         assert match is not None
-        reply = await deps.run(deps.commands.undo, actor, match.group(1), int(action["value"]))
-        outcome = (
-            t("slack.outcome.undone", actor.locale, name=actor.display_name)
-            if reply.ok
-            else reply.plain_text()
-        )
+        reply = await deps.run(deps.commands.undo, actor, match.group(1), button_id(action))
+        if not reply.ok:
+            await tell_presser(client, respond, slack_id, reply, actor.locale)
+            return
+        outcome = t("slack.outcome.undone", actor.locale, name=actor.display_name)
         await update_pressed_message(body, client, respond, outcome, reply, actor.locale)
         await deps.refresh_home(client, slack_id, actor)
 
@@ -116,7 +116,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
         ) -> None:
             await ack()
-            account_id = int(action["value"])
+            account_id = button_id(action)
             await open_modal(body, client, lambda actor: build(actor, account_id))
 
         return pressed
@@ -132,7 +132,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        visit_id = int(action["value"])
+        visit_id = button_id(action)
         container = body.get("container") or {}
         meta = {"ch": container.get("channel_id"), "ts": container.get("message_ts")}
         await open_modal(body, client, lambda actor: modals.edit(app, actor, visit_id, meta))
@@ -157,6 +157,22 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     bolt.action(_button("account.contacts"))(account_contacts)
     bolt.action(_button("visit.edit"))(visit_edit)
     bolt.action(visit.ACCOUNT_ACTION)(visit_account_changed)
+
+
+def button_id(action: dict[str, Any]) -> int:
+    """The id a button carries; a forged value that is no id names no record (refused as gone)."""
+    value = str(action.get("value") or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else 0
+
+
+async def tell_presser(
+    client: AsyncWebClient, respond: AsyncRespond | None, slack_id: str, reply: Reply, loc: Locale
+) -> None:
+    """Why a press did nothing, to the presser alone: ephemeral where the button was, else a DM."""
+    if respond is not None and respond.response_url:
+        await respond_reply(respond, reply, loc)
+    else:
+        await dm_reply(client, slack_id, reply, loc)
 
 
 def _outcome(deps: Deps, actor: User, verb: str, promise_id: int) -> str:
