@@ -10,6 +10,7 @@ fast; ``COUNTS`` gathers what ran, for the report (``-s`` prints it).
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -46,6 +47,8 @@ BOUNDED = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 COUNTS: Counter[str] = Counter()
+QUOTED = re.compile(r"“[^”]*”?|「[^」]*」?")
+"""What the user typed, quoted back in a warning: not the bot's language."""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -73,7 +76,7 @@ def test_console_command_lines(sqlite_engine: Engine, make_app: Callable[[Engine
         warnings = [w for w in said.splitlines() if w.startswith("⚠")]
         COUNTS["console rejections"] += len(warnings)
         for warning in warnings:  # in the user's language
-            typed = warning.split(" you typed:")[0].split(" 你输入的是")[0]
+            typed = QUOTED.sub("", warning.split(" you typed:")[0].split(" 你输入的是")[0])
             assert bool(CJK.search(typed)) is (loc is Locale.ZH_HANS) or typed.isascii() is (loc is Locale.EN)
         if "Not saved" in said or "未保存" in said:
             assert said.rstrip().endswith(line.strip()), said  # the line comes back to paste again

@@ -85,12 +85,10 @@ class Commands:
         loc = actor.locale
         params: dict[str, str] = {}
         try:
-            before = self.app.promises.get(actor, promise_id).status
-            if before is _SETTLED_BY.get(action):
-                key = f"promise.already_{before.value}"
-                line = render.promise_line(
-                    self.app.promises.get(actor, promise_id), today_for(self.app, actor), loc
-                )
+            settled = self.app.promises.get(actor, promise_id) if action in _SETTLED_BY else None
+            if settled is not None and settled.status is _SETTLED_BY[action]:
+                line = render.promise_line(settled, today_for(self.app, actor), loc)
+                key = f"promise.already_{settled.status.value}"
                 return Reply(sections=[Section(lines=[Line.of(t(key, loc), " ", *line.spans)])])
             if action == "done":
                 promise, key, params = self.app.promises.complete(actor, promise_id), "promise.done", params

@@ -191,23 +191,25 @@ class ConsoleBot:
 
     def _fixed(self, prefill: Prefill) -> bool:
         """Fill the gaps; what the user fixed is checked again (a fixed price may still have 28 digits)."""
+        listed = True  # the first gaps were shown with the prefill; those a re-check finds were not
         while True:
-            if not self._fix(prefill):
+            if not self._fix(prefill, listed):
                 return False
             if not check(self.app, self.actor, prefill):
                 return True
+            listed = False
 
     def _confirm(self) -> bool:
         answer = self.ask(t("console.confirm", self.loc) + " ")
         return answer is not None and answer.strip().lower() in {"", "y", "yes", "是", "好"}
 
-    def _fix(self, prefill: Prefill) -> bool:
+    def _fix(self, prefill: Prefill, listed: bool = True) -> bool:
         """Prompt for each blocking gap until it is filled; False when the user gives up.
 
         The gaps were listed with the prefill: a problem is shown again only when an answer
         did not fit. A due date that was read is shown as the date it became.
         """
-        shown = {id(p) for p in prefill.problems}
+        shown = {id(p) for p in prefill.problems} if listed else set()
         while prefill.blocking:
             problem = prefill.blocking[0]
             if id(problem) not in shown:
