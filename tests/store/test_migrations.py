@@ -287,6 +287,8 @@ def test_0005_adds_exchange_rates_and_keeps_the_price_list(blank_engine: Engine)
     assert "exchange_rates" not in table_names(blank_engine)
     with blank_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM price_list")).scalar() == 1
+
+
 def test_0004_adds_conversation_references_and_keeps_the_data(blank_engine: Engine) -> None:
     config = alembic_config()
     with blank_engine.begin() as conn:

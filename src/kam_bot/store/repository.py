@@ -500,6 +500,7 @@ class SqlRepository:
         if prune:
             request_keys.prune(self.session, at)
         return new
+
     def audit_entries(
         self, *, since: datetime | None = None, actor_id: int | None = None, limit: int = 1000
     ) -> list[m.AuditEntry]:
