@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from kam_bot import platforms
-from kam_bot.config import Settings
+from kam_bot.config import Settings, insight_thresholds
 from kam_bot.platforms import ChatPlatform
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.claims import ClaimService
@@ -51,7 +51,7 @@ class App:
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         threshold = self.settings.price_deviation_threshold
-        self.accounts = AccountService(self.uow, self.clock, threshold)
+        self.accounts = AccountService(self.uow, self.clock, threshold, insight_thresholds(self.settings))
         self.contacts = ContactService(self.uow)
         self.visits = VisitService(self.uow, self.clock, threshold)
         self.promises = PromiseService(self.uow, self.clock)

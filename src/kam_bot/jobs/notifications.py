@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from kam_bot.domain.enums import Locale, PromiseStatus
 from kam_bot.domain.models import Account, Promise
 from kam_bot.handlers.render import promise_actions, promise_line
-from kam_bot.handlers.replies import Line, Reply, Section
+from kam_bot.handlers.replies import Action, Line, Reply, Section
 
 MAX_PROMISE_BUTTONS = 6
 """Promises shown with their own buttons per part; the rest are counted in "and N more".
@@ -45,6 +45,8 @@ class Part(BaseModel):
     """Lines left out of ``lines``."""
     keep_empty: bool = False
     """Keep the part when its promises are all gone (a brief's header, for example)."""
+    actions: list[Action] = Field(default_factory=list)
+    """Buttons under the part's lines (``account.open`` for the accounts a digest section names)."""
 
     def is_empty(self) -> bool:
         return not self.lines and not self.promises
@@ -103,7 +105,9 @@ class Notification(BaseModel):
             if not part.buttons:
                 lines = [*part.lines]
                 lines += [promise_line(i.promise, self.today, loc, i.account) for i in shown]
-                sections.append(Section(title=part.title, lines=lines, more=part.more + hidden))
+                sections.append(
+                    Section(title=part.title, lines=lines, more=part.more + hidden, actions=part.actions)
+                )
                 continue
             if part.title or part.lines:
                 sections.append(Section(title=part.title, lines=part.lines, more=part.more))

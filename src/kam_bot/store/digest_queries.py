@@ -1,7 +1,8 @@
 """The queries behind one weekly digest: a team's accounts and what happened at them in a window.
 
-``jobs.digest`` computes the figures from these; it reads no contact at all, so personal notes
-cannot leak into a channel.
+``jobs.digest`` computes the figures from these. Of contacts it reads only what decision-chain
+coverage needs (``chain``: role, attitude, last met; no name, no personal note), so nothing
+personal can leak into a channel. Every read covers all the team's accounts in one query.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from kam_bot.domain.enums import PromiseDirection
+from kam_bot.domain.enums import Attitude, ContactRole, PromiseDirection, StageKind
+from kam_bot.domain.insight.coverage import ChainMember
 from kam_bot.domain.models import (
     Account,
     CompetitorNote,
@@ -115,3 +117,52 @@ class DigestReader:
         return self.repo.previous_stock(
             stock.account_id, stock.product, stock.observed_at, exclude_id=stock.id
         )
+
+    # -- account insight: one query each over all the team's accounts ----------------------
+
+    def chain(self) -> list[ChainMember]:
+        """Role, attitude and last met of every contact (never a name or a personal note)."""
+        c = tb.ContactRow
+        rows = self.session.execute(
+            select(c.account_id, c.role, c.attitude, c.last_met).where(c.account_id.in_(self.ids))
+        ).all()
+        return [
+            ChainMember(
+                account_id=r.account_id,
+                role=ContactRole(r.role) if r.role else None,
+                attitude=Attitude(r.attitude) if r.attitude else None,
+                last_met=r.last_met,
+            )
+            for r in rows
+        ]
+
+    def promises_due_between(self, first: date, before: date) -> list[Promise]:
+        """Both directions, not cancelled, due on a day in ``[first, before)`` (the promise record)."""
+        p = tb.PromiseRow
+        return self._promises(p.due_date >= first, p.due_date < before)
+
+    def last_procurement_moves(self) -> dict[int, datetime]:
+        sc = tb.StageChangeRow
+        rows = self.session.execute(
+            select(sc.account_id, func.max(sc.changed_at))
+            .where(
+                sc.account_id.in_(self.ids),
+                sc.kind == StageKind.PROCUREMENT.value,
+                sc.changed_at < self.end,
+            )
+            .group_by(sc.account_id)
+        ).all()
+        return {account_id: at for account_id, at in rows if at is not None}
+
+    def prices_since(self, account_ids: list[int], since: datetime) -> list[PriceObservation]:
+        """Every price seen at ``account_ids`` in ``[since, end)``: the trend of an off-policy product."""
+        if not account_ids:
+            return []
+        po = tb.PriceObservationRow
+        stmt = select(po).where(
+            po.account_id.in_(account_ids), po.observed_at >= since, po.observed_at < self.end
+        )
+        return [
+            PriceObservation.model_validate(r)
+            for r in self.session.scalars(stmt.order_by(po.observed_at, po.id))
+        ]

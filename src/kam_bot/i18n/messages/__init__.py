@@ -7,6 +7,7 @@ from kam_bot.i18n.messages import (
     core,
     enums,
     forms,
+    insight,
     jobs,
     parser,
     prefill,
@@ -24,6 +25,7 @@ MESSAGE_MODULES = [
     commands.MESSAGES,
     console.MESSAGES,
     jobs.MESSAGES,
+    insight.MESSAGES,
     transfer.MESSAGES,
     slack.MESSAGES,
 ]
