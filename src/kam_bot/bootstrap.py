@@ -17,6 +17,7 @@ from kam_bot.services.accounts import AccountService
 from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.demo import DemoService
+from kam_bot.services.insight import InsightService
 from kam_bot.services.observations import ObservationService
 from kam_bot.services.ports import Clock, utc_now
 from kam_bot.services.promises import PromiseService
@@ -43,6 +44,7 @@ class App:
     users: UserService = field(init=False)
     claims: ClaimService = field(init=False)
     demo: DemoService = field(init=False)
+    insight: InsightService = field(init=False)
     jobs: SqlJobsStore = field(init=False)
     """What the scheduled jobs read and write (their queries live in the store)."""
     recipient_platforms: tuple[str, ...] = field(init=False)
@@ -59,6 +61,7 @@ class App:
         self.users = UserService(self.uow, self.settings.default_timezone, self.settings.default_locale)
         self.claims = ClaimService(self.uow, self.clock)
         self.demo = DemoService(self.uow, self.clock)
+        self.insight = InsightService(self.uow, self.clock, insight_thresholds(self.settings))
         self.jobs = SqlJobsStore(self.engine, self._sessions)
         self.recipient_platforms = platforms.recipients(self.settings)
 

@@ -14,6 +14,7 @@ from kam_bot.services.accounts import AccountService
 from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.demo import DemoService
+from kam_bot.services.insight import InsightService
 from kam_bot.services.observations import ObservationService
 from kam_bot.services.ports import Clock
 from kam_bot.services.promises import PromiseService
@@ -51,3 +52,6 @@ class Services(Protocol):
 
     @property
     def demo(self) -> DemoService: ...
+
+    @property
+    def insight(self) -> InsightService: ...

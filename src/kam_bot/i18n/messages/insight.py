@@ -74,7 +74,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "团队视图仅限经理和管理员使用。",
     },
     "insight.team.no_team": {"en": "You are not in a team.", "zh-Hans": "你不在任何团队中。"},
-    "insight.team.unknown": {"en": "No team named", "zh-Hans": "没有这个团队:"},
+    "insight.team.unknown_name": {"en": "No team named {name}.", "zh-Hans": "没有名为 {name} 的团队。"},
     "insight.none": {"en": "nothing", "zh-Hans": "无"},
     # charts
     "insight.chart.record_title": {

@@ -33,6 +33,7 @@ from kam_bot.handlers.prefill import (
 )
 from kam_bot.handlers.render import error_reply, promise_list
 from kam_bot.handlers.replies import Action, Reply
+from kam_bot.handlers.team import team
 from kam_bot.i18n import t
 from kam_bot.services.container import Services
 from kam_bot.services.errors import AccountNotFoundError, AmbiguousAccountError, ServiceError
@@ -123,7 +124,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     async def kam(
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        """``/kam`` help, ``/kam promises``, ``/kam today``,
+        """``/kam`` help, ``/kam promises``, ``/kam today``, ``/kam team [NAME]`` (managers),
         ``/kam settings [tz …|lang …|hour …|away …|back]``."""
         await ack()
         slack_id = command["user_id"]
@@ -146,6 +147,8 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             await respond(**await deps.run(my_promises_message, app, actor))
         elif word in {"today", "今天"}:
             await respond_reply(respond, await deps.run(deps.commands.today, actor), actor.locale)
+        elif word in {"team", "团队"}:
+            await respond_reply(respond, await deps.run(team, app, actor, rest), actor.locale)
         else:
             await respond_reply(respond, deps.commands.help(actor), actor.locale)
 
