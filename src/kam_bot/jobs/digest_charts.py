@@ -10,7 +10,6 @@ Dates on an axis carry the year on the first label and wherever it changes.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from kam_bot.domain.enums import Intention, Locale, Power
@@ -34,7 +33,7 @@ def day_labels(days: list[date], loc: Locale) -> list[str]:
     out: list[str] = []
     year: int | None = None
     for d in days:
-        text = t("insight.chart.day", loc, day=d.day, month=d.month, mon=calendar.month_abbr[d.month])
+        text = t("insight.chart.day", loc, day=d.day, mon=t(f"insight.month.{d.month}", loc))
         if d.year != year:
             text += "\n" + t("insight.chart.year", loc, year=d.year)
             year = d.year

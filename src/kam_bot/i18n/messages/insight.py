@@ -97,7 +97,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "insight.chart.date": {"en": "date", "zh-Hans": "日期"},
     "insight.chart.week": {"en": "week starting", "zh-Hans": "周起始日"},
     "insight.chart.rep": {"en": "rep", "zh-Hans": "销售"},
-    "insight.chart.day": {"en": "{day} {mon}", "zh-Hans": "{month}月{day}日"},
+    "insight.chart.day": {"en": "{day} {mon}", "zh-Hans": "{mon}{day}日"},
     "insight.chart.year": {"en": "{year}", "zh-Hans": "{year}年"},
     "insight.chart.written": {"en": "Chart written: {path}", "zh-Hans": "图表已写入:{path}"},
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MESSAGES |= {
+    f"insight.month.{i}": {"en": name, "zh-Hans": f"{i}月"} for i, name in enumerate(_MONTHS, start=1)
 }
