@@ -63,7 +63,9 @@ class InsightService:
             for account_id, at in repo.visit_times(ids, since):
                 visits[account_id].append(at.astimezone(tz).date())
             moves = repo.last_procurement_moves(ids)
-            owners = {u.id: u for u in repo.all(User) if u.team_id == team.id}
+            late_owners = {p.owner_id for p in promise_record.overdue_ours(promises, today)}
+            found = (repo.get(User, o) for o in sorted(late_owners))  # the few reps with overdue promises
+            owners = {u.id: u for u in found if u is not None}
         view = TeamView(team, today, th)
         for a in sorted(accounts, key=lambda a: (TIER_ORDER[a.tier], a.name.casefold())):
             cov = coverage.coverage(
