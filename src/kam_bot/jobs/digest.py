@@ -198,7 +198,7 @@ def compute(
     first = monday - timedelta(weeks=CHART_WEEKS - 1)
     data.weeks = [first + timedelta(weeks=i) for i in range(CHART_WEEKS)]
     chart_start = week_bounds(first, tz)[0]
-    visits = reader.visits(min(chart_start, data.as_of - timedelta(days=thresholds.promise_days)))
+    visits = reader.visits(min(chart_start, data.as_of - timedelta(weeks=thresholds.allocation_weeks)))
     for visit in visits:
         if visit.visited_at < chart_start:
             continue

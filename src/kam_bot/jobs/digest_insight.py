@@ -21,10 +21,10 @@ from kam_bot.domain.enums import Tier
 from kam_bot.domain.insight import allocation, coverage, promise_record, stalls
 from kam_bot.domain.insight import prices as price_picture
 from kam_bot.domain.insight.thresholds import Thresholds
-from kam_bot.domain.models import Account, PriceListEntry, Promise, Visit
+from kam_bot.domain.models import Account, PriceListEntry, Promise
 from kam_bot.domain.rules import cadence_days
 from kam_bot.jobs.planning import local_date, zone
-from kam_bot.store.digest_queries import DigestReader
+from kam_bot.store.digest_queries import DigestReader, VisitFact
 
 TIER_ORDER = {Tier.A: 0, Tier.B: 1, Tier.C: 2}
 TREND_WEEKS = 26
@@ -46,7 +46,7 @@ class InsightData:
     trends: list[tuple[Account, price_picture.ProductPrices]] = field(default_factory=list)
 
 
-def _visits_by_account(visits: list[Visit], tz: str) -> dict[int, list[date]]:
+def _visits_by_account(visits: list[VisitFact], tz: str) -> dict[int, list[date]]:
     days: dict[int, list[date]] = defaultdict(list)
     for v in visits:
         days[v.account_id].append(local_date(v.visited_at, tz))
@@ -55,14 +55,15 @@ def _visits_by_account(visits: list[Visit], tz: str) -> dict[int, list[date]]:
 
 def compute_insight(
     reader: DigestReader,
-    visits: list[Visit],
+    visits: list[VisitFact],
     as_of: datetime,
     tz: str,
     thresholds: Thresholds,
     off_policy: list[tuple[Account, str]],
 ) -> InsightData:
-    """``visits``: the team's visits since at least ``as_of - promise_days`` (read once by the
-    digest); ``off_policy``: (account, product) flagged this week."""
+    """``visits``: the team's visits since at least ``as_of - allocation_weeks`` (read once by
+    the digest; a stalled deal's "visits since the last move" count within that window: the
+    visits that continue); ``off_policy``: (account, product) flagged this week."""
     out = InsightData(thresholds)
     today, tzinfo = local_date(as_of, tz), zone(tz)
     live = [a for a in reader.accounts.values() if not a.archived and a.created_at <= as_of]
@@ -103,11 +104,12 @@ def compute_insight(
 def _trends(
     reader: DigestReader, off_policy: list[tuple[Account, str]], as_of: datetime, tz: str
 ) -> list[tuple[Account, price_picture.ProductPrices]]:
-    wanted: list[tuple[Account, str]] = []
+    firsts: dict[tuple[int, str], tuple[Account, str]] = {}
     for account, product in off_policy:
-        if (account, product.casefold()) not in [(a, p.casefold()) for a, p in wanted]:
-            wanted.append((account, product))
-    wanted = wanted[:MAX_TRENDS]
+        firsts.setdefault((account.id, product.casefold()), (account, product))
+        if len(firsts) == MAX_TRENDS:
+            break
+    wanted = list(firsts.values())
     if not wanted:
         return []
     seen = reader.prices_since(sorted({a.id for a, _ in wanted}), as_of - timedelta(weeks=TREND_WEEKS))

@@ -8,11 +8,11 @@ personal can leak into a channel. Every read covers all the team's accounts in o
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 
-from kam_bot.domain.enums import Attitude, ContactRole, PromiseDirection, StageKind
+from kam_bot.domain.enums import Attitude, ContactRole, GoalReached, PromiseDirection, StageKind
 from kam_bot.domain.insight.coverage import ChainMember
 from kam_bot.domain.models import (
     Account,
@@ -24,7 +24,6 @@ from kam_bot.domain.models import (
     StageChange,
     Team,
     User,
-    Visit,
 )
 from kam_bot.store import tables as tb
 from kam_bot.store.repository import SqlRepository
@@ -35,6 +34,13 @@ def members(repo: SqlRepository, team: Team) -> list[User]:
         select(tb.UserRow).where(tb.UserRow.team_id == team.id).order_by(tb.UserRow.id)
     )
     return [User.model_validate(r) for r in rows]
+
+
+class VisitFact(NamedTuple):
+    account_id: int
+    rep_id: int
+    visited_at: datetime
+    goal_reached: GoalReached | None
 
 
 class DigestReader:
@@ -69,13 +75,20 @@ class DigestReader:
         rows = self._in_week(tb.CompetitorNoteRow, tb.CompetitorNoteRow.observed_at)
         return [CompetitorNote.model_validate(r) for r in rows]
 
-    def visits(self, since: datetime) -> list[Visit]:
-        stmt = select(tb.VisitRow).where(
-            tb.VisitRow.account_id.in_(self.ids),
-            tb.VisitRow.visited_at >= since,
-            tb.VisitRow.visited_at < self.end,
+    def visits(self, since: datetime) -> list[VisitFact]:
+        """Who visited which account when, with the outcome: only the columns the digest counts."""
+        v = tb.VisitRow
+        rows = self.session.execute(
+            select(v.account_id, v.rep_id, v.visited_at, v.goal_reached).where(
+                v.account_id.in_(self.ids), v.visited_at >= since, v.visited_at < self.end
+            )
         )
-        return [Visit.model_validate(r) for r in self.session.scalars(stmt)]
+        return [
+            VisitFact(
+                r.account_id, r.rep_id, r.visited_at, GoalReached(r.goal_reached) if r.goal_reached else None
+            )
+            for r in rows
+        ]
 
     def _promises(self, *conditions: Any) -> list[Promise]:
         stmt = select(tb.PromiseRow).where(
@@ -166,3 +179,7 @@ class DigestReader:
             PriceObservation.model_validate(r)
             for r in self.session.scalars(stmt.order_by(po.observed_at, po.id))
         ]
+
+
+def _outcome(value: str | None) -> GoalReached | None:
+    return GoalReached(value) if value else None
