@@ -17,13 +17,16 @@ from kam_bot.jobs.notifications import Part
 MAX_LINES = 10
 
 
-def _part(title: str, lines: list[Line], accounts: list[Account], loc: Locale) -> Part:
+def _part(
+    title: str, lines: list[Line], accounts: list[Account], loc: Locale, total: int | None = None
+) -> Part:
+    """``lines`` may be cut to ``MAX_LINES`` already: ``total`` then says how many there were."""
     if not lines:
         return Part(title=title, lines=[Line.of(t("jobs.digest.none", loc))])
     return Part(
         title=title,
         lines=lines[:MAX_LINES],
-        more=max(0, len(lines) - MAX_LINES),
+        more=max(0, (total if total is not None else len(lines)) - MAX_LINES),
         actions=open_actions(accounts, loc),
     )
 
@@ -34,8 +37,9 @@ def _account(a: Account, owners: dict[int, str]) -> Line:
 
 
 def at_risk_part(ins: InsightData, owners: dict[int, str], loc: Locale) -> Part:
-    lines = [Line.of(_account(a, owners), rule_names(cov.rules, loc)) for a, cov in ins.at_risk]
-    return _part(t("insight.digest.at_risk", loc), lines, [a for a, _ in ins.at_risk], loc)
+    shown = ins.at_risk[:MAX_LINES]  # a big team has hundreds: only the shown lines are built
+    lines = [Line.of(_account(a, owners), rule_names(cov.rules, loc)) for a, cov in shown]
+    return _part(t("insight.digest.at_risk", loc), lines, [a for a, _ in shown], loc, len(ins.at_risk))
 
 
 def time_part(ins: InsightData, reps: list[User], loc: Locale) -> Part:
@@ -77,13 +81,15 @@ def record_part(ins: InsightData, reps: list[User], loc: Locale) -> Part:
 
 
 def to_chase_part(ins: InsightData, today: date, loc: Locale) -> Part:
-    lines = [promise_line(p, today, loc, a) for a, p in ins.to_chase]
-    return _part(t("insight.digest.to_chase", loc), lines, [a for a, _ in ins.to_chase], loc)
+    shown = ins.to_chase[:MAX_LINES]
+    lines = [promise_line(p, today, loc, a) for a, p in shown]
+    return _part(t("insight.digest.to_chase", loc), lines, [a for a, _ in shown], loc, len(ins.to_chase))
 
 
 def stalled_part(ins: InsightData, owners: dict[int, str], loc: Locale) -> Part:
-    lines = [Line.of(_account(a, owners), stage_age_line(age, loc)) for a, age in ins.stalled]
-    return _part(t("insight.digest.stalled", loc), lines, [a for a, _ in ins.stalled], loc)
+    shown = ins.stalled[:MAX_LINES]
+    lines = [Line.of(_account(a, owners), stage_age_line(age, loc)) for a, age in shown]
+    return _part(t("insight.digest.stalled", loc), lines, [a for a, _ in shown], loc, len(ins.stalled))
 
 
 def insight_parts(

@@ -139,13 +139,10 @@ class DigestReader:
         rows = self.session.execute(
             select(c.account_id, c.role, c.attitude, c.last_met).where(c.account_id.in_(self.ids))
         ).all()
+        roles = {r.value: r for r in ContactRole}
+        attitudes = {a.value: a for a in Attitude}
         return [
-            ChainMember(
-                account_id=r.account_id,
-                role=ContactRole(r.role) if r.role else None,
-                attitude=Attitude(r.attitude) if r.attitude else None,
-                last_met=r.last_met,
-            )
+            ChainMember(r.account_id, roles.get(r.role or ""), attitudes.get(r.attitude or ""), r.last_met)
             for r in rows
         ]
 

@@ -130,12 +130,16 @@ def coverage(
         broken.add(ChainRule.SINGLE_THREADED)
     if not any(m.role is ContactRole.COACH for m in chain):
         broken.add(ChainRule.NO_COACH)
+    held: dict[ContactRole, list[ChainMember]] = {}
+    for m in chain:
+        if m.role is not None:
+            held.setdefault(m.role, []).append(m)
     roles = tuple(
         RoleCoverage(
             role,
-            sum(m.role is role for m in chain),
-            sum(m.role is role for m in recent),
-            tuple(m.attitude for m in chain if m.role is role and m.attitude is not None),
+            len(members := held.get(role, [])),
+            sum(_recent(m, today, thresholds.met_days) for m in members),
+            tuple(m.attitude for m in members if m.attitude is not None),
         )
         for role in ROLE_ORDER
     )
