@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from kam_bot import platforms
-from kam_bot.config import Settings
+from kam_bot.config import Settings, insight_thresholds
 from kam_bot.platforms import ChatPlatform
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.audit import AuditService
@@ -19,6 +19,7 @@ from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.conversations import ConversationRefs
 from kam_bot.services.demo import DemoService
+from kam_bot.services.insight import InsightService
 from kam_bot.services.observations import ObservationService
 from kam_bot.services.ports import Clock, utc_now
 from kam_bot.services.promises import PromiseService
@@ -48,6 +49,7 @@ class App:
     claims: ClaimService = field(init=False)
     audit: AuditService = field(init=False)
     demo: DemoService = field(init=False)
+    insight: InsightService = field(init=False)
     jobs: SqlJobsStore = field(init=False)
     """What the scheduled jobs read and write (their queries live in the store)."""
     recipient_platforms: tuple[str, ...] = field(init=False)
@@ -56,7 +58,7 @@ class App:
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         threshold = self.settings.price_deviation_threshold
-        self.accounts = AccountService(self.uow, self.clock, threshold)
+        self.accounts = AccountService(self.uow, self.clock, threshold, insight_thresholds(self.settings))
         self.contacts = ContactService(self.uow, self.clock)
         self.audit = AuditService(self.uow)
         self.visits = VisitService(self.uow, self.clock, threshold)
@@ -66,6 +68,7 @@ class App:
         self.conversation_refs = SqlConversationRefs(self._sessions, self.clock)
         self.claims = ClaimService(self.uow, self.clock)
         self.demo = DemoService(self.uow, self.clock)
+        self.insight = InsightService(self.uow, self.clock, insight_thresholds(self.settings))
         self.jobs = SqlJobsStore(self.engine, self._sessions)
         self.recipient_platforms = platforms.recipients(self.settings)
 

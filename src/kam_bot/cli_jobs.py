@@ -17,6 +17,7 @@ from kam_bot.domain.models import Team, User
 from kam_bot.handlers.replies import Line, Reply, Section
 from kam_bot.i18n import format_date, t
 from kam_bot.jobs import outbox, planning, previews
+from kam_bot.jobs.notifications import Notification
 from kam_bot.jobs.scheduler import decide_digest, digest_destinations, reminder_tick
 from kam_bot.jobs.sender import instance_name
 
@@ -59,7 +60,10 @@ def _parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     digest.add_argument("--team", required=True, metavar="TEAM", help="team name or id")
     digest.add_argument("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48")
     digest.add_argument("--preview", action="store_true", help="print it; write nothing")
-    digest.add_argument("--chart", metavar="FILE.png", help="also write the chart to this file")
+    digest.add_argument("--chart", metavar="FILE.png", help="also write the visits chart to this file")
+    digest.add_argument(
+        "--chart-dir", metavar="DIR", help="write every chart of the digest into DIR (created if needed)"
+    )
 
     box = sub.add_parser(
         "outbox",
@@ -214,15 +218,30 @@ def digest(args: argparse.Namespace, settings: Settings) -> int:
     to = ", ".join(f"{p}:{a}" for p, a in destinations.items())
     print(f"To: {to or '(no digest channel: not posted)'}")
     print(render_text(note.to_reply(), note.locale))
-    if note.chart is not None:
-        weeks = f"{note.chart.labels[0]}–{note.chart.labels[-1]}" if note.chart.labels else ""
-        print(f"[chart {note.chart.filename}: {note.chart.title}, {weeks}]")
-        if args.chart:
-            from kam_bot.jobs.chart import render_png
+    for chart in note.charts:
+        print(f"[chart {chart.filename}: {chart.title}]")
+    if note.chart is not None and args.chart:
+        from kam_bot.jobs.chart import render_png
 
-            Path(args.chart).write_bytes(render_png(note.chart))
-            print(f"Chart written to {args.chart}")
+        Path(args.chart).write_bytes(render_png(note.chart))
+        print(f"Chart written to {args.chart}")
+    if args.chart_dir:
+        for path in write_charts(note, Path(args.chart_dir)):
+            print(f"Chart written to {path}")
     return 0
+
+
+def write_charts(note: Notification, directory: Path) -> list[Path]:
+    """Draw every chart of ``note`` into ``directory``; their paths."""
+    from kam_bot.jobs.chart import render_png  # matplotlib loads only when a chart is drawn
+
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for chart in note.charts:
+        path = directory / chart.filename
+        path.write_bytes(render_png(chart))
+        paths.append(path)
+    return paths
 
 
 # -- outbox --------------------------------------------------------------------------
@@ -276,8 +295,13 @@ def console_remind(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
     return reply.model_copy(update={"sections": [Section(lines=[Line.of(head)]), *reply.sections]})
 
 
+CONSOLE_CHART_DIR = "kam-bot-charts"
+"""Where the console's `digest` writes its charts (relative to the working directory)."""
+
+
 def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
-    """`digest [2026-W48]`: the actor's team digest, this week so far by default."""
+    """`digest [2026-W48]`: the actor's team digest, this week so far by default; its charts are
+    written to ``CONSOLE_CHART_DIR`` and their paths listed."""
     app, loc = bot.app, actor.locale
     assert isinstance(app, App)  # the shell runs on the whole application
     if actor.team_id is None:
@@ -294,7 +318,13 @@ def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
         )
     except ValueError:
         return Reply.text(t("jobs.digest.bad_week", loc, value=rest.strip()), ok=False)
-    reply = previews.preview_digest(app, team, monday, now).to_reply()
+    note = previews.preview_digest(app, team, monday, now)
+    reply = note.to_reply()
+    written = [
+        Line.of(t("insight.chart.written", loc, path=str(p)))
+        for p in write_charts(note, Path(CONSOLE_CHART_DIR))
+    ]
+    reply = reply.model_copy(update={"sections": [*reply.sections, Section(lines=written)]})
     if not digest_destinations(app, team):
         reply = reply.model_copy(
             update={"sections": [*reply.sections, Section(lines=[Line.of(t("jobs.digest.no_channel", loc))])]}

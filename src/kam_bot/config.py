@@ -7,6 +7,8 @@ from decimal import Decimal
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kam_bot.domain.insight.thresholds import Thresholds
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -24,6 +26,31 @@ class Settings(BaseSettings):
     )
     escalation_days: int = Field(
         default=3, ge=1, description="Our promises overdue by this many days reach the rep's manager."
+    )
+    # Account insight (domain/insight): the rules' thresholds, documented in insight/thresholds.py
+    insight_met_days: int = Field(
+        default=90, ge=1, description="A contact counts as met when last met within this many days."
+    )
+    insight_cold_factor: int = Field(
+        default=2, ge=1, description="A chain has gone cold when nobody was met for this many x cadence."
+    )
+    insight_stall_days: int = Field(
+        default=45, ge=1, description="A deal with no procurement-stage move for this many days ..."
+    )
+    insight_stall_min_visits: int = Field(
+        default=2, ge=1, description="... and at least this many visits since the move is stalled."
+    )
+    insight_allocation_weeks: int = Field(
+        default=8, ge=1, le=26, description="Time spent on an account: its visits in this many weeks."
+    )
+    insight_focus_min_visits: int = Field(
+        default=4, ge=0, description="A focus account with fewer visits than this is neglected."
+    )
+    insight_low_max_visits: int = Field(
+        default=3, ge=0, description="A park/monitor account with more visits than this takes misplaced time."
+    )
+    insight_promise_days: int = Field(
+        default=90, ge=1, description="The promise record counts promises due in this many days."
     )
     default_timezone: str = Field(default="UTC", description="Time zone for users the platform gives none.")
     default_locale: str = Field(
@@ -77,6 +104,20 @@ class Settings(BaseSettings):
         ge=1,
         description="How long a claim holds a row before another process may take it (renewed per send; "
         "keep it above the Web API timeout).",
+    )
+
+
+def insight_thresholds(settings: Settings) -> Thresholds:
+    """The insight rules' thresholds from the settings."""
+    return Thresholds(
+        met_days=settings.insight_met_days,
+        cold_factor=settings.insight_cold_factor,
+        stall_days=settings.insight_stall_days,
+        stall_min_visits=settings.insight_stall_min_visits,
+        allocation_weeks=settings.insight_allocation_weeks,
+        focus_min_visits=settings.insight_focus_min_visits,
+        low_max_visits=settings.insight_low_max_visits,
+        promise_days=settings.insight_promise_days,
     )
 
 

@@ -91,10 +91,27 @@ def test_digest_preview_prints_the_team_digest_and_writes_the_chart(
         "== Weekly digest · East China · 2026-W45 (2 Nov 2026 – 8 Nov 2026) ==" in out
     )  # 2 of 3 read English
     assert "Alex Chen: visits 1 · goal reached 0/1 (0%) · partly 1" in out
-    assert "[chart visits-2026-W45.png: East China: visits per rep per week, W38–W45]" in out
+    assert "[chart visits-2026-W45.png: East China: visits per rep per week]" in out
     assert "Daughter starts university" not in out
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert cli.main(["digest", "--team", "Nowhere", "--preview"]) == 2
+
+
+def test_digest_preview_writes_every_chart_into_a_directory(
+    demo_db: FrozenClock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    charts = tmp_path / "charts"
+    args = ["digest", "--team", "East China", "--week", "2026-W47", "--preview", "--chart-dir", str(charts)]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "-- Accounts at risk (tier A first)" in out and "-- Stalled deals" in out
+    written = sorted(p.name for p in charts.iterdir())
+    assert written == [
+        "price-1-2026-W47.png", "priority-grid-2026-W47.png", "promises-2026-W47.png", "visits-2026-W47.png"
+    ]  # fmt: skip
+    for name in written:
+        assert f"Chart written to {charts / name}" in out
+        assert (charts / name).read_bytes().startswith(b"\x89PNG")
 
 
 def test_outbox_lists_and_retry_requeues(demo_db: FrozenClock, capsys: pytest.CaptureFixture[str]) -> None:
@@ -190,8 +207,13 @@ def test_console_remind_shows_tomorrow_mornings_dm(console: Callable[[str, str],
     assert BUTTONS_OF_PROMISE_1 in out
 
 
-def test_console_digest_shows_this_weeks_team_digest(console: Callable[[str, str], str]) -> None:
+def test_console_digest_shows_this_weeks_team_digest(
+    console: Callable[[str, str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     out = console("lina", "digest")
+    assert "Chart written: kam-bot-charts/visits-2026-W48.png" in out
+    assert (tmp_path / "kam-bot-charts" / "priority-grid-2026-W48.png").exists()
     assert "East China · 2026-W48" in out and "Week in progress" in out
     assert "Alex Chen" in out and "Li Na" in out
     assert "2026-W45" in console("lina", "digest 2026-W45")

@@ -187,6 +187,10 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
             more=more,
         )
     )
+    if card.insight is not None:
+        from kam_bot.handlers.insight_render import card_lines  # it builds on this module's helpers
+
+        sections.append(Section(title=t("insight.coverage", loc), lines=card_lines(card.insight, loc)))
     for title_key, promises in (("card.ours", card.ours), ("card.theirs", card.theirs)):
         lines, more = _clip([promise_line(p, today, loc) for p in promises])
         sections.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from kam_bot.domain.enums import Locale
+from kam_bot.handlers.insight_render import coverage_lines, record_line, stage_age_line, to_see_lines
 from kam_bot.handlers.render import (
     contact_line,
     enum_label,
@@ -91,7 +92,8 @@ def _prices_and_stock(card: AccountCard, loc: Locale) -> Part:
 
 
 def brief_parts(card: AccountCard, loc: Locale, today: date) -> list[Part]:
-    """Header (stage, last visit: goal, outcome, next step), open promises both ways,
+    """Header (stage, last visit: goal, outcome, next step), open promises both ways, who to
+    see this time (coverage rules broken, members not met recently, promise record, stage age),
     decision chain (who we have not met recently), latest prices against policy and stock."""
     a = card.account
     parts = [Part(title=t("jobs.brief.title", loc, account=a.name), lines=_head(card, loc), keep_empty=True)]
@@ -105,6 +107,13 @@ def brief_parts(card: AccountCard, loc: Locale, today: date) -> list[Part]:
                 title=t("card.theirs", loc), promises=[PromiseItem(promise=p, account=a) for p in card.theirs]
             )
         )
+    if card.insight is not None:
+        ins = card.insight
+        lines = [*coverage_lines(ins.coverage, loc)[:1], *to_see_lines(ins.coverage.to_see, loc)]
+        lines.append(Line.of(t("insight.promise_record", loc), ": ", record_line(ins.promises, loc)))
+        if ins.stage is not None:
+            lines.append(stage_age_line(ins.stage, loc))
+        parts.append(Part(title=t("insight.to_see", loc), lines=lines))
     parts.append(_chain(card, loc, today))
     parts.append(_prices_and_stock(card, loc))
     return parts

@@ -1,24 +1,38 @@
 """Charts as PNG bytes, headless: matplotlib's object API on the Agg canvas, never pyplot.
 
-No global state is touched (no ``pyplot``, no backend switch), so drawing in a worker thread
-next to a running event loop is safe. Names in scripts the installed fonts lack (Chinese
-names without a CJK font) draw as boxes rather than failing; a CJK font is used when one
-is installed.
+No pyplot and no backend switch, so drawing in a worker thread next to a running event loop is
+safe. Text is drawn in Noto Sans CJK SC, which the ``mplfonts`` package installs with the
+project (SIL Open Font License), so Chinese titles, names and labels render; any glyph still
+missing is logged (``kam_bot.chart``), never silently drawn as a box.
+
+Sized for a chat preview (about 1000 x 560 px, 11 pt and up), labelled axes, the Okabe-Ito
+colour-blind-safe palette, and date labels that carry the year where it changes (built by the
+caller, in the reader's language).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from functools import cache
+from importlib import metadata
+from pathlib import Path
 
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from kam_bot.jobs.notifications import ChartSpec
 
+log = logging.getLogger("kam_bot.chart")
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
+"""Okabe & Ito's palette, yellow late (weak on white)."""
+BUNDLED_FONT = "mplfonts/fonts/NotoSansCJKsc-Regular.otf"
 CJK_FONTS = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -26,45 +40,132 @@ CJK_FONTS = (
     "SimHei",
     "Microsoft YaHei",
     "PingFang SC",
-    "Heiti SC",
-    "AR PL UMing CN",
 )
+SIZE = (7.0, 4.0)
+DPI = 150
+
+
+def bundled_font() -> Path | None:
+    """The Noto Sans CJK SC file the ``mplfonts`` distribution ships, found without importing it."""
+    try:
+        path = Path(str(metadata.distribution("mplfonts").locate_file(BUNDLED_FONT)))
+    except metadata.PackageNotFoundError:
+        return None
+    return path if path.is_file() else None
 
 
 @cache
 def font_family() -> list[str]:
+    """CJK fonts available (the bundled one registered first), then DejaVu Sans for the rest."""
+    bundled = bundled_font()
+    if bundled is not None:
+        font_manager.fontManager.addfont(str(bundled))
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return [name for name in CJK_FONTS if name in installed] + ["DejaVu Sans"]
 
 
-def render_png(spec: ChartSpec, width: float = 9.0, height: float = 4.5) -> bytes:
-    """A grouped bar chart: one group per label (week), one bar per series (rep)."""
-    fig = Figure(figsize=(width, height), dpi=100)
+def colour(i: int) -> str:
+    return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def render_png(spec: ChartSpec, width: float = SIZE[0], height: float = SIZE[1]) -> bytes:
+    """The chart as PNG, ``width`` x ``height`` inches (smaller for a platform's message limit)."""
+    fig = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.subplots()
+    {"bars": _bars, "lines": _lines, "grid": _grid}[spec.kind](ax, spec)
+    ax.set_title(spec.title, fontsize=12)
+    if spec.y_label:
+        ax.set_ylabel(spec.y_label, fontsize=11)
+    if spec.x_label:
+        ax.set_xlabel(spec.x_label, fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        # every text set so far (titles, labels, legends, the explicit tick labels); numeric
+        # ticks made at draw time are digits, which any font has
+        for text in fig.findobj(Text):
+            text.set_fontfamily(font_family())
+        fig.tight_layout()
+        fig.savefig(buffer, format="png")
+    for w in caught:
+        if "missing from" in str(w.message):
+            log.warning("chart %s: %s", spec.filename, w.message)
+    return buffer.getvalue()
+
+
+def _legend(ax: Axes, count: int) -> None:
+    if count:
+        ax.legend(loc="upper left", fontsize=9, ncols=min(4, count), frameon=False)
+
+
+def _bars(ax: Axes, spec: ChartSpec) -> None:
+    """A grouped bar chart: one group per label (a week, a rep), one bar per series."""
     names = list(spec.series)
     count = max(1, len(names))
     bar = 0.8 / count
     positions = list(range(len(spec.labels)))
+    peak = 0.0
     for i, name in enumerate(names):
-        offset = (i - (count - 1) / 2) * bar
-        ax.bar([p + offset for p in positions], spec.series[name], width=bar, label=name)
-    peak = max((max(values, default=0) for values in spec.series.values()), default=0)
-    ax.set_ylim(0, max(1, peak) * 1.3)
+        values = [v or 0.0 for v in spec.series[name]]
+        peak = max([peak, *values])
+        xs = [p + (i - (count - 1) / 2) * bar for p in positions]
+        ax.bar(xs, values, width=bar, label=name, color=colour(i))
+        if spec.value_suffix:
+            for x, v in zip(xs, spec.series[name], strict=False):
+                shown = "–" if v is None else f"{v:.0f}{spec.value_suffix}"
+                ax.annotate(shown, (x, v or 0), ha="center", va="bottom", fontsize=8, xytext=(0, 2),
+                            textcoords="offset points")  # fmt: skip
+    if spec.y_max is not None:
+        ax.set_ylim(0, spec.y_max * 1.18)  # room for the legend above the highest bar
+        ax.set_yticks([spec.y_max * i / 5 for i in range(6)])
+    else:
+        ax.set_ylim(0, max(1.0, peak) * 1.3)
     ax.set_xticks(positions)
-    ax.set_xticklabels(spec.labels)
-    ax.set_title(spec.title)
-    if spec.y_label:
-        ax.set_ylabel(spec.y_label)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    texts = [ax.title, *ax.get_xticklabels()]
-    if names:
-        texts += ax.legend(loc="upper left", fontsize="small", ncols=min(4, count)).get_texts()
-    for text in texts:
-        text.set_fontfamily(font_family())
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "Glyph ... missing from font"
-        fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    ax.set_xticklabels(spec.labels, fontsize=10)
+    if spec.y_max is None:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _legend(ax, len(names))
+
+
+def _lines(ax: Axes, spec: ChartSpec) -> None:
+    """Prices over time: a line with markers per series, the price list dashed."""
+    xs = [float(d.toordinal()) for d in spec.days]  # plain day numbers: the ticks are set below
+    for i, (name, values) in enumerate(spec.series.items()):
+        pts = [(x, v) for x, v in zip(xs, values, strict=False) if v is not None]
+        ax.plot(
+            [p[0] for p in pts], [p[1] for p in pts], marker="o", label=name, color=colour(i), linewidth=2
+        )
+    ref = [(x, v) for x, v in zip(xs, spec.reference, strict=False) if v is not None]
+    if ref:
+        ax.step([p[0] for p in ref], [p[1] for p in ref], where="post", linestyle="--", color="#555555",
+                label=spec.reference_label)  # fmt: skip
+    ax.set_xticks([float(d.toordinal()) for d in spec.tick_days])
+    ax.set_xticklabels(spec.labels, fontsize=10)
+    ax.margins(x=0.08, y=0.25)
+    _legend(ax, len(spec.series) + int(bool(ref)))
+
+
+def _grid(ax: Axes, spec: ChartSpec) -> None:
+    """Accounts on the intention x power grid: a point per account sized by tier, coloured by owner."""
+    groups = list(dict.fromkeys(p.group for p in spec.points))
+    for i, group in enumerate(groups):
+        mine = [p for p in spec.points if p.group == group]
+        ax.scatter([p.x for p in mine], [p.y for p in mine], s=[p.size for p in mine], label=group,
+                   color=colour(i), alpha=0.8, edgecolors="white", linewidths=1)  # fmt: skip
+        for p in mine:
+            ax.annotate(p.label, (p.x, p.y), fontsize=8, xytext=(0, -17 if p.label_below else 11),
+                        textcoords="offset points", ha="center")  # fmt: skip
+    ax.set_xticks(range(len(spec.x_categories)))
+    ax.set_xticklabels(spec.x_categories, fontsize=10)
+    ax.set_yticks(range(len(spec.y_categories)))
+    ax.set_yticklabels(spec.y_categories, fontsize=10)
+    ax.set_xlim(-0.6, len(spec.x_categories) - 0.4)
+    ax.set_ylim(-0.6, len(spec.y_categories) - 0.2)
+    for edge in range(len(spec.x_categories) - 1):
+        ax.axvline(edge + 0.5, color="#DDDDDD", linewidth=1)
+    for edge in range(len(spec.y_categories) - 1):
+        ax.axhline(edge + 0.5, color="#DDDDDD", linewidth=1)
+    if groups:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=False, markerscale=0.4)

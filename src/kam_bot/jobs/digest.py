@@ -10,9 +10,13 @@ end of the week, or now for a week still running (a preview):
 - customers' promises overdue, accounts past their cadence, stage moves, prices off policy
   (our invoices and customer prices; competitors' prices are listed as competitor activity),
   stock alerts (likely stock-out or overstock since the previous count), competitor notes;
-- a chart of visits per rep per week over the last 8 weeks.
+- the insight sections (``digest_insight``): accounts at risk, time against the priority grid,
+  promise record and customer promises to chase, stalled deals, price trends;
+- charts: visits per rep per week over the last 8 weeks, kept-promise rates, the intention x
+  power grid, the price trend of products off policy.
 
-The digest reads no contact at all, so personal notes cannot leak into a channel.
+Of contacts the digest reads only role, attitude and last met, so personal notes cannot leak
+into a channel.
 ``digest_render`` turns these figures into the message and its chart.
 """
 
@@ -26,6 +30,8 @@ from decimal import Decimal
 
 from kam_bot.domain import rules
 from kam_bot.domain.enums import GoalReached, Locale, Movement, PriceKind, PromiseDirection
+from kam_bot.domain.insight.thresholds import DEFAULT as DEFAULT_THRESHOLDS
+from kam_bot.domain.insight.thresholds import Thresholds
 from kam_bot.domain.models import (
     Account,
     CompetitorNote,
@@ -37,6 +43,7 @@ from kam_bot.domain.models import (
     User,
 )
 from kam_bot.i18n.catalog import resolve_locale
+from kam_bot.jobs.digest_insight import InsightData, compute_insight
 from kam_bot.jobs.planning import local_date, week_bounds, zone
 from kam_bot.store.digest_queries import DigestReader
 from kam_bot.store.jobs import JobsTransaction
@@ -79,6 +86,8 @@ class DigestData:
     weeks: list[date] = field(default_factory=list)
     weekly_visits: dict[int, list[int]] = field(default_factory=dict)
     """Rep id -> visits per week of ``weeks``."""
+    insight: InsightData | None = None
+    """Accounts at risk, time against the grid, promise record, stalls, price trends."""
 
     def total(self, name: str) -> int:
         return sum(int(getattr(r, name)) for r in self.reps)
@@ -173,7 +182,14 @@ def _observations(reader: DigestReader, data: DigestData, threshold: Decimal, tz
         data.competitor_notes.append((accounts[note.account_id], note))
 
 
-def compute(tx: JobsTransaction, team: Team, monday: date, now: datetime, threshold: Decimal) -> DigestData:
+def compute(
+    tx: JobsTransaction,
+    team: Team,
+    monday: date,
+    now: datetime,
+    threshold: Decimal,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> DigestData:
     """The figures of ``team`` for the week starting ``monday``, as of ``min(now, end of week)``."""
     tz = team.timezone
     start, end = week_bounds(monday, tz)
@@ -182,7 +198,11 @@ def compute(tx: JobsTransaction, team: Team, monday: date, now: datetime, thresh
     data = DigestData(team=team, week=monday, start=start, end=end, as_of=min(now, end), reps=[])
     first = monday - timedelta(weeks=CHART_WEEKS - 1)
     data.weeks = [first + timedelta(weeks=i) for i in range(CHART_WEEKS)]
-    for visit in reader.visits(week_bounds(first, tz)[0]):
+    chart_start = week_bounds(first, tz)[0]
+    visits = reader.visits(min(chart_start, data.as_of - timedelta(weeks=thresholds.allocation_weeks)))
+    for visit in visits:
+        if visit.visited_at < chart_start:
+            continue
         index = (local_date(visit.visited_at, tz) - first).days // 7
         if (fig := figures.of(visit.rep_id)) is None:
             continue
@@ -206,6 +226,8 @@ def compute(tx: JobsTransaction, team: Team, monday: date, now: datetime, thresh
             data.stale.append((account, figures.name(account.owner_id), over))
     data.stale.sort(key=lambda s: (-s[2], s[0].name.casefold()))
     _observations(reader, data, threshold, tz)
+    off_policy = [(a, o.product) for a, o, _ in data.off_policy]
+    data.insight = compute_insight(reader, visits, data.as_of, tz, thresholds, off_policy)
     data.reps = sorted(figures.values(), key=lambda f: f.user.display_name.casefold())
     return data
 

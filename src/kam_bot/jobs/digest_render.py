@@ -7,10 +7,13 @@ from typing import Any
 
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import Account
+from kam_bot.handlers.insight_render import open_actions
 from kam_bot.handlers.render import enum_label, price_line, stock_line
 from kam_bot.handlers.replies import Line, bold, user
 from kam_bot.i18n import format_date, format_decimal, format_money, t
 from kam_bot.jobs.digest import KIND, DigestData, RepFigures
+from kam_bot.jobs.digest_charts import digest_charts, visits_chart
+from kam_bot.jobs.digest_insight_render import insight_parts
 from kam_bot.jobs.notifications import ChartSpec, Notification, Part
 from kam_bot.jobs.planning import iso_week, local_date
 
@@ -150,23 +153,20 @@ def _detail_parts(data: DigestData, loc: Locale) -> list[Part]:
         ("jobs.digest.stock_alerts", stock),
         ("jobs.digest.competitors", rivals),
     ]
-    return [_clip(t(key, loc), lines or [Line.of(t("jobs.digest.none", loc))]) for key, lines in sections]
+    parts = [_clip(t(key, loc), lines or [Line.of(t("jobs.digest.none", loc))]) for key, lines in sections]
+    linked = {
+        "jobs.digest.stale": [a for a, _, _ in data.stale],
+        "jobs.digest.off_policy": [a for a, _, _ in data.off_policy],
+        "jobs.digest.stock_alerts": [a for a, _, _ in data.stock_alerts],
+    }
+    for (key, _), part in zip(sections, parts, strict=True):
+        part.actions = open_actions(linked.get(key, []), loc)
+    return parts
 
 
 def chart_spec(data: DigestData, loc: Locale) -> ChartSpec:
-    names = {f.user.id: f.user.display_name for f in data.reps}
-    series = {
-        names[rid]: counts for rid, counts in sorted(data.weekly_visits.items(), key=lambda kv: names[kv[0]])
-    }
-    for f in data.reps:
-        series.setdefault(f.user.display_name, [0] * len(data.weeks))
-    return ChartSpec(
-        title=t("jobs.chart.title", loc, team=data.team.name),
-        filename=f"visits-{iso_week(data.week)}.png",
-        labels=[iso_week(w).split("-")[1] for w in data.weeks],
-        series=dict(sorted(series.items(), key=lambda kv: kv[0].casefold())),
-        y_label=t("jobs.chart.y_label", loc),
-    )
+    """Visits per rep per week: the digest's first chart."""
+    return visits_chart(data, loc)
 
 
 def build_digest(data: DigestData, loc: Locale) -> Notification:
@@ -179,15 +179,22 @@ def build_digest(data: DigestData, loc: Locale) -> Notification:
         start=format_date(data.week, loc, weekday=False),
         end=format_date(last_day, loc, weekday=False),
     )
-    parts = _people_parts(data, loc) + _detail_parts(data, loc)
+    parts = _people_parts(data, loc)
+    if data.insight is not None:
+        owners = {f.user.id: f.user.display_name for f in data.reps}
+        today = local_date(data.as_of, data.team.timezone)
+        parts += insight_parts(data.insight, [f.user for f in data.reps], owners, today, loc)
+    parts += _detail_parts(data, loc)
     if data.as_of < data.end:
         note = t("jobs.digest.so_far", loc, date=format_date(local_date(data.as_of, data.team.timezone), loc))
         parts.insert(0, Part(lines=[Line.of(note)]))
+    charts = digest_charts(data, loc)
     return Notification(
         kind=KIND,
         locale=loc,
         today=local_date(data.as_of, data.team.timezone),
         title=title,
         parts=parts,
-        chart=chart_spec(data, loc),
+        chart=charts[0],
+        more_charts=charts[1:],
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from kam_bot.domain.enums import Locale, PromiseStatus
 from kam_bot.domain.models import Account, Promise
 from kam_bot.handlers.render import promise_actions, promise_line
-from kam_bot.handlers.replies import Line, Reply, Section
+from kam_bot.handlers.replies import Action, Line, Reply, Section
 
 MAX_PROMISE_BUTTONS = 6
 """Promises shown with their own buttons per part; the rest are counted in "and N more".
@@ -45,20 +46,54 @@ class Part(BaseModel):
     """Lines left out of ``lines``."""
     keep_empty: bool = False
     """Keep the part when its promises are all gone (a brief's header, for example)."""
+    actions: list[Action] = Field(default_factory=list)
+    """Buttons under the part's lines (``account.open`` for the accounts a digest section names)."""
 
     def is_empty(self) -> bool:
         return not self.lines and not self.promises
 
 
-class ChartSpec(BaseModel):
-    """A chart to attach, as data: the sender draws it when it sends."""
+class ChartPoint(BaseModel):
+    """One account on the intention x power grid."""
 
+    x: float
+    y: float
+    size: float
+    label: str
+    group: str
+    """The colour group (the owner's name)."""
+    label_below: bool = False
+    """Write the label under the point (neighbours in a cell alternate, so labels do not overlap)."""
+
+
+class ChartSpec(BaseModel):
+    """A chart to attach, as data: the sender draws it when it sends (``jobs.chart``).
+
+    ``bars``: one group per label, one bar per series. ``lines``: each series a value per day
+    of ``days`` (None where nothing was seen), ``reference`` a dashed policy line.
+    ``grid``: ``points`` on named categories (``x_categories`` x ``y_categories``).
+    All text arrives already in the reader's language.
+    """
+
+    kind: Literal["bars", "lines", "grid"] = "bars"
     title: str
     filename: str
-    labels: list[str]
-    series: dict[str, list[int]]
-    """Series name (a rep) -> one value per label (a week)."""
+    labels: list[str] = Field(default_factory=list)
+    series: dict[str, list[float | None]] = Field(default_factory=dict)
+    """Series name (a rep) -> one value per label (a week), or per day of ``days``."""
     y_label: str = ""
+    x_label: str = ""
+    y_max: float | None = None
+    value_suffix: str = ""
+    """Bars: write each value above its bar with this suffix (``%``); empty: no values written."""
+    days: list[date] = Field(default_factory=list)
+    tick_days: list[date] = Field(default_factory=list)
+    """Lines: where ``labels`` go on the time axis."""
+    reference: list[float | None] = Field(default_factory=list)
+    reference_label: str = ""
+    x_categories: list[str] = Field(default_factory=list)
+    y_categories: list[str] = Field(default_factory=list)
+    points: list[ChartPoint] = Field(default_factory=list)
 
 
 class Notification(BaseModel):
@@ -69,6 +104,12 @@ class Notification(BaseModel):
     title: str
     parts: list[Part] = Field(default_factory=list)
     chart: ChartSpec | None = None
+    more_charts: list[ChartSpec] = Field(default_factory=list)
+    """Further charts (the digest's promise record, priority grid, price trends)."""
+
+    @property
+    def charts(self) -> list[ChartSpec]:
+        return ([self.chart] if self.chart is not None else []) + self.more_charts
 
     def is_empty(self) -> bool:
         return all(p.is_empty() for p in self.parts)
@@ -103,7 +144,9 @@ class Notification(BaseModel):
             if not part.buttons:
                 lines = [*part.lines]
                 lines += [promise_line(i.promise, self.today, loc, i.account) for i in shown]
-                sections.append(Section(title=part.title, lines=lines, more=part.more + hidden))
+                sections.append(
+                    Section(title=part.title, lines=lines, more=part.more + hidden, actions=part.actions)
+                )
                 continue
             if part.title or part.lines:
                 sections.append(Section(title=part.title, lines=part.lines, more=part.more))

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from kam_bot.bootstrap import App
+from kam_bot.config import insight_thresholds
 from kam_bot.domain.models import Team, User
 from kam_bot.jobs import outbox, planning
 from kam_bot.jobs.daily import KIND as DAILY
@@ -61,7 +62,10 @@ class TickResult:
 
 def _cards(app: App, now: datetime, reads: daily_batch.BriefReads | None = None) -> CardSource:
     uow = app.jobs.card_uow(reads) if reads is not None else app.uow
-    return AccountService(uow, lambda: now, app.settings.price_deviation_threshold).card
+    settings = app.settings
+    return AccountService(
+        uow, lambda: now, settings.price_deviation_threshold, insight_thresholds(settings)
+    ).card
 
 
 def daily_notification(app: App, person: User, day: date, now: datetime) -> Notification | None:
@@ -134,7 +138,8 @@ def digest_notification(app: App, team: Team, monday: date, now: datetime) -> No
 
 
 def _digest(app: App, tx: JobsTransaction, team: Team, monday: date, now: datetime) -> Notification:
-    data = compute(tx, team, monday, now, app.settings.price_deviation_threshold)
+    settings = app.settings
+    data = compute(tx, team, monday, now, settings.price_deviation_threshold, insight_thresholds(settings))
     return build_digest(data, team_locale(tx.team_members(team), app.settings.default_locale))
 
 

@@ -13,6 +13,10 @@ from zoneinfo import ZoneInfo
 
 from kam_bot.domain import rules
 from kam_bot.domain.enums import FunnelStage, Priority, ProcurementStage, PromiseDirection, StageKind
+from kam_bot.domain.insight.account import AccountInsight, account_insight, last_procurement_move
+from kam_bot.domain.insight.coverage import ChainMember
+from kam_bot.domain.insight.thresholds import DEFAULT as DEFAULT_THRESHOLDS
+from kam_bot.domain.insight.thresholds import Thresholds
 from kam_bot.domain.matching import EXACT, Match, clear_winner, fold, rank_keys
 from kam_bot.domain.models import (
     Account,
@@ -36,6 +40,8 @@ from kam_bot.services.errors import (
 from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 
 SUGGESTIONS = 5
+INSIGHT_VISITS = 30
+"""Recent visits read for the stage age: enough to count the visits since the last move."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,8 @@ class AccountCard:
     stage_history: list[StageChange]
     competitor_notes: list[CompetitorNote]
     can_write: bool
+    insight: AccountInsight | None = None
+    """Coverage of the decision chain, promise record and stage age (``domain.insight``)."""
     extra: dict[str, Any] = field(default_factory=dict)
     next_visit: date | None = None
     """The planned next visit (the latest visit's, when still ahead)."""
@@ -85,9 +93,14 @@ def local_today(user: User, now: datetime) -> date:
 
 class AccountService:
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock = utc_now, price_threshold: Decimal | None = None
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock = utc_now,
+        price_threshold: Decimal | None = None,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
     ):
         self._uow = uow
+        self._thresholds = thresholds
         self._clock = clock
         self._threshold = price_threshold if price_threshold is not None else rules.DEFAULT_PRICE_THRESHOLD
         self._keys = AccountKeys()
@@ -172,8 +185,23 @@ class AccountService:
                 ContactView(c if notes_ok else c.model_copy(update={"personal_notes": None}), notes_ok)
                 for c in repo.contacts_for(account.id)
             ]
-            promises = repo.promises_where(account_id=account.id)
             rates = repo.exchange_rates()
+            every_promise = repo.promises_where(account_id=account.id, status=None)
+            promises = [p for p in every_promise if p.status.value == "open"]
+            history = repo.stage_changes_for(account.id)
+            insight = account_insight(
+                account,
+                [ChainMember.of(cv.contact) for cv in contacts],
+                every_promise,
+                [
+                    v.visited_at.astimezone(tz).date()
+                    for v in repo.visits_for(account.id, limit=INSIGHT_VISITS)
+                ],
+                last_procurement_move(history, tz),
+                today,
+                tz,
+                self._thresholds,
+            )
             prices = [
                 PricePoint(
                     p, rules.price_deviation(p, repo.price_list_for(p.product, today), self._threshold, rates)
@@ -202,9 +230,10 @@ class AccountService:
                 theirs=[p for p in promises if p.direction is PromiseDirection.THEIRS],
                 prices=prices,
                 stock=stock,
-                stage_history=repo.stage_changes_for(account.id),
+                stage_history=history,
                 competitor_notes=repo.competitor_notes_for(account.id),
                 can_write=access.can_write_account(repo, actor, account),
+                insight=insight,
             )
 
     def my_accounts(self, actor: User) -> list[tuple[Account, datetime | None, int | None]]:

@@ -15,6 +15,7 @@ from kam_bot.services.audit import AuditService
 from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.demo import DemoService
+from kam_bot.services.insight import InsightService
 from kam_bot.services.observations import ObservationService
 from kam_bot.services.ports import Clock
 from kam_bot.services.promises import PromiseService
@@ -55,3 +56,6 @@ class Services(Protocol):
 
     @property
     def demo(self) -> DemoService: ...
+
+    @property
+    def insight(self) -> InsightService: ...

@@ -23,7 +23,9 @@ from kam_bot.domain.enums import (
     PriceKind,
     ProcurementStage,
     PromiseDirection,
+    PromiseStatus,
     Role,
+    StageKind,
     Tier,
 )
 from kam_bot.domain.models import (
@@ -34,11 +36,12 @@ from kam_bot.domain.models import (
     PriceObservation,
     Promise,
     PromiseEvent,
+    StageChange,
     Team,
     User,
     Visit,
 )
-from kam_bot.services.ports import Clock, UnitOfWorkFactory
+from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory
 
 DEMO_IDENTITY = "default"
 """The console identity of the demo rep: who `kam-bot shell` acts as without --as."""
@@ -136,7 +139,7 @@ def seed(uow_factory: UnitOfWorkFactory, now: datetime) -> User:
             industry="utilities",
             funnel_stage=FunnelStage.POTENTIAL,
         )
-        account(
+        sinochem = account(
             "Sinochem Coatings",
             mate,
             Tier.A,
@@ -145,6 +148,7 @@ def seed(uow_factory: UnitOfWorkFactory, now: datetime) -> User:
             funnel_stage=FunnelStage.CUSTOMER,
             intention=Intention.CLEAR,
             power=Power.NOT_NOW,
+            procurement_stage=ProcurementStage.NEGOTIATION,
         )
         account("Harbor Logistics", mate, Tier.B, industry="logistics")
 
@@ -253,8 +257,132 @@ def seed(uow_factory: UnitOfWorkFactory, now: datetime) -> User:
             goal_reached=GoalReached.YES,
             created_at=old,
         )
+        _history(r, now, me, mate, bao, acme, sinochem, li.id)
         uow.commit()
         return me
+
+
+def _history(
+    r: Repository, now: datetime, me: User, mate: User, bao: Account, acme: Account, sino: Account, li: int
+) -> None:
+    """The last two months, for the insight sections and charts: Li Na keeps visiting Sinochem (a
+    parked account) in a negotiation that does not move; Baosteel (focus) got one visit; promises
+    kept and late; coil-7 invoiced under the price list at Acme with a competitor cheaper still;
+    widget-42 running out at Baosteel. Nothing falls in the week of the Baosteel visit's
+    (the digest tests read that week)."""
+
+    def ago(days: int) -> datetime:
+        return datetime.combine((now - timedelta(days=days)).date(), time(6, 0), tzinfo=now.tzinfo)
+
+    r.update(Contact, li, last_met=ago(20).date())
+    for buyer in r.contacts_for(acme.id):
+        r.update(Contact, buyer.id, last_met=ago(4).date())
+    zhou = r.add(
+        Contact,
+        account_id=sino.id,
+        name="Zhou Qing",
+        title="general manager",
+        role=ContactRole.DECISION_MAKER,
+        attitude=Attitude.SUPPORTER,
+        last_met=ago(15).date(),
+    )
+    r.add(
+        Contact,
+        account_id=sino.id,
+        name="Wu Hao",
+        title="lab head",
+        role=ContactRole.COACH,
+        attitude=Attitude.SUPPORTER,
+        last_met=ago(29).date(),
+    )
+    r.add(
+        StageChange,
+        account_id=sino.id,
+        kind=StageKind.PROCUREMENT,
+        from_stage="preferred_supplier",
+        to_stage="negotiation",
+        changed_by=mate.id,
+        changed_at=ago(62),
+    )
+    r.add(
+        StageChange,
+        account_id=bao.id,
+        kind=StageKind.PROCUREMENT,
+        from_stage="criteria_set",
+        to_stage="evaluation",
+        changed_by=me.id,
+        changed_at=ago(70),
+    )
+    for days in (15, 29, 36, 43, 50):
+        r.add(
+            Visit,
+            account_id=sino.id,
+            rep_id=mate.id,
+            visited_at=ago(days),
+            contact_ids=[zhou.id],
+            goal="close the price terms",
+            goal_reached=GoalReached.NO,
+            created_at=ago(days),
+        )
+    for days in (4, 10, 24, 38):
+        r.add(
+            Visit,
+            account_id=acme.id,
+            rep_id=me.id,
+            visited_at=ago(days),
+            goal="primer-x reorder",
+            goal_reached=GoalReached.YES if days != 24 else GoalReached.PARTLY,
+            created_at=ago(days),
+        )
+    for owner, account, direction, due, done in (
+        (me, acme, PromiseDirection.OURS, 30, 31),
+        (me, acme, PromiseDirection.OURS, 50, 44),
+        (me, bao, PromiseDirection.OURS, 60, 60),
+        (me, acme, PromiseDirection.THEIRS, 38, 36),
+        (mate, sino, PromiseDirection.OURS, 36, 40),
+        (mate, sino, PromiseDirection.OURS, 50, 50),
+        (mate, sino, PromiseDirection.THEIRS, 29, 24),
+    ):
+        r.add(
+            Promise,
+            account_id=account.id,
+            direction=direction,
+            owner_id=owner.id,
+            text="technical data sheet",
+            due_date=ago(due).date(),
+            status=PromiseStatus.DONE,
+            done_at=ago(done),
+            created_at=ago(due + 7),
+        )
+    for days, kind, price, competitor in (
+        (80, PriceKind.OUR_INVOICE, "618", None),
+        (50, PriceKind.OUR_INVOICE, "600", None),
+        (38, PriceKind.COMPETITOR, "590", "Posco"),
+        (4, PriceKind.OUR_INVOICE, "575", None),
+        (4, PriceKind.COMPETITOR, "560", "Posco"),
+    ):
+        r.add(
+            PriceObservation,
+            account_id=acme.id,
+            product="coil-7",
+            price=Decimal(price),
+            currency="USD",
+            unit="t",
+            kind=kind,
+            competitor=competitor,
+            observed_at=ago(days),
+            recorded_by=me.id,
+        )
+    r.add(
+        InventoryObservation,
+        account_id=bao.id,
+        product="widget-42",
+        quantity=Decimal("120"),
+        unit="cases",
+        movement=Movement.FAST,
+        observed_at=ago(4),
+        recorded_by=me.id,
+    )
 
 
 class DemoService:

@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
+from kam_bot.domain.insight.coverage import ChainMember
 
 E = TypeVar("E", bound=m.Entity)
 
@@ -95,6 +96,20 @@ class Repository(Protocol):
         due_on_or_before: date | None = None,
         visit_id: int | None = None,
     ) -> list[m.Promise]: ...
+
+    # -- team insight: one read each over a team's accounts -----------------------------
+
+    def chain_members(self, account_ids: Sequence[int]) -> list[ChainMember]:
+        """Role, attitude, last met and name of each contact (never personal notes)."""
+        ...
+
+    def promises_for_record(self, account_ids: Sequence[int], due_from: date) -> list[m.Promise]:
+        """Not cancelled, due on or after ``due_from`` or still open."""
+        ...
+
+    def visit_times(self, account_ids: Sequence[int], since: datetime) -> list[tuple[int, datetime]]: ...
+
+    def last_procurement_moves(self, account_ids: Sequence[int]) -> dict[int, datetime]: ...
 
     def promise_events(self, promise_id: int) -> list[m.PromiseEvent]: ...
 

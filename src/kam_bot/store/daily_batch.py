@@ -258,7 +258,7 @@ class BriefReads:
     - the price-list entry of a product on a day (the same few hundred products across all cards);
     - the accounts, the recipients and the last visits the batch has just read;
     - for the accounts of the batch's briefs (``prefetch``): contacts, last visits, stage changes,
-      competitor notes, open promises, latest prices and stock, one query each for all of them,
+      competitor notes, promises (every status), latest prices and stock, one query each for all of them,
       in the order and with the limits ``SqlRepository`` gives them.
     """
 
@@ -300,9 +300,7 @@ class BriefReads:
         self.competitor_notes = _grouped(
             session, CompetitorNote, cn, ids, [cn.observed_at.desc(), cn.id.desc()], limit=NOTES
         )
-        self.promises = _grouped(
-            session, Promise, p, ids, [p.due_date, p.id], p.status == PromiseStatus.OPEN.value
-        )
+        self.promises = _grouped(session, Promise, p, ids, [p.due_date, p.id])
         self.prices = {i: [] for i in ids}
         seen_prices: set[tuple[int, str, str, str | None]] = set()
         for row in session.execute(_newest_first(_PRICES, ids)):
@@ -343,8 +341,9 @@ class BriefReads:
         return PriceListEntry.model_validate(best)
 
 
-VISITS, NOTES = 3, 5
-"""The most visits and competitor notes prefetched per account (what a card shows)."""
+VISITS, NOTES = 30, 5
+"""The most visits and competitor notes prefetched per account (what a card reads: its stage age
+counts up to 30 recent visits, ``services.accounts.INSIGHT_VISITS``)."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -433,12 +432,10 @@ class _BriefRepository(SqlRepository):
         due_on_or_before: date | None = None,
         visit_id: int | None = None,
     ) -> list[Promise]:
-        only_account = (owner_id, status, direction, due_on_or_before, visit_id) == (
-            None, PromiseStatus.OPEN, None, None, None,
-        )  # fmt: skip
+        only_account = (owner_id, direction, due_on_or_before, visit_id) == (None, None, None, None)
         found = self._reads.promises.get(account_id) if only_account and account_id is not None else None
-        if found is not None:
-            return list(found)
+        if found is not None and status in (None, PromiseStatus.OPEN):  # every status was prefetched
+            return [p for p in found if status is None or p.status is status]
         return super().promises_where(
             account_id=account_id, owner_id=owner_id, status=status, direction=direction,
             due_on_or_before=due_on_or_before, visit_id=visit_id,

@@ -1,18 +1,20 @@
 """The queries behind one weekly digest: a team's accounts and what happened at them in a window.
 
-``jobs.digest`` computes the figures from these; it reads no contact at all, so personal notes
-cannot leak into a channel.
+``jobs.digest`` computes the figures from these. Of contacts it reads only what decision-chain
+coverage needs (``chain``: role, attitude, last met; no name, no personal note), so nothing
+personal can leak into a channel. Every read covers all the team's accounts in one query.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 
-from kam_bot.domain.enums import PromiseDirection
+from kam_bot.domain.enums import Attitude, ContactRole, GoalReached, PromiseDirection, StageKind
+from kam_bot.domain.insight.coverage import ChainMember
 from kam_bot.domain.models import (
     Account,
     CompetitorNote,
@@ -23,7 +25,6 @@ from kam_bot.domain.models import (
     StageChange,
     Team,
     User,
-    Visit,
 )
 from kam_bot.store import tables as tb
 from kam_bot.store.repository import SqlRepository
@@ -34,6 +35,13 @@ def members(repo: SqlRepository, team: Team) -> list[User]:
         select(tb.UserRow).where(tb.UserRow.team_id == team.id).order_by(tb.UserRow.id)
     )
     return [User.model_validate(r) for r in rows]
+
+
+class VisitFact(NamedTuple):
+    account_id: int
+    rep_id: int
+    visited_at: datetime
+    goal_reached: GoalReached | None
 
 
 class DigestReader:
@@ -68,13 +76,20 @@ class DigestReader:
         rows = self._in_week(tb.CompetitorNoteRow, tb.CompetitorNoteRow.observed_at)
         return [CompetitorNote.model_validate(r) for r in rows]
 
-    def visits(self, since: datetime) -> list[Visit]:
-        stmt = select(tb.VisitRow).where(
-            tb.VisitRow.account_id.in_(self.ids),
-            tb.VisitRow.visited_at >= since,
-            tb.VisitRow.visited_at < self.end,
+    def visits(self, since: datetime) -> list[VisitFact]:
+        """Who visited which account when, with the outcome: only the columns the digest counts."""
+        v = tb.VisitRow
+        rows = self.session.execute(
+            select(v.account_id, v.rep_id, v.visited_at, v.goal_reached).where(
+                v.account_id.in_(self.ids), v.visited_at >= since, v.visited_at < self.end
+            )
         )
-        return [Visit.model_validate(r) for r in self.session.scalars(stmt)]
+        return [
+            VisitFact(
+                r.account_id, r.rep_id, r.visited_at, GoalReached(r.goal_reached) if r.goal_reached else None
+            )
+            for r in rows
+        ]
 
     def _promises(self, *conditions: Any) -> list[Promise]:
         stmt = select(tb.PromiseRow).where(
@@ -119,3 +134,53 @@ class DigestReader:
         return self.repo.previous_stock(
             stock.account_id, stock.product, stock.observed_at, exclude_id=stock.id
         )
+
+    # -- account insight: one query each over all the team's accounts ----------------------
+
+    def chain(self) -> list[ChainMember]:
+        """Role, attitude and last met of every contact (never a name or a personal note)."""
+        c = tb.ContactRow
+        rows = self.session.execute(
+            select(c.account_id, c.role, c.attitude, c.last_met).where(c.account_id.in_(self.ids))
+        ).all()
+        roles = {r.value: r for r in ContactRole}
+        attitudes = {a.value: a for a in Attitude}
+        return [
+            ChainMember(r.account_id, roles.get(r.role or ""), attitudes.get(r.attitude or ""), r.last_met)
+            for r in rows
+        ]
+
+    def promises_due_between(self, first: date, before: date) -> list[Promise]:
+        """Both directions, not cancelled, due on a day in ``[first, before)`` (the promise record)."""
+        p = tb.PromiseRow
+        return self._promises(p.due_date >= first, p.due_date < before)
+
+    def last_procurement_moves(self) -> dict[int, datetime]:
+        sc = tb.StageChangeRow
+        rows = self.session.execute(
+            select(sc.account_id, func.max(sc.changed_at))
+            .where(
+                sc.account_id.in_(self.ids),
+                sc.kind == StageKind.PROCUREMENT.value,
+                sc.changed_at < self.end,
+            )
+            .group_by(sc.account_id)
+        ).all()
+        return {account_id: at for account_id, at in rows if at is not None}
+
+    def prices_since(self, account_ids: list[int], since: datetime) -> list[PriceObservation]:
+        """Every price seen at ``account_ids`` in ``[since, end)``: the trend of an off-policy product."""
+        if not account_ids:
+            return []
+        po = tb.PriceObservationRow
+        stmt = select(po).where(
+            po.account_id.in_(account_ids), po.observed_at >= since, po.observed_at < self.end
+        )
+        return [
+            PriceObservation.model_validate(r)
+            for r in self.session.scalars(stmt.order_by(po.observed_at, po.id))
+        ]
+
+
+def _outcome(value: str | None) -> GoalReached | None:
+    return GoalReached(value) if value else None

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import Platform, PromiseDirection, PromiseStatus
+from kam_bot.domain.insight.coverage import ChainMember
 from kam_bot.domain.matching import fold
-from kam_bot.store import request_keys
+from kam_bot.store import insight_queries, request_keys
 from kam_bot.store import tables as t
 
 E = TypeVar("E", bound=m.Entity)
@@ -376,6 +377,20 @@ class SqlRepository:
             stmt = stmt.where(and_(*conditions))
         stmt = stmt.order_by(t.PromiseRow.due_date, t.PromiseRow.id)
         return [m.Promise.model_validate(r) for r in self.session.scalars(stmt)]
+
+    # -- team insight (store.insight_queries: one query each over the accounts) -----------
+
+    def chain_members(self, account_ids: Sequence[int]) -> list[ChainMember]:
+        return insight_queries.chain_members(self.session, account_ids)
+
+    def promises_for_record(self, account_ids: Sequence[int], due_from: date) -> list[m.Promise]:
+        return insight_queries.promises_for_record(self.session, account_ids, due_from)
+
+    def visit_times(self, account_ids: Sequence[int], since: datetime) -> list[tuple[int, datetime]]:
+        return insight_queries.visit_times(self.session, account_ids, since)
+
+    def last_procurement_moves(self, account_ids: Sequence[int]) -> dict[int, datetime]:
+        return insight_queries.last_procurement_moves(self.session, account_ids)
 
     def promise_events(self, promise_id: int) -> list[m.PromiseEvent]:
         stmt = (

@@ -30,6 +30,7 @@ from kam_bot.handlers.prefill import (
 )
 from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Reply, Section
+from kam_bot.handlers.team import team
 from kam_bot.i18n import format_date, t
 from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
@@ -115,6 +116,8 @@ class ConsoleBot:
             "snooze": lambda r: self.promise_action("snooze", r),
             "undo": self.undo,
             "settings": lambda r: self.show(self.commands.settings(self.actor, r)),
+            "team": lambda r: self.show(team(self.app, self.actor, r)),
+            "团队": lambda r: self.show(team(self.app, self.actor, r)),
             "help": lambda r: self.show(self.commands.help(self.actor)),
             "kam": lambda r: self.show(self.commands.help(self.actor)),
             "?": lambda r: self.show(self.commands.help(self.actor)),

@@ -33,6 +33,7 @@ from kam_bot.handlers.prefill import (
 )
 from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Reply
+from kam_bot.handlers.team import team
 from kam_bot.i18n import t
 from kam_bot.services.errors import ServiceError
 
@@ -49,6 +50,8 @@ PRICE = {"price", "价格"}
 STOCK = {"stock", "库存"}
 ACCOUNT = {"account", "客户"}
 TODAY = {"today", "day", "今天"}
+TEAM = {"team", "团队"}
+ACCOUNTS = {"accounts", "客户列表"}
 DIGEST = {"digest", "摘要"}
 HELP = {"help", "kam", "?", "帮助"}
 PROMISE_ACTIONS = {"done", "reopen", "cancel", "snooze"}
@@ -117,6 +120,10 @@ def answer(app: TeamsServices, actor: User, text: str) -> Answer:
         return Answer(commands.my_promises(actor))
     if command in TODAY:
         return Answer(commands.today(actor))
+    if command in TEAM:
+        return Answer(team(app, actor, rest))
+    if command in ACCOUNTS:
+        return Answer(commands.accounts(actor, rest))
     if command in PROMISE_ACTIONS:
         return Answer(_promise_action(commands, actor, command, rest))
     if command == "undo":

@@ -14,7 +14,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "today — your day: open promises, accounts due a visit, planned visits\n"
             "promises — your open promises; done N, reopen N, cancel N, snooze N [days]\n"
             "settings — tz Asia/Shanghai | lang zh | hour 08:30 | away 12/24 | back\n"
-            "remind — tomorrow's reminder; digest — this week's team digest"
+            "remind — tomorrow's reminder; digest — this week's team digest\n"
+            "team — managers: the team's accounts at risk, overdue promises, coverage gaps, stalled deals"
         ),
         "zh-Hans": (
             "/visit 客户 见了 姓名(职位); 目标: …… - 达成|部分|未达成; 我们承诺 …… 周五前; "
@@ -26,7 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "today —— 我的今天:未完成承诺、待拜访客户、计划拜访\n"
             "promises —— 你的未完成承诺;done N、reopen N、cancel N、snooze N [天数]\n"
             "settings —— tz Asia/Shanghai | lang en | hour 08:30 | away 12/24 | back\n"
-            "remind —— 明天的提醒;digest —— 本周团队周报"
+            "remind —— 明天的提醒;digest —— 本周团队周报\n"
+            "team —— 经理:团队的风险客户、逾期承诺、覆盖缺口、停滞商机"
         ),
     },
     # my day (Slack's Home tab, the console's `today`, a Teams card)

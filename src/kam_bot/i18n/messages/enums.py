@@ -19,6 +19,16 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "delivery": ("delivery", "交付"),
         "after_sales": ("after-sales", "售后"),
     },
+    "intention": {
+        "clear": ("clear", "明确"),
+        "unclear": ("unclear", "不明确"),
+        "none": ("none", "无意向"),
+    },
+    "power": {
+        "strong": ("strong", "强"),
+        "weak": ("weak", "弱"),
+        "not_now": ("cannot buy now", "暂无法购买"),
+    },
     "priority": {
         "focus": ("focus", "重点投入"),
         "nurture": ("nurture", "持续培育"),

@@ -33,6 +33,7 @@ from kam_bot.handlers.prefill import (
 )
 from kam_bot.handlers.render import error_reply, promise_list
 from kam_bot.handlers.replies import Action, Reply
+from kam_bot.handlers.team import team
 from kam_bot.i18n import t
 from kam_bot.services.container import Services
 from kam_bot.services.errors import AccountNotFoundError, AmbiguousAccountError, ServiceError
@@ -124,7 +125,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         """``/kam`` help, ``/kam promises``, ``/kam today``, ``/kam accounts [TEXT]``,
-        ``/kam settings [tz …|lang …|hour …|away …|back]``."""
+        ``/kam team [NAME]`` (managers), ``/kam settings [tz …|lang …|hour …|away …|back]``."""
         await ack()
         slack_id = command["user_id"]
         word, _, rest = (command.get("text") or "").strip().partition(" ")
@@ -149,6 +150,8 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         elif word in {"accounts", "客户列表"}:
             reply = await deps.run(deps.commands.accounts, actor, rest)
             await respond_reply(respond, reply, actor.locale)
+        elif word in {"team", "团队"}:
+            await respond_reply(respond, await deps.run(team, app, actor, rest), actor.locale)
         else:
             await respond_reply(respond, deps.commands.help(actor), actor.locale)
 

@@ -1,0 +1,166 @@
+"""Decision-chain coverage of one account and the rules a rep understands.
+
+Seeds 000, 001 and 004: big deals are lost through "only low-level relationships"; win them
+by knowing every member of the decision chain, their role and their attitude, and by having
+a coach inside. The rules, each with a name shown to people:
+
+- ``single_threaded``: exactly one contact met in the last ``met_days``;
+- ``no_decision_maker_met``: no decision maker met in the last ``met_days`` (or none known);
+- ``opponent_deciding``: someone opposed to us holds a deciding role (``DECIDING_ROLES``);
+- ``no_coach``: nobody inside guides us;
+- ``gone_cold``: nobody met for ``cold_factor`` x the account's visit cadence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from kam_bot.domain.enums import Attitude, ContactRole
+from kam_bot.domain.insight.thresholds import DEFAULT, Thresholds
+from kam_bot.domain.models import Contact
+
+DECIDING_ROLES = frozenset(
+    {
+        ContactRole.DECISION_MAKER,
+        ContactRole.INFLUENCER,
+        ContactRole.TECHNICAL_EVALUATOR,
+        ContactRole.PURCHASER,
+    }
+)
+ROLE_ORDER = (
+    ContactRole.DECISION_MAKER,
+    ContactRole.INFLUENCER,
+    ContactRole.TECHNICAL_EVALUATOR,
+    ContactRole.PURCHASER,
+    ContactRole.COACH,
+    ContactRole.USER,
+    ContactRole.GATEKEEPER,
+)
+"""Who matters most for the decision first: the order of "who to see this time"."""
+
+
+class ChainRule(StrEnum):
+    GONE_COLD = "gone_cold"
+    NO_DECISION_MAKER_MET = "no_decision_maker_met"
+    OPPONENT_DECIDING = "opponent_deciding"
+    SINGLE_THREADED = "single_threaded"
+    NO_COACH = "no_coach"
+
+
+RISK_RULES = frozenset(set(ChainRule) - {ChainRule.NO_COACH})
+"""The rules that put an account "at risk"; a missing coach alone is a gap, not a risk."""
+
+
+@dataclass(frozen=True)
+class ChainMember:
+    """What coverage needs of a contact: never their personal notes (digests use this too)."""
+
+    account_id: int
+    role: ContactRole | None
+    attitude: Attitude | None
+    last_met: date | None
+    name: str = ""
+    contact_id: int = 0
+
+    @classmethod
+    def of(cls, c: Contact) -> ChainMember:
+        return cls(c.account_id, c.role, c.attitude, c.last_met, c.name, c.id)
+
+
+@dataclass(frozen=True)
+class RoleCoverage:
+    role: ContactRole
+    contacts: int
+    met: int
+    attitudes: tuple[Attitude, ...]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    roles: tuple[RoleCoverage, ...]
+    """Every role of the chain, in ``ROLE_ORDER``, with how many contacts hold it and were met."""
+    contacts: int
+    met_recently: int
+    last_met: date | None
+    rules: tuple[ChainRule, ...]
+    """The rules broken, most serious first (the order of ``ChainRule``)."""
+    to_see: tuple[ChainMember, ...]
+    """Who to see next time: deciding roles not met recently first, opponents among them."""
+
+    @property
+    def at_risk(self) -> bool:
+        return any(r in RISK_RULES for r in self.rules)
+
+    @property
+    def missing_roles(self) -> tuple[ContactRole, ...]:
+        return tuple(r.role for r in self.roles if r.contacts == 0)
+
+
+def _recent(member: ChainMember, today: date, days: int) -> bool:
+    return member.last_met is not None and (today - member.last_met).days <= days
+
+
+def coverage(
+    members: Iterable[ChainMember],
+    today: date,
+    cadence_days: int,
+    since: date,
+    thresholds: Thresholds = DEFAULT,
+) -> Coverage:
+    """Coverage of one account's chain as of ``today``.
+
+    ``since`` is the day to count "gone cold" from when nobody was ever met (the account's
+    creation day): a new account is not cold on its first day.
+    """
+    chain = list(members)
+    recent = [m for m in chain if _recent(m, today, thresholds.met_days)]
+    met_days = [m.last_met for m in chain if m.last_met is not None]
+    last_met = max(met_days) if met_days else None
+    broken: set[ChainRule] = set()
+    if (today - (last_met or since)).days > thresholds.cold_factor * cadence_days:
+        broken.add(ChainRule.GONE_COLD)
+    if not any(m.role is ContactRole.DECISION_MAKER for m in recent):
+        broken.add(ChainRule.NO_DECISION_MAKER_MET)
+    if any(m.attitude is Attitude.OPPONENT and m.role in DECIDING_ROLES for m in chain):
+        broken.add(ChainRule.OPPONENT_DECIDING)
+    if len(recent) == 1:
+        broken.add(ChainRule.SINGLE_THREADED)
+    if not any(m.role is ContactRole.COACH for m in chain):
+        broken.add(ChainRule.NO_COACH)
+    held: dict[ContactRole, list[ChainMember]] = {}
+    for m in chain:
+        if m.role is not None:
+            held.setdefault(m.role, []).append(m)
+    roles = tuple(
+        RoleCoverage(
+            role,
+            len(members := held.get(role, [])),
+            sum(_recent(m, today, thresholds.met_days) for m in members),
+            tuple(m.attitude for m in members if m.attitude is not None),
+        )
+        for role in ROLE_ORDER
+    )
+    return Coverage(
+        roles=roles,
+        contacts=len(chain),
+        met_recently=len(recent),
+        last_met=last_met,
+        rules=tuple(r for r in ChainRule if r in broken),
+        to_see=who_to_see(chain, today, thresholds),
+    )
+
+
+def who_to_see(
+    chain: list[ChainMember], today: date, thresholds: Thresholds = DEFAULT
+) -> tuple[ChainMember, ...]:
+    """Members not met within ``met_days``, the deciding roles first, then the longest unseen."""
+
+    def key(m: ChainMember) -> tuple[int, int, date]:
+        rank = ROLE_ORDER.index(m.role) if m.role is not None else len(ROLE_ORDER)
+        return (rank, 0 if m.attitude is Attitude.OPPONENT else 1, m.last_met or date.min)
+
+    unseen = [m for m in chain if not _recent(m, today, thresholds.met_days)]
+    return tuple(sorted(unseen, key=key))

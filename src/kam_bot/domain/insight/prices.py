@@ -1,0 +1,67 @@
+"""An account's prices over time against the price list (seed 002: "market disorder begins
+with price disorder": compare over time, purchase against retail, and with competitors)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+
+from kam_bot.domain.enums import PriceKind
+from kam_bot.domain.models import PriceListEntry, PriceObservation
+from kam_bot.domain.rules import DEFAULT_PRICE_THRESHOLD, price_deviation
+
+
+@dataclass
+class ProductPrices:
+    product: str
+    currency: str
+    series: dict[str, list[tuple[date, Decimal]]] = field(default_factory=dict)
+    """Series name -> (day, price) in time order: a ``PriceKind`` value or ``competitor:NAME``."""
+    listed: list[tuple[date, Decimal]] = field(default_factory=list)
+    """The price list's price on each day a price was seen (the policy line of a trend chart)."""
+    off_policy: bool = False
+    """The latest of our invoices or the customer's prices is off the price list."""
+
+
+def series_name(obs: PriceObservation) -> str:
+    if obs.kind is PriceKind.COMPETITOR:
+        return f"competitor:{obs.competitor or '?'}"
+    return obs.kind.value
+
+
+def picture(
+    observations: Iterable[PriceObservation],
+    listed: Callable[[str, date], PriceListEntry | None],
+    tz: tzinfo,
+    threshold: Decimal = DEFAULT_PRICE_THRESHOLD,
+) -> list[ProductPrices]:
+    """Per product (in the currency of its first observation), its series over time."""
+
+    def day(at: datetime) -> date:
+        return at.astimezone(tz).date()
+
+    by_product: dict[str, list[PriceObservation]] = defaultdict(list)
+    for obs in sorted(observations, key=lambda o: (o.observed_at, o.id)):
+        by_product[obs.product.casefold()].append(obs)
+    out: list[ProductPrices] = []
+    for group in by_product.values():
+        currency = group[0].currency.upper()
+        same = [o for o in group if o.currency.upper() == currency]
+        prices = ProductPrices(group[0].product, currency)
+        latest: dict[str, PriceObservation] = {}
+        for obs in same:
+            prices.series.setdefault(series_name(obs), []).append((day(obs.observed_at), obs.price))
+            latest[series_name(obs)] = obs
+            entry = listed(obs.product, day(obs.observed_at))
+            if entry is not None and entry.currency.upper() == currency:
+                prices.listed.append((day(obs.observed_at), entry.price))
+        for obs in latest.values():
+            if obs.kind is PriceKind.COMPETITOR:
+                continue
+            deviation = price_deviation(obs, listed(obs.product, day(obs.observed_at)), threshold)
+            prices.off_policy = prices.off_policy or bool(deviation and deviation.flagged)
+        out.append(prices)
+    return sorted(out, key=lambda p: p.product.casefold())

@@ -1,0 +1,156 @@
+"""The digest's charts as data (``ChartSpec``), every text in the team's language:
+
+- visits per rep per week (the last 8 weeks);
+- promises kept on time per rep, ours and the customer's (last ``promise_days``);
+- the intention x power grid, each account a point sized by tier, coloured by owner;
+- the price trend of each product off policy this week (up to ``digest_insight.MAX_TRENDS``).
+
+Dates on an axis carry the year on the first label and wherever it changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kam_bot.domain.enums import Intention, Locale, Power
+from kam_bot.domain.insight.prices import ProductPrices
+from kam_bot.domain.models import Account
+from kam_bot.handlers.render import enum_label
+from kam_bot.i18n import t
+from kam_bot.jobs.digest import DigestData
+from kam_bot.jobs.notifications import ChartPoint, ChartSpec
+from kam_bot.jobs.planning import iso_week
+
+POWER_AXIS: tuple[Power | None, ...] = (None, Power.NOT_NOW, Power.WEAK, Power.STRONG)
+INTENTION_AXIS: tuple[Intention | None, ...] = (None, Intention.NONE, Intention.UNCLEAR, Intention.CLEAR)
+MAX_LABEL = 16
+TIER_SIZES = {"A": 520.0, "B": 260.0, "C": 110.0}
+"""Point areas on the grid (matplotlib ``s``, points squared) by tier."""
+
+
+def day_labels(days: list[date], loc: Locale) -> list[str]:
+    """``5 Oct`` / ``10月5日``, with the year under the first and wherever the year changes."""
+    out: list[str] = []
+    year: int | None = None
+    for d in days:
+        text = t("insight.chart.day", loc, day=d.day, mon=t(f"insight.month.{d.month}", loc))
+        if d.year != year:
+            text += "\n" + t("insight.chart.year", loc, year=d.year)
+            year = d.year
+        out.append(text)
+    return out
+
+
+def visits_chart(data: DigestData, loc: Locale) -> ChartSpec:
+    names = {f.user.id: f.user.display_name for f in data.reps}
+    series: dict[str, list[float | None]] = {
+        names[rid]: [float(c) for c in counts] for rid, counts in data.weekly_visits.items()
+    }
+    for f in data.reps:
+        series.setdefault(f.user.display_name, [0.0] * len(data.weeks))
+    return ChartSpec(
+        title=t("jobs.chart.title", loc, team=data.team.name),
+        filename=f"visits-{iso_week(data.week)}.png",
+        labels=day_labels(data.weeks, loc),
+        series=dict(sorted(series.items(), key=lambda kv: kv[0].casefold())),
+        y_label=t("jobs.chart.y_label", loc),
+        x_label=t("insight.chart.week", loc),
+    )
+
+
+def record_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
+    ins = data.insight
+    if ins is None or not ins.records:
+        return None
+    reps = [f.user for f in data.reps if f.user.id in ins.records]
+
+    def pct(value: float | None) -> float | None:
+        return None if value is None else round(100 * value)
+
+    return ChartSpec(
+        title=t("insight.chart.record_title", loc, team=data.team.name, days=ins.thresholds.promise_days),
+        filename=f"promises-{iso_week(data.week)}.png",
+        labels=[r.display_name for r in reps],
+        series={
+            t("insight.chart.ours", loc): [pct(ins.records[r.id].ours.rate) for r in reps],
+            t("insight.chart.theirs", loc): [pct(ins.records[r.id].theirs.rate) for r in reps],
+        },
+        y_label=t("insight.chart.record_y", loc),
+        x_label=t("insight.chart.rep", loc),
+        y_max=100,
+        value_suffix="%",
+    )
+
+
+def grid_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
+    ins = data.insight
+    if ins is None or not ins.placements:
+        return None
+    owners = {f.user.id: f.user.display_name for f in data.reps}
+    cells: dict[tuple[int, int], int] = {}
+    points: list[ChartPoint] = []
+    for p in sorted(ins.placements, key=lambda p: (p.account.tier.value, p.account.name.casefold())):
+        a = p.account
+        cell = (POWER_AXIS.index(a.power), INTENTION_AXIS.index(a.intention))
+        k = cells[cell] = cells.get(cell, -1) + 1
+        offset = ((k % 3) - 1) * 0.25, -(k // 3) * 0.3  # side by side, then a row lower
+        points.append(
+            ChartPoint(
+                x=cell[0] + offset[0],
+                y=cell[1] + offset[1],
+                size=TIER_SIZES[a.tier.value],
+                label=_short(a),
+                group=owners.get(a.owner_id or 0, "—"),
+                label_below=k % 2 == 1,
+            )
+        )
+    unknown = t("insight.chart.unknown", loc)
+    return ChartSpec(
+        kind="grid",
+        title=t("insight.chart.grid_title", loc, team=data.team.name),
+        filename=f"priority-grid-{iso_week(data.week)}.png",
+        x_categories=[enum_label("power", v.value, loc) if v else unknown for v in POWER_AXIS],
+        y_categories=[enum_label("intention", v.value, loc) if v else unknown for v in INTENTION_AXIS],
+        points=points,
+        x_label=t("insight.chart.power", loc),
+        y_label=t("insight.chart.intention", loc),
+    )
+
+
+def _short(a: Account) -> str:
+    name = min([a.name, *a.aliases], key=len) if a.aliases else a.name
+    return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
+
+
+def price_chart(account: Account, prices: ProductPrices, week: date, loc: Locale, n: int) -> ChartSpec:
+    days = sorted({d for points in prices.series.values() for d, _ in points} | {d for d, _ in prices.listed})
+    series: dict[str, list[float | None]] = {}
+    for name, points in prices.series.items():
+        by_day = {d: float(v) for d, v in points}
+        label = (
+            name.split(":", 1)[1] if name.startswith("competitor:") else enum_label("price_kind", name, loc)
+        )
+        series[label] = [by_day.get(d) for d in days]
+    listed = {d: float(v) for d, v in prices.listed}
+    ticks = days if len(days) <= 6 else days[:: max(1, len(days) // 5)]
+    return ChartSpec(
+        kind="lines",
+        title=t("insight.chart.price_title", loc, account=_short(account), product=prices.product),
+        filename=f"price-{n}-{iso_week(week)}.png",
+        days=days,
+        series=series,
+        reference=[listed.get(d) for d in days],
+        reference_label=t("insight.chart.price_list", loc),
+        tick_days=ticks,
+        labels=day_labels(ticks, loc),
+        y_label=t("insight.chart.price_y", loc, currency=prices.currency),
+        x_label=t("insight.chart.date", loc),
+    )
+
+
+def digest_charts(data: DigestData, loc: Locale) -> list[ChartSpec]:
+    """Visits first (the chart every digest has), then the others that have something to show."""
+    charts = [visits_chart(data, loc), record_chart(data, loc), grid_chart(data, loc)]
+    if data.insight is not None:
+        charts += [price_chart(a, p, data.week, loc, i + 1) for i, (a, p) in enumerate(data.insight.trends)]
+    return [c for c in charts if c is not None]

@@ -1,0 +1,86 @@
+"""The digest's charts: several per digest, drawn at chat-preview size, Chinese without a
+missing glyph, dates with the year where it changes, and `--chart-dir` writing them all."""
+
+from __future__ import annotations
+
+import logging
+import struct
+import warnings
+from datetime import date
+
+import pytest
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.enums import Locale
+from kam_bot.jobs.chart import bundled_font, font_family, render_png
+from kam_bot.jobs.digest import compute
+from kam_bot.jobs.digest_charts import day_labels
+from kam_bot.jobs.digest_render import build_digest
+from kam_bot.jobs.notifications import ChartSpec
+from kam_bot.services import demo
+
+W47 = date(2026, 11, 16)
+
+
+def size(png: bytes) -> tuple[int, int]:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def digest_charts(app: App, loc: Locale) -> list[ChartSpec]:
+    demo.seed(app.uow, app.clock())
+    [team] = app.users.teams()
+    with app.jobs.transaction() as tx:
+        data = compute(tx, team, W47, app.clock(), app.settings.price_deviation_threshold)
+    return build_digest(data, loc).charts
+
+
+def test_the_font_ships_with_the_project() -> None:
+    font = bundled_font()
+    assert font is not None and font.name == "NotoSansCJKsc-Regular.otf"
+    assert font_family()[0] == "Noto Sans CJK SC"
+
+
+@pytest.mark.parametrize("loc", [Locale.EN, Locale.ZH_HANS])
+def test_every_chart_draws_readable_without_missing_glyphs(
+    app: App, loc: Locale, caplog: pytest.LogCaptureFixture
+) -> None:
+    charts = digest_charts(app, loc)
+    assert [c.filename.split("-2026")[0] for c in charts] == [
+        "visits",
+        "promises",
+        "priority-grid",
+        "price-1",
+    ]
+    if loc is Locale.ZH_HANS:
+        assert "采购意向" in charts[2].title and "我方开票价" in charts[3].series
+    for spec in charts:
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            caplog.at_level(logging.WARNING, "kam_bot.chart"),
+        ):
+            warnings.simplefilter("always")
+            png = render_png(spec)
+        missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+        assert missing == [] and not [r for r in caplog.records if "missing from" in r.getMessage()]
+        width, height = size(png)
+        assert 900 <= width <= 1200 and 500 <= height <= 700  # a chat preview shows it whole
+
+
+def test_a_chinese_label_without_the_font_is_reported(caplog: pytest.LogCaptureFixture) -> None:
+    """The check above can fail: a glyph no font has (a private-use character) is logged."""
+    [spec] = digest_charts_spec()
+    with caplog.at_level(logging.WARNING, "kam_bot.chart"):
+        render_png(spec)
+    assert any("missing from" in r.getMessage() for r in caplog.records)
+
+
+def digest_charts_spec() -> list[ChartSpec]:
+    return [ChartSpec(title="\ue000 拜访", filename="x.png", labels=["a"], series={"r": [1.0]})]
+
+
+def test_dates_carry_the_year_where_it_changes() -> None:
+    days = [date(2026, 12, 21), date(2026, 12, 28), date(2027, 1, 4)]
+    assert day_labels(days, Locale.EN) == ["21 Dec\n2026", "28 Dec", "4 Jan\n2027"]
+    assert day_labels(days, Locale.ZH_HANS) == ["12月21日\n2026年", "12月28日", "1月4日\n2027年"]
