@@ -53,11 +53,21 @@ def _fake_class() -> type[Any]:
         def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
             if method == "chaos.stats":
                 return {"ok": True, "stats": self._stats()}
+            if method == "chaos.responses":
+                return {"ok": True} | self._replies()
             if method == "chaos.user":
                 self.users.pop(str(args["id"]), None)
                 self.add_user(str(args["id"]), str(args["name"]), email=args.get("email"), tz="UTC")
                 return {"ok": True}
             return super()._answer(method, args)
+
+        def _replies(self) -> dict[str, Any]:
+            """What the people saw: ``response_url`` posts by name, modals opened by trigger, updates."""
+            return {
+                "responses": {c.method: c.args.get("text") or "" for c in self.responses},
+                "opened": [c.args.get("trigger_id") for c in self.calls if c.method == "views.open"],
+                "updated": sum(c.method == "views.update" for c in self.calls),
+            }
 
         def _stats(self) -> dict[str, Any]:
             keys: Counter[str] = Counter()

@@ -11,7 +11,7 @@ from weakref import WeakKeyDictionary
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from kam_bot.adapters.slack import dedup, errors
+from kam_bot.adapters.slack import acks, dedup, errors
 from kam_bot.adapters.slack.deps import Deps, Registry
 from kam_bot.adapters.slack.listeners import actions, commands, events, options, shortcuts, views
 from kam_bot.adapters.slack.retry import make_client
@@ -48,6 +48,7 @@ def create_slack_app(app: Services, settings: Settings, *, client: AsyncWebClien
     )
     deps = Deps.build(app)
     errors.register(bolt, deps.users)
+    acks.register(bolt, deps.users)  # first: its deadline counts the repeat check too
     dedup.register(bolt, app)
     for feature in FEATURES:
         feature.register(bolt, deps)

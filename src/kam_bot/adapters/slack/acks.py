@@ -1,0 +1,101 @@
+"""Every request Slack sends is acknowledged inside its 3 seconds, whatever the database does.
+
+Two ways Bolt (1.30, ``process_before_response=False``) let a request go unanswered during a
+database outage, each ending in HTTP 404 after 3 s ("unhandled request"), which Slack shows
+as a failed command:
+
+- A listener that acknowledges and then fails: Bolt's runner starts the listener as a task
+  and polls ``ack.response`` every 10 ms; when the listener raises, Bolt sets
+  ``ack.response = None`` again (the acknowledgement "was already sent"). If the listener
+  failed within one poll (a database refusing connections fails in a millisecond), the
+  runner never saw the acknowledgement, waits out its 3 s and answers 404.
+- A listener that must read the database before it can acknowledge (a submitted modal is
+  validated first): a database that does not answer holds it past the 3 s, then 404; a
+  database that refuses makes it raise, and Bolt answers HTTP 500.
+
+A global middleware gives each request a ``KeptAck``: once given, an acknowledgement stays
+given; a listener that failed before acknowledging, or has not acknowledged within
+``ACK_DEADLINE``, is answered with a stand-in: for a submitted modal an error on its first
+field saying nothing was saved (the modal stays open with everything typed), for type-ahead
+no options, else an empty 200. The listener's error still reaches the error handler
+(``errors.py``), which tells the person, with what they typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from kam_bot.adapters.slack.errors import user_id_of, what_of
+from kam_bot.adapters.slack.users import SlackUsers
+from kam_bot.domain.enums import Locale
+from kam_bot.i18n import t
+
+ACK_DEADLINE = 2.0
+"""Seconds a listener has to acknowledge before the stand-in answer goes out (Slack waits 3)."""
+
+log = logging.getLogger(__name__)
+
+
+def stand_in(body: dict[str, Any], loc: Locale) -> BoltResponse:
+    """The answer for a request whose listener could not give its own in time."""
+    kind = body.get("type")
+    if kind == "view_submission":
+        inputs = [
+            b["block_id"] for b in (body.get("view") or {}).get("blocks") or [] if b.get("type") == "input"
+        ]
+        if inputs:
+            errors = {inputs[0]: t("slack.error.unexpected", loc)}
+            return BoltResponse(status=200, body={"response_action": "errors", "errors": errors})
+    if kind == "block_suggestion":
+        return BoltResponse(status=200, body={"options": []})
+    return BoltResponse(status=200, body="")
+
+
+class KeptAck(AsyncAck):
+    """``ack`` whose response, once given, is not taken back; a failure before it is answered."""
+
+    def __init__(self, fallback: Callable[[], BoltResponse], what: str) -> None:
+        self._given: BoltResponse | None = None
+        self._fallback = fallback
+        self._what = what
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._given
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if self._given is not None or value is None:
+            return  # Bolt's reset after a failing listener: the acknowledgement stays
+        if value.status >= 500:  # the listener raised before acknowledging
+            log.warning("Slack %s failed before acknowledging; answered with the stand-in", self._what)
+            value = self._fallback()
+        self._given = value
+
+    def give_up(self) -> None:
+        """The deadline passed without an acknowledgement: the stand-in goes out now."""
+        if self._given is None:
+            log.warning("Slack %s not acknowledged within %.0f s; answered for it", self._what, ACK_DEADLINE)
+            self._given = self._fallback()
+
+
+def register(bolt: AsyncApp, users: SlackUsers) -> None:
+    async def acknowledge_in_time(
+        req: AsyncBoltRequest, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> None:
+        loc = users.locale_hint(user_id_of(body))
+        ack = KeptAck(lambda: stand_in(body, loc), what_of(body))
+        req.context["ack"] = ack
+        asyncio.get_running_loop().call_later(ACK_DEADLINE, ack.give_up)
+        await next()
+
+    bolt.middleware(acknowledge_in_time)
