@@ -13,12 +13,14 @@ from kam_bot.bootstrap import App
 from kam_bot.cli import _EXTRA_PARSERS, command, open_app
 from kam_bot.cli_shell import EXTRA_COMMANDS
 from kam_bot.config import Settings
+from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import Team, User
 from kam_bot.handlers.replies import Line, Reply, Section
 from kam_bot.i18n import format_date, t
+from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.jobs import outbox, planning, previews
 from kam_bot.jobs.notifications import Notification
-from kam_bot.jobs.scheduler import decide_digest, digest_destinations, reminder_tick
+from kam_bot.jobs.scheduler import TickResult, decide_digest, digest_destinations, reminder_tick
 from kam_bot.jobs.sender import instance_name
 
 if TYPE_CHECKING:
@@ -115,6 +117,18 @@ def _print_preview(p: previews.ReminderPreview, platforms: tuple[str, ...], app:
     return True
 
 
+def _print_tick(app: App, result: TickResult, now: datetime, loc: Locale) -> None:
+    """Queued counts only the DMs on their way; the people no platform reaches are named."""
+    unreachable = app.jobs.dead_people(now, outbox.NO_CHAT_IDENTITY)
+    queued = result.queued - len(unreachable)
+    quiet = result.due - result.queued
+    print(t("jobs.remind.done", loc, queued=queued, quiet=quiet, failed=result.failed))
+    if unreachable:
+        platforms = ", ".join(app.recipient_platforms)
+        names = ", ".join(unreachable)
+        print(t("jobs.remind.unreachable", loc, count=len(unreachable), platforms=platforms, names=names))
+
+
 @command("remind")
 def remind(args: argparse.Namespace, settings: Settings) -> int:
     app = open_app(settings)
@@ -128,16 +142,14 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
         if args.at:
             print("kam-bot: --at previews a moment; add --dry-run", file=sys.stderr)
             return 2
-        result = reminder_tick(app, app.clock(), instance_name())
+        now = app.clock()
+        result = reminder_tick(app, now, instance_name())
         if result.idle:
             print("Nobody's reminder is due now (or it was decided already); nothing done.")
         elif not result.claimed:
             print("Another process is running this 5-minute slot; nothing done.")
         else:
-            print(
-                f"{result.queued} DM(s) queued; {result.due - result.queued} due with nothing (new) to say; "
-                f"{result.failed} failed."
-            )
+            _print_tick(app, result, now, resolve_locale(settings.default_locale))
         return 1 if result.failed else 0
     try:
         at = datetime.fromisoformat(args.at) if args.at else app.clock()

@@ -15,6 +15,7 @@ from kam_bot.adapters.console.bot import ConsoleBot
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings
 from kam_bot.services import demo
+from kam_bot.services.users import PlatformProfile
 from kam_bot.store import lease
 from kam_bot.store.engine import make_engine
 from kam_bot.store.tables import OutboxRow
@@ -117,7 +118,7 @@ def test_digest_preview_writes_every_chart_into_a_directory(
 def test_outbox_lists_and_retry_requeues(demo_db: FrozenClock, capsys: pytest.CaptureFixture[str]) -> None:
     demo_db.now = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)  # Tuesday 08:30 in Shanghai
     assert cli.main(["remind"]) == 0
-    assert "3 DM(s) queued" in capsys.readouterr().out
+    assert "0 DM(s) queued" in capsys.readouterr().out  # nobody reachable: see the next test
     assert cli.main(["remind"]) == 0  # the same slot again: nothing twice
     assert "nothing done" in capsys.readouterr().out
     assert cli.main(["outbox"]) == 0
@@ -145,6 +146,23 @@ def test_outbox_lists_and_retry_requeues(demo_db: FrozenClock, capsys: pytest.Ca
     assert "3 dead message(s) queued again" in capsys.readouterr().out
     assert cli.main(["outbox"]) == 0
     assert "Outbox: pending 3, in flight 0, sent 0, dead 0, skipped 0." in capsys.readouterr().out
+
+
+def test_remind_counts_only_the_dms_on_their_way_and_names_who_cannot_be_reached(
+    demo_db: FrozenClock, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    app = bootstrap(Settings(), clock=demo_db)
+    app.users.ensure(
+        PlatformProfile(platform="slack", external_id="U_LI", display_name="Li Na", email="li.na@example.com")
+    )
+    app.engine.dispose()
+    demo_db.now = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)  # Tuesday 08:30 in Shanghai
+    assert cli.main(["remind"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "1 DM(s) queued; 0 due with nothing (new) to say; 0 failed."  # Li Na's
+    assert lines[1].startswith("2 could not be reached (no chat identity on slack")
+    assert lines[1].endswith(": Alex Chen, Wang Fang.")
 
 
 def test_outbox_shows_rows_in_flight_and_the_repeats_the_sender_detected(

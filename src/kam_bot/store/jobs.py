@@ -100,6 +100,11 @@ class SqlJobsStore:
         with self._sessions() as session:
             return outbox.entries(session)
 
+    def dead_people(self, since: datetime, reason: str) -> list[str]:
+        """Who the rows written since ``since`` could not reach (``reason``, e.g. no chat identity)."""
+        with self._sessions() as session:
+            return outbox.dead_people(session, since, reason)
+
     def outbox_counts(self) -> dict[str, int]:
         with self._sessions() as session:
             return outbox.counts(session)

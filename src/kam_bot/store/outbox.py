@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from kam_bot.store.tables import OutboxIncidentRow, OutboxRow
+from kam_bot.store.tables import OutboxIncidentRow, OutboxRow, UserRow
 
 PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
 CHUNK = 5000
@@ -133,6 +133,17 @@ def entries(
         select(OutboxRow).where(OutboxRow.status.in_(statuses)).order_by(OutboxRow.id).limit(limit)
     )
     return [_entry(r) for r in rows]
+
+
+def dead_people(session: Session, since: datetime, reason: str) -> list[str]:
+    """The name on each row written at or after ``since`` that is dead for ``reason``."""
+    rows = session.scalars(
+        select(UserRow.display_name)
+        .join(OutboxRow, OutboxRow.user_id == UserRow.id)
+        .where(OutboxRow.status == DEAD, OutboxRow.last_error == reason, OutboxRow.created_at >= since)
+        .order_by(UserRow.display_name)
+    )
+    return list(rows)
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -1,6 +1,17 @@
 """Scheduled messages: the morning DM, pre-visit briefs, escalations, the weekly digest."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # `kam-bot remind` (the operator's summary of one planner tick)
+    "jobs.remind.done": {
+        "en": "{queued} DM(s) queued; {quiet} due with nothing (new) to say; {failed} failed.",
+        "zh-Hans": "已排队 {queued} 条私信;{quiet} 人到期但没有(新)内容;{failed} 条失败。",
+    },
+    "jobs.remind.unreachable": {
+        "en": "{count} could not be reached (no chat identity on {platforms}; their DMs are dead as "
+        "no_chat_identity): {names}.",
+        "zh-Hans": "{count} 人无法送达(在 {platforms} 上没有聊天身份;"
+        "其私信已标记为 no_chat_identity):{names}。",
+    },
     # the morning DM
     "jobs.daily.title": {"en": "Good morning, {name} — {date}", "zh-Hans": "{name},早上好 —— {date}"},
     "jobs.daily.ours_due": {"en": "We owe — due today or overdue", "zh-Hans": "我方承诺 —— 今天到期或已逾期"},
