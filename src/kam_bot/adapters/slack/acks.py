@@ -16,7 +16,8 @@ as a failed command:
 A global middleware gives each request a ``KeptAck``: once given, an acknowledgement stays
 given; a listener that failed before acknowledging, or has not acknowledged within
 ``ACK_DEADLINE``, is answered with a stand-in: for a submitted modal an error on its first
-field saying nothing was saved (the modal stays open with everything typed), for type-ahead
+field saying nothing was saved, or, when late, not yet (the modal stays open with everything
+typed; a late listener still finishes and tells the person if it saved), for type-ahead
 no options, else an empty 200. The listener's error still reaches the error handler
 (``errors.py``), which tells the person, with what they typed.
 """
@@ -38,22 +39,22 @@ from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.enums import Locale
 from kam_bot.i18n import t
 
-ACK_DEADLINE = 2.0
-"""Seconds a listener has to acknowledge before the stand-in answer goes out (Slack waits 3)."""
+ACK_DEADLINE = 2.5
+"""Seconds a listener has to acknowledge before the stand-in answer goes out: after a modal's
+own ``SAVE_BUDGET`` (2 s, ``listeners/views.py``), before Slack gives up (3 s)."""
 
 log = logging.getLogger(__name__)
 
 
-def stand_in(body: dict[str, Any], loc: Locale) -> BoltResponse:
-    """The answer for a request whose listener could not give its own in time."""
+def stand_in(body: dict[str, Any], loc: Locale, failed: bool) -> BoltResponse:
+    """The answer for a request whose listener ``failed`` before acknowledging, or is late."""
     kind = body.get("type")
-    if kind == "view_submission":
-        inputs = [
-            b["block_id"] for b in (body.get("view") or {}).get("blocks") or [] if b.get("type") == "input"
-        ]
-        if inputs:
-            errors = {inputs[0]: t("slack.error.unexpected", loc)}
-            return BoltResponse(status=200, body={"response_action": "errors", "errors": errors})
+    blocks = (body.get("view") or {}).get("blocks") or []
+    inputs = [b["block_id"] for b in blocks if b.get("type") == "input"]
+    if kind == "view_submission" and inputs:
+        # late: it may still be saved when the database answers, and the listener then says so
+        message = t("slack.error.unexpected" if failed else "slack.error.not_answering", loc)
+        return BoltResponse(status=200, body={"response_action": "errors", "errors": {inputs[0]: message}})
     if kind == "block_suggestion":
         return BoltResponse(status=200, body={"options": []})
     return BoltResponse(status=200, body="")
@@ -62,7 +63,7 @@ def stand_in(body: dict[str, Any], loc: Locale) -> BoltResponse:
 class KeptAck(AsyncAck):
     """``ack`` whose response, once given, is not taken back; a failure before it is answered."""
 
-    def __init__(self, fallback: Callable[[], BoltResponse], what: str) -> None:
+    def __init__(self, fallback: Callable[[bool], BoltResponse], what: str) -> None:
         self._given: BoltResponse | None = None
         self._fallback = fallback
         self._what = what
@@ -78,14 +79,14 @@ class KeptAck(AsyncAck):
             return  # Bolt's reset after a failing listener: the acknowledgement stays
         if value.status >= 500:  # the listener raised before acknowledging
             log.warning("Slack %s failed before acknowledging; answered with the stand-in", self._what)
-            value = self._fallback()
+            value = self._fallback(True)
         self._given = value
 
     def give_up(self) -> None:
         """The deadline passed without an acknowledgement: the stand-in goes out now."""
         if self._given is None:
             log.warning("Slack %s not acknowledged within %.0f s; answered for it", self._what, ACK_DEADLINE)
-            self._given = self._fallback()
+            self._given = self._fallback(False)
 
 
 def register(bolt: AsyncApp, users: SlackUsers) -> None:
@@ -93,7 +94,7 @@ def register(bolt: AsyncApp, users: SlackUsers) -> None:
         req: AsyncBoltRequest, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> None:
         loc = users.locale_hint(user_id_of(body))
-        ack = KeptAck(lambda: stand_in(body, loc), what_of(body))
+        ack = KeptAck(lambda failed: stand_in(body, loc, failed), what_of(body))
         req.context["ack"] = ack
         asyncio.get_running_loop().call_later(ACK_DEADLINE, ack.give_up)
         await next()

@@ -73,6 +73,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Slack refused that request ({code}). Please try again; if it keeps failing, tell your admin.",
         "zh-Hans": "Slack 拒绝了该请求({code})。请重试;若仍失败,请联系管理员。",
     },
+    "slack.error.not_answering": {
+        "en": "The database is not answering, so this is not saved yet. Submit again in a minute; "
+        "if it gets saved meanwhile, I will send you a message.",
+        "zh-Hans": "数据库暂时没有响应,内容尚未保存。请一分钟后再次提交;如果期间保存成功,我会发消息告诉你。",
+    },
     "slack.error.unexpected": {
         "en": "Something went wrong on my side and nothing was saved. Please try again.",
         "zh-Hans": "系统出错,未保存任何内容。请重试。",
