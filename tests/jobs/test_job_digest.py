@@ -274,7 +274,7 @@ def decide_note(app: App, seed: Seed) -> Any:
 # -- posting -------------------------------------------------------------------------
 
 
-async def test_monday_morning_posts_last_week_with_the_chart(
+async def test_monday_morning_posts_last_week_with_every_chart(
     app: App, seed: Seed, clock: FrozenClock, slack: FakeSlack
 ) -> None:
     clock.now = sh(date(2026, 11, 23), 9)  # Monday 09:00 Shanghai
@@ -285,11 +285,14 @@ async def test_monday_morning_posts_last_week_with_the_chart(
     assert stats.sent == 1
     (post,) = slack.calls_to("chat.postMessage")
     assert post.args["channel"] == "C-STEEL" and "2026-W47" in post.args["text"]
-    (complete,) = slack.calls_to("files.completeUploadExternal")
+    (complete,) = slack.calls_to("files.completeUploadExternal")  # all the charts in one share
     assert complete.args["channel_id"] == "C-STEEL"
+    expected = [c.title for c in decide_note(app, seed).charts]
+    assert len(expected) > 1
+    shared = slack.shared["C-STEEL"]
+    assert [f["title"] for f in shared] == expected
+    assert all(f["bytes"].startswith(PNG) for f in shared)
     assert "visits-2026-W47.png" in str(slack.calls_to("files.getUploadURLExternal")[0].args)
-    (png,) = slack.uploads.values()
-    assert png.startswith(PNG)
     with app.uow() as uow:
         keys = uow.repo.session.scalars(select(OutboxRow.key)).all()
     assert keys == [f"digest:t{seed.team.id}:2026-W47:slack"]
