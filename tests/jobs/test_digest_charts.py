@@ -84,3 +84,16 @@ def test_dates_carry_the_year_where_it_changes() -> None:
     days = [date(2026, 12, 21), date(2026, 12, 28), date(2027, 1, 4)]
     assert day_labels(days, Locale.EN) == ["21 Dec\n2026", "28 Dec", "4 Jan\n2027"]
     assert day_labels(days, Locale.ZH_HANS) == ["12月21日\n2026年", "12月28日", "1月4日\n2027年"]
+
+
+@pytest.mark.parametrize(
+    ("loc", "label", "price_title"),
+    [(Locale.EN, "Baosteel", "Acme: coil-7 price"), (Locale.ZH_HANS, "宝钢", "Acme:coil-7 价格")],
+)
+def test_accounts_go_by_their_shortest_name_in_the_readers_script(
+    app: App, loc: Locale, label: str, price_title: str
+) -> None:
+    charts = digest_charts(app, loc)
+    grid = next(c for c in charts if c.kind == "grid")
+    assert label in [p.label for p in grid.points]
+    assert charts[-1].title == price_title
