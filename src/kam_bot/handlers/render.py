@@ -11,7 +11,7 @@ from kam_bot.domain.rules import InventoryChange, PriceDeviation
 from kam_bot.handlers.replies import Action, Line, Part, Reply, Section, bold, user
 from kam_bot.i18n import format_date, format_decimal, format_money, t
 from kam_bot.i18n.formatting import format_percent
-from kam_bot.services.accounts import AccountCard
+from kam_bot.services.accounts import PRICE_WEEKS, AccountCard
 from kam_bot.services.errors import AccountNotFoundError, AmbiguousAccountError, ServiceError
 from kam_bot.services.visits import LoggedVisit
 
@@ -225,6 +225,12 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
     sections.append(
         Section(title=t("card.prices", loc), lines=lines or [Line.of(t("card.no_prices", loc))], more=more)
     )
+    from kam_bot.handlers.insight_render import price_trend_lines
+
+    lines, more = _clip(price_trend_lines(card.price_trends, loc))
+    if lines:
+        weeks = t("card.price_trend", loc, weeks=PRICE_WEEKS)
+        sections.append(Section(title=weeks, lines=lines, more=more))
     stock_lines = [
         stock_line(
             sp.observation.product,
