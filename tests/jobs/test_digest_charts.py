@@ -12,7 +12,7 @@ import pytest
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
-from kam_bot.jobs.chart import bundled_font, font_family, render_png
+from kam_bot.jobs.chart import bundled_font, compact_png, font_family, render_png
 from kam_bot.jobs.digest import compute
 from kam_bot.jobs.digest_charts import day_labels
 from kam_bot.jobs.digest_render import build_digest
@@ -97,3 +97,12 @@ def test_accounts_go_by_their_shortest_name_in_the_readers_script(
     grid = next(c for c in charts if c.kind == "grid")
     assert label in [p.label for p in grid.points]
     assert charts[-1].title == price_title
+
+
+@pytest.mark.parametrize("loc", [Locale.EN, Locale.ZH_HANS])
+def test_the_compact_png_for_teams_is_the_same_picture_in_under_half_the_bytes(app: App, loc: Locale) -> None:
+    for spec in digest_charts(app, loc):
+        png = render_png(spec)
+        small = compact_png(png)
+        assert size(small) == size(png)
+        assert len(small) < len(png) / 2 and len(small) < 40_000

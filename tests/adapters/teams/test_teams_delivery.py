@@ -271,3 +271,26 @@ async def test_snooze_updates_in_place_and_open_posts_the_account_card_below(
     assert any("Snoozed until Thu 26 Nov 2026 by Rita Rep" in t for t in texts(snoozed["value"]))
     assert buttons(snoozed["value"]) == []
     assert app.promises.get(rita, promise.id).snoozed_until == datetime(2026, 11, 26).date()
+
+
+async def test_a_weekly_digest_reaches_teams_with_every_chart_in_one_message(teams: TeamsDriver) -> None:
+    from kam_bot.jobs.scheduler import digest_notification
+
+    await teams.say("help")
+    teams.fake.clear()
+    team = teams.app.users.teams()[0]
+    now = teams.app.clock()
+    note = digest_notification(teams.app, team, (now - timedelta(days=now.weekday() + 7)).date(), now)
+    assert len(note.charts) >= 2
+    message = Outgoing(
+        kind="digest",
+        recipient=RITA["aadObjectId"],
+        reply=note.to_reply(),
+        locale=note.locale,
+        charts=tuple(note.charts),
+    )
+    await TeamsDeliverer(teams.bot).deliver(message, no_checkpoint)
+    [call] = teams.fake.sent("POST")
+    images = [a for a in call.attachments if a["contentType"] == "image/png"]
+    assert [a["name"] for a in images] == [c.filename for c in note.charts]
+    assert all(len(base64.b64decode(a["contentUrl"].split(",", 1)[1])) <= MAX_CHART_BYTES for a in images)
