@@ -1,5 +1,6 @@
-"""The account card's price picture: per product, our invoice, the customer's purchase and
-retail prices and each competitor's over time, against the price list, in English and Chinese."""
+"""The account card's price and stock picture: per product, our invoice, the customer's purchase
+and retail prices and each competitor's over time, against the price list; stock with its change
+since the day it was last counted; in English and Chinese."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from jobs_harness import add
 
 from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
-from kam_bot.domain.enums import Locale, PriceKind
+from kam_bot.domain.enums import Locale, Movement, PriceKind
 from kam_bot.handlers.render import account_card
 
 # The clock is Mon 23 Nov 2026 10:00 UTC; the rep reads in UTC.
@@ -79,3 +80,21 @@ def test_card_without_repeated_prices_has_no_price_picture(app: App, seed: Seed)
     card = app.accounts.card(seed.rep, seed.sinopec.id)
     text = account_card(card, Locale.EN, app.clock().date()).plain_text()
     assert "Prices over time" not in text and "No prices seen yet." in text
+
+
+@pytest.mark.parametrize(
+    ("loc", "line"),
+    [
+        (Locale.EN, "widget-42 120 cases · fast (-180 since 2 Nov 2026, when it was 300) ⚠ likely stock-out"),
+        (Locale.ZH_HANS, "widget-42 120 cases · 快销 (2026年11月2日为 300,此后 -180) ⚠ 可能断货"),
+    ],
+)
+def test_card_names_the_day_stock_was_last_counted(app: App, seed: Seed, loc: Locale, line: str) -> None:
+    for day, qty in ((2, "300"), (16, "120")):
+        add(app, m.InventoryObservation, account_id=seed.baosteel.id, product="widget-42",
+            quantity=Decimal(qty), unit="cases", movement=Movement.FAST,
+            observed_at=datetime(2026, 11, day, 9, tzinfo=UTC))  # fmt: skip
+    card = app.accounts.card(seed.rep, seed.baosteel.id)
+    reply = account_card(card, loc, app.clock().date())
+    [section] = [s for s in reply.sections if s.title in {"Latest stock", "最新库存"}]
+    assert [ln.plain for ln in section.lines] == [line]

@@ -97,14 +97,26 @@ def deviation_text(deviation: PriceDeviation, loc: Locale) -> str:
 
 
 def stock_line(
-    product: str, qty: str, change: InventoryChange, loc: Locale, movement: str | None = None
+    product: str,
+    qty: str,
+    change: InventoryChange,
+    loc: Locale,
+    movement: str | None = None,
+    since: date | None = None,
 ) -> Line:
+    """``since``: the day of the earlier count, named instead of "since last time"."""
     parts: list[Part] = [user(product), f" {qty}"]
     if movement:
         parts.append(f" · {enum_label('movement', movement, loc)}")
     if change.delta is not None:
         sign = "+" if change.delta > 0 else ""
-        parts.append(" " + t("stock.change", loc, delta=f"{sign}{format_decimal(change.delta, loc)}"))
+        delta = f"{sign}{format_decimal(change.delta, loc)}"
+        if since is not None and change.previous is not None:
+            was = format_decimal(change.previous, loc)
+            day = format_date(since, loc, weekday=False)
+            parts.append(" " + t("stock.change_since", loc, delta=delta, date=day, was=was))
+        else:
+            parts.append(" " + t("stock.change", loc, delta=delta))
     if change.flag is StockFlag.STOCK_OUT:
         parts.append(" " + t("stock.stock_out", loc))
     elif change.flag is StockFlag.OVERSTOCK:
@@ -238,6 +250,7 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
             sp.change,
             loc,
             sp.observation.movement,
+            sp.previous_seen,
         )
         for sp in card.stock
     ]

@@ -58,6 +58,8 @@ class PricePoint:
 class StockPoint:
     observation: InventoryObservation
     change: rules.InventoryChange
+    previous_seen: date | None = None
+    """The reader's day of the observation ``change`` compares with (usually the last visit)."""
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,11 @@ class AccountService:
                 self._threshold,
             )
             stock = [
-                StockPoint(cur, rules.inventory_change(cur, prev))
+                StockPoint(
+                    cur,
+                    rules.inventory_change(cur, prev),
+                    prev.observed_at.astimezone(tz).date() if prev is not None else None,
+                )
                 for cur, prev in repo.latest_stock(account.id)
             ]
             visits = repo.visits_for(account.id, limit=3)

@@ -80,6 +80,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "哪个产品?请填写产品编号或名称。",
     },
     "stock.change": {"en": "({delta} since last time)", "zh-Hans": "(较上次 {delta})"},
+    "stock.change_since": {
+        "en": "({delta} since {date}, when it was {was})",
+        "zh-Hans": "({date}为 {was},此后 {delta})",
+    },
     "stock.stock_out": {"en": "⚠ likely stock-out", "zh-Hans": "⚠ 可能断货"},
     "stock.overstock": {"en": "⚠ likely overstock", "zh-Hans": "⚠ 可能积压"},
     "stock.saved": {"en": "Stock saved:", "zh-Hans": "库存已记录:"},
