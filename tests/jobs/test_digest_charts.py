@@ -97,6 +97,7 @@ def test_accounts_go_by_their_shortest_name_in_the_readers_script(
     grid = next(c for c in charts if c.kind == "grid")
     assert label in [p.label for p in grid.points]
     assert charts[-1].title == price_title
+    assert "USD/t" in charts[-1].y_label  # the unit too, not only the currency
 
 
 @pytest.mark.parametrize("loc", [Locale.EN, Locale.ZH_HANS])

@@ -152,7 +152,11 @@ def price_chart(account: Account, prices: ProductPrices, week: date, loc: Locale
         reference_label=t("insight.chart.price_list", loc),
         tick_days=ticks,
         labels=day_labels(ticks, loc),
-        y_label=t("insight.chart.price_y", loc, currency=prices.currency),
+        y_label=t(
+            "insight.chart.price_y",
+            loc,
+            currency=prices.currency + (f"/{prices.unit}" if prices.unit else ""),
+        ),
         x_label=t("insight.chart.date", loc),
     )
 
