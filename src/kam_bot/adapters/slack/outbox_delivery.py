@@ -77,7 +77,8 @@ or a digest channel does not get 300 messages in that time."""
 class SlackDeliverer:
     """DMs: ``chat.postMessage`` with the user id as channel. Digests: the message, then its charts
     through the files upload v2 API (``files.getUploadURLExternal`` and an upload per chart, then
-    one ``files.completeUploadExternal`` with the channel id the message landed in).
+    one ``files.completeUploadExternal`` with the channel id the message landed in). A send again
+    after the message was posted (``message_ref``) first looks whether the charts were shared.
 
     Every message carries ``metadata`` ``{"event_type": "kam_outbox", "event_payload": {"key":
     <outbox key>}}``; ``find`` reads the conversation's recent history (``conversations.history``
@@ -158,9 +159,27 @@ class SlackDeliverer:
             ref = f"{response.get('channel') or message.recipient}:{response.get('ts')}"
             if message.charts:
                 await checkpoint(ref)
-        if message.charts:
+        if message.charts and not (message.message_ref and await self._shared(ref, message.charts)):
             await self._upload(ref.split(":", 1)[0], message.charts)
         return ref
+
+    async def _shared(self, ref: str, charts: tuple[ChartSpec, ...]) -> bool:
+        """Whether an earlier attempt shared every chart after the message ``ref`` (its answer lost
+        to a crash or a timeout): the channel's history after the message has files of those names
+        and titles. Unknown (no history scope): False, and the charts go again."""
+        channel, _, ts = ref.partition(":")
+        try:
+            response = await _slack_call(
+                self._client.conversations_history(channel=channel, oldest=ts, limit=HISTORY_PAGE)
+            )
+        except PermanentError:
+            return False
+        seen = {
+            (f.get("name"), f.get("title"))
+            for posted in response.get("messages") or []
+            for f in posted.get("files") or []
+        }
+        return all((c.filename, c.title) in seen for c in charts)
 
 
 def outbox_client(client: AsyncWebClient) -> AsyncWebClient:
