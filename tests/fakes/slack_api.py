@@ -2,13 +2,17 @@
 
 Point ``WebClient(base_url=fake.api_url)`` / ``AsyncWebClient`` at it. It answers the
 methods kam-bot uses the way Slack does (``ok``/``error`` bodies, ``ts`` per message,
-``users.info`` profiles, the files upload v2 steps), can be told to fail a call with an
+``users.info`` profiles, the files upload v2 steps: ``files.getUploadURLExternal`` per file
+with its ``filename`` and ``length``, the bytes to its upload URL, then one
+``files.completeUploadExternal`` listing every file, which must each have been uploaded with
+the announced length; the files shared are kept per channel in ``shared`` and, as in Slack,
+appear in the channel's history as a message with ``files``), can be told to fail a call with an
 ``ok: false`` error or a 429 with ``Retry-After``, and can enforce a per-method rate limit.
 ``response_url`` posts land at ``/response/<id>`` and are recorded too.
 
 Posted messages are kept per conversation, with their ``metadata``, as Slack keeps them: a
 post to a user id lands in the bot's DM with that user (``D<user id>``, the id
-``conversations.open`` gives), ``conversations.history`` answers newest first, paginated,
+``conversations.open`` gives), ``conversations.history`` answers newest first (after ``oldest``), paginated,
 with ``metadata`` only under ``include_all_metadata``. ``latency`` delays every answer
 *after* the call took effect (a message posted, its answer still on the way), the window in
 which a crashed sender does not know its message landed.
@@ -48,6 +52,10 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[Call] = []
         self.uploads: dict[str, bytes] = {}
+        """File id -> the bytes uploaded to its upload URL."""
+        self._announced: dict[str, tuple[str, int]] = {}
+        self.shared: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        """Channel id -> the files shared there by ``files.completeUploadExternal`` (id, title, bytes)."""
         self.users: dict[str, dict[str, Any]] = {}
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self._limits: dict[str, float] = {}
@@ -186,6 +194,8 @@ class FakeSlack:
             self.calls.clear()
             self.responses.clear()
             self.uploads.clear()
+            self._announced.clear()
+            self.shared.clear()
             self.users.clear()
             self.messages.clear()
             self.latency = 0.0
@@ -265,12 +275,35 @@ class FakeSlack:
                 "url": "https://fake.slack.com/",
             }
         if method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ts)}"
-            return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+            return self._upload_url(args)
         if method == "files.completeUploadExternal":
-            files = _json_arg(args.get("files")) or []
-            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+            return self._complete_upload(args)
         return {"ok": False, "error": "unknown_method"}
+
+    def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length") or "").isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._ts)}"
+        self._announced[file_id] = (str(args["filename"]), int(args["length"]))
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = _json_arg(args.get("files"))
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        for f in files:
+            fid = f.get("id")
+            if fid not in self._announced or len(self.uploads.get(fid, b"")) != self._announced[fid][1]:
+                return {"ok": False, "error": "file_not_found"}
+        done = [{"id": f["id"], "name": self._announced[f["id"]][0], "title": f.get("title")} for f in files]
+        channel = args.get("channel_id")
+        if channel:
+            self.shared[str(channel)].extend({**d, "bytes": self.uploads[d["id"]]} for d in done)
+            ts = f"{1700000000 + next(self._ts)}.000100"
+            self.messages[str(channel)].append(
+                {"type": "message", "ts": ts, "text": "", "bot_id": "BBOT", "upload": True, "files": done}
+            )
+        return {"ok": True, "files": done}
 
     def _post(self, channel: str, ts: str, args: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "message", "ts": ts, "text": args.get("text"), "bot_id": "BBOT"}
@@ -286,7 +319,8 @@ class FakeSlack:
     def _history(self, channel: str, args: dict[str, Any]) -> dict[str, Any]:
         if channel not in self.messages:
             return {"ok": False, "error": "channel_not_found"}
-        newest_first = list(reversed(self.messages[channel]))
+        oldest = float(args.get("oldest") or 0)
+        newest_first = [m for m in reversed(self.messages[channel]) if float(m["ts"]) > oldest]
         limit = min(int(args.get("limit") or 100), 999)
         start = int(args.get("cursor") or 0)
         page = newest_first[start : start + limit]

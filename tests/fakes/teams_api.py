@@ -7,6 +7,11 @@ told to answer the next calls with an error (429 + ``Retry-After``, 502, 403 ...
 a JWKS so the SDK's real JWT validation can be driven with locally signed tokens
 (``sign`` makes a Bot Framework-shaped token). Requests without a bearer token are refused
 with 401, as the real service does.
+
+A posted or updated activity over Teams' message size limit is refused as Teams refuses it:
+413 with ``MessageSizeTooBig``. The limit (``MAX_MESSAGE_BYTES``, about 100 KB) counts the
+activity encoded as UTF-16 and leaves base64 images out ("Format your bot messages", Teams
+platform docs); a data-URI image attachment must decode to an image of its content type.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ ISSUER = "https://api.botframework.com"
 KID = "kam-test-key"
 
 _ACTIVITIES = re.compile(r"^/v3/conversations/(?P<cid>[^/]+)/activities(?:/(?P<aid>[^/]+))?$")
+MAX_MESSAGE_BYTES = 100 * 1024
+_IMAGE_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff", "image/gif": b"GIF8"}
 _MEMBER = re.compile(r"^/v3/conversations/(?P<cid>[^/]+)/members/(?P<mid>[^/]+)$")
 
 
@@ -176,11 +183,16 @@ class FakeBotConnector:
         m = _ACTIVITIES.match(path)
         if m is None:
             return 404, {"error": {"code": "NotFound", "message": path}}, {}
+        refused = _refusal(body) if method in {"POST", "PUT"} else None
         with self._lock:
             scripted = self._scripted.popleft() if self._scripted else None
             status = scripted.status if scripted else (200 if auth.startswith("Bearer ") else 401)
+            if status < 300 and refused is not None:
+                status = refused[0]
             activity_id = m["aid"] or (f"act-{next(self._ids)}" if method == "POST" else None)
             self.calls.append(Call(method, path, m["cid"], activity_id, body, headers, status))
+        if refused is not None and status == refused[0]:
+            return status, refused[1], {}
         if status >= 300:
             return (
                 status,
@@ -188,6 +200,34 @@ class FakeBotConnector:
                 scripted.headers if scripted else {},
             )
         return 200 if method != "POST" else 201, {"id": activity_id}, {}
+
+
+def message_bytes(body: dict[str, Any]) -> int:
+    """The activity's size as Teams counts it: UTF-16, base64 images left out."""
+    attachments = [
+        {**a, "contentUrl": ""} if str(a.get("contentUrl") or "").startswith("data:") else a
+        for a in body.get("attachments") or []
+    ]
+    counted = {**body, "attachments": attachments} if attachments else body
+    return len(json.dumps(counted, ensure_ascii=False).encode("utf-16-le"))
+
+
+def _refusal(body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    for att in body.get("attachments") or []:
+        url = str(att.get("contentUrl") or "")
+        if not url.startswith("data:"):
+            continue
+        head, _, data = url.partition(",")
+        try:
+            raw = base64.b64decode(data, validate=True)
+        except ValueError:
+            return 400, {"error": {"code": "BadArgument", "message": "invalid base64 image"}}
+        magic = _IMAGE_MAGIC.get(str(att.get("contentType")))
+        if magic is None or head != f"data:{att.get('contentType')};base64" or not raw.startswith(magic):
+            return 400, {"error": {"code": "BadArgument", "message": "unknown image type"}}
+    if message_bytes(body) > MAX_MESSAGE_BYTES:
+        return 413, {"error": {"code": "MessageSizeTooBig", "message": "Message size too big"}}
+    return None
 
 
 def b64(data: bytes) -> str:

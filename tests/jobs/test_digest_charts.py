@@ -12,7 +12,7 @@ import pytest
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
-from kam_bot.jobs.chart import bundled_font, font_family, render_png
+from kam_bot.jobs.chart import bundled_font, compact_png, font_family, render_png
 from kam_bot.jobs.digest import compute
 from kam_bot.jobs.digest_charts import day_labels
 from kam_bot.jobs.digest_render import build_digest
@@ -84,3 +84,26 @@ def test_dates_carry_the_year_where_it_changes() -> None:
     days = [date(2026, 12, 21), date(2026, 12, 28), date(2027, 1, 4)]
     assert day_labels(days, Locale.EN) == ["21 Dec\n2026", "28 Dec", "4 Jan\n2027"]
     assert day_labels(days, Locale.ZH_HANS) == ["12月21日\n2026年", "12月28日", "1月4日\n2027年"]
+
+
+@pytest.mark.parametrize(
+    ("loc", "label", "price_title"),
+    [(Locale.EN, "Baosteel", "Acme: coil-7 price"), (Locale.ZH_HANS, "宝钢", "Acme:coil-7 价格")],
+)
+def test_accounts_go_by_their_shortest_name_in_the_readers_script(
+    app: App, loc: Locale, label: str, price_title: str
+) -> None:
+    charts = digest_charts(app, loc)
+    grid = next(c for c in charts if c.kind == "grid")
+    assert label in [p.label for p in grid.points]
+    assert charts[-1].title == price_title
+    assert "USD/t" in charts[-1].y_label  # the unit too, not only the currency
+
+
+@pytest.mark.parametrize("loc", [Locale.EN, Locale.ZH_HANS])
+def test_the_compact_png_for_teams_is_the_same_picture_in_under_half_the_bytes(app: App, loc: Locale) -> None:
+    for spec in digest_charts(app, loc):
+        png = render_png(spec)
+        small = compact_png(png)
+        assert size(small) == size(png)
+        assert len(small) < len(png) / 2 and len(small) < 40_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,8 +12,10 @@ from conftest import FrozenClock
 from factories import Seed, add_price_list, add_team, seed_team
 from fakes.slack_api import FakeSlack
 from jobs_harness import add, slack_fixture, slack_sender, slack_server_fixture  # noqa: F401
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
+from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
 from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import (
@@ -27,6 +30,7 @@ from kam_bot.domain.enums import (
 )
 from kam_bot.jobs import digest
 from kam_bot.jobs.chart import render_png
+from kam_bot.jobs.delivery import Outgoing
 from kam_bot.jobs.digest_render import build_digest
 from kam_bot.jobs.scheduler import decide_digest, digest_tick
 from kam_bot.store.tables import OutboxRow
@@ -274,7 +278,7 @@ def decide_note(app: App, seed: Seed) -> Any:
 # -- posting -------------------------------------------------------------------------
 
 
-async def test_monday_morning_posts_last_week_with_the_chart(
+async def test_monday_morning_posts_last_week_with_every_chart(
     app: App, seed: Seed, clock: FrozenClock, slack: FakeSlack
 ) -> None:
     clock.now = sh(date(2026, 11, 23), 9)  # Monday 09:00 Shanghai
@@ -285,11 +289,14 @@ async def test_monday_morning_posts_last_week_with_the_chart(
     assert stats.sent == 1
     (post,) = slack.calls_to("chat.postMessage")
     assert post.args["channel"] == "C-STEEL" and "2026-W47" in post.args["text"]
-    (complete,) = slack.calls_to("files.completeUploadExternal")
+    (complete,) = slack.calls_to("files.completeUploadExternal")  # all the charts in one share
     assert complete.args["channel_id"] == "C-STEEL"
+    expected = [c.title for c in decide_note(app, seed).charts]
+    assert len(expected) > 1
+    shared = slack.shared["C-STEEL"]
+    assert [f["title"] for f in shared] == expected
+    assert all(f["bytes"].startswith(PNG) for f in shared)
     assert "visits-2026-W47.png" in str(slack.calls_to("files.getUploadURLExternal")[0].args)
-    (png,) = slack.uploads.values()
-    assert png.startswith(PNG)
     with app.uow() as uow:
         keys = uow.repo.session.scalars(select(OutboxRow.key)).all()
     assert keys == [f"digest:t{seed.team.id}:2026-W47:slack"]
@@ -314,3 +321,30 @@ def test_teams_without_a_digest_channel_are_skipped(app: App, clock: FrozenClock
     assert decide_digest(app, quiet, W47, clock.now) is False
     clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     assert digest_tick(app, clock.now).queued == 0
+
+
+async def no_checkpoint(ref: str) -> None:
+    pass
+
+
+async def test_charts_already_shared_before_a_lost_answer_are_not_shared_again(
+    app: App, seed: Seed, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    """The answer of ``files.completeUploadExternal`` was lost (a crash, a timeout): the outbox
+    sends again from the message's checkpoint, and the charts are found in the channel after it."""
+    note = decide_note(app, seed)
+    deliverer = SlackDeliverer(AsyncWebClient(token="xoxb-test", base_url=slack.api_url))
+    message = Outgoing(
+        kind="digest",
+        recipient="C-STEEL",
+        reply=note.to_reply(),
+        locale=note.locale,
+        charts=tuple(note.charts),
+        key="digest:test",
+    )
+    ref = await deliverer.deliver(message, no_checkpoint)
+    assert ref is not None
+    assert await deliverer.deliver(replace(message, message_ref=ref), no_checkpoint) == ref
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert len(slack.calls_to("files.completeUploadExternal")) == 1
+    assert len(slack.shared["C-STEEL"]) == len(note.charts)

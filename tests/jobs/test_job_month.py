@@ -6,6 +6,7 @@ from Mon 19 Oct to Mon 16 Nov 2026 (four weeks) over reps in Shanghai, Berlin (D
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -318,9 +319,12 @@ async def test_a_month_of_reminders_and_digests(app: App, clock: FrozenClock, sl
         and f"promise.snooze_7:{world.promises['p2'].id}" in buttons
     )
 
-    # -- digests: every Monday 09:00 team time, teams with a channel, each with its chart ----
+    # -- digests: every Monday 09:00 team time, teams with a channel, each with its charts ---
     assert Counter(c["channel"] for c in digests) == {"C-SH": 4, "C-EU": 4}
-    assert len(slack.ok("files.completeUploadExternal")) == 8 and len(slack.uploads) == 8
+    completions = slack.ok("files.completeUploadExternal")  # one per digest, sharing all its charts
+    shared = [f["id"] for c in completions for f in json.loads(c["files"])]
+    assert len(completions) == 8 and all(len(json.loads(c["files"])) >= 2 for c in completions)
+    assert sorted(shared) == sorted(slack.uploads)
     weeks = sorted(k for k in rows if k.startswith("digest:"))
     assert len(weeks) == 8 and all(rows[k][0] == "sent" for k in weeks)
     eu_times = sorted(rows[k][1] for k in weeks if k.startswith(f"digest:t{world.teams['eu'].id}:"))

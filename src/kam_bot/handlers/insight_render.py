@@ -8,13 +8,14 @@ from datetime import date
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.insight.account import AccountInsight
 from kam_bot.domain.insight.coverage import ChainMember, ChainRule, Coverage
+from kam_bot.domain.insight.prices import ProductPrices
 from kam_bot.domain.insight.promise_record import Record, Records
 from kam_bot.domain.insight.stalls import StageAge
 from kam_bot.domain.insight.thresholds import DEFAULT, Thresholds
 from kam_bot.domain.models import Account
 from kam_bot.handlers.render import enum_label
 from kam_bot.handlers.replies import Action, Line, Part, bold, user
-from kam_bot.i18n import format_date, t
+from kam_bot.i18n import format_date, format_money, t
 
 
 def rule_names(rules: Iterable[ChainRule], loc: Locale) -> str:
@@ -125,3 +126,52 @@ def open_actions(accounts: Iterable[Account], loc: Locale, limit: int = 5) -> li
 
 def day_text(day: date, loc: Locale) -> str:
     return format_date(day, loc, weekday=False)
+
+
+TREND_POINTS = 4
+"""The latest prices of a series a trend line shows (older ones are on the digest's chart)."""
+
+
+def price_trend_lines(trends: Iterable[ProductPrices], loc: Locale) -> list[Line]:
+    """Per product, each series seen more than once: its latest prices with their days, and the
+    price list: ``coil-7 · our invoice: 618.00 (15 Sep) → 600.00 (15 Oct) · list 620.00 USD/t``."""
+    lines: list[Line] = []
+    for prices in trends:
+        unit = f"/{prices.unit}" if prices.unit else ""
+        listed = (
+            t(
+                "card.price_trend.list",
+                loc,
+                price=format_money(prices.listed[-1][1], prices.currency, loc) + unit,
+            )
+            if prices.listed
+            else ""
+        )
+        for name, points in prices.series.items():
+            if len(points) < 2:
+                continue
+            shown = " → ".join(
+                t("card.price_trend.point", loc, price=format_money(v, None, loc), day=_day(d, loc))
+                for d, v in points[-TREND_POINTS:]
+            )
+            lines.append(
+                Line.of(
+                    user(prices.product),
+                    " · ",
+                    _series_label(name, loc),
+                    t("card.price_trend.colon", loc),
+                    shown,
+                    listed,
+                )
+            )
+    return lines
+
+
+def _series_label(name: str, loc: Locale) -> Part:
+    if name.startswith("competitor:"):
+        return user(name.split(":", 1)[1])
+    return enum_label("price_kind", name, loc)
+
+
+def _day(d: date, loc: Locale) -> str:
+    return t("insight.chart.day", loc, day=d.day, mon=t(f"insight.month.{d.month}", loc))

@@ -11,7 +11,7 @@ from kam_bot.domain.rules import InventoryChange, PriceDeviation
 from kam_bot.handlers.replies import Action, Line, Part, Reply, Section, bold, user
 from kam_bot.i18n import format_date, format_decimal, format_money, t
 from kam_bot.i18n.formatting import format_percent
-from kam_bot.services.accounts import AccountCard
+from kam_bot.services.accounts import PRICE_WEEKS, AccountCard
 from kam_bot.services.errors import AccountNotFoundError, AmbiguousAccountError, ServiceError
 from kam_bot.services.visits import LoggedVisit
 
@@ -97,14 +97,26 @@ def deviation_text(deviation: PriceDeviation, loc: Locale) -> str:
 
 
 def stock_line(
-    product: str, qty: str, change: InventoryChange, loc: Locale, movement: str | None = None
+    product: str,
+    qty: str,
+    change: InventoryChange,
+    loc: Locale,
+    movement: str | None = None,
+    since: date | None = None,
 ) -> Line:
+    """``since``: the day of the earlier count, named instead of "since last time"."""
     parts: list[Part] = [user(product), f" {qty}"]
     if movement:
         parts.append(f" · {enum_label('movement', movement, loc)}")
     if change.delta is not None:
         sign = "+" if change.delta > 0 else ""
-        parts.append(" " + t("stock.change", loc, delta=f"{sign}{format_decimal(change.delta, loc)}"))
+        delta = f"{sign}{format_decimal(change.delta, loc)}"
+        if since is not None and change.previous is not None:
+            was = format_decimal(change.previous, loc)
+            day = format_date(since, loc, weekday=False)
+            parts.append(" " + t("stock.change_since", loc, delta=delta, date=day, was=was))
+        else:
+            parts.append(" " + t("stock.change", loc, delta=delta))
     if change.flag is StockFlag.STOCK_OUT:
         parts.append(" " + t("stock.stock_out", loc))
     elif change.flag is StockFlag.OVERSTOCK:
@@ -225,6 +237,12 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
     sections.append(
         Section(title=t("card.prices", loc), lines=lines or [Line.of(t("card.no_prices", loc))], more=more)
     )
+    from kam_bot.handlers.insight_render import price_trend_lines
+
+    lines, more = _clip(price_trend_lines(card.price_trends, loc))
+    if lines:
+        weeks = t("card.price_trend", loc, weeks=PRICE_WEEKS)
+        sections.append(Section(title=weeks, lines=lines, more=more))
     stock_lines = [
         stock_line(
             sp.observation.product,
@@ -232,6 +250,7 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
             sp.change,
             loc,
             sp.observation.movement,
+            sp.previous_seen,
         )
         for sp in card.stock
     ]

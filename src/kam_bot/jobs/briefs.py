@@ -82,7 +82,8 @@ def _prices_and_stock(card: AccountCard, loc: Locale) -> Part:
         who = f" ({o.competitor})" if o.competitor else f" ({enum_label('price_kind', o.kind.value, loc)})"
         lines.append(price_line(o.product, price_text(o, loc), pp.deviation, loc, who))
     for sp in card.stock:
-        lines.append(stock_line(sp.observation.product, quantity_text(sp.observation, loc), sp.change, loc))
+        qty = quantity_text(sp.observation, loc)
+        lines.append(stock_line(sp.observation.product, qty, sp.change, loc, since=sp.previous_seen))
     shown, more = _clip(lines)
     return Part(
         title=t("jobs.brief.prices_stock", loc),

@@ -25,6 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from kam_bot.jobs.notifications import ChartSpec
 
@@ -43,6 +44,7 @@ CJK_FONTS = (
 )
 SIZE = (7.0, 4.0)
 DPI = 150
+PALETTE_COLOURS = 64
 
 
 def bundled_font() -> Path | None:
@@ -93,6 +95,16 @@ def render_png(spec: ChartSpec, width: float = SIZE[0], height: float = SIZE[1])
         if "missing from" in str(w.message):
             log.warning("chart %s: %s", spec.filename, w.message)
     return buffer.getvalue()
+
+
+def compact_png(png: bytes, colours: int = PALETTE_COLOURS) -> bytes:
+    """The same picture as an 8-bit palette PNG, about a third of the size: a chart has a few flat
+    colours and their anti-aliased edges, which ``colours`` keep indistinguishable at chat size."""
+    with Image.open(io.BytesIO(png)) as image:
+        small = image.convert("RGB").quantize(colors=colours, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    small.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _legend(ax: Axes, count: int) -> None:

@@ -55,9 +55,10 @@ class Outgoing:
     """A user id to DM or a channel id, on the deliverer's platform."""
     reply: Reply
     locale: Locale
-    chart: ChartSpec | None = None
+    charts: tuple[ChartSpec, ...] = ()
+    """The digest's charts, drawn by the deliverer when it sends (none for reminders)."""
     message_ref: str | None = None
-    """Set when an earlier attempt already posted the message (only the chart is left to do)."""
+    """Set when an earlier attempt already posted the message (only the charts are left to do)."""
     key: str = ""
     """The outbox key: posted with the message (Slack: its metadata) so a later sender can find it."""
 

@@ -99,7 +99,7 @@ def grid_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
                 x=cell[0] + offset[0],
                 y=cell[1] + offset[1],
                 size=TIER_SIZES[a.tier.value],
-                label=_short(a),
+                label=_short(a, loc),
                 group=owners.get(a.owner_id or 0, "—"),
                 label_below=k % 2 == 1,
             )
@@ -117,8 +117,17 @@ def grid_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
     )
 
 
-def _short(a: Account) -> str:
-    name = min([a.name, *a.aliases], key=len) if a.aliases else a.name
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def _short(a: Account, loc: Locale) -> str:
+    """The shortest of the name and aliases; in English one without Chinese characters if any
+    (Baosteel, not 宝钢, on an English chart)."""
+    names = [a.name, *a.aliases]
+    if loc is not Locale.ZH_HANS:
+        names = [n for n in names if not _has_cjk(n)] or names
+    name = min(names, key=len)
     return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
 
 
@@ -135,7 +144,7 @@ def price_chart(account: Account, prices: ProductPrices, week: date, loc: Locale
     ticks = days if len(days) <= 6 else days[:: max(1, len(days) // 5)]
     return ChartSpec(
         kind="lines",
-        title=t("insight.chart.price_title", loc, account=_short(account), product=prices.product),
+        title=t("insight.chart.price_title", loc, account=_short(account, loc), product=prices.product),
         filename=f"price-{n}-{iso_week(week)}.png",
         days=days,
         series=series,
@@ -143,7 +152,11 @@ def price_chart(account: Account, prices: ProductPrices, week: date, loc: Locale
         reference_label=t("insight.chart.price_list", loc),
         tick_days=ticks,
         labels=day_labels(ticks, loc),
-        y_label=t("insight.chart.price_y", loc, currency=prices.currency),
+        y_label=t(
+            "insight.chart.price_y",
+            loc,
+            currency=prices.currency + (f"/{prices.unit}" if prices.unit else ""),
+        ),
         x_label=t("insight.chart.date", loc),
     )
 

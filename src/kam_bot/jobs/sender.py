@@ -275,10 +275,10 @@ class Sender:
     async def _found(
         self, item: lease.Claimed, ref: str, message: Outgoing, deliverer: Deliverer, stats: SendStats
     ) -> None:
-        """Recorded as sent where it landed; a digest's chart still follows if it was not posted."""
+        """Recorded as sent where it landed; a digest's charts still follow if they were not posted."""
         await asyncio.to_thread(self._incident, item, lease.FOUND_IN_HISTORY, ref)
         stats.found += 1
-        if message.chart is None:
+        if not message.charts:
             if not await asyncio.to_thread(self.leases.mark_sent, item, self.app.clock(), ref):
                 await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_AFTER_SEND, ref)
             return
@@ -322,7 +322,7 @@ class Sender:
             recipient=item.recipient,
             reply=reply,
             locale=locale,
-            chart=note.chart if note else None,
+            charts=tuple(note.charts) if note else (),
             message_ref=item.message_ref,
             key=item.key,
         )

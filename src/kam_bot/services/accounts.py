@@ -6,8 +6,9 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from kam_bot.domain import rules
 from kam_bot.domain.enums import FunnelStage, Priority, ProcurementStage, PromiseDirection, StageKind
 from kam_bot.domain.insight.account import AccountInsight, account_insight, last_procurement_move
 from kam_bot.domain.insight.coverage import ChainMember
+from kam_bot.domain.insight.prices import ProductPrices, picture
 from kam_bot.domain.insight.thresholds import DEFAULT as DEFAULT_THRESHOLDS
 from kam_bot.domain.insight.thresholds import Thresholds
 from kam_bot.domain.matching import EXACT, Match, clear_winner, fold, rank_keys
@@ -41,6 +43,8 @@ from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 
 SUGGESTIONS = 5
 INSIGHT_VISITS = 30
+PRICE_WEEKS = 26
+"""How far back the card's price picture looks."""
 """Recent visits read for the stage age: enough to count the visits since the last move."""
 
 
@@ -54,6 +58,8 @@ class PricePoint:
 class StockPoint:
     observation: InventoryObservation
     change: rules.InventoryChange
+    previous_seen: date | None = None
+    """The reader's day of the observation ``change`` compares with (usually the last visit)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,8 @@ class AccountCard:
     can_write: bool
     insight: AccountInsight | None = None
     """Coverage of the decision chain, promise record and stage age (``domain.insight``)."""
+    price_trends: list[ProductPrices] = field(default_factory=list)
+    """Per product, each kind of price (and each competitor's) over the last ``PRICE_WEEKS``."""
     extra: dict[str, Any] = field(default_factory=dict)
     next_visit: date | None = None
     """The planned next visit (the latest visit's, when still ahead)."""
@@ -208,8 +216,19 @@ class AccountService:
                 )
                 for p in repo.latest_prices(account.id)
             ]
+            listed = cache(repo.price_list_for)  # one look-up per product and day
+            trends = picture(
+                repo.price_history(account.id, self._clock() - timedelta(weeks=PRICE_WEEKS)),
+                listed,
+                tz,
+                self._threshold,
+            )
             stock = [
-                StockPoint(cur, rules.inventory_change(cur, prev))
+                StockPoint(
+                    cur,
+                    rules.inventory_change(cur, prev),
+                    prev.observed_at.astimezone(tz).date() if prev is not None else None,
+                )
                 for cur, prev in repo.latest_stock(account.id)
             ]
             visits = repo.visits_for(account.id, limit=3)
@@ -234,6 +253,7 @@ class AccountService:
                 competitor_notes=repo.competitor_notes_for(account.id),
                 can_write=access.can_write_account(repo, actor, account),
                 insight=insight,
+                price_trends=trends,
             )
 
     def my_accounts(self, actor: User) -> list[tuple[Account, datetime | None, int | None]]:

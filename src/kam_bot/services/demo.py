@@ -267,7 +267,8 @@ def _history(
 ) -> None:
     """The last two months, for the insight sections and charts: Li Na keeps visiting Sinochem (a
     parked account) in a negotiation that does not move; Baosteel (focus) got one visit; promises
-    kept and late; coil-7 invoiced under the price list at Acme with a competitor cheaper still;
+    kept and late; coil-7 invoiced under the price list at Acme (which retails it just above the
+    list) with a competitor cheaper still;
     widget-42 running out at Baosteel. Nothing falls in the week of the Baosteel visit's
     (the digest tests read that week)."""
 
@@ -360,6 +361,8 @@ def _history(
         (38, PriceKind.COMPETITOR, "590", "Posco"),
         (4, PriceKind.OUR_INVOICE, "575", None),
         (4, PriceKind.COMPETITOR, "560", "Posco"),
+        (50, PriceKind.CUSTOMER_RETAIL, "645", None),
+        (4, PriceKind.CUSTOMER_RETAIL, "640", None),
     ):
         r.add(
             PriceObservation,

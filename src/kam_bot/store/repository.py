@@ -418,6 +418,16 @@ class SqlRepository:
                 out.append(m.PriceObservation.model_validate(row))
         return sorted(out, key=lambda p: (p.product.casefold(), p.kind != "our_invoice", p.competitor or ""))
 
+    def price_history(self, account_id: int, since: datetime) -> list[m.PriceObservation]:
+        """Every price seen at the account since ``since``, oldest first (the card's price picture)."""
+        po = t.PriceObservationRow
+        stmt = (
+            select(po)
+            .where(po.account_id == account_id, po.observed_at >= since)
+            .order_by(po.observed_at, po.id)
+        )
+        return [m.PriceObservation.model_validate(r) for r in self.session.scalars(stmt)]
+
     def latest_stock(
         self, account_id: int
     ) -> list[tuple[m.InventoryObservation, m.InventoryObservation | None]]:

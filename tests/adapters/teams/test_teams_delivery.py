@@ -1,19 +1,20 @@
-"""Proactive cards through the outbox: reminders, digests with their chart, retries, buttons in place."""
+"""Proactive cards through the outbox: reminders, digests with their charts, retries, buttons in place."""
 
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from card_schema import assert_valid_card, buttons, texts
 from conftest import FrozenClock
+from fakes.teams_api import MAX_MESSAGE_BYTES, b64, message_bytes
 from sqlalchemy import Engine, select
 from teams_harness import NEWBIE, RITA, TeamsDriver, start_teams
 
-from kam_bot.adapters.teams.delivery import TeamsDeliverer
+from kam_bot.adapters.teams.delivery import MAX_CHART_BYTES, TeamsDeliverer
 from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import Locale, PromiseDirection, PromiseStatus
@@ -37,9 +38,9 @@ async def no_checkpoint(ref: str) -> None:
     pass
 
 
-def outgoing(recipient: str, reply: Reply | None = None, chart: ChartSpec | None = None) -> Outgoing:
+def outgoing(recipient: str, reply: Reply | None = None, *charts: ChartSpec) -> Outgoing:
     reply = reply or Reply.text("Promise due today: send the quote", title="Your day")
-    return Outgoing(kind="daily", recipient=recipient, reply=reply, locale=Locale.EN, chart=chart)
+    return Outgoing(kind="daily", recipient=recipient, reply=reply, locale=Locale.EN, charts=charts)
 
 
 async def test_no_stored_conversation_is_a_permanent_error_named_for_the_outbox(teams: TeamsDriver) -> None:
@@ -106,26 +107,59 @@ async def test_forbidden_means_the_app_was_removed_a_permanent_error(teams: Team
     assert err.value.reason == "teams_forbidden_403"
 
 
-async def test_the_digest_chart_rides_along_as_an_inline_png_under_the_message_limit(
+def week_chart(title: str, reps: int = 8) -> ChartSpec:
+    return ChartSpec(
+        title=title,
+        filename=f"{title}.png",
+        labels=[f"W{n}" for n in range(40, 48)],
+        series={f"Rep {i}": [(i * w) % 7 for w in range(8)] for i in range(reps)},
+    )
+
+
+async def test_every_digest_chart_rides_along_as_an_inline_png_of_the_one_message(
     teams: TeamsDriver,
 ) -> None:
     await teams.say("help")
     teams.fake.clear()
-    weeks = [f"W{n}" for n in range(40, 48)]
-    chart = ChartSpec(
-        title="Visits per rep",
-        filename="visits.png",
-        labels=weeks,
-        series={f"Rep {i}": [(i * w) % 7 for w in range(8)] for i in range(8)},
-    )
+    charts = [week_chart(f"chart {n}") for n in range(4)]
     digest = Reply.text(*[f"Rep {i}: {i} visits" for i in range(30)], title="Weekly digest")
-    await TeamsDeliverer(teams.bot).deliver(outgoing(RITA["aadObjectId"], digest, chart), no_checkpoint)
+    await TeamsDeliverer(teams.bot).deliver(outgoing(RITA["aadObjectId"], digest, *charts), no_checkpoint)
     [call] = teams.fake.sent("POST")
     assert_valid_card(call.card)
-    [image] = [a for a in call.attachments if a["contentType"] == "image/png"]
-    png = base64.b64decode(image["contentUrl"].split(",", 1)[1])
-    assert png.startswith(b"\x89PNG")
-    assert len(json.dumps(call.body).encode()) < 80 * 1024
+    images = [a for a in call.attachments if a["contentType"] == "image/png"]
+    assert [a["name"] for a in images] == [c.filename for c in charts]
+    for image in images:
+        png = base64.b64decode(image["contentUrl"].split(",", 1)[1])
+        assert png.startswith(b"\x89PNG") and len(png) <= MAX_CHART_BYTES
+    assert message_bytes(call.body) < MAX_MESSAGE_BYTES
+
+
+@pytest.mark.parametrize(
+    ("text_chars", "image_bytes", "status"),
+    [
+        (40_000, 0, 201),  # 80 KB as UTF-16
+        (52_000, 0, 413),  # 104 KB as UTF-16: MessageSizeTooBig
+        (40_000, 300_000, 201),  # a base64 image does not count toward the limit
+    ],
+)
+async def test_the_fake_connector_refuses_a_message_over_teams_size_limit(
+    teams: TeamsDriver, text_chars: int, image_bytes: int, status: int
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * image_bytes
+    body = {
+        "type": "message",
+        "text": "x" * text_chars,
+        "attachments": [{"contentType": "image/png", "contentUrl": "data:image/png;base64," + b64(png)}],
+    }
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(
+            f"{teams.fake.url}v3/conversations/c1/activities",
+            json=body,
+            headers={"Authorization": "Bearer t"},
+        )
+    assert answer.status_code == status
+    if status == 413:
+        assert answer.json()["error"]["code"] == "MessageSizeTooBig"
 
 
 async def test_reminder_planning_and_the_sender_deliver_a_card_whose_done_updates_in_place(
@@ -237,3 +271,26 @@ async def test_snooze_updates_in_place_and_open_posts_the_account_card_below(
     assert any("Snoozed until Thu 26 Nov 2026 by Rita Rep" in t for t in texts(snoozed["value"]))
     assert buttons(snoozed["value"]) == []
     assert app.promises.get(rita, promise.id).snoozed_until == datetime(2026, 11, 26).date()
+
+
+async def test_a_weekly_digest_reaches_teams_with_every_chart_in_one_message(teams: TeamsDriver) -> None:
+    from kam_bot.jobs.scheduler import digest_notification
+
+    await teams.say("help")
+    teams.fake.clear()
+    team = teams.app.users.teams()[0]
+    now = teams.app.clock()
+    note = digest_notification(teams.app, team, (now - timedelta(days=now.weekday() + 7)).date(), now)
+    assert len(note.charts) >= 2
+    message = Outgoing(
+        kind="digest",
+        recipient=RITA["aadObjectId"],
+        reply=note.to_reply(),
+        locale=note.locale,
+        charts=tuple(note.charts),
+    )
+    await TeamsDeliverer(teams.bot).deliver(message, no_checkpoint)
+    [call] = teams.fake.sent("POST")
+    images = [a for a in call.attachments if a["contentType"] == "image/png"]
+    assert [a["name"] for a in images] == [c.filename for c in note.charts]
+    assert all(len(base64.b64decode(a["contentUrl"].split(",", 1)[1])) <= MAX_CHART_BYTES for a in images)

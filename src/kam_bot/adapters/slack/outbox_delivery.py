@@ -75,9 +75,10 @@ or a digest channel does not get 300 messages in that time."""
 
 
 class SlackDeliverer:
-    """DMs: ``chat.postMessage`` with the user id as channel. Digests: the message, then the chart
-    through the files upload v2 API (``files.getUploadURLExternal``, upload, and
-    ``files.completeUploadExternal`` with the channel id the message landed in).
+    """DMs: ``chat.postMessage`` with the user id as channel. Digests: the message, then its charts
+    through the files upload v2 API (``files.getUploadURLExternal`` and an upload per chart, then
+    one ``files.completeUploadExternal`` with the channel id the message landed in). A send again
+    after the message was posted (``message_ref``) first looks whether the charts were shared.
 
     Every message carries ``metadata`` ``{"event_type": "kam_outbox", "event_payload": {"key":
     <outbox key>}}``; ``find`` reads the conversation's recent history (``conversations.history``
@@ -97,6 +98,20 @@ class SlackDeliverer:
     @property
     def platform(self) -> str:
         return "slack"
+
+    async def _upload(self, channel: str, charts: tuple[ChartSpec, ...]) -> None:
+        """Every chart in one ``files_upload_v2`` call: one ``completeUploadExternal`` shares them
+        all in the channel at once, so a crash leaves all or none of them posted."""
+        pngs = await asyncio.to_thread(lambda: [self._png(c) for c in charts])
+        uploads = [
+            {"file": png, "filename": c.filename, "title": c.title, "alt_txt": c.title}
+            for c, png in zip(charts, pngs, strict=True)
+        ]
+        try:
+            await _slack_call(self._client.files_upload_v2(channel=channel, file_uploads=uploads))
+        except DeliveryError as exc:
+            exc.nothing_posted = False  # the message itself is posted (its ref is kept)
+            raise
 
     async def _conversation(self, recipient: str) -> str:
         """The conversation id: a user id (``U…``/``W…``) opens (or finds) the bot's DM with them."""
@@ -142,25 +157,29 @@ class SlackDeliverer:
                 )
             )
             ref = f"{response.get('channel') or message.recipient}:{response.get('ts')}"
-            if message.chart is not None:
+            if message.charts:
                 await checkpoint(ref)
-        if message.chart is not None:
-            chart = message.chart
-            png = await asyncio.to_thread(self._png, chart)
-            try:
-                await _slack_call(
-                    self._client.files_upload_v2(
-                        channel=ref.split(":", 1)[0],
-                        file=png,
-                        filename=chart.filename,
-                        title=chart.title,
-                        alt_txt=chart.title,
-                    )
-                )
-            except DeliveryError as exc:
-                exc.nothing_posted = False  # the message itself is posted (its ref is kept)
-                raise
+        if message.charts and not (message.message_ref and await self._shared(ref, message.charts)):
+            await self._upload(ref.split(":", 1)[0], message.charts)
         return ref
+
+    async def _shared(self, ref: str, charts: tuple[ChartSpec, ...]) -> bool:
+        """Whether an earlier attempt shared every chart after the message ``ref`` (its answer lost
+        to a crash or a timeout): the channel's history after the message has files of those names
+        and titles. Unknown (no history scope): False, and the charts go again."""
+        channel, _, ts = ref.partition(":")
+        try:
+            response = await _slack_call(
+                self._client.conversations_history(channel=channel, oldest=ts, limit=HISTORY_PAGE)
+            )
+        except PermanentError:
+            return False
+        seen = {
+            (f.get("name"), f.get("title"))
+            for posted in response.get("messages") or []
+            for f in posted.get("files") or []
+        }
+        return all((c.filename, c.title) in seen for c in charts)
 
 
 def outbox_client(client: AsyncWebClient) -> AsyncWebClient:

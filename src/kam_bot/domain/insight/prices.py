@@ -18,6 +18,7 @@ from kam_bot.domain.rules import DEFAULT_PRICE_THRESHOLD, price_deviation
 class ProductPrices:
     product: str
     currency: str
+    unit: str | None = None
     series: dict[str, list[tuple[date, Decimal]]] = field(default_factory=dict)
     """Series name -> (day, price) in time order: a ``PriceKind`` value or ``competitor:NAME``."""
     listed: list[tuple[date, Decimal]] = field(default_factory=list)
@@ -50,7 +51,7 @@ def picture(
     for group in by_product.values():
         currency = group[0].currency.upper()
         same = [o for o in group if o.currency.upper() == currency]
-        prices = ProductPrices(group[0].product, currency)
+        prices = ProductPrices(group[0].product, currency, next((o.unit for o in same if o.unit), None))
         latest: dict[str, PriceObservation] = {}
         for obs in same:
             prices.series.setdefault(series_name(obs), []).append((day(obs.observed_at), obs.price))
