@@ -16,6 +16,7 @@ are one multi-line text field each (see ``lines``); whatever does not fit goes t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -54,17 +55,11 @@ from kam_bot.handlers.forms.model import (
 )
 from kam_bot.handlers.forms.values import FormValues
 from kam_bot.handlers.prefill import Problem, VisitPrefill, today_for, visit_time
-from kam_bot.handlers.render import enum_label
+from kam_bot.handlers.render import enum_label, error_reply
 from kam_bot.i18n import t
 from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
 from kam_bot.services.inputs import (
-    CompetitorNoteInput,
-    NewContactInput,
-    PriceInput,
-    PromiseInput,
-    StageInput,
-    StockInput,
     VisitInput,
 )
 from kam_bot.services.visits import visit_date_errors
@@ -322,36 +317,39 @@ class VisitForm:
             kind, to_stage = self.stage.split(":", 1)
             stage = {"kind": kind, "to_stage": to_stage}
         try:
-            data = VisitInput(
-                account_id=self.account[0],
-                visited_at=visited_at,
-                kind=self.kind,
-                contact_ids=self.contact_ids,
-                new_contacts=[
-                    NewContactInput(name=c.name, title=c.title or None, role=c.role)
-                    for c in self.new_contacts
-                    if c.name
-                ],
-                objectives=self.objectives,
-                goal=self.goal or None,
-                goal_reached=self.goal_reached,
-                summary=self.summary or None,
-                needs=self.needs or None,
-                competitor_intel=self.competitor_intel or None,
-                next_step=self.next_step or None,
-                next_visit_date=self.next_visit_date,
-                promises=[
-                    PromiseInput(text=s.text, direction=s.direction, due_date=s.due) for _, s in promises
-                ],
-                prices=[PriceInput.model_validate(p.model_dump()) for p in prices.items],
-                stocks=[StockInput.model_validate(s.model_dump()) for s in stocks.items],
-                competitor_notes=[
-                    CompetitorNoteInput(competitor=n.competitor, activity=n.activity, text=n.text)
-                    for n in self.notes
-                    if n.competitor
-                ],
-                stage_change=StageInput.model_validate(stage) if stage else None,
-                submission_key=submission_key,
+            # one validation of plain data, so every error's path names its slot (new_contacts.1.title)
+            data = VisitInput.model_validate(
+                {
+                    "account_id": self.account[0],
+                    "visited_at": visited_at,
+                    "kind": self.kind,
+                    "contact_ids": self.contact_ids,
+                    "new_contacts": [
+                        {"name": c.name, "title": c.title or None, "role": c.role}
+                        for c in self.new_contacts
+                        if c.name
+                    ],
+                    "objectives": self.objectives,
+                    "goal": self.goal or None,
+                    "goal_reached": self.goal_reached,
+                    "summary": self.summary or None,
+                    "needs": self.needs or None,
+                    "competitor_intel": self.competitor_intel or None,
+                    "next_step": self.next_step or None,
+                    "next_visit_date": self.next_visit_date,
+                    "promises": [
+                        {"text": s.text, "direction": s.direction, "due_date": s.due} for _, s in promises
+                    ],
+                    "prices": [p.model_dump() for p in prices.items],
+                    "stocks": [s.model_dump() for s in stocks.items],
+                    "competitor_notes": [
+                        {"competitor": n.competitor, "activity": n.activity, "text": n.text}
+                        for n in self.notes
+                        if n.competitor
+                    ],
+                    "stage_change": stage,
+                    "submission_key": submission_key,
+                }
             )
         except ValidationError as exc:
             return None, self.validation_errors(exc, loc, slots)
@@ -380,7 +378,9 @@ class VisitForm:
             slot = promise_slots[index] if index < len(promise_slots) else 0
             return f"promise_due:{slot}" if sub == "due_date" else f"promise_text:{slot}"
         if name == "new_contacts":
-            return f"new_contact_title:{index}" if sub == "title" else f"new_contact_name:{index}"
+            named = [i for i, c in enumerate(self.new_contacts) if c.name]
+            slot = named[index] if index < len(named) else index
+            return f"new_contact_title:{slot}" if sub == "title" else f"new_contact_name:{slot}"
         if name == "competitor_notes":
             filled = [i for i, n in enumerate(self.notes) if n.competitor]
             if index < len(filled):
@@ -696,10 +696,44 @@ def check_visit(
     app: Services, actor: User, form: VisitForm, submission_key: str | None
 ) -> tuple[VisitInput | None, FieldErrors]:
     """A submitted visit form as the service input, or what to fix keyed by field id."""
-    return form.to_input(
+    checked, errors = form.to_input(
         actor.locale,
         visit_time(app, actor, form.visit_date),
         submission_key,
         app.observations.listed_currency,
         today_for(app, actor),
     )
+    if form.account is not None and "account" not in errors:
+        refusal = app.accounts.write_refusal(actor, form.account[0])
+        if refusal is not None:
+            lines = error_reply(refusal, actor.locale).sections[0].lines
+            checked, errors["account"] = None, " ".join(line.plain for line in lines)
+    return checked, named(errors, form, actor.locale)
+
+
+_NAMED = re.compile(r"^[^:：.。?？]{1,40}[:：]")
+"""A message that starts with what it is about ("Due date: …", "Line 2: …")."""
+
+
+def named(errors: FieldErrors, form: VisitForm, loc: Locale) -> FieldErrors:
+    """Each message names its field ("Promise 2: due — When is it due? …") where it does not yet."""
+    if not errors:
+        return errors
+    labels = {item.id: item.label for item in visit_form(form, [], loc).items if isinstance(item, Field)}
+    out: FieldErrors = {}
+    for field_id, message in errors.items():
+        label = labels.get(field_id, "")
+        head = re.split("[:：]", label)[0]
+        about_a_line = field_id in {"prices", "stocks"}  # "Line 2: …" names the line, not the field
+        if (
+            not label
+            or label.casefold() in message.casefold()
+            or (_NAMED.match(message) and not about_a_line)
+        ):
+            out[field_id] = message
+        elif head != label or about_a_line:  # "Promise 2: due" already holds a colon
+            out[field_id] = f"{label} — {message}"
+        else:
+            colon = "：" if loc is Locale.ZH_HANS else ": "
+            out[field_id] = f"{label}{colon}{message}"
+    return out
