@@ -69,7 +69,9 @@ def field_input(f: Field) -> CardElement:
         else:
             choices = [Choice(title=c.label, value=c.value) for c in f.choices]
         multi = f.kind is FieldKind.MULTI_CHOICE
-        value = ",".join(f.value) if isinstance(f.value, tuple) else _text(f.value)
+        offered = {c.value for c in choices}  # a forged value is refused, not shown back
+        chosen = list(f.value) if isinstance(f.value, tuple) else [_text(f.value) or ""]
+        value = ",".join(v for v in chosen if v in offered)
         return ChoiceSetInput(
             id=f.id,
             label=f.label,

@@ -57,6 +57,7 @@ from kam_bot.handlers.forms.values import FormValues
 from kam_bot.handlers.prefill import Problem, VisitPrefill, today_for, visit_time
 from kam_bot.handlers.render import enum_label, error_reply
 from kam_bot.i18n import t
+from kam_bot.i18n.catalog import CATALOG
 from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
 from kam_bot.services.inputs import (
@@ -123,6 +124,9 @@ class VisitForm:
     """``funnel:customer`` or ``procurement:negotiation``."""
     contacts_block: str | None = None
     """The id of the people-met input as shown (it names the account the chain was listed for)."""
+    forged: dict[str, str] = field(default_factory=dict)
+    """Inputs whose submitted value the form never offers (a forged request), by field id: the
+    catalog key of the refusal (``form.bad_choice``, ``form.bad_date``)."""
 
     # -- where a form comes from ----------------------------------------------------
 
@@ -209,7 +213,10 @@ class VisitForm:
                 state.text(f"new_contact_title:{i}"),
                 _enum(ContactRole, state.option(f"new_contact_role:{i}")),
             )
-            for i in state.slots("new_contact_name:")
+            for i in sorted(
+                {*state.slots("new_contact_name:"), *state.slots("new_contact_title:")}
+                | {*state.slots("new_contact_role:")}
+            )  # a slot sent without its name still counts: its title and role are checked
         ]
         notes = []
         for block_id in state.with_prefix("note:"):
@@ -246,6 +253,7 @@ class VisitForm:
             stocks=state.text("stocks"),
             stage=state.option("stage"),
             contacts_block=contacts_block,
+            forged=_forged(state, contacts_block),
         )
 
     def follow_account(self, contacts: list[Contact]) -> None:
@@ -410,6 +418,37 @@ _SINGLE_BLOCKS = frozenset(
         "stage",
     }
 )
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "kind": tuple(k.value for k in VisitKind),
+    "goal_reached": tuple(g.value for g in GoalReached),
+    "promise_direction:": tuple(d.value for d in PromiseDirection),
+    "new_contact_role:": tuple(r.value for r in ContactRole),
+    "stage": tuple(f"{StageKind.FUNNEL.value}:{s.value}" for s in FunnelStage)
+    + tuple(f"{StageKind.PROCUREMENT.value}:{s.value}" for s in ProcurementStage),
+}
+
+
+def _forged(state: FormValues, contacts_block: str | None) -> dict[str, str]:
+    """Submitted values no client of ours can send: a choice the form never offered, a date that
+    is not one. Refused on their field rather than read as nothing."""
+    out: dict[str, str] = {}
+    for prefix, allowed in _CHOICES.items():
+        ids = state.with_prefix(prefix) if prefix.endswith(":") else [prefix]
+        for field_id in ids:
+            value = state.option(field_id)
+            if value and value not in allowed:
+                out[field_id] = "form.bad_choice"
+    objectives = {o.value for o in Objective}
+    if any(v not in objectives for v in state.options("objectives")):
+        out["objectives"] = "form.bad_choice"
+    if contacts_block and not all(v.isdigit() for v in state.options(contacts_block)):
+        out[contacts_block] = "form.bad_choice"
+    for field_id in ["visit_date", "next_visit_date", *state.with_prefix("promise_due:")]:
+        if state.date_text(field_id) and state.date(field_id) is None:
+            out[field_id] = "form.bad_date"
+    return out
 
 
 def _enum(kind: type[E], value: str | None) -> E | None:
@@ -703,12 +742,33 @@ def check_visit(
         app.observations.listed_currency,
         today_for(app, actor),
     )
+    if form.forged:
+        labels = _labels(form, actor.locale)
+        forged = {
+            f: t(key, actor.locale, field=labels.get(f) or _slot_label(f, actor.locale))
+            for f, key in form.forged.items()
+        }
+        checked, errors = None, {**errors, **forged}
     if form.account is not None and "account" not in errors:
         refusal = app.accounts.write_refusal(actor, form.account[0])
         if refusal is not None:
             lines = error_reply(refusal, actor.locale).sections[0].lines
             checked, errors["account"] = None, " ".join(line.plain for line in lines)
     return checked, named(errors, form, actor.locale)
+
+
+def _labels(form: VisitForm, loc: Locale) -> dict[str, str]:
+    labels = {item.id: item.label for item in visit_form(form, [], loc).items if isinstance(item, Field)}
+    if form.contacts_block:  # listed only with the account's chain, which is not needed here
+        labels[form.contacts_block] = t("form.visit.contacts", loc)
+    return labels
+
+
+def _slot_label(field_id: str, loc: Locale) -> str:
+    """The label of a repeated field (``promise_due:1``) whose slot the submission left out."""
+    name, _, slot = field_id.partition(":")
+    n = int(slot) + 1 if slot.isdigit() else 1
+    return t(f"form.visit.{name}", loc, n=n) if f"form.visit.{name}" in CATALOG else name
 
 
 _NAMED = re.compile(r"^[^:：.。?？]{1,40}[:：]")
@@ -719,7 +779,7 @@ def named(errors: FieldErrors, form: VisitForm, loc: Locale) -> FieldErrors:
     """Each message names its field ("Promise 2: due — When is it due? …") where it does not yet."""
     if not errors:
         return errors
-    labels = {item.id: item.label for item in visit_form(form, [], loc).items if isinstance(item, Field)}
+    labels = _labels(form, loc)
     out: FieldErrors = {}
     for field_id, message in errors.items():
         label = labels.get(field_id, "")
