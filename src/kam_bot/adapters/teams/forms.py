@@ -70,8 +70,8 @@ def field_input(f: Field) -> CardElement:
             choices = [Choice(title=c.label, value=c.value) for c in f.choices]
         multi = f.kind is FieldKind.MULTI_CHOICE
         offered = {c.value for c in choices}  # a forged value is refused, not shown back
-        chosen = list(f.value) if isinstance(f.value, tuple) else [_text(f.value) or ""]
-        value = ",".join(v for v in chosen if v in offered)
+        picked = list(f.value) if isinstance(f.value, tuple) else [_text(f.value) or ""]
+        value = ",".join(v for v in picked if v in offered)
         return ChoiceSetInput(
             id=f.id,
             label=f.label,
