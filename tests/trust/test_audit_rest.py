@@ -49,8 +49,9 @@ def _entries(app: App) -> list[tuple[int | None, str, str, int, list[str]]]:
 def test_settings_changes_are_recorded_by_field_for_the_user_and_an_admin(app: App, seed: Seed) -> None:
     Commands(app).settings(seed.rep, "timezone Europe/Berlin")
     Commands(app).settings(seed.rep, "language zh")
-    app.users.update_settings(seed.rep, reminder_time=time(8, 30))
+    app.users.update_settings(seed.rep, reminder_time=time(7, 15))
     app.users.update_settings(seed.admin, away_until=date(2026, 12, 24), user_id=seed.rep.id)
+    app.users.update_settings(seed.rep, timezone="Europe/Berlin", reminder_time=time(7, 15))  # the same
     with pytest.raises(ForbiddenError):  # a rep may not change a teammate's
         app.users.update_settings(seed.rep, away_until=date(2026, 12, 24), user_id=seed.teammate.id)
     with pytest.raises(InvalidInputError):  # refused: nothing changed, nothing recorded

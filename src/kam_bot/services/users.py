@@ -138,11 +138,13 @@ class UserService:
         if away_until is not None or clear_away:
             fields["away_until"] = None if clear_away else away_until
         with self._uow() as uow:
-            if uow.repo.get(User, target) is None:
+            current = uow.repo.get(User, target)
+            if current is None:
                 raise NotFoundError("user.not_found", field="user", id=target)
+            changed = [k for k, v in fields.items() if getattr(current, k) != v]  # a form sends them all
             user = uow.repo.update(User, target, **fields)
-            if fields:
-                audit.record(uow.repo, actor.id, audit.CHANGED, "settings", target, self._clock(), fields)
+            if changed:
+                audit.record(uow.repo, actor.id, audit.CHANGED, "settings", target, self._clock(), changed)
             uow.commit()
             return user
 
