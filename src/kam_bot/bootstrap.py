@@ -64,7 +64,9 @@ class App:
         self.visits = VisitService(self.uow, self.clock, threshold)
         self.promises = PromiseService(self.uow, self.clock)
         self.observations = ObservationService(self.uow, self.clock, threshold)
-        self.users = UserService(self.uow, self.settings.default_timezone, self.settings.default_locale)
+        self.users = UserService(
+            self.uow, self.settings.default_timezone, self.settings.default_locale, self.clock
+        )
         self.conversation_refs = SqlConversationRefs(self._sessions, self.clock)
         self.claims = ClaimService(self.uow, self.clock)
         self.demo = DemoService(self.uow, self.clock)

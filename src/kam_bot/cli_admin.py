@@ -72,7 +72,7 @@ def entry_line(entry: AuditEntry, names: dict[int, str], loc: str) -> str:
         who=who,
         action=t(f"audit.action.{entry.action}", loc),
         entity=entry.entity,
-        id=entry.entity_id,
+        id=f" #{entry.entity_id}" if entry.entity_id else "",
         fields=f" ({', '.join(entry.fields)})" if entry.fields else "",
     )
 

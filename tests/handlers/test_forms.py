@@ -72,8 +72,11 @@ def test_a_visit_submitted_as_plain_values_is_checked_like_the_slack_modal(app: 
     assert data is None
     assert errors["next_visit_date"] == "Next visit: it should come after this visit."
     assert errors["promise_due:1"].startswith("Due date:")
-    assert errors["new_contact_name:0"] == "Add the contact's name, or clear the title and role."
-    assert errors["prices"].startswith("Line 1")
+    assert (
+        errors["new_contact_name:0"]
+        == "New contact 1: name — Add the contact's name, or clear the title and role."
+    )
+    assert errors["prices"].startswith("Prices seen, one per line — Line 1")
     assert "promise_due:0" not in errors
 
 

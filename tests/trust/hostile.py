@@ -1,20 +1,23 @@
 """Hostile input for every form field and command line, and one function per adapter that
 takes what was typed and returns what the user saw.
 
-The strategies know nothing of any platform. ``console_says`` and ``slack_*`` below are the
-adapters' side; a Teams adapter adds its own ``teams_says`` (an activity in, the cards and
-messages out) and the same properties run through it.
+The strategies know nothing of any platform. ``console_says``, ``slack_*`` and ``teams_*`` below
+are the adapters' side: what was typed or submitted in, what the user saw out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from console_harness import ConsoleHarness
 from hypothesis import strategies as st
 from slack_harness import SlackDriver, texts, view_of
+from teams_harness import TeamsDriver
 
 from kam_bot.domain.enums import Locale
 from kam_bot.i18n.catalog import CATALOG
@@ -49,7 +52,11 @@ NASTY = [
     "  ",
     "x" * 3001,
     "长" * 3001,
+    "<at>Rita Rep</at>",
+    "<at>kam-bot</at> digest Steel East",
 ]
+HUGE = ["x" * 100_000, "长" * 34_000]
+"""About 100 kB: more than any client would send, not more than a forged request can."""
 ALPHABET = st.sampled_from(list("ab Zz09.,;:-/#()<>@!|*_~宝钢李伟报价שלוםمرحبا😀\u200b\u200f\u202e\t"))
 
 
@@ -206,3 +213,96 @@ async def slack_form_says(
     response = await slack.submit(view, changes=changes, view_id=f"V_HOSTILE{_submissions}")
     body = response.json() if response.body else {}
     return response.status, dict((body or {}).get("errors") or {})
+
+
+# -- Teams: typed lines and card submissions, as signed activities ---------------------------
+
+
+@dataclass
+class TeamsSaid:
+    """What one activity got back: the HTTP status and every card the user saw (posted, updated
+    in place, or returned by the invoke)."""
+
+    status: int
+    cards: list[dict[str, Any]]
+
+    @property
+    def texts(self) -> list[str]:
+        return [t for card in self.cards for t in card_texts(card)]
+
+    def errors(self) -> dict[str, str]:
+        """What to fix, by input id: the Attention text right below an input."""
+        out: dict[str, str] = {}
+        for card in self.cards:
+            body = list(walk_body(card.get("body", [])))
+            for before, after in itertools.pairwise(body):
+                if str(before.get("type", "")).startswith("Input.") and after.get("color") == "Attention":
+                    out[str(before["id"])] = str(after.get("text", ""))
+        return out
+
+    def labels(self) -> dict[str, str]:
+        return {
+            str(n["id"]): str(n.get("label", ""))
+            for card in self.cards
+            for n in walk_body(card.get("body", []))
+            if "id" in n
+        }
+
+
+def walk_body(node: Any) -> Iterator[dict[str, Any]]:
+    """A card's elements in document order (containers opened)."""
+    if isinstance(node, dict):
+        yield node
+        for key in ("items", "columns", "body"):
+            yield from walk_body(node.get(key, []))
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk_body(item)
+
+
+def card_texts(card: dict[str, Any]) -> list[str]:
+    """Every TextBlock's text (Markdown Teams renders); the inputs hold what was typed, as typed."""
+    return [str(n.get("text", "")) for n in walk_body(card.get("body", [])) if n.get("type") == "TextBlock"]
+
+
+TEAMS_LIVE = re.compile(r"(?<!\\)<(at|!|@)")
+"""A mention Teams would read (``<at>``), or Slack syntax left unescaped, in a TextBlock."""
+
+
+def _cards(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        dict(att["content"])
+        for body in bodies
+        for att in body.get("attachments") or []
+        if att.get("contentType") == "application/vnd.microsoft.card.adaptive"
+    ]
+
+
+async def teams_says(teams: TeamsDriver, text: str) -> TeamsSaid:
+    """The Teams adapter, a typed line in the personal chat: every card the bot posted."""
+    teams.fake.clear()
+    response = await teams.post(teams.activity("message", text=text, textFormat="plain"))
+    return TeamsSaid(response.status_code, _cards([c.body for c in teams.fake.sent()]))
+
+
+async def teams_submits(
+    teams: TeamsDriver, data: dict[str, Any], reply_to: str, *, invoke: bool
+) -> TeamsSaid:
+    """A card's Save: an ``Action.Execute`` invoke (the card comes back in the response) or, from
+    clients without it, ``Action.Submit`` (a message whose ``value`` is the data; the card is
+    updated in place)."""
+    teams.fake.clear()
+    if invoke:
+        value = {
+            "action": {"type": "Action.Execute", "verb": "form.submit", "data": data},
+            "trigger": "manual",
+        }
+        activity = teams.activity("invoke", name="adaptiveCard/action", value=value, replyToId=reply_to)
+    else:
+        activity = teams.activity("message", value={"verb": "form.submit", **data}, replyToId=reply_to)
+    response = await teams.post(activity)
+    bodies = [c.body for c in teams.fake.sent()]
+    if invoke and response.status_code == 200:
+        bodies.append({"attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
+                                        "content": response.json()["value"]}]})  # fmt: skip
+    return TeamsSaid(response.status_code, _cards(bodies))

@@ -66,12 +66,16 @@ def _reply(reply: Reply) -> str:
 
 
 def _typed(prefill: Prefill, save: Callable[[], Reply]) -> str:
-    """A typed line: refused at the prefill (the account cannot be seen) or at saving."""
+    """A typed line: refused at the prefill, before the user confirms: "not allowed" when the
+    account cannot be seen, "read only" when it can but not be written. Never only at saving."""
     if prefill.account is None:
-        assert prefill.account_error is not None and prefill.account_error.message == "access.denied"
+        assert prefill.account_error is not None
+        assert prefill.account_error.message in {"access.denied_account", "access.read_only"}
         return N
     assert not prefill.blocking, prefill.blocking
-    return _reply(save())
+    reply = save()
+    assert reply.ok, f"refused only after confirming: {reply.plain_text()}"
+    return Y
 
 
 Op = Callable[[App, Commands, Seed, User, Records], object]

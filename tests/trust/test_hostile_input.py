@@ -21,6 +21,7 @@ from factories import seed_team
 from hostile import (
     CJK,
     FIELD_LABELS,
+    HUGE,
     LIBRARY_TEXT,
     command_line,
     console_says,
@@ -38,6 +39,7 @@ from sqlalchemy import Engine
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
+from kam_bot.domain.models import Visit
 
 BOUNDED = settings(
     max_examples=25,
@@ -175,3 +177,76 @@ def test_slack_quick_entry_form_fields(
         await asyncio.to_thread(check)
 
     _run(sqlite_engine, make_app, scenario)
+
+
+# -- Slack: the /visit modal, one field hostile at a time ---------------------------------
+
+
+def _hostile_state(element: dict[str, Any], value: str, day: str) -> dict[str, Any]:
+    """What a forged view_submission can carry for this kind of input."""
+    kind = element["type"]
+    option = {"value": value, "text": {"type": "plain_text", "text": value[:75] or "x"}}
+    if kind == "datepicker":
+        return {"selected_date": day}
+    if kind in {"checkboxes", "multi_static_select"}:
+        return {"selected_options": [option]}
+    if kind in {"radio_buttons", "static_select", "external_select"}:
+        return {"selected_option": option}
+    return {"value": value}
+
+
+@pytest.mark.parametrize("loc", [Locale.EN, Locale.ZH_HANS])
+def test_slack_visit_modal_fields(
+    sqlite_engine: Engine, make_app: Callable[[Engine], App], loc: Locale
+) -> None:
+    async def scenario(slack: SlackDriver) -> None:
+        loop = asyncio.get_running_loop()
+        slack.app.users.update_settings(slack.seed.rep, locale=loc)
+        await slack.command("/visit", "Baosteel met Li Wei; goal: trial order; we promise quote by Friday")
+        view = view_of((await slack.calls("views.open"))[0])
+        blocks = {b["block_id"].split("~", 1)[0]: b for b in view["blocks"] if b.get("type") == "input"}
+        foreign = [str(slack.seed.cosco.id), str(slack.seed.haier.id)]
+
+        def check(field: str, value: str, day: str) -> None:
+            change = _hostile_state(blocks[field]["element"], value, day)
+            before = _visits(slack.app)
+            status, errors = asyncio.run_coroutine_threadsafe(
+                slack_form_says(slack, view, {field: change}), loop
+            ).result(60)
+            COUNTS["slack visit modal examples"] += 1
+            assert status == 200
+            row = field.partition(":")[2]  # a promise's text may need its due date: same row
+            assert all(e == field or (row and e.endswith(f":{row}")) for e in errors), (field, errors)
+            if errors:
+                assert _visits(slack.app) == before  # nothing saved
+            for block_id, message in errors.items():
+                COUNTS[f"slack visit modal rejections ({loc.value})"] += 1
+                assert not LIBRARY_TEXT.search(message.replace(value, "")), message
+                label = input_block(view, block_id)["label"]["text"]
+                named = re.split(r"[:：]", message)[0]
+                assert label.casefold() in message.casefold() or named in FIELD_LABELS[loc], (label, message)
+                own = QUOTED.sub("", message.replace(value[:80], ""))
+                assert bool(CJK.search(own)) is (loc is Locale.ZH_HANS), message
+
+        def every_field() -> None:  # each field once with the worst, then Hypothesis's mixes
+            for field in sorted(blocks):
+                before = _visits(slack.app)
+                check(field, HUGE[1], "2026-02-30")
+                assert _visits(slack.app) == before, f"{field}: saved"
+
+        generated = BOUNDED(
+            given(
+                field=st.sampled_from(sorted(blocks)),
+                value=st.one_of(hostile_text(), st.sampled_from([*HUGE, "-5", "9" * 28, *foreign])),
+                day=hostile_date(),
+            )(check)
+        )
+        await asyncio.to_thread(every_field)
+        await asyncio.to_thread(generated)
+
+    _run(sqlite_engine, make_app, scenario)
+
+
+def _visits(app: App) -> int:
+    with app.uow() as uow:
+        return uow.repo.count(Visit)

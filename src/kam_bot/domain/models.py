@@ -225,7 +225,8 @@ class AuditEntry(Entity):
     actor_id: int | None = None
     """None: the command line's operator (an import, ``kam-bot erase-contact`` before any admin exists)."""
     action: str
-    """``created``, ``changed``, ``deleted`` or ``erased``."""
+    """``created``, ``changed``, ``deleted`` or ``erased``; ``imported`` or ``restored`` for a
+    whole run (``entity_id`` 0, the counts in ``fields``)."""
     entity: str
     """What kind of record: ``visit``, ``promise``, ``contact`` ..."""
     entity_id: int

@@ -202,6 +202,8 @@ class Commands:
             account = self.app.accounts.live(account_id)
         except ServiceError as exc:
             return render.error_reply(exc, actor.locale)
+        if (refusal := self.app.accounts.write_refusal(actor, account.id)) is not None:
+            return render.error_reply(refusal, actor.locale)
         if isinstance(draft, PromiseDraft) and form_id == "promise":
             return self.save_promise(actor, PromisePrefill("", account, promise=draft))
         if isinstance(draft, PriceDraft) and form_id == "price":

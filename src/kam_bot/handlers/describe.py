@@ -17,7 +17,7 @@ from kam_bot.handlers.render import enum_label, error_reply
 from kam_bot.handlers.replies import Line, Part, Reply, Section, user
 from kam_bot.i18n import format_date, format_decimal, format_money, t
 
-_QUERY_MESSAGES = {"account.not_found", "account.ambiguous"}
+_QUERY_MESSAGES = {"account.not_found", "account.ambiguous", "access.read_only"}
 """Messages that end in what was typed (``No account matches “they”``), not ``you typed: …``."""
 
 

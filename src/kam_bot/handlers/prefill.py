@@ -103,15 +103,27 @@ def line_problem(text: str) -> Problem | None:
     return Problem("line", "line.too_long", {"length": f"{len(text):,}", "limit": f"{MAX_LINE:,}"})
 
 
-def _resolve(app: Services, query: str | None, prefill: Prefill) -> None:
+def _resolve(app: Services, actor: User, query: str | None, prefill: Prefill) -> None:
     if not query or not query.strip():
         prefill.problems.append(Problem("account", "account.missing"))
         return
     try:
-        prefill.account = app.accounts.resolve(query)
+        account = app.accounts.resolve(query)
     except ServiceError as exc:
         prefill.account_error = exc
         prefill.problems.append(Problem("account", exc.message, {"query": query}, query))
+        return
+    if not isinstance(prefill, VisitPrefill):  # a visit's account is attached (and checked) later
+        attach_account(app, actor, prefill, account)
+    else:
+        prefill.account = account
+
+
+def _refuse_account(prefill: Prefill, exc: ServiceError, account: Account) -> None:
+    """``account`` may not be written (or seen) by the actor: asked again, nothing typed lost."""
+    prefill.account, prefill.account_error = None, exc
+    prefill.problems = [p for p in prefill.problems if p.field != "account"]
+    prefill.problems.insert(0, Problem("account", exc.message, {"query": account.name}, account.name))
 
 
 _BLOCKING_GROUPS = {"promises", "prices", "stocks", "promise", "price", "stock"}
@@ -139,7 +151,7 @@ def prefill_visit(app: Services, actor: User, text: str) -> VisitPrefill:
         return VisitPrefill(text=text, problems=[refused])
     draft = parse_visit(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = VisitPrefill(text=text, draft=draft)
-    _resolve(app, draft.account_query, prefill)
+    _resolve(app, actor, draft.account_query, prefill)
     _parser_problems(prefill, [p for p in draft.problems if p.field != "account"])
     for i, promise in enumerate(draft.promises):
         if promise.due_date is None and not any(
@@ -162,17 +174,19 @@ def prefill_visit(app: Services, actor: User, text: str) -> VisitPrefill:
 
 
 def attach_account(app: Services, actor: User, prefill: Prefill, account: Account) -> None:
-    """Use ``account`` (resolved later, e.g. picked from suggestions) and match contacts against it."""
+    """Use ``account`` (resolved later, e.g. picked from suggestions) and match contacts against it.
+    Reading and writing it are both checked here, before the user is asked to confirm."""
+    if (refusal := app.accounts.write_refusal(actor, account.id)) is not None:
+        _refuse_account(prefill, refusal, account)
+        return
     if not isinstance(prefill, VisitPrefill):
         prefill.account, prefill.account_error = account, None
         prefill.problems = [p for p in prefill.problems if p.field != "account"]
         return
     try:
         contacts = app.contacts.list(actor, account.id)
-    except ServiceError as exc:  # an account the actor may not see: asked again, nothing typed lost
-        prefill.account, prefill.account_error = None, exc
-        prefill.problems = [p for p in prefill.problems if p.field != "account"]
-        prefill.problems.insert(0, Problem("account", exc.message, {"query": account.name}, account.name))
+    except ServiceError as exc:
+        _refuse_account(prefill, exc, account)
         return
     prefill.account, prefill.account_error = account, None
     prefill.problems = [p for p in prefill.problems if p.field != "account"]
@@ -370,7 +384,7 @@ def prefill_promise(app: Services, actor: User, text: str) -> PromisePrefill:
         return PromisePrefill(text=text, problems=[refused])
     entry = parse_promise(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = PromisePrefill(text=text, promise=entry.promise)
-    _resolve(app, entry.account_query, prefill)
+    _resolve(app, actor, entry.account_query, prefill)
     _parser_problems(prefill, [p for p in entry.problems if p.field != "account"])
     if entry.promise is None or not entry.promise.text:
         prefill.problems.append(Problem("text", "promise.needs_text"))
@@ -385,7 +399,7 @@ def prefill_price(app: Services, actor: User, text: str) -> PricePrefill:
         return PricePrefill(text=text, problems=[refused])
     entry = parse_price(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = PricePrefill(text=text, price=entry.price)
-    _resolve(app, entry.account_query, prefill)
+    _resolve(app, actor, entry.account_query, prefill)
     _parser_problems(prefill, [p for p in entry.problems if p.field != "account"])
     if entry.price is None:
         prefill.problems.append(Problem("product", "price.needs_product"))
@@ -401,7 +415,7 @@ def prefill_stock(app: Services, actor: User, text: str) -> StockPrefill:
         return StockPrefill(text=text, problems=[refused])
     entry = parse_stock(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
     prefill = StockPrefill(text=text, stock=entry.stock)
-    _resolve(app, entry.account_query, prefill)
+    _resolve(app, actor, entry.account_query, prefill)
     _parser_problems(prefill, [p for p in entry.problems if p.field != "account"])
     if entry.stock is None:
         prefill.problems.append(Problem("product", "price.needs_product"))

@@ -12,7 +12,12 @@ from kam_bot.handlers.replies import Action, Line, Part, Reply, Section, bold, u
 from kam_bot.i18n import format_date, format_decimal, format_money, t
 from kam_bot.i18n.formatting import format_percent
 from kam_bot.services.accounts import PRICE_WEEKS, AccountCard
-from kam_bot.services.errors import AccountNotFoundError, AmbiguousAccountError, ServiceError
+from kam_bot.services.errors import (
+    AccountNotFoundError,
+    AmbiguousAccountError,
+    ReadOnlyAccountError,
+    ServiceError,
+)
 from kam_bot.services.visits import LoggedVisit
 
 MAX_LINES = 8
@@ -346,7 +351,7 @@ def visit_saved(result: LoggedVisit, loc: Locale, today: date) -> Reply:
 
 
 def error_reply(exc: ServiceError, loc: Locale) -> Reply:
-    if isinstance(exc, AmbiguousAccountError | AccountNotFoundError):
+    if isinstance(exc, AmbiguousAccountError | AccountNotFoundError | ReadOnlyAccountError):
         lines = [Line.of(t(exc.message, loc), " “", user(exc.query), "”")]
         if exc.suggestions:
             lines.append(Line.of(t("account.did_you_mean", loc)))

@@ -36,8 +36,11 @@ from kam_bot.services.account_list import LIST_LIMIT, AccountRow, contains_match
 from kam_bot.services.errors import (
     AccountNotFoundError,
     AmbiguousAccountError,
+    ForbiddenError,
     InvalidInputError,
     NotFoundError,
+    ReadOnlyAccountError,
+    ServiceError,
 )
 from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 
@@ -171,6 +174,19 @@ class AccountService:
             account = _get_account(uow.repo, account_id)
             access.require(access.can_write_account(uow.repo, actor, account), "account")
             return account
+
+    def write_refusal(self, actor: User, account_id: int) -> ServiceError | None:
+        """Why ``actor`` may not write to this account (asked before they confirm), or None."""
+        with self._uow() as uow:
+            try:
+                account = _get_account(uow.repo, account_id)
+            except ServiceError as exc:
+                return exc
+            if access.can_write_account(uow.repo, actor, account):
+                return None
+            if access.can_read_account(uow.repo, actor, account):
+                return ReadOnlyAccountError(account.name)
+            return ForbiddenError("access.denied_account", field="account")
 
     def by_ids(self, ids: Iterable[int]) -> dict[int, Account]:
         """Accounts by id (to name them in lists); ids no longer there are left out."""

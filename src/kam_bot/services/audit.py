@@ -16,6 +16,9 @@ from kam_bot.services import access
 from kam_bot.services.ports import Repository, UnitOfWorkFactory
 
 CREATED, CHANGED, DELETED, ERASED = "created", "changed", "deleted", "erased"
+IMPORTED, RESTORED = "imported", "restored"
+"""One entry per import or restore run (``entity_id`` 0), its counts in ``fields``: a row per
+imported record would cost as much as the import."""
 
 
 def record(

@@ -41,3 +41,12 @@ class AmbiguousAccountError(ServiceError):
         super().__init__("account.ambiguous", field="account", query=query)
         self.query = query
         self.suggestions = suggestions
+
+
+class ReadOnlyAccountError(ForbiddenError):
+    """The actor may read the account but not write to it: told before they confirm."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("access.read_only", field="account", query=name)
+        self.query = name
+        self.suggestions: list[tuple[int, str]] = []

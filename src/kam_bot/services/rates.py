@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from kam_bot.domain.models import User
-from kam_bot.services import access
+from kam_bot.services import access, audit
 from kam_bot.services.errors import InvalidInputError
 from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
 
@@ -38,6 +38,8 @@ class RateService:
         if not value.is_finite() or value <= 0:
             raise InvalidInputError("rates.bad_rate", field="rate", value=rate)
         with self._uow() as uow:
-            uow.repo.set_exchange_rate(source, target, value, self._clock())
+            now = self._clock()
+            uow.repo.set_exchange_rate(source, target, value, now)
+            audit.record(uow.repo, actor.id, audit.CHANGED, "rate", 0, now, [f"{source}/{target}"])
             uow.commit()
         return source, target, value

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from kam_bot.domain.enums import Locale, Platform, Role
 from kam_bot.domain.models import Team, User
 from kam_bot.i18n.catalog import resolve_locale
-from kam_bot.services import access
+from kam_bot.services import access, audit
 from kam_bot.services.errors import InvalidInputError, NotFoundError
-from kam_bot.services.ports import ConflictError, UnitOfWorkFactory
+from kam_bot.services.ports import Clock, ConflictError, UnitOfWorkFactory, utc_now
 
 
 class PlatformProfile(BaseModel):
@@ -35,8 +35,15 @@ def valid_timezone(name: str) -> bool:
 
 
 class UserService:
-    def __init__(self, uow: UnitOfWorkFactory, default_timezone: str = "UTC", default_locale: str = "en"):
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        default_timezone: str = "UTC",
+        default_locale: str = "en",
+        clock: Clock = utc_now,
+    ):
         self._uow = uow
+        self._clock = clock
         self._tz = default_timezone
         self._locale = resolve_locale(default_locale)
 
@@ -114,7 +121,11 @@ class UserService:
         reminder_time: time | None = None,
         away_until: date | None = None,
         clear_away: bool = False,
+        user_id: int | None = None,
     ) -> User:
+        """Change ``actor``'s settings, or (an admin) those of ``user_id``; audited by field name."""
+        target = user_id if user_id is not None else actor.id
+        access.require(target == actor.id or actor.role is Role.ADMIN, "settings")
         fields: dict[str, object] = {}
         if timezone is not None:
             if not valid_timezone(timezone):
@@ -127,7 +138,13 @@ class UserService:
         if away_until is not None or clear_away:
             fields["away_until"] = None if clear_away else away_until
         with self._uow() as uow:
-            user = uow.repo.update(User, actor.id, **fields)
+            current = uow.repo.get(User, target)
+            if current is None:
+                raise NotFoundError("user.not_found", field="user", id=target)
+            changed = [k for k, v in fields.items() if getattr(current, k) != v]  # a form sends them all
+            user = uow.repo.update(User, target, **fields)
+            if changed:
+                audit.record(uow.repo, actor.id, audit.CHANGED, "settings", target, self._clock(), changed)
             uow.commit()
             return user
 
@@ -140,6 +157,8 @@ class UserService:
             team = uow.repo.update(
                 Team, team_id, digest_destinations={platform.value: address.strip() or None}
             )
+            fields = [f"digest_destination.{platform.value}"]
+            audit.record(uow.repo, actor.id, audit.CHANGED, "team", team_id, self._clock(), fields)
             uow.commit()
             return team
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from slack_harness import (
     RITA,
     SlackDriver,
@@ -113,11 +114,21 @@ async def test_stock_needs_a_number(slack: SlackDriver) -> None:
     assert obs.quantity == Decimal("1200")
 
 
-async def test_entry_for_an_account_one_may_not_write_is_refused_on_the_account(slack: SlackDriver) -> None:
-    await slack.command("/promise", "Haier call back")  # Haier belongs to another team's rep
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [("Haier", "not allowed to write"), ("COSCO", "may see this account but are not allowed to write to it")],
+)
+async def test_entry_for_an_account_one_may_not_write_is_refused_before_and_on_the_account(
+    slack: SlackDriver, name: str, said: str
+) -> None:
+    """Haier is another team's (not even readable); COSCO a teammate's (readable, not writable)."""
+    await slack.command("/promise", f"{name} call back")
     view = view_of((await slack.calls("views.open"))[0])
-    response = await slack.submit(view, changes={"due": {"selected_date": "2026-12-01"}})
-    assert "not allowed" in response.json()["errors"]["account"]
+    assert said in texts(view)  # told when the modal opens, before anything is confirmed
+    account = slack.seed.haier if name == "Haier" else slack.seed.cosco
+    picked = {"selected_option": {"value": str(account.id), "text": {"type": "plain_text", "text": name}}}
+    response = await slack.submit(view, changes={"due": {"selected_date": "2026-12-01"}, "account": picked})
+    assert said in response.json()["errors"]["account"]
     assert _all(slack.app, Promise) == []
 
 

@@ -108,7 +108,7 @@ async def test_invalid_fields_come_back_on_their_input(slack: SlackDriver) -> No
     assert response.status == 200 and body["response_action"] == "errors"
     assert set(body["errors"]) == {"promise_due:0", "prices"}
     assert "due" in body["errors"]["promise_due:0"].lower()
-    assert body["errors"]["prices"].startswith("Line 1")
+    assert body["errors"]["prices"].startswith("Prices seen, one per line — Line 1")
     assert _all(slack.app, Visit) == []
 
 

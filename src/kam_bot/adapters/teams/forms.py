@@ -47,12 +47,13 @@ def _text(value: object) -> str | None:
 
 def field_input(f: Field) -> CardElement:
     if f.kind is FieldKind.TEXT:
+        limit = min(f.max_length, TEXT_INPUT_MAX)
         return TextInput(
             id=f.id,
             label=f.label,
-            value=_text(f.value) or "",
+            value=(_text(f.value) or "")[:limit],  # a forged 100 kB value is not sent back whole
             is_multiline=f.multiline,
-            max_length=min(f.max_length, TEXT_INPUT_MAX),
+            max_length=limit,
             placeholder=f.placeholder,
             is_required=f.required,
         )
@@ -68,7 +69,9 @@ def field_input(f: Field) -> CardElement:
         else:
             choices = [Choice(title=c.label, value=c.value) for c in f.choices]
         multi = f.kind is FieldKind.MULTI_CHOICE
-        value = ",".join(f.value) if isinstance(f.value, tuple) else _text(f.value)
+        offered = {c.value for c in choices}  # a forged value is refused, not shown back
+        picked = list(f.value) if isinstance(f.value, tuple) else [_text(f.value) or ""]
+        value = ",".join(v for v in picked if v in offered)
         return ChoiceSetInput(
             id=f.id,
             label=f.label,

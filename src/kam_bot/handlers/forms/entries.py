@@ -147,6 +147,26 @@ def _entry_form(
     )
 
 
+E = TypeVar("E", PromiseDirection, PriceKind, Movement)
+
+
+def _choice(state: FormValues, field_id: str, enum: type[E], forged: list[str]) -> E | None:
+    """The chosen value of ``field_id``; a value the form never offered (a forged submission) is
+    noted in ``forged``, to be refused on its field."""
+    value = state.option(field_id)
+    if not value:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        forged.append(field_id)
+        return None
+
+
+def _forged_errors(forged: tuple[str, ...], loc: Locale) -> dict[str, str]:
+    return {f: t("form.bad_choice", loc, field=t(f"field.{f}", loc)) for f in forged}
+
+
 def _choices(kind: str, values: list[str], loc: Locale) -> tuple[Choice, ...]:
     return tuple(Choice(v, enum_label(kind, v, loc)) for v in values)
 
@@ -160,6 +180,7 @@ class PromiseForm:
     text: str = ""
     due: date | None = None
     direction: PromiseDirection = PromiseDirection.OURS
+    forged: tuple[str, ...] = ()
 
     @classmethod
     def from_prefill(cls, prefill: PromisePrefill) -> PromiseForm:
@@ -176,16 +197,18 @@ class PromiseForm:
 
     @classmethod
     def from_values(cls, state: FormValues) -> PromiseForm:
-        direction = state.option("direction")
+        forged: list[str] = []
+        direction = _choice(state, "direction", PromiseDirection, forged)
         return cls(
             _state_account(state),
             state.text("text"),
             state.date("due"),
-            PromiseDirection(direction) if direction else PromiseDirection.OURS,
+            direction or PromiseDirection.OURS,
+            tuple(forged),
         )
 
     def check(self, loc: Locale) -> tuple[PromiseDraft | None, dict[str, str]]:
-        errors = _account_errors(self.account, loc)
+        errors = _account_errors(self.account, loc) | _forged_errors(self.forged, loc)
         data, more = _validate(
             PromiseInput,
             {"text": self.text, "direction": self.direction, "due_date": self.due},
@@ -258,6 +281,7 @@ class PriceForm:
     unit: str = ""
     competitor: str = ""
     note: str = ""
+    forged: tuple[str, ...] = ()
 
     @classmethod
     def from_prefill(cls, prefill: PricePrefill) -> PriceForm:
@@ -277,20 +301,22 @@ class PriceForm:
 
     @classmethod
     def from_values(cls, state: FormValues) -> PriceForm:
-        kind = state.option("kind")
+        forged: list[str] = []
+        kind = _choice(state, "kind", PriceKind, forged)
         return cls(
             _state_account(state),
-            PriceKind(kind) if kind else PriceKind.CUSTOMER_PURCHASE,
+            kind or PriceKind.CUSTOMER_PURCHASE,
             state.text("product"),
             state.text("price"),
             state.text("currency"),
             state.text("unit"),
             state.text("competitor"),
             state.text("note"),
+            tuple(forged),
         )
 
     def check(self, loc: Locale) -> tuple[PriceDraft | None, dict[str, str]]:
-        errors = _account_errors(self.account, loc)
+        errors = _account_errors(self.account, loc) | _forged_errors(self.forged, loc)
         price = _decimal(self.price)
         if price is None:
             errors["price"] = t("price.needs_price", loc)
@@ -373,6 +399,7 @@ class StockForm:
     unit: str = ""
     movement: Movement | None = None
     share: str = ""
+    forged: tuple[str, ...] = ()
 
     @classmethod
     def from_prefill(cls, prefill: StockPrefill) -> StockForm:
@@ -390,18 +417,19 @@ class StockForm:
 
     @classmethod
     def from_values(cls, state: FormValues) -> StockForm:
-        movement = state.option("movement")
+        forged: list[str] = []
         return cls(
             _state_account(state),
             state.text("product"),
             state.text("quantity"),
             state.text("unit"),
-            Movement(movement) if movement else None,
+            _choice(state, "movement", Movement, forged),
             state.text("share"),
+            tuple(forged),
         )
 
     def check(self, loc: Locale) -> tuple[StockDraft | None, dict[str, str]]:
-        errors = _account_errors(self.account, loc)
+        errors = _account_errors(self.account, loc) | _forged_errors(self.forged, loc)
         quantity = _decimal(self.quantity)
         if quantity is None:
             errors["quantity"] = t("stock.needs_quantity", loc)

@@ -32,6 +32,11 @@ class FormValues(Protocol):
 
     def date(self, field_id: str) -> date | None: ...
 
+    def date_text(self, field_id: str) -> str:
+        """What was sent for a date, as text: "" when none (a date that reads as None but is not
+        empty was forged)."""
+        ...
+
     def with_prefix(self, prefix: str) -> list[str]:
         """Field ids starting with ``prefix`` (``promise_text:``), in form order."""
         ...
@@ -77,6 +82,9 @@ class MappingValues:
             return date.fromisoformat(text) if text else None
         except ValueError:
             return None
+
+    def date_text(self, field_id: str) -> str:
+        return self.text(field_id)
 
     def with_prefix(self, prefix: str) -> list[str]:
         return [f for f in self._order if f.startswith(prefix)]

@@ -16,6 +16,7 @@ are one multi-line text field each (see ``lines``); whatever does not fit goes t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -54,17 +55,12 @@ from kam_bot.handlers.forms.model import (
 )
 from kam_bot.handlers.forms.values import FormValues
 from kam_bot.handlers.prefill import Problem, VisitPrefill, today_for, visit_time
-from kam_bot.handlers.render import enum_label
+from kam_bot.handlers.render import enum_label, error_reply
 from kam_bot.i18n import t
+from kam_bot.i18n.catalog import CATALOG
 from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
 from kam_bot.services.inputs import (
-    CompetitorNoteInput,
-    NewContactInput,
-    PriceInput,
-    PromiseInput,
-    StageInput,
-    StockInput,
     VisitInput,
 )
 from kam_bot.services.visits import visit_date_errors
@@ -128,6 +124,9 @@ class VisitForm:
     """``funnel:customer`` or ``procurement:negotiation``."""
     contacts_block: str | None = None
     """The id of the people-met input as shown (it names the account the chain was listed for)."""
+    forged: dict[str, str] = field(default_factory=dict)
+    """Inputs whose submitted value the form never offers (a forged request), by field id: the
+    catalog key of the refusal (``form.bad_choice``, ``form.bad_date``)."""
 
     # -- where a form comes from ----------------------------------------------------
 
@@ -214,7 +213,10 @@ class VisitForm:
                 state.text(f"new_contact_title:{i}"),
                 _enum(ContactRole, state.option(f"new_contact_role:{i}")),
             )
-            for i in state.slots("new_contact_name:")
+            for i in sorted(
+                {*state.slots("new_contact_name:"), *state.slots("new_contact_title:")}
+                | {*state.slots("new_contact_role:")}
+            )  # a slot sent without its name still counts: its title and role are checked
         ]
         notes = []
         for block_id in state.with_prefix("note:"):
@@ -251,6 +253,7 @@ class VisitForm:
             stocks=state.text("stocks"),
             stage=state.option("stage"),
             contacts_block=contacts_block,
+            forged=_forged(state, contacts_block),
         )
 
     def follow_account(self, contacts: list[Contact]) -> None:
@@ -322,36 +325,39 @@ class VisitForm:
             kind, to_stage = self.stage.split(":", 1)
             stage = {"kind": kind, "to_stage": to_stage}
         try:
-            data = VisitInput(
-                account_id=self.account[0],
-                visited_at=visited_at,
-                kind=self.kind,
-                contact_ids=self.contact_ids,
-                new_contacts=[
-                    NewContactInput(name=c.name, title=c.title or None, role=c.role)
-                    for c in self.new_contacts
-                    if c.name
-                ],
-                objectives=self.objectives,
-                goal=self.goal or None,
-                goal_reached=self.goal_reached,
-                summary=self.summary or None,
-                needs=self.needs or None,
-                competitor_intel=self.competitor_intel or None,
-                next_step=self.next_step or None,
-                next_visit_date=self.next_visit_date,
-                promises=[
-                    PromiseInput(text=s.text, direction=s.direction, due_date=s.due) for _, s in promises
-                ],
-                prices=[PriceInput.model_validate(p.model_dump()) for p in prices.items],
-                stocks=[StockInput.model_validate(s.model_dump()) for s in stocks.items],
-                competitor_notes=[
-                    CompetitorNoteInput(competitor=n.competitor, activity=n.activity, text=n.text)
-                    for n in self.notes
-                    if n.competitor
-                ],
-                stage_change=StageInput.model_validate(stage) if stage else None,
-                submission_key=submission_key,
+            # one validation of plain data, so every error's path names its slot (new_contacts.1.title)
+            data = VisitInput.model_validate(
+                {
+                    "account_id": self.account[0],
+                    "visited_at": visited_at,
+                    "kind": self.kind,
+                    "contact_ids": self.contact_ids,
+                    "new_contacts": [
+                        {"name": c.name, "title": c.title or None, "role": c.role}
+                        for c in self.new_contacts
+                        if c.name
+                    ],
+                    "objectives": self.objectives,
+                    "goal": self.goal or None,
+                    "goal_reached": self.goal_reached,
+                    "summary": self.summary or None,
+                    "needs": self.needs or None,
+                    "competitor_intel": self.competitor_intel or None,
+                    "next_step": self.next_step or None,
+                    "next_visit_date": self.next_visit_date,
+                    "promises": [
+                        {"text": s.text, "direction": s.direction, "due_date": s.due} for _, s in promises
+                    ],
+                    "prices": [p.model_dump() for p in prices.items],
+                    "stocks": [s.model_dump() for s in stocks.items],
+                    "competitor_notes": [
+                        {"competitor": n.competitor, "activity": n.activity, "text": n.text}
+                        for n in self.notes
+                        if n.competitor
+                    ],
+                    "stage_change": stage,
+                    "submission_key": submission_key,
+                }
             )
         except ValidationError as exc:
             return None, self.validation_errors(exc, loc, slots)
@@ -380,7 +386,9 @@ class VisitForm:
             slot = promise_slots[index] if index < len(promise_slots) else 0
             return f"promise_due:{slot}" if sub == "due_date" else f"promise_text:{slot}"
         if name == "new_contacts":
-            return f"new_contact_title:{index}" if sub == "title" else f"new_contact_name:{index}"
+            named = [i for i, c in enumerate(self.new_contacts) if c.name]
+            slot = named[index] if index < len(named) else index
+            return f"new_contact_title:{slot}" if sub == "title" else f"new_contact_name:{slot}"
         if name == "competitor_notes":
             filled = [i for i, n in enumerate(self.notes) if n.competitor]
             if index < len(filled):
@@ -410,6 +418,37 @@ _SINGLE_BLOCKS = frozenset(
         "stage",
     }
 )
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "kind": tuple(k.value for k in VisitKind),
+    "goal_reached": tuple(g.value for g in GoalReached),
+    "promise_direction:": tuple(d.value for d in PromiseDirection),
+    "new_contact_role:": tuple(r.value for r in ContactRole),
+    "stage": tuple(f"{StageKind.FUNNEL.value}:{s.value}" for s in FunnelStage)
+    + tuple(f"{StageKind.PROCUREMENT.value}:{s.value}" for s in ProcurementStage),
+}
+
+
+def _forged(state: FormValues, contacts_block: str | None) -> dict[str, str]:
+    """Submitted values no client of ours can send: a choice the form never offered, a date that
+    is not one. Refused on their field rather than read as nothing."""
+    out: dict[str, str] = {}
+    for prefix, allowed in _CHOICES.items():
+        ids = state.with_prefix(prefix) if prefix.endswith(":") else [prefix]
+        for field_id in ids:
+            value = state.option(field_id)
+            if value and value not in allowed:
+                out[field_id] = "form.bad_choice"
+    objectives = {o.value for o in Objective}
+    if any(v not in objectives for v in state.options("objectives")):
+        out["objectives"] = "form.bad_choice"
+    if contacts_block and not all(v.isdigit() for v in state.options(contacts_block)):
+        out[contacts_block] = "form.bad_choice"
+    for field_id in ["visit_date", "next_visit_date", *state.with_prefix("promise_due:")]:
+        if state.date_text(field_id) and state.date(field_id) is None:
+            out[field_id] = "form.bad_date"
+    return out
 
 
 def _enum(kind: type[E], value: str | None) -> E | None:
@@ -696,10 +735,65 @@ def check_visit(
     app: Services, actor: User, form: VisitForm, submission_key: str | None
 ) -> tuple[VisitInput | None, FieldErrors]:
     """A submitted visit form as the service input, or what to fix keyed by field id."""
-    return form.to_input(
+    checked, errors = form.to_input(
         actor.locale,
         visit_time(app, actor, form.visit_date),
         submission_key,
         app.observations.listed_currency,
         today_for(app, actor),
     )
+    if form.forged:
+        labels = _labels(form, actor.locale)
+        forged = {
+            f: t(key, actor.locale, field=labels.get(f) or _slot_label(f, actor.locale))
+            for f, key in form.forged.items()
+        }
+        checked, errors = None, {**errors, **forged}
+    if form.account is not None and "account" not in errors:
+        refusal = app.accounts.write_refusal(actor, form.account[0])
+        if refusal is not None:
+            lines = error_reply(refusal, actor.locale).sections[0].lines
+            checked, errors["account"] = None, " ".join(line.plain for line in lines)
+    return checked, named(errors, form, actor.locale)
+
+
+def _labels(form: VisitForm, loc: Locale) -> dict[str, str]:
+    labels = {item.id: item.label for item in visit_form(form, [], loc).items if isinstance(item, Field)}
+    if form.contacts_block:  # listed only with the account's chain, which is not needed here
+        labels[form.contacts_block] = t("form.visit.contacts", loc)
+    return labels
+
+
+def _slot_label(field_id: str, loc: Locale) -> str:
+    """The label of a repeated field (``promise_due:1``) whose slot the submission left out."""
+    name, _, slot = field_id.partition(":")
+    n = int(slot) + 1 if slot.isdigit() else 1
+    return t(f"form.visit.{name}", loc, n=n) if f"form.visit.{name}" in CATALOG else name
+
+
+_NAMED = re.compile(r"^[^:：.。?？]{1,40}[:：]")
+"""A message that starts with what it is about ("Due date: …", "Line 2: …")."""
+
+
+def named(errors: FieldErrors, form: VisitForm, loc: Locale) -> FieldErrors:
+    """Each message names its field ("Promise 2: due — When is it due? …") where it does not yet."""
+    if not errors:
+        return errors
+    labels = _labels(form, loc)
+    out: FieldErrors = {}
+    for field_id, message in errors.items():
+        label = labels.get(field_id, "")
+        head = re.split("[:：]", label)[0]
+        about_a_line = field_id in {"prices", "stocks"}  # "Line 2: …" names the line, not the field
+        if (
+            not label
+            or label.casefold() in message.casefold()
+            or (_NAMED.match(message) and not about_a_line)
+        ):
+            out[field_id] = message
+        elif head != label or about_a_line:  # "Promise 2: due" already holds a colon
+            out[field_id] = f"{label} — {message}"
+        else:
+            colon = "：" if loc is Locale.ZH_HANS else ": "
+            out[field_id] = f"{label}{colon}{message}"
+    return out

@@ -176,6 +176,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "哪个客户?请以客户名称开头,例如“宝钢 ……”。",
     },
     "access.denied": {"en": "You are not allowed to do that here.", "zh-Hans": "你没有权限执行此操作。"},
+    "access.denied_account": {
+        "en": "Account: you are not allowed to write to this one; choose one of your own accounts.",
+        "zh-Hans": "客户:你没有权限写入此客户,请选择你自己的客户。",
+    },
+    "access.read_only": {
+        "en": (
+            "You may see this account but are not allowed to write to it: only its owner or an admin can log "
+            "visits, promises, prices or stock there. Choose one of your own accounts:"
+        ),
+        "zh-Hans": (
+            "你可以查看此客户,但不能写入:只有负责人或管理员可以为其记录拜访、承诺、价格或库存。"
+            "请选择你自己的客户:"
+        ),
+    },
     "user.not_found": {"en": "No such user.", "zh-Hans": "找不到该用户。"},
     "team.not_found": {"en": "No such team.", "zh-Hans": "找不到该团队。"},
     "settings.bad_timezone": {

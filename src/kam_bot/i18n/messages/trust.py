@@ -22,14 +22,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "audit.none": {"en": "No audit entries match.", "zh-Hans": "没有符合条件的审计记录。"},
     "audit.line": {
-        "en": "{at}  {who}  {action} {entity} #{id}{fields}",
-        "zh-Hans": "{at}  {who}  {action} {entity} #{id}{fields}",
+        "en": "{at}  {who}  {action} {entity}{id}{fields}",
+        "zh-Hans": "{at}  {who}  {action} {entity}{id}{fields}",
     },
     "audit.operator": {"en": "(command line)", "zh-Hans": "(命令行)"},
     "audit.action.created": {"en": "created", "zh-Hans": "创建了"},
     "audit.action.changed": {"en": "changed", "zh-Hans": "修改了"},
     "audit.action.deleted": {"en": "deleted", "zh-Hans": "删除了"},
     "audit.action.erased": {"en": "erased personal data of", "zh-Hans": "清除了个人数据:"},
+    "audit.action.imported": {"en": "imported", "zh-Hans": "导入了"},
+    "audit.action.restored": {"en": "restored", "zh-Hans": "恢复了"},
     "audit.bad_since": {
         "en": "--since: “{value}” is not a date or time; write it like 2026-12-01 or 2026-12-01T08:30.",
         "zh-Hans": "--since:“{value}”不是日期或时间,请写成 2026-12-01 或 2026-12-01T08:30。",

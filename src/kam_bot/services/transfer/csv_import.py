@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from kam_bot.domain.models import User
-from kam_bot.services import access
+from kam_bot.services import access, audit
 from kam_bot.services.errors import InvalidInputError
 from kam_bot.services.transfer.cells import row_errors
 from kam_bot.services.transfer.common import (
@@ -79,6 +79,10 @@ def import_csv(
             return report
         if good:
             written = importer.write(good, ticker(progress, len(good)))
+            counts = {"created": written.created, "updated": written.updated}
+            counts["skipped"] = len(report.skipped_lines)
+            fields = [f"{name}: {n}" for name, n in counts.items()]
+            audit.record(uow.repo, actor.id, audit.IMPORTED, entity, 0, target.clock(), fields)
             uow.commit()
             report.rows_written = written.created + written.updated
             report.rows_updated = written.updated

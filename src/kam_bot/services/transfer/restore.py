@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from kam_bot.domain import models as m
 from kam_bot.domain.models import User
-from kam_bot.services import access
+from kam_bot.services import access, audit
 from kam_bot.services.errors import InvalidInputError
 from kam_bot.services.transfer.cells import row_errors
 from kam_bot.services.transfer.common import (
@@ -55,7 +55,8 @@ def restore_jsonl(
     """
     access.require_admin(actor)
     report = ImportReport("restore")
-    with target_of(source).uow() as uow:
+    target = target_of(source)
+    with target.uow() as uow:
         existing = bulk.record_count(uow.repo)
         if existing:
             raise InvalidInputError("transfer.restore_not_empty", count=existing)
@@ -69,6 +70,8 @@ def restore_jsonl(
         if report.errors:
             return report
         write(uow.repo, loaded, ticker(progress, loaded.total))
+        fields = [f"{kind}: {len(rows)}" for kind, rows in loaded.records.items() if rows]
+        audit.record(uow.repo, actor.id, audit.RESTORED, "export", 0, target.clock(), fields)
         uow.commit()
         report.rows_written = loaded.total
     return report

@@ -45,6 +45,9 @@ class FormState:
         except ValueError:
             return None
 
+    def date_text(self, block_id: str) -> str:
+        return str(self._element(block_id).get("selected_date") or "").strip()
+
     def time(self, block_id: str) -> time | None:
         value = self._element(block_id).get("selected_time")
         try:
