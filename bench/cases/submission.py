@@ -64,7 +64,7 @@ def views(url: str, seed: int, n: int) -> list[tuple[int, dict[str, Any]]]:
             form = visit_form((account_id, name), contacts[0].id if contacts else None, day)
             view = build_view(form, contacts, person.locale)
             view_state = {**view, "state": {"values": state_values(view)}}
-            data, errors = VisitForm.from_state(FormState(view_state)).to_input(
+            data, errors = VisitForm.from_values(FormState(view_state)).to_input(
                 person.locale, datetime.now(UTC) - timedelta(days=2), "check", lambda _: "CNY", day
             )
             if not isinstance(data, VisitInput) or errors:
