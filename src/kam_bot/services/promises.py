@@ -40,7 +40,7 @@ def add_promise(
         status=PromiseStatus.OPEN,
         created_at=now,
     )
-    repo.add(PromiseEvent, promise_id=promise.id, kind="created", at=now, actor_id=actor_id)
+    repo.stage(PromiseEvent, promise_id=promise.id, kind="created", at=now, actor_id=actor_id)
     audit.record(repo, actor_id, audit.CREATED, "promise", promise.id, now)
     return promise
 

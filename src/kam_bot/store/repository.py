@@ -64,6 +64,9 @@ class SqlRepository:
         self.session.flush()
         return model.model_validate(row)
 
+    def stage(self, model: type[m.Entity], **fields: Any) -> None:
+        self.session.add(ROWS[model](**_plain(fields)))
+
     def get(self, model: type[E], entity_id: int) -> E | None:
         if not MIN_ID <= entity_id <= MAX_ID:  # a typed or forged id no column can hold: no such row
             return None
