@@ -1,8 +1,8 @@
 """A ``/visit`` modal submitted with 3 promises and 2 observations → committed, PostgreSQL, c=10.
 
 Real: kam-bot's ASGI app (two uvicorn worker processes, as ``--workers 2``) receives the
-``view_submission`` kam-bot's own modal produces, checks it, writes the visit, promises and observations in one
-transaction, acks, then DMs the rep and refreshes their Home tab. Floor: the bare Bolt app
+``view_submission`` kam-bot's own modal produces, checks it, writes the visit, promises and
+observations in one transaction, acks, then DMs the rep and refreshes their Home tab. Floor: the bare Bolt app
 acking the same payload. Each submission has its own view id (the idempotency key), so each
 writes a visit; afterwards the bench counts the committed visits and deletes them again.
 """
