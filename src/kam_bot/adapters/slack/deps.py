@@ -21,9 +21,9 @@ R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
-HOME_DELAY = 1.0
+HOME_DELAY = 2.0
 """Seconds a Home refresh waits: the changes a person makes meanwhile share one refresh."""
-HOME_CONCURRENCY = 2
+HOME_CONCURRENCY = 1
 """Home refreshes running at once: they read a lot and yield to requests waiting on their 3 s."""
 
 
