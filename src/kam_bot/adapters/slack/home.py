@@ -82,5 +82,5 @@ def _account_section(status: AccountStatus, loc: Locale) -> SectionBlock:
 
 
 async def publish_home(app: Services, client: AsyncWebClient, slack_user_id: str, user: User) -> None:
-    data = await asyncio.to_thread(load_my_day, app, user, PLANNED)
-    await client.views_publish(user_id=slack_user_id, view=home_view(data))
+    view = await asyncio.to_thread(lambda: home_view(load_my_day(app, user, PLANNED)))  # off the event loop
+    await client.views_publish(user_id=slack_user_id, view=view)
