@@ -25,7 +25,8 @@ from slack_harness import signed_headers
 from sqlalchemy import text
 
 from kam_bot.bootstrap import bootstrap
-from kam_bot.config import Settings
+from kam_bot.cli_serve import start_line, worker_count
+from kam_bot.config import Settings, SettingsError
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Line
 from kam_bot.jobs import outbox
@@ -72,6 +73,19 @@ def test_sqlite_refuses_several_workers_and_says_why(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--workers 2: SQLite takes one writer at a time" in done.stderr
     assert "leave out --workers" in done.stderr
+
+
+def test_socket_mode_keeps_one_worker_and_postgresql_defaults_to_the_cores() -> None:
+    pg = "postgresql://kam@db/kam"
+    socket_mode = Settings(database_url=pg, slack_bot_token="xoxb-1", slack_app_token="xapp-1")
+    assert worker_count(socket_mode, None) == (1, "Socket Mode is one connection")
+    with pytest.raises(SettingsError, match="--workers 3: Socket Mode is one connection"):
+        worker_count(socket_mode, 3)
+    http = Settings(database_url=pg, slack_bot_token="xoxb-1", slack_signing_secret="s")
+    assert worker_count(http, None) == (os.cpu_count() or 1, "")
+    assert worker_count(http, 3) == (3, "")
+    line = start_line(http, ["slack"], "0.0.0.0", 3000, 3)
+    assert "http on 0.0.0.0:3000 (/healthz), 3 workers; database" in line
 
 
 @pytest.fixture
