@@ -3,6 +3,7 @@ Socket Mode keep one."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -10,11 +11,9 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from kam_bot.store import outbox as store_outbox
 from kam_bot.store.engine import make_engine, upgrade
 
 SECRET = "workers-secret"
+FORM = "application/x-www-form-urlencoded"
 START_SECONDS = 90
 STOP_SECONDS = 30
 REPS = 12
@@ -138,17 +138,33 @@ def visit_body(n: int) -> bytes:
     return urllib.parse.urlencode(fields).encode()
 
 
-def post_visit(port: int, n: int) -> int:
+def post_visit(conn: http.client.HTTPConnection, n: int) -> int:
     body = visit_body(n)
-    headers = signed_headers(body, "application/x-www-form-urlencoded", secret=SECRET)
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", body, headers, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return int(response.status)
+    conn.request("POST", "/slack/events", body, signed_headers(body, FORM, secret=SECRET))
+    response = conn.getresponse()
+    response.read()
+    return int(response.status)
 
 
-def health_worker(port: int) -> int:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
-        return int(json.loads(response.read())["worker"])
+def worker_of(conn: http.client.HTTPConnection) -> int:
+    """The process holding this kept-alive connection (each worker accepts its own connections)."""
+    conn.request("GET", "/healthz")
+    response = conn.getresponse()
+    return int(json.loads(response.read())["worker"])
+
+
+def one_connection_per_worker(port: int, workers: int) -> dict[int, http.client.HTTPConnection]:
+    held: dict[int, http.client.HTTPConnection] = {}
+    for _ in range(200):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        pid = worker_of(conn)
+        if pid in held:
+            conn.close()
+        else:
+            held[pid] = conn
+        if len(held) == workers:
+            break
+    return held
 
 
 def wait_until(check: Callable[[], bool], what: str, seconds: float = START_SECONDS) -> None:
@@ -181,15 +197,13 @@ def test_two_workers_answer_visit_and_send_each_due_dm_once(pg_url: str, tmp_pat
         wait_until(
             lambda: log.read_text().count("Application startup complete") == 2, "the workers did not start"
         )
-        pids = set()
-        for _ in range(200):
-            pids.add(health_worker(port))
-            if len(pids) == 2:
-                break
-        assert len(pids) == 2  # both processes answer on the one port
-        with ThreadPoolExecutor(4) as pool:
-            statuses = list(pool.map(lambda n: post_visit(port, n), range(REPS)))
-        assert statuses == [200] * REPS
+        held = one_connection_per_worker(port, 2)
+        pids = set(held)
+        assert len(pids) == 2  # two processes answer on the one port
+        for k, conn in enumerate(held.values()):  # each worker answers its half of the /visit commands
+            assert [post_visit(conn, n) for n in range(k, REPS, 2)] == [200] * (REPS // 2)
+            assert worker_of(conn) == list(held)[k]
+            conn.close()
         wait_until(lambda: len(fake.calls_to("views.open")) >= REPS, "not every /visit opened its modal", 30)
         opened = Counter(call.args["trigger_id"] for call in fake.calls_to("views.open"))
         assert opened == Counter(f"trigger-{n}" for n in range(REPS))
