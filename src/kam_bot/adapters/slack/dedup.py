@@ -39,7 +39,7 @@ PLATFORM = "slack"
 CHECK_BUDGET = 1.0
 """Seconds the key check may take before the request is processed anyway."""
 NOT_DEDUPLICATED = frozenset({"block_suggestion", "url_verification", "ssl_check"})
-_CHECKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kam-slack-once")
+_CHECKS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kam-slack-once")
 """The key checks' own threads: a check runs before the ack, so it must not queue behind the
 listeners' work (modals being built, visits being saved) in the default executor."""
 
