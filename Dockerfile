@@ -1,4 +1,5 @@
-# kam-bot for production: the Slack app, scheduler and sender in one process (`kam-bot serve`).
+# kam-bot for production: the Slack app, scheduler and sender (`kam-bot serve`), one worker process
+# per core unless `--workers N` says otherwise (one on SQLite or Socket Mode).
 # Dependencies come from the hashed lock file; the database is migrated by `kam-bot db upgrade`
 # (compose.yaml runs it as a one-off service before the app starts).
 FROM python:3.11-slim

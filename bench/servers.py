@@ -5,6 +5,8 @@
   but with the ASGI lifespan off so the scheduler's ticks (which fire on the wall clock)
   cannot land in the middle of a latency measurement; ``kam-bot serve`` itself, jobs and
   all, is what the memory bench runs.
+  ``--workers N`` runs N such processes on the port, as ``kam-bot serve --workers N`` does
+  (uvicorn's worker model; each worker builds the app from ``BENCH_KAM_*`` variables).
 - ``floor``  a bare Bolt ``AsyncApp`` behind the same Starlette adapter and uvicorn settings:
   ``/visit`` acks and opens one fixed modal; a ``visit`` view submission only acks.
 """
@@ -74,6 +76,15 @@ def kam_asgi(database_url: str, token: str, secret: str, api_url: str) -> Any:
     return create_asgi(bootstrap(settings), settings)
 
 
+def kam_factory() -> Any:
+    """One worker's app (``--workers N``), from the variables ``main`` sets for its workers."""
+    import os
+
+    env = os.environ
+    db, token, secret, api = (env[f"BENCH_KAM_{k}"] for k in ("DB", "TOKEN", "SECRET", "API"))
+    return kam_asgi(db, token, secret, api)
+
+
 def main() -> None:
     import uvicorn
 
@@ -84,7 +95,27 @@ def main() -> None:
     p.add_argument("--token", required=True)
     p.add_argument("--secret", required=True)
     p.add_argument("--api-url", required=True)
+    p.add_argument("--workers", type=int, default=1)
     args = p.parse_args()
+    if args.kind == "kam" and args.workers > 1:
+        import os
+
+        os.environ.update(
+            BENCH_KAM_DB=args.database_url,
+            BENCH_KAM_TOKEN=args.token,
+            BENCH_KAM_SECRET=args.secret,
+            BENCH_KAM_API=args.api_url,
+        )
+        uvicorn.run(
+            "bench.servers:kam_factory",
+            factory=True,
+            workers=args.workers,
+            host="127.0.0.1",
+            port=args.port,
+            log_level="info",
+            lifespan="off",
+        )
+        return
     if args.kind == "kam":
         asgi = kam_asgi(args.database_url, args.token, args.secret, args.api_url)
     else:

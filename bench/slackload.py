@@ -47,6 +47,24 @@ def rss_mb(pid: int) -> dict[str, float]:
     return out
 
 
+def _children(pid: int) -> list[int]:
+    """The worker processes ``pid`` started (uvicorn's, through multiprocessing), from /proc."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"spawn_main" in cmdline:  # not multiprocessing's resource tracker
+                out.append(child)
+    return out
+
+
 @dataclass
 class Server:
     """A server child process on 127.0.0.1:``port``; its output goes to ``log``."""
@@ -82,8 +100,22 @@ class Server:
             f"{self.name} did not listen on {self.port} within {timeout:.0f} s; see {self.log}"
         )
 
-    def memory(self) -> dict[str, float]:
-        return rss_mb(self.proc.pid) if self.proc is not None else {}
+    def memory(self) -> dict[str, Any]:
+        """The server's memory; with worker processes, the largest worker's (and each one's)."""
+        if self.proc is None:
+            return {}
+        own = rss_mb(self.proc.pid)
+        workers = [rss_mb(pid) for pid in _children(self.proc.pid)]
+        workers = [w for w in workers if w]
+        if not workers:
+            return own
+        biggest = max(workers, key=lambda w: w.get("rss_mb", 0.0))
+        return {
+            **biggest,
+            "workers": len(workers),
+            "each_rss_mb": [w.get("rss_mb") for w in workers],
+            "supervisor_rss_mb": own.get("rss_mb"),
+        }
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -103,7 +135,14 @@ class Server:
 
 
 def bench_server(
-    kind: str, *, database_url: str | None, api_url: str, token: str, secret: str, workdir: Path
+    kind: str,
+    *,
+    database_url: str | None,
+    api_url: str,
+    token: str,
+    secret: str,
+    workdir: Path,
+    workers: int = 1,
 ) -> Server:
     port = free_port()
     cmd = [
@@ -122,11 +161,15 @@ def bench_server(
     ]
     if database_url:
         cmd += ["--database-url", database_url]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
     return Server(kind, cmd, port, workdir / f"server-{kind}.log")
 
 
-def kam_serve(*, database_url: str, api_url: str, token: str, secret: str, workdir: Path) -> Server:
-    """``kam-bot serve`` itself (scheduler and all), configured through the environment."""
+def kam_serve(
+    *, database_url: str, api_url: str, token: str, secret: str, workdir: Path, workers: int = 1
+) -> Server:
+    """``kam-bot serve --workers N`` itself (scheduler and all), configured through the environment."""
     port = free_port()
     exe = Path(sys.executable).with_name("kam-bot")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "kam_bot"]
@@ -140,12 +183,18 @@ def kam_serve(*, database_url: str, api_url: str, token: str, secret: str, workd
     workdir.mkdir(parents=True, exist_ok=True)
     return Server(
         "kam-bot serve",
-        [*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*cmd, "serve", "--host", "127.0.0.1", "--port", str(port), *_workers_flag(cmd, workers)],
         port,
         workdir / "kam-bot-serve.log",
         env=env,
         cwd=workdir,
     )
+
+
+def _workers_flag(cmd: list[str], workers: int) -> list[str]:
+    """``--workers N`` where this kam-bot knows the flag (a tree from before it says no)."""
+    probe = subprocess.run([*cmd, "serve", "--help"], capture_output=True, text=True, timeout=60)
+    return ["--workers", str(workers)] if "--workers" in probe.stdout else []
 
 
 # -- load --------------------------------------------------------------------------------

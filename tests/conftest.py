@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -126,3 +127,21 @@ def make_app(clock: FrozenClock) -> Callable[[Engine], App]:
 @pytest.fixture
 def app(engine: Engine, make_app: Callable[[Engine], App]) -> App:
     return make_app(engine)
+
+
+@pytest.fixture(autouse=True)
+def _slack_views_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every view and block the Slack adapter builds in any test also passes slack_sdk's validating
+    ``to_dict()`` (the app serializes them without it, ``adapters/slack/plain.py``), and equals it."""
+    from kam_bot.adapters.slack import blocks, home, plain
+    from kam_bot.adapters.slack.forms import elements
+
+    fast = plain.plain
+
+    def checked(value: Any) -> Any:
+        out = fast(value)
+        assert out == value.to_dict(), f"plain() differs from to_dict() for {type(value).__name__}"
+        return out
+
+    for module in (blocks, home, elements):
+        monkeypatch.setattr(module, "plain", checked)

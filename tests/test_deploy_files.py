@@ -83,6 +83,7 @@ def test_compose_command_and_health_check_match_serve(app: App) -> None:
     service = compose()["services"]["app"]
     serve = parse_cli(service["command"])
     assert (serve.command, serve.host, serve.port) == ("serve", "0.0.0.0", 3000)
+    assert service["environment"]["DATABASE_URL"].startswith("postgresql://") and serve.workers == 2
     published = {int(p.split(":")[-1]) for p in service["ports"]}
     assert published == {serve.port}
     probe = " ".join(service["healthcheck"]["test"])

@@ -94,7 +94,10 @@ def test_http_binds_localhost_and_says_so(serve: tuple, database: str) -> None:
     proc = start(SLACK_SIGNING_SECRET="s", SLACK_APP_TOKEN="", PORT=str(port))
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
-    assert line == f"kam-bot serve: platforms slack; http on 127.0.0.1:{port} (/healthz); database {database}"
+    assert line == (
+        f"kam-bot serve: platforms slack; http on 127.0.0.1:{port} (/healthz), "
+        f"1 worker (SQLite takes one writer at a time); database {database}"
+    )
     wait_for(log, "Application startup complete")
     with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
         conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")

@@ -3,6 +3,7 @@ scheduled jobs with each one's deliverer, whichever platforms the settings enabl
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -77,7 +78,7 @@ async def test_a_server_without_slack_serves_its_platform_and_runs_the_jobs(
         health = await asgi_request(server, "GET", "/healthz")
         posted = await asgi_request(server, "POST", "/api/messages", b"{}")
         slack = await asgi_request(server, "POST", "/slack/events", b"{}")
-    assert health.status == 200 and health.json() == {"ok": True, "database": "ok"}
+    assert health.status == 200 and health.json() == {"ok": True, "database": "ok", "worker": os.getpid()}
     assert posted.status == 200 and slack.status == 404
     assert seen == ["platform up", "jobs start with ['teams']", "jobs stop scheduler", "platform down"]
 

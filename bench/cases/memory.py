@@ -1,7 +1,8 @@
-"""``kam-bot serve`` memory: resident set idle, and after the c=50 ``/visit`` run.
+"""``kam-bot serve`` memory: resident set idle, and after the c=50 ``/visit`` run, per worker.
 
 The real command (console script, configured through the environment like production,
-scheduler and all) on the PostgreSQL dataset, pointed at the Slack fake. Idle: after
+scheduler and all; ``--workers 2`` on PostgreSQL) on the PostgreSQL dataset, pointed at the
+Slack fake; with workers, the largest worker's resident set (each one's in the details). Idle: after
 ``/healthz`` answered and 5 s of nothing. Then the same c=50 ``/visit`` load as the
 latency bench, and the resident set once every modal was opened. VmHWM is the peak.
 """
@@ -59,6 +60,7 @@ def run(ctx: Context) -> list[Result]:
             token=BOT_TOKEN,
             secret=SIGNING_SECRET,
             workdir=ctx.workdir,
+            workers=2 if ctx.pg_url else 1,  # SQLite serves with one
         )
         with server:
             if not _healthy(server):

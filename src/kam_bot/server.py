@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -18,7 +19,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kam_bot.bootstrap import App
+from kam_bot.bootstrap import App, bootstrap, build_server
+from kam_bot.config import load_settings
 from kam_bot.jobs import runtime
 from kam_bot.platforms import ChatPlatform
 from kam_bot.store.engine import database_answers
@@ -36,9 +38,8 @@ def create_server(app: App, platforms: Sequence[ChatPlatform], *, jobs: bool = T
         except TimeoutError:
             log.error("Health check: the database did not answer within %.0f s", HEALTH_SECONDS)
             ok = False
-        return JSONResponse(
-            {"ok": ok, "database": "ok" if ok else "unavailable"}, status_code=200 if ok else 503
-        )
+        body = {"ok": ok, "database": "ok" if ok else "unavailable", "worker": os.getpid()}
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -61,3 +62,8 @@ def create_server(app: App, platforms: Sequence[ChatPlatform], *, jobs: bool = T
     for platform in platforms:
         routes.extend(platform.routes())
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def create() -> Starlette:
+    """Each ``kam-bot serve --workers N`` process builds its own server, settings from the environment."""
+    return build_server(bootstrap(load_settings()))

@@ -31,7 +31,7 @@ def record(
     fields: Iterable[str] = (),
 ) -> None:
     """Write one entry in the caller's transaction; the command line's operator (id 0) is None."""
-    repo.add(
+    repo.stage(
         AuditEntry,
         at=at,
         actor_id=actor_id if actor_id else None,

@@ -8,6 +8,7 @@ services, handlers and adapters never see the store's session or its rows; the s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -33,6 +34,19 @@ class Repository(Protocol):
     # -- generic -----------------------------------------------------------------------
 
     def add(self, model: type[E], **fields: Any) -> E: ...
+
+    def add_many(self, model: type[E], rows: Sequence[dict[str, Any]]) -> list[E]:
+        """``add`` for several rows of one plain model: one flush, one multi-row INSERT."""
+        ...
+
+    def deferred_flush(self) -> AbstractContextManager[object]:
+        """Inside, reads do not first write what is staged: it goes out in one flush at the end."""
+        ...
+
+    def stage(self, model: type[m.Entity], **fields: Any) -> None:
+        """Insert a row no one reads back here (an event, an audit entry): written with the next
+        flush, together with the other rows staged in the same transaction."""
+        ...
 
     def get(self, model: type[E], entity_id: int) -> E | None: ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
@@ -40,9 +41,48 @@ def add_promise(
         status=PromiseStatus.OPEN,
         created_at=now,
     )
-    repo.add(PromiseEvent, promise_id=promise.id, kind="created", at=now, actor_id=actor_id)
+    repo.stage(PromiseEvent, promise_id=promise.id, kind="created", at=now, actor_id=actor_id)
     audit.record(repo, actor_id, audit.CREATED, "promise", promise.id, now)
     return promise
+
+
+def add_promises(
+    repo: Repository,
+    account: Account,
+    items: Sequence[PromiseInput],
+    owner_id: int,
+    actor_id: int,
+    now: datetime,
+    visit_id: int,
+) -> list[Promise]:
+    """``add_promise`` for a visit's promises: the contacts read once, the promises written in one flush."""
+    if not items:
+        return []
+    if any(data.contact_id is not None for data in items):
+        contact_ids = {c.id for c in repo.contacts_for(account.id)}
+        if any(data.contact_id is not None and data.contact_id not in contact_ids for data in items):
+            raise InvalidInputError("promise.unknown_contact", field="contact_id")
+    promises = repo.add_many(
+        Promise,
+        [
+            {
+                "account_id": account.id,
+                "visit_id": visit_id,
+                "direction": data.direction,
+                "owner_id": owner_id,
+                "contact_id": data.contact_id,
+                "text": data.text,
+                "due_date": data.due_date,
+                "status": PromiseStatus.OPEN,
+                "created_at": now,
+            }
+            for data in items
+        ],
+    )
+    for promise in promises:
+        repo.stage(PromiseEvent, promise_id=promise.id, kind="created", at=now, actor_id=actor_id)
+        audit.record(repo, actor_id, audit.CREATED, "promise", promise.id, now)
+    return promises
 
 
 class PromiseService:

@@ -27,7 +27,7 @@ from kam_bot.services.errors import InvalidInputError, NotFoundError
 from kam_bot.services.inputs import MAX_TEXT, VisitInput
 from kam_bot.services.observations import add_price, add_stock
 from kam_bot.services.ports import Clock, ConflictError, Repository, UnitOfWorkFactory, utc_now
-from kam_bot.services.promises import add_promise
+from kam_bot.services.promises import add_promises
 
 
 @dataclass(frozen=True)
@@ -122,63 +122,76 @@ class VisitService:
                 for c in data.new_contacts
             ]
             contact_ids = list(dict.fromkeys([*data.contact_ids, *(c.id for c in new_contacts)]))
-            visit = repo.add(
-                Visit,
-                account_id=account.id,
-                rep_id=actor.id,
-                visited_at=data.visited_at,
-                kind=data.kind,
-                contact_ids=contact_ids,
-                objectives=data.objectives,
-                goal=data.goal,
-                goal_reached=data.goal_reached,
-                summary=data.summary,
-                needs=data.needs,
-                competitor_intel=data.competitor_intel,
-                next_step=data.next_step,
-                next_visit_date=data.next_visit_date,
-                created_at=now,
-                submission_key=data.submission_key,
-            )
-            for cid in data.contact_ids:
-                last_met = known[cid].last_met
-                if last_met is None or last_met < data.visited_at.date():
-                    repo.update(Contact, cid, last_met=data.visited_at.date())
-            owner_id = account.owner_id or actor.id
-            promises = [
-                add_promise(repo, account, p, owner_id, actor.id, now, visit.id) for p in data.promises
-            ]
-            prices = [
-                add_price(repo, account, p, actor.id, data.visited_at, visit.id, self._threshold)
-                for p in data.prices
-            ]
-            stocks = [add_stock(repo, account, s, actor.id, data.visited_at, visit.id) for s in data.stocks]
-            notes = [
-                repo.add(
-                    CompetitorNote,
+            with repo.deferred_flush():  # staged events and audit entries: one INSERT each at commit
+                visit = repo.add(
+                    Visit,
                     account_id=account.id,
-                    observed_at=data.visited_at,
-                    visit_id=visit.id,
-                    recorded_by=actor.id,
-                    **n.model_dump(),
+                    rep_id=actor.id,
+                    visited_at=data.visited_at,
+                    kind=data.kind,
+                    contact_ids=contact_ids,
+                    objectives=data.objectives,
+                    goal=data.goal,
+                    goal_reached=data.goal_reached,
+                    summary=data.summary,
+                    needs=data.needs,
+                    competitor_intel=data.competitor_intel,
+                    next_step=data.next_step,
+                    next_visit_date=data.next_visit_date,
+                    created_at=now,
+                    submission_key=data.submission_key,
                 )
-                for n in data.competitor_notes
-            ]
-            stage = None
-            if data.stage_change is not None:
-                stage = apply_stage_change(
-                    repo, account, data.stage_change.kind, data.stage_change.to_stage, actor.id, visit.id, now
-                )
-            repo.update(Account, account.id, updated_at=now)
-            audit.record(repo, actor.id, audit.CREATED, "visit", visit.id, now)
-            for note in notes:
-                audit.record(repo, actor.id, audit.CREATED, "competitor_note", note.id, now)
-            if stage is not None:
-                audit.record(
-                    repo, actor.id, audit.CHANGED, "account", account.id, now, [f"{stage.kind.value}_stage"]
-                )
-            for contact in new_contacts:
-                audit.record(repo, actor.id, audit.CREATED, "contact", contact.id, now)
+                for cid in data.contact_ids:
+                    last_met = known[cid].last_met
+                    if last_met is None or last_met < data.visited_at.date():
+                        repo.update(Contact, cid, last_met=data.visited_at.date())
+                owner_id = account.owner_id or actor.id
+                promises = add_promises(repo, account, data.promises, owner_id, actor.id, now, visit.id)
+                prices = [
+                    add_price(repo, account, p, actor.id, data.visited_at, visit.id, self._threshold)
+                    for p in data.prices
+                ]
+                stocks = [
+                    add_stock(repo, account, s, actor.id, data.visited_at, visit.id) for s in data.stocks
+                ]
+                notes = [
+                    repo.add(
+                        CompetitorNote,
+                        account_id=account.id,
+                        observed_at=data.visited_at,
+                        visit_id=visit.id,
+                        recorded_by=actor.id,
+                        **n.model_dump(),
+                    )
+                    for n in data.competitor_notes
+                ]
+                stage = None
+                if data.stage_change is not None:
+                    stage = apply_stage_change(
+                        repo,
+                        account,
+                        data.stage_change.kind,
+                        data.stage_change.to_stage,
+                        actor.id,
+                        visit.id,
+                        now,
+                    )
+                repo.update(Account, account.id, updated_at=now)
+                audit.record(repo, actor.id, audit.CREATED, "visit", visit.id, now)
+                for note in notes:
+                    audit.record(repo, actor.id, audit.CREATED, "competitor_note", note.id, now)
+                if stage is not None:
+                    audit.record(
+                        repo,
+                        actor.id,
+                        audit.CHANGED,
+                        "account",
+                        account.id,
+                        now,
+                        [f"{stage.kind.value}_stage"],
+                    )
+                for contact in new_contacts:
+                    audit.record(repo, actor.id, audit.CREATED, "contact", contact.id, now)
             uow.commit()
             return LoggedVisit(visit, account, promises, prices, stocks, notes, new_contacts, stage)
 

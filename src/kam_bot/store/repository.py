@@ -7,6 +7,7 @@ pass plain field values back. Queries are written for the indexes in ``tables.py
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -63,6 +64,20 @@ class SqlRepository:
         self.session.add(row)
         self.session.flush()
         return model.model_validate(row)
+
+    def add_many(self, model: type[E], rows: Sequence[dict[str, Any]]) -> list[E]:
+        if model in (m.User, m.Account, m.Team):
+            return [self.add(model, **fields) for fields in rows]
+        added = [ROWS[model](**_plain(fields)) for fields in rows]
+        self.session.add_all(added)
+        self.session.flush()
+        return [model.model_validate(row) for row in added]
+
+    def deferred_flush(self) -> AbstractContextManager[object]:
+        return self.session.no_autoflush
+
+    def stage(self, model: type[m.Entity], **fields: Any) -> None:
+        self.session.add(ROWS[model](**_plain(fields)))
 
     def get(self, model: type[E], entity_id: int) -> E | None:
         if not MIN_ID <= entity_id <= MAX_ID:  # a typed or forged id no column can hold: no such row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -122,7 +123,7 @@ async def test_people_are_met_once_and_linked_by_email(slack: SlackDriver) -> No
 
 async def test_healthz_reports_the_database(slack: SlackDriver) -> None:
     response = await asgi_request(slack.asgi, "GET", "/healthz")
-    assert response.status == 200 and response.json() == {"ok": True, "database": "ok"}
+    assert response.status == 200 and response.json() == {"ok": True, "database": "ok", "worker": os.getpid()}
     working = slack.app.engine
     slack.app.engine = make_engine(f"sqlite:///{Path('/nonexistent/dir/kam.db')}")
     try:

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from kam_bot.adapters.slack.plain import plain
 from kam_bot.domain.enums import Locale, PromiseDirection
 from kam_bot.domain.models import Account, Promise
 from kam_bot.handlers.render import promise_actions, promise_line
@@ -119,7 +120,7 @@ def reply_blocks(
                 elements=[MarkdownTextObject(text=escape(t("common.and_more", locale, count=dropped)))]
             )
         )
-    return [b.to_dict() for b in blocks]
+    return [plain(b) for b in blocks]
 
 
 def mrkdwn_section(text: str) -> SectionBlock:

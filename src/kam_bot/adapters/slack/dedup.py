@@ -26,6 +26,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -38,6 +39,9 @@ PLATFORM = "slack"
 CHECK_BUDGET = 1.0
 """Seconds the key check may take before the request is processed anyway."""
 NOT_DEDUPLICATED = frozenset({"block_suggestion", "url_verification", "ssl_check"})
+_CHECKS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kam-slack-once")
+"""The key checks' own threads: a check runs before the ack, so it must not queue behind the
+listeners' work (modals being built, visits being saved) in the default executor."""
 
 
 def request_key(body: dict[str, Any], raw_body: str) -> str | None:
@@ -57,7 +61,8 @@ def retry_num(req: AsyncBoltRequest) -> str | None:
 
 async def _is_first(app: Services, key: str, logger: logging.Logger) -> bool:
     try:
-        return await asyncio.wait_for(asyncio.to_thread(app.claims.claim, PLATFORM, key), CHECK_BUDGET)
+        check = asyncio.get_running_loop().run_in_executor(_CHECKS, app.claims.claim, PLATFORM, key)
+        return await asyncio.wait_for(check, CHECK_BUDGET)
     except Exception as exc:  # the database is down or slow: process rather than drop
         logger.warning("Slack request %s: could not check for a repeat (%r); processing it", key, exc)
         return True

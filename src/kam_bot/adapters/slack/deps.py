@@ -21,6 +21,41 @@ R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
+HOME_DELAY = 2.0
+"""Seconds a Home refresh waits: the changes a person makes meanwhile share one refresh."""
+HOME_CONCURRENCY = 1
+"""Home refreshes running at once: they read a lot and yield to requests waiting on their 3 s."""
+
+
+class HomeRefresher:
+    """Re-publishes a person's Home tab a little after their last change, off the request's path."""
+
+    def __init__(self, app: Services, delay: float = HOME_DELAY) -> None:
+        self._app = app
+        self._delay = delay
+        self._pending: dict[str, tuple[AsyncWebClient, User]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._limit: asyncio.Semaphore | None = None
+
+    def schedule(self, client: AsyncWebClient, slack_id: str, user: User) -> None:
+        first = slack_id not in self._pending
+        self._pending[slack_id] = (client, user)
+        if first:
+            task = asyncio.ensure_future(self._later(slack_id))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _later(self, slack_id: str) -> None:
+        await asyncio.sleep(self._delay)
+        client, user = self._pending.pop(slack_id)
+        if self._limit is None:
+            self._limit = asyncio.Semaphore(HOME_CONCURRENCY)
+        async with self._limit:
+            try:
+                await publish_home(self._app, client, slack_id, user)
+            except Exception:  # a failure here never undoes the change
+                log.exception("Could not refresh the Home tab of %s", slack_id)
+
 
 @dataclass
 class Registry:
@@ -36,11 +71,12 @@ class Deps:
     app: Services
     users: SlackUsers
     commands: Commands
+    home: HomeRefresher
     registry: Registry = field(default_factory=Registry)
 
     @classmethod
     def build(cls, app: Services) -> Deps:
-        return cls(app=app, users=SlackUsers(app), commands=Commands(app))
+        return cls(app=app, users=SlackUsers(app), commands=Commands(app), home=HomeRefresher(app))
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run blocking work (SQL, parsing) in a worker thread so other requests keep their 3 s."""
@@ -50,8 +86,5 @@ class Deps:
         return await self.users.actor(client, slack_id)
 
     async def refresh_home(self, client: AsyncWebClient, slack_id: str, user: User) -> None:
-        """Re-publish the Home tab after a change; a failure here never undoes the change."""
-        try:
-            await publish_home(self.app, client, slack_id, user)
-        except Exception:
-            log.exception("Could not refresh the Home tab of %s", slack_id)
+        """Re-publish the Home tab after a change (``HOME_DELAY`` later, see ``HomeRefresher``)."""
+        self.home.schedule(client, slack_id, user)

@@ -32,6 +32,7 @@ from kam_bot.adapters.slack.blocks import (
     mrkdwn_section,
     promise_blocks,
 )
+from kam_bot.adapters.slack.plain import plain
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
 from kam_bot.handlers.my_day import AccountStatus, MyDay, account_status_text, load_my_day
@@ -69,7 +70,7 @@ def home_view(data: MyDay) -> dict[str, Any]:
         blocks.append(mrkdwn_section("\n".join(lines)))
     else:
         blocks.append(context(t("my_day.none_planned", loc)))
-    return View(type="home", blocks=blocks[:VIEW_BLOCKS]).to_dict()
+    return dict(plain(View(type="home", blocks=blocks[:VIEW_BLOCKS])))
 
 
 def _account_section(status: AccountStatus, loc: Locale) -> SectionBlock:
@@ -81,5 +82,5 @@ def _account_section(status: AccountStatus, loc: Locale) -> SectionBlock:
 
 
 async def publish_home(app: Services, client: AsyncWebClient, slack_user_id: str, user: User) -> None:
-    data = await asyncio.to_thread(load_my_day, app, user, PLANNED)
-    await client.views_publish(user_id=slack_user_id, view=home_view(data))
+    view = await asyncio.to_thread(lambda: home_view(load_my_day(app, user, PLANNED)))  # off the event loop
+    await client.views_publish(user_id=slack_user_id, view=view)

@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from kam_bot.adapters.slack.blocks import fallback_text, reply_blocks
+from kam_bot.adapters.slack.retry import SharedSessionClient
 from kam_bot.jobs.delivery import (
     Checkpoint,
     DeliveryError,
@@ -186,7 +187,7 @@ def outbox_client(client: AsyncWebClient) -> AsyncWebClient:
     """The same client without its 429 retry handler: the outbox owns rate limits (it reschedules
     the row and pauses the batch) instead of a send holding the sender while the client waits."""
     handlers = [h for h in client.retry_handlers if not isinstance(h, AsyncRateLimitErrorRetryHandler)]
-    return AsyncWebClient(
+    return SharedSessionClient(
         token=client.token,
         base_url=client.base_url,
         timeout=client.timeout,

@@ -8,6 +8,10 @@ then tells the user to try again).
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+import aiohttp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -69,9 +73,49 @@ def retry_handlers() -> list[AsyncRetryHandler]:
     ]
 
 
+class SharedSessionClient(AsyncWebClient):
+    """An ``AsyncWebClient`` whose calls share one aiohttp session (kept-alive connections).
+
+    Without a session slack_sdk opens and closes one per call (a new TCP, and TLS, connection
+    to Slack each time). The session is made on first use inside the running event loop (aiohttp
+    needs one) and again for another loop; Bolt's per-request clients take it from this one.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._given: aiohttp.ClientSession | None = None
+        self._shared: aiohttp.ClientSession | None = None
+        self._shared_loop: asyncio.AbstractEventLoop | None = None
+        super().__init__(**kwargs)
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        if self._given is not None:
+            return self._given
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        if self._shared is None or self._shared.closed or self._shared_loop is not loop:
+            self._shared = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.timeout), trust_env=self.trust_env_in_session
+            )
+            self._shared_loop = loop
+        return self._shared
+
+    @session.setter
+    def session(self, value: aiohttp.ClientSession | None) -> None:
+        self._given = value
+
+    async def close(self) -> None:
+        """Close the shared session (at shutdown)."""
+        if self._shared is not None and not self._shared.closed:
+            await self._shared.close()
+        self._shared = None
+
+
 def make_client(settings: Settings) -> AsyncWebClient:
     """The app's client for ``settings.slack_api_url``; Bolt copies its retry handlers per request."""
-    return AsyncWebClient(
+    return SharedSessionClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         retry_handlers=retry_handlers(),

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 
 from kam_bot.adapters.slack.app import create_slack_app
 from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
-from kam_bot.adapters.slack.retry import make_client
+from kam_bot.adapters.slack.retry import SharedSessionClient, make_client
 from kam_bot.bootstrap import App
 from kam_bot.config import Settings
 from kam_bot.domain.enums import Platform
@@ -40,7 +40,8 @@ class SlackPlatform:
         self.client = client or make_client(settings)
         self.bolt = create_slack_app(app, settings, client=self.client)
         self._handler = AsyncSlackRequestHandler(self.bolt)
-        self._deliverer = SlackDeliverer(outbox_client(self.client))
+        self._outbox_client = outbox_client(self.client)
+        self._deliverer = SlackDeliverer(self._outbox_client)
         self._socket_mode: Any = None
         self._connecting: asyncio.Future[Any] | None = None
 
@@ -79,6 +80,9 @@ class SlackPlatform:
         if self._socket_mode is not None:
             await _close_socket_mode(self._socket_mode)
             self._socket_mode = None
+        for client in (self.client, self._outbox_client):
+            if isinstance(client, SharedSessionClient):
+                await client.close()
 
 
 SOCKET_CLOSE_SECONDS = 5.0

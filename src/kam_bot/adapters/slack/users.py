@@ -1,13 +1,16 @@
 """Who is clicking: a Slack user id -> a kam-bot ``User``, created on first contact.
 
 ``users.info`` (name, IANA time zone, locale, email) is asked once per person per process;
-the email links people an admin imported before they ever used Slack. The ``User`` itself
-is read fresh from the database on every request, so a settings change shows at once.
+the email links people an admin imported before they ever used Slack. The ``User`` itself is
+kept ``ACTOR_SECONDS`` (a modal opened, changed and submitted reads it once, off the 3-second
+path); a settings change made here is seen at once (``forget``), one made elsewhere (another
+worker, the command line) within ``ACTOR_SECONDS``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -20,6 +23,7 @@ from kam_bot.services.container import Services
 from kam_bot.services.users import PlatformProfile
 
 SLACK = Platform.SLACK.value
+ACTOR_SECONDS = 15.0
 
 
 def profile_of(info: dict[str, Any]) -> PlatformProfile:
@@ -48,8 +52,12 @@ class SlackUsers:
         self._known: dict[str, int] = {}
         self._locales: dict[str, Locale] = {}
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._recent: dict[str, tuple[float, User]] = {}
 
     async def actor(self, client: AsyncWebClient, slack_id: str) -> User:
+        recent = self._recent.get(slack_id)
+        if recent is not None and time.monotonic() - recent[0] < ACTOR_SECONDS:
+            return recent[1]
         user_id = self._known.get(slack_id)
         if user_id is not None:
             user = await asyncio.to_thread(self._app.users.get, user_id)
@@ -58,7 +66,12 @@ class SlackUsers:
                 user = await self._first_contact(client, slack_id)
             self._known[slack_id] = user.id
         self._locales[slack_id] = user.locale
+        self._recent[slack_id] = (time.monotonic(), user)
         return user
+
+    def forget(self, slack_id: str) -> None:
+        """This person changed their settings: read them again on their next request."""
+        self._recent.pop(slack_id, None)
 
     async def _first_contact(self, client: AsyncWebClient, slack_id: str) -> User:
         known = await asyncio.to_thread(self._app.users.by_identity, SLACK, slack_id)

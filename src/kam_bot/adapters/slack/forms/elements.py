@@ -30,6 +30,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from kam_bot.adapters.slack.blocks import clip, escape, line_mrkdwn, mrkdwn_section
+from kam_bot.adapters.slack.plain import plain
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.describe import problem_line
 from kam_bot.handlers.prefill import Problem
@@ -293,7 +294,7 @@ def modal(
         blocks=parsed,
         private_metadata=metadata(meta),
     )
-    return view.to_dict()
+    return dict(plain(view))
 
 
 def notice_modal(title: str, text_mrkdwn: str, loc: Locale) -> dict[str, Any]:

@@ -142,6 +142,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         actor = await deps.actor(client, slack_id)
         if word in {"settings", "setting", "设置"}:
             reply = await deps.run(deps.commands.settings, actor, rest)
+            deps.users.forget(slack_id)
             await respond_reply(respond, reply, actor.locale)
         elif word in {"promises", "promise", "承诺"}:
             await respond(**await deps.run(my_promises_message, app, actor))

@@ -145,6 +145,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         form = settings.SettingsForm.from_state(state)
         try:
             actor = await deps.run(save_settings, app, actor, form)
+            deps.users.forget(slack_id)
         except InvalidInputError as exc:
             block = {"timezone": "timezone", "locale": "locale", "reminder_time": "reminder"}.get(
                 exc.field or "", "away"
