@@ -129,6 +129,29 @@ def app(engine: Engine, make_app: Callable[[Engine], App]) -> App:
     return make_app(engine)
 
 
+@pytest.fixture
+def empty_app(engine: Engine, make_app: Callable[[Engine], App], tmp_path: Path) -> Iterator[App]:
+    """A second, freshly migrated database of the same kind as ``engine``."""
+    if engine.dialect.name == "sqlite":
+        other = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
+        upgrade(other)
+        yield make_app(other)
+        other.dispose()
+        return
+    schema = f"r_{uuid.uuid4().hex[:12]}"
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = engine.url.set(query={**engine.url.query, "options": f"-csearch_path={schema}"})
+    other = make_engine(url.render_as_string(hide_password=False))
+    try:
+        upgrade(other)
+        yield make_app(other)
+    finally:
+        other.dispose()
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
 @pytest.fixture(autouse=True)
 def _slack_views_validated(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every view and block the Slack adapter builds in any test also passes slack_sdk's validating

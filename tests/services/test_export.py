@@ -10,15 +10,12 @@ import csv
 import io
 import json
 import os
-import uuid
-from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, text
 
 from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
@@ -47,7 +44,6 @@ from kam_bot.services.errors import ForbiddenError, InvalidInputError
 from kam_bot.services.ports import UnitOfWork
 from kam_bot.services.transfer import TYPES, export_all, import_file, restore_jsonl
 from kam_bot.services.transfer.export import neutralise
-from kam_bot.store.engine import make_engine, upgrade
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OPERATOR = m.User(id=0, display_name="kam-bot CLI", role=Role.ADMIN)
@@ -141,29 +137,6 @@ def export_bytes(app: App, path: Path) -> bytes:
 def counts(app: App) -> dict[str, int]:
     with app.uow() as uow:
         return {kind.name: uow.repo.count(kind.model) for kind in TYPES}
-
-
-@pytest.fixture
-def empty_app(engine: Engine, make_app: Callable[[Engine], App], tmp_path: Path) -> Iterator[App]:
-    """A second, freshly migrated database of the same kind as ``engine``."""
-    if engine.dialect.name == "sqlite":
-        other = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
-        upgrade(other)
-        yield make_app(other)
-        other.dispose()
-        return
-    schema = f"r_{uuid.uuid4().hex[:12]}"
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = engine.url.set(query={**engine.url.query, "options": f"-csearch_path={schema}"})
-    other = make_engine(url.render_as_string(hide_password=False))
-    try:
-        upgrade(other)
-        yield make_app(other)
-    finally:
-        other.dispose()
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def test_jsonl_export_writes_every_type_in_order_with_domain_field_names(app: App, tmp_path: Path) -> None:

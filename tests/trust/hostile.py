@@ -15,12 +15,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from console_harness import ConsoleHarness
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from slack_harness import SlackDriver, texts, view_of
 from teams_harness import TeamsDriver
 
 from kam_bot.domain.enums import Locale
 from kam_bot.i18n.catalog import CATALOG
+
+BOUNDED = settings(
+    max_examples=25,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+"""Every hostile-input run: bounded and repeatable, so the suite stays fast and a failure replays."""
+QUOTED = re.compile(r"“[^”]*”?|「[^」]*」?")
+"""What the user typed, quoted back in a warning: not the bot's language."""
 
 NASTY = [
     "<!channel>",

@@ -6,14 +6,11 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import io
-import uuid
-from collections.abc import Callable, Iterator
 from datetime import date, time
 from pathlib import Path
 
 import pytest
 from factories import Seed, seed_team
-from sqlalchemy import Engine, text
 
 from kam_bot import cli_admin
 from kam_bot.bootstrap import App
@@ -25,7 +22,6 @@ from kam_bot.services import audit
 from kam_bot.services.errors import ForbiddenError, InvalidInputError
 from kam_bot.services.rates import RateService
 from kam_bot.services.transfer import export_all, import_csv, restore_jsonl
-from kam_bot.store.engine import make_engine, upgrade
 
 ACCOUNTS = (
     "name,aliases,owner,tier\nAcme Steel,Acme,rita@example.com,B\nBeta Chem,,rita@example.com,C\n"
@@ -111,29 +107,6 @@ def test_an_import_run_is_one_entry_with_its_counts(
     refused = import_csv(app, "accounts", io.StringIO(ACCOUNTS), actor=OPERATOR)  # a bad row: nothing
     assert refused.errors and refused.rows_written == 0
     assert len(_entries(app)) == 1
-
-
-@pytest.fixture
-def empty_app(engine: Engine, make_app: Callable[[Engine], App], tmp_path: Path) -> Iterator[App]:
-    """A second, freshly migrated database of the same kind as ``engine``."""
-    if engine.dialect.name == "sqlite":
-        other = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
-        upgrade(other)
-        yield make_app(other)
-        other.dispose()
-        return
-    schema = f"trust2_{uuid.uuid4().hex[:12]}"
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = engine.url.set(query={**engine.url.query, "options": f"-csearch_path={schema}"})
-    other = make_engine(url.render_as_string(hide_password=False))
-    try:
-        upgrade(other)
-        yield make_app(other)
-    finally:
-        other.dispose()
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def test_a_restore_is_one_entry_with_the_records_per_kind(app: App, seed: Seed, empty_app: App) -> None:

@@ -19,10 +19,12 @@ import pytest
 from console_harness import ConsoleHarness
 from factories import seed_team
 from hostile import (
+    BOUNDED,
     CJK,
     FIELD_LABELS,
     HUGE,
     LIBRARY_TEXT,
+    QUOTED,
     command_line,
     console_says,
     crashed,
@@ -32,7 +34,7 @@ from hostile import (
     slack_command_says,
     slack_form_says,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from slack_harness import SlackDriver, input_block, start_slack, view_of
 from sqlalchemy import Engine
@@ -41,16 +43,7 @@ from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import Visit
 
-BOUNDED = settings(
-    max_examples=25,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 COUNTS: Counter[str] = Counter()
-QUOTED = re.compile(r"“[^”]*”?|「[^」]*」?")
-"""What the user typed, quoted back in a warning: not the bot's language."""
 
 
 @pytest.fixture(scope="module", autouse=True)

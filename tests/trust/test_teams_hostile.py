@@ -20,10 +20,12 @@ from typing import Any
 
 import pytest
 from hostile import (
+    BOUNDED,
     CJK,
     FIELD_LABELS,
     HUGE,
     LIBRARY_TEXT,
+    QUOTED,
     TEAMS_LIVE,
     TeamsSaid,
     command_line,
@@ -34,7 +36,7 @@ from hostile import (
     teams_submits,
     walk_body,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 from teams_harness import TeamsDriver, start_teams
@@ -43,15 +45,7 @@ from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import Locale
 
-BOUNDED = settings(
-    max_examples=25,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 COUNTS: Counter[str] = Counter()
-QUOTED = re.compile(r"“[^”]*”?|「[^」]*」?")
 CARD_LIMIT = 28 * 1024
 SAVED = (m.Visit, m.Promise, m.PriceObservation, m.InventoryObservation, m.Contact)
 
