@@ -307,7 +307,6 @@ class Sender:
         if prune and expires and datetime.fromisoformat(expires) <= now:
             return "expired"
         locale = Locale(payload.get("locale") or Locale.EN.value)
-        reply = Reply.model_validate(payload["reply"])
         raw_note = payload.get("notification")
         note = Notification.model_validate(raw_note) if raw_note else None
         if note is not None and prune and note.promise_ids():
@@ -316,7 +315,8 @@ class Sender:
                 note = note.without(gone, snoozed)
                 if note.is_empty():
                     return "nothing_left"
-                reply = note.to_reply()
+        # rows decided before the payload lost its stored Reply still carry one
+        reply = note.to_reply() if note is not None else Reply.model_validate(payload["reply"])
         return Outgoing(
             kind=item.kind,
             recipient=item.recipient,
