@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import Row, Select, Table, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Tier
 from kam_bot.domain.models import (
@@ -339,12 +339,12 @@ def _newest_first(table: Table, ids: Sequence[int], keep: int, *key: Any) -> Sel
     the rows it keeps are all among these, however long the history)."""
     newest = (table.c.observed_at.desc(), table.c.id.desc())
     rank = func.row_number().over(partition_by=[table.c.account_id, *key], order_by=newest).label("rank")
-    ranked = select(table.c.id, rank).where(table.c.account_id.in_(ids)).subquery()
+    # the rows themselves ranked (not their ids joined back: the planner may scan the whole table)
+    ranked = select(table, rank).where(table.c.account_id.in_(ids)).subquery()
     return (
-        select(table)
-        .join(ranked, ranked.c.id == table.c.id)
+        select(*(ranked.c[c.name] for c in table.c))
         .where(ranked.c.rank <= keep)
-        .order_by(table.c.account_id, *newest)
+        .order_by(ranked.c.account_id, ranked.c.observed_at.desc(), ranked.c.id.desc())
     )
 
 
@@ -359,13 +359,16 @@ def _grouped(
 ) -> dict[int, list[M]]:
     """The rows of ``row_type`` at the accounts ``ids`` (and ``where``) as ``model``, per account in
     ``order``, at most ``limit`` per account; every id gets a list."""
-    stmt = select(row_type).where(row_type.account_id.in_(ids), *where)
+    stmt = select(row_type).where(row_type.account_id.in_(ids), *where).order_by(row_type.account_id, *order)
     if limit is not None:
+        # the rows themselves ranked, not their ids joined back: that join let the planner scan the
+        # whole table (all of the visits' history) for a batch's few hundred accounts
         rank = func.row_number().over(partition_by=row_type.account_id, order_by=order).label("rank")
-        ranked = select(row_type.id, rank).where(row_type.account_id.in_(ids), *where).subquery()
-        stmt = select(row_type).join(ranked, ranked.c.id == row_type.id).where(ranked.c.rank <= limit)
+        ranked = select(row_type, rank).where(row_type.account_id.in_(ids), *where).subquery()
+        rows = aliased(row_type, ranked)
+        stmt = select(rows).where(ranked.c.rank <= limit).order_by(ranked.c.account_id, ranked.c.rank)
     out: dict[int, list[M]] = {i: [] for i in ids}
-    for row in session.scalars(stmt.order_by(row_type.account_id, *order)):
+    for row in session.scalars(stmt):
         out[row.account_id].append(model.model_validate(row))
     return out
 
