@@ -235,7 +235,8 @@ class Sender:
         try:
             async with slots:
                 started.set()
-                if should_stop() or self._held(item.platform):
+                # a short pause is waited out right before the platform call (``_paced``)
+                if should_stop() or self._held(item.platform, longer_than=MAX_WAIT):
                     paused, now = self._paused.get(item.platform), self.app.clock()
                     await asyncio.to_thread(
                         self.leases.reschedule, item, max(paused or now, now), None, item.attempts
@@ -246,23 +247,27 @@ class Sender:
         finally:
             started.set()
 
-    def _held(self, platform: str) -> bool:
+    def _held(self, platform: str, longer_than: float = 0.0) -> bool:
+        """Whether the platform asked us to pause (429) for more than ``longer_than`` seconds yet."""
         paused = self._paused.get(platform)
-        return paused is not None and paused > self.app.clock()
+        return paused is not None and paused > self.app.clock() + timedelta(seconds=longer_than)
 
     async def _paced(self, platform: str) -> None:
         """Call the platform at most once per ``pace`` seconds, whatever the concurrency, and not
         during a short platform pause (a 429's Retry-After). The wait is right before the call,
         after the database work of the send, so that work's latency cannot bunch the calls up."""
         loop = asyncio.get_running_loop()
-        if self.pace:
-            start = max(loop.time(), self._next_start)
-            self._next_start = start + self.pace
-            if start > loop.time():
-                await asyncio.sleep(start - loop.time())
+        await self._turn(loop, loop.time())
         resume = self._resume_at.get(platform, 0.0)
-        if resume > loop.time():
-            await asyncio.sleep(resume - loop.time())
+        if resume > loop.time():  # a pause began while this send waited: a new turn after it
+            await self._turn(loop, resume)
+
+    async def _turn(self, loop: asyncio.AbstractEventLoop, earliest: float) -> None:
+        """Wait for the next free slot from ``earliest`` on (slots ``pace`` apart)."""
+        start = max(earliest, self._next_start)
+        self._next_start = start + self.pace
+        if start > loop.time():
+            await asyncio.sleep(start - loop.time())
 
     def claim(self, now: datetime, limit: int | None = None) -> list[lease.Claimed]:
         """Claim due rows without sending them (the loop uses it; tests simulate a dying sender)."""
@@ -342,8 +347,9 @@ class Sender:
             self._paused[item.platform] = until
             loop = asyncio.get_running_loop()
             self._pace.limited(loop.time(), wait)
-            if wait <= MAX_WAIT:
+            if wait <= MAX_WAIT:  # the next turns start after the pause, one pace apart
                 self._resume_at[item.platform] = loop.time() + wait
+                self._next_start = max(self._next_start, loop.time() + wait)
             await asyncio.to_thread(
                 self.leases.reschedule, item, until, exc.reason, item.attempts, exc.nothing_posted
             )
