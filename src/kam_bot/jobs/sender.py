@@ -112,7 +112,7 @@ class Pace:
     """
 
     DECREASE = 0.85
-    SAFE = 0.97
+    SAFE = 0.95
     RECOVER = 10.0
     """Sends per second gained per second of sending below ``SAFE`` x ceiling."""
     PROBE = 0.05
