@@ -7,7 +7,8 @@ the real sender drains it:
 
 - "as serve runs it" (10,000 DMs): ``jobs.runtime.JobRunner.send`` fired every
   ``SEND_EVERY_SECONDS`` like the scheduler does (its ``Sender`` paced by ``SEND_PACE_SECONDS``),
-  with the client ``kam-bot serve`` builds (``retry.make_client``: 429s retried in the client);
+  with the client ``kam-bot serve`` gives the sender (``outbox_client(make_client(...))``: no 429
+  retry in the client, the sender owns rate limits);
 - "pace 0" (2,000 DMs): the same ``Sender`` with ``pace=0``, fired the same way: what the code
   does when only the platform's 429s hold it back.
 
@@ -124,7 +125,7 @@ async def _drive(
 
 
 def deliver(ctx: Context, url: str, fake: FakeSlackProcess, n: int, paced: bool) -> dict[str, Any]:
-    from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
+    from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
     from kam_bot.adapters.slack.retry import make_client
     from kam_bot.jobs.runtime import SEND_EVERY_SECONDS, SEND_PACE_SECONDS, JobRunner
 
@@ -133,7 +134,9 @@ def deliver(ctx: Context, url: str, fake: FakeSlackProcess, n: int, paced: bool)
         _fill(app.engine, n, tag, _payload(app.engine))
         fake.reset()
         fake.limit("chat.postMessage", LIMIT)
-        runner = JobRunner(app, {"slack": SlackDeliverer(make_client(app.settings))}, instance="bench")
+        # the client `kam-bot serve` gives its deliverer: 429s reach the sender (slack.server)
+        client = outbox_client(make_client(app.settings))
+        runner = JobRunner(app, {"slack": SlackDeliverer(client)}, instance="bench")
         if not paced:
             runner.sender.pace = 0.0
         rate = 1 / SEND_PACE_SECONDS if paced else LIMIT

@@ -17,8 +17,8 @@ from sqlalchemy import event, select
 from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Role, Tier
-from kam_bot.handlers.replies import Reply
 from kam_bot.jobs import outbox, planning, scheduler
+from kam_bot.jobs.notifications import Notification
 from kam_bot.jobs.scheduler import daily_notification, decide_dailies
 from kam_bot.store.tables import OutboxRow
 
@@ -155,7 +155,7 @@ def test_stale_days_are_the_readers_local_days(app: App, clock: FrozenClock) -> 
     payload = alone(app, rep.id, d)
     assert payload is not None
     stale = next(
-        p for p in payload["notification"]["parts"] if p["title"] == "Accounts past their visit cadence"
+        p for p in payload["notification"]["parts"] if p.get("title") == "Accounts past their visit cadence"
     )
     lines = ["".join(s["text"] for s in line["spans"]) for line in stale["lines"]]
     assert len(lines) == 2
@@ -164,7 +164,7 @@ def test_stale_days_are_the_readers_local_days(app: App, clock: FrozenClock) -> 
     # the manager sees "Far" too: 29 days (from 25 Oct, Shanghai) > 2 x 14
     boss_note = alone(app, boss.id, d)
     assert boss_note is not None
-    text = Reply.model_validate(boss_note["reply"]).plain_text()
+    text = Notification.model_validate(boss_note["notification"]).to_reply().plain_text()
     assert "Far — 29 d without a visit" in text and "Late" not in text
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from kam_bot.handlers.replies import Line
 from kam_bot.jobs import outbox
 from kam_bot.jobs.delivery import Checkpoint, Outgoing
 from kam_bot.jobs.notifications import Notification, Part
-from kam_bot.jobs.sender import Backoff, Sender
+from kam_bot.jobs.sender import Backoff, Pace, Sender
 from kam_bot.store import lease
 from kam_bot.store import outbox as store_outbox
 from kam_bot.store.tables import OutboxRow
@@ -204,3 +205,25 @@ async def test_concurrent_sends_each_message_once_under_a_rate_limit(
     delivered = [c.args["channel"] for c in slack.calls_to("chat.postMessage")]  # calls it accepted
     assert sorted(delivered) == sorted(f"U{n}" for n in names)  # every one once
     assert slack.rate_limited > 0, "the limit was reached, and respected"
+
+
+def test_the_pace_settles_just_under_a_limit_it_learns_from_429s() -> None:
+    """Simulated time: a platform allowing 50 calls in any one second (as the bench's fake) and a
+    sender paced at that very limit. After the first 429s the pace stays under the limit: over a
+    minute the platform accepts at least 90 % of what it allows, and 429s come rarely."""
+    limit, clock, accepted, refused = 50, 0.0, deque[float](), 0
+    pace, total = Pace(1 / limit), 0
+    while clock < 60.0:
+        while accepted and clock - accepted[0] >= 1.0:
+            accepted.popleft()
+        if len(accepted) >= limit:
+            refused += 1
+            pace.limited(clock, 1.0)
+            clock += 1.0  # Retry-After: 1
+            continue
+        accepted.append(clock)
+        total += 1
+        pace.sent(clock)
+        clock += pace.interval
+    assert total >= 0.9 * limit * 60, (total, refused)
+    assert 1 <= refused <= 4, (total, refused)

@@ -83,6 +83,13 @@ def overdue_theirs(data: DailyData, owner: User, today: date) -> list[PromiseIte
 
 def stale_accounts(data: DailyData, owner: User, today: date) -> list[Stale]:
     """The owner's live accounts past their cadence, most overdue first (days in the owner's zone)."""
+    key = ("stale", owner.id, today)
+    if key not in data.derived:
+        data.derived[key] = _stale_accounts(data, owner, today)
+    return list(data.derived[key])
+
+
+def _stale_accounts(data: DailyData, owner: User, today: date) -> list[Stale]:
     tz = ZoneInfo(owner.timezone)
     out: list[Stale] = []
     for facts in data.owned.get(owner.id, []):

@@ -47,6 +47,7 @@ from kam_bot.jobs.digest_insight import InsightData, compute_insight
 from kam_bot.jobs.planning import local_date, week_bounds, zone
 from kam_bot.store.digest_queries import DigestReader
 from kam_bot.store.jobs import JobsTransaction
+from kam_bot.store.price_book import PriceBook
 
 KIND = "digest"
 CHART_WEEKS = 8
@@ -130,10 +131,14 @@ class _Figures(dict[int, RepFigures]):
         return self[user_id]
 
 
-def _promise_figures(reader: DigestReader, figures: _Figures, data: DigestData, tz: str) -> int:
+def _promise_figures(
+    reader: DigestReader, figures: _Figures, data: DigestData, tz: str, thresholds: Thresholds
+) -> int:
     """Fill made / due / kept / overdue; returns customers' overdue promises."""
     start_day = local_date(data.start, tz)
     cutoff = min(local_date(data.as_of, tz), local_date(data.end, tz))
+    record_from = local_date(data.as_of, tz) - timedelta(days=thresholds.promise_days)
+    reader.prefetch_promises(data.start, min(start_day, record_from), data.as_of)
     ours = PromiseDirection.OURS
     for promise in reader.promises_made(ours, data.start, min(data.end, data.as_of)):
         if (fig := figures.of(promise.owner_id)) is not None:
@@ -171,11 +176,13 @@ def _observations(reader: DigestReader, data: DigestData, threshold: Decimal, tz
         )
         if deviation is not None and deviation.flagged:
             data.off_policy.append((accounts[obs.account_id], obs, deviation))
-    for stock in reader.stock():
-        # only a fast or slow mover can be flagged against the previous count (rules.inventory_change)
-        needs_previous = stock.quantity > 0 and stock.movement in (Movement.FAST, Movement.SLOW)
-        previous = reader.previous_stock(stock) if needs_previous else None
-        change = rules.inventory_change(stock, previous)
+    stocks = reader.stock()
+    # only a fast or slow mover can be flagged against the previous count (rules.inventory_change)
+    previous = reader.previous_stocks(
+        [s for s in stocks if s.quantity > 0 and s.movement in (Movement.FAST, Movement.SLOW)]
+    )
+    for stock in stocks:
+        change = rules.inventory_change(stock, previous.get(stock.id))
         if change.flag is not None:
             data.stock_alerts.append((accounts[stock.account_id], stock, change))
     for note in reader.competitor_notes():
@@ -189,12 +196,15 @@ def compute(
     now: datetime,
     threshold: Decimal,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    members: list[User] | None = None,
+    book: PriceBook | None = None,
 ) -> DigestData:
-    """The figures of ``team`` for the week starting ``monday``, as of ``min(now, end of week)``."""
+    """The figures of ``team`` for the week starting ``monday``, as of ``min(now, end of week)``.
+    ``members``: the team's (read here when not given); ``book``: a price list shared by a tick."""
     tz = team.timezone
     start, end = week_bounds(monday, tz)
-    reader = tx.digest_reader(team, start, min(end, now))
-    figures = _Figures(reader, tx.team_members(team))
+    reader = tx.digest_reader(team, start, min(end, now), book)
+    figures = _Figures(reader, tx.team_members(team) if members is None else members)
     data = DigestData(team=team, week=monday, start=start, end=end, as_of=min(now, end), reps=[])
     first = monday - timedelta(weeks=CHART_WEEKS - 1)
     data.weeks = [first + timedelta(weeks=i) for i in range(CHART_WEEKS)]
@@ -214,7 +224,7 @@ def compute(
             fig.rated += 1
             fig.reached += int(visit.goal_reached is GoalReached.YES)
             fig.partly += int(visit.goal_reached is GoalReached.PARTLY)
-    data.theirs_overdue = _promise_figures(reader, figures, data, tz)
+    data.theirs_overdue = _promise_figures(reader, figures, data, tz, thresholds)
     as_of_day = local_date(data.as_of, tz)
     last = reader.last_visits_before(data.as_of)
     for account in reader.accounts.values():

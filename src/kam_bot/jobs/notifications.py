@@ -1,8 +1,8 @@
 """The platform-neutral notification model: what a scheduled message says, before any platform.
 
-A ``Notification`` is kept in the outbox payload next to the ``Reply`` rendered from it.
-It keeps each promise as data (not only as text) so the sender can drop a promise that was
-completed, cancelled or snoozed between the decision and the send, and render again.
+A ``Notification`` is what the outbox payload keeps; the sender renders the ``Reply`` from it
+when it sends. It keeps each promise as data (not only as text) so the sender can drop a
+promise that was completed, cancelled or snoozed between the decision and the send.
 """
 
 from __future__ import annotations

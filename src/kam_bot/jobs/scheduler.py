@@ -32,6 +32,7 @@ from kam_bot.jobs.notifications import Notification
 from kam_bot.services.accounts import AccountService
 from kam_bot.store import daily_batch, slots
 from kam_bot.store.jobs import JobsTransaction
+from kam_bot.store.price_book import PriceBook
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -137,10 +138,15 @@ def digest_notification(app: App, team: Team, monday: date, now: datetime) -> No
         return _digest(app, tx, team, monday, now)
 
 
-def _digest(app: App, tx: JobsTransaction, team: Team, monday: date, now: datetime) -> Notification:
+def _digest(
+    app: App, tx: JobsTransaction, team: Team, monday: date, now: datetime, book: PriceBook | None = None
+) -> Notification:
     settings = app.settings
-    data = compute(tx, team, monday, now, settings.price_deviation_threshold, insight_thresholds(settings))
-    return build_digest(data, team_locale(tx.team_members(team), app.settings.default_locale))
+    members = tx.team_members(team)
+    data = compute(
+        tx, team, monday, now, settings.price_deviation_threshold, insight_thresholds(settings), members, book
+    )
+    return build_digest(data, team_locale(members, app.settings.default_locale))
 
 
 def digest_destinations(app: App, team: Team) -> dict[str, str]:
@@ -149,9 +155,9 @@ def digest_destinations(app: App, team: Team) -> dict[str, str]:
     return {p: found[p] for p in app.recipient_platforms if p in found}
 
 
-def decide_digest(app: App, team: Team, monday: date, now: datetime) -> bool:
+def decide_digest(app: App, team: Team, monday: date, now: datetime, book: PriceBook | None = None) -> bool:
     """Write the digest of ``team`` for the week starting ``monday``, one row per destination
-    platform; True when a new row was written."""
+    platform; True when a new row was written. ``book``: the price list read once for a tick."""
     week = planning.iso_week(monday)
     todo = digest_destinations(app, team)
     if not todo:
@@ -162,7 +168,7 @@ def decide_digest(app: App, team: Team, monday: date, now: datetime) -> bool:
         todo = {p: a for p, a in todo.items() if keys[p] not in written}
         if not todo:
             return False
-        body = outbox.payload(_digest(app, tx, team, monday, now), now + DIGEST_TTL)
+        body = outbox.payload(_digest(app, tx, team, monday, now, book), now + DIGEST_TTL)
         messages = [outbox.NewMessage(keys[p], DIGEST, p, a, body, team_id=team.id) for p, a in todo.items()]
         wrote = tx.enqueue_many(messages, now)
         tx.commit()
@@ -246,9 +252,10 @@ def reminder_tick(app: App, now: datetime, instance: str = "") -> TickResult:
 
 def digest_tick(app: App, now: datetime, instance: str = "") -> TickResult:
     """Every 15 minutes: decide the digest of every team whose Monday 09:00 is in the window."""
+    book = PriceBook()  # the price list and exchange rates, read once for all the tick's digests
     return _run(
         app, DIGESTS, now, DIGEST_EVERY, instance,
         lambda: app.jobs.slots.teams(DIGESTS, now, DIGEST_EVERY),
         lambda teams, w: planning.due_digests(teams, w.start, w.slot),
-        _one_by_one(DIGESTS, lambda item: decide_digest(app, item.team, item.week, now)),
+        _one_by_one(DIGESTS, lambda item: decide_digest(app, item.team, item.week, now, book)),
     )  # fmt: skip

@@ -5,8 +5,9 @@ awaited on the loop. Per row:
 
 - sent: marked right after the platform call returns, in its own commit;
 - 429 / ``RateLimitedError``: the row is due again after ``Retry-After`` (at least 1 s), the
-  attempt is not counted, and the rest of the batch for that platform waits as long — the
-  sender never hammers a limited API;
+  attempt is not counted, and the rest of the batch for that platform waits as long (a short
+  pause within the run, a long one by releasing the rows) — the sender never hammers a limited
+  API; the pace then settles just under the limit the 429 revealed (``Pace``);
 - ``TransientError``: counted; retried after exponential backoff with jitter
   (``base * 2**(n-1)``, capped, times a random factor in [0.5, 1]); dead after ``max_attempts``;
 - ``PermanentError``: dead at once, with the platform's error as ``last_error``;
@@ -31,9 +32,11 @@ import os
 import random
 import socket
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
@@ -97,10 +100,59 @@ class Backoff:
         return raw * (0.5 + 0.5 * self.rng.random())
 
 
-SLOWER = 1.25
-FASTER = 0.995
-MAX_PACE = 1.0
-"""The pace adapts to the platform: slower after a 429, back towards the configured one on success."""
+class Pace:
+    """How fast to start sends: additive increase, multiplicative decrease (AIMD), learning the
+    platform's limit from its 429s so the pace settles just under it.
+
+    ``interval`` is the seconds between two send starts (0: unpaced); ``fastest`` the configured
+    pace it never goes below. A 429 means the platform let through what we sent in the last second
+    (``ceiling``): the rate drops to ``DECREASE`` x that, then climbs back quickly to ``SAFE`` x
+    the ceiling and only creeps above it (``PROBE`` per second), so a second 429 comes rarely and
+    each one costs a Retry-After pause. The 429s of one burst count once (``hold``).
+    """
+
+    DECREASE = 0.85
+    SAFE = 0.95
+    RECOVER = 10.0
+    """Sends per second gained per second of sending below ``SAFE`` x ceiling."""
+    PROBE = 0.05
+    """... and above it."""
+    WINDOW = 1.0
+
+    def __init__(self, interval: float) -> None:
+        self.fastest = interval
+        self.interval = interval
+        self.ceiling: float | None = None
+        self._done: deque[float] = deque()
+        self._hold_until = 0.0
+
+    def sent(self, at: float) -> None:
+        self._done.append(at)
+        while self._done and at - self._done[0] > self.WINDOW:
+            self._done.popleft()
+        if self.ceiling is None or not self.interval:
+            return
+        rate = 1 / self.interval
+        step = self.RECOVER if rate < self.SAFE * self.ceiling else self.PROBE
+        rate += step / rate
+        self.interval = max(self.fastest, 1 / rate)
+
+    def limited(self, at: float, retry_after: float) -> None:
+        if at < self._hold_until:
+            return
+        while self._done and at - self._done[0] > self.WINDOW:
+            self._done.popleft()
+        let_through = max(1.0, float(len(self._done)))
+        self.ceiling = let_through
+        self.interval = max(self.fastest, 1 / (self.DECREASE * let_through))
+        self._hold_until = at + retry_after + self.WINDOW
+
+
+MAX_BATCHES = 1000
+"""Batches one run claims at most (20,000 rows at the default batch)."""
+MAX_WAIT = 2.0
+"""A platform pause (Retry-After) up to this long is waited out within the run; a longer one
+releases the rows still waiting, due again when it ends."""
 
 
 class Sender:
@@ -124,53 +176,95 @@ class Sender:
         self.max_attempts = max_attempts
         self.batch = batch
         self.lease_for = lease_for
-        self.pace = pace
-        """Seconds between two sends (asyncio.sleep): a gentle pace under the platform's limits.
-        A 429 widens it by a quarter; each success narrows it back towards the configured pace."""
-        self._base_pace = pace
+        self._pace = Pace(pace)
+        """Seconds between two sends (asyncio.sleep): a gentle pace under the platform's limits,
+        adapted to its 429s (``Pace``)."""
         self.backoff = backoff or Backoff()
         self.concurrency = max(1, concurrency)
         """Sends in flight at once: each waits on the network and the database, not the CPU."""
         self._paused: dict[str, datetime] = {}
         self._next_start = 0.0
+        self._resume_at: dict[str, float] = {}
+        """Platform -> loop time its short pause ends."""
+
+    @property
+    def pace(self) -> float:
+        """The current seconds between two send starts."""
+        return self._pace.interval
+
+    @pace.setter
+    def pace(self, seconds: float) -> None:
+        self._pace.interval = seconds
+        self._pace.fastest = min(self._pace.fastest, seconds)
 
     # -- the loop -----------------------------------------------------------------------
 
     async def run_once(
-        self, should_stop: Callable[[], bool] = lambda: False, max_batches: int = 50
+        self, should_stop: Callable[[], bool] = lambda: False, max_batches: int = MAX_BATCHES
     ) -> SendStats:
-        """Send what is due now, batch after batch, until nothing is due (or ``should_stop``)."""
+        """Send what is due now, batch after batch, until nothing is due (or ``should_stop``).
+
+        The next batch is claimed while the last few sends of this one are still waiting their
+        turn, so the pace never stalls between batches."""
         stats = SendStats()
         slots = asyncio.Semaphore(self.concurrency)
+        running: list[asyncio.Task[None]] = []
         for _ in range(max_batches):
             if should_stop():
                 break
             batch = await asyncio.to_thread(self.claim, self.app.clock())
-
-            async def send(item: lease.Claimed) -> None:
-                async with slots:
-                    await self._paced()
-                    paused = self._paused.get(item.platform)
-                    now = self.app.clock()
-                    if should_stop() or (paused is not None and paused > now):
-                        await asyncio.to_thread(
-                            self.leases.reschedule, item, max(paused or now, now), None, item.attempts
-                        )
-                        stats.released += 1
-                        return
-                    await self._one(item, stats)
-
-            await asyncio.gather(*(send(item) for item in batch))
+            started = [asyncio.Event() for _ in batch]
+            running += [
+                asyncio.create_task(self._send(item, event, slots, stats, should_stop))
+                for item, event in zip(batch, started, strict=True)
+            ]
             if len(batch) < self.batch:
                 break
+            await started[max(0, len(batch) - 1 - self.concurrency)].wait()
+        await asyncio.gather(*running)
         return stats
 
-    async def _paced(self) -> None:
-        """Start sends at most one per ``pace`` seconds, whatever the concurrency."""
-        if not self.pace:
-            return
+    async def _send(
+        self,
+        item: lease.Claimed,
+        started: asyncio.Event,
+        slots: asyncio.Semaphore,
+        stats: SendStats,
+        should_stop: Callable[[], bool],
+    ) -> None:
+        try:
+            async with slots:
+                started.set()
+                # a short pause is waited out right before the platform call (``_paced``)
+                if should_stop() or self._held(item.platform, longer_than=MAX_WAIT):
+                    paused, now = self._paused.get(item.platform), self.app.clock()
+                    await asyncio.to_thread(
+                        self.leases.reschedule, item, max(paused or now, now), None, item.attempts
+                    )
+                    stats.released += 1
+                    return
+                await self._one(item, stats)
+        finally:
+            started.set()
+
+    def _held(self, platform: str, longer_than: float = 0.0) -> bool:
+        """Whether the platform asked us to pause (429) for more than ``longer_than`` seconds yet."""
+        paused = self._paused.get(platform)
+        return paused is not None and paused > self.app.clock() + timedelta(seconds=longer_than)
+
+    async def _paced(self, platform: str) -> None:
+        """Call the platform at most once per ``pace`` seconds, whatever the concurrency, and not
+        during a short platform pause (a 429's Retry-After). The wait is right before the call,
+        after the database work of the send, so that work's latency cannot bunch the calls up."""
         loop = asyncio.get_running_loop()
-        start = max(loop.time(), self._next_start)
+        await self._turn(loop, loop.time())
+        resume = self._resume_at.get(platform, 0.0)
+        if resume > loop.time():  # a pause began while this send waited: a new turn after it
+            await self._turn(loop, resume)
+
+    async def _turn(self, loop: asyncio.AbstractEventLoop, earliest: float) -> None:
+        """Wait for the next free slot from ``earliest`` on (slots ``pace`` apart)."""
+        start = max(earliest, self._next_start)
         self._next_start = start + self.pace
         if start > loop.time():
             await asyncio.sleep(start - loop.time())
@@ -196,11 +290,23 @@ class Sender:
         self.leases.record_incident(item, kind, self.instance, self.app.clock(), detail)
 
     async def _one(self, item: lease.Claimed, stats: SendStats) -> None:
+        deliverer = self.deliverers[item.platform]
+        if item.sending_at is None or item.message_ref is not None:
+            # nothing to look back for: renew the claim and read what the message lists in one trip
+            ready = await asyncio.to_thread(self._renew_and_prepare, item, self.app.clock())
+            if ready is None:
+                await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
+                stats.lost += 1
+            elif isinstance(ready, str):
+                await asyncio.to_thread(self.leases.mark_skipped, item, ready)
+                stats.skipped += 1
+            else:
+                await self._deliver(deliverer, item, ready, stats)
+            return
         if not await asyncio.to_thread(self.leases.renew, item, self.app.clock(), self.lease_for):
             await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
             stats.lost += 1
             return
-        deliverer = self.deliverers[item.platform]
         try:
             if item.sending_at is not None and item.message_ref is None:
                 as_first_sent = await asyncio.to_thread(self._prepare, item, self.app.clock(), False)
@@ -227,17 +333,27 @@ class Sender:
         async def checkpoint(ref: str) -> None:
             await asyncio.to_thread(self.leases.checkpoint, item, ref)
 
+        await self._paced(item.platform)
+        if self._held(item.platform):  # a long pause began while this one waited: nothing posted
+            until = self._paused[item.platform]
+            await asyncio.to_thread(self.leases.reschedule, item, until, None, item.attempts, True)
+            stats.released += 1
+            return
         try:
             ref = await deliverer.deliver(prepared, checkpoint)
         except RateLimitedError as exc:
-            until = self.app.clock() + timedelta(seconds=max(MIN_RETRY_AFTER, exc.retry_after))
+            wait = max(MIN_RETRY_AFTER, exc.retry_after)
+            until = self.app.clock() + timedelta(seconds=wait)
             self._paused[item.platform] = until
+            loop = asyncio.get_running_loop()
+            self._pace.limited(loop.time(), wait)
+            if wait <= MAX_WAIT:  # the next turns start after the pause, one pace apart
+                self._resume_at[item.platform] = loop.time() + wait
+                self._next_start = max(self._next_start, loop.time() + wait)
             await asyncio.to_thread(
                 self.leases.reschedule, item, until, exc.reason, item.attempts, exc.nothing_posted
             )
             stats.rate_limited += 1
-            if self._base_pace:
-                self.pace = min(self.pace * SLOWER, MAX_PACE)
             log.info("outbox %s: rate limited, again at %s", item.key, until.isoformat())
         except PermanentError as exc:
             await asyncio.to_thread(self.leases.mark_dead, item, exc.reason, item.attempts + 1)
@@ -250,7 +366,7 @@ class Sender:
             nothing_posted = isinstance(exc, DeliveryError) and exc.nothing_posted
             await self._failed(item, reason, stats, nothing_posted)
         else:
-            self.pace = max(self._base_pace, self.pace * FASTER)
+            self._pace.sent(asyncio.get_running_loop().time())
             await self._sent(item, ref, stats)
 
     async def _sent(self, item: lease.Claimed, ref: str | None, stats: SendStats) -> None:
@@ -298,7 +414,13 @@ class Sender:
         await asyncio.to_thread(self.leases.reschedule, item, at, reason, attempts, nothing_posted)
         stats.retried += 1
 
-    def _prepare(self, item: lease.Claimed, now: datetime, prune: bool = True) -> Outgoing | str:
+    def _prepare(
+        self,
+        item: lease.Claimed,
+        now: datetime,
+        prune: bool = True,
+        states: Mapping[int, tuple[str, date | None]] | None = None,
+    ) -> Outgoing | str:
         """The message as it should go out now, or why it should not (``expired``, ``nothing_left``).
         Without ``prune``: the message as it was decided (to look for an earlier send of it)."""
         payload = item.payload
@@ -307,16 +429,16 @@ class Sender:
         if prune and expires and datetime.fromisoformat(expires) <= now:
             return "expired"
         locale = Locale(payload.get("locale") or Locale.EN.value)
-        reply = Reply.model_validate(payload["reply"])
         raw_note = payload.get("notification")
         note = Notification.model_validate(raw_note) if raw_note else None
         if note is not None and prune and note.promise_ids():
-            gone, snoozed = self._promise_changes(note)
+            gone, snoozed = self._promise_changes(note, states)
             if gone or snoozed:
                 note = note.without(gone, snoozed)
                 if note.is_empty():
                     return "nothing_left"
-                reply = note.to_reply()
+        # rows decided before the payload lost its stored Reply still carry one
+        reply = note.to_reply() if note is not None else Reply.model_validate(payload["reply"])
         return Outgoing(
             kind=item.kind,
             recipient=item.recipient,
@@ -327,8 +449,21 @@ class Sender:
             key=item.key,
         )
 
-    def _promise_changes(self, note: Notification) -> tuple[set[int], set[int]]:
-        found = self.leases.promise_states(note.promise_ids())
+    def _renew_and_prepare(self, item: lease.Claimed, now: datetime) -> Outgoing | str | None:
+        """``leases.renew`` then ``_prepare`` in one session (None: the claim was taken over)."""
+        states = self.leases.renew_and_read(item, now, self.lease_for, _promise_ids(item.payload))
+        return None if states is None else self._prepare(item, now, states=states)
+
+    def _promise_changes(
+        self, note: Notification, states: Mapping[int, tuple[str, date | None]] | None = None
+    ) -> tuple[set[int], set[int]]:
+        found = self.leases.promise_states(note.promise_ids()) if states is None else states
         gone = {pid for pid in note.promise_ids() if pid not in found or found[pid][0] != "open"}
         snoozed = {pid for pid, (_, until) in found.items() if until is not None and until > note.today}
         return gone, snoozed
+
+
+def _promise_ids(payload: Mapping[str, Any]) -> set[int]:
+    """The promises a payload's notification lists (read from the payload: no model built)."""
+    note = payload.get("notification") or {}
+    return {int(i["promise"]["id"]) for part in note.get("parts", []) for i in part.get("promises", [])}

@@ -29,13 +29,14 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import Row, Select, Table, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Tier
 from kam_bot.domain.models import (
@@ -53,6 +54,7 @@ from kam_bot.domain.models import (
 )
 from kam_bot.services.ports import UnitOfWorkFactory
 from kam_bot.store import tables as tb
+from kam_bot.store.price_book import PriceBook
 from kam_bot.store.repository import SqlRepository
 from kam_bot.store.uow import SqlUnitOfWork
 
@@ -100,6 +102,9 @@ class DailyData:
     rows: dict[int, Row[Any]] = field(default_factory=dict)
     """Live accounts by id, as read: those owned and those the promises are about."""
     _accounts: dict[int, Account] = field(default_factory=dict)
+    derived: dict[tuple[str, int, date], Any] = field(default_factory=dict)
+    """What ``daily`` works out of this data once and reads again (a rep's stale accounts: in the
+    rep's DM and in their manager's), by (what, person id, day)."""
 
     def account(self, account_id: int) -> Account | None:
         """The live account (None: archived, gone, or not read for this batch)."""
@@ -255,7 +260,7 @@ class BriefReads:
     """What the account cards of one tick's briefs may share, so ``AccountService.card`` (kept
     as the one place that decides what a card shows) reads less per planned visit:
 
-    - the price-list entry of a product on a day (the same few hundred products across all cards);
+    - the price list and the exchange rates (``PriceBook``: read once per tick);
     - the accounts, the recipients and the last visits the batch has just read;
     - for the accounts of the batch's briefs (``prefetch``): contacts, last visits, stage changes,
       competitor notes, promises (every status), latest prices and stock, one query each for all of them,
@@ -263,7 +268,7 @@ class BriefReads:
     """
 
     def __init__(self) -> None:
-        self.price_list: dict[tuple[str, date | None], PriceListEntry | None] = {}
+        self.book = PriceBook()
         self.data = DailyData()
         self.users: dict[int, User] = {}
         self.visits_known: set[int] = set()
@@ -275,7 +280,6 @@ class BriefReads:
         self.promises: dict[int, list[Promise]] = {}
         self.prices: dict[int, list[PriceObservation]] = {}
         self.stock: dict[int, list[tuple[InventoryObservation, InventoryObservation | None]]] = {}
-        self._price_list: list[Row[Any]] | None = None
 
     def uow(self, sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
         """Units of work on ``sessions``, their repository reading through these."""
@@ -303,7 +307,8 @@ class BriefReads:
         self.promises = _grouped(session, Promise, p, ids, [p.due_date, p.id])
         self.prices = {i: [] for i in ids}
         seen_prices: set[tuple[int, str, str, str | None]] = set()
-        for row in session.execute(_newest_first(_PRICES, ids)):
+        latest = _newest_first(_PRICES, ids, 1, _PRICES.c.product, _PRICES.c.kind, _PRICES.c.competitor)
+        for row in session.execute(latest):
             key = (row.account_id, row.product.lower(), row.kind, (row.competitor or "").lower() or None)
             if key not in seen_prices:  # as SqlRepository.latest_prices
                 seen_prices.add(key)
@@ -311,7 +316,7 @@ class BriefReads:
         for found in self.prices.values():
             found.sort(key=lambda o: (o.product.casefold(), o.kind != "our_invoice", o.competitor or ""))
         pairs: dict[int, dict[str, list[InventoryObservation]]] = {i: {} for i in ids}
-        for row in session.execute(_newest_first(_STOCK, ids)):
+        for row in session.execute(_newest_first(_STOCK, ids, 2, _STOCK.c.product)):
             two = pairs[row.account_id].setdefault(row.product.lower(), [])
             if len(two) < 2:  # as SqlRepository.latest_stock
                 two.append(InventoryObservation.model_validate(row))
@@ -319,26 +324,6 @@ class BriefReads:
             i: [(obs[0], obs[1] if len(obs) > 1 else None) for _, obs in sorted(by_product.items())]
             for i, by_product in pairs.items()
         }
-
-    def price_list_entry(self, session: Session, product: str, on: date | None) -> PriceListEntry | None:
-        """``SqlRepository.price_list_for`` from the whole price list (a few hundred rows, read once
-        per tick); a product name that is not ASCII is looked up in the database (its case folding
-        is the database's)."""
-        if not product.isascii():
-            return SqlRepository(session).price_list_for(product, on)
-        if self._price_list is None:
-            self._price_list = list(session.execute(select(_PRICE_LIST)))
-        wanted = product.lower()
-        found = [
-            r
-            for r in self._price_list
-            if r.product.lower() == wanted and (on is None or r.valid_from is None or r.valid_from <= on)
-        ]
-        if not found:
-            return None
-        # ORDER BY valid_from DESC NULLS LAST, id DESC
-        best = max(found, key=lambda r: (r.valid_from is not None, r.valid_from or date.min, r.id))
-        return PriceListEntry.model_validate(best)
 
 
 VISITS, NOTES = 30, 5
@@ -348,11 +333,18 @@ counts up to 30 recent visits, ``services.accounts.INSIGHT_VISITS``)."""
 M = TypeVar("M", bound=BaseModel)
 
 
-def _newest_first(table: Table, ids: Sequence[int]) -> Select[Any]:
+def _newest_first(table: Table, ids: Sequence[int], keep: int, *key: Any) -> Select[Any]:
+    """The rows at the accounts ``ids``, newest first per account, at most ``keep`` per account and
+    ``key`` (raw column values: a finer grouping than the case-folded one the caller applies, so
+    the rows it keeps are all among these, however long the history)."""
+    newest = (table.c.observed_at.desc(), table.c.id.desc())
+    rank = func.row_number().over(partition_by=[table.c.account_id, *key], order_by=newest).label("rank")
+    # the rows themselves ranked (not their ids joined back: the planner may scan the whole table)
+    ranked = select(table, rank).where(table.c.account_id.in_(ids)).subquery()
     return (
-        select(table)
-        .where(table.c.account_id.in_(ids))
-        .order_by(table.c.account_id, table.c.observed_at.desc(), table.c.id.desc())
+        select(*(ranked.c[c.name] for c in table.c))
+        .where(ranked.c.rank <= keep)
+        .order_by(ranked.c.account_id, ranked.c.observed_at.desc(), ranked.c.id.desc())
     )
 
 
@@ -367,13 +359,16 @@ def _grouped(
 ) -> dict[int, list[M]]:
     """The rows of ``row_type`` at the accounts ``ids`` (and ``where``) as ``model``, per account in
     ``order``, at most ``limit`` per account; every id gets a list."""
-    stmt = select(row_type).where(row_type.account_id.in_(ids), *where)
+    stmt = select(row_type).where(row_type.account_id.in_(ids), *where).order_by(row_type.account_id, *order)
     if limit is not None:
+        # the rows themselves ranked, not their ids joined back: that join let the planner scan the
+        # whole table (all of the visits' history) for a batch's few hundred accounts
         rank = func.row_number().over(partition_by=row_type.account_id, order_by=order).label("rank")
-        ranked = select(row_type.id, rank).where(row_type.account_id.in_(ids), *where).subquery()
-        stmt = select(row_type).join(ranked, ranked.c.id == row_type.id).where(ranked.c.rank <= limit)
+        ranked = select(row_type, rank).where(row_type.account_id.in_(ids), *where).subquery()
+        rows = aliased(row_type, ranked)
+        stmt = select(rows).where(ranked.c.rank <= limit).order_by(ranked.c.account_id, ranked.c.rank)
     out: dict[int, list[M]] = {i: [] for i in ids}
-    for row in session.scalars(stmt.order_by(row_type.account_id, *order)):
+    for row in session.scalars(stmt):
         out[row.account_id].append(model.model_validate(row))
     return out
 
@@ -450,11 +445,10 @@ class _BriefRepository(SqlRepository):
         return list(found) if found is not None else super().latest_stock(account_id)
 
     def price_list_for(self, product: str, on: date | None = None) -> PriceListEntry | None:
-        key = (product, on)
-        if key not in self._reads.price_list:
-            self._reads.price_list[key] = self._reads.price_list_entry(self.session, product, on)
-        entry = self._reads.price_list[key]
-        return entry.model_copy() if entry is not None else None
+        return self._reads.book.price_list_for(self.session, product, on)
+
+    def exchange_rates(self) -> dict[tuple[str, str], Decimal]:
+        return self._reads.book.exchange_rates(self.session)
 
 
 class _BriefUnitOfWork:

@@ -2,7 +2,13 @@
 
 ``jobs.digest`` computes the figures from these. Of contacts it reads only what decision-chain
 coverage needs (``chain``: role, attitude, last met; no name, no personal note), so nothing
-personal can leak into a channel. Every read covers all the team's accounts in one query.
+personal can leak into a channel. Every read covers all the team's accounts in one query:
+
+- the promises every figure counts are read once (``prefetch_promises``: the union of what the
+  figures ask for) and each figure filters them in memory with its own conditions;
+- the previous count of every stock observation that needs one is one query for all of them
+  (``previous_stocks``), not one per observation;
+- the price list and the exchange rates come from a ``PriceBook`` shared by the whole tick.
 """
 
 from __future__ import annotations
@@ -12,8 +18,16 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
-from kam_bot.domain.enums import Attitude, ContactRole, GoalReached, PromiseDirection, StageKind
+from kam_bot.domain.enums import (
+    Attitude,
+    ContactRole,
+    GoalReached,
+    PromiseDirection,
+    PromiseStatus,
+    StageKind,
+)
 from kam_bot.domain.insight.coverage import ChainMember
 from kam_bot.domain.models import (
     Account,
@@ -27,6 +41,7 @@ from kam_bot.domain.models import (
     User,
 )
 from kam_bot.store import tables as tb
+from kam_bot.store.price_book import PriceBook
 from kam_bot.store.repository import SqlRepository
 
 
@@ -35,6 +50,19 @@ def members(repo: SqlRepository, team: Team) -> list[User]:
         select(tb.UserRow).where(tb.UserRow.team_id == team.id).order_by(tb.UserRow.id)
     )
     return [User.model_validate(r) for r in rows]
+
+
+class _Prefetched(NamedTuple):
+    made_since: datetime
+    due_from: date
+    as_of: datetime
+    promises: list[Promise]
+
+
+def _late(promise: Promise, as_of: datetime) -> bool:
+    """``status = 'open' OR done_at > as_of``, as the query says it."""
+    done_after = promise.done_at is not None and promise.done_at > as_of
+    return promise.status is PromiseStatus.OPEN or done_after
 
 
 class VisitFact(NamedTuple):
@@ -47,9 +75,13 @@ class VisitFact(NamedTuple):
 class DigestReader:
     """The queries behind one digest, over the team's accounts and one window ``[start, end)``."""
 
-    def __init__(self, repo: SqlRepository, team: Team, start: datetime, end: datetime) -> None:
+    def __init__(
+        self, repo: SqlRepository, team: Team, start: datetime, end: datetime, book: PriceBook | None = None
+    ) -> None:
         self.repo, self.session = repo, repo.session
         self.start, self.end = start, end
+        self.book = book or PriceBook()
+        self._read: _Prefetched | None = None
         rows = self.session.scalars(select(tb.AccountRow).where(tb.AccountRow.team_id == team.id))
         self.accounts = {r.id: Account.model_validate(r) for r in rows}
         self.ids = list(self.accounts)
@@ -95,20 +127,43 @@ class DigestReader:
         stmt = select(tb.PromiseRow).where(
             tb.PromiseRow.account_id.in_(self.ids), tb.PromiseRow.status != "cancelled", *conditions
         )
-        return [Promise.model_validate(r) for r in self.session.scalars(stmt)]
+        return [Promise.model_validate(r) for r in self.session.scalars(stmt.order_by(tb.PromiseRow.id))]
+
+    def prefetch_promises(self, made_since: datetime, due_from: date, as_of: datetime) -> None:
+        """Read once every promise the figures below may ask for: made since ``made_since``, due
+        from ``due_from``, or late as of ``as_of`` (open, or done after it)."""
+        p = tb.PromiseRow
+        found = self._promises(
+            or_(p.created_at >= made_since, p.due_date >= due_from, p.status == "open", p.done_at > as_of)
+        )
+        self._read = _Prefetched(made_since, due_from, as_of, found)
 
     def promises_made(self, direction: PromiseDirection, since: datetime, until: datetime) -> list[Promise]:
         """Not cancelled, created in ``[since, until)``."""
+        if self._read is not None and since >= self._read.made_since:
+            return [
+                x for x in self._read.promises if x.direction is direction and since <= x.created_at < until
+            ]
         p = tb.PromiseRow
         return self._promises(p.direction == direction.value, p.created_at >= since, p.created_at < until)
 
     def promises_due(self, direction: PromiseDirection, first: date, before: date) -> list[Promise]:
         """Not cancelled, due on a day in ``[first, before)``."""
+        if self._read is not None and first >= self._read.due_from:
+            return [
+                x for x in self._read.promises if x.direction is direction and first <= x.due_date < before
+            ]
         p = tb.PromiseRow
         return self._promises(p.direction == direction.value, p.due_date >= first, p.due_date < before)
 
     def promises_late(self, direction: PromiseDirection, before: date, as_of: datetime) -> list[Promise]:
         """Not cancelled, due before ``before`` and not done by ``as_of``."""
+        if self._read is not None and as_of == self._read.as_of:
+            return [
+                x
+                for x in self._read.promises
+                if x.direction is direction and x.due_date < before and _late(x, as_of)
+            ]
         p = tb.PromiseRow
         late = or_(p.status == "open", p.done_at > as_of)
         return self._promises(p.direction == direction.value, p.due_date < before, late)
@@ -125,15 +180,49 @@ class DigestReader:
         return self.repo.get(User, user_id)
 
     def price_list_for(self, product: str, on: date) -> PriceListEntry | None:
-        return self.repo.price_list_for(product, on)
+        return self.book.price_list_for(self.session, product, on)
 
     def exchange_rates(self) -> dict[tuple[str, str], Decimal]:
-        return self.repo.exchange_rates()
+        return self.book.exchange_rates(self.session)
 
     def previous_stock(self, stock: InventoryObservation) -> InventoryObservation | None:
         return self.repo.previous_stock(
             stock.account_id, stock.product, stock.observed_at, exclude_id=stock.id
         )
+
+    def previous_stocks(self, stocks: list[InventoryObservation]) -> dict[int, InventoryObservation | None]:
+        """``previous_stock`` of each of ``stocks`` (by id), in two queries for all of them.
+
+        A product name that is not ASCII is looked up one by one, as ``previous_stock`` does (the
+        database folds its case, and SQLite's ``lower`` only folds ASCII)."""
+        out = {s.id: self.previous_stock(s) for s in stocks if not s.product.isascii()}
+        ids = [s.id for s in stocks if s.product.isascii()]
+        if not ids:
+            return out
+        cur, prev = aliased(tb.InventoryObservationRow), tb.InventoryObservationRow
+        before = (
+            select(prev.id)
+            .where(
+                prev.account_id == cur.account_id,
+                func.lower(prev.product) == func.lower(cur.product),
+                prev.observed_at <= cur.observed_at,
+                prev.id != cur.id,
+            )
+            .order_by(prev.observed_at.desc(), prev.id.desc())
+            .limit(1)
+            .correlate(cur)
+            .scalar_subquery()
+        )
+        pairs: dict[int, int | None] = dict(
+            self.session.execute(select(cur.id, before).where(cur.id.in_(ids))).tuples().all()
+        )
+        wanted = {i for i in pairs.values() if i is not None}
+        found: dict[int | None, InventoryObservation] = {}
+        if wanted:
+            for r in self.session.scalars(select(prev).where(prev.id.in_(wanted))):
+                found[r.id] = InventoryObservation.model_validate(r)
+        out.update({i: found.get(pairs.get(i)) for i in ids})
+        return out
 
     # -- account insight: one query each over all the team's accounts ----------------------
 
@@ -152,6 +241,8 @@ class DigestReader:
 
     def promises_due_between(self, first: date, before: date) -> list[Promise]:
         """Both directions, not cancelled, due on a day in ``[first, before)`` (the promise record)."""
+        if self._read is not None and first >= self._read.due_from:
+            return [x for x in self._read.promises if first <= x.due_date < before]
         p = tb.PromiseRow
         return self._promises(p.due_date >= first, p.due_date < before)
 

@@ -18,6 +18,7 @@ from kam_bot.domain.models import Team, User
 from kam_bot.services.ports import UnitOfWorkFactory
 from kam_bot.store import daily_batch, digest_queries, outbox
 from kam_bot.store.lease import SqlLeases
+from kam_bot.store.price_book import PriceBook
 from kam_bot.store.repository import SqlRepository
 from kam_bot.store.slots import SqlSlots
 from kam_bot.store.tables import UserRow
@@ -65,8 +66,10 @@ class JobsTransaction:
     def team_members(self, team: Team) -> list[User]:
         return digest_queries.members(self.repo, team)
 
-    def digest_reader(self, team: Team, start: datetime, end: datetime) -> digest_queries.DigestReader:
-        return digest_queries.DigestReader(self.repo, team, start, end)
+    def digest_reader(
+        self, team: Team, start: datetime, end: datetime, book: PriceBook | None = None
+    ) -> digest_queries.DigestReader:
+        return digest_queries.DigestReader(self.repo, team, start, end, book)
 
 
 class SqlJobsStore:

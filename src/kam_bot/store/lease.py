@@ -233,6 +233,16 @@ class SqlLeases:
     def renew(self, item: Claimed, now: datetime, lease: timedelta = DEFAULT_LEASE) -> bool:
         return self._run(renew, item, now, lease)
 
+    def renew_and_read(
+        self, item: Claimed, now: datetime, lease: timedelta, promise_ids: Collection[int]
+    ) -> dict[int, tuple[str, date | None]] | None:
+        """``renew``, then ``promise_states`` of ``promise_ids``, in one session: one trip per send
+        instead of two. None: the claim was taken over (nothing read; do not send)."""
+        with self._sessions() as session:
+            if not renew(session, item, now, lease):
+                return None
+            return _promise_states(session, promise_ids) if promise_ids else {}
+
     def record_incident(
         self, item: Claimed, kind: str, instance: str, now: datetime, detail: str | None = None
     ) -> bool:
@@ -241,9 +251,13 @@ class SqlLeases:
     def promise_states(self, ids: Collection[int]) -> dict[int, tuple[str, date | None]]:
         """Promise id -> (status, snoozed until), for the promises a message lists (gone: absent)."""
         with self._sessions() as session:
-            rows = session.execute(
-                select(PromiseRow.id, PromiseRow.status, PromiseRow.snoozed_until).where(
-                    PromiseRow.id.in_(sorted(set(ids)))
-                )
-            ).all()
-        return {pid: (status, snoozed) for pid, status, snoozed in rows}
+            return _promise_states(session, ids)
+
+
+def _promise_states(session: Session, ids: Collection[int]) -> dict[int, tuple[str, date | None]]:
+    rows = session.execute(
+        select(PromiseRow.id, PromiseRow.status, PromiseRow.snoozed_until).where(
+            PromiseRow.id.in_(sorted(set(ids)))
+        )
+    ).all()
+    return {pid: (status, snoozed) for pid, status, snoozed in rows}
