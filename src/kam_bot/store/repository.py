@@ -535,7 +535,8 @@ class SqlRepository:
 
     def claim(self, platform: str, key: str, at: datetime, expires_at: datetime, prune: bool = False) -> bool:
         """True the first time ``key`` is claimed (or once its claim expired); False for a repeat.
-        With ``prune``, expired claims are deleted too."""
+        With ``prune``, expired claims are deleted too. On PostgreSQL the transaction commits
+        without waiting for the disk (``store.request_keys``): it must hold the claim only."""
         new = request_keys.first(self.session, platform, key, at, expires_at)
         if prune:
             request_keys.prune(self.session, at)
