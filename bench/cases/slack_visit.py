@@ -7,6 +7,10 @@ then kam-bot with the same number of requests (different triggers). The texts ty
 ``/visit`` are a rep's own accounts: 40 % none, 40 % the exact name and a note, 20 % a prefix.
 Reported: latency to the HTTP response (the target), and, from the fake's records, the time
 until ``views.open`` arrived (what the rep waits for) and whether every modal was opened.
+
+kam-bot runs with as many worker processes as ``kam-bot serve`` starts by default on this host
+(``cli_serve.worker_count``: one per core on PostgreSQL, one on SQLite); the floor is one
+process. The notes name the count.
 """
 
 from __future__ import annotations
@@ -34,6 +38,17 @@ def _available() -> str | None:
     except ImportError as exc:
         return f"kam_bot.adapters.slack.server.create_asgi ({exc})"
     return None
+
+
+def serve_workers(database_url: str) -> int:
+    """The worker count ``kam-bot serve`` picks by default for this database on this host."""
+    try:
+        from kam_bot.cli_serve import worker_count
+        from kam_bot.config import Settings
+    except ImportError:  # a tree from before --workers
+        return 1
+    settings = Settings(_env_file=None, database_url=database_url, slack_app_token=None)
+    return worker_count(settings, None)[0]
 
 
 def wait_for_modals(fake: FakeSlackProcess, keys: set[str], timeout: float = 20.0) -> dict[str, Any]:
@@ -94,7 +109,8 @@ def run(ctx: Context) -> list[Result]:
             "workdir": ctx.workdir,
         }
         floor = bench_server("floor", database_url=None, **common)  # type: ignore[arg-type]
-        kam = bench_server("kam", database_url=url, **common)  # type: ignore[arg-type]
+        workers = serve_workers(url)
+        kam = bench_server("kam", database_url=url, workers=workers, **common)  # type: ignore[arg-type]
         with floor, kam:
             for server in (floor, kam):
                 visit_load(server, fake, warm, 5, f"warm-{server.name}")
@@ -106,10 +122,8 @@ def run(ctx: Context) -> list[Result]:
                     _, facts[(c, server.name)] = visit_load(server, fake, chunk, c, f"c{c}-{server.name}")
                     ctx.log(f"   c={c} {server.name}: {facts[(c, server.name)]['http']}")
             ctx.extra["visit_server_memory"] = kam.memory()
-    return [
-        _row(c, facts[(c, "kam")], facts[(c, "floor")], "PostgreSQL" if ctx.pg_url else "SQLite")
-        for c, _ in levels
-    ]
+    setup = f"{'PostgreSQL' if ctx.pg_url else 'SQLite'}, kam-bot {workers} worker{'s' * (workers != 1)}"
+    return [_row(c, facts[(c, "kam")], facts[(c, "floor")], setup) for c, _ in levels]
 
 
 def _row(c: int, kam: dict[str, Any], floor: dict[str, Any], backend: str) -> Result:

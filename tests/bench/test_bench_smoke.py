@@ -158,3 +158,10 @@ def test_postgres_load_reads_the_same_as_sqlite(tmp_path: Path) -> None:
         pg.dispose()
     finally:
         drop_pg_schema(url, schema)
+
+
+def test_the_visit_bench_serves_with_the_worker_count_serve_picks_by_default() -> None:
+    from bench.cases.slack_visit import serve_workers
+
+    assert serve_workers("postgresql+psycopg://postgres@127.0.0.1:5432/test") == (os.cpu_count() or 1)
+    assert serve_workers("sqlite:///kam_bot.db") == 1  # SQLite: one writer, one worker

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -43,3 +45,29 @@ def test_names_without_a_title_are_not_surname_mentions(mention: str) -> None:
 def test_two_people_with_one_surname_both_fit() -> None:
     assert [p.name for p in by_surname("李总", [*CHAIN, Person("李娜")]) or []] == ["Li Wei", "李娜"]
     assert titled_surname("Mrs. Li") == "Li"
+
+
+IMPORT_ALL_THEN_MATCH = """
+import importlib, pkgutil, sys
+import kam_bot
+for found in pkgutil.walk_packages(kam_bot.__path__, "kam_bot."):
+    if not found.name.endswith("__main__") and ".migrations" not in found.name:
+        importlib.import_module(found.name)
+print("pypinyin" in sys.modules)
+from kam_bot.domain.contact_names import by_surname
+class Person:
+    name = "Li Wei"
+print(len(by_surname("李总", [Person()]) or []), "pypinyin" in sys.modules)
+"""
+
+
+def test_an_idle_worker_does_not_carry_the_pinyin_dictionaries() -> None:
+    """pypinyin's dictionaries are ~55 MB of a worker's resident set (150 -> 100 MB idle without
+    them): a process that imported all of kam_bot has not loaded them until a name needs them."""
+    run = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", IMPORT_ALL_THEN_MATCH],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.split() == ["False", "1", "True"]

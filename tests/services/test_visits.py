@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -9,6 +12,7 @@ from typing import Any
 import pytest
 from factories import Seed, add_contact, add_price_list, at, row_counts, seed_team
 from pydantic import ValidationError
+from sqlalchemy import event
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import (
@@ -187,6 +191,69 @@ def test_full_visit_is_saved_and_shown_on_the_card(app: App) -> None:
     assert [(c.kind, c.from_stage, c.to_stage, c.visit_id) for c in history] == [
         (StageKind.FUNNEL, "potential", "target_customer", visit.id),
         (StageKind.FUNNEL, "target_customer", "customer", None),
+    ]
+
+
+@contextmanager
+def inserts(app: App) -> Iterator[Counter[str]]:
+    """INSERT statements sent to the database while inside, per table."""
+    seen: Counter[str] = Counter()
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO"):
+            seen[statement.split()[2].strip('"')] += 1
+
+    event.listen(app.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(app.engine, "before_cursor_execute", count)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_visit_writes_each_kind_of_row_in_one_statement(app: App) -> None:
+    """A submitted visit is a handful of round trips whatever it holds: its promises, prices,
+    stock counts and notes go out together, their events and audit entries with the commit.
+    (SQLite gets a statement per row: SQLAlchemy batches inserts with RETURNING only where the
+    rows come back in order.)"""
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("multi-row INSERT ... RETURNING is PostgreSQL's here")
+    s = seed_team(app)
+    add_price_list(app, "HRC coil", "4500", unit="t")
+    extra = full_visit(app, s)
+    more = extra.model_copy(
+        update={
+            "promises": [*extra.promises, extra.promises[1]],
+            "stocks": [*extra.stocks, StockInput(product="CRC sheet", quantity=Decimal("5"), unit="t")],
+            "stage_change": None,  # a stage change writes its row (and what is staged) on its own
+        }
+    )
+    with inserts(app) as seen:
+        logged = app.visits.log(s.rep, more)
+    assert (len(logged.promises), len(logged.prices), len(logged.stocks)) == (3, 2, 2)
+    tables = ("promises", "price_observations", "inventory_observations", "competitor_notes")
+    assert {table: seen[table] for table in (*tables, "promise_events", "audit_log")} == dict.fromkeys(
+        (*tables, "promise_events", "audit_log"), 1
+    )
+
+
+def test_a_product_counted_twice_in_one_visit_compares_with_the_count_before_it(app: App) -> None:
+    s = seed_team(app)
+    earlier_visit(app, s)  # 200 t
+    logged = app.visits.log(
+        s.rep,
+        VisitInput(
+            account_id=s.baosteel.id,
+            visited_at=at(app, hours=-1),
+            stocks=[
+                StockInput(product="HRC coil", quantity=Decimal("120"), unit="t"),
+                StockInput(product="hrc coil", quantity=Decimal("90"), unit="t"),
+            ],
+        ),
+    )
+    assert [(c.previous, c.current) for _, c in logged.stocks] == [
+        (Decimal("200"), Decimal("120")),
+        (Decimal("120"), Decimal("90")),
     ]
 
 

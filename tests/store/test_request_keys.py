@@ -6,11 +6,14 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from conftest import FrozenClock
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
 
 from kam_bot.bootstrap import App
 from kam_bot.services.claims import ClaimService
+from kam_bot.store import request_keys
 from kam_bot.store.tables import RequestKeyRow
 
 
@@ -58,3 +61,23 @@ def test_racing_deliveries_of_one_key_find_exactly_one_first(app: App) -> None:
     for t in threads:
         t.join()
     assert sorted(answers) == [False] * 7 + [True]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_only_the_claim_commits_without_waiting_for_the_disk(
+    app: App, engine: Engine, clock: FrozenClock
+) -> None:
+    """The claim's own transaction skips the WAL flush; the next transaction on the same
+    connection (the visit it guards) is durable again, and other processes see the key at once."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    show = text("SHOW synchronous_commit")
+    with engine.connect() as conn, Session(bind=conn) as session:
+        assert session.scalar(show) == "on"
+        session.commit()
+        assert request_keys.first(session, "slack", "body:k", clock.now, clock.now + timedelta(hours=1))
+        assert session.scalar(show) == "off"
+        session.commit()
+        assert session.scalar(show) == "on"
+        session.commit()
+    assert not app.claims.claim("slack", "body:k")  # another connection: already taken

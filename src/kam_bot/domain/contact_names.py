@@ -14,8 +14,6 @@ import re
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from pypinyin import lazy_pinyin
-
 from kam_bot.domain.matching import fold
 from kam_bot.domain.parsing.text import has_cjk
 
@@ -78,7 +76,14 @@ C = TypeVar("C", bound=Named)
 
 
 def _reading(surname: str) -> str:
-    return SURNAME_READINGS.get(surname) or "".join(lazy_pinyin(surname))
+    known = SURNAME_READINGS.get(surname)
+    if known:
+        return known
+    # pypinyin's dictionaries (~55 MB) load on its import: the first name that needs a reading
+    # pays for it, not every idle worker.
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(surname))
 
 
 def titled_surname(mention: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,43 +14,73 @@ from kam_bot.services.inputs import CompetitorNoteInput, PriceInput, StockInput
 from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 
 
-def add_price(
+def add_prices_later(
     repo: Repository,
     account: Account,
-    data: PriceInput,
+    items: Sequence[PriceInput],
     actor_id: int,
     at: datetime,
     visit_id: int | None,
     threshold: Decimal,
-) -> tuple[PriceObservation, rules.PriceDeviation | None]:
-    obs = repo.add(
+) -> Callable[[], list[tuple[PriceObservation, rules.PriceDeviation | None]]]:
+    """Stage the prices for the next flush; the callable, after it, audits them and rates each
+    against the price list (the exchange rates and each product's list price read once)."""
+    later = repo.add_many_later(
         PriceObservation,
-        account_id=account.id,
-        observed_at=at,
-        visit_id=visit_id,
-        recorded_by=actor_id,
-        **data.model_dump(),
-    )
-    audit.record(repo, actor_id, audit.CREATED, "price", obs.id, at)
-    return obs, rules.price_deviation(
-        obs, repo.price_list_for(obs.product, at.date()), threshold, repo.exchange_rates()
+        [
+            {"account_id": account.id, "observed_at": at, "visit_id": visit_id, "recorded_by": actor_id}
+            | data.model_dump()
+            for data in items
+        ],
     )
 
+    def done() -> list[tuple[PriceObservation, rules.PriceDeviation | None]]:
+        observations = later()
+        if not observations:
+            return []
+        rates = repo.exchange_rates()
+        listed = {p: repo.price_list_for(p, at.date()) for p in {obs.product for obs in observations}}
+        for obs in observations:
+            audit.record(repo, actor_id, audit.CREATED, "price", obs.id, at)
+        return [
+            (obs, rules.price_deviation(obs, listed[obs.product], threshold, rates)) for obs in observations
+        ]
 
-def add_stock(
-    repo: Repository, account: Account, data: StockInput, actor_id: int, at: datetime, visit_id: int | None
-) -> tuple[InventoryObservation, rules.InventoryChange]:
-    previous = repo.previous_stock(account.id, data.product, at)
-    obs = repo.add(
+    return done
+
+
+def add_stocks_later(
+    repo: Repository,
+    account: Account,
+    items: Sequence[StockInput],
+    actor_id: int,
+    at: datetime,
+    visit_id: int | None,
+) -> Callable[[], list[tuple[InventoryObservation, rules.InventoryChange]]]:
+    """Stage the stock counts for the next flush; the callable, after it, audits them and compares
+    each with the count before it (read now, before they are written; a product counted twice in
+    one visit compares its second count with its first)."""
+    previous: dict[str, InventoryObservation | None] = {}
+    for product in {data.product.lower(): data.product for data in items}.values():
+        previous[product.lower()] = repo.previous_stock(account.id, product, at)
+    later = repo.add_many_later(
         InventoryObservation,
-        account_id=account.id,
-        observed_at=at,
-        visit_id=visit_id,
-        recorded_by=actor_id,
-        **data.model_dump(),
+        [
+            {"account_id": account.id, "observed_at": at, "visit_id": visit_id, "recorded_by": actor_id}
+            | data.model_dump()
+            for data in items
+        ],
     )
-    audit.record(repo, actor_id, audit.CREATED, "stock", obs.id, at)
-    return obs, rules.inventory_change(obs, previous)
+
+    def done() -> list[tuple[InventoryObservation, rules.InventoryChange]]:
+        result = []
+        for obs in later():
+            audit.record(repo, actor_id, audit.CREATED, "stock", obs.id, at)
+            result.append((obs, rules.inventory_change(obs, previous[obs.product.lower()])))
+            previous[obs.product.lower()] = obs
+        return result
+
+    return done
 
 
 _ENTITY: dict[type[PriceObservation | InventoryObservation | CompetitorNote], str] = {
@@ -72,7 +103,9 @@ class ObservationService:
     ) -> tuple[PriceObservation, rules.PriceDeviation | None]:
         with self._uow() as uow:
             account = self._writable(uow.repo, actor, account_id)
-            result = add_price(uow.repo, account, data, actor.id, self._clock(), None, self._threshold)
+            done = add_prices_later(uow.repo, account, [data], actor.id, self._clock(), None, self._threshold)
+            uow.repo.flush()
+            (result,) = done()
             uow.commit()
             return result
 
@@ -81,7 +114,9 @@ class ObservationService:
     ) -> tuple[InventoryObservation, rules.InventoryChange]:
         with self._uow() as uow:
             account = self._writable(uow.repo, actor, account_id)
-            result = add_stock(uow.repo, account, data, actor.id, self._clock(), None)
+            done = add_stocks_later(uow.repo, account, [data], actor.id, self._clock(), None)
+            uow.repo.flush()
+            (result,) = done()
             uow.commit()
             return result
 

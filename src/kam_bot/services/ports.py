@@ -39,6 +39,14 @@ class Repository(Protocol):
         """``add`` for several rows of one plain model: one flush, one multi-row INSERT."""
         ...
 
+    def add_many_later(self, model: type[E], rows: Sequence[dict[str, Any]]) -> Callable[[], list[E]]:
+        """``add_many`` without its flush: the rows go out with the next ``flush``, together with
+        those of other models (a visit's promises and observations: one round trip). The callable
+        returns them, ids and all, once flushed."""
+        ...
+
+    def flush(self) -> None: ...
+
     def deferred_flush(self) -> AbstractContextManager[object]:
         """Inside, reads do not first write what is staged: it goes out in one flush at the end."""
         ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
@@ -46,7 +46,7 @@ def add_promise(
     return promise
 
 
-def add_promises(
+def add_promises_later(
     repo: Repository,
     account: Account,
     items: Sequence[PromiseInput],
@@ -54,15 +54,14 @@ def add_promises(
     actor_id: int,
     now: datetime,
     visit_id: int,
-) -> list[Promise]:
-    """``add_promise`` for a visit's promises: the contacts read once, the promises written in one flush."""
-    if not items:
-        return []
+) -> Callable[[], list[Promise]]:
+    """``add_promise`` for a visit's promises, staged for the next flush (the contacts read once);
+    the callable, after it, stages their events and audit entries and returns them."""
     if any(data.contact_id is not None for data in items):
         contact_ids = {c.id for c in repo.contacts_for(account.id)}
         if any(data.contact_id is not None and data.contact_id not in contact_ids for data in items):
             raise InvalidInputError("promise.unknown_contact", field="contact_id")
-    promises = repo.add_many(
+    later = repo.add_many_later(
         Promise,
         [
             {
@@ -79,10 +78,15 @@ def add_promises(
             for data in items
         ],
     )
-    for promise in promises:
-        repo.stage(PromiseEvent, promise_id=promise.id, kind="created", at=now, actor_id=actor_id)
-        audit.record(repo, actor_id, audit.CREATED, "promise", promise.id, now)
-    return promises
+
+    def done() -> list[Promise]:
+        promises = later()
+        for promise in promises:
+            repo.stage(PromiseEvent, promise_id=promise.id, kind="created", at=now, actor_id=actor_id)
+            audit.record(repo, actor_id, audit.CREATED, "promise", promise.id, now)
+        return promises
+
+    return done
 
 
 class PromiseService:

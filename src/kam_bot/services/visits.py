@@ -25,9 +25,9 @@ from kam_bot.services import access, audit
 from kam_bot.services.accounts import _get_account, apply_stage_change
 from kam_bot.services.errors import InvalidInputError, NotFoundError
 from kam_bot.services.inputs import MAX_TEXT, VisitInput
-from kam_bot.services.observations import add_price, add_stock
+from kam_bot.services.observations import add_prices_later, add_stocks_later
 from kam_bot.services.ports import Clock, ConflictError, Repository, UnitOfWorkFactory, utc_now
-from kam_bot.services.promises import add_promises
+from kam_bot.services.promises import add_promises_later
 
 
 @dataclass(frozen=True)
@@ -145,26 +145,32 @@ class VisitService:
                     last_met = known[cid].last_met
                     if last_met is None or last_met < data.visited_at.date():
                         repo.update(Contact, cid, last_met=data.visited_at.date())
+                repo.update(Account, account.id, updated_at=now)  # flushes: before anything is staged
                 owner_id = account.owner_id or actor.id
-                promises = add_promises(repo, account, data.promises, owner_id, actor.id, now, visit.id)
-                prices = [
-                    add_price(repo, account, p, actor.id, data.visited_at, visit.id, self._threshold)
-                    for p in data.prices
-                ]
-                stocks = [
-                    add_stock(repo, account, s, actor.id, data.visited_at, visit.id) for s in data.stocks
-                ]
-                notes = [
-                    repo.add(
-                        CompetitorNote,
-                        account_id=account.id,
-                        observed_at=data.visited_at,
-                        visit_id=visit.id,
-                        recorded_by=actor.id,
-                        **n.model_dump(),
-                    )
-                    for n in data.competitor_notes
-                ]
+                promises_done = add_promises_later(
+                    repo, account, data.promises, owner_id, actor.id, now, visit.id
+                )
+                prices_done = add_prices_later(
+                    repo, account, data.prices, actor.id, data.visited_at, visit.id, self._threshold
+                )
+                stocks_done = add_stocks_later(
+                    repo, account, data.stocks, actor.id, data.visited_at, visit.id
+                )
+                notes_done = repo.add_many_later(
+                    CompetitorNote,
+                    [
+                        {
+                            "account_id": account.id,
+                            "observed_at": data.visited_at,
+                            "visit_id": visit.id,
+                            "recorded_by": actor.id,
+                        }
+                        | n.model_dump()
+                        for n in data.competitor_notes
+                    ],
+                )
+                repo.flush()  # the promises and observations: one round trip, one INSERT per table
+                promises, prices, stocks, notes = promises_done(), prices_done(), stocks_done(), notes_done()
                 stage = None
                 if data.stage_change is not None:
                     stage = apply_stage_change(
@@ -176,7 +182,6 @@ class VisitService:
                         visit.id,
                         now,
                     )
-                repo.update(Account, account.id, updated_at=now)
                 audit.record(repo, actor.id, audit.CREATED, "visit", visit.id, now)
                 for note in notes:
                     audit.record(repo, actor.id, audit.CREATED, "competitor_note", note.id, now)

@@ -6,7 +6,7 @@ pass plain field values back. Queries are written for the indexes in ``tables.py
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from decimal import Decimal
@@ -72,6 +72,16 @@ class SqlRepository:
         self.session.add_all(added)
         self.session.flush()
         return [model.model_validate(row) for row in added]
+
+    def add_many_later(self, model: type[E], rows: Sequence[dict[str, Any]]) -> Callable[[], list[E]]:
+        if model in (m.User, m.Account, m.Team):
+            raise TypeError(f"{model.__name__} rows are written with their index: use add")
+        added = [ROWS[model](**_plain(fields)) for fields in rows]
+        self.session.add_all(added)
+        return lambda: [model.model_validate(row) for row in added]
+
+    def flush(self) -> None:
+        self.session.flush()
 
     def deferred_flush(self) -> AbstractContextManager[object]:
         return self.session.no_autoflush
@@ -535,7 +545,8 @@ class SqlRepository:
 
     def claim(self, platform: str, key: str, at: datetime, expires_at: datetime, prune: bool = False) -> bool:
         """True the first time ``key`` is claimed (or once its claim expired); False for a repeat.
-        With ``prune``, expired claims are deleted too."""
+        With ``prune``, expired claims are deleted too. On PostgreSQL the transaction commits
+        without waiting for the disk (``store.request_keys``): it must hold the claim only."""
         new = request_keys.first(self.session, platform, key, at, expires_at)
         if prune:
             request_keys.prune(self.session, at)
