@@ -72,7 +72,9 @@ class Serve:
         self.log = log_dir / f"{name}.log"
         full = {**os.environ, **env, "PORT": str(self.port)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kam_bot", "serve"],
+            # one process per Serve: kill -9 must stop the process that sends (with N workers
+            # it would hit the supervisor and leave the workers sending)
+            [sys.executable, "-m", "kam_bot", "serve", "--workers", "1"],
             env=full,
             stdout=subprocess.DEVNULL,
             stderr=self.log.open("w"),
