@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -221,3 +223,46 @@ def test_two_workers_answer_visit_and_send_each_due_dm_once(pg_url: str, tmp_pat
             proc.wait()
         fake.stop()
     assert all(not Path(f"/proc/{pid}").exists() for pid in pids)
+
+
+@pytest.mark.postgres
+def test_workers_stop_when_their_supervisor_is_killed(pg_url: str, tmp_path: Path) -> None:
+    """kill -9 of ``serve`` (the supervisor) must not leave workers holding the port and sending."""
+    fake = FakeSlack().start()
+    port = free_port()
+    env = {
+        "DATABASE_URL": pg_url,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_APP_TOKEN": "",
+        "SLACK_API_URL": fake.api_url,
+        "PORT": str(port),
+    }
+    log = tmp_path / "serve.log"
+    proc = serve(env, "--workers", "2", log=log)
+    pids: set[int] = set()
+    try:
+        wait_until(
+            lambda: log.read_text().count("Application startup complete") == 2, "the workers did not start"
+        )
+        pids |= set(one_connection_per_worker(port, 2))
+        assert len(pids) == 2
+        proc.kill()  # SIGKILL: the supervisor cannot pass anything on
+        proc.wait()
+        wait_until(lambda: all(not alive(pid) for pid in pids), "the workers outlived their supervisor", 30)
+        assert log.read_text().count("Application shutdown complete") == 2  # each stopped cleanly
+        with socket.socket() as s:  # the port is free for the next serve
+            s.bind(("127.0.0.1", port))
+    finally:
+        for pid in pids:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        fake.stop()
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie no longer counts: it has stopped, only its exit status is left)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False

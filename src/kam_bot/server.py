@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
+import threading
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -64,6 +67,26 @@ def create_server(app: App, platforms: Sequence[ChatPlatform], *, jobs: bool = T
     return Starlette(routes=routes, lifespan=lifespan)
 
 
+ORPHAN_CHECK_SECONDS = 1.0
+
+
 def create() -> Starlette:
     """Each ``kam-bot serve --workers N`` process builds its own server, settings from the environment."""
+    _stop_when_orphaned(os.getppid())
     return build_server(bootstrap(load_settings()))
+
+
+def _stop_when_orphaned(supervisor: int) -> None:
+    """A worker whose supervisor was killed (``kill -9``) stops itself, as on SIGTERM.
+
+    uvicorn's workers are not told when their supervisor dies: they would keep the port and
+    keep sending from the outbox, and a restarted ``serve`` could not bind the port.
+    """
+
+    def watch() -> None:
+        while os.getppid() == supervisor:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        log.warning("The serve supervisor (pid %d) is gone: this worker stops", supervisor)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
