@@ -126,6 +126,18 @@ def enqueue_dms(url: str) -> None:
     app.engine.dispose()
 
 
+def serve_env(pg_url: str, fake: FakeSlack, port: int) -> dict[str, str]:
+    """Slack over HTTP against the fake, on PostgreSQL: the setup that runs several workers."""
+    return {
+        "DATABASE_URL": pg_url,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_APP_TOKEN": "",
+        "SLACK_API_URL": fake.api_url,
+        "PORT": str(port),
+    }
+
+
 def visit_body(n: int) -> bytes:
     fields = {
         "command": "/visit",
@@ -183,14 +195,7 @@ def test_two_workers_answer_visit_and_send_each_due_dm_once(pg_url: str, tmp_pat
         fake.add_user(f"U{n:04d}", f"Rep {n}")
     enqueue_dms(pg_url)
     port = free_port()
-    env = {
-        "DATABASE_URL": pg_url,
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_APP_TOKEN": "",
-        "SLACK_API_URL": fake.api_url,
-        "PORT": str(port),
-    }
+    env = serve_env(pg_url, fake, port)
     log = tmp_path / "serve.log"
     proc = serve(env, "--workers", "2", log=log)
     try:
@@ -230,14 +235,7 @@ def test_workers_stop_when_their_supervisor_is_killed(pg_url: str, tmp_path: Pat
     """kill -9 of ``serve`` (the supervisor) must not leave workers holding the port and sending."""
     fake = FakeSlack().start()
     port = free_port()
-    env = {
-        "DATABASE_URL": pg_url,
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_APP_TOKEN": "",
-        "SLACK_API_URL": fake.api_url,
-        "PORT": str(port),
-    }
+    env = serve_env(pg_url, fake, port)
     log = tmp_path / "serve.log"
     proc = serve(env, "--workers", "2", log=log)
     pids: set[int] = set()
