@@ -35,14 +35,11 @@ class Repository(Protocol):
 
     def add(self, model: type[E], **fields: Any) -> E: ...
 
-    def add_many(self, model: type[E], rows: Sequence[dict[str, Any]]) -> list[E]:
-        """``add`` for several rows of one plain model: one flush, one multi-row INSERT."""
-        ...
-
     def add_many_later(self, model: type[E], rows: Sequence[dict[str, Any]]) -> Callable[[], list[E]]:
-        """``add_many`` without its flush: the rows go out with the next ``flush``, together with
-        those of other models (a visit's promises and observations: one round trip). The callable
-        returns them, ids and all, once flushed."""
+        """Several rows of one plain model, not flushed: they go out with the next ``flush``,
+        together with those of other models (a visit's promises and observations: one round
+        trip, one multi-row INSERT per table). The callable returns them, ids and all, once
+        flushed."""
         ...
 
     def flush(self) -> None: ...

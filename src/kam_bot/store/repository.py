@@ -65,14 +65,6 @@ class SqlRepository:
         self.session.flush()
         return model.model_validate(row)
 
-    def add_many(self, model: type[E], rows: Sequence[dict[str, Any]]) -> list[E]:
-        if model in (m.User, m.Account, m.Team):
-            return [self.add(model, **fields) for fields in rows]
-        added = [ROWS[model](**_plain(fields)) for fields in rows]
-        self.session.add_all(added)
-        self.session.flush()
-        return [model.model_validate(row) for row in added]
-
     def add_many_later(self, model: type[E], rows: Sequence[dict[str, Any]]) -> Callable[[], list[E]]:
         if model in (m.User, m.Account, m.Team):
             raise TypeError(f"{model.__name__} rows are written with their index: use add")
