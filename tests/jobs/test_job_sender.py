@@ -20,7 +20,8 @@ from kam_bot.handlers.replies import Line
 from kam_bot.jobs import outbox
 from kam_bot.jobs.delivery import Checkpoint, Outgoing
 from kam_bot.jobs.notifications import Notification, Part
-from kam_bot.jobs.sender import Backoff, Pace, Sender
+from kam_bot.jobs.pace import Pace
+from kam_bot.jobs.sender import Backoff, Sender
 from kam_bot.store import lease
 from kam_bot.store import outbox as store_outbox
 from kam_bot.store.tables import OutboxRow

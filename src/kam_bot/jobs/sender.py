@@ -32,7 +32,6 @@ import os
 import random
 import socket
 import uuid
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -51,6 +50,7 @@ from kam_bot.jobs.delivery import (
     TransientError,
 )
 from kam_bot.jobs.notifications import Notification
+from kam_bot.jobs.pace import Pace
 from kam_bot.store import lease
 
 log = logging.getLogger(__name__)
@@ -98,54 +98,6 @@ class Backoff:
     def delay(self, attempts: int) -> timedelta:
         raw: timedelta = min(self.cap, self.base * 2 ** max(0, attempts - 1))
         return raw * (0.5 + 0.5 * self.rng.random())
-
-
-class Pace:
-    """How fast to start sends: additive increase, multiplicative decrease (AIMD), learning the
-    platform's limit from its 429s so the pace settles just under it.
-
-    ``interval`` is the seconds between two send starts (0: unpaced); ``fastest`` the configured
-    pace it never goes below. A 429 means the platform let through what we sent in the last second
-    (``ceiling``): the rate drops to ``DECREASE`` x that, then climbs back quickly to ``SAFE`` x
-    the ceiling and only creeps above it (``PROBE`` per second), so a second 429 comes rarely and
-    each one costs a Retry-After pause. The 429s of one burst count once (``hold``).
-    """
-
-    DECREASE = 0.85
-    SAFE = 0.95
-    RECOVER = 10.0
-    """Sends per second gained per second of sending below ``SAFE`` x ceiling."""
-    PROBE = 0.05
-    """... and above it."""
-    WINDOW = 1.0
-
-    def __init__(self, interval: float) -> None:
-        self.fastest = interval
-        self.interval = interval
-        self.ceiling: float | None = None
-        self._done: deque[float] = deque()
-        self._hold_until = 0.0
-
-    def sent(self, at: float) -> None:
-        self._done.append(at)
-        while self._done and at - self._done[0] > self.WINDOW:
-            self._done.popleft()
-        if self.ceiling is None or not self.interval:
-            return
-        rate = 1 / self.interval
-        step = self.RECOVER if rate < self.SAFE * self.ceiling else self.PROBE
-        rate += step / rate
-        self.interval = max(self.fastest, 1 / rate)
-
-    def limited(self, at: float, retry_after: float) -> None:
-        if at < self._hold_until:
-            return
-        while self._done and at - self._done[0] > self.WINDOW:
-            self._done.popleft()
-        let_through = max(1.0, float(len(self._done)))
-        self.ceiling = let_through
-        self.interval = max(self.fastest, 1 / (self.DECREASE * let_through))
-        self._hold_until = at + retry_after + self.WINDOW
 
 
 MAX_BATCHES = 1000
