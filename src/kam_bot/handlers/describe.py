@@ -36,7 +36,7 @@ def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:
     if prefill.account is not None:
         lines.append(Line.of(t("prefill.account", loc), " ", user(prefill.account.name)))
     if isinstance(prefill, VisitPrefill):
-        lines += _visit_lines(prefill, loc)
+        lines += _visit_lines(prefill, loc, today)
     elif isinstance(prefill, PromisePrefill) and prefill.promise:
         p = prefill.promise
         lines.append(
@@ -44,7 +44,7 @@ def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:
                 t(f"promise.direction.{p.direction.value}", loc),
                 " ",
                 user(p.text),
-                f" — {format_date(p.due_date, loc)}" if p.due_date else "",
+                _due(p.due_date, today, loc),
             )
         )
     elif isinstance(prefill, PricePrefill) and prefill.price:
@@ -92,7 +92,15 @@ def _price(p: object, loc: Locale) -> Line:
     )
 
 
-def _visit_lines(prefill: VisitPrefill, loc: Locale) -> list[Line]:
+def _due(day: date | None, today: date, loc: Locale) -> str:
+    """`` — Fri 11 Dec 2026``; a day before ``today`` says it has passed, before anyone saves it."""
+    if day is None:
+        return " — ?"
+    shown = f" — {format_date(day, loc)}"
+    return shown + t("prefill.due_passed", loc) if day < today else shown
+
+
+def _visit_lines(prefill: VisitPrefill, loc: Locale, today: date) -> list[Line]:
     d = prefill.draft
     lines: list[Line] = []
     if d.visit_date:
@@ -122,9 +130,14 @@ def _visit_lines(prefill: VisitPrefill, loc: Locale) -> list[Line]:
         reached = f" ({enum_label('goal_reached', d.goal_reached.value, loc)})" if d.goal_reached else ""
         lines.append(Line.of(t("visit.goal", loc), " ", user(d.goal), reached))
     for p in d.promises:
-        due = format_date(p.due_date, loc) if p.due_date else "?"
         lines.append(
-            Line.of("• ", t(f"promise.direction.{p.direction.value}", loc), " ", user(p.text), f" — {due}")
+            Line.of(
+                "• ",
+                t(f"promise.direction.{p.direction.value}", loc),
+                " ",
+                user(p.text),
+                _due(p.due_date, today, loc),
+            )
         )
     lines += [Line.of("• ", *_price(p, loc).spans) for p in d.prices]
     for s in d.stocks:

@@ -23,6 +23,7 @@ from kam_bot.domain.matching import fold
 from kam_bot.domain.models import Account, Contact, User
 from kam_bot.domain.parsing import parse_date, parse_price, parse_promise, parse_stock, parse_visit
 from kam_bot.handlers.forms.errors import error_key, error_path
+from kam_bot.i18n import format_date
 from kam_bot.services.accounts import local_today
 from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
@@ -268,6 +269,8 @@ def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, va
         if day is None:
             return Problem(problem.field, "parser.bad_date", {"text": value}, value)
         target.due_date = day
+        if hasattr(target, "due_text"):
+            target.due_text = value
     elif name in {"price", "quantity"}:
         number = _decimal(value)
         if number is None:
@@ -456,6 +459,7 @@ def check(app: Services, actor: User, prefill: Prefill) -> list[Problem]:
     try:
         if isinstance(prefill, VisitPrefill):
             visit_input(app, actor, prefill)
+            return _due_before_visit(app, actor, prefill)
         elif isinstance(prefill, PromisePrefill) and prefill.promise is not None:
             p = prefill.promise
             PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)
@@ -473,3 +477,22 @@ def check(app: Services, actor: User, prefill: Prefill) -> list[Problem]:
         prefill.problems += new
         return new
     return []
+
+
+def _due_before_visit(app: Services, actor: User, prefill: VisitPrefill) -> list[Problem]:
+    """A promise of this visit due before the visit (``PO by 12/5`` typed on 6 Dec) is asked
+    about before the user confirms, not refused after Save."""
+    visit_day = prefill.draft.visit_date or today_for(app, actor)
+    known = {p.field for p in prefill.problems}
+    new = [
+        Problem(
+            f"promises.{i}.due_date",
+            "prefill.due_before_visit",
+            {"date": format_date(p.due_date, actor.locale), "visit": format_date(visit_day, actor.locale)},
+            p.due_text,
+        )
+        for i, p in enumerate(prefill.draft.promises)
+        if p.due_date is not None and p.due_date < visit_day and f"promises.{i}.due_date" not in known
+    ]
+    prefill.problems += new
+    return new

@@ -166,3 +166,30 @@ def test_today_in_chinese(demo_app: App) -> None:
     assert out.startswith("== 我的今天 · ")
     assert "-- 你的未完成承诺" in out and "-- 你的客户(按拜访逾期排序)" in out and "-- 计划拜访" in out
     assert "没有未完成的承诺" in out  # the manager owns none of the demo promises
+
+
+def test_a_due_date_already_past_is_said_before_save_and_asked_again(
+    console: ConsoleHarness, demo_app: App
+) -> None:
+    """Monday 23 Nov 2026: "PO by 11/20" is last Friday. The summary says so and the console asks
+    for the date before Save, instead of refusing the whole visit after it."""
+    visits_before = _count(demo_app, tables.VisitRow)
+    out = console.send(
+        "visit Baosteel met Li Wei; we promise quote by Friday; they promise PO by 11/20",
+        "11/21",
+        "12/4",
+        "y",
+    )
+    assert "PO — Fri 20 Nov 2026 (already past)" in out
+    assert "quote — Fri 27 Nov 2026 (already past)" not in out
+    assert "is before the visit (Mon 23 Nov 2026)" in out and "you typed: 11/20" in out
+    assert "you typed: 11/21" in out  # the second try is refused too, and says what was typed
+    assert "→ due Fri 4 Dec 2026" in out
+    assert "saved: Baoshan Iron & Steel" in out and "Not saved" not in out
+    assert _count(demo_app, tables.VisitRow) == visits_before + 1
+
+
+def test_a_standalone_promise_already_past_is_marked_before_save(console: ConsoleHarness) -> None:
+    out = console.send("promise Baosteel call Li Wei by yesterday", "y")
+    assert "call Li Wei — Sun 22 Nov 2026 (already past)" in out
+    assert "overdue 1 d" in out

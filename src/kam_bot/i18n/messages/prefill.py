@@ -2,6 +2,11 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "prefill.understood": {"en": "Here is what I understood:", "zh-Hans": "我理解的内容如下:"},
+    "prefill.due_passed": {"en": " (already past)", "zh-Hans": "（已过期）"},
+    "prefill.due_before_visit": {
+        "en": "Due date: {date} is before the visit ({visit}); give a later one.",
+        "zh-Hans": "截止日期：{date} 早于本次拜访（{visit}），请填写更晚的日期。",
+    },
     "prefill.to_fix": {"en": "Please fix before saving:", "zh-Hans": "保存前请补充或修改:"},
     "contact.which": {
         "en": "Several contacts fit: {options}.",
