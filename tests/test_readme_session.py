@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import FrozenClock
 
-from kam_bot import cli, cli_shell
+from kam_bot import cli
 from kam_bot.bootstrap import App, bootstrap
+from kam_bot.cli import shell as cli_shell
 from kam_bot.config import Settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kam_bot.cli_serve import start_line
+from kam_bot.cli.serve import start_line
 from kam_bot.config import Settings
 
 STOP_SECONDS = 15

@@ -26,7 +26,7 @@ from slack_harness import signed_headers
 from sqlalchemy import text
 
 from kam_bot.bootstrap import bootstrap
-from kam_bot.cli_serve import start_line, worker_count
+from kam_bot.cli.serve import start_line, worker_count
 from kam_bot.config import Settings, SettingsError
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Line

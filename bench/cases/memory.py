@@ -26,9 +26,9 @@ IDLE_SECONDS = 5.0
 
 def _available() -> str | None:
     try:
-        import kam_bot.cli_serve  # noqa: F401
+        import kam_bot.cli.serve  # noqa: F401
     except ImportError as exc:
-        return f"kam_bot.cli_serve ({exc})"
+        return f"kam_bot.cli.serve ({exc})"
     return None
 
 

@@ -43,7 +43,7 @@ def _available() -> str | None:
 def serve_workers(database_url: str) -> int:
     """The worker count ``kam-bot serve`` picks by default for this database on this host."""
     try:
-        from kam_bot.cli_serve import worker_count
+        from kam_bot.cli.serve import worker_count
         from kam_bot.config import Settings
     except ImportError:  # a tree from before --workers
         return 1

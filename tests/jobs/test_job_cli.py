@@ -30,7 +30,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
     monkeypatch.chdir(tmp_path)
     assert cli.main(["db", "upgrade"]) == 0
     clock = FrozenClock(SEEDED)
-    import kam_bot.cli_jobs as cli_jobs
+    import kam_bot.cli.jobs as cli_jobs
 
     monkeypatch.setattr(cli_jobs, "open_app", lambda settings: bootstrap(settings, clock=clock))
     app = bootstrap(Settings(), clock=clock)
@@ -200,8 +200,8 @@ def test_outbox_shows_rows_in_flight_and_the_repeats_the_sender_detected(
 def console(
     sqlite_engine: Engine, make_app: Callable[[Engine], App], clock: FrozenClock
 ) -> Callable[[str, str], str]:
-    import kam_bot.cli_jobs  # noqa: F401  (registers the console commands)
-    from kam_bot.cli_shell import EXTRA_COMMANDS
+    import kam_bot.cli.jobs  # noqa: F401  (registers the console commands)
+    from kam_bot.cli.shell import EXTRA_COMMANDS
 
     clock.now = SEEDED
     app = make_app(sqlite_engine)

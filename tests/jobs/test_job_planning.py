@@ -157,7 +157,7 @@ def test_every_jobs_message_exists_in_both_languages() -> None:
 
     sources = [
         *Path(kam_bot.jobs.__file__).parent.glob("*.py"),
-        Path(kam_bot.jobs.__file__).parents[1] / "cli_jobs.py",
+        Path(kam_bot.jobs.__file__).parents[1] / "cli" / "jobs.py",
     ]
     used = {key for path in sources for key in re.findall(r'"(jobs\.[a-z_.]+)"', path.read_text())}
     assert used, "no message keys found"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from factories import Seed, seed_team
 
-from kam_bot import cli_admin
 from kam_bot.bootstrap import App
+from kam_bot.cli import admin as cli_admin
 from kam_bot.cli import main
 from kam_bot.domain.enums import PromiseDirection
 from kam_bot.domain.models import AuditEntry, Contact, PriceObservation, Visit

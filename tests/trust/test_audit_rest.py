@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from factories import Seed, seed_team
 
-from kam_bot import cli_admin
 from kam_bot.bootstrap import App
 from kam_bot.cli import OPERATOR, main
+from kam_bot.cli import admin as cli_admin
 from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import AuditEntry
 from kam_bot.handlers.commands import Commands

@@ -24,7 +24,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
     monkeypatch.chdir(tmp_path)
     assert cli.main(["db", "upgrade"]) == 0
     clock = FrozenClock(SEEDED)
-    import kam_bot.cli_jobs as cli_jobs
+    import kam_bot.cli.jobs as cli_jobs
 
     monkeypatch.setattr(cli_jobs, "open_app", lambda settings: bootstrap(settings, clock=clock))
     app = bootstrap(Settings(), clock=clock)

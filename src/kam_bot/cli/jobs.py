@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from kam_bot.adapters.console.render import render_text
 from kam_bot.bootstrap import App
 from kam_bot.cli import _EXTRA_PARSERS, command, open_app
-from kam_bot.cli_shell import EXTRA_COMMANDS
+from kam_bot.cli.shell import EXTRA_COMMANDS
 from kam_bot.config import Settings
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import Team, User

@@ -113,13 +113,13 @@ def _load_features() -> None:
     import importlib
 
     for module in (
-        "kam_bot.cli_shell",
-        "kam_bot.cli_transfer",
-        "kam_bot.cli_serve",
-        "kam_bot.cli_jobs",
-        "kam_bot.cli_rates",
-        "kam_bot.cli_teams",
-        "kam_bot.cli_admin",
+        "kam_bot.cli.shell",
+        "kam_bot.cli.transfer",
+        "kam_bot.cli.serve",
+        "kam_bot.cli.jobs",
+        "kam_bot.cli.rates",
+        "kam_bot.cli.teams",
+        "kam_bot.cli.admin",
     ):
         try:
             importlib.import_module(module)
