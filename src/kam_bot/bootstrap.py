@@ -12,6 +12,8 @@ from sqlalchemy.orm import sessionmaker
 
 from kam_bot import platforms
 from kam_bot.config import Settings, insight_thresholds
+from kam_bot.handlers.verbs import CORE_TABLE, VerbTable
+from kam_bot.jobs.verbs import preview_verbs
 from kam_bot.platforms import ChatPlatform
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.audit import AuditService
@@ -23,11 +25,13 @@ from kam_bot.services.insight import InsightService
 from kam_bot.services.observations import ObservationService
 from kam_bot.services.ports import Clock, utc_now
 from kam_bot.services.promises import PromiseService
+from kam_bot.services.undo import UndoService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
 from kam_bot.store.conversation_refs import SqlConversationRefs
 from kam_bot.store.engine import ensure_migrated, make_engine
 from kam_bot.store.jobs import SqlJobsStore
+from kam_bot.store.pending_drafts import SqlPendingDrafts
 from kam_bot.store.uow import SqlUnitOfWork
 
 if TYPE_CHECKING:
@@ -52,6 +56,11 @@ class App:
     insight: InsightService = field(init=False)
     jobs: SqlJobsStore = field(init=False)
     """What the scheduled jobs read and write (their queries live in the store)."""
+    undo: UndoService = field(init=False)
+    drafts: SqlPendingDrafts = field(init=False)
+    """Captures waiting for an answer on surfaces without forms (``handlers.conversation``)."""
+    verbs: VerbTable = field(init=False)
+    """The command language: the handlers' verbs and the jobs' previews."""
     recipient_platforms: tuple[str, ...] = field(init=False)
     """The platforms DMs and digests are queued for (``platforms.recipients``)."""
 
@@ -72,6 +81,9 @@ class App:
         self.demo = DemoService(self.uow, self.clock)
         self.insight = InsightService(self.uow, self.clock, insight_thresholds(self.settings))
         self.jobs = SqlJobsStore(self.engine, self._sessions)
+        self.drafts = SqlPendingDrafts(self._sessions)
+        self.undo = UndoService(self.uow, self.clock)
+        self.verbs = CORE_TABLE.extend(preview_verbs(self))
         self.recipient_platforms = platforms.recipients(self.settings)
 
     def uow(self) -> SqlUnitOfWork:

@@ -243,6 +243,22 @@ def test_price_entry_competitor_without_a_name() -> None:
             ),
         ),
         ("Baosteel widget-42 slow", StockDraft(product="widget-42", movement=Movement.SLOW)),
+        (
+            "宝钢 widget-42 3吨 慢",
+            StockDraft(product="widget-42", quantity=Decimal("3"), unit="吨", movement=Movement.SLOW),
+        ),
+        (
+            "宝钢 widget-42 3吨 快",
+            StockDraft(product="widget-42", quantity=Decimal("3"), unit="吨", movement=Movement.FAST),
+        ),
+        (
+            "宝钢 widget-42 80箱 正常",
+            StockDraft(product="widget-42", quantity=Decimal("80"), unit="箱", movement=Movement.NORMAL),
+        ),
+        (
+            "宝钢 快干胶 3吨",
+            StockDraft(product="快干胶", quantity=Decimal("3"), unit="吨"),
+        ),  # 快 inside a name
     ],
 )
 def test_stock_entry(text: str, expected: StockDraft, lookup: object) -> None:

@@ -627,3 +627,19 @@ def test_full_visit() -> None:
     )
     assert draft.summary == "great atmosphere"
     assert draft.problems == []
+
+
+@pytest.mark.parametrize(
+    ("line", "met"),
+    [
+        ("宝钢 见了李总，采购部", [("李总", "采购部")]),
+        ("宝钢 见了李总，采购部和张总", [("李总", "采购部"), ("张总", None)]),
+        ("宝钢 见了李总（总经理），采购部", [("李总", "总经理, 采购部")]),
+        ("宝钢 见了王磊、技术中心", [("王磊", "技术中心")]),
+    ],
+)
+def test_a_department_after_a_name_is_that_persons_not_another_person(
+    line: str, met: list[tuple[str, str | None]]
+) -> None:
+    draft = parse_visit(line, today=date(2026, 12, 7), is_account=lambda s: s == "宝钢")
+    assert [(c.name, c.title) for c in draft.contacts] == met

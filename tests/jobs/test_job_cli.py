@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -200,9 +202,6 @@ def test_outbox_shows_rows_in_flight_and_the_repeats_the_sender_detected(
 def console(
     sqlite_engine: Engine, make_app: Callable[[Engine], App], clock: FrozenClock
 ) -> Callable[[str, str], str]:
-    import kam_bot.cli.jobs  # noqa: F401  (registers the console commands)
-    from kam_bot.cli.shell import EXTRA_COMMANDS
-
     clock.now = SEEDED
     app = make_app(sqlite_engine)
     demo.seed(app.uow, SEEDED)
@@ -211,7 +210,7 @@ def console(
         actor = app.users.by_identity("console", who)
         assert actor is not None
         said: list[str] = []
-        bot = ConsoleBot(app, actor, ask=lambda _: None, say=said.append, extra_commands=EXTRA_COMMANDS)
+        bot = ConsoleBot(app, actor, ask=lambda _: None, say=said.append)
         bot.handle(line)
         return "\n".join(said)
 
@@ -229,9 +228,15 @@ def test_console_digest_shows_this_weeks_team_digest(
     console: Callable[[str, str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     out = console("lina", "digest")
-    assert "Chart written: kam-bot-charts/visits-2026-W48.png" in out
-    assert (tmp_path / "kam-bot-charts" / "priority-grid-2026-W48.png").exists()
+    written = re.search(r"Chart written: (\S+)/visits-2026-W48\.png", out)
+    assert written is not None, out
+    folder = Path(written.group(1))
+    assert folder.parent == tmp_path / "tmp"  # a folder of its own in the temporary directory
+    assert (folder / "priority-grid-2026-W48.png").read_bytes().startswith(b"\x89PNG")
+    assert not (tmp_path / "kam-bot-charts").exists()  # nothing in the working directory
     assert "East China · 2026-W48" in out and "Week in progress" in out
     assert "Alex Chen" in out and "Li Na" in out
     assert "2026-W45" in console("lina", "digest 2026-W45")

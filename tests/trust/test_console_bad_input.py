@@ -10,6 +10,7 @@ from factories import Seed, seed_team
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import PriceObservation, Visit
+from kam_bot.handlers.commands import Commands
 
 HUGE = "9" * 28
 
@@ -106,7 +107,7 @@ def test_an_unexpected_failure_prints_the_line_back_without_a_traceback(
     def broken(*args: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(rep.bot.commands, "my_promises", broken)
+    monkeypatch.setattr(Commands, "my_promises", broken)
     out = rep.send("promises")
 
     assert "Something went wrong on my side" in out and out.rstrip().endswith("promises")

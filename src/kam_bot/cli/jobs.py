@@ -1,4 +1,4 @@
-"""`kam-bot remind`, `kam-bot digest`, `kam-bot outbox`; and `remind` / `digest` in the console."""
+"""`kam-bot remind`, `kam-bot digest`, `kam-bot outbox`."""
 
 from __future__ import annotations
 
@@ -6,25 +6,19 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kam_bot.adapters.console.render import render_text
 from kam_bot.bootstrap import App
 from kam_bot.cli import _EXTRA_PARSERS, command, open_app
-from kam_bot.cli.shell import EXTRA_COMMANDS
 from kam_bot.config import Settings
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import Team, User
-from kam_bot.handlers.replies import Line, Reply, Section
-from kam_bot.i18n import format_date, t
+from kam_bot.i18n import t
 from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.jobs import outbox, planning, previews
-from kam_bot.jobs.notifications import Notification
 from kam_bot.jobs.scheduler import TickResult, decide_digest, digest_destinations, reminder_tick
 from kam_bot.jobs.sender import instance_name
-
-if TYPE_CHECKING:
-    from kam_bot.adapters.console.bot import ConsoleBot
+from kam_bot.jobs.verbs import write_charts
 
 REMIND_HELP = """\
 Preview (--dry-run) the morning DMs, or queue the ones due now.
@@ -243,19 +237,6 @@ def digest(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def write_charts(note: Notification, directory: Path) -> list[Path]:
-    """Draw every chart of ``note`` into ``directory``; their paths."""
-    from kam_bot.jobs.chart import render_png  # matplotlib loads only when a chart is drawn
-
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for chart in note.charts:
-        path = directory / chart.filename
-        path.write_bytes(render_png(chart))
-        paths.append(path)
-    return paths
-
-
 # -- outbox --------------------------------------------------------------------------
 
 
@@ -284,67 +265,3 @@ def outbox_command(args: argparse.Namespace, settings: Settings) -> int:
     summary = ", ".join(f"{status} {n}" for status, n in totals.items())
     print(f"Outbox: {summary}.")
     return 0
-
-
-# -- console -------------------------------------------------------------------------
-
-
-def console_remind(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
-    """`remind`: what the actor would get on their next working morning."""
-    app, loc = bot.app, actor.locale
-    assert isinstance(app, App)  # the shell runs on the whole application
-    day = previews.next_reminder_day(actor, app.clock())
-    if planning.is_away(actor, day):
-        assert actor.away_until is not None
-        return Reply.text(t("jobs.remind.away", loc, date=format_date(actor.away_until, loc)))
-    preview = previews.preview_reminder(app, actor, day)
-    head = t(
-        "jobs.remind.preview", loc, date=format_date(day, loc), time=actor.reminder_time.strftime("%H:%M")
-    )
-    if preview.note is None:
-        return Reply.text(head, t("jobs.remind.nothing", loc, date=format_date(day, loc)))
-    reply = preview.note.to_reply()
-    return reply.model_copy(update={"sections": [Section(lines=[Line.of(head)]), *reply.sections]})
-
-
-CONSOLE_CHART_DIR = "kam-bot-charts"
-"""Where the console's `digest` writes its charts (relative to the working directory)."""
-
-
-def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
-    """`digest [2026-W48]`: the actor's team digest, this week so far by default; its charts are
-    written to ``CONSOLE_CHART_DIR`` and their paths listed."""
-    app, loc = bot.app, actor.locale
-    assert isinstance(app, App)  # the shell runs on the whole application
-    if actor.team_id is None:
-        return Reply.text(t("jobs.digest.no_team", loc))
-    team = next((team for team in app.users.teams() if team.id == actor.team_id), None)
-    if team is None:
-        return Reply.text(t("jobs.digest.no_team", loc))
-    now = app.clock()
-    try:
-        monday = (
-            planning.parse_week(rest)
-            if rest.strip()
-            else planning.week_start(planning.local_date(now, team.timezone))
-        )
-    except ValueError:
-        return Reply.text(t("jobs.digest.bad_week", loc, value=rest.strip()), ok=False)
-    note = previews.preview_digest(app, team, monday, now)
-    reply = note.to_reply()
-    written = [
-        Line.of(t("insight.chart.written", loc, path=str(p)))
-        for p in write_charts(note, Path(CONSOLE_CHART_DIR))
-    ]
-    reply = reply.model_copy(update={"sections": [*reply.sections, Section(lines=written)]})
-    if not digest_destinations(app, team):
-        reply = reply.model_copy(
-            update={"sections": [*reply.sections, Section(lines=[Line.of(t("jobs.digest.no_channel", loc))])]}
-        )
-    return reply
-
-
-for _name in ("remind", "提醒"):
-    EXTRA_COMMANDS[_name] = console_remind
-for _name in ("digest", "周报"):
-    EXTRA_COMMANDS[_name] = console_digest

@@ -6,15 +6,12 @@ import argparse
 import sys
 
 from kam_bot.adapters.console import line_editing
-from kam_bot.adapters.console.bot import ConsoleBot, Extra
+from kam_bot.adapters.console.bot import ConsoleBot
 from kam_bot.cli import command, open_app
 from kam_bot.config import Settings
 from kam_bot.domain.models import User
 from kam_bot.services import demo
 from kam_bot.services.container import Services
-
-EXTRA_COMMANDS: dict[str, Extra] = {}
-"""Console commands other features add (remind, digest)."""
 
 
 def _reader(interactive: bool) -> object:
@@ -54,6 +51,6 @@ def shell(args: argparse.Namespace, settings: Settings) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         line_editing.enable(line_editing.history_path())
-    bot = ConsoleBot(app, actor, ask=_reader(interactive), say=print, extra_commands=EXTRA_COMMANDS)  # type: ignore[arg-type]
+    bot = ConsoleBot(app, actor, ask=_reader(interactive), say=print)  # type: ignore[arg-type]
     bot.run()
     return 0

@@ -29,10 +29,17 @@ from kam_bot.handlers.prefill import (
 from kam_bot.handlers.replies import Action, Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
 from kam_bot.services.container import Services
-from kam_bot.services.errors import InvalidInputError, ServiceError
+from kam_bot.services.errors import (
+    AccountNotFoundError,
+    AmbiguousAccountError,
+    InvalidInputError,
+    ServiceError,
+)
 from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput
+from kam_bot.services.undo import UNDO_WINDOW
 
 T = TypeVar("T")
+UNDO_MINUTES = int(UNDO_WINDOW.total_seconds() // 60)
 
 UNDO_KINDS: dict[str, type[PriceObservation | InventoryObservation | CompetitorNote]] = {
     "price": PriceObservation,
@@ -48,15 +55,21 @@ class Commands:
     # -- reading ------------------------------------------------------------------
 
     def account(self, actor: User, query: str) -> Reply:
+        """The card of the account ``query`` names; when unsure, the candidates as buttons."""
         loc = actor.locale
         if not query.strip():
             return Reply.text(t("account.missing", loc), ok=False)
         try:
             account = self.app.accounts.resolve(query)
-            card = self.app.accounts.card(actor, account.id)
+        except (AmbiguousAccountError, AccountNotFoundError) as exc:
+            reply = render.error_reply(exc, loc)
+            reply.actions = [
+                Action(action_id="account.open", label=name, value=str(aid)) for aid, name in exc.suggestions
+            ]
+            return reply
         except ServiceError as exc:
             return render.error_reply(exc, loc)
-        return render.account_card(card, loc, today_for(self.app, actor))
+        return self.account_by_id(actor, account.id)
 
     def accounts(self, actor: User, query: str = "") -> Reply:
         """``accounts [TEXT]``: my accounts, or the matches ranked, with tier, stage and last visit."""
@@ -212,12 +225,35 @@ class Commands:
             return self.save_stock(actor, StockPrefill("", account, stock=draft))
         raise ValueError(f"no entry form {form_id!r} for {type(draft).__name__}")
 
-    def undo(self, actor: User, kind: str, obs_id: int) -> Reply:
+    def undo(self, actor: User, kind: str, item_id: int) -> Reply:
+        """Undo one save: ``visit`` (with all it recorded), ``promise`` (cancelled), ``price``,
+        ``stock`` or ``competitor`` (removed)."""
+        loc = actor.locale
         try:
-            removed = self.app.observations.undo(actor, UNDO_KINDS[kind], obs_id)
+            if kind == "visit":
+                return self._undo_visit(actor, item_id)
+            if kind == "promise":
+                return self.promise_action(actor, "cancel", item_id)
+            removed = self.app.observations.undo(actor, UNDO_KINDS[kind], item_id)
         except ServiceError as exc:
-            return render.error_reply(exc, actor.locale)
-        return Reply.text(t("undo.done" if removed else "undo.gone", actor.locale))
+            return render.error_reply(exc, loc)
+        return Reply.text(t("undo.done" if removed else "undo.gone", loc))
+
+    def undo_last(self, actor: User) -> Reply:
+        """``undo`` alone: the actor's newest save within the undo window."""
+        last = self.app.undo.last(actor)
+        if last is None:
+            return Reply.text(t("undo.nothing", actor.locale, minutes=UNDO_MINUTES), ok=False)
+        return self.undo(actor, *last)
+
+    def _undo_visit(self, actor: User, visit_id: int) -> Reply:
+        loc = actor.locale
+        undone = self.app.undo.visit(actor, visit_id)
+        if undone is None:
+            return Reply.text(t("undo.gone", loc))
+        day = format_date(undone.visit.visited_at.date(), loc)
+        line = t("undo.visit", loc, date=day, promises=undone.promises, observations=undone.observations)
+        return Reply(sections=[Section(lines=[Line.of(line, " ", user(undone.account.name))])])
 
     # -- settings -----------------------------------------------------------------
 
@@ -266,9 +302,6 @@ class Commands:
             ),
             t("settings.how", loc),
         )
-
-    def help(self, actor: User) -> Reply:
-        return Reply.text(*t("help.text", actor.locale).split("\n"), title=t("help.title", actor.locale))
 
 
 _SETTLED_BY = {"done": PromiseStatus.DONE, "cancel": PromiseStatus.CANCELLED, "reopen": PromiseStatus.OPEN}

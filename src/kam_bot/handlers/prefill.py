@@ -28,11 +28,9 @@ from kam_bot.services.accounts import local_today
 from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
 from kam_bot.services.inputs import (
-    CompetitorNoteInput,
     NewContactInput,
     PriceInput,
     PromiseInput,
-    StageInput,
     StockInput,
     VisitInput,
 )
@@ -355,31 +353,34 @@ def visit_time(app: Services, actor: User, day: date | None) -> datetime:
 def visit_input(
     app: Services, actor: User, prefill: VisitPrefill, submission_key: str | None = None
 ) -> VisitInput:
-    """The confirmed prefill as a service input; pydantic errors name the field to fix."""
+    """The confirmed prefill as a service input; pydantic errors name the field to fix, the
+    lines by their place (``promises.0.due_date``, ``stocks.1.quantity``): validated as one
+    document, so an error in a line is not reported under the bare field name."""
     d = prefill.draft
     assert prefill.account is not None
     summary = d.summary
-    return VisitInput(
-        account_id=prefill.account.id,
-        visited_at=visit_time(app, actor, d.visit_date),
-        kind=d.kind or "in_person",
-        contact_ids=prefill.contact_ids,
-        new_contacts=prefill.new_contacts,
-        objectives=d.objectives,
-        goal=d.goal,
-        goal_reached=d.goal_reached,
-        summary=summary,
-        needs=d.needs,
-        competitor_intel=d.competitor_intel,
-        next_step=d.next_step,
-        next_visit_date=d.next_visit_date,
-        promises=[PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date) for p in d.promises],
-        prices=[PriceInput.model_validate(p.model_dump()) for p in d.prices],
-        stocks=[StockInput.model_validate(s.model_dump()) for s in d.stocks],
-        competitor_notes=[CompetitorNoteInput.model_validate(n.model_dump()) for n in d.competitor_notes],
-        stage_change=StageInput.model_validate(d.stage_change.model_dump()) if d.stage_change else None,
-        submission_key=submission_key,
-    )
+    document = {
+        "account_id": prefill.account.id,
+        "visited_at": visit_time(app, actor, d.visit_date),
+        "kind": d.kind or "in_person",
+        "contact_ids": prefill.contact_ids,
+        "new_contacts": prefill.new_contacts,
+        "objectives": d.objectives,
+        "goal": d.goal,
+        "goal_reached": d.goal_reached,
+        "summary": summary,
+        "needs": d.needs,
+        "competitor_intel": d.competitor_intel,
+        "next_step": d.next_step,
+        "next_visit_date": d.next_visit_date,
+        "promises": [{"text": p.text, "direction": p.direction, "due_date": p.due_date} for p in d.promises],
+        "prices": [p.model_dump() for p in d.prices],
+        "stocks": [s.model_dump() for s in d.stocks],
+        "competitor_notes": [n.model_dump() for n in d.competitor_notes],
+        "stage_change": d.stage_change.model_dump() if d.stage_change else None,
+        "submission_key": submission_key,
+    }
+    return VisitInput.model_validate(document)
 
 
 def prefill_promise(app: Services, actor: User, text: str) -> PromisePrefill:

@@ -346,7 +346,10 @@ def visit_saved(result: LoggedVisit, loc: Locale, today: date) -> Reply:
         lines.append(Line.of(t("visit.next_visit", loc, date=format_date(v.next_visit_date, loc))))
     return Reply(
         sections=[Section(lines=lines)],
-        actions=[Action(action_id="visit.edit", label=t("action.edit", loc), value=str(v.id))],
+        actions=[
+            Action(action_id="visit.edit", label=t("action.edit", loc), value=str(v.id)),
+            Action(action_id="undo.visit", label=t("action.undo", loc), value=str(v.id)),
+        ],
     )
 
 

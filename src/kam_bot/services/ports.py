@@ -158,6 +158,8 @@ class Repository(Protocol):
         self, visit_id: int
     ) -> tuple[list[m.PriceObservation], list[m.InventoryObservation], list[m.CompetitorNote]]: ...
 
+    def stage_changes_for_visit(self, visit_id: int) -> list[m.StageChange]: ...
+
     # -- audit log --------------------------------------------------------------------
 
     def audit_entries(

@@ -517,6 +517,10 @@ class SqlRepository:
         )
         return [m.CompetitorNote.model_validate(r) for r in self.session.scalars(stmt)]
 
+    def stage_changes_for_visit(self, visit_id: int) -> list[m.StageChange]:
+        rows = self.session.scalars(select(t.StageChangeRow).where(t.StageChangeRow.visit_id == visit_id))
+        return [m.StageChange.model_validate(row) for row in rows]
+
     def observations_for_visit(
         self, visit_id: int
     ) -> tuple[list[m.PriceObservation], list[m.InventoryObservation], list[m.CompetitorNote]]:

@@ -430,3 +430,20 @@ class SentCardRow(Base):
     message_id: Mapped[str] = mapped_column(String(200))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class PendingDraftRow(Base):
+    """A capture waiting for its next answer on a surface without forms (``handlers.conversation``):
+    one per person and surface, so another worker or a restart continues it."""
+
+    __tablename__ = "pending_drafts"
+    __table_args__ = (UniqueConstraint("user_id", "surface"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    surface: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    rest: Mapped[str] = mapped_column(Text)
+    line: Mapped[str] = mapped_column(Text)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

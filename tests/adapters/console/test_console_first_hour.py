@@ -164,7 +164,8 @@ def test_done_twice_says_already_done(console: ConsoleHarness) -> None:
         ("done", "Type done and its number, e.g. done 4"),
         ("done 4 2", "Type done and its number, e.g. done 4"),
         ("snooze x", "e.g. snooze 4 3"),
-        ("undo", "undo price NUMBER or undo stock NUMBER"),
+        ("undo price", "undo visit|promise|price|stock NUMBER"),
+        ("undo", "Nothing to undo: you saved nothing in the last 15 minutes"),
     ],
 )
 def test_usage_says_what_to_type_with_an_example(console: ConsoleHarness, line: str, says: str) -> None:

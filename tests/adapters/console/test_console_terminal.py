@@ -55,10 +55,8 @@ def test_ctrl_c_at_save_gives_the_line_back_and_the_console_goes_on(demo_app: Ap
     before = _count_promises(demo_app)
     line = "promise Baosteel send the price sheet by Friday"
     _bot(demo_app, [line, KeyboardInterrupt, "promises", "quit"], said).run()
-    assert said[said.index("Save? [Y/n] ") + 2 :][:2] == [
-        "Not saved. Here is what you typed, to paste again:",
-        line,
-    ]
+    after_save = "\n".join(said[said.index("Save? [Y/n] ") + 1 :]).splitlines()
+    assert after_save[1:3] == ["Not saved. Here is what you typed, to paste again:", line]
     assert "== Your open promises ==" in "\n".join(said)  # still running after Ctrl+C
     assert _count_promises(demo_app) == before
 
@@ -76,7 +74,8 @@ def test_quit_at_a_follow_up_question_cancels_instead_of_answering(demo_app: App
 def test_a_visit_described_at_its_prompt_is_given_back_whole(demo_app: App) -> None:
     said: list[str] = []
     _bot(demo_app, ["visit", "Baosteel met Li Wei", KeyboardInterrupt], said).run()
-    assert said[-2:] == ["visit Baosteel met Li Wei", "> "]  # given back, then the next prompt
+    shown = "\n".join(said).splitlines()
+    assert shown[-2:] == ["visit Baosteel met Li Wei", "> "]  # given back, then the next prompt
 
 
 def _terminal_session(tmp_path: Path, keys: str) -> str:

@@ -25,6 +25,7 @@ def action_hint(action: Action) -> str | None:
         "account.open": "account #{v}",
         "undo.price": "undo price {v}",
         "undo.stock": "undo stock {v}",
+        "undo.visit": "undo visit {v}",
     }.get(action.action_id)
     if verb is None:
         return None

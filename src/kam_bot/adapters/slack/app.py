@@ -16,7 +16,7 @@ from kam_bot.adapters.slack.deps import Deps, Registry
 from kam_bot.adapters.slack.listeners import actions, commands, events, options, shortcuts, views
 from kam_bot.adapters.slack.retry import make_client
 from kam_bot.config import Settings, SettingsError
-from kam_bot.services.container import Services
+from kam_bot.handlers.verbs import ChatServices
 
 FEATURES = (commands, views, actions, options, shortcuts, events)
 
@@ -40,7 +40,9 @@ def check_settings(settings: Settings) -> None:
         )
 
 
-def create_slack_app(app: Services, settings: Settings, *, client: AsyncWebClient | None = None) -> AsyncApp:
+def create_slack_app(
+    app: ChatServices, settings: Settings, *, client: AsyncWebClient | None = None
+) -> AsyncApp:
     bolt = AsyncApp(
         client=client or make_client(settings),
         signing_secret=settings.slack_signing_secret or "",

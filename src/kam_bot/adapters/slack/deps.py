@@ -14,6 +14,7 @@ from kam_bot.adapters.slack.home import publish_home
 from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.models import User
 from kam_bot.handlers.commands import Commands
+from kam_bot.handlers.verbs import ChatServices
 from kam_bot.services.container import Services
 
 P = ParamSpec("P")
@@ -68,14 +69,14 @@ class Registry:
 
 @dataclass
 class Deps:
-    app: Services
+    app: ChatServices
     users: SlackUsers
     commands: Commands
     home: HomeRefresher
     registry: Registry = field(default_factory=Registry)
 
     @classmethod
-    def build(cls, app: Services) -> Deps:
+    def build(cls, app: ChatServices) -> Deps:
         return cls(app=app, users=SlackUsers(app), commands=Commands(app), home=HomeRefresher(app))
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:

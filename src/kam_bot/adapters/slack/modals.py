@@ -15,7 +15,7 @@ from kam_bot.handlers.prefill import (
     PricePrefill,
     PromisePrefill,
     StockPrefill,
-    prefill_visit,
+    VisitPrefill,
     today_for,
 )
 from kam_bot.handlers.render import contact_line
@@ -40,12 +40,11 @@ def chain(app: Services, actor: User, account_id: int) -> list[Contact]:
         return []
 
 
-def visit_from_text(app: Services, actor: User, text: str, channel: str | None) -> dict[str, Any]:
+def visit_view(app: Services, actor: User, prefill: VisitPrefill, channel: str | None) -> dict[str, Any]:
     """/visit TEXT: the modal prefilled by the shared parser, its problems shown."""
     today = today_for(app, actor)
-    if not text.strip():
+    if not prefill.text.strip():
         return visit.build_view(visit.VisitForm.blank(None, today), [], actor.locale, channel=channel)
-    prefill = prefill_visit(app, actor, text)
     form = visit.VisitForm.from_prefill(prefill, today)
     return visit.build_view(
         form,

@@ -37,7 +37,7 @@ from .forms import SUBMIT_VERB, form_card
 from .identity import PLATFORM
 
 PROMISE = re.compile(r"^promise\.(done|reopen|cancel|snooze_(1|3|7))$")
-UNDO = re.compile(r"^undo\.(price|stock)$")
+UNDO = re.compile(r"^undo\.(price|stock|visit)$")
 
 
 @dataclass

@@ -39,7 +39,6 @@ from starlette.routing import Route
 from kam_bot.config import Settings, SettingsError
 from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import User
-from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import t
 from kam_bot.i18n.catalog import resolve_locale
@@ -234,7 +233,7 @@ class TeamsBot:
     async def on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
         actor = await self.actor(ctx)
         if identity.is_personal(ctx.activity):
-            await self.post(ctx, await self.run(Commands(self.app).help, actor), actor)
+            await self.post(ctx, self.app.verbs.help(actor, commands.SURFACE), actor)
 
     async def on_conversation_update(self, ctx: ActivityContext[ConversationUpdateActivity]) -> None:
         """The bot added to a personal chat (store its reference) or to a team (its channel can

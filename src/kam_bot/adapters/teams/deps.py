@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from kam_bot.services.container import Services
+from kam_bot.handlers.verbs import ChatServices
 from kam_bot.services.conversations import ConversationRefs
 
 
-class TeamsServices(Services, Protocol):
+class TeamsServices(ChatServices, Protocol):
     @property
     def conversation_refs(self) -> ConversationRefs: ...

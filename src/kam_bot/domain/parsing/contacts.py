@@ -3,7 +3,8 @@
 Names are separated by ``,`` ``，`` ``、`` ``&`` ``and`` ``及`` ``以及`` and ``和``; a title may
 follow a name in brackets. ``和`` also occurs inside Chinese given names (王和平), so unless
 spaced it only separates when every piece it would make is at least two characters long. A piece longer than
-four words is not taken for a name: it is returned as unplaced text.
+four words is not taken for a name: it is returned as unplaced text. A Chinese department
+(``采购部``, ``技术中心``) right after a name belongs to that name's title.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ CONTACT_KEYWORDS = (
     "联系人",
 )
 SEPARATOR_WORDS = ("and", "和", "及", "以及", "&", ",", "、")
+DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:部门|部|科|处|室|中心)$")
+"""``见了李总，采购部``: a department after a name is that person's department, not another person."""
 MAX_NAME_WORDS = 4
 
 _BRACKETS = re.compile(r"[(（]([^()（）]*)[)）]")
@@ -80,6 +83,11 @@ def parse_contacts(text: str) -> tuple[list[ContactMention], list[str]]:
             title = ", ".join(t for t in titles if t) or None
             if not name or len(name.split()) > MAX_NAME_WORDS:
                 unplaced.append(part)
+            elif DEPARTMENT.match(name) and mentions and title is None:
+                known = mentions[-1].title
+                mentions[-1] = ContactMention(
+                    name=mentions[-1].name, title=f"{known}, {name}" if known else name
+                )
             else:
                 mentions.append(ContactMention(name=name, title=title))
     return mentions, unplaced

@@ -84,8 +84,13 @@ _SHARE = re.compile(
     rf"|(?<!{_LWC})(?<![-./,])(?P<bare>{NUMBER_PATTERN})\s*(?:%|％)(?:\s*{alternation(SHARE_KEYWORDS)})?",
     re.IGNORECASE,
 )
+LONE_MOVEMENT_CHARS = {Movement.FAST: "快", Movement.SLOW: "慢"}
+"""``3吨 慢``: a movement in one character, when it stands alone (not inside 快干胶 or 慢回弹)."""
 _MOVEMENTS = tuple(
     (movement, re.compile(alternation(words), re.IGNORECASE)) for movement, words in MOVEMENT_KEYWORDS.items()
+) + tuple(
+    (movement, re.compile(rf"(?<![{CJK_RANGES}]){char}(?![{CJK_RANGES}])"))
+    for movement, char in LONE_MOVEMENT_CHARS.items()
 )
 _LATIN_UNIT = rf"(?!(?:{'|'.join(_NOT_UNITS)})(?!{_LWC}))(?-i:[^\W\d_{CJK_RANGES}])+\.?"
 _QUANTITY = re.compile(

@@ -5,6 +5,7 @@ from kam_bot.i18n.messages import (
     commands,
     common,
     console,
+    conversation,
     core,
     enums,
     forms,
@@ -17,6 +18,7 @@ from kam_bot.i18n.messages import (
     teams,
     transfer,
     trust,
+    verbs,
 )
 
 MESSAGE_MODULES = [
@@ -29,6 +31,7 @@ MESSAGE_MODULES = [
     forms.MESSAGES,
     commands.MESSAGES,
     console.MESSAGES,
+    conversation.MESSAGES,
     jobs.MESSAGES,
     insight.MESSAGES,
     transfer.MESSAGES,
@@ -36,4 +39,5 @@ MESSAGE_MODULES = [
     slack.MESSAGES,
     teams.MESSAGES,
     trust.MESSAGES,
+    verbs.MESSAGES,
 ]

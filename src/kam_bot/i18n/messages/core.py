@@ -92,7 +92,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "请填写数量,例如“120 箱”。",
     },
     "undo.done": {"en": "Undone.", "zh-Hans": "已撤销。"},
-    "undo.gone": {"en": "Nothing to undo: it was already removed.", "zh-Hans": "无需撤销:记录已不存在。"},
+    "undo.gone": {"en": "Nothing to undo: it was already removed.", "zh-Hans": "无需撤销：记录已不存在。"},
+    "undo.visit": {
+        "en": "Undone: the visit of {date}, its {promises} promise(s) and {observations} observation(s), at",
+        "zh-Hans": "已撤销：{date} 的拜访，连同其中 {promises} 条承诺和 {observations} 条观察记录，客户",
+    },
+    "undo.nothing": {
+        "en": "Nothing to undo: you saved nothing in the last {minutes} minutes that is still there.",
+        "zh-Hans": "没有可撤销的内容：最近 {minutes} 分钟内你没有保存任何记录。",
+    },
+    "undo.too_late": {
+        "en": "This was saved more than {minutes} minutes ago: correct it with Edit instead of undoing it.",
+        "zh-Hans": "保存已超过 {minutes} 分钟，无法撤销，请用“编辑”修改。",
+    },
     # contacts
     "contact.last_met": {"en": "met {date}", "zh-Hans": "{date} 见过"},
     "contact.never_met": {"en": "not met yet", "zh-Hans": "尚未见过"},

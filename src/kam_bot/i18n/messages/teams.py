@@ -9,17 +9,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "💤 {name} 已推迟到 {date}",
     },
     "teams.outcome.undone": {"en": "↩️ Undone by {name}", "zh-Hans": "↩️ {name} 已撤销"},
-    "teams.unknown_command": {
-        "en": "I don't know “{command}”. Type help to see what I can do.",
-        "zh-Hans": "我不认识“{command}”。输入 help 查看我能做什么。",
-    },
     "teams.personal_only": {
         "en": "I work in our personal chat: open a chat with kam-bot and write there.",
         "zh-Hans": "请在与 kam-bot 的个人聊天中使用我。",
-    },
-    "teams.usage_promise": {
-        "en": "Write {action} and the promise number, e.g. {action} 7.",
-        "zh-Hans": "请写 {action} 加承诺编号,例如 {action} 7。",
     },
     "teams.channel_added": {
         "en": "kam-bot is in this team. People use it in their personal chat with kam-bot. "

@@ -30,7 +30,7 @@ from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import format_date, t
 
 PROMISE = re.compile(r"^promise\.(done|reopen|cancel|snooze_(1|3|7))(?::.*)?$")
-UNDO = re.compile(r"^undo\.(price|stock)(?::.*)?$")
+UNDO = re.compile(r"^undo\.(price|stock|visit)(?::.*)?$")
 
 
 def _button(name: str) -> re.Pattern[str]:

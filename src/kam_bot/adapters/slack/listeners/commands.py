@@ -1,4 +1,5 @@
-"""Slash commands: /visit, /promise, /price, /stock, /account, /kam.
+"""Slash commands: /visit, /promise, /price, /stock, /account, /kam — each a line of the shared
+command language (``handlers.verbs``), answered by ``dispatch``.
 
 Each acknowledges first (Slack's 3 seconds), then opens its modal with the trigger before
 any slow work, or answers ephemerally through ``response_url``.
@@ -20,147 +21,116 @@ from kam_bot.adapters.slack.delivery import respond_reply
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms.elements import notice_modal
 from kam_bot.adapters.slack.opening import open_view
-from kam_bot.domain.models import Account, User
-from kam_bot.handlers.commands import Commands
-from kam_bot.handlers.prefill import (
-    PricePrefill,
-    PromisePrefill,
-    StockPrefill,
-    prefill_price,
-    prefill_promise,
-    prefill_stock,
-    today_for,
-)
-from kam_bot.handlers.render import error_reply, promise_list
-from kam_bot.handlers.replies import Action, Reply
-from kam_bot.handlers.team import team
+from kam_bot.domain.models import User
+from kam_bot.handlers.answers import Capture
+from kam_bot.handlers.capture import save_capture
+from kam_bot.handlers.dispatch import dispatch
+from kam_bot.handlers.prefill import VisitPrefill, today_for
+from kam_bot.handlers.render import promise_list
+from kam_bot.handlers.replies import Reply
+from kam_bot.handlers.verbs import ChatServices, Surface
 from kam_bot.i18n import t
 from kam_bot.services.container import Services
-from kam_bot.services.errors import AccountNotFoundError, AmbiguousAccountError, ServiceError
 
 Listener = Callable[..., Any]
 
-EntryPrefill = PromisePrefill | PricePrefill | StockPrefill
-ENTRIES: dict[
-    str, tuple[Callable[[Services, User, str], EntryPrefill], Callable[[Commands, User, Any], Reply]]
-] = {
-    "/promise": (prefill_promise, Commands.save_promise),
-    "/price": (prefill_price, Commands.save_price),
-    "/stock": (prefill_stock, Commands.save_stock),
+SURFACE = Surface(name="slack", forms=True, help_lines=("help.slack.commands",))
+SLASH = {
+    "/visit": "visit",
+    "/promise": "promise",
+    "/price": "price",
+    "/stock": "stock",
+    "/account": "account",
 }
+"""Each slash command is its verb; ``/kam`` takes any line of the command language."""
+SETTINGS_WORDS = frozenset({"settings", "setting", "设置"})
 
 
-def account_reply(app: Services, commands: Commands, actor: User, query: str) -> Reply:
-    """The card of the account ``query`` names; when unsure, the candidates as buttons."""
-    if not query.strip():
-        return commands.account(actor, query)
-    try:
-        account: Account = app.accounts.resolve(query)
-    except (AmbiguousAccountError, AccountNotFoundError) as exc:
-        reply = error_reply(exc, actor.locale)
-        reply.actions = [
-            Action(action_id="account.open", label=name, value=str(aid)) for aid, name in exc.suggestions
-        ]
-        return reply
-    except ServiceError as exc:
-        return error_reply(exc, actor.locale)
-    return commands.account_by_id(actor, account.id)
+def typed_line(command: dict[str, Any]) -> str:
+    """The command-language line a slash command stands for: ``/visit X`` is ``visit X``."""
+    text = (command.get("text") or "").strip()
+    verb = SLASH.get(command["command"])
+    return f"{verb} {text}".strip() if verb else text
 
 
 def register(bolt: AsyncApp, deps: Deps) -> None:
     app = deps.app
 
-    async def visit(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        slack_id = command["user_id"]
-
-        async def build() -> dict[str, Any]:
-            actor = await deps.actor(client, slack_id)
-            return await deps.run(
-                modals.visit_from_text, app, actor, command.get("text") or "", command.get("channel_id")
-            )
-
-        await open_view(client, command["trigger_id"], build(), deps.users.locale_hint(slack_id))
-
-    async def quick_entry(
+    async def slash(
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        """Complete and unambiguous: saved at once with an Undo button; else a small prefilled modal."""
+        """Acknowledge first (Slack's 3 seconds). A capture opens its modal with the trigger
+        before any slow work (a complete quick entry is saved at once, with Undo); ``/kam
+        settings`` alone opens the settings modal; every other line is answered ephemerally."""
         await ack()
-        slack_id = command["user_id"]
-        parse, save = ENTRIES[command["command"]]
-        saved: list[tuple[User, Reply]] = []
-
-        async def build() -> dict[str, Any] | None:
-            actor = await deps.actor(client, slack_id)
-            prefill = await deps.run(parse, app, actor, command.get("text") or "")
-            if prefill.ready:
-                saved.append((actor, await deps.run(save, deps.commands, actor, prefill)))
-                return None
-            meta = {"ch": command.get("channel_id"), "ru": command.get("response_url")}
-            return modals.entry_view(prefill, actor.locale, meta)
-
-        loc = deps.users.locale_hint(slack_id)
-        await open_view(
-            client,
-            command["trigger_id"],
-            build(),
-            loc,
-            done_view=notice_modal(t("slack.saved.title", loc), escape(t("slack.saved.text", loc)), loc),
-        )
-        for actor, reply in saved:
-            await respond_reply(respond, reply, actor.locale)
-            if reply.ok:
-                await deps.refresh_home(client, slack_id, actor)
-
-    async def account(
-        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        actor = await deps.actor(client, command["user_id"])
-        reply = await deps.run(account_reply, app, deps.commands, actor, command.get("text") or "")
-        await respond_reply(respond, reply, actor.locale)
-
-    async def kam(
-        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        """``/kam`` help, ``/kam promises``, ``/kam today``, ``/kam accounts [TEXT]``,
-        ``/kam team [NAME]`` (managers), ``/kam settings [tz …|lang …|hour …|away …|back]``."""
-        await ack()
-        slack_id = command["user_id"]
-        word, _, rest = (command.get("text") or "").strip().partition(" ")
-        word = word.lower()
-        if word in {"settings", "setting", "设置"} and not rest.strip():
-
-            async def build() -> dict[str, Any]:
-                actor = await deps.actor(client, slack_id)
-                meta = {"ru": command.get("response_url")}
-                return await deps.run(modals.settings_for, app, actor, meta)
-
-            await open_view(client, command["trigger_id"], build(), deps.users.locale_hint(slack_id))
-            return
-        actor = await deps.actor(client, slack_id)
-        if word in {"settings", "setting", "设置"}:
-            reply = await deps.run(deps.commands.settings, actor, rest)
-            deps.users.forget(slack_id)
-            await respond_reply(respond, reply, actor.locale)
-        elif word in {"promises", "promise", "承诺"}:
-            await respond(**await deps.run(my_promises_message, app, actor))
-        elif word in {"today", "今天"}:
-            await respond_reply(respond, await deps.run(deps.commands.today, actor), actor.locale)
-        elif word in {"accounts", "客户列表"}:
-            reply = await deps.run(deps.commands.accounts, actor, rest)
-            await respond_reply(respond, reply, actor.locale)
-        elif word in {"team", "团队"}:
-            await respond_reply(respond, await deps.run(team, app, actor, rest), actor.locale)
+        slack_id, line = command["user_id"], typed_line(command)
+        if app.verbs.captures(line):
+            await _capture(deps, command, client, respond, line)
+        elif line.split(" ", 1)[0].casefold() in SETTINGS_WORDS and " " not in line:
+            await _settings_modal(deps, command, client)
         else:
-            await respond_reply(respond, deps.commands.help(actor), actor.locale)
+            actor = await deps.actor(client, slack_id)
+            said = await deps.run(dispatch, app, line, actor, SURFACE)
+            assert isinstance(said, Reply)  # a capture was recognised above
+            if _lists_promises(app, line):
+                await respond(**await deps.run(my_promises_message, app, actor))
+            else:
+                await respond_reply(respond, said, actor.locale)
+            if _changes_settings(line):
+                deps.users.forget(slack_id)
 
-    handlers: dict[str, Listener] = {"/visit": visit, "/account": account, "/kam": kam}
-    handlers |= dict.fromkeys(ENTRIES, quick_entry)
-    for name, handler in handlers.items():
-        bolt.command(name)(handler)
+    for name in (*SLASH, "/kam"):
+        bolt.command(name)(slash)
         deps.registry.commands.append(name)
+
+
+async def _capture(
+    deps: Deps, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond, line: str
+) -> None:
+    app, slack_id = deps.app, command["user_id"]
+    saved: list[tuple[User, Reply]] = []
+
+    async def build() -> dict[str, Any] | None:
+        actor = await deps.actor(client, slack_id)
+        said = await deps.run(dispatch, app, line, actor, SURFACE)
+        assert isinstance(said, Capture)
+        prefill = said.prefill
+        if isinstance(prefill, VisitPrefill):
+            return await deps.run(modals.visit_view, app, actor, prefill, command.get("channel_id"))
+        if prefill.ready:
+            saved.append((actor, await deps.run(save_capture, deps.commands, actor, prefill)))
+            return None
+        meta = {"ch": command.get("channel_id"), "ru": command.get("response_url")}
+        return modals.entry_view(prefill, actor.locale, meta)
+
+    loc = deps.users.locale_hint(slack_id)
+    done = notice_modal(t("slack.saved.title", loc), escape(t("slack.saved.text", loc)), loc)
+    await open_view(client, command["trigger_id"], build(), loc, done_view=done)
+    for actor, reply in saved:
+        await respond_reply(respond, reply, actor.locale)
+        if reply.ok:
+            await deps.refresh_home(client, slack_id, actor)
+
+
+async def _settings_modal(deps: Deps, command: dict[str, Any], client: AsyncWebClient) -> None:
+    slack_id = command["user_id"]
+
+    async def build() -> dict[str, Any]:
+        actor = await deps.actor(client, slack_id)
+        meta = {"ru": command.get("response_url")}
+        return await deps.run(modals.settings_for, deps.app, actor, meta)
+
+    await open_view(client, command["trigger_id"], build(), deps.users.locale_hint(slack_id))
+
+
+def _lists_promises(app: ChatServices, line: str) -> bool:
+    """``promises`` (or ``promise`` alone) is shown as Slack's list with buttons."""
+    verb = app.verbs.find(line.split(" ", 1)[0]) if line else None
+    return verb is not None and verb.name in {"promises", "promise"}
+
+
+def _changes_settings(line: str) -> bool:
+    return line.split(" ", 1)[0].casefold() in SETTINGS_WORDS
 
 
 def my_promises_message(app: Services, actor: User) -> dict[str, Any]:
