@@ -133,3 +133,25 @@ def test_an_unclear_answer_to_save_asks_again_in_chinese(world: tuple[App, Seed]
     again = chat.handle(rep, "也许")
     assert again.confirm and "回答 是 保存" in shown(again)
     assert chat.handle(rep, "好").saved
+
+
+def test_a_rep_adds_an_account_from_chat_or_at_which_account(world: tuple[App, Seed]) -> None:
+    app, seed = world
+    chat = TextChat(app, TEXT)
+    made = chat.handle(seed.rep, "account new Ningbo Port")
+    assert "New account, yours: Ningbo Port" in shown(made)
+    account = app.accounts.resolve("Ningbo Port")
+    assert (account.owner_id, account.team_id, account.tier.value) == (seed.rep.id, seed.team.id, "B")
+    turn = chat.handle(seed.rep, "visit Zhoushan Shipyard met Chen Jie")
+    assert turn.question is not None and turn.question.startswith("Which account?")
+    listed = chat.handle(seed.rep, "accounts")  # a list, not an account called "accounts"
+    assert "Baoshan" in shown(listed) and "Ningbo Port" in shown(listed)
+    assert listed.question is not None and listed.question.startswith("Which account?")
+    turn = chat.handle(seed.rep, "new Zhoushan Shipyard")
+    assert "New account, yours: Zhoushan Shipyard" in shown(turn) and turn.confirm
+    assert chat.handle(seed.rep, "yes").saved
+    with app.uow() as uow:
+        created = [e for e in uow.repo.audit_entries(actor_id=seed.rep.id) if e.entity == "account"]
+    assert [e.action for e in created] == ["created", "created"]
+    refused = chat.handle(seed.rep, "客户 新建 Ningbo Port")
+    assert "exists already" in shown(refused) or "已存在" in shown(refused)

@@ -116,7 +116,7 @@ def test_entry_checks_speak_the_users_language_never_pydantics(app: App) -> None
     )
     assert price.check(Locale.EN)[1] == {"price": "Price: must be more than 0."}
     rival = PriceForm((1, "Baosteel"), PriceKind.COMPETITOR, "coil", "4.1", "USD")
-    assert rival.check(Locale.ZH_HANS)[1] == {"competitor": "竞争对手:竞争对手价格需要填写对手名称。"}
+    assert rival.check(Locale.ZH_HANS)[1] == {"competitor": "竞争对手：竞争对手价格需要填写对手名称。"}
 
     stock = StockForm.from_values(
         MappingValues({"account": "1", "product": "coil", "quantity": "5", "share": "120"})

@@ -65,9 +65,9 @@ def test_the_chinese_digest_has_the_same_sections(app: App, team: Team) -> None:
         data = compute(tx, team, W47, app.clock(), app.settings.price_deviation_threshold)
     text = build_digest(data, Locale.ZH_HANS).to_reply().plain_text()
     for title in (
-        "风险客户(A类优先)",
+        "风险客户（A类优先）",
         "时间分配与优先级",
-        "承诺记录(按时兑现,近90天)",
+        "承诺记录（按时兑现，近90天）",
         "需催办的客户承诺",
         "停滞的商机",
     ):

@@ -58,7 +58,7 @@ def test_remind_dry_run_prints_each_users_dm_at_their_local_time(
     assert "send lab report on coating life — overdue 5 d" in out
     assert "confirm trial volume — overdue 3 d" in out
     assert BUTTONS_OF_PROMISE_1 in out
-    assert "Wang Fang,早上好" in out and "⚠ Alex Chen" in out  # the manager, in Chinese, with escalations
+    assert "Wang Fang，早上好" in out and "⚠ Alex Chen" in out  # the manager, in Chinese, with escalations
     assert "Daughter starts university" not in out  # personal notes never in a DM
     assert "(nothing to say: no DM)" in out  # the admin
     assert "3 DM(s) would be sent at 2026-11-24T08:30 (local time of each user)" in out

@@ -279,7 +279,7 @@ def test_the_dm_speaks_the_readers_language(app: App, seed: Seed) -> None:
         uow.commit()
     promise(app, seed.baosteel, seed.rep, "送样品", today(app))
     note = note_for(app, seed.rep)
-    assert note is not None and note.title.startswith("Rita Rep,早上好")
+    assert note is not None and note.title.startswith("Rita Rep，早上好")
     assert "今天到期" in text_of(note.to_reply())
 
 

@@ -57,12 +57,12 @@ def seed(app: App) -> Seed:
         ),
         (
             Locale.ZH_HANS,
-            "价格走势(近26周)",
+            "价格走势（近26周）",
             [
-                "widget-42 · 我方开票价:3.95(9月7日) → 3.90(10月5日) → 3.80(10月26日) → 3.60(11月16日)"
-                " · 价目表 4.00 USD/kg",
-                "widget-42 · 客户进价:4.05(10月5日) → 4.00(11月16日) · 价目表 4.00 USD/kg",
-                "widget-42 · Posco:3.70(10月26日) → 3.50(11月16日) · 价目表 4.00 USD/kg",
+                "widget-42 · 我方开票价：3.95（9月7日） → 3.90（10月5日） → 3.80（10月26日）"
+                " → 3.60（11月16日） · 价目表 4.00 USD/kg",
+                "widget-42 · 客户进价：4.05（10月5日） → 4.00（11月16日） · 价目表 4.00 USD/kg",
+                "widget-42 · Posco：3.70（10月26日） → 3.50（11月16日） · 价目表 4.00 USD/kg",
             ],
         ),
     ],
@@ -86,7 +86,7 @@ def test_card_without_repeated_prices_has_no_price_picture(app: App, seed: Seed)
     ("loc", "line"),
     [
         (Locale.EN, "widget-42 120 cases · fast (-180 since 2 Nov 2026, when it was 300) ⚠ likely stock-out"),
-        (Locale.ZH_HANS, "widget-42 120 cases · 快销 (2026年11月2日为 300,此后 -180) ⚠ 可能断货"),
+        (Locale.ZH_HANS, "widget-42 120 cases · 快销 （2026年11月2日为 300，此后 -180） ⚠ 可能断货"),
     ],
 )
 def test_card_names_the_day_stock_was_last_counted(app: App, seed: Seed, loc: Locale, line: str) -> None:

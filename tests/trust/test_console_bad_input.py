@@ -79,7 +79,7 @@ def test_too_long_a_summary_is_refused_before_save_in_chinese(app: App, zh_rep: 
     line = "拜访 宝钢 见了李伟; 纪要: " + "长" * 3500
     out = zh_rep.send(line)
 
-    assert "纪要:最多 3,000 个字符。" in out
+    assert "纪要：最多 3,000 个字符。" in out
     assert not any("保存" in p for p in zh_rep.prompts)
     assert out.rstrip().endswith(line)
     assert _count(app, Visit) == 0

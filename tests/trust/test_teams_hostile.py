@@ -211,7 +211,7 @@ def test_teams_card_fields(
             for block_id, message in errors.items():
                 COUNTS["teams card rejections"] += 1
                 assert _in_language(message, loc), message
-                named = re.split(r"[::]", message)[0].replace("\\", "").strip()
+                named = re.split(r"[:：]", message)[0].replace("\\", "").strip()
                 label = said.labels().get(block_id) or labels.get(block_id, "")
                 assert (label and label.casefold() in message.casefold()) or named in FIELD_LABELS[loc], (
                     block_id,

@@ -20,7 +20,7 @@ from kam_bot.domain.models import InventoryObservation, PriceObservation, Promis
 
 READ_ONLY = {
     Locale.EN: "may see this account but are not allowed to write to it",
-    Locale.ZH_HANS: "你可以查看此客户,但不能写入",
+    Locale.ZH_HANS: "你可以查看此客户，但不能写入",
 }
 LINES = {
     "visit": "visit COSCO met Li Wei; goal: trial order",

@@ -71,6 +71,23 @@ class Commands:
             return render.error_reply(exc, loc)
         return self.account_by_id(actor, account.id)
 
+    def new_account(self, actor: User, name: str) -> Reply:
+        """``account new NAME``: a prospect owned by the actor, in their team, with the tier's
+        defaults (tier B, its visit cadence)."""
+        loc = actor.locale
+        try:
+            account = self.app.accounts.create(actor, name=name)
+        except ServiceError as exc:
+            return render.error_reply(exc, loc)
+        line = Line.of(t("account.created", loc), " ", user(account.name))
+        hint = Line.of(t("account.created_next", loc, name=account.name))
+        return Reply(
+            sections=[Section(lines=[line, hint])],
+            actions=[
+                Action(action_id="account.open", label=t("action.open_account", loc), value=str(account.id))
+            ],
+        )
+
     def accounts(self, actor: User, query: str = "") -> Reply:
         """``accounts [TEXT]``: my accounts, or the matches ranked, with tier, stage and last visit."""
         return account_list(self.app.accounts.listing(actor, query), query, actor.locale)

@@ -12,7 +12,8 @@ platforms where a bot has only text and buttons).
 
 Between two turns the draft lives in the database (``services.drafts``): the kind, the line
 as typed, the answers given so far. Each turn parses the line again and replays the
-answers, so another worker, or the same one after a restart, continues it. A draft expires
+answers (each to the field it filled; one whose field no longer needs it is passed over), so
+another worker, or the same one after a restart, continues it. A draft expires
 ``DRAFT_TTL`` after it was started: an answer to it then says so and shows the line back
 instead of saving. At every end that saves nothing, the line comes back whole: nothing
 typed is lost.
@@ -42,6 +43,7 @@ from kam_bot.handlers.prefill import (
     today_for,
 )
 from kam_bot.handlers.replies import Action, Line, Reply, Section, user
+from kam_bot.handlers.verbs import new_account_name
 from kam_bot.i18n import format_date, t
 from kam_bot.services.container import Services
 from kam_bot.services.drafts import PendingDraft, PendingDrafts
@@ -54,6 +56,8 @@ EDIT = frozenset({"edit", "e", "change", "修改", "编辑"})
 GIVE_UP = frozenset({"cancel", "quit", "exit", "q", "取消", "退出"})
 """At a field's question these give the draft up (its line is shown back)."""
 
+LIST_WORDS = frozenset({"accounts", "客户列表", "list", "列表"})
+"""At "Which account?": list the person's accounts instead of looking for one by that name."""
 CONFIRM = "confirm"
 LINE = "line"
 ASKED_FIELDS = {
@@ -90,7 +94,8 @@ class Turn:
 
 @dataclass
 class _State:
-    answers: list[str] = field(default_factory=list)
+    answers: list[list[str]] = field(default_factory=list)
+    """``[field, text]`` per answer, in order."""
     shown: list[str] = field(default_factory=list)
     """Problems already shown to the person (by ``_key``): one is shown again only when new."""
 
@@ -163,12 +168,25 @@ class Conversation:
             self.drafts.drop(actor.id, draft.surface)
             return self._ended(actor, draft, t("conversation.not_saved", actor.locale))
         problem = prefill.blocking[0]
+        if problem.field == "account" and text.casefold() in LIST_WORDS:  # a list, then the same question
+            listing = Commands(self.services).accounts(actor)
+            question = t("conversation.ask.account", actor.locale, what="")
+            self._store(draft, state, asking=problem.field)
+            return Turn(reply=listing, question=question, line=draft.line)
+        sections: list[Section] = []
+        if problem.field == "account" and (name := new_account_name(text)) is not None:
+            created = Commands(self.services).new_account(actor, name)
+            if not created.ok:
+                question = t("conversation.ask.account", actor.locale, what="")
+                self._store(draft, state, asking=problem.field)
+                return Turn(reply=created, question=question, line=draft.line)
+            sections += created.sections
+            text = name
         new = apply_fix(self.services, actor, prefill, problem, text)
         if new is problem:  # not something a question can fill: type the line again
             self.drafts.drop(actor.id, draft.surface)
             return self._ended(actor, draft, t("conversation.not_saved", actor.locale))
-        state.answers.append(text)
-        sections: list[Section] = []
+        state.answers.append([problem.field, text])
         if new is not None:
             prefill.problems = [new if p is problem else p for p in prefill.problems]
         elif (day := resolved_date(prefill, problem)) is not None and problem.field.endswith("due_date"):
@@ -233,7 +251,9 @@ class Conversation:
         """The prefill as the last turn left it: the line parsed again, each answer applied in turn."""
         prefill = READERS[draft.kind](self.services, actor, draft.rest)
         prefill.text = draft.line
-        for answer in state.answers:
+        for answered, answer in state.answers:
+            if not prefill.blocking or prefill.blocking[0].field != answered:
+                continue  # the data changed since (an account added meanwhile): nothing to fill
             problem = prefill.blocking[0]
             new = apply_fix(self.services, actor, prefill, problem, answer)
             if new is not None and new is not problem:

@@ -12,7 +12,7 @@ promise     承诺                       a promise line; nothing: list  a promis
                                                                      when nothing follows)
 price       价格                       a price line                   a price to capture
 stock       库存                       a stock line                   a stock count to capture
-account     客户                       NAME or #ID                    the account card
+account     客户                       NAME, #ID or new NAME          the account card, or a new one
 accounts    客户列表                   [TEXT]                         your accounts, or the matches
 promises    承诺列表                   nothing                        your open promises
 today       day, 今天                  nothing                        my day
@@ -142,8 +142,25 @@ def _promise(call: Call) -> Answer:
     return _capture("promise", prefill_promise)(call)
 
 
+NEW_WORDS = ("new", "新建", "新增")
+"""``account new NAME`` / ``客户 新建 名称`` adds an account instead of opening one."""
+
+
+def new_account_name(text: str) -> str | None:
+    """The name in ``new NAME`` (``新建 宝钢``), or None when ``text`` does not ask for one."""
+    word, _, name = text.strip().partition(" ")
+    if word.casefold() in NEW_WORDS and name.strip():
+        return name.strip()
+    for prefix in NEW_WORDS[1:]:  # 新建宝钢: Chinese writes it without a space
+        if text.startswith(prefix) and text[len(prefix) :].strip():
+            return text[len(prefix) :].strip()
+    return None
+
+
 def _account(call: Call) -> Answer:
     rest = call.rest
+    if (name := new_account_name(rest)) is not None:
+        return call.commands.new_account(call.actor, name)
     if rest.startswith("#") and rest[1:].isdigit():
         return call.commands.account_by_id(call.actor, int(rest[1:]))
     return call.commands.account(call.actor, rest)

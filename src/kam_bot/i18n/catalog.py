@@ -11,6 +11,7 @@ from typing import Any
 
 from kam_bot.domain.enums import Locale
 from kam_bot.i18n.messages import MESSAGE_MODULES
+from kam_bot.i18n.punctuation import chinese_punctuation
 
 Messages = dict[str, dict[str, str]]
 
@@ -25,7 +26,9 @@ def _merge() -> Messages:
         for key, texts in module.items():
             if key in merged:
                 raise ValueError(f"message key defined twice: {key}")
-            merged[key] = texts
+            merged[key] = (
+                {**texts, "zh-Hans": chinese_punctuation(texts["zh-Hans"])} if "zh-Hans" in texts else texts
+            )
     return merged
 
 

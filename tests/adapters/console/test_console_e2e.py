@@ -164,7 +164,7 @@ def test_today_in_chinese(demo_app: App) -> None:
     assert boss is not None
     out = ConsoleHarness(demo_app, boss).send("今天")
     assert out.startswith("== 我的今天 · ")
-    assert "-- 你的未完成承诺" in out and "-- 你的客户(按拜访逾期排序)" in out and "-- 计划拜访" in out
+    assert "-- 你的未完成承诺" in out and "-- 你的客户（按拜访逾期排序）" in out and "-- 计划拜访" in out
     assert "没有未完成的承诺" in out  # the manager owns none of the demo promises
 
 

@@ -54,7 +54,7 @@ async def test_visit_from_typed_line_to_home(slack: SlackDriver) -> None:
     assert dm.args["channel"] == RITA
     buttons = [e for b in blocks_of(dm) if b["type"] == "actions" for e in b["elements"]]
     [visit] = _all(slack.app, Visit)
-    assert [b["action_id"] for b in buttons] == [f"visit.edit:{visit.id}"]
+    assert [b["action_id"] for b in buttons] == [f"visit.edit:{visit.id}", f"undo.visit:{visit.id}"]
     assert "quote" in texts(blocks_of(dm))
     [promise] = _all(slack.app, Promise)
     assert (promise.text, promise.due_date, promise.direction) == (
@@ -187,6 +187,18 @@ async def test_many_promises_stay_within_the_modal_budget(slack: SlackDriver) ->
     view = view_of((await slack.calls("views.open"))[0])
     assert len(view["blocks"]) <= 100
     assert "item 13" in json.dumps(view)  # promises past the slots are kept in the summary
+
+
+async def test_undo_button_takes_the_visit_back_with_its_promises(slack: SlackDriver) -> None:
+    await slack.command("/visit", "Baosteel met Li Wei; we promise quote by Friday")
+    await slack.submit(view_of((await slack.calls("views.open"))[0]))
+    [dm] = await slack.calls("chat.postMessage")
+    [visit] = _all(slack.app, Visit)
+    assert len(_all(slack.app, Promise)) == 1
+    message = {"type": "message", "ts": "1700000099.000200", "text": dm.args["text"], "blocks": blocks_of(dm)}
+    await slack.press(f"undo.visit:{visit.id}", str(visit.id), message=message)
+    await slack.settle()
+    assert _all(slack.app, Visit) == [] and _all(slack.app, Promise) == []
 
 
 async def test_edit_button_corrects_the_visit(slack: SlackDriver) -> None:

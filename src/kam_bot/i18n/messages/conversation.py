@@ -6,8 +6,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "未保存。以下是你输入的内容，可复制后重新输入：",
     },
     "conversation.ask.account": {
-        "en": "Which account? (quit to give up)",
-        "zh-Hans": "哪个客户？（输入 quit 放弃）",
+        "en": "Which account? (accounts lists yours, new NAME adds one, quit gives up)",
+        "zh-Hans": "哪个客户？（输入 客户列表 查看你的客户，新建 名称 添加客户，quit 放弃）",
     },
     "conversation.due_resolved": {"en": "→ due {date}", "zh-Hans": "→ 到期日 {date}"},
     "conversation.ask.due_date": {"en": "Due date for “{what}”?", "zh-Hans": "“{what}”的到期日？"},

@@ -60,8 +60,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "库存 客户 产品 数量 [单位] [快|正常|慢] [share N%] —— 记录库存",
     },
     "help.verb.account": {
-        "en": "account NAME — the account card",
-        "zh-Hans": "客户 名称 —— 查看客户卡片",
+        "en": "account NAME — the account card; account new NAME — add a prospect, yours",
+        "zh-Hans": "客户 名称 —— 查看客户卡片；客户 新建 名称 —— 新增一个由你负责的客户",
     },
     "help.verb.accounts": {
         "en": "accounts [TEXT] — your accounts, or find one",
