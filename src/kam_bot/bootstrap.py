@@ -1,18 +1,24 @@
-"""The one place that builds the app: the engine, the unit of work, the services, the jobs' store
-(``bootstrap``); the chat platforms the settings enable (``build_platforms``); and the server
-`kam-bot serve` runs, which starts the scheduler and the outbox sender (``build_server``)."""
+"""The one place that builds the app: the engine, the unit of work, the services, the jobs'
+context (``bootstrap``); the chat platforms the settings enable (``build_platforms``); and the
+server `kam-bot serve` runs, which starts the scheduler and the outbox sender (``build_server``)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from pydantic_settings import BaseSettings
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from kam_bot import platforms
-from kam_bot.config import Settings, insight_thresholds
-from kam_bot.platforms import ChatPlatform
+from kam_bot.adapters.platform import ChatPlatform
+from kam_bot.config import Settings, insight_thresholds, load_settings
+from kam_bot.jobs.context import JobsContext
+from kam_bot.jobs.daily import CardSource
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.audit import AuditService
 from kam_bot.services.claims import ClaimService
@@ -26,7 +32,8 @@ from kam_bot.services.promises import PromiseService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
 from kam_bot.store.conversation_refs import SqlConversationRefs
-from kam_bot.store.engine import ensure_migrated, make_engine
+from kam_bot.store.daily_batch import BriefReads
+from kam_bot.store.engine import database_answers, ensure_migrated, make_engine
 from kam_bot.store.jobs import SqlJobsStore
 from kam_bot.store.uow import SqlUnitOfWork
 
@@ -39,6 +46,8 @@ class App:
     settings: Settings
     engine: Engine
     clock: Clock
+    platform_settings: Mapping[str, BaseSettings] = field(default_factory=platforms.load_settings)
+    """Each chat platform's own settings, by name (``platforms.load_settings``: the environment)."""
     accounts: AccountService = field(init=False)
     contacts: ContactService = field(init=False)
     visits: VisitService = field(init=False)
@@ -54,6 +63,12 @@ class App:
     """What the scheduled jobs read and write (their queries live in the store)."""
     recipient_platforms: tuple[str, ...] = field(init=False)
     """The platforms DMs and digests are queued for (``platforms.recipients``)."""
+    identity_platforms: tuple[str, ...] = field(init=False, default=platforms.IDENTITIES)
+    """The platforms a bare person id is looked up on, in this order."""
+    identity_columns: Mapping[str, str] = field(init=False, default_factory=platforms.identity_columns)
+    """``users.csv`` column -> platform, for every chat platform (``slack_id`` -> ``slack``)."""
+    jobs_context: JobsContext = field(init=False)
+    """What the scheduled jobs use (``jobs.context``): they never see the whole app."""
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -65,28 +80,55 @@ class App:
         self.promises = PromiseService(self.uow, self.clock)
         self.observations = ObservationService(self.uow, self.clock, threshold)
         self.users = UserService(
-            self.uow, self.settings.default_timezone, self.settings.default_locale, self.clock
+            self.uow,
+            self.settings.default_timezone,
+            self.settings.default_locale,
+            self.clock,
+            identity_platforms=platforms.IDENTITIES,
         )
         self.conversation_refs = SqlConversationRefs(self._sessions, self.clock)
         self.claims = ClaimService(self.uow, self.clock)
-        self.demo = DemoService(self.uow, self.clock)
+        self.demo = DemoService(self.uow, self.clock, platforms.demo_destinations())
         self.insight = InsightService(self.uow, self.clock, insight_thresholds(self.settings))
         self.jobs = SqlJobsStore(self.engine, self._sessions)
-        self.recipient_platforms = platforms.recipients(self.settings)
+        self.recipient_platforms = platforms.recipients(self.platform_settings)
+        self.jobs_context = JobsContext(
+            self.settings, self.clock, self.jobs, self._cards, self.recipient_platforms
+        )
 
     def uow(self) -> SqlUnitOfWork:
         """A unit of work on the store, for jobs and tools; handlers and adapters use the services."""
         return SqlUnitOfWork(self._sessions)
 
+    def database_answers(self) -> bool:
+        """Whether the database answers a trivial query now (the server's ``/healthz``)."""
+        return database_answers(self.engine)
+
+    def _cards(self, now: datetime, reads: BriefReads | None) -> CardSource:
+        """The account cards of the morning briefs as of ``now`` (``JobsContext.cards``): read
+        through their own ``AccountService`` with the moment's clock, from ``reads`` where a
+        batch of briefs already read them."""
+        uow = self.jobs.card_uow(reads) if reads is not None else self.uow
+        threshold = self.settings.price_deviation_threshold
+        return AccountService(uow, lambda: now, threshold, insight_thresholds(self.settings)).card
+
 
 def bootstrap(
-    settings: Settings, *, engine: Engine | None = None, clock: Clock = utc_now, check: bool = True
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock = utc_now,
+    check: bool = True,
+    platform_settings: Mapping[str, BaseSettings] | None = None,
 ) -> App:
-    """Build the application. With ``check`` it refuses an unmigrated database."""
+    """Build the application. With ``check`` it refuses an unmigrated database. Without
+    ``platform_settings`` each platform's settings are read from the environment."""
     engine = engine or make_engine(settings.database_url)
     if check:
         ensure_migrated(engine)
-    return App(settings=settings, engine=engine, clock=clock)
+    if platform_settings is None:
+        return App(settings=settings, engine=engine, clock=clock)
+    return App(settings=settings, engine=engine, clock=clock, platform_settings=platform_settings)
 
 
 def build_platforms(app: App) -> list[ChatPlatform]:
@@ -94,9 +136,9 @@ def build_platforms(app: App) -> list[ChatPlatform]:
 
     Raises ``SettingsError`` naming the variable when an enabled platform is misconfigured.
     """
-    entries = platforms.enabled(app.settings)
+    entries = platforms.enabled(app.platform_settings)
     for entry in entries:
-        entry.check(app.settings)
+        entry.check()
     return [entry.build(app) for entry in entries]
 
 
@@ -107,3 +149,12 @@ def build_server(app: App) -> Starlette:
     from kam_bot.server import create_server
 
     return create_server(app, build_platforms(app))
+
+
+def worker_server() -> Starlette:
+    """Each ``kam-bot serve --workers N`` process builds its own server, settings from the environment
+    (uvicorn's factory ``kam_bot.bootstrap:worker_server``); it stops when its supervisor dies."""
+    from kam_bot.server import stop_when_orphaned
+
+    stop_when_orphaned(os.getppid())
+    return build_server(bootstrap(load_settings()))

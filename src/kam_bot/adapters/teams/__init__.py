@@ -2,3 +2,6 @@
 
 Nothing outside this package imports ``microsoft_teams``.
 """
+
+NAME = "teams"
+"""Its name in the database: identities, outbox rows, digest destinations."""
