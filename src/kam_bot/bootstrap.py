@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pydantic_settings import BaseSettings
@@ -17,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from kam_bot import platforms
 from kam_bot.adapters.platform import ChatPlatform
 from kam_bot.config import Settings, insight_thresholds, load_settings
-from kam_bot.jobs.context import JobsContext
+from kam_bot.jobs.context import CardFactory, JobsContext
 from kam_bot.jobs.daily import CardSource
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.audit import AuditService
@@ -27,7 +28,7 @@ from kam_bot.services.conversations import ConversationRefs
 from kam_bot.services.demo import DemoService
 from kam_bot.services.insight import InsightService
 from kam_bot.services.observations import ObservationService
-from kam_bot.services.ports import Clock, utc_now
+from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
 from kam_bot.services.promises import PromiseService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
@@ -84,7 +85,7 @@ class App:
             self.settings.default_timezone,
             self.settings.default_locale,
             self.clock,
-            identity_platforms=platforms.IDENTITIES,
+            identity_platforms=self.identity_platforms,
         )
         self.conversation_refs = SqlConversationRefs(self._sessions, self.clock)
         self.claims = ClaimService(self.uow, self.clock)
@@ -92,9 +93,8 @@ class App:
         self.insight = InsightService(self.uow, self.clock, insight_thresholds(self.settings))
         self.jobs = SqlJobsStore(self.engine, self._sessions)
         self.recipient_platforms = platforms.recipients(self.platform_settings)
-        self.jobs_context = JobsContext(
-            self.settings, self.clock, self.jobs, self._cards, self.recipient_platforms
-        )
+        cards = card_factory(self.settings, self.jobs, partial(SqlUnitOfWork, self._sessions))
+        self.jobs_context = JobsContext(self.settings, self.clock, self.jobs, cards, self.recipient_platforms)
 
     def uow(self) -> SqlUnitOfWork:
         """A unit of work on the store, for jobs and tools; handlers and adapters use the services."""
@@ -104,13 +104,19 @@ class App:
         """Whether the database answers a trivial query now (the server's ``/healthz``)."""
         return database_answers(self.engine)
 
-    def _cards(self, now: datetime, reads: BriefReads | None) -> CardSource:
-        """The account cards of the morning briefs as of ``now`` (``JobsContext.cards``): read
-        through their own ``AccountService`` with the moment's clock, from ``reads`` where a
-        batch of briefs already read them."""
-        uow = self.jobs.card_uow(reads) if reads is not None else self.uow
-        threshold = self.settings.price_deviation_threshold
-        return AccountService(uow, lambda: now, threshold, insight_thresholds(self.settings)).card
+
+def card_factory(settings: Settings, jobs: SqlJobsStore, uow: UnitOfWorkFactory) -> CardFactory:
+    """The account cards of the morning briefs (``JobsContext.cards``): as of the brief's moment,
+    through an ``AccountService`` on that moment's clock, answered from what a batch of briefs
+    already read (``reads``) where it can."""
+    threshold = settings.price_deviation_threshold
+    thresholds = insight_thresholds(settings)
+
+    def cards(now: datetime, reads: BriefReads | None) -> CardSource:
+        source = jobs.card_uow(reads) if reads is not None else uow
+        return AccountService(source, lambda: now, threshold, thresholds).card
+
+    return cards
 
 
 def bootstrap(
