@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from kam_bot.adapters.platform import ChatPlatform, PlatformServices, Registration, Unreachable
-from kam_bot.adapters.teams import NAME
+from kam_bot.adapters.teams import NAME, NO_CONVERSATION
 from kam_bot.adapters.teams.settings import TeamsSettings, check_settings
 from kam_bot.services.conversations import ConversationRefs
-
-NO_CONVERSATION = "no_teams_conversation"
-"""Why a DM to a Teams identity without a stored conversation dies in the outbox."""
 
 
 def _enabled(settings: TeamsSettings) -> bool:
