@@ -49,12 +49,19 @@ def clear_outbox(url: str) -> None:
 
 
 @contextmanager
-def open_app(url: str, clock: FixedClock | None = None, **settings: Any) -> Iterator[App]:
+def open_app(
+    url: str,
+    clock: FixedClock | None = None,
+    platform_settings: dict[str, Any] | None = None,
+    **settings: Any,
+) -> Iterator[App]:
     engine = engine_for(url)
     try:
         if clock is None:
-            yield bootstrap(settings_for(url, **settings), engine=engine)
+            yield bootstrap(settings_for(url, **settings), engine=engine, platform_settings=platform_settings)
         else:
-            yield bootstrap(settings_for(url, **settings), engine=engine, clock=clock)
+            yield bootstrap(
+                settings_for(url, **settings), engine=engine, clock=clock, platform_settings=platform_settings
+            )
     finally:
         engine.dispose()

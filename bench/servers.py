@@ -67,13 +67,12 @@ def floor_asgi(token: str, secret: str, api_url: str) -> Any:
 
 def kam_asgi(database_url: str, token: str, secret: str, api_url: str) -> Any:
     from kam_bot.adapters.slack.server import create_asgi
+    from kam_bot.adapters.slack.settings import SlackSettings
     from kam_bot.bootstrap import bootstrap
     from kam_bot.config import Settings
 
-    settings = Settings(
-        database_url=database_url, slack_bot_token=token, slack_signing_secret=secret, slack_api_url=api_url
-    )
-    return create_asgi(bootstrap(settings), settings)
+    slack = SlackSettings(bot_token=token, signing_secret=secret, api_url=api_url)
+    return create_asgi(bootstrap(Settings(database_url=database_url)), slack)
 
 
 def kam_factory() -> Any:

@@ -55,4 +55,4 @@ def slack_fixture(slack_server: FakeSlack) -> FakeSlack:
 def slack_sender(app: App, fake: FakeSlack, instance: str) -> Sender:
     """A Sender whose only platform is Slack, delivering to ``fake``."""
     client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
-    return Sender(app, {"slack": SlackDeliverer(client)}, instance=instance)
+    return Sender(app.jobs_context, {"slack": SlackDeliverer(client)}, instance=instance)

@@ -33,8 +33,8 @@ from starlette.applications import Starlette
 
 from kam_bot.adapters.slack.retry import make_client
 from kam_bot.adapters.slack.server import create_asgi
+from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.bootstrap import App
-from kam_bot.config import Settings
 
 SECRET = "harness-signing-secret"
 TOKEN = "xoxb-harness"
@@ -169,7 +169,7 @@ class SlackDriver:
     seed: Seed
     fake: FakeSlack
     asgi: Starlette
-    settings: Settings
+    settings: SlackSettings
     triggers: int = field(default=0)
 
     # -- sending ----------------------------------------------------------------------
@@ -411,13 +411,7 @@ async def start_slack(engine: Engine, make_app: Callable[[Engine], App]) -> Slac
     fake.add_user(RITA, "Rita Rep", email="rita@example.com", tz="Asia/Shanghai")
     fake.add_user(OTTO, "Otto Other", email=None, tz="Europe/Berlin")
     fake.add_user(ADA, "Ada Admin", email="ada@example.com", tz="UTC")
-    settings = Settings(
-        database_url=str(engine.url),
-        slack_bot_token=TOKEN,
-        slack_signing_secret=SECRET,
-        slack_api_url=fake.api_url,
-        slack_app_token=None,
-    )
+    settings = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, app_token=None)
     asgi = create_asgi(app, settings, client=make_client(settings))
     return SlackDriver(app=app, seed=seed, fake=fake, asgi=asgi, settings=settings)
 

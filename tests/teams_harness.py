@@ -29,8 +29,8 @@ from starlette.applications import Starlette
 
 from kam_bot.adapters.teams.app import TeamsBot
 from kam_bot.adapters.teams.retry import RetryMiddleware
+from kam_bot.adapters.teams.settings import TeamsSettings
 from kam_bot.bootstrap import App
-from kam_bot.config import Settings
 
 CLIENT_ID = "00000000-0000-0000-0000-0000000b0b01"
 TENANT = "tenant-1"
@@ -116,12 +116,7 @@ async def start_teams(engine: Engine, make_app: Callable[[Engine], App], **setti
     seed = seed_team(app)
     fake = FakeBotConnector().start()
     fake.members[RITA["id"]] = {**RITA, "userPrincipalName": RITA["email"]}
-    config = Settings(
-        database_url=str(engine.url),
-        teams_client_id=CLIENT_ID,
-        teams_client_secret="not-used-with-a-token-provider",
-        **settings,
-    )
+    config = TeamsSettings(client_id=CLIENT_ID, client_secret="not-used-with-a-token-provider", **settings)
     waits: list[float] = []
 
     async def no_sleep(seconds: float) -> None:

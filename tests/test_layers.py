@@ -5,11 +5,15 @@ handlers, jobs, store). The imports of every module under src/kam_bot are read, 
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import kam_bot
+from kam_bot import platforms
 
 ROOT = Path(kam_bot.__file__).parent
 PLATFORM_PACKAGES = {
@@ -73,7 +77,6 @@ STORAGE = ("sqlalchemy", "kam_bot.store", "kam_bot.bootstrap")
 
 NOT_YET = {
     "services/transfer": "bulk import/export SQL, moving behind store/",
-    "adapters/slack/server.py": "the health check reads the engine",
 }
 """Modules other work in progress is moving; each names why it is still here."""
 
@@ -109,3 +112,132 @@ def test_adapters_reach_storage_only_through_the_services() -> None:
     found = [c for p in _modules("adapters") for c in _crossing(p, STORAGE)]
     assert found == []
     assert _modules("adapters"), "the adapters were found"
+
+
+# -- the platform seam: the core names no platform; the jobs and adapters never see bootstrap
+
+PLATFORM_NAMES = {"slack", "teams", "dingtalk", "wecom", "feishu", "lark"} | {e.name for e in platforms.KNOWN}
+"""Chat platforms kam-bot has or may get; each registers in ``adapters/<name>/platform.py``."""
+
+
+def platform_names(path: Path) -> list[str]:
+    """Where a module names a platform: a string ``"slack"`` or an attribute ``.SLACK`` / ``.slack``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.lower() in PLATFORM_NAMES
+        ):
+            found.append(f"{path.name}:{node.lineno} names {node.value!r}")
+        elif isinstance(node, ast.Attribute) and (
+            node.attr in {n.upper() for n in PLATFORM_NAMES} or node.attr in PLATFORM_NAMES - {"teams"}
+        ):  # ``.teams`` is the user service's list of sales teams
+            found.append(f"{path.name}:{node.lineno} names .{node.attr}")
+    return found
+
+
+@pytest.mark.parametrize("layer", ["domain", "services", "handlers", "jobs"])
+def test_the_core_names_no_platform(layer: str) -> None:
+    """A new platform registers in its adapter folder: the core has no line to change for it."""
+    found = [f"{layer}/{f}" for p in sorted((ROOT / layer).rglob("*.py")) for f in platform_names(p)]
+    assert found == []
+
+
+def test_the_platform_walk_finds_a_name(tmp_path: Path) -> None:
+    named = tmp_path / "m.py"
+    named.write_text('PLATFORMS = ("slack", "Teams")\nx = Platform.SLACK\nteam = app.users.teams()\n')
+    assert sorted(platform_names(named)) == [
+        "m.py:1 names 'Teams'",
+        "m.py:1 names 'slack'",
+        "m.py:2 names .SLACK",
+    ]
+
+
+@pytest.mark.parametrize("layer", ["jobs", "adapters"])
+def test_jobs_and_adapters_never_import_bootstrap(layer: str) -> None:
+    """They take what they use (``jobs.context.JobsContext``, ``services.container.Services``),
+    so ``bootstrap`` imports them and nothing imports ``bootstrap`` back (type-only imports too)."""
+    found = [c for p in sorted((ROOT / layer).rglob("*.py")) for c in _crossing(p, ("kam_bot.bootstrap",))]
+    assert found == []
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """kam_bot module -> the kam_bot modules it imports (any import: type-only and in functions too)."""
+    names = {
+        ".".join(("kam_bot", *p.relative_to(ROOT).with_suffix("").parts)).removesuffix(".__init__"): p
+        for p in ROOT.rglob("*.py")
+    }
+
+    def known(name: str) -> str | None:
+        while name and name not in names:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for module, path in names.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*parts, base] if base else parts)
+                found.update([base, *(f"{base}.{a.name}" for a in node.names)])
+        graph[module] = {m for n in found if n.startswith("kam_bot") and (m := known(n)) and m != module}
+    return graph
+
+
+def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = set(), list(graph[start])
+    while todo:
+        module = todo.pop()
+        if module == goal:
+            return True
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph.get(module, ()))
+    return False
+
+
+def test_the_composition_imports_in_one_direction() -> None:
+    """bootstrap -> server -> jobs, bootstrap -> platforms -> adapters: no module among them
+    imports its way back to itself (they once formed a circle of seven)."""
+    graph = _module_graph()
+    composition = ["kam_bot.bootstrap", "kam_bot.server", "kam_bot.platforms", "kam_bot.adapters.platform"]
+    composition += [m for m in graph if m.startswith(("kam_bot.jobs.", "kam_bot.adapters.slack.server"))]
+    assert [m for m in composition if _reaches(graph, m, m)] == []
+
+
+NO_SDK = """
+import sys
+from importlib.abc import MetaPathFinder
+
+class NotInstalled(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"slack_sdk", "slack_bolt", "microsoft_teams"}:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, NotInstalled())
+from kam_bot import cli, platforms
+cli._load_features()
+parser = cli.build_parser()
+assert parser.parse_args(["teams-package"]).command == "teams-package"
+configured = platforms.load_settings()
+print(platforms.identity_columns(), [e.name for e in platforms.enabled(configured)])
+"""
+
+
+def test_the_platforms_register_without_their_sdks() -> None:
+    """Knowing the platforms (their settings, id columns, CLI commands) needs none of their SDKs:
+    run where importing ``slack_sdk``, ``slack_bolt`` or ``microsoft_teams`` fails."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", NO_SDK], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "{'slack_id': 'slack', 'teams_id': 'teams'} []"

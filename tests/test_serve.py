@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.cli.serve import start_line
 from kam_bot.config import Settings
+from kam_bot.platforms import enabled
 
 STOP_SECONDS = 15
 START_SECONDS = 90
@@ -107,11 +109,8 @@ def test_http_binds_localhost_and_says_so(serve: tuple, database: str) -> None:
 
 
 def test_the_start_line_hides_the_database_password() -> None:
-    settings = Settings(
-        database_url="postgresql://kam:s3cret@db.internal:5432/kam",
-        slack_bot_token="xoxb-1",
-        slack_app_token="xapp-1",
-    )
-    line = start_line(settings, ["slack"], "127.0.0.1", 3000)
+    settings = Settings(database_url="postgresql://kam:s3cret@db.internal:5432/kam")
+    slack = SlackSettings(bot_token="xoxb-1", app_token="xapp-1")
+    line = start_line(settings, enabled({"slack": slack}), "127.0.0.1", 3000)
     assert "s3cret" not in line
     assert "database postgresql://kam:***@db.internal:5432/kam" in line

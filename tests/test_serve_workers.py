@@ -25,6 +25,7 @@ from fakes.slack_api import FakeSlack
 from slack_harness import signed_headers
 from sqlalchemy import text
 
+from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.bootstrap import bootstrap
 from kam_bot.cli.serve import start_line, worker_count
 from kam_bot.config import Settings, SettingsError
@@ -32,6 +33,7 @@ from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Line
 from kam_bot.jobs import outbox
 from kam_bot.jobs.notifications import Notification, Part
+from kam_bot.platforms import enabled
 from kam_bot.store import outbox as store_outbox
 from kam_bot.store.engine import make_engine, upgrade
 
@@ -79,14 +81,15 @@ def test_sqlite_refuses_several_workers_and_says_why(tmp_path: Path) -> None:
 
 def test_socket_mode_keeps_one_worker_and_postgresql_defaults_to_the_cores() -> None:
     pg = "postgresql://kam@db/kam"
-    socket_mode = Settings(database_url=pg, slack_bot_token="xoxb-1", slack_app_token="xapp-1")
-    assert worker_count(socket_mode, None) == (1, "Socket Mode is one connection")
+    settings = Settings(database_url=pg)
+    socket_mode = enabled({"slack": SlackSettings(bot_token="xoxb-1", app_token="xapp-1")})
+    assert worker_count(settings, None, socket_mode) == (1, "Socket Mode is one connection")
     with pytest.raises(SettingsError, match="--workers 3: Socket Mode is one connection"):
-        worker_count(socket_mode, 3)
-    http = Settings(database_url=pg, slack_bot_token="xoxb-1", slack_signing_secret="s")
-    assert worker_count(http, None) == (os.cpu_count() or 1, "")
-    assert worker_count(http, 3) == (3, "")
-    line = start_line(http, ["slack"], "0.0.0.0", 3000, 3)
+        worker_count(settings, 3, socket_mode)
+    http = enabled({"slack": SlackSettings(bot_token="xoxb-1", signing_secret="s")})
+    assert worker_count(settings, None, http) == (os.cpu_count() or 1, "")
+    assert worker_count(settings, 3, http) == (3, "")
+    line = start_line(settings, http, "0.0.0.0", 3000, 3)
     assert "http on 0.0.0.0:3000 (/healthz), 3 workers; database" in line
 
 

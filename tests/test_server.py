@@ -16,8 +16,8 @@ from starlette.routing import BaseRoute, Route
 
 from kam_bot.bootstrap import App
 from kam_bot.cli import main
-from kam_bot.domain.enums import Platform
 from kam_bot.jobs import runtime
+from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.delivery import Checkpoint, Deliverer, Outgoing
 from kam_bot.server import create_server
 
@@ -39,8 +39,8 @@ class AnotherPlatform:
         self._deliverer = Recorder()
 
     @property
-    def name(self) -> Platform:
-        return Platform.TEAMS
+    def name(self) -> str:
+        return "teams"
 
     @property
     def deliverer(self) -> Deliverer:
@@ -64,7 +64,7 @@ async def test_a_server_without_slack_serves_its_platform_and_runs_the_jobs(
 ) -> None:
     seen: list[str] = []
 
-    async def start_jobs(app: App, deliverers: dict[str, Deliverer]) -> str:
+    async def start_jobs(jobs: JobsContext, deliverers: dict[str, Deliverer]) -> str:
         seen.append(f"jobs start with {sorted(deliverers)}")
         return "scheduler"
 

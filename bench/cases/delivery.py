@@ -127,16 +127,18 @@ async def _drive(
 def deliver(ctx: Context, url: str, fake: FakeSlackProcess, n: int, paced: bool) -> dict[str, Any]:
     from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
     from kam_bot.adapters.slack.retry import make_client
+    from kam_bot.adapters.slack.settings import SlackSettings
     from kam_bot.jobs.runtime import SEND_EVERY_SECONDS, SEND_PACE_SECONDS, JobRunner
 
     tag = f"{'p' if paced else 'u'}{int(time.time())}"
-    with open_app(url, slack_bot_token=BOT_TOKEN, slack_api_url=fake.api_url) as app:
+    slack = SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url)
+    with open_app(url, platform_settings={"slack": slack}) as app:
         _fill(app.engine, n, tag, _payload(app.engine))
         fake.reset()
         fake.limit("chat.postMessage", LIMIT)
         # the client `kam-bot serve` gives its deliverer: 429s reach the sender (slack.server)
-        client = outbox_client(make_client(app.settings))
-        runner = JobRunner(app, {"slack": SlackDeliverer(client)}, instance="bench")
+        client = outbox_client(make_client(slack))
+        runner = JobRunner(app.jobs_context, {"slack": SlackDeliverer(client)}, instance="bench")
         if not paced:
             runner.sender.pace = 0.0
         rate = 1 / SEND_PACE_SECONDS if paced else LIMIT

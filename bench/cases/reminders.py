@@ -68,7 +68,7 @@ def plan_once(url: str, cfg: GenConfig, repeat: int) -> tuple[float, list[float]
         for i in range(repeat + 1):
             _reset(app.engine, day_start)
             t0 = time.perf_counter()
-            result = reminder_tick(app, now, "bench")
+            result = reminder_tick(app.jobs_context, now, "bench")
             elapsed = time.perf_counter() - t0
             if i:
                 samples.append(elapsed)

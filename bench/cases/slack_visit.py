@@ -47,8 +47,8 @@ def serve_workers(database_url: str) -> int:
         from kam_bot.config import Settings
     except ImportError:  # a tree from before --workers
         return 1
-    settings = Settings(_env_file=None, database_url=database_url, slack_app_token=None)
-    return worker_count(settings, None)[0]
+    settings = Settings(_env_file=None, database_url=database_url)
+    return worker_count(settings, None)[0]  # Slack over HTTP: no platform asks for one worker
 
 
 def wait_for_modals(fake: FakeSlackProcess, keys: set[str], timeout: float = 20.0) -> dict[str, Any]:

@@ -44,17 +44,19 @@ class LimitedDeliverer:
 def main(url: str, n: int, rate: float) -> None:
     from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
     from kam_bot.adapters.slack.retry import make_client
+    from kam_bot.adapters.slack.settings import SlackSettings
     from kam_bot.jobs.runtime import SEND_EVERY_SECONDS, JobRunner
 
     with (
         FakeSlackProcess() as fake,
-        open_app(url, slack_bot_token=BOT_TOKEN, slack_api_url=fake.api_url) as app,
+        open_app(url) as app,
     ):
         _fill(app.engine, n, f"proto{int(time.time())}", _payload(app.engine))
         fake.reset()
         fake.limit("chat.postMessage", LIMIT)
-        deliverer = LimitedDeliverer(SlackDeliverer(make_client(app.settings)), rate)
-        runner = JobRunner(app, {"slack": deliverer}, instance="bench-proto")
+        slack = SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url)
+        deliverer = LimitedDeliverer(SlackDeliverer(make_client(slack)), rate)
+        runner = JobRunner(app.jobs_context, {"slack": deliverer}, instance="bench-proto")
         runner.sender.pace = 0.0
 
         def pending() -> int:

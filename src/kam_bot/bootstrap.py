@@ -1,20 +1,27 @@
-"""The one place that builds the app: the engine, the unit of work, the services, the jobs' store
-(``bootstrap``); the chat platforms the settings enable (``build_platforms``); and the server
-`kam-bot serve` runs, which starts the scheduler and the outbox sender (``build_server``)."""
+"""The one place that builds the app: the engine, the unit of work, the services, the jobs'
+context (``bootstrap``); the chat platforms the settings enable (``build_platforms``); and the
+server `kam-bot serve` runs, which starts the scheduler and the outbox sender (``build_server``)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
+from pydantic_settings import BaseSettings
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from kam_bot import platforms
-from kam_bot.config import Settings, insight_thresholds
+from kam_bot.adapters.platform import ChatPlatform
+from kam_bot.config import Settings, insight_thresholds, load_settings
 from kam_bot.handlers.verbs import CORE_TABLE, VerbTable
+from kam_bot.jobs.context import CardFactory, JobsContext
+from kam_bot.jobs.daily import CardSource
 from kam_bot.jobs.verbs import preview_verbs
-from kam_bot.platforms import ChatPlatform
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.audit import AuditService
 from kam_bot.services.claims import ClaimService
@@ -23,13 +30,14 @@ from kam_bot.services.conversations import ConversationRefs
 from kam_bot.services.demo import DemoService
 from kam_bot.services.insight import InsightService
 from kam_bot.services.observations import ObservationService
-from kam_bot.services.ports import Clock, utc_now
+from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
 from kam_bot.services.promises import PromiseService
 from kam_bot.services.undo import UndoService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
 from kam_bot.store.conversation_refs import SqlConversationRefs
-from kam_bot.store.engine import ensure_migrated, make_engine
+from kam_bot.store.daily_batch import BriefReads
+from kam_bot.store.engine import database_answers, ensure_migrated, make_engine
 from kam_bot.store.jobs import SqlJobsStore
 from kam_bot.store.pending_drafts import SqlPendingDrafts
 from kam_bot.store.uow import SqlUnitOfWork
@@ -43,6 +51,8 @@ class App:
     settings: Settings
     engine: Engine
     clock: Clock
+    platform_settings: Mapping[str, BaseSettings] = field(default_factory=platforms.load_settings)
+    """Each chat platform's own settings, by name (``platforms.load_settings``: the environment)."""
     accounts: AccountService = field(init=False)
     contacts: ContactService = field(init=False)
     visits: VisitService = field(init=False)
@@ -63,6 +73,12 @@ class App:
     """The command language: the handlers' verbs and the jobs' previews."""
     recipient_platforms: tuple[str, ...] = field(init=False)
     """The platforms DMs and digests are queued for (``platforms.recipients``)."""
+    identity_platforms: tuple[str, ...] = field(init=False, default=platforms.IDENTITIES)
+    """The platforms a bare person id is looked up on, in this order."""
+    identity_columns: Mapping[str, str] = field(init=False, default_factory=platforms.identity_columns)
+    """``users.csv`` column -> platform, for every chat platform (``slack_id`` -> ``slack``)."""
+    jobs_context: JobsContext = field(init=False)
+    """What the scheduled jobs use (``jobs.context``): they never see the whole app."""
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -74,31 +90,63 @@ class App:
         self.promises = PromiseService(self.uow, self.clock)
         self.observations = ObservationService(self.uow, self.clock, threshold)
         self.users = UserService(
-            self.uow, self.settings.default_timezone, self.settings.default_locale, self.clock
+            self.uow,
+            self.settings.default_timezone,
+            self.settings.default_locale,
+            self.clock,
+            identity_platforms=self.identity_platforms,
         )
         self.conversation_refs = SqlConversationRefs(self._sessions, self.clock)
         self.claims = ClaimService(self.uow, self.clock)
-        self.demo = DemoService(self.uow, self.clock)
+        self.demo = DemoService(self.uow, self.clock, platforms.demo_destinations())
         self.insight = InsightService(self.uow, self.clock, insight_thresholds(self.settings))
         self.jobs = SqlJobsStore(self.engine, self._sessions)
+        self.recipient_platforms = platforms.recipients(self.platform_settings)
+        cards = card_factory(self.settings, self.jobs, partial(SqlUnitOfWork, self._sessions))
+        self.jobs_context = JobsContext(self.settings, self.clock, self.jobs, cards, self.recipient_platforms)
         self.drafts = SqlPendingDrafts(self._sessions)
         self.undo = UndoService(self.uow, self.clock)
-        self.verbs = CORE_TABLE.extend(preview_verbs(self))
-        self.recipient_platforms = platforms.recipients(self.settings)
+        self.verbs = CORE_TABLE.extend(preview_verbs(self.jobs_context))
 
     def uow(self) -> SqlUnitOfWork:
         """A unit of work on the store, for jobs and tools; handlers and adapters use the services."""
         return SqlUnitOfWork(self._sessions)
 
+    def database_answers(self) -> bool:
+        """Whether the database answers a trivial query now (the server's ``/healthz``)."""
+        return database_answers(self.engine)
+
+
+def card_factory(settings: Settings, jobs: SqlJobsStore, uow: UnitOfWorkFactory) -> CardFactory:
+    """The account cards of the morning briefs (``JobsContext.cards``): as of the brief's moment,
+    through an ``AccountService`` on that moment's clock, answered from what a batch of briefs
+    already read (``reads``) where it can."""
+    threshold = settings.price_deviation_threshold
+    thresholds = insight_thresholds(settings)
+
+    def cards(now: datetime, reads: BriefReads | None) -> CardSource:
+        source = jobs.card_uow(reads) if reads is not None else uow
+        return AccountService(source, lambda: now, threshold, thresholds).card
+
+    return cards
+
 
 def bootstrap(
-    settings: Settings, *, engine: Engine | None = None, clock: Clock = utc_now, check: bool = True
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock = utc_now,
+    check: bool = True,
+    platform_settings: Mapping[str, BaseSettings] | None = None,
 ) -> App:
-    """Build the application. With ``check`` it refuses an unmigrated database."""
+    """Build the application. With ``check`` it refuses an unmigrated database. Without
+    ``platform_settings`` each platform's settings are read from the environment."""
     engine = engine or make_engine(settings.database_url)
     if check:
         ensure_migrated(engine)
-    return App(settings=settings, engine=engine, clock=clock)
+    if platform_settings is None:
+        return App(settings=settings, engine=engine, clock=clock)
+    return App(settings=settings, engine=engine, clock=clock, platform_settings=platform_settings)
 
 
 def build_platforms(app: App) -> list[ChatPlatform]:
@@ -106,9 +154,9 @@ def build_platforms(app: App) -> list[ChatPlatform]:
 
     Raises ``SettingsError`` naming the variable when an enabled platform is misconfigured.
     """
-    entries = platforms.enabled(app.settings)
+    entries = platforms.enabled(app.platform_settings)
     for entry in entries:
-        entry.check(app.settings)
+        entry.check()
     return [entry.build(app) for entry in entries]
 
 
@@ -119,3 +167,12 @@ def build_server(app: App) -> Starlette:
     from kam_bot.server import create_server
 
     return create_server(app, build_platforms(app))
+
+
+def worker_server() -> Starlette:
+    """Each ``kam-bot serve --workers N`` process builds its own server, settings from the environment
+    (uvicorn's factory ``kam_bot.bootstrap:worker_server``); it stops when its supervisor dies."""
+    from kam_bot.server import stop_when_orphaned
+
+    stop_when_orphaned(os.getppid())
+    return build_server(bootstrap(load_settings()))

@@ -56,36 +56,8 @@ class Settings(BaseSettings):
     default_locale: str = Field(
         default="en", description="Language for users the platform gives none: en or zh-Hans."
     )
+    # each chat platform's own settings are in its adapter (adapters/<name>/settings.py)
 
-    # Slack
-    # secrets stay out of repr(), so out of logs and tracebacks that print the settings
-    slack_bot_token: str | None = Field(default=None, repr=False, description="xoxb- token of the Slack app.")
-    slack_signing_secret: str | None = Field(
-        default=None, repr=False, description="Signing secret of the Slack app."
-    )
-    slack_app_token: str | None = Field(
-        default=None, repr=False, description="xapp- token: use Socket Mode instead of HTTP."
-    )
-    slack_api_url: str = Field(default="https://slack.com/api/", description="Base URL of the Slack Web API.")
-    # Microsoft Teams (an Azure Bot registration; see README "Running it in Teams")
-    teams_client_id: str | None = Field(
-        default=None, description="Microsoft App ID of the Azure Bot (the Teams app's bot id)."
-    )
-    teams_client_secret: str | None = Field(
-        default=None, description="Client secret of that app registration."
-    )
-    teams_tenant_id: str | None = Field(
-        default=None, description="Tenant id for a single-tenant bot; empty for a multi-tenant one."
-    )
-    teams_allow_unauthenticated: bool = Field(
-        default=False,
-        description="DEVELOPMENT ONLY: accept /api/messages without Bot Framework JWT validation "
-        "(the local Agents Playground). Logged as a warning at start.",
-    )
-    teams_service_url: str = Field(
-        default="https://smba.trafficmanager.net/teams/",
-        description="Bot Connector base URL used when a conversation reference carries none.",
-    )
     port: int = Field(default=3000, ge=1, le=65535, description="HTTP port of `kam-bot serve`.")
 
     # The outbox sender inside `kam-bot serve` (the defaults suit Slack; tests run faster)

@@ -1,111 +1,101 @@
-"""A chat platform as the rest of kam-bot sees it, and the list of those kam-bot knows.
+"""The chat platforms kam-bot knows, and which of them the settings enable.
 
-A platform is enabled by its settings (Slack: ``SLACK_BOT_TOKEN``). Once built (by
-``bootstrap.build_platforms``, which imports the adapter only then), it gives the outbox its
+Each platform registers itself in its adapter folder (``adapters/<name>/platform.py``: its
+name, settings, identity column, reachability rule, serving constraints, CLI commands; see
+``adapters.platform.Registration``). A new platform is that folder and one line in ``KNOWN``.
+A platform is enabled by its own settings (Slack: ``SLACK_BOT_TOKEN``); once built (by
+``bootstrap.build_platforms``, which imports its SDK only then) it gives the outbox its
 ``Deliverer``, the server its HTTP routes on the shared port, and starts and stops with the
-server (Slack: the Socket Mode connection). A new platform is one adapter folder with a class
-satisfying ``ChatPlatform`` and one ``PlatformEntry`` line in ``KNOWN``.
+server (Slack: the Socket Mode connection).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Any
 
-from kam_bot.config import Settings
-from kam_bot.domain.enums import Platform
+from pydantic_settings import BaseSettings
 
-if TYPE_CHECKING:  # the protocol's types only: bootstrap imports this module, keep it light
-    from starlette.routing import BaseRoute
+from kam_bot.adapters.console import platform as console
+from kam_bot.adapters.platform import ChatPlatform, PlatformServices, Registration
+from kam_bot.adapters.slack import platform as slack
+from kam_bot.adapters.teams import platform as teams
 
-    from kam_bot.bootstrap import App
-    from kam_bot.jobs.delivery import Deliverer
-
-
-class ChatPlatform(Protocol):
-    @property
-    def name(self) -> Platform: ...
-
-    @property
-    def deliverer(self) -> Deliverer:
-        """Sends the outbox rows whose ``platform`` is ``name``."""
-        ...
-
-    def routes(self) -> Sequence[BaseRoute]:
-        """What it serves on the shared port (Slack: ``POST /slack/events``)."""
-        ...
-
-    async def startup(self) -> None:
-        """Called once the server runs, before the jobs start (Slack: connect Socket Mode)."""
-        ...
-
-    async def shutdown(self) -> None:
-        """Called when the server stops, after the jobs have drained."""
-        ...
-
-
-@dataclass(frozen=True)
-class PlatformEntry:
-    name: Platform
-    enabled: Callable[[Settings], bool]
-    """Whether the settings ask for this platform (its credentials are set)."""
-    check: Callable[[Settings], None]
-    """Raise ``SettingsError`` naming the variable that is missing or malformed."""
-    build: Callable[[App], ChatPlatform]
-    """Build it (import the adapter here, not at module level)."""
-
-
-def _slack_check(settings: Settings) -> None:
-    from kam_bot.adapters.slack.app import check_settings
-
-    check_settings(settings)
-
-
-def _slack_build(app: App) -> ChatPlatform:
-    from kam_bot.adapters.slack.server import SlackPlatform
-
-    return SlackPlatform(app, app.settings)
-
-
-def _teams_enabled(settings: Settings) -> bool:
-    return bool(settings.teams_client_id or settings.teams_allow_unauthenticated)
-
-
-def _teams_check(settings: Settings) -> None:
-    from kam_bot.adapters.teams.app import check_settings
-
-    check_settings(settings)
-
-
-def _teams_build(app: App) -> ChatPlatform:
-    from kam_bot.adapters.teams.app import TeamsBot
-
-    return TeamsBot.build(app, app.settings)
-
-
-KNOWN: list[PlatformEntry] = [
-    PlatformEntry(Platform.SLACK, lambda s: bool(s.slack_bot_token), _slack_check, _slack_build),
-    PlatformEntry(Platform.TEAMS, _teams_enabled, _teams_check, _teams_build),
-]
+KNOWN: list[Registration[Any]] = [slack.REGISTRATION, teams.REGISTRATION]
 """The chat platforms kam-bot knows, in the order a person's DMs prefer them when they have an
 identity on several enabled ones."""
 
-CHAT_PLATFORMS = tuple(p for p in Platform if p is not Platform.CONSOLE)
+IDENTITIES: tuple[str, ...] = (*(entry.name for entry in KNOWN), console.NAME)
+"""Every platform a person may have an id on, in the order a bare id is looked up."""
+
+PlatformSettings = Mapping[str, BaseSettings]
+"""Platform name -> its settings."""
 
 
-def enabled(settings: Settings) -> list[PlatformEntry]:
-    return [entry for entry in KNOWN if entry.enabled(settings)]
+@dataclass(frozen=True)
+class Configured:
+    """A registered platform with its settings."""
+
+    registration: Registration[Any]
+    settings: BaseSettings
+
+    @property
+    def name(self) -> str:
+        return self.registration.name
+
+    def check(self) -> None:
+        self.registration.check(self.settings)
+
+    def build(self, app: PlatformServices) -> ChatPlatform:
+        return self.registration.build(app, self.settings)
+
+    def check_token(self) -> None:
+        if self.registration.check_token is not None:
+            self.registration.check_token(self.settings)
+
+    def one_worker(self) -> str:
+        return self.registration.one_worker(self.settings)
+
+    def serve_note(self) -> str:
+        return self.registration.serve_note(self.settings)
 
 
-def recipients(settings: Settings) -> tuple[str, ...]:
+def load_settings() -> dict[str, BaseSettings]:
+    """Every known platform's settings from the environment; ``SettingsError`` names a malformed one."""
+    return {entry.name: entry.load_settings() for entry in KNOWN}
+
+
+def enabled(configured: PlatformSettings) -> list[Configured]:
+    """The platforms whose settings ask for them, in ``KNOWN`` order."""
+    found = [Configured(entry, configured[entry.name]) for entry in KNOWN if entry.name in configured]
+    return [each for each in found if each.registration.enabled(each.settings)]
+
+
+def recipients(configured: PlatformSettings) -> tuple[str, ...]:
     """The platforms a DM or digest may be queued for: the enabled ones, in ``KNOWN`` order.
 
     A process with none enabled (a CLI run that only decides, the console) queues for every
-    chat platform, in ``KNOWN`` order then the rest, and leaves delivery to `kam-bot serve`.
+    chat platform, in ``KNOWN`` order, and leaves delivery to `kam-bot serve`.
     """
-    found = [entry.name.value for entry in enabled(settings)]
-    if found:
-        return tuple(found)
-    order = [entry.name for entry in KNOWN] + [p for p in CHAT_PLATFORMS if p not in {e.name for e in KNOWN}]
-    return tuple(p.value for p in order)
+    found = [each.name for each in enabled(configured)]
+    return tuple(found) if found else tuple(entry.name for entry in KNOWN)
+
+
+def by_name(name: str) -> Registration[Any] | None:
+    return next((entry for entry in KNOWN if entry.name == name), None)
+
+
+def identity_columns() -> dict[str, str]:
+    """``users.csv`` column -> platform, for every chat platform (``slack_id`` -> ``slack``)."""
+    return {entry.identity_column: entry.name for entry in KNOWN}
+
+
+def demo_destinations() -> dict[str, str]:
+    """Platform -> where the demo team's digest goes there."""
+    return {entry.name: entry.demo_destination for entry in KNOWN if entry.demo_destination}
+
+
+def cli_modules() -> tuple[str, ...]:
+    """The modules that add the platforms' own `kam-bot` subcommands."""
+    return tuple(module for entry in KNOWN for module in entry.cli)

@@ -16,17 +16,16 @@ import threading
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kam_bot.bootstrap import App, bootstrap, build_server
-from kam_bot.config import load_settings
+from kam_bot.adapters.platform import ChatPlatform
 from kam_bot.jobs import runtime
-from kam_bot.platforms import ChatPlatform
-from kam_bot.store.engine import database_answers
+from kam_bot.jobs.context import JobsContext
 
 HEALTH_SECONDS = 3.0
 """A database that does not answer within this is unavailable (503), not a hung probe."""
@@ -34,10 +33,19 @@ HEALTH_SECONDS = 3.0
 log = logging.getLogger(__name__)
 
 
-def create_server(app: App, platforms: Sequence[ChatPlatform], *, jobs: bool = True) -> Starlette:
+class Served(Protocol):
+    """What the server uses of the application (``bootstrap.App``)."""
+
+    @property
+    def jobs_context(self) -> JobsContext: ...
+
+    def database_answers(self) -> bool: ...
+
+
+def create_server(app: Served, platforms: Sequence[ChatPlatform], *, jobs: bool = True) -> Starlette:
     async def healthz(request: Request) -> Response:
         try:
-            ok = await asyncio.wait_for(asyncio.to_thread(database_answers, app.engine), HEALTH_SECONDS)
+            ok = await asyncio.wait_for(asyncio.to_thread(app.database_answers), HEALTH_SECONDS)
         except TimeoutError:
             log.error("Health check: the database did not answer within %.0f s", HEALTH_SECONDS)
             ok = False
@@ -47,17 +55,17 @@ def create_server(app: App, platforms: Sequence[ChatPlatform], *, jobs: bool = T
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         started: list[ChatPlatform] = []
-        scheduler = None
+        running: runtime.RunningJobs | None = None
         try:
             for platform in platforms:
                 await platform.startup()
                 started.append(platform)
             if jobs:
-                deliverers = {platform.name.value: platform.deliverer for platform in platforms}
-                scheduler = await runtime.start_jobs(app, deliverers)
+                deliverers = {platform.name: platform.deliverer for platform in platforms}
+                running = await runtime.start_jobs(app.jobs_context, deliverers)
             yield
         finally:
-            await runtime.stop_jobs(scheduler)
+            await runtime.stop_jobs(running)
             for platform in reversed(started):
                 await platform.shutdown()
 
@@ -70,13 +78,7 @@ def create_server(app: App, platforms: Sequence[ChatPlatform], *, jobs: bool = T
 ORPHAN_CHECK_SECONDS = 1.0
 
 
-def create() -> Starlette:
-    """Each ``kam-bot serve --workers N`` process builds its own server, settings from the environment."""
-    _stop_when_orphaned(os.getppid())
-    return build_server(bootstrap(load_settings()))
-
-
-def _stop_when_orphaned(supervisor: int) -> None:
+def stop_when_orphaned(supervisor: int) -> None:
     """A worker whose supervisor was killed (``kill -9``) stops itself, as on SIGTERM.
 
     uvicorn's workers are not told when their supervisor dies: they would keep the port and

@@ -81,6 +81,7 @@ async def scenario(tmp_path: Path) -> None:
     from factories import add_account, add_team, add_user
 
     from kam_bot.adapters.teams.app import TeamsBot
+    from kam_bot.adapters.teams.settings import TeamsSettings
     from kam_bot.bootstrap import bootstrap
     from kam_bot.config import Settings
     from kam_bot.domain import models as m
@@ -93,9 +94,11 @@ async def scenario(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'kam.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    settings = Settings(database_url=url, teams_allow_unauthenticated=True)
+    settings = TeamsSettings(allow_unauthenticated=True)
     clock = FrozenClock(TUESDAY_MORNING)
-    app = bootstrap(settings, engine=engine, clock=clock)
+    app = bootstrap(
+        Settings(database_url=url), engine=engine, clock=clock, platform_settings={"teams": settings}
+    )
     team = add_team(app, "Steel East")
     boss = add_user(app, "Max Manager", role=Role.MANAGER, team=team)
     alex = add_user(app, "Alex W.", team=team, manager=boss, email="alexw@example.com")
@@ -131,8 +134,8 @@ async def scenario(tmp_path: Path) -> None:
         assert any("Baoshan Iron & Steel" in t for t in texts(account_card))
 
         # the morning reminder arrives proactively, with Done on each promise we owe
-        reminder_tick(app, clock(), "e2e")
-        await Sender(app, {"teams": bot.deliverer}, instance="e2e").run_once()
+        reminder_tick(app.jobs_context, clock(), "e2e")
+        await Sender(app.jobs_context, {"teams": bot.deliverer}, instance="e2e").run_once()
         reminder_id, reminder = await ui.next_card()
         done = [b for b in buttons(reminder) if b["verb"] == "promise.done"]
         assert done, texts(reminder)

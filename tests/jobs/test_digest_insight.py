@@ -35,7 +35,7 @@ def _sections(text: str) -> dict[str, str]:
 
 
 def test_a_manager_sees_risk_time_promises_stalls_prices_and_stock(app: App, team: Team) -> None:
-    reply = preview_digest(app, team, W47).to_reply()
+    reply = preview_digest(app.jobs_context, team, W47).to_reply()
     parts = _sections(render_text(reply, Locale.EN))
     risk = parts["Accounts at risk (tier A first)"].splitlines()
     assert risk[0].startswith("Baoshan Iron & Steel Co., Ltd. (A, Alex Chen): no decision maker met")

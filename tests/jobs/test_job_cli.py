@@ -12,7 +12,7 @@ import pytest
 from conftest import FrozenClock
 from sqlalchemy import Engine, update
 
-from kam_bot import cli
+from kam_bot import cli, platforms
 from kam_bot.adapters.console.bot import ConsoleBot
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings
@@ -36,7 +36,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
 
     monkeypatch.setattr(cli_jobs, "open_app", lambda settings: bootstrap(settings, clock=clock))
     app = bootstrap(Settings(), clock=clock)
-    demo.seed(app.uow, SEEDED)
+    demo.seed(app.uow, SEEDED, platforms.demo_destinations())
     app.engine.dispose()
     return clock
 

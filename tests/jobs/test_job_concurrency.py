@@ -89,7 +89,7 @@ async def test_three_instances_decide_and_send_each_message_once(
     people = populate(instances[0])
     senders = [
         Sender(
-            app,
+            app.jobs_context,
             {"slack": SlackDeliverer(AsyncWebClient(token="xoxb-t", base_url=slack.api_url))},
             instance=f"i{n}",
             batch=2,
@@ -100,8 +100,13 @@ async def test_three_instances_decide_and_send_each_message_once(
     now = start
     while now < end:
         clock.now = now + timedelta(seconds=1)
-        ticks = [asyncio.to_thread(reminder_tick, app, now, f"i{n}") for n, app in enumerate(instances)]
-        ticks += [asyncio.to_thread(digest_tick, app, now, f"i{n}") for n, app in enumerate(instances)]
+        ticks = [
+            asyncio.to_thread(reminder_tick, app.jobs_context, now, f"i{n}")
+            for n, app in enumerate(instances)
+        ]
+        ticks += [
+            asyncio.to_thread(digest_tick, app.jobs_context, now, f"i{n}") for n, app in enumerate(instances)
+        ]
         results = await asyncio.gather(*ticks)
         claims.update(r.claimed for r in results if r.due)
         if any(r.queued for r in results):
@@ -131,7 +136,7 @@ def test_deciding_the_same_message_at_once_writes_it_once(instances: list[App], 
 
     def decide(app: App) -> None:
         barrier.wait()
-        wrote = decide_daily(app, rep.id, clock.now.date(), clock.now)
+        wrote = decide_daily(app.jobs_context, rep.id, clock.now.date(), clock.now)
         with lock:
             results.append(wrote)
 
@@ -156,7 +161,10 @@ def test_concurrent_claims_never_overlap(instances: list[App], clock: FrozenCloc
                 now,
             )
         uow.commit()
-    senders = [Sender(app, {"slack": _Never()}, instance=f"s{n}", batch=3) for n, app in enumerate(instances)]
+    senders = [
+        Sender(app.jobs_context, {"slack": _Never()}, instance=f"s{n}", batch=3)
+        for n, app in enumerate(instances)
+    ]
     claimed: list[int] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(senders) * 2)

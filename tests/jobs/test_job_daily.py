@@ -63,7 +63,7 @@ def note_for(app: App, person: m.User, day: date | None = None) -> Notification 
     with app.uow() as uow:
         fresh = uow.repo.get(m.User, person.id)
         assert fresh is not None
-        return daily_notification(app, fresh, day or today(app), app.clock())
+        return daily_notification(app.jobs_context, fresh, day or today(app), app.clock())
 
 
 def part_ids(note: Notification, title_start: str) -> list[int]:
@@ -268,7 +268,7 @@ def test_nothing_to_say_means_no_dm(app: App, clock: FrozenClock) -> None:
         created_at=clock.now,
     )
     assert note_for(app, quiet) is None
-    assert decide_daily(app, quiet.id, today(app), clock.now) is False
+    assert decide_daily(app.jobs_context, quiet.id, today(app), clock.now) is False
     with app.uow() as uow:
         assert uow.repo.session.scalars(select(OutboxRow)).all() == []
 
@@ -285,8 +285,8 @@ def test_the_dm_speaks_the_readers_language(app: App, seed: Seed) -> None:
 
 def test_decided_twice_is_written_once(app: App, seed: Seed, clock: FrozenClock) -> None:
     promise(app, seed.baosteel, seed.rep, "send samples", today(app))
-    assert decide_daily(app, seed.rep.id, today(app), clock.now) is True
-    assert decide_daily(app, seed.rep.id, today(app), clock.now) is False
+    assert decide_daily(app.jobs_context, seed.rep.id, today(app), clock.now) is True
+    assert decide_daily(app.jobs_context, seed.rep.id, today(app), clock.now) is False
     with app.uow() as uow:
         keys = uow.repo.session.scalars(select(OutboxRow.key)).all()
     assert keys == [f"daily:u{seed.rep.id}:{today(app).isoformat()}"]
@@ -305,7 +305,7 @@ async def test_a_promise_done_before_the_send_is_not_in_the_dm(
     done = promise(app, seed.baosteel, seed.rep, "send samples", d)
     kept = promise(app, seed.sinopec, seed.rep, "send the quote", d - timedelta(days=1))
     snoozed = promise(app, seed.sinopec, seed.rep, "call back", d - timedelta(days=1))
-    assert decide_daily(app, seed.rep.id, d, app.clock())
+    assert decide_daily(app.jobs_context, seed.rep.id, d, app.clock())
     app.promises.complete(seed.rep, done.id)
     app.promises.snooze(seed.rep, snoozed.id, days=3)
 
@@ -333,7 +333,7 @@ async def test_nothing_left_at_send_time_is_skipped(app: App, clock: FrozenClock
         created_at=clock.now,
     )
     p = promise(app, account, solo, "only thing", today(app))
-    assert decide_daily(app, solo.id, today(app), clock.now)
+    assert decide_daily(app.jobs_context, solo.id, today(app), clock.now)
     app.promises.complete(solo, p.id)
     stats = await slack_sender(app, slack, "t").run_once()
     assert (stats.sent, stats.skipped) == (0, 1)
@@ -344,7 +344,7 @@ async def test_a_user_without_chat_identity_is_reported_dead_not_sent(
     app: App, seed: Seed, slack: FakeSlack
 ) -> None:
     promise(app, seed.baosteel, seed.rep, "send samples", today(app))
-    assert decide_daily(app, seed.rep.id, today(app), app.clock())
+    assert decide_daily(app.jobs_context, seed.rep.id, today(app), app.clock())
     (row,) = outbox_rows(app)
     assert (row["status"], row["last_error"], row["platform"], row["recipient"]) == (
         "dead",
@@ -363,7 +363,7 @@ async def test_a_daily_dm_is_never_sent_after_its_day(
         uow.repo.link_identity(seed.rep.id, "slack", "URITA")
         uow.commit()
     promise(app, seed.baosteel, seed.rep, "send samples", today(app))
-    assert decide_daily(app, seed.rep.id, today(app), clock.now)
+    assert decide_daily(app.jobs_context, seed.rep.id, today(app), clock.now)
     clock.now = datetime.combine(today(app) + timedelta(days=1), datetime.min.time(), tzinfo=clock.now.tzinfo)
     stats = await slack_sender(app, slack, "t").run_once()
     assert stats.skipped == 1 and slack.calls_to("chat.postMessage") == []

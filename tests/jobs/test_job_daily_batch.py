@@ -40,7 +40,7 @@ def alone(app: App, user_id: int, day: date) -> dict[str, Any] | None:
     with app.uow() as uow:
         person = uow.repo.get(m.User, user_id)
         assert person is not None
-        note = daily_notification(app, person, day, app.clock())
+        note = daily_notification(app.jobs_context, person, day, app.clock())
     if note is None:
         return None
     return outbox.payload(note, planning.end_of_local_day(day, person.timezone))
@@ -108,14 +108,17 @@ def test_a_batch_writes_what_each_person_alone_would(app: App, seed: Seed, clock
     due = [(p.id, planning.local_date(clock.now, p.timezone)) for p in people]
     expected = {outbox.daily_key(u, d): alone(app, u, d) for u, d in due}
     assert sum(v is not None for v in expected.values()) >= 6
-    assert decide_dailies(app, due, clock.now) == (sum(v is not None for v in expected.values()), 0)
+    assert decide_dailies(app.jobs_context, due, clock.now) == (
+        sum(v is not None for v in expected.values()),
+        0,
+    )
     rows = written(app)
     assert set(rows) == {k for k, v in expected.items() if v is not None}
     for key, row in rows.items():
         assert row["payload"] == expected[key], key
     west = rows[outbox.daily_key(people[-1].id, due[-1][1])]
     assert (west["kind"], west["platform"], west["recipient"]) == ("daily", "slack", "UWEST")
-    assert decide_dailies(app, due, clock.now) == (0, 0)  # decided twice: written once
+    assert decide_dailies(app.jobs_context, due, clock.now) == (0, 0)  # decided twice: written once
 
 
 def test_queries_do_not_grow_with_the_people_in_a_batch(app: App, seed: Seed, clock: FrozenClock) -> None:
@@ -132,7 +135,7 @@ def test_queries_do_not_grow_with_the_people_in_a_batch(app: App, seed: Seed, cl
     counts = []
     for group in (reps[:3], reps[3:]):
         with statements(app) as seen:
-            wrote, failed = decide_dailies(app, [(r.id, d) for r in group], now)
+            wrote, failed = decide_dailies(app.jobs_context, [(r.id, d) for r in group], now)
         assert (wrote, failed) == (len(group), 0)
         counts.append(len(seen))
     assert counts[0] == counts[1] <= 12
@@ -183,7 +186,7 @@ def test_one_person_failing_does_not_hold_back_the_others(
 
     monkeypatch.setattr(scheduler, "compose_daily", broken)
     due = [(seed.rep.id, d), (seed.teammate.id, d)]
-    assert decide_dailies(app, due, clock.now, isolate=True) == (1, 1)
+    assert decide_dailies(app.jobs_context, due, clock.now, isolate=True) == (1, 1)
     assert set(written(app)) == {outbox.daily_key(seed.teammate.id, d)}
     with pytest.raises(RuntimeError):
-        decide_dailies(app, due, clock.now)
+        decide_dailies(app.jobs_context, due, clock.now)

@@ -272,7 +272,7 @@ def test_the_digest_speaks_the_teams_language(app: App, seed: Seed) -> None:
 def decide_note(app: App, seed: Seed) -> Any:
     from kam_bot.jobs.scheduler import digest_notification
 
-    return digest_notification(app, seed.team, W47, app.clock())
+    return digest_notification(app.jobs_context, seed.team, W47, app.clock())
 
 
 # -- posting -------------------------------------------------------------------------
@@ -282,9 +282,9 @@ async def test_monday_morning_posts_last_week_with_every_chart(
     app: App, seed: Seed, clock: FrozenClock, slack: FakeSlack
 ) -> None:
     clock.now = sh(date(2026, 11, 23), 9)  # Monday 09:00 Shanghai
-    result = digest_tick(app, clock.now, "test")
+    result = digest_tick(app.jobs_context, clock.now, "test")
     assert (result.claimed, result.queued) == (True, 1)
-    assert digest_tick(app, clock.now, "other").claimed is False
+    assert digest_tick(app.jobs_context, clock.now, "other").claimed is False
     stats = await slack_sender(app, slack, "d").run_once()
     assert stats.sent == 1
     (post,) = slack.calls_to("chat.postMessage")
@@ -305,7 +305,7 @@ async def test_monday_morning_posts_last_week_with_every_chart(
 async def test_a_failed_chart_upload_does_not_post_the_message_twice(
     app: App, seed: Seed, clock: FrozenClock, slack: FakeSlack
 ) -> None:
-    assert decide_digest(app, seed.team, W47, clock.now)
+    assert decide_digest(app.jobs_context, seed.team, W47, clock.now)
     slack.rate_limit_next("files.getUploadURLExternal", retry_after=30)
     first = await slack_sender(app, slack, "d").run_once()
     assert (first.sent, first.rate_limited) == (0, 1)
@@ -318,9 +318,9 @@ async def test_a_failed_chart_upload_does_not_post_the_message_twice(
 
 def test_teams_without_a_digest_channel_are_skipped(app: App, clock: FrozenClock) -> None:
     quiet = add_team(app, "Quiet", timezone="UTC")
-    assert decide_digest(app, quiet, W47, clock.now) is False
+    assert decide_digest(app.jobs_context, quiet, W47, clock.now) is False
     clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    assert digest_tick(app, clock.now).queued == 0
+    assert digest_tick(app.jobs_context, clock.now).queued == 0
 
 
 async def no_checkpoint(ref: str) -> None:

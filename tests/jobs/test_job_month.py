@@ -225,12 +225,12 @@ async def simulate(app: App, clock: FrozenClock, slack: CountingSlack, world: Wo
                 world.events[now]()
             if now in faults:
                 faults[now]()
-            result = reminder_tick(app, now, "sim")
+            result = reminder_tick(app.jobs_context, now, "sim")
             totals["ticks"] += 1
             totals["queued"] += result.queued
             if now.hour == 0 and now.minute == 30:  # a second process ticking the same slot
-                assert reminder_tick(app, now, "twin").queued == 0
-            digests = digest_tick(app, now, "sim").queued if now.minute % 15 == 0 else 0
+                assert reminder_tick(app.jobs_context, now, "twin").queued == 0
+            digests = digest_tick(app.jobs_context, now, "sim").queued if now.minute % 15 == 0 else 0
             totals["digests_queued"] += digests
             if result.queued or digests or backlog:
                 stats = await sender.run_once()

@@ -159,7 +159,7 @@ async def test_a_row_taken_over_while_its_sender_was_slow_is_not_sent_by_it(
     queue(app, "b", recipient="UB")
     client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
     gate = Gate(SlackDeliverer(client))
-    slow = Sender(app, {"slack": gate}, instance="slow", lease_for=timedelta(seconds=30))
+    slow = Sender(app.jobs_context, {"slack": gate}, instance="slow", lease_for=timedelta(seconds=30))
     running = asyncio.ensure_future(slow.run_once())
     await gate.entered.wait()  # "a" is being sent; "b" waits its turn in slow's batch
     with app.uow() as uow:  # the batch took longer than its lease: the claim on "b" ran out
@@ -259,7 +259,7 @@ async def test_a_429_answer_clears_the_in_flight_mark(app: App, clock: FrozenClo
 
 def test_a_claim_lasts_for_its_whole_batch_at_the_current_pace(app: App, clock: FrozenClock) -> None:
     fill(app, 30)
-    paced = Sender(app, {}, instance="p", batch=20, pace=1.5, lease_for=timedelta(seconds=30))
+    paced = Sender(app.jobs_context, {}, instance="p", batch=20, pace=1.5, lease_for=timedelta(seconds=30))
     paced.deliverers = {"slack": SlackDeliverer(AsyncWebClient(token="xoxb-t"))}
     claimed = paced.claim(clock.now)
     assert len(claimed) == 20

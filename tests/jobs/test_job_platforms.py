@@ -9,6 +9,8 @@ from conftest import FrozenClock
 from factories import add_account, add_team, add_user
 from sqlalchemy import Engine, select
 
+from kam_bot.adapters.slack.settings import SlackSettings
+from kam_bot.adapters.teams.settings import TeamsSettings
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings
 from kam_bot.domain.enums import Tier
@@ -18,8 +20,12 @@ from kam_bot.store.tables import OutboxRow
 TUESDAY = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
 
 
-def app_with(engine: Engine, clock: FrozenClock, **settings: Any) -> App:
-    return bootstrap(Settings(database_url=str(engine.url), **settings), engine=engine, clock=clock)
+def app_with(engine: Engine, clock: FrozenClock, **slack: Any) -> App:
+    """An app whose Slack settings are ``slack`` (no setting: no chat platform enabled)."""
+    configured = {"slack": SlackSettings(_env_file=None, **slack), "teams": TeamsSettings(_env_file=None)}
+    return bootstrap(
+        Settings(database_url=str(engine.url)), engine=engine, clock=clock, platform_settings=configured
+    )
 
 
 def rows(app: App) -> dict[str, tuple[str, str, str, str | None]]:
@@ -36,13 +42,13 @@ def stale_account_for(app: App, *people: Any) -> None:
 
 
 def test_a_dm_goes_to_an_enabled_platform_the_person_is_on(engine: Engine, clock: FrozenClock) -> None:
-    app = app_with(engine, clock, slack_bot_token="xoxb-1", slack_signing_secret="s")
+    app = app_with(engine, clock, bot_token="xoxb-1", signing_secret="s")
     assert app.recipient_platforms == ("slack",)
     both = add_user(app, "Bo Both", identities={"teams": "aad-bo", "slack": "UBO"})
     teams_only = add_user(app, "Tia Teams", identities={"teams": "aad-tia"})
     stale_account_for(app, both, teams_only)
     clock.now = TUESDAY
-    assert reminder_tick(app, clock.now, "t").queued == 2
+    assert reminder_tick(app.jobs_context, clock.now, "t").queued == 2
     assert rows(app) == {
         f"daily:u{both.id}:2026-11-24": ("slack", "UBO", "pending", None),
         # not on any platform this installation runs: reported in the outbox, never sent nowhere
@@ -58,7 +64,7 @@ def test_with_no_platform_configured_the_dm_is_queued_for_the_one_the_person_is_
     teams_only = add_user(app, "Tia Teams", identities={"teams": "aad-tia"})
     stale_account_for(app, teams_only)
     clock.now = TUESDAY
-    assert reminder_tick(app, clock.now, "t").queued == 1
+    assert reminder_tick(app.jobs_context, clock.now, "t").queued == 1
     assert rows(app) == {f"daily:u{teams_only.id}:2026-11-24": ("teams", "aad-tia", "pending", None)}
 
 
@@ -68,11 +74,11 @@ def test_a_digest_row_per_enabled_platform_destination(engine: Engine, clock: Fr
     add_user(everywhere, "Rita Rep", team=team, identities={"slack": "URITA"})
     monday = date(2026, 11, 16)
     now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    slack_only = app_with(engine, clock, slack_bot_token="xoxb-1", slack_signing_secret="s")
-    assert decide_digest(slack_only, team, monday, now) is True
+    slack_only = app_with(engine, clock, bot_token="xoxb-1", signing_secret="s")
+    assert decide_digest(slack_only.jobs_context, team, monday, now) is True
     assert set(rows(slack_only)) == {f"digest:t{team.id}:2026-W47:slack"}
-    assert decide_digest(everywhere, team, monday, now) is True  # the Teams one is new
-    assert decide_digest(everywhere, team, monday, now) is False  # both queued: nothing twice
+    assert decide_digest(everywhere.jobs_context, team, monday, now) is True  # the Teams one is new
+    assert decide_digest(everywhere.jobs_context, team, monday, now) is False  # both queued: nothing twice
     assert rows(everywhere) == {
         f"digest:t{team.id}:2026-W47:slack": ("slack", "C-EAST", "pending", None),
         f"digest:t{team.id}:2026-W47:teams": ("teams", "19:east@thread", "pending", None),

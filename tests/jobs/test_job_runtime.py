@@ -32,7 +32,8 @@ async def test_start_registers_three_jobs_with_stable_ids_and_stop_ends_them(
     app: App, slack: FakeSlack
 ) -> None:
     client = AsyncWebClient(token="xoxb-t", base_url=slack.api_url)
-    scheduler = await start_jobs(app, {"slack": SlackDeliverer(client)})
+    running = await start_jobs(app.jobs_context, {"slack": SlackDeliverer(client)})
+    scheduler = running.scheduler
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
         assert set(jobs) == {"kam.reminders", "kam.digests", "kam.outbox"}
@@ -41,7 +42,7 @@ async def test_start_registers_three_jobs_with_stable_ids_and_stop_ends_them(
         assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
         assert scheduler.running
     finally:
-        await stop_jobs(scheduler)
+        await stop_jobs(running)
     await asyncio.sleep(0.01)
     assert not scheduler.running
 
@@ -50,7 +51,7 @@ async def test_without_a_deliverer_nothing_is_sent_and_nothing_is_lost(app: App,
     rep = add_user(app, "Rita Rep", identities={"slack": "URITA"})
     add_account(app, "Stale Co", rep, tier=Tier.A, created_at=clock.now - timedelta(days=60))
     clock.now = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
-    runner = JobRunner(app, {})
+    runner = JobRunner(app.jobs_context, {})
     await runner.reminders()
     await runner.send()
     with app.uow() as uow:
@@ -83,7 +84,7 @@ async def test_stopping_lets_a_send_in_flight_finish_and_starts_nothing_new(
     add_account(app, "Stale Co", rep, tier=Tier.A, created_at=clock.now - timedelta(days=60))
     clock.now = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
     slow = Slow()
-    runner = JobRunner(app, {"slack": slow})
+    runner = JobRunner(app.jobs_context, {"slack": slow})
     await runner.reminders()
     sending = asyncio.create_task(runner.send())
     await slow.started.wait()  # a send is in flight

@@ -116,7 +116,7 @@ async def test_ok_false_internal_error_is_transient(app: App, slack: FakeSlack) 
 async def test_connection_errors_are_transient(app: App) -> None:
     queue(app, "offline")
     client = AsyncWebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/", retry_handlers=[])
-    stats = await Sender(app, {"slack": SlackDeliverer(client)}, instance="s").run_once()
+    stats = await Sender(app.jobs_context, {"slack": SlackDeliverer(client)}, instance="s").run_once()
     assert stats.retried == 1
     assert "Client" in rows(app)["offline"]["last_error"]
 
@@ -175,7 +175,7 @@ async def test_each_platform_has_its_deliverer(app: App, slack: FakeSlack) -> No
     assert (await slack_sender(app, slack, "s1").run_once()).sent == 1  # Slack only: the Teams row waits
     assert rows(app)["t"]["status"] == "pending"
     teams = Recorder()
-    assert (await Sender(app, {"teams": teams}, instance="t").run_once()).sent == 1
+    assert (await Sender(app.jobs_context, {"teams": teams}, instance="t").run_once()).sent == 1
     assert [m.recipient for m in teams.sent] == ["29:abc"]
     assert teams.sent[0].reply.title == "hello t"
     assert rows(app)["t"]["message_ref"] == "conv:1"
@@ -195,7 +195,7 @@ async def test_concurrent_sends_each_message_once_under_a_rate_limit(
     window = [0.0]  # the fake's clock: its one-second window passes when the test says so
     slack.limit("chat.postMessage", per_second=20, clock=lambda: window[0])
     client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
-    sender = Sender(app, {"slack": SlackDeliverer(client)}, instance="fast", concurrency=8)
+    sender = Sender(app.jobs_context, {"slack": SlackDeliverer(client)}, instance="fast", concurrency=8)
     for _ in range(20):
         await sender.run_once()
         if {r["status"] for r in rows(app).values()} == {"sent"}:

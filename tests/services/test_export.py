@@ -29,7 +29,6 @@ from kam_bot.domain.enums import (
     Locale,
     Movement,
     Objective,
-    Platform,
     Power,
     PriceKind,
     ProcurementStage,
@@ -201,7 +200,7 @@ def test_an_export_from_before_per_platform_destinations_restores_its_digest_cha
     assert report.errors == [] and report.rows_written == 15
     with empty_app.uow() as uow:
         restored = uow.repo.get(m.Team, 5)
-    assert restored is not None and restored.digest_destinations == {Platform.SLACK: "C0EAST"}
+    assert restored is not None and restored.digest_destinations == {"slack": "C0EAST"}
 
 
 def test_importing_an_export_restores_it_and_new_records_get_fresh_ids(

@@ -8,7 +8,7 @@ import pytest
 from factories import add_team, add_user, seed_team
 
 from kam_bot.bootstrap import App
-from kam_bot.domain.enums import Locale, Platform, Role
+from kam_bot.domain.enums import Locale, Role
 from kam_bot.domain.models import User
 from kam_bot.services.errors import ForbiddenError, InvalidInputError, NotFoundError
 from kam_bot.services.users import PlatformProfile, UserService
@@ -125,7 +125,7 @@ def test_find_users_and_set_the_team_channel(app: App) -> None:
     assert app.users.find("rita rep") == rita
     assert app.users.find("nobody") is None
     # the team's digest channel is set by an admin only
-    slack, teams = Platform.SLACK, Platform.TEAMS
+    slack, teams = "slack", "teams"
     with pytest.raises(ForbiddenError):
         app.users.set_team_destination(s.manager, s.team.id, slack, "C999")
     assert app.users.set_team_destination(s.admin, s.team.id, slack, " C999 ").digest_destinations == {

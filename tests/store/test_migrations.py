@@ -16,7 +16,6 @@ from sqlalchemy import Engine, inspect, text
 
 from kam_bot.bootstrap import bootstrap
 from kam_bot.config import Settings
-from kam_bot.domain.enums import Platform
 from kam_bot.jobs.scheduler import decide_digest
 from kam_bot.store.engine import (
     DatabaseNotMigratedError,
@@ -226,7 +225,7 @@ def test_0002_keeps_each_digest_channel_as_the_teams_slack_destination(blank_eng
     upgrade(blank_engine)
     app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine)
     assert {team.name: team.digest_destinations for team in app.users.teams()} == {
-        "East": {Platform.SLACK: "C0EAST"},
+        "East": {"slack": "C0EAST"},
         "South": {},
         "West": {},
     }
@@ -234,7 +233,9 @@ def test_0002_keeps_each_digest_channel_as_the_teams_slack_destination(blank_eng
         keys = set(conn.execute(text("SELECT key FROM outbox")).scalars())
     assert keys == {"digest:t1:2026-W47:slack", "daily:u1:2026-11-23"}
     (east,) = [team for team in app.users.teams() if team.name == "East"]
-    assert decide_digest(app, east, date(2026, 11, 16), queued) is False  # queued before the upgrade
+    assert (
+        decide_digest(app.jobs_context, east, date(2026, 11, 16), queued) is False
+    )  # queued before the upgrade
 
     config = alembic_config()
     with blank_engine.begin() as conn:

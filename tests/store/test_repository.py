@@ -15,7 +15,6 @@ from kam_bot.domain.enums import (
     FunnelStage,
     Locale,
     Movement,
-    Platform,
     PriceKind,
     PromiseDirection,
     PromiseStatus,
@@ -39,7 +38,7 @@ def test_add_get_update_all_count(app: App) -> None:
         assert uow.repo.get(m.Team, team.id) == team
         assert uow.repo.get(m.Team, 999_999) is None
         updated = uow.repo.update(m.Team, team.id, digest_destinations={"slack": "C123"})
-        assert updated.digest_destinations == {Platform.SLACK: "C123"}
+        assert updated.digest_destinations == {"slack": "C123"}
         assert [t.name for t in uow.repo.all(m.Team)] == ["Steel East", "South"]
         assert uow.repo.count(m.Team) == 2
         with pytest.raises(LookupError):
@@ -47,7 +46,7 @@ def test_add_get_update_all_count(app: App) -> None:
         uow.commit()
     with app.uow() as uow:
         assert uow.repo.get(m.Team, team.id) == team.model_copy(
-            update={"digest_destinations": {Platform.SLACK: "C123"}}
+            update={"digest_destinations": {"slack": "C123"}}
         )
 
 

@@ -15,7 +15,6 @@ from factories import Seed, seed_team
 from kam_bot.bootstrap import App
 from kam_bot.cli import OPERATOR, main
 from kam_bot.cli import admin as cli_admin
-from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import AuditEntry
 from kam_bot.handlers.commands import Commands
 from kam_bot.services import audit
@@ -66,10 +65,10 @@ def test_settings_changes_are_recorded_by_field_for_the_user_and_an_admin(app: A
 def test_digest_destinations_are_recorded_without_the_address(
     app: App, seed: Seed, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    app.users.set_team_destination(seed.admin, seed.team.id, Platform.SLACK, "C0SECRETSALES")
-    app.users.set_team_destination(seed.admin, seed.team.id, Platform.TEAMS, "19:abc@thread.tacv2")
+    app.users.set_team_destination(seed.admin, seed.team.id, "slack", "C0SECRETSALES")
+    app.users.set_team_destination(seed.admin, seed.team.id, "teams", "19:abc@thread.tacv2")
     with pytest.raises(ForbiddenError):
-        app.users.set_team_destination(seed.manager, seed.team.id, Platform.SLACK, "C0OTHER")
+        app.users.set_team_destination(seed.manager, seed.team.id, "slack", "C0OTHER")
 
     assert _entries(app) == [
         (seed.admin.id, "changed", "team", seed.team.id, ["digest_destination.slack"]),

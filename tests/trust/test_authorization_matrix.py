@@ -21,7 +21,7 @@ from factories import Seed, seed_team
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.drafts import PromiseDraft
-from kam_bot.domain.enums import Platform, PromiseStatus, StageKind
+from kam_bot.domain.enums import PromiseStatus, StageKind
 from kam_bot.domain.models import PriceObservation, Promise, User, Visit
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.prefill import Prefill, prefill_price, prefill_promise, prefill_stock, prefill_visit
@@ -175,7 +175,7 @@ OPS: dict[str, tuple[Op, tuple[str, ...]]] = {
     "export everything": (_export, (N, N, N, N, Y)),
     "read the audit log": (lambda a, c, s, w, r: a.audit.entries(w), (N, N, N, N, Y)),
     "set a digest channel": (
-        lambda a, c, s, w, r: a.users.set_team_destination(w, s.team.id, Platform.SLACK, "C-NEW"),
+        lambda a, c, s, w, r: a.users.set_team_destination(w, s.team.id, "slack", "C-NEW"),
         (N, N, N, N, Y),
     ),
 }

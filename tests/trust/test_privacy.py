@@ -10,25 +10,27 @@ from factories import Seed, seed_team
 
 from kam_bot.adapters.slack.retry import make_client
 from kam_bot.adapters.slack.server import create_asgi
+from kam_bot.adapters.slack.settings import SlackSettings
+from kam_bot.adapters.teams.settings import TeamsSettings
 from kam_bot.bootstrap import App
 from kam_bot.config import Settings
 
-SECRETS = {
-    "slack_bot_token": "xoxb-123-SECRET",
-    "slack_signing_secret": "s3cr3t-sign",
-    "slack_app_token": None,
-}
+SECRETS = {"bot_token": "xoxb-123-SECRET", "signing_secret": "s3cr3t-sign", "app_token": None}
 
 
 def test_the_settings_repr_and_str_hold_no_secret() -> None:
-    settings = Settings(database_url="postgresql://kam:db-pa55@db/kam", **SECRETS)  # type: ignore[arg-type]
-    for shown in (repr(settings), str(settings), f"{settings!r} {settings}"):
-        assert "SECRET" not in shown and "s3cr3t" not in shown and "db-pa55" not in shown
-    assert settings.slack_bot_token == "xoxb-123-SECRET"  # still there for the code that needs it
+    settings = Settings(database_url="postgresql://kam:db-pa55@db/kam")
+    slack = SlackSettings(**SECRETS)  # type: ignore[arg-type]
+    teams = TeamsSettings(client_id="bot", client_secret="teams-SECRET")
+    for each in (settings, slack, teams):
+        for shown in (repr(each), str(each), f"{each!r} {each}"):
+            assert "SECRET" not in shown and "s3cr3t" not in shown and "db-pa55" not in shown
+    assert slack.bot_token == "xoxb-123-SECRET"  # still there for the code that needs it
+    assert teams.client_secret == "teams-SECRET"
 
 
 def test_building_the_slack_app_logs_no_secret(app: App, caplog: pytest.LogCaptureFixture) -> None:
-    settings = Settings(database_url=str(app.engine.url), slack_api_url="http://127.0.0.1:9/", **SECRETS)  # type: ignore[arg-type]
+    settings = SlackSettings(api_url="http://127.0.0.1:9/", **SECRETS)  # type: ignore[arg-type]
     with caplog.at_level(logging.DEBUG):
         create_asgi(app, settings, client=make_client(settings))
     assert "SECRET" not in caplog.text and "s3cr3t" not in caplog.text

@@ -6,10 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from kam_bot import platforms
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings, SettingsError, load_settings
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
+from kam_bot.platforms import PlatformSettings
 from kam_bot.store.engine import DatabaseNotMigratedError, make_engine, upgrade
 
 OPERATOR = User(id=0, display_name="kam-bot CLI", role=Role.ADMIN)
@@ -64,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTRA_PARSERS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
 
-def open_app(settings: Settings) -> App:
-    return bootstrap(settings)
+def open_app(settings: Settings, platform_settings: PlatformSettings | None = None) -> App:
+    """The app on the migrated database; each platform's settings from the environment unless given."""
+    return bootstrap(settings, platform_settings=platform_settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     name = args.command if args.command != "db" else f"db {args.db_command}"
     try:
         return COMMANDS[name](args, settings)
+    except SettingsError as exc:  # a platform's settings, read when the app is built
+        print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
+        return 2
     except DatabaseNotMigratedError as exc:
         print(
             f"kam-bot: the database {settings.database_url} is not set up for this version "
@@ -109,7 +115,8 @@ def _db_current(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _load_features() -> None:
-    """Import the modules that add commands (shell, import/export, serve, jobs)."""
+    """Import the modules that add commands (shell, import/export, serve, jobs, and each
+    platform's own: ``Registration.cli``)."""
     import importlib
 
     for module in (
@@ -118,8 +125,8 @@ def _load_features() -> None:
         "kam_bot.cli.serve",
         "kam_bot.cli.jobs",
         "kam_bot.cli.rates",
-        "kam_bot.cli.teams",
         "kam_bot.cli.admin",
+        *platforms.cli_modules(),
     ):
         try:
             importlib.import_module(module)

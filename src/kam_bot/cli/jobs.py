@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kam_bot.adapters.console.render import render_text
+from kam_bot.adapters.platform import Unreachable
 from kam_bot.bootstrap import App
 from kam_bot.cli import _EXTRA_PARSERS, command, open_app
 from kam_bot.config import Settings
@@ -19,6 +21,7 @@ from kam_bot.jobs import outbox, planning, previews
 from kam_bot.jobs.scheduler import TickResult, decide_digest, digest_destinations, reminder_tick
 from kam_bot.jobs.sender import instance_name
 from kam_bot.jobs.verbs import write_charts
+from kam_bot.platforms import by_name as registration
 
 REMIND_HELP = """\
 Preview (--dry-run) the morning DMs, or queue the ones due now.
@@ -82,20 +85,20 @@ def _address(person: User, platforms: tuple[str, ...], app: App | None = None) -
     if address is None:
         where = ", ".join(platforms)
         return f"no chat identity on {where}: would be marked dead ({outbox.NO_CHAT_IDENTITY})"
-    if app is not None and not _reachable(app, address):
-        to = ":".join(address)
-        return f"{to}: has not opened kam-bot in Teams yet, would be dead ({NO_TEAMS_CONVERSATION})"
+    why = _unreachable(app, address) if app is not None else None
+    if why is not None:
+        return f"{':'.join(address)}: {why.one}, would be dead ({why.reason})"
     return ":".join(address)
 
 
-NO_TEAMS_CONVERSATION = "no_teams_conversation"
-
-
-def _reachable(app: App, address: tuple[str, str]) -> bool:
-    """Teams lets the bot write first only into a chat it knows (stored when the person wrote or
-    installed the app); every other platform reaches any identity."""
+def _unreachable(app: App, address: tuple[str, str]) -> Unreachable | None:
+    """Why a DM to ``address`` would die though the person has an identity there, when its
+    platform's rule says so (``Registration.reachable``: Teams writes only into a known chat)."""
     platform, recipient = address
-    return platform != "teams" or app.conversation_refs.get(platform, recipient) is not None
+    entry = registration(platform)
+    if entry is None or entry.unreachable is None or entry.reachable(app.conversation_refs, recipient):
+        return None
+    return entry.unreachable
 
 
 def _print_preview(p: previews.ReminderPreview, platforms: tuple[str, ...], app: App) -> bool:
@@ -137,7 +140,7 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
             print("kam-bot: --at previews a moment; add --dry-run", file=sys.stderr)
             return 2
         now = app.clock()
-        result = reminder_tick(app, now, instance_name())
+        result = reminder_tick(app.jobs_context, now, instance_name())
         if result.idle:
             print("Nobody's reminder is due now (or it was decided already); nothing done.")
         elif not result.claimed:
@@ -151,19 +154,20 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kam-bot: --at {args.at!r} is not an ISO date-time (2026-12-01T08:30)", file=sys.stderr)
         return 2
     found = (
-        previews.reminders_at_local(app, at, only)
+        previews.reminders_at_local(app.jobs_context, at, only)
         if at.tzinfo is None
-        else previews.reminders_at_instant(app, at.astimezone(UTC), only)
+        else previews.reminders_at_instant(app.jobs_context, at.astimezone(UTC), only)
     )
     sent = sum(_print_preview(p, app.recipient_platforms, app) for p in found)
     scope = "local time of each user" if at.tzinfo is None else "UTC instant"
     platforms = app.recipient_platforms
     unreachable = sum(p.note is not None and outbox.dm_address(p.user, platforms) is None for p in found)
-    no_chat = sum(
-        p.note is not None
-        and (a := outbox.dm_address(p.user, platforms)) is not None
-        and not _reachable(app, a)
+    no_chat = Counter(
+        why
         for p in found
+        if p.note is not None
+        and (a := outbox.dm_address(p.user, platforms)) is not None
+        and (why := _unreachable(app, a)) is not None
     )
     print(
         f"{sent} DM(s) would be sent at {args.at or at.isoformat()} ({scope}); "
@@ -174,11 +178,8 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
             f"{unreachable} of them cannot be reached: no identity on {', '.join(platforms)} "
             f"(their rows would be dead as {outbox.NO_CHAT_IDENTITY})."
         )
-    if no_chat:
-        print(
-            f"{no_chat} of them have not opened kam-bot in Teams yet (their rows would be dead as "
-            f"{NO_TEAMS_CONVERSATION}): ask them to open the kam-bot chat once."
-        )
+    for why, count in no_chat.items():
+        print(f"{count} of them {why.many} (their rows would be dead as {why.reason}): {why.advice}.")
     return 0
 
 
@@ -210,17 +211,17 @@ def digest(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError:
         print(f"kam-bot: --week {args.week!r} is not an ISO week (2026-W48)", file=sys.stderr)
         return 2
-    destinations = digest_destinations(app, team)
+    destinations = digest_destinations(app.jobs_context, team)
     if not args.preview:
         if not destinations:
             print(f"kam-bot: team {team.name!r} has no digest channel", file=sys.stderr)
             return 2
-        wrote = decide_digest(app, team, monday, now)
+        wrote = decide_digest(app.jobs_context, team, monday, now)
         for platform, address in destinations.items():
             key = outbox.digest_key(team.id, planning.iso_week(monday), platform)
             print(f"{'Queued' if wrote else 'Already queued'}: {key} -> {platform}:{address}")
         return 0
-    note = previews.preview_digest(app, team, monday, now)
+    note = previews.preview_digest(app.jobs_context, team, monday, now)
     to = ", ".join(f"{p}:{a}" for p, a in destinations.items())
     print(f"To: {to or '(no digest channel: not posted)'}")
     print(render_text(note.to_reply(), note.locale))

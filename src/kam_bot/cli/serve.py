@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 
 from kam_bot import platforms
 from kam_bot.cli import _EXTRA_PARSERS, command, open_app
 from kam_bot.config import Settings, SettingsError
-from kam_bot.domain.enums import Platform
+from kam_bot.platforms import Configured
 
-NO_PLATFORM = (
-    "kam-bot: configuration error: no chat platform is configured. For Slack set SLACK_BOT_TOKEN "
-    "and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode); for Teams set TEAMS_CLIENT_ID and "
-    "TEAMS_CLIENT_SECRET (or, on a development machine, TEAMS_ALLOW_UNAUTHENTICATED=true)."
-)
+
+def no_platform() -> str:
+    """The error when no chat platform is configured: what to set for each."""
+    how = "; ".join(entry.how_to_enable for entry in platforms.KNOWN)
+    return f"kam-bot: configuration error: no chat platform is configured. {how[:1].upper()}{how[1:]}."
 
 
 def _add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,39 +49,29 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from kam_bot.bootstrap import build_server
 
-    enabled = platforms.enabled(settings)
-    if not enabled:
-        print(NO_PLATFORM, file=sys.stderr)
-        return 2
     try:
-        for entry in enabled:
-            entry.check(settings)
-    except SettingsError as exc:
-        print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
-        return 2
-    app = open_app(settings)  # refuses an unmigrated database; the CLI says what to run
-    if any(entry.name is Platform.SLACK for entry in enabled):
-        from kam_bot.adapters.slack.startup import check_token
-
-        try:
-            check_token(settings)  # does Slack accept the token? (auth.test)
-        except SettingsError as exc:
-            print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
+        configured = platforms.load_settings()
+        enabled = platforms.enabled(configured)
+        if not enabled:
+            print(no_platform(), file=sys.stderr)
             return 2
-    port = args.port or settings.port
-    names = [entry.name.value for entry in enabled]
-    try:
-        workers, why_one = worker_count(settings, args.workers)
+        for entry in enabled:
+            entry.check()
+        app = open_app(settings, configured)  # refuses an unmigrated database; the CLI says what to run
+        for entry in enabled:
+            entry.check_token()  # does the platform accept the credentials? (Slack: auth.test)
+        workers, why_one = worker_count(settings, args.workers, enabled)
     except SettingsError as exc:
         print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
         return 2
-    print(start_line(settings, names, args.host, port, workers, why_one), flush=True)
+    port = args.port or settings.port
+    print(start_line(settings, enabled, args.host, port, workers, why_one), flush=True)
     if workers == 1:
         uvicorn.run(build_server(app), host=args.host, port=port, log_level="info")
     else:
         app.engine.dispose()  # each worker opens its own pool; this process only supervises
         uvicorn.run(
-            "kam_bot.server:create",
+            "kam_bot.bootstrap:worker_server",
             factory=True,
             workers=workers,
             host=args.host,
@@ -90,20 +81,22 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def worker_count(settings: Settings, asked: int | None) -> tuple[int, str]:
+def worker_count(
+    settings: Settings, asked: int | None, enabled: Sequence[Configured] = ()
+) -> tuple[int, str]:
     """How many processes serve, and why only one when more were possible.
 
     SQLite takes one writer at a time: several processes would queue on its lock and miss
-    Slack's 3 seconds. A Socket Mode connection per process would split Slack's events
-    between them (each process its own connection): one process holds it.
+    Slack's 3 seconds. An enabled platform may allow one process only (``one_worker``: a Slack
+    Socket Mode connection per process would split Slack's events between them).
     """
     if asked is not None and asked < 1:
         raise SettingsError("--workers must be at least 1")
     one_reason = ""
     if settings.database_url.startswith("sqlite"):
         one_reason = "SQLite takes one writer at a time"
-    elif settings.slack_app_token:
-        one_reason = "Socket Mode is one connection"
+    else:
+        one_reason = next((why for entry in enabled if (why := entry.one_worker())), "")
     if one_reason and asked is not None and asked > 1:
         raise SettingsError(
             f"--workers {asked}: {one_reason}, so this setup serves with one worker; leave out "
@@ -115,12 +108,18 @@ def worker_count(settings: Settings, asked: int | None) -> tuple[int, str]:
 
 
 def start_line(
-    settings: Settings, names: list[str], host: str, port: int, workers: int = 1, why_one: str = ""
+    settings: Settings,
+    enabled: Sequence[Configured],
+    host: str,
+    port: int,
+    workers: int = 1,
+    why_one: str = "",
 ) -> str:
     """What this process serves, in one line (the database password hidden)."""
     from kam_bot.store.engine import display_url
 
-    mode = "slack over socket mode, " if settings.slack_app_token and "slack" in names else ""
+    names = [entry.name for entry in enabled]
+    mode = "".join(entry.serve_note() for entry in enabled)
     count = f"{workers} worker{'s' if workers != 1 else ''}" + (f" ({why_one})" if why_one else "")
     return (
         f"kam-bot serve: platforms {', '.join(names) or 'none'}; {mode}http on {host}:{port} "

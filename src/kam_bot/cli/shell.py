@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from kam_bot.adapters.console import line_editing
+from kam_bot.adapters.console import platform as console
 from kam_bot.adapters.console.bot import ConsoleBot
 from kam_bot.cli import command, open_app
 from kam_bot.config import Settings
@@ -35,7 +36,7 @@ def _reader(interactive: bool) -> object:
 def pick_user(app: Services, who: str | None) -> User | None:
     if who:
         return app.users.find(who)
-    return app.users.by_identity("console", demo.DEMO_IDENTITY)
+    return app.users.by_identity(console.NAME, demo.DEMO_IDENTITY)
 
 
 @command("shell")

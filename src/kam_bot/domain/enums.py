@@ -140,12 +140,6 @@ class StockFlag(StrEnum):
     OVERSTOCK = "overstock"
 
 
-class Platform(StrEnum):
-    SLACK = "slack"
-    TEAMS = "teams"
-    CONSOLE = "console"
-
-
 class Locale(StrEnum):
     EN = "en"
     ZH_HANS = "zh-Hans"

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from kam_bot.domain.enums import (
     Attitude,
@@ -23,7 +22,6 @@ from kam_bot.domain.enums import (
     Locale,
     Movement,
     Objective,
-    Platform,
     Power,
     PriceKind,
     ProcurementStage,
@@ -45,21 +43,9 @@ class Entity(BaseModel):
 class Team(Entity):
     id: int
     name: str
-    digest_destinations: dict[Platform, str] = Field(default_factory=dict)
-    """Where the weekly digest goes, per platform (Slack: a channel id); none: no digest."""
+    digest_destinations: dict[str, str] = Field(default_factory=dict)
+    """Platform name -> where the weekly digest goes there (a channel id); none: no digest."""
     timezone: str = "UTC"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _single_channel(cls, data: Any) -> Any:
-        """Records written before destinations were per platform (an older export) name one
-        ``digest_channel``: a Slack channel."""
-        if isinstance(data, dict) and "digest_channel" in data:
-            data = dict(data)
-            channel = data.pop("digest_channel")
-            if channel and "digest_destinations" not in data:
-                data["digest_destinations"] = {Platform.SLACK.value: channel}
-        return data
 
 
 class User(Entity):

@@ -11,9 +11,12 @@ The pieces, from deciding to sending:
 - ``sender``        claims due rows, delivers, honours Retry-After, backs off, marks dead.
 - ``scheduler``     the planner ticks APScheduler calls; ``runtime`` starts and stops them.
 - ``previews``      what the CLI and the console print (``remind``, ``digest``).
+- ``context``       what every job is given (``JobsContext``).
 
-The jobs hold no SQL: what they read and write is ``store.jobs`` (built by ``bootstrap`` as
-``App.jobs``), over ``store.outbox`` (rows and admin), ``store.lease`` (the sender's claims, a
+The jobs take what they use, ``context.JobsContext`` (built by ``bootstrap``: the settings, the
+clock, the account cards of the briefs, the platforms to queue for), and never import
+``bootstrap``. They hold no SQL: what they read and write is ``store.jobs`` (the context's
+``store``), over ``store.outbox`` (rows and admin), ``store.lease`` (the sender's claims, a
 lease that expires if a process dies), ``store.slots`` (each scheduled run claims its (job, slot)
 row; the window it covers), ``store.daily_batch`` and ``store.digest_queries``.
 """

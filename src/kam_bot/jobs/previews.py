@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from kam_bot.bootstrap import App
 from kam_bot.domain.models import Team, User
 from kam_bot.jobs import planning
+from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.notifications import Notification
 from kam_bot.jobs.scheduler import REMINDER_EVERY, daily_notification, digest_notification
 
@@ -23,14 +23,14 @@ class ReminderPreview:
     """``weekend`` or ``away`` when no reminder goes out that day at all."""
 
 
-def preview_reminder(app: App, person: User, day: date, at: time | None = None) -> ReminderPreview:
+def preview_reminder(ctx: JobsContext, person: User, day: date, at: time | None = None) -> ReminderPreview:
     """The DM ``person`` would get on local ``day`` at ``at`` (default: their reminder time)."""
     moment = planning.moment(day, at or person.reminder_time, person.timezone)
     if not planning.is_working_day(day):
         return ReminderPreview(person, day, moment, None, "weekend")
     if planning.is_away(person, day):
         return ReminderPreview(person, day, moment, None, "away")
-    return ReminderPreview(person, day, moment, daily_notification(app, person, day, moment))
+    return ReminderPreview(person, day, moment, daily_notification(ctx, person, day, moment))
 
 
 def next_reminder_day(person: User, now: datetime) -> date:
@@ -41,12 +41,12 @@ def next_reminder_day(person: User, now: datetime) -> date:
     return day
 
 
-def users(app: App) -> list[User]:
+def users(ctx: JobsContext) -> list[User]:
     """Everyone, with their platform identities, by id."""
-    return app.jobs.users()
+    return ctx.store.users()
 
 
-def reminders_at_local(app: App, wall: datetime, only: User | None = None) -> list[ReminderPreview]:
+def reminders_at_local(ctx: JobsContext, wall: datetime, only: User | None = None) -> list[ReminderPreview]:
     """Naive ``wall`` read as each person's own wall time: those whose reminder time it is.
 
     With ``only``, that person at that wall time, whatever their reminder time.
@@ -54,24 +54,26 @@ def reminders_at_local(app: App, wall: datetime, only: User | None = None) -> li
     people = (
         [only]
         if only is not None
-        else [u for u in users(app) if _hhmm(u.reminder_time) == _hhmm(wall.time())]
+        else [u for u in users(ctx) if _hhmm(u.reminder_time) == _hhmm(wall.time())]
     )
-    return [preview_reminder(app, p, wall.date(), wall.time()) for p in people]
+    return [preview_reminder(ctx, p, wall.date(), wall.time()) for p in people]
 
 
-def reminders_at_instant(app: App, instant: datetime, only: User | None = None) -> list[ReminderPreview]:
+def reminders_at_instant(
+    ctx: JobsContext, instant: datetime, only: User | None = None
+) -> list[ReminderPreview]:
     """Aware ``instant``: the planner tick at that moment (moments in the 5 minutes up to it)."""
-    people = [only] if only is not None else users(app)
+    people = [only] if only is not None else users(ctx)
     due = planning.due_reminders(people, instant - REMINDER_EVERY, instant)
     if only is not None and not due:
         day = planning.local_date(instant, only.timezone)
         local = instant.astimezone(planning.zone(only.timezone)).time()
-        return [preview_reminder(app, only, day, local)]
+        return [preview_reminder(ctx, only, day, local)]
     by_id = {p.id: p for p in people}
     out = []
     for item in due:
         local = item.at.astimezone(planning.zone(item.user.timezone)).time()
-        out.append(preview_reminder(app, by_id[item.user.id], item.day, local))
+        out.append(preview_reminder(ctx, by_id[item.user.id], item.day, local))
     return out
 
 
@@ -79,5 +81,5 @@ def _hhmm(value: time) -> tuple[int, int]:
     return value.hour, value.minute
 
 
-def preview_digest(app: App, team: Team, monday: date, now: datetime | None = None) -> Notification:
-    return digest_notification(app, team, monday, now or app.clock())
+def preview_digest(ctx: JobsContext, team: Team, monday: date, now: datetime | None = None) -> Notification:
+    return digest_notification(ctx, team, monday, now or ctx.clock())

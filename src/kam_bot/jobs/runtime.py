@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from kam_bot.bootstrap import App
+from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.delivery import Deliverer
 from kam_bot.jobs.scheduler import digest_tick, reminder_tick
 from kam_bot.jobs.sender import Sender, instance_name
@@ -41,12 +42,14 @@ DRAIN_SECONDS = 20.0
 class JobRunner:
     """The callables the scheduler fires, with what stopping cleanly needs."""
 
-    def __init__(self, app: App, deliverers: Mapping[str, Deliverer], instance: str | None = None) -> None:
-        self.app = app
+    def __init__(
+        self, ctx: JobsContext, deliverers: Mapping[str, Deliverer], instance: str | None = None
+    ) -> None:
+        self.ctx = ctx
         self.instance = instance or instance_name()
-        settings = app.settings
+        settings = ctx.settings
         self.sender = Sender(
-            app,
+            ctx,
             deliverers,
             instance=self.instance,
             pace=settings.outbox_pace_seconds,
@@ -73,12 +76,12 @@ class JobRunner:
 
     async def reminders(self) -> None:
         await self._guarded(
-            "reminders", lambda: asyncio.to_thread(reminder_tick, self.app, self.app.clock(), self.instance)
+            "reminders", lambda: asyncio.to_thread(reminder_tick, self.ctx, self.ctx.clock(), self.instance)
         )
 
     async def digests(self) -> None:
         await self._guarded(
-            "digests", lambda: asyncio.to_thread(digest_tick, self.app, self.app.clock(), self.instance)
+            "digests", lambda: asyncio.to_thread(digest_tick, self.ctx, self.ctx.clock(), self.instance)
         )
 
     async def send(self) -> None:
@@ -90,9 +93,6 @@ class JobRunner:
         running = [t for t in self._running if not t.done()]
         if running:
             await asyncio.wait(running, timeout=timeout)
-
-
-_RUNNERS: dict[int, JobRunner] = {}
 
 
 def build_scheduler(runner: JobRunner) -> AsyncIOScheduler:
@@ -112,7 +112,7 @@ def build_scheduler(runner: JobRunner) -> AsyncIOScheduler:
         misfire_grace_time=600,
         **common,
     )
-    every = runner.app.settings.outbox_poll_seconds
+    every = runner.ctx.settings.outbox_poll_seconds
     scheduler.add_job(
         runner.send,
         IntervalTrigger(seconds=every),
@@ -123,29 +123,35 @@ def build_scheduler(runner: JobRunner) -> AsyncIOScheduler:
     return scheduler
 
 
-async def start_jobs(app: App, deliverers: Mapping[str, Deliverer]) -> AsyncIOScheduler:
+@dataclass(frozen=True)
+class RunningJobs:
+    """What ``start_jobs`` started: the scheduler, and the runner ``stop_jobs`` drains."""
+
+    scheduler: AsyncIOScheduler
+    runner: JobRunner
+
+
+async def start_jobs(ctx: JobsContext, deliverers: Mapping[str, Deliverer]) -> RunningJobs:
     """Start the reminder and digest planners and the outbox sender on the running event loop.
 
     ``deliverers``: platform name -> its deliverer (the enabled platforms'). Rows for a platform
     without one are not sent here: they wait in the outbox for a process that has it.
     """
-    runner = JobRunner(app, deliverers)
+    runner = JobRunner(ctx, deliverers)
     scheduler = build_scheduler(runner)
     scheduler.start()
-    _RUNNERS[id(scheduler)] = runner
     log.info("jobs started as %s (delivering to: %s)", runner.instance, ", ".join(deliverers) or "nothing")
-    return scheduler
+    return RunningJobs(scheduler, runner)
 
 
-async def stop_jobs(scheduler: AsyncIOScheduler | None) -> None:
+async def stop_jobs(jobs: RunningJobs | None) -> None:
     """Let runs in flight finish (up to ``DRAIN_SECONDS``), then shut the scheduler down."""
-    if scheduler is None:
+    if jobs is None:
         return
-    runner = _RUNNERS.pop(id(scheduler), None)
+    scheduler = jobs.scheduler
     if scheduler.running:
         scheduler.pause()
-    if runner is not None:
-        await runner.drain()
+    await jobs.runner.drain()
     if scheduler.running:
         scheduler.shutdown(wait=False)
         await asyncio.sleep(0)

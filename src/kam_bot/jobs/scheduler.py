@@ -3,7 +3,7 @@
 ``reminder_tick`` runs every 5 minutes, ``digest_tick`` every 15 (both on wall-clock
 boundaries). Both are synchronous (database work); ``runtime`` runs them in a worker thread.
 Each decision reads what the message will say and writes its outbox row in one transaction
-(the account cards of a brief are read through ``AccountService``, in their own). A decision
+(the account cards of a brief are read through ``JobsContext.cards``, in their own). A decision
 that fails leaves the run unfinished, so the next tick's window covers it again.
 
 Morning DMs are decided ``REMINDER_BATCH`` people at a time: one transaction reads what all
@@ -19,17 +19,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from kam_bot.bootstrap import App
 from kam_bot.config import insight_thresholds
 from kam_bot.domain.models import Team, User
 from kam_bot.jobs import outbox, planning
+from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.daily import KIND as DAILY
-from kam_bot.jobs.daily import CardSource, brief_accounts, compose_daily
+from kam_bot.jobs.daily import brief_accounts, compose_daily
 from kam_bot.jobs.digest import KIND as DIGEST
 from kam_bot.jobs.digest import compute, team_locale
 from kam_bot.jobs.digest_render import build_digest
 from kam_bot.jobs.notifications import Notification
-from kam_bot.services.accounts import AccountService
 from kam_bot.store import daily_batch, slots
 from kam_bot.store.jobs import JobsTransaction
 from kam_bot.store.price_book import PriceBook
@@ -61,24 +60,16 @@ class TickResult:
 # -- deciding one message ------------------------------------------------------------
 
 
-def _cards(app: App, now: datetime, reads: daily_batch.BriefReads | None = None) -> CardSource:
-    uow = app.jobs.card_uow(reads) if reads is not None else app.uow
-    settings = app.settings
-    return AccountService(
-        uow, lambda: now, settings.price_deviation_threshold, insight_thresholds(settings)
-    ).card
-
-
-def daily_notification(app: App, person: User, day: date, now: datetime) -> Notification | None:
+def daily_notification(ctx: JobsContext, person: User, day: date, now: datetime) -> Notification | None:
     """What ``person`` gets on local date ``day`` as of ``now`` (None: nothing to say)."""
-    escalation_days = app.settings.escalation_days
-    with app.jobs.transaction() as tx:
+    escalation_days = ctx.settings.escalation_days
+    with ctx.store.transaction() as tx:
         data = tx.load_daily([(person, day)], now, escalation_days)
-    return compose_daily(data, person, day, now, escalation_days, _cards(app, now))
+    return compose_daily(data, person, day, now, escalation_days, ctx.cards(now, None))
 
 
 def decide_dailies(
-    app: App,
+    ctx: JobsContext,
     due: Sequence[tuple[int, date]],
     now: datetime,
     isolate: bool = False,
@@ -94,18 +85,18 @@ def decide_dailies(
     """
     keys = {user_id: outbox.daily_key(user_id, day) for user_id, day in due}
     failed = 0
-    with app.jobs.transaction() as tx:
+    with ctx.store.transaction() as tx:
         people = tx.users(keys.keys())
         written = tx.existing_keys(keys.values())
         todo = [(people[u], day) for u, day in due if u in people and keys[u] not in written]
         if not todo:
             return 0, 0
-        escalation_days = app.settings.escalation_days
+        escalation_days = ctx.settings.escalation_days
         data = tx.load_daily(todo, now, escalation_days)
         reads = reads or daily_batch.BriefReads()
         reads.remember(data, people.values())
         tx.prefetch(reads, [i for person, day in todo for i in brief_accounts(data, person, day)])
-        cards = _cards(app, now, reads)
+        cards = ctx.cards(now, reads)
         messages: list[outbox.NewMessage] = []
         for person, day in todo:
             try:
@@ -115,7 +106,7 @@ def decide_dailies(
                 expires = planning.end_of_local_day(day, person.timezone)
                 body = outbox.payload(note, expires)
                 messages.append(
-                    outbox.dm_message(keys[person.id], DAILY, person, app.recipient_platforms, body)
+                    outbox.dm_message(keys[person.id], DAILY, person, ctx.recipient_platforms, body)
                 )
             except Exception:
                 if not isolate:
@@ -127,48 +118,55 @@ def decide_dailies(
         return wrote, failed
 
 
-def decide_daily(app: App, user_id: int, day: date, now: datetime) -> bool:
+def decide_daily(ctx: JobsContext, user_id: int, day: date, now: datetime) -> bool:
     """Write the morning DM of one person for ``day``; True when a new outbox row was written."""
-    wrote, _ = decide_dailies(app, [(user_id, day)], now)
+    wrote, _ = decide_dailies(ctx, [(user_id, day)], now)
     return wrote > 0
 
 
-def digest_notification(app: App, team: Team, monday: date, now: datetime) -> Notification:
-    with app.jobs.transaction() as tx:
-        return _digest(app, tx, team, monday, now)
+def digest_notification(ctx: JobsContext, team: Team, monday: date, now: datetime) -> Notification:
+    with ctx.store.transaction() as tx:
+        return _digest(ctx, tx, team, monday, now)
 
 
 def _digest(
-    app: App, tx: JobsTransaction, team: Team, monday: date, now: datetime, book: PriceBook | None = None
+    ctx: JobsContext,
+    tx: JobsTransaction,
+    team: Team,
+    monday: date,
+    now: datetime,
+    book: PriceBook | None = None,
 ) -> Notification:
-    settings = app.settings
+    settings = ctx.settings
     members = tx.team_members(team)
     data = compute(
         tx, team, monday, now, settings.price_deviation_threshold, insight_thresholds(settings), members, book
     )
-    return build_digest(data, team_locale(members, app.settings.default_locale))
+    return build_digest(data, team_locale(members, ctx.settings.default_locale))
 
 
-def digest_destinations(app: App, team: Team) -> dict[str, str]:
+def digest_destinations(ctx: JobsContext, team: Team) -> dict[str, str]:
     """Platform -> address of the team's digest, on the platforms it may be queued for."""
     found = {str(platform): address for platform, address in team.digest_destinations.items() if address}
-    return {p: found[p] for p in app.recipient_platforms if p in found}
+    return {p: found[p] for p in ctx.recipient_platforms if p in found}
 
 
-def decide_digest(app: App, team: Team, monday: date, now: datetime, book: PriceBook | None = None) -> bool:
+def decide_digest(
+    ctx: JobsContext, team: Team, monday: date, now: datetime, book: PriceBook | None = None
+) -> bool:
     """Write the digest of ``team`` for the week starting ``monday``, one row per destination
     platform; True when a new row was written. ``book``: the price list read once for a tick."""
     week = planning.iso_week(monday)
-    todo = digest_destinations(app, team)
+    todo = digest_destinations(ctx, team)
     if not todo:
         return False
-    with app.jobs.transaction() as tx:
+    with ctx.store.transaction() as tx:
         keys = {p: outbox.digest_key(team.id, week, p) for p in todo}
         written = tx.existing_keys(keys.values())
         todo = {p: a for p, a in todo.items() if keys[p] not in written}
         if not todo:
             return False
-        body = outbox.payload(_digest(app, tx, team, monday, now, book), now + DIGEST_TTL)
+        body = outbox.payload(_digest(ctx, tx, team, monday, now, book), now + DIGEST_TTL)
         messages = [outbox.NewMessage(keys[p], DIGEST, p, a, body, team_id=team.id) for p, a in todo.items()]
         wrote = tx.enqueue_many(messages, now)
         tx.commit()
@@ -179,7 +177,7 @@ def decide_digest(app: App, team: Team, monday: date, now: datetime, book: Price
 
 
 def _run(
-    app: App,
+    ctx: JobsContext,
     job: str,
     now: datetime,
     width: timedelta,
@@ -196,11 +194,11 @@ def _run(
     due = find(rows, window)
     if not due:
         return TickResult(claimed=False, idle=True, window=window)
-    if not app.jobs.slots.claim(window, instance, now):
+    if not ctx.store.slots.claim(window, instance, now):
         return TickResult(claimed=False, window=window)
     queued, failed = decide(due)
     if not failed:
-        app.jobs.slots.finish(window, now)
+        ctx.store.slots.finish(window, now)
     return TickResult(claimed=True, due=len(due), queued=queued, failed=failed, window=window)
 
 
@@ -220,7 +218,7 @@ def _one_by_one(job: str, decide: Callable[[T], bool]) -> Callable[[Sequence[T]]
     return run
 
 
-def _dailies(app: App, now: datetime) -> Callable[[Sequence[planning.DueReminder]], tuple[int, int]]:
+def _dailies(ctx: JobsContext, now: datetime) -> Callable[[Sequence[planning.DueReminder]], tuple[int, int]]:
     """Decide the DMs ``REMINDER_BATCH`` people per transaction; a batch that fails counts them all."""
 
     def run(items: Sequence[planning.DueReminder]) -> tuple[int, int]:
@@ -229,7 +227,7 @@ def _dailies(app: App, now: datetime) -> Callable[[Sequence[planning.DueReminder
         for i in range(0, len(items), REMINDER_BATCH):
             batch = [(item.user.id, item.day) for item in items[i : i + REMINDER_BATCH]]
             try:
-                wrote, lost = decide_dailies(app, batch, now, isolate=True, reads=reads)
+                wrote, lost = decide_dailies(ctx, batch, now, isolate=True, reads=reads)
             except Exception:
                 wrote, lost = 0, len(batch)
                 log.exception("%s: deciding the DMs of users %s failed", REMINDERS, [u for u, _ in batch])
@@ -240,22 +238,22 @@ def _dailies(app: App, now: datetime) -> Callable[[Sequence[planning.DueReminder
     return run
 
 
-def reminder_tick(app: App, now: datetime, instance: str = "") -> TickResult:
+def reminder_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickResult:
     """Every 5 minutes: decide the morning DM of everyone whose moment is in the window."""
     return _run(
-        app, REMINDERS, now, REMINDER_EVERY, instance,
-        lambda: app.jobs.slots.people(REMINDERS, now, REMINDER_EVERY),
+        ctx, REMINDERS, now, REMINDER_EVERY, instance,
+        lambda: ctx.store.slots.people(REMINDERS, now, REMINDER_EVERY),
         lambda rows, w: planning.due_reminders([planning.Person(*row) for row in rows], w.start, w.slot),
-        _dailies(app, now),
+        _dailies(ctx, now),
     )  # fmt: skip
 
 
-def digest_tick(app: App, now: datetime, instance: str = "") -> TickResult:
+def digest_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickResult:
     """Every 15 minutes: decide the digest of every team whose Monday 09:00 is in the window."""
     book = PriceBook()  # the price list and exchange rates, read once for all the tick's digests
     return _run(
-        app, DIGESTS, now, DIGEST_EVERY, instance,
-        lambda: app.jobs.slots.teams(DIGESTS, now, DIGEST_EVERY),
+        ctx, DIGESTS, now, DIGEST_EVERY, instance,
+        lambda: ctx.store.slots.teams(DIGESTS, now, DIGEST_EVERY),
         lambda teams, w: planning.due_digests(teams, w.start, w.slot),
-        _one_by_one(DIGESTS, lambda item: decide_digest(app, item.team, item.week, now, book)),
+        _one_by_one(DIGESTS, lambda item: decide_digest(ctx, item.team, item.week, now, book)),
     )  # fmt: skip

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.replies import Reply
+from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.delivery import (
     Deliverer,
     DeliveryError,
@@ -110,7 +110,7 @@ releases the rows still waiting, due again when it ends."""
 class Sender:
     def __init__(
         self,
-        app: App,
+        ctx: JobsContext,
         deliverers: Mapping[str, Deliverer],
         *,
         instance: str | None = None,
@@ -121,8 +121,8 @@ class Sender:
         backoff: Backoff | None = None,
         concurrency: int = 1,
     ) -> None:
-        self.app = app
-        self.leases = app.jobs.leases
+        self.clock = ctx.clock
+        self.leases = ctx.store.leases
         self.deliverers = dict(deliverers)
         self.instance = instance or instance_name()
         self.max_attempts = max_attempts
@@ -164,7 +164,7 @@ class Sender:
         for _ in range(max_batches):
             if should_stop():
                 break
-            batch = await asyncio.to_thread(self.claim, self.app.clock())
+            batch = await asyncio.to_thread(self.claim, self.clock())
             started = [asyncio.Event() for _ in batch]
             running += [
                 asyncio.create_task(self._send(item, event, slots, stats, should_stop))
@@ -189,7 +189,7 @@ class Sender:
                 started.set()
                 # a short pause is waited out right before the platform call (``_paced``)
                 if should_stop() or self._held(item.platform, longer_than=MAX_WAIT):
-                    paused, now = self._paused.get(item.platform), self.app.clock()
+                    paused, now = self._paused.get(item.platform), self.clock()
                     await asyncio.to_thread(
                         self.leases.reschedule, item, max(paused or now, now), None, item.attempts
                     )
@@ -202,7 +202,7 @@ class Sender:
     def _held(self, platform: str, longer_than: float = 0.0) -> bool:
         """Whether the platform asked us to pause (429) for more than ``longer_than`` seconds yet."""
         paused = self._paused.get(platform)
-        return paused is not None and paused > self.app.clock() + timedelta(seconds=longer_than)
+        return paused is not None and paused > self.clock() + timedelta(seconds=longer_than)
 
     async def _paced(self, platform: str) -> None:
         """Call the platform at most once per ``pace`` seconds, whatever the concurrency, and not
@@ -239,13 +239,13 @@ class Sender:
 
     def _incident(self, item: lease.Claimed, kind: str, detail: str | None = None) -> None:
         log.warning("outbox %s: %s%s", item.key, kind, f" ({detail})" if detail else "")
-        self.leases.record_incident(item, kind, self.instance, self.app.clock(), detail)
+        self.leases.record_incident(item, kind, self.instance, self.clock(), detail)
 
     async def _one(self, item: lease.Claimed, stats: SendStats) -> None:
         deliverer = self.deliverers[item.platform]
         if item.sending_at is None or item.message_ref is not None:
             # nothing to look back for: renew the claim and read what the message lists in one trip
-            ready = await asyncio.to_thread(self._renew_and_prepare, item, self.app.clock())
+            ready = await asyncio.to_thread(self._renew_and_prepare, item, self.clock())
             if ready is None:
                 await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
                 stats.lost += 1
@@ -255,24 +255,24 @@ class Sender:
             else:
                 await self._deliver(deliverer, item, ready, stats)
             return
-        if not await asyncio.to_thread(self.leases.renew, item, self.app.clock(), self.lease_for):
+        if not await asyncio.to_thread(self.leases.renew, item, self.clock(), self.lease_for):
             await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
             stats.lost += 1
             return
         try:
             if item.sending_at is not None and item.message_ref is None:
-                as_first_sent = await asyncio.to_thread(self._prepare, item, self.app.clock(), False)
+                as_first_sent = await asyncio.to_thread(self._prepare, item, self.clock(), False)
                 assert not isinstance(as_first_sent, str)
                 earlier = await self._look_back(deliverer, item, as_first_sent)
                 if earlier is not None:
                     await self._found(item, earlier, as_first_sent, deliverer, stats)
                     return
         except (RateLimitedError, TransientError) as exc:
-            at = self.app.clock() + timedelta(seconds=MIN_RETRY_AFTER)
+            at = self.clock() + timedelta(seconds=MIN_RETRY_AFTER)
             await asyncio.to_thread(self.leases.reschedule, item, at, exc.reason, item.attempts)
             stats.released += 1
             return
-        prepared = await asyncio.to_thread(self._prepare, item, self.app.clock())
+        prepared = await asyncio.to_thread(self._prepare, item, self.clock())
         if isinstance(prepared, str):
             await asyncio.to_thread(self.leases.mark_skipped, item, prepared)
             stats.skipped += 1
@@ -295,7 +295,7 @@ class Sender:
             ref = await deliverer.deliver(prepared, checkpoint)
         except RateLimitedError as exc:
             wait = max(MIN_RETRY_AFTER, exc.retry_after)
-            until = self.app.clock() + timedelta(seconds=wait)
+            until = self.clock() + timedelta(seconds=wait)
             self._paused[item.platform] = until
             loop = asyncio.get_running_loop()
             self._pace.limited(loop.time(), wait)
@@ -322,7 +322,7 @@ class Sender:
             await self._sent(item, ref, stats)
 
     async def _sent(self, item: lease.Claimed, ref: str | None, stats: SendStats) -> None:
-        if await asyncio.to_thread(self.leases.mark_sent, item, self.app.clock(), ref):
+        if await asyncio.to_thread(self.leases.mark_sent, item, self.clock(), ref):
             stats.sent += 1
             return
         await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_AFTER_SEND, ref)
@@ -347,7 +347,7 @@ class Sender:
         await asyncio.to_thread(self._incident, item, lease.FOUND_IN_HISTORY, ref)
         stats.found += 1
         if not message.charts:
-            if not await asyncio.to_thread(self.leases.mark_sent, item, self.app.clock(), ref):
+            if not await asyncio.to_thread(self.leases.mark_sent, item, self.clock(), ref):
                 await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_AFTER_SEND, ref)
             return
         await asyncio.to_thread(self.leases.checkpoint, item, ref)
@@ -362,7 +362,7 @@ class Sender:
             stats.dead += 1
             log.warning("outbox %s: dead after %d attempts (%s)", item.key, attempts, reason)
             return
-        at = self.app.clock() + self.backoff.delay(attempts)
+        at = self.clock() + self.backoff.delay(attempts)
         await asyncio.to_thread(self.leases.reschedule, item, at, reason, attempts, nothing_posted)
         stats.retried += 1
 

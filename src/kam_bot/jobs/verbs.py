@@ -5,35 +5,31 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kam_bot.handlers.replies import Line, Reply, Section
 from kam_bot.handlers.verbs import Call, Verb
 from kam_bot.i18n import format_date, t
-from kam_bot.jobs import planning
+from kam_bot.jobs import planning, previews
+from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.notifications import Notification
-
-if TYPE_CHECKING:
-    from kam_bot.bootstrap import App
+from kam_bot.jobs.scheduler import digest_destinations
 
 
-def preview_verbs(app: App) -> list[Verb]:
+def preview_verbs(jobs: JobsContext) -> list[Verb]:
     return [
-        Verb("remind", ("提醒",), lambda call: remind(app, call), "help.verb.remind"),
-        Verb("digest", ("周报",), lambda call: digest(app, call), "help.verb.digest"),
+        Verb("remind", ("提醒",), lambda call: remind(jobs, call), "help.verb.remind"),
+        Verb("digest", ("周报",), lambda call: digest(jobs, call), "help.verb.digest"),
     ]
 
 
-def remind(app: App, call: Call) -> Reply:
+def remind(jobs: JobsContext, call: Call) -> Reply:
     """What the actor would get on their next working morning."""
-    from kam_bot.jobs import previews
-
     actor, loc = call.actor, call.actor.locale
-    day = previews.next_reminder_day(actor, app.clock())
+    day = previews.next_reminder_day(actor, jobs.clock())
     if planning.is_away(actor, day):
         assert actor.away_until is not None
         return Reply.text(t("jobs.remind.away", loc, date=format_date(actor.away_until, loc)))
-    preview = previews.preview_reminder(app, actor, day)
+    preview = previews.preview_reminder(jobs, actor, day)
     head = t(
         "jobs.remind.preview", loc, date=format_date(day, loc), time=actor.reminder_time.strftime("%H:%M")
     )
@@ -43,18 +39,15 @@ def remind(app: App, call: Call) -> Reply:
     return reply.model_copy(update={"sections": [Section(lines=[Line.of(head)]), *reply.sections]})
 
 
-def digest(app: App, call: Call) -> Reply:
+def digest(jobs: JobsContext, call: Call) -> Reply:
     """The actor's team digest, this week so far unless a week is named (``2026-W48``). On a
     surface at this machine (the console) its charts are written to a new temporary folder,
     named in the reply; elsewhere the reply is the digest's text."""
-    from kam_bot.jobs import previews
-    from kam_bot.jobs.scheduler import digest_destinations
-
     actor, loc = call.actor, call.actor.locale
-    team = next((team for team in app.users.teams() if team.id == actor.team_id), None)
+    team = next((team for team in call.services.users.teams() if team.id == actor.team_id), None)
     if team is None:
         return Reply.text(t("jobs.digest.no_team", loc))
-    now = app.clock()
+    now = jobs.clock()
     try:
         monday = (
             planning.parse_week(call.rest)
@@ -63,7 +56,7 @@ def digest(app: App, call: Call) -> Reply:
         )
     except ValueError:
         return Reply.text(t("jobs.digest.bad_week", loc, value=call.rest), ok=False)
-    note = previews.preview_digest(app, team, monday, now)
+    note = previews.preview_digest(jobs, team, monday, now)
     sections = list(note.to_reply().sections)
     if call.surface.local and note.charts:
         folder = Path(tempfile.mkdtemp(prefix="kam-bot-charts-"))
@@ -74,7 +67,7 @@ def digest(app: App, call: Call) -> Reply:
                 ]
             )
         )
-    if not digest_destinations(app, team):
+    if not digest_destinations(jobs, team):
         sections.append(Section(lines=[Line.of(t("jobs.digest.no_channel", loc))]))
     return note.to_reply().model_copy(update={"sections": sections})
 

@@ -8,8 +8,10 @@ something to say whenever the demo runs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from types import MappingProxyType
 
 from kam_bot.domain.enums import (
     Attitude,
@@ -52,12 +54,15 @@ def is_empty(uow_factory: UnitOfWorkFactory) -> bool:
         return uow.repo.count(User) == 0
 
 
-def seed(uow_factory: UnitOfWorkFactory, now: datetime) -> User:
-    """Load the demo data in one transaction; returns the demo rep."""
+def seed(
+    uow_factory: UnitOfWorkFactory, now: datetime, destinations: Mapping[str, str] = MappingProxyType({})
+) -> User:
+    """Load the demo data in one transaction; returns the demo rep. ``destinations``: platform ->
+    where the demo team's digest goes there (``platforms.demo_destinations``)."""
     with uow_factory() as uow:
         r = uow.repo
         team = r.add(
-            Team, name="East China", digest_destinations={"slack": "#kam-east"}, timezone="Asia/Shanghai"
+            Team, name="East China", digest_destinations=dict(destinations), timezone="Asia/Shanghai"
         )
         boss = r.add(
             User,
@@ -391,13 +396,16 @@ def _history(
 class DemoService:
     """Loads the demo data into an empty database (the first `kam-bot shell`)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, destinations: Mapping[str, str] = MappingProxyType({})
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._destinations = destinations
 
     def load_if_empty(self) -> bool:
         """Seed the demo team when there is no user yet; True when it did."""
         if not is_empty(self._uow):
             return False
-        seed(self._uow, self._clock())
+        seed(self._uow, self._clock(), self._destinations)
         return True

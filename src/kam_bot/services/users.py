@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel
 
-from kam_bot.domain.enums import Locale, Platform, Role
+from kam_bot.domain.enums import Locale, Role
 from kam_bot.domain.models import Team, User
 from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.services import access, audit
@@ -41,9 +42,12 @@ class UserService:
         default_timezone: str = "UTC",
         default_locale: str = "en",
         clock: Clock = utc_now,
+        identity_platforms: Sequence[str] = (),
     ):
         self._uow = uow
         self._clock = clock
+        self._platforms = tuple(identity_platforms)
+        """The platforms a bare id is looked up on, in this order (``platforms.IDENTITIES``)."""
         self._tz = default_timezone
         self._locale = resolve_locale(default_locale)
 
@@ -105,7 +109,7 @@ class UserService:
             if ":" in who:
                 platform, _, external = who.partition(":")
                 return uow.repo.user_by_identity(platform, external)
-            for platform in ("slack", "teams", "console"):
+            for platform in self._platforms:
                 found = uow.repo.user_by_identity(platform, who)
                 if found is not None:
                     return found
@@ -148,16 +152,14 @@ class UserService:
             uow.commit()
             return user
 
-    def set_team_destination(self, actor: User, team_id: int, platform: Platform, address: str) -> Team:
+    def set_team_destination(self, actor: User, team_id: int, platform: str, address: str) -> Team:
         """Where the team's weekly digest goes on ``platform`` (Slack: a channel id); blank: nowhere."""
         access.require_admin(actor)
         with self._uow() as uow:
             if uow.repo.get(Team, team_id) is None:
                 raise NotFoundError("team.not_found", field="team", id=team_id)
-            team = uow.repo.update(
-                Team, team_id, digest_destinations={platform.value: address.strip() or None}
-            )
-            fields = [f"digest_destination.{platform.value}"]
+            team = uow.repo.update(Team, team_id, digest_destinations={platform: address.strip() or None})
+            fields = [f"digest_destination.{platform}"]
             audit.record(uow.repo, actor.id, audit.CHANGED, "team", team_id, self._clock(), fields)
             uow.commit()
             return team

@@ -15,7 +15,6 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Table, delete, func, insert, select, text, update
 
 from kam_bot.domain import models as m
-from kam_bot.domain.enums import Platform
 from kam_bot.domain.matching import fold
 from kam_bot.store import tables as t
 from kam_bot.store.repository import ROWS, SqlRepository
@@ -25,6 +24,10 @@ BATCH = 500
 
 folded: Callable[[str], str] = lru_cache(maxsize=1 << 16)(fold)
 """``fold`` remembered: an import folds each name and alias in its checks and again to write it."""
+
+LEGACY_DIGEST_PLATFORM = "slack"
+"""The platform of ``teams.digest_channel`` before per-platform destinations (migration 0002),
+and so of the ``digest_channel`` of a team in an export made then."""
 
 
 def plain(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -113,7 +116,7 @@ def iter_entities(repo: SqlRepository, model: type[E]) -> Iterator[E]:
     """Every record of ``model`` by id, streamed; users come with their identities, teams with their
     digest destinations."""
     identities: dict[int, dict[str, str]] = {}
-    destinations: dict[int, dict[Platform, str]] = {}
+    destinations: dict[int, dict[str, str]] = {}
     if model is m.Team:
         destinations = repo.team_destinations(
             repo.session.scalars(select(t.TeamDestinationRow.team_id).distinct()).all()

@@ -8,12 +8,12 @@ transfer that read tables directly (the repository answers one record at a time)
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
-from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import Team
 from kam_bot.store import tables as t
 from kam_bot.store.repository import SqlRepository
@@ -27,23 +27,26 @@ class UserIndex:
     """(platform, external id) -> user id."""
     email_of: dict[int, str | None]
     team_of: dict[int, int | None]
+    platforms: tuple[str, ...] = ()
+    """The platforms a bare id is looked up on, in this order."""
 
     def find(self, ref: str) -> int | None:
-        """A user by email, ``platform:id`` or a bare platform id (Slack first), as ``UserService.find``."""
+        """A user by email, ``platform:id`` or a bare platform id (``platforms`` in order), as
+        ``UserService.find``."""
         ref = ref.strip().lstrip("@")
         if "@" in ref:
             return self.by_email.get(ref.lower())
         platform, sep, external = ref.partition(":")
         if sep:
             return self.by_identity.get((platform.strip().lower(), external.strip()))
-        for known in Platform:
-            found = self.by_identity.get((known.value, ref))
+        for known in self.platforms:
+            found = self.by_identity.get((known, ref))
             if found is not None:
                 return found
         return None
 
 
-def user_index(repo: SqlRepository) -> UserIndex:
+def user_index(repo: SqlRepository, platforms: Sequence[str] = ()) -> UserIndex:
     session = repo.session
     users = session.execute(select(t.UserRow.id, t.UserRow.email, t.UserRow.team_id)).all()
     identities = session.execute(
@@ -54,6 +57,7 @@ def user_index(repo: SqlRepository) -> UserIndex:
         by_identity={(platform, external): uid for platform, external, uid in identities},
         email_of={uid: email for uid, email, _ in users},
         team_of={uid: team_id for uid, _, team_id in users},
+        platforms=tuple(platforms),
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kam_bot.domain import models as m
-from kam_bot.domain.enums import Platform, PromiseDirection, PromiseStatus
+from kam_bot.domain.enums import PromiseDirection, PromiseStatus
 from kam_bot.domain.insight.coverage import ChainMember
 from kam_bot.domain.matching import fold
 from kam_bot.store import insight_queries, request_keys
@@ -189,16 +189,16 @@ class SqlRepository:
         team.digest_destinations = self.team_destinations([row.id]).get(row.id, {})
         return team
 
-    def team_destinations(self, team_ids: Iterable[int]) -> dict[int, dict[Platform, str]]:
+    def team_destinations(self, team_ids: Iterable[int]) -> dict[int, dict[str, str]]:
         """Team id -> {platform: address} for the teams that have any."""
-        out: dict[int, dict[Platform, str]] = {}
+        out: dict[int, dict[str, str]] = {}
         rows = self.session.execute(
             select(t.TeamDestinationRow.team_id, t.TeamDestinationRow.platform, t.TeamDestinationRow.address)
             .where(t.TeamDestinationRow.team_id.in_(list(team_ids)))
             .order_by(t.TeamDestinationRow.platform)
         )
         for team_id, platform, address in rows:
-            out.setdefault(team_id, {})[Platform(platform)] = address
+            out.setdefault(team_id, {})[platform] = address
         return out
 
     def set_team_destination(self, team_id: int, platform: str, address: str | None) -> None:

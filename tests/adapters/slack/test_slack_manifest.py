@@ -12,6 +12,7 @@ from slack_harness import start_slack
 from sqlalchemy import Engine
 
 from kam_bot.adapters.slack.app import create_slack_app, registry_of
+from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.bootstrap import App
 
 MANIFEST = Path(__file__).resolve().parents[3] / "app.yaml"
@@ -28,7 +29,7 @@ def test_manifest_matches_the_registered_listeners(
     sqlite_engine: Engine, make_app: Callable[[Engine], App]
 ) -> None:
     app = make_app(sqlite_engine)
-    settings = app.settings.model_copy(update={"slack_bot_token": "xoxb-t", "slack_signing_secret": "s"})
+    settings = SlackSettings(bot_token="xoxb-t", signing_secret="s")
     registry = registry_of(create_slack_app(app, settings))
     manifest = _manifest()
     features = manifest["features"]

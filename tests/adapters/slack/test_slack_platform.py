@@ -24,13 +24,14 @@ from slack_harness import (
 )
 from sqlalchemy import Engine
 
-from kam_bot.adapters.slack.app import check_settings
 from kam_bot.adapters.slack.server import create_asgi
+from kam_bot.adapters.slack.settings import SlackSettings, check_settings
 from kam_bot.bootstrap import App
 from kam_bot.cli import main
-from kam_bot.config import Settings, SettingsError
+from kam_bot.config import SettingsError
 from kam_bot.domain.models import User
 from kam_bot.jobs import runtime
+from kam_bot.jobs.context import JobsContext
 from kam_bot.store.engine import make_engine
 
 HOME = {"type": "app_home_opened", "user": RITA, "tab": "home", "channel": "D1"}
@@ -137,14 +138,14 @@ async def test_healthz_reports_the_database(slack: SlackDriver) -> None:
     ("fields", "variable"),
     [
         ({}, "SLACK_BOT_TOKEN"),
-        ({"slack_bot_token": "xoxp-user"}, "SLACK_BOT_TOKEN"),
-        ({"slack_bot_token": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
-        ({"slack_bot_token": "xoxb-1", "slack_app_token": "xoxb-2"}, "SLACK_APP_TOKEN"),
+        ({"bot_token": "xoxp-user"}, "SLACK_BOT_TOKEN"),
+        ({"bot_token": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"bot_token": "xoxb-1", "app_token": "xoxb-2"}, "SLACK_APP_TOKEN"),
     ],
 )
 def test_bad_settings_name_the_variable(fields: dict[str, Any], variable: str) -> None:
     with pytest.raises(SettingsError, match=variable):
-        check_settings(Settings(**fields))
+        check_settings(SlackSettings(_env_file=None, **fields))
 
 
 def test_serve_refuses_to_start_misconfigured_or_unmigrated(
@@ -167,7 +168,7 @@ async def test_served_by_uvicorn_with_the_jobs_started_and_stopped(
 ) -> None:
     seen: list[str] = []
 
-    async def start_jobs(app: App, deliverers: dict[str, Any]) -> str:
+    async def start_jobs(jobs: JobsContext, deliverers: dict[str, Any]) -> str:
         seen.append(f"start {sorted(deliverers)}")
         return "scheduler"
 
@@ -176,9 +177,7 @@ async def test_served_by_uvicorn_with_the_jobs_started_and_stopped(
 
     monkeypatch.setattr(runtime, "start_jobs", start_jobs)
     monkeypatch.setattr(runtime, "stop_jobs", stop_jobs)
-    settings = Settings(
-        slack_bot_token="xoxb-x", slack_signing_secret="secret", slack_api_url="http://127.0.0.1:9/api/"
-    )
+    settings = SlackSettings(bot_token="xoxb-x", signing_secret="secret", api_url="http://127.0.0.1:9/api/")
     server = uvicorn.Server(
         uvicorn.Config(
             create_asgi(make_app(sqlite_engine), settings),

@@ -14,7 +14,7 @@ from slack_harness import (
     view_of,
 )
 
-from kam_bot.domain.enums import Locale, Platform, PromiseDirection
+from kam_bot.domain.enums import Locale, PromiseDirection
 from kam_bot.domain.models import Team
 from kam_bot.services.inputs import PromiseInput
 
@@ -104,7 +104,7 @@ async def test_admin_sets_a_team_digest_channel(slack: SlackDriver) -> None:
     await slack.responses()
     with slack.app.uow() as uow:
         saved = uow.repo.get(Team, team.id)
-    assert saved is not None and saved.digest_destinations == {Platform.SLACK: "CDIGEST42"}
+    assert saved is not None and saved.digest_destinations == {"slack": "CDIGEST42"}
 
 
 async def test_text_settings_still_work(slack: SlackDriver) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from fakes.slack_api import FakeSlack
 
+from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.adapters.slack.startup import check_token
 from kam_bot.cli import main
-from kam_bot.config import Settings, SettingsError
+from kam_bot.config import SettingsError
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def fake() -> Iterator[FakeSlack]:
 
 
 def test_a_token_slack_accepts_names_the_workspace(fake: FakeSlack) -> None:
-    settings = Settings(slack_bot_token="xoxb-good", slack_api_url=fake.api_url)
+    settings = SlackSettings(bot_token="xoxb-good", api_url=fake.api_url)
     assert check_token(settings) == "T1/UBOT"
     assert [c.method for c in fake.calls] == ["auth.test"]
 
@@ -43,7 +44,7 @@ def test_serve_with_a_refused_token_says_so_and_does_not_start(
 
 
 def test_slack_not_answering_is_said_and_the_start_goes_on(capsys: pytest.CaptureFixture[str]) -> None:
-    settings = Settings(slack_bot_token="xoxb-x", slack_api_url="http://127.0.0.1:9/api/")
+    settings = SlackSettings(bot_token="xoxb-x", api_url="http://127.0.0.1:9/api/")
     assert check_token(settings, timeout=2) is None
     assert "could not reach Slack to check the token" in capsys.readouterr().err
 
@@ -51,4 +52,4 @@ def test_slack_not_answering_is_said_and_the_start_goes_on(capsys: pytest.Captur
 def test_another_refusal_is_a_configuration_error(fake: FakeSlack) -> None:
     fake.fail_next("auth.test", "token_revoked")
     with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN"):
-        check_token(Settings(slack_bot_token="xoxb-old", slack_api_url=fake.api_url))
+        check_token(SlackSettings(bot_token="xoxb-old", api_url=fake.api_url))

@@ -308,7 +308,7 @@ async def test_a_visit_line_too_long_for_a_card_is_refused_and_shown_back(teams:
 async def test_an_admin_sends_a_teams_digest_to_a_channel(teams: TeamsDriver) -> None:
     """``@kam-bot digest TEAM`` in a channel: that team's weekly digest goes there; only for admins."""
     from kam_bot.adapters.teams.delivery import TeamsDeliverer
-    from kam_bot.domain.enums import Locale, Platform
+    from kam_bot.domain.enums import Locale
     from kam_bot.handlers.replies import Reply
     from kam_bot.jobs.delivery import Outgoing
 
@@ -328,13 +328,13 @@ async def test_an_admin_sends_a_teams_digest_to_a_channel(teams: TeamsDriver) ->
 
     assert (await teams.post(in_channel(RITA, "digest Steel East"))).status_code == 200
     _, refused = teams.last_card()
-    assert teams.app.users.teams()[0].digest_destinations.get(Platform.TEAMS) is None
+    assert teams.app.users.teams()[0].digest_destinations.get("teams") is None
     assert any("not allowed" in t for t in texts(refused))
     assert (await teams.post(in_channel(admin, "digest steel east"))).status_code == 200
     _, done = teams.last_card()
     assert any("Steel East" in t and "this channel" in t for t in texts(done))
     team = next(x for x in teams.app.users.teams() if x.name == "Steel East")
-    assert team.digest_destinations[Platform.TEAMS] == channel
+    assert team.digest_destinations["teams"] == channel
     teams.fake.clear()
     digest = Outgoing(kind="digest", recipient=channel, reply=Reply.text("Weekly digest"), locale=Locale.EN)
 

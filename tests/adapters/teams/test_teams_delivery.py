@@ -186,8 +186,8 @@ async def test_reminder_planning_and_the_sender_deliver_a_card_whose_done_update
     teams.fake.clear()
     morning = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)  # Tuesday, Rita's reminder time (UTC)
     clock.advance(seconds=(morning - clock()).total_seconds())
-    reminder_tick(app, morning, "test")
-    stats = await Sender(app, {"teams": TeamsDeliverer(teams.bot)}, instance="test").run_once()
+    reminder_tick(app.jobs_context, morning, "test")
+    stats = await Sender(app.jobs_context, {"teams": TeamsDeliverer(teams.bot)}, instance="test").run_once()
     assert stats.sent == 1
     [call] = teams.fake.sent("POST")
     assert call.conversation == "a:chat-aad-rita"
@@ -225,8 +225,8 @@ async def test_someone_who_never_opened_the_bot_is_reported_not_dropped(
         uow.commit()
     morning = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
     clock.advance(seconds=(morning - clock()).total_seconds())
-    reminder_tick(app, morning, "test")
-    await Sender(app, {"teams": TeamsDeliverer(teams.bot)}, instance="test").run_once()
+    reminder_tick(app.jobs_context, morning, "test")
+    await Sender(app.jobs_context, {"teams": TeamsDeliverer(teams.bot)}, instance="test").run_once()
     with app.uow() as uow:
         rows = uow.repo.session.scalars(select(OutboxRow).where(OutboxRow.platform == "teams")).all()
         outcome = [(r.recipient, r.status, r.last_error) for r in rows]
@@ -280,7 +280,9 @@ async def test_a_weekly_digest_reaches_teams_with_every_chart_in_one_message(tea
     teams.fake.clear()
     team = teams.app.users.teams()[0]
     now = teams.app.clock()
-    note = digest_notification(teams.app, team, (now - timedelta(days=now.weekday() + 7)).date(), now)
+    note = digest_notification(
+        teams.app.jobs_context, team, (now - timedelta(days=now.weekday() + 7)).date(), now
+    )
     assert len(note.charts) >= 2
     message = Outgoing(
         kind="digest",

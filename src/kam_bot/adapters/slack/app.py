@@ -15,7 +15,7 @@ from kam_bot.adapters.slack import acks, dedup, errors
 from kam_bot.adapters.slack.deps import Deps, Registry
 from kam_bot.adapters.slack.listeners import actions, commands, events, options, shortcuts, views
 from kam_bot.adapters.slack.retry import make_client
-from kam_bot.config import Settings, SettingsError
+from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.handlers.verbs import ChatServices
 
 FEATURES = (commands, views, actions, options, shortcuts, events)
@@ -23,29 +23,12 @@ FEATURES = (commands, views, actions, options, shortcuts, events)
 _registries: WeakKeyDictionary[AsyncApp, Registry] = WeakKeyDictionary()
 
 
-def check_settings(settings: Settings) -> None:
-    """Refuse to start on missing or malformed Slack settings, naming the variable."""
-    token = settings.slack_bot_token
-    if not token:
-        raise SettingsError("SLACK_BOT_TOKEN is not set: the app's Bot User OAuth Token (xoxb-…)")
-    if not token.startswith("xoxb-"):
-        raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
-    app_token = settings.slack_app_token
-    if app_token and not app_token.startswith("xapp-"):
-        raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp- (Socket Mode)")
-    if not app_token and not settings.slack_signing_secret:
-        raise SettingsError(
-            "SLACK_SIGNING_SECRET is not set: needed to verify requests over HTTP "
-            "(or set SLACK_APP_TOKEN to use Socket Mode)"
-        )
-
-
 def create_slack_app(
-    app: ChatServices, settings: Settings, *, client: AsyncWebClient | None = None
+    app: ChatServices, settings: SlackSettings, *, client: AsyncWebClient | None = None
 ) -> AsyncApp:
     bolt = AsyncApp(
         client=client or make_client(settings),
-        signing_secret=settings.slack_signing_secret or "",
+        signing_secret=settings.signing_secret or "",
         process_before_response=False,
     )
     deps = Deps.build(app)

@@ -22,7 +22,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from kam_bot.config import Settings
+from kam_bot.adapters.slack.settings import SlackSettings
 
 RATE_LIMIT_RETRIES = 3
 CONNECTION_RETRIES = 2
@@ -113,10 +113,10 @@ class SharedSessionClient(AsyncWebClient):
         self._shared = None
 
 
-def make_client(settings: Settings) -> AsyncWebClient:
-    """The app's client for ``settings.slack_api_url``; Bolt copies its retry handlers per request."""
+def make_client(settings: SlackSettings) -> AsyncWebClient:
+    """The app's client for ``settings.api_url``; Bolt copies its retry handlers per request."""
     return SharedSessionClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
+        token=settings.bot_token,
+        base_url=settings.api_url,
         retry_handlers=retry_handlers(),
     )

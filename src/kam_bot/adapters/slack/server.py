@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,14 +20,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from kam_bot.adapters.slack import NAME
 from kam_bot.adapters.slack.app import create_slack_app
 from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
 from kam_bot.adapters.slack.retry import SharedSessionClient, make_client
-from kam_bot.bootstrap import App
-from kam_bot.config import Settings
-from kam_bot.domain.enums import Platform
+from kam_bot.adapters.slack.settings import SlackSettings
+from kam_bot.handlers.verbs import ChatServices
 from kam_bot.jobs.delivery import Deliverer
-from kam_bot.server import create_server
+from kam_bot.server import Served, create_server
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 class SlackPlatform:
     """The Bolt app, its Web API client and the outbox deliverer on a copy of that client."""
 
-    def __init__(self, app: App, settings: Settings, *, client: AsyncWebClient | None = None) -> None:
+    def __init__(
+        self, app: ChatServices, settings: SlackSettings, *, client: AsyncWebClient | None = None
+    ) -> None:
         self.settings = settings
         self.client = client or make_client(settings)
         self.bolt = create_slack_app(app, settings, client=self.client)
@@ -46,15 +48,15 @@ class SlackPlatform:
         self._connecting: asyncio.Future[Any] | None = None
 
     @property
-    def name(self) -> Platform:
-        return Platform.SLACK
+    def name(self) -> str:
+        return NAME
 
     @property
     def deliverer(self) -> Deliverer:
         return self._deliverer
 
     def routes(self) -> Sequence[BaseRoute]:
-        if not self.settings.slack_signing_secret:
+        if not self.settings.signing_secret:
             return []
 
         async def slack_events(request: Request) -> Response:
@@ -63,11 +65,11 @@ class SlackPlatform:
         return [Route("/slack/events", slack_events, methods=["POST"])]
 
     async def startup(self) -> None:
-        if self.settings.slack_app_token:
+        if self.settings.app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             self._socket_mode = AsyncSocketModeHandler(
-                self.bolt, self.settings.slack_app_token, web_client=self.client
+                self.bolt, self.settings.app_token, web_client=self.client
             )
             # In the background: without network it retries forever, and a startup that never
             # ends would leave Ctrl+C / SIGTERM unanswered.
@@ -98,6 +100,10 @@ async def _close_socket_mode(handler: Any) -> None:
         log.exception("Socket Mode close failed; stopping anyway")
 
 
-def create_asgi(app: App, settings: Settings, *, client: AsyncWebClient | None = None) -> Starlette:
+class Hosted(ChatServices, Served, Protocol):
+    """What ``create_asgi`` builds from: the services, the jobs' context, the health check."""
+
+
+def create_asgi(app: Hosted, settings: SlackSettings, *, client: AsyncWebClient | None = None) -> Starlette:
     """The server with Slack as its only platform."""
     return create_server(app, [SlackPlatform(app, settings, client=client)])

@@ -13,17 +13,18 @@ import sys
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from kam_bot.config import Settings, SettingsError
+from kam_bot.adapters.slack.settings import SlackSettings
+from kam_bot.config import SettingsError
 
 TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
 
 
-def check_token(settings: Settings, timeout: int = 10) -> str | None:
+def check_token(settings: SlackSettings, timeout: int = 10) -> str | None:
     """The workspace and bot the token belongs to (``T123/U123``), or None when Slack did not answer.
 
     Raises ``SettingsError`` naming ``SLACK_BOT_TOKEN`` when Slack refuses the token.
     """
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=timeout)
+    client = WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=timeout)
     try:
         answer = client.auth_test()
     except SlackApiError as exc:

@@ -16,13 +16,14 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from kam_bot.domain.enums import Locale, Platform
+from kam_bot.adapters.slack import NAME
+from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
 from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.services.container import Services
 from kam_bot.services.users import PlatformProfile
 
-SLACK = Platform.SLACK.value
+SLACK = NAME
 ACTOR_SECONDS = 15.0
 
 

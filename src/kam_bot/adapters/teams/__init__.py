@@ -2,3 +2,8 @@
 
 Nothing outside this package imports ``microsoft_teams``.
 """
+
+NAME = "teams"
+"""Its name in the database: identities, outbox rows, digest destinations."""
+NO_CONVERSATION = "no_teams_conversation"
+"""Why a DM to a Teams identity without a stored conversation dies in the outbox."""

@@ -36,18 +36,17 @@ from microsoft_teams.cards.core import AdaptiveCard
 from microsoft_teams.common import Client, ClientOptions
 from starlette.routing import Route
 
-from kam_bot.config import Settings, SettingsError
-from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import User
 from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import t
 from kam_bot.i18n.catalog import resolve_locale
 
-from . import actions, commands, identity
+from . import NAME, actions, commands, identity
 from .cards import reply_card
 from .deps import TeamsServices
 from .http import StarletteAdapter
 from .retry import RetryMiddleware
+from .settings import TeamsSettings, check_settings
 
 if TYPE_CHECKING:
     from .delivery import TeamsDeliverer
@@ -61,16 +60,6 @@ UNAUTHENTICATED_WARNING = (
     "TEAMS_ALLOW_UNAUTHENTICATED is on: /api/messages accepts requests WITHOUT Bot Framework "
     "authentication. Use this only on a development machine (the Agents Playground); never in production."
 )
-
-
-def check_settings(settings: Settings) -> None:
-    """Refuse to start on incomplete Teams settings, naming the variable."""
-    if settings.teams_allow_unauthenticated:
-        return
-    if not settings.teams_client_id:
-        raise SettingsError("TEAMS_CLIENT_ID is not set: the Azure Bot's Microsoft App ID")
-    if not settings.teams_client_secret:
-        raise SettingsError("TEAMS_CLIENT_SECRET is not set: a client secret of the bot's app registration")
 
 
 @dataclass
@@ -87,7 +76,7 @@ class TeamsBot:
     def build(
         cls,
         app: TeamsServices,
-        settings: Settings,
+        settings: TeamsSettings,
         *,
         cloud: CloudEnvironment | None = None,
         token: TokenProvider | None = None,
@@ -95,22 +84,22 @@ class TeamsBot:
     ) -> TeamsBot:
         """``cloud`` and ``token`` replace Microsoft's endpoints and token service (tests use local ones)."""
         check_settings(settings)
-        if settings.teams_allow_unauthenticated:
+        if settings.allow_unauthenticated:
             log.warning(UNAUTHENTICATED_WARNING)
         retry = retry or RetryMiddleware()
         client = Client(ClientOptions(timeout=30.0))
         client.use(retry)
         adapter = StarletteAdapter()
         options: dict[str, Any] = {
-            "client_id": settings.teams_client_id,
-            "client_secret": None if token else settings.teams_client_secret,
-            "tenant_id": settings.teams_tenant_id,
+            "client_id": settings.client_id,
+            "client_secret": None if token else settings.client_secret,
+            "tenant_id": settings.tenant_id,
             "token": token,
-            "dangerously_allow_unauthenticated_requests": settings.teams_allow_unauthenticated,
+            "dangerously_allow_unauthenticated_requests": settings.allow_unauthenticated,
             "http_server_adapter": adapter,
             "messaging_endpoint": MESSAGES_PATH,
             "client": client,
-            "service_url": settings.teams_service_url,
+            "service_url": settings.service_url,
             "cloud": cloud,
             "state": False,
             "telemetry": {"agent365": False},
@@ -120,11 +109,11 @@ class TeamsBot:
         bot.register()
         return bot
 
-    # -- the platform, as kam-bot serve sees it (``platforms.ChatPlatform``) -------------------
+    # -- the platform, as kam-bot serve sees it (``adapters.platform.ChatPlatform``) -------------------
 
     @property
-    def name(self) -> Platform:
-        return Platform.TEAMS
+    def name(self) -> str:
+        return NAME
 
     async def startup(self) -> None:
         """Set up JWT validation and the messaging route (no server: ``kam-bot serve`` runs it)."""

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from microsoft_teams.api.activities.message.message import MessageActivity
 from microsoft_teams.cards.core import AdaptiveCard
 
-from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import User
 from kam_bot.handlers.answers import Capture
 from kam_bot.handlers.capture import save_capture
@@ -29,7 +28,7 @@ from kam_bot.handlers.verbs import Surface
 from kam_bot.i18n import t
 from kam_bot.services.errors import ServiceError
 
-from . import identity
+from . import NAME, identity
 from .deps import TeamsServices
 from .forms import form_card
 
@@ -131,7 +130,7 @@ def in_channel(app: TeamsServices, actor: User, activity: MessageActivity) -> Re
         return Reply.text(t("teams.no_such_team", loc, name=rest.strip(), names=names), ok=False)
     try:
         identity.remember_channel(app, activity)
-        app.users.set_team_destination(actor, team.id, Platform.TEAMS, activity.conversation.id)
+        app.users.set_team_destination(actor, team.id, NAME, activity.conversation.id)
     except ServiceError as exc:
         return error_reply(exc, loc)
     return Reply.text(t("teams.digest_here", loc, team=team.name))

@@ -26,6 +26,7 @@ from microsoft_teams.api.models.attachment.attachment import Attachment
 from kam_bot.jobs.delivery import Checkpoint, Outgoing, PermanentError, RateLimitedError, TransientError
 from kam_bot.jobs.notifications import ChartSpec
 
+from . import NO_CONVERSATION
 from .actions import remember_card
 from .app import TeamsBot
 from .cards import reply_card
@@ -84,7 +85,7 @@ class TeamsDeliverer:
         app = self._bot.app
         ref = await asyncio.to_thread(app.conversation_refs.get, PLATFORM, message.recipient)
         if ref is None or not ref.service_url:
-            raise PermanentError("no_teams_conversation")
+            raise PermanentError(NO_CONVERSATION)
         activity = MessageActivityInput().add_card(reply_card(message.reply, message.locale))
         pngs = await asyncio.to_thread(lambda: [self._png(c) for c in message.charts])
         for chart, png in zip(message.charts, pngs, strict=True):

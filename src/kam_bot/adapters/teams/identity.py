@@ -20,9 +20,10 @@ from kam_bot.domain.models import User
 from kam_bot.services.conversations import ConversationRef
 from kam_bot.services.users import PlatformProfile
 
+from . import NAME
 from .deps import TeamsServices
 
-PLATFORM = "teams"
+PLATFORM = NAME
 log = logging.getLogger(__name__)
 
 

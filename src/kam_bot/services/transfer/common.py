@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -65,6 +65,12 @@ class AppLike(Protocol):
     @property
     def clock(self) -> Clock: ...
 
+    @property
+    def identity_platforms(self) -> tuple[str, ...]: ...
+
+    @property
+    def identity_columns(self) -> Mapping[str, str]: ...
+
     def uow(self) -> SqlUnitOfWork: ...
 
 
@@ -78,6 +84,10 @@ class Target:
     default_locale: Locale = Locale.EN
     strict_teams: bool = False
     """Refuse rows naming a team that does not exist, instead of creating it."""
+    identity_platforms: tuple[str, ...] = ()
+    """The platforms a bare id in a file is looked up on, in this order."""
+    identity_columns: Mapping[str, str] = field(default_factory=dict)
+    """``users.csv`` column -> the platform of the ids it holds (``slack_id`` -> ``slack``)."""
 
 
 Source = AppLike | SqlUnitOfWorkFactory
@@ -90,6 +100,8 @@ def target_of(source: Source) -> Target:
             source.clock,
             source.settings.default_timezone,
             resolve_locale(source.settings.default_locale),
+            identity_platforms=source.identity_platforms,
+            identity_columns=source.identity_columns,
         )
     return Target(source)
 

@@ -66,6 +66,7 @@ def import_csv(
         )
     access.require_admin(actor)
     target = dataclasses.replace(target_of(source), strict_teams=strict_teams)
+    kind = kind.for_target(target)
     table = read_table(data, kind.columns(), kind.required())
     report = ImportReport(entity, rows_total=table.records, errors=list(table.errors))
     if not table.rows:

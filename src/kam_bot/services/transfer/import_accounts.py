@@ -75,7 +75,7 @@ class AccountsImport(Importer[AccountRecord]):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.users = user_index(self.repo)
+        self.users = user_index(self.repo, self.target.identity_platforms)
         self.accounts = account_index(self.repo)
 
     def check(self, rows: Sequence[Row]) -> list[RowError]:

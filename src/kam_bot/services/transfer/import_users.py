@@ -1,23 +1,25 @@
 """users.csv: people, their team, manager, platform ids and reminder settings.
 
 A row whose email is already known updates that user (blank cells keep what is stored);
-a row whose email is unknown but whose Slack or Teams id belongs to a user without an
-email (someone who talked to the bot before being imported) completes that user.
+a row whose email is unknown but whose id on a chat platform belongs to a user without an
+email (someone who talked to the bot before being imported) completes that user. The id
+columns are the platforms' (``<platform>_id``: ``Target.identity_columns``).
 ``manager`` may name a row further down the file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
 from kam_bot.services.transfer.cells import CsvRecord, Email, LocaleCell, RoleCell, TimeCell, Timezone
-from kam_bot.services.transfer.common import RowError
+from kam_bot.services.transfer.common import RowError, Target
 from kam_bot.services.transfer.importer import (
     FirstSeen,
     Importer,
@@ -29,8 +31,6 @@ from kam_bot.services.transfer.importer import (
 )
 from kam_bot.store.lookups import UserIndex, team_ids, user_index
 
-PLATFORM_COLUMNS = {"slack_id": "slack", "teams_id": "teams"}
-
 
 class UserRecord(CsvRecord):
     email: Email
@@ -40,13 +40,24 @@ class UserRecord(CsvRecord):
     manager: Email | None = None
     timezone: Timezone | None = None
     locale: LocaleCell | None = None
-    slack_id: str | None = Field(default=None, max_length=200)
-    teams_id: str | None = Field(default=None, max_length=200)
     reminder_time: TimeCell | None = None
     away_until: date | None = None
 
+    identity_columns: ClassVar[Mapping[str, str]] = {}
+    """Column -> platform of the ids it holds; the columns themselves are added by ``with_ids``."""
+
     def identities(self) -> dict[str, str]:
-        return {p: getattr(self, c) for c, p in PLATFORM_COLUMNS.items() if getattr(self, c) is not None}
+        found = {p: getattr(self, c, None) for c, p in self.identity_columns.items()}
+        return {p: value for p, value in found.items() if value is not None}
+
+
+@functools.cache
+def with_ids(columns: tuple[tuple[str, str], ...]) -> type[UserRecord]:
+    """``UserRecord`` with a column of ids per platform: ((column, platform), ...)."""
+    fields: dict[str, Any] = {c: (str | None, Field(default=None, max_length=200)) for c, _ in columns}
+    record = create_model("UserRecord", __base__=UserRecord, **fields)
+    record.identity_columns = dict(columns)
+    return record
 
 
 Row = Parsed[UserRecord]
@@ -54,6 +65,19 @@ Row = Parsed[UserRecord]
 
 class UsersImport(Importer[UserRecord]):
     record = UserRecord
+
+    @classmethod
+    def for_target(cls, target: Target) -> type[UsersImport]:
+        columns = tuple(target.identity_columns.items())
+        return type("UsersImport", (cls,), {"record": with_ids(columns)}) if columns else cls
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        """The ids after the person's settings, before their reminder (the documented order)."""
+        ids = list(cls.record.identity_columns)
+        rest = [name for name in super().columns() if name not in ids]
+        at = rest.index("reminder_time")
+        return (*rest[:at], *ids, *rest[at:])
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -73,7 +97,8 @@ class UsersImport(Importer[UserRecord]):
     def check(self, rows: Sequence[Row]) -> list[RowError]:
         errors: list[RowError] = []
         emails = FirstSeen("email")
-        ids = {column: FirstSeen(column) for column in PLATFORM_COLUMNS}
+        columns = self.record.identity_columns
+        ids = {column: FirstSeen(column) for column in columns}
         in_file = {row.record.email.lower() for row in rows}
         for row in rows:
             record, line = row.record, row.line
@@ -82,7 +107,7 @@ class UsersImport(Importer[UserRecord]):
                 errors.append(repeat)
                 continue
             user_id = self.existing(record)
-            for column, platform in PLATFORM_COLUMNS.items():
+            for column, platform in columns.items():
                 value = getattr(record, column)
                 if value is None:
                     continue

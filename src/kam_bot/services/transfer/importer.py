@@ -44,6 +44,11 @@ class Importer(ABC, Generic[R]):
         self.target = target
 
     @classmethod
+    def for_target(cls, target: Target) -> type[Importer[R]]:
+        """The importer for ``target`` (users: with its platforms' id columns)."""
+        return cls
+
+    @classmethod
     def columns(cls) -> tuple[str, ...]:
         return tuple(cls.record.model_fields)
 

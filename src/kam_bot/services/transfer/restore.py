@@ -78,8 +78,16 @@ def restore_jsonl(
 
 
 LEGACY_FIELDS = {"team": {"digest_channel"}}
-"""Fields of older exports the models still read (``Team`` turns a digest channel into its Slack
-destination)."""
+"""Fields of older exports still read (``_upgrade`` turns a team's digest channel into its
+destination on the platform it was for)."""
+
+
+def _upgrade(kind: RecordType, obj: dict[str, Any]) -> None:
+    """Records written before destinations were per platform name one ``digest_channel``."""
+    if kind.name == "team" and "digest_channel" in obj:
+        channel = obj.pop("digest_channel")
+        if channel and "digest_destinations" not in obj:
+            obj["digest_destinations"] = {bulk.LEGACY_DIGEST_PLATFORM: channel}
 
 
 def load(text: str) -> Loaded:
@@ -114,6 +122,7 @@ def _load_line(loaded: Loaded, line: int, raw: str) -> None:
             RowError(line, unknown[0], "transfer.unknown_fields", {"fields": fields, "type": kind.name})
         )
         return
+    _upgrade(kind, obj)
     try:
         entity = kind.model.model_validate(obj)
     except ValidationError as exc:
@@ -162,7 +171,7 @@ def write(repo: SqlRepository, loaded: Loaded, tick: Callable[[int], None]) -> N
     ]  # fmt: skip
     bulk.insert_rows(repo, t.UserIdentityRow, identities)
     destinations = [
-        {"team_id": team.id, "platform": platform.value, "address": address}
+        {"team_id": team.id, "platform": platform, "address": address}
         for team in loaded.records["team"] if isinstance(team, m.Team)
         for platform, address in sorted(team.digest_destinations.items())
     ]  # fmt: skip

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
 )
 
+from kam_bot.adapters.slack import NAME
 from kam_bot.adapters.slack.blocks import context
 from kam_bot.adapters.slack.forms.elements import (
     OPTIONS_MAX,
@@ -31,7 +32,7 @@ from kam_bot.adapters.slack.forms.elements import (
     time_input,
 )
 from kam_bot.adapters.slack.forms.state import FormState
-from kam_bot.domain.enums import Locale, Platform
+from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import Team, User
 from kam_bot.i18n import t
 
@@ -110,7 +111,7 @@ def settings_view(
     if teams is not None:
         blocks += [DividerBlock(), HeaderBlock(text=PlainTextObject(text=t("slack.settings.channels", loc)))]
         for team in teams[:MAX_TEAMS]:
-            channel = team.digest_destinations.get(Platform.SLACK)
+            channel = team.digest_destinations.get(NAME)
             current = channel if channel and CHANNEL_ID.match(channel) else None
             element = ConversationSelectElement(
                 action_id="value",

@@ -12,12 +12,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from kam_bot.adapters.slack import NAME
 from kam_bot.adapters.slack.delivery import deliver, dm_reply
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms import entries, settings, visit, visit_edit
 from kam_bot.adapters.slack.forms.elements import errors_for
 from kam_bot.adapters.slack.forms.state import FormState
-from kam_bot.domain.enums import Platform, Role
+from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
 from kam_bot.handlers.forms.entries import check_entry
 from kam_bot.handlers.forms.visit import check_visit
@@ -178,8 +179,8 @@ def save_settings(app: Services, actor: User, form: settings.SettingsForm) -> Us
         clear_away=form.away is None,
     )
     if form.channels and actor.role is Role.ADMIN:
-        current = {team.id: team.digest_destinations.get(Platform.SLACK) for team in app.users.teams()}
+        current = {team.id: team.digest_destinations.get(NAME) for team in app.users.teams()}
         for team_id, channel in form.channels.items():
             if channel and channel != current.get(team_id):
-                app.users.set_team_destination(actor, team_id, Platform.SLACK, channel)
+                app.users.set_team_destination(actor, team_id, NAME, channel)
     return updated

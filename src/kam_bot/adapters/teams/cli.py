@@ -1,4 +1,6 @@
-"""`kam-bot teams-package`: the Teams app package (manifest and icons) to upload to Teams."""
+"""`kam-bot teams-package`: the Teams app package (manifest and icons) to upload to Teams.
+
+Registered by Teams (``platform.REGISTRATION.cli``); the Teams SDK is not needed for it."""
 
 from __future__ import annotations
 
@@ -6,8 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from kam_bot.adapters.teams.platform import REGISTRATION
 from kam_bot.cli import _EXTRA_PARSERS, command
-from kam_bot.config import Settings
+from kam_bot.config import Settings, SettingsError
 
 
 def _add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,7 +37,12 @@ _EXTRA_PARSERS.append(_add_parser)
 def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
     from kam_bot.adapters.teams.package import Developer, package
 
-    if not settings.teams_client_id:
+    try:
+        client_id = REGISTRATION.load_settings().client_id
+    except SettingsError as exc:
+        print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if not client_id:
         print("kam-bot: configuration error: TEAMS_CLIENT_ID is not set: the Azure Bot's Microsoft App ID",
               file=sys.stderr)  # fmt: skip
         return 2
@@ -50,6 +58,6 @@ def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
             print(f"kam-bot: {url!r} must be an https:// URL", file=sys.stderr)
             return 2
     out = Path(args.out)
-    out.write_bytes(package(settings.teams_client_id, developer, app_id=args.app_id))
+    out.write_bytes(package(client_id, developer, app_id=args.app_id))
     print(f"Wrote {out}: upload it in Teams (Apps > Manage your apps > Upload an app).")
     return 0

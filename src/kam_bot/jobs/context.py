@@ -1,0 +1,33 @@
+"""What the scheduled jobs use, and nothing else: built once by ``bootstrap`` (``App.jobs_context``).
+
+The jobs never see the application: the planner ticks, the previews and the outbox sender take
+this context, so ``jobs/`` imports neither ``bootstrap`` nor an adapter. The deliverers (one per
+enabled platform) are built with the platforms and handed to ``runtime.start_jobs`` beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from kam_bot.config import Settings
+from kam_bot.jobs.daily import CardSource
+from kam_bot.services.ports import Clock
+from kam_bot.store.daily_batch import BriefReads
+from kam_bot.store.jobs import SqlJobsStore
+
+CardFactory = Callable[[datetime, BriefReads | None], CardSource]
+"""The account cards of the briefs as of a moment; with ``reads``, answered from what a batch
+already read where it can (``daily_batch.BriefReads``)."""
+
+
+@dataclass(frozen=True)
+class JobsContext:
+    settings: Settings
+    clock: Clock
+    store: SqlJobsStore
+    """What the jobs read and write: transactions, the slots, the sender's leases."""
+    cards: CardFactory
+    recipient_platforms: tuple[str, ...]
+    """The platforms DMs and digests are queued for (``platforms.recipients``)."""
