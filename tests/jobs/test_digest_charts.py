@@ -88,7 +88,7 @@ def test_dates_carry_the_year_where_it_changes() -> None:
 
 @pytest.mark.parametrize(
     ("loc", "label", "price_title"),
-    [(Locale.EN, "Baosteel", "Acme: coil-7 price"), (Locale.ZH_HANS, "宝钢", "Acme:coil-7 价格")],
+    [(Locale.EN, "Baosteel", "Acme: coil-7 price"), (Locale.ZH_HANS, "宝钢", "Acme：coil-7 价格")],
 )
 def test_accounts_go_by_their_shortest_name_in_the_readers_script(
     app: App, loc: Locale, label: str, price_title: str
