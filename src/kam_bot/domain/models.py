@@ -75,6 +75,9 @@ class User(Entity):
     reminder_time: time = DEFAULT_REMINDER_TIME
     identities: dict[str, str] = Field(default_factory=dict)
     """Platform name (``slack``, ``teams``, ``console``) -> that platform's user id."""
+    chosen: list[str] = Field(default_factory=list)
+    """Settings a person or an admin set (``timezone``, ``locale``): a platform's profile never
+    overwrites them; the others are defaults nobody chose and take what the platform says."""
 
 
 class Account(Entity):
