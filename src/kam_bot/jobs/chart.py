@@ -82,6 +82,9 @@ def render_png(spec: ChartSpec, width: float = SIZE[0], height: float = SIZE[1])
     if spec.x_label:
         ax.set_xlabel(spec.x_label, fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
+    if spec.note:
+        ax.annotate(spec.note, (0, 0), xycoords="figure fraction", xytext=(6, 6), textcoords="offset points",
+                    fontsize=9, color="#555555", ha="left", va="bottom")  # fmt: skip
     buffer = io.BytesIO()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)

@@ -176,7 +176,7 @@ def _observations(reader: DigestReader, data: DigestData, threshold: Decimal, tz
         )
         if deviation is not None and deviation.flagged:
             data.off_policy.append((accounts[obs.account_id], obs, deviation))
-    stocks = reader.stock()
+    stocks = _latest_counts(reader.stock())
     # only a fast or slow mover can be flagged against the previous count (rules.inventory_change)
     previous = reader.previous_stocks(
         [s for s in stocks if s.quantity > 0 and s.movement in (Movement.FAST, Movement.SLOW)]
@@ -187,6 +187,15 @@ def _observations(reader: DigestReader, data: DigestData, threshold: Decimal, tz
             data.stock_alerts.append((accounts[stock.account_id], stock, change))
     for note in reader.competitor_notes():
         data.competitor_notes.append((accounts[note.account_id], note))
+
+
+def _latest_counts(stocks: list[InventoryObservation]) -> list[InventoryObservation]:
+    """The week's last count of each product at each account: an alert reads what is on the shelf
+    now, not an earlier count of the week that a later one has replaced."""
+    latest: dict[tuple[int, str], InventoryObservation] = {}
+    for stock in sorted(stocks, key=lambda s: (s.observed_at, s.id)):
+        latest[(stock.account_id, stock.product.casefold())] = stock
+    return list(latest.values())
 
 
 def compute(

@@ -15,6 +15,7 @@ from datetime import date
 from kam_bot.domain.enums import Intention, Locale, Power
 from kam_bot.domain.insight.prices import ProductPrices
 from kam_bot.domain.models import Account
+from kam_bot.handlers.insight_render import left_out_note
 from kam_bot.handlers.render import enum_label
 from kam_bot.i18n import t
 from kam_bot.jobs.digest import DigestData
@@ -158,6 +159,7 @@ def price_chart(account: Account, prices: ProductPrices, week: date, loc: Locale
             currency=prices.currency + (f"/{prices.unit}" if prices.unit else ""),
         ),
         x_label=t("insight.chart.date", loc),
+        note=left_out_note(prices, loc),
     )
 
 

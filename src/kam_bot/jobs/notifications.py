@@ -94,6 +94,8 @@ class ChartSpec(BaseModel):
     x_categories: list[str] = Field(default_factory=list)
     y_categories: list[str] = Field(default_factory=list)
     points: list[ChartPoint] = Field(default_factory=list)
+    note: str = ""
+    """A line under the chart: what it leaves out and why (prices with no exchange rate)."""
 
 
 class Notification(BaseModel):

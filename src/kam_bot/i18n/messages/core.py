@@ -84,6 +84,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "({delta} since {date}, when it was {was})",
         "zh-Hans": "({date}为 {was},此后 {delta})",
     },
+    "stock.unit_changed": {
+        "en": "(the unit changed: {was} {unit} last time, so no change is computed)",
+        "zh-Hans": "（单位已变：上次为 {was} {unit}，不计算变化）",
+    },
     "stock.stock_out": {"en": "⚠ likely stock-out", "zh-Hans": "⚠ 可能断货"},
     "stock.overstock": {"en": "⚠ likely overstock", "zh-Hans": "⚠ 可能积压"},
     "stock.saved": {"en": "Stock saved:", "zh-Hans": "库存已记录:"},
