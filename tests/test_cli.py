@@ -149,3 +149,50 @@ def test_import_accounts_summary_pending_owners_new_teams_and_each_field_once(
         "2 new teams created (no digest channel yet, time zone UTC): East China, East Chnia" in captured.out
     )
     assert "1 rows with errors were skipped (lines 3)" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("kam_bot.db", "not a database URL"),  # unparseable
+        ("postgresql://kam@db:five/kam", "not a database URL"),
+        ("mysql://kam@db/kam", "'mysql' is not a database kam-bot uses"),
+        ("sqlite:////no/such/folder/kam.db", "unable to open database file"),  # no such database
+        ("postgresql://kam@127.0.0.1:1/kam", "Connection refused"),  # unreachable
+    ],
+)
+def test_a_wrong_database_url_stops_any_command_with_one_line_naming_it(
+    tmp_path: Path, url: str, says: str
+) -> None:
+    env = {**os.environ, "DATABASE_URL": url}
+    for command in (["db", "upgrade"], ["remind", "--dry-run"], ["export"]):
+        run = subprocess.run(
+            [sys.executable, "-m", "kam_bot", *command], env=env, capture_output=True, text=True, cwd=tmp_path
+        )
+        assert run.returncode == 2, run.stderr
+        [line] = run.stderr.strip().splitlines()
+        assert "DATABASE_URL" in line and says in line and "Traceback" not in run.stderr
+
+
+@pytest.mark.postgres
+def test_a_database_that_does_not_exist_on_the_server_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = os.environ.get("KAM_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("PostgreSQL not configured (set KAM_TEST_POSTGRES_URL)")
+    monkeypatch.setenv("DATABASE_URL", server.rsplit("/", 1)[0] + "/no_such_kam_db")
+    assert main(["db", "current"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("kam-bot: DATABASE_URL:") and 'database "no_such_kam_db" does not exist' in line
+
+
+def test_an_unknown_default_locale_is_named(
+    db_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEFAULT_LOCALE", "klingon")
+    assert main(["db", "current"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "DEFAULT_LOCALE" in line and "en or zh-Hans" in line
+    monkeypatch.setenv("DEFAULT_LOCALE", "zh-CN")
+    assert main(["db", "upgrade"]) == 0

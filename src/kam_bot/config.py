@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from kam_bot.domain.insight.thresholds import Thresholds
+
+DATABASES = ("sqlite", "postgresql", "postgres")
+"""URL schemes ``DATABASE_URL`` may have (``store.engine.normalise_url`` picks the driver)."""
 
 
 class Settings(BaseSettings):
@@ -106,6 +111,29 @@ class Settings(BaseSettings):
         "keep it above the Web API timeout).",
     )
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        scheme = value.split(":", 1)[0].split("+", 1)[0].lower()
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError(
+                "not a database URL; write sqlite:///kam_bot.db or postgresql://user@host/dbname"
+            ) from None
+        if scheme not in DATABASES:
+            raise ValueError(
+                f"{scheme!r} is not a database kam-bot uses; write sqlite:///… or postgresql://…"
+            )
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value.replace("_", "-").lower().split("-", 1)[0] not in ("en", "zh"):
+            raise ValueError(f"{value!r} is not a language kam-bot speaks; write en or zh-Hans")
+        return value
+
 
 def insight_thresholds(settings: Settings) -> Thresholds:
     """The insight rules' thresholds from the settings."""
@@ -131,4 +159,5 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "?"
-        raise SettingsError(f"{variable}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{variable}: {message}") from None
