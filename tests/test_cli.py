@@ -113,6 +113,10 @@ def test_export_import_export_round_trip_is_identical(
     script = "visit Baosteel met Li Wei; we promise 报价 by Friday; price widget-42 4.20 USD/kg\ny\nquit\n"
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO(script))
     assert main(["shell"]) == 0
+    assert main(["rates", "set", "CNY", "USD", "0.14"]) == 0
+    capsys.readouterr()
+    assert main(["audit"]) == 0
+    log = capsys.readouterr().out
     first = tmp_path / "first.jsonl"
     assert main(["export", "--out", str(first)]) == 0
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'b.db'}")
@@ -121,8 +125,14 @@ def test_export_import_export_round_trip_is_identical(
     assert "Restored" in capsys.readouterr().out
     second = tmp_path / "second.jsonl"
     assert main(["export", "--out", str(second)]) == 0
-    assert first.read_bytes() == second.read_bytes()
+    # the same records, ids and bytes; the audit log gains one line: the restore
+    assert second.read_bytes().startswith(first.read_bytes())
+    assert '"action":"restored"' in second.read_text(encoding="utf-8").splitlines()[-1]
     assert "报价" in first.read_text(encoding="utf-8")
+    assert main(["rates"]) == 0 and "CNY" in capsys.readouterr().out  # the rate came back
+    assert main(["audit"]) == 0
+    restored_log = capsys.readouterr().out
+    assert all(line in restored_log for line in log.strip().splitlines()[1:])  # the history came back
 
 
 def test_import_accounts_summary_pending_owners_new_teams_and_each_field_once(

@@ -236,6 +236,16 @@ class AuditEntry(Entity):
     fields: list[str] = Field(default_factory=list)
 
 
+class ExchangeRate(Entity):
+    """An admin-set rate: one ``from_currency`` buys ``rate`` of ``to_currency``."""
+
+    id: int
+    from_currency: str
+    to_currency: str
+    rate: Decimal
+    updated_at: datetime
+
+
 class PlannedVisit(BaseModel):
     """A next visit the latest visit of an account set: when, where, and the next step noted then."""
 
