@@ -18,13 +18,17 @@ EXTRA_COMMANDS: dict[str, Extra] = {}
 
 
 def _reader(interactive: bool) -> object:
+    history = line_editing.history_path()
+
     def ask(prompt: str) -> str | None:
         if interactive:
             try:
-                return input(prompt)
+                line = input(prompt)
             except EOFError:
                 print()
                 return None
+            line_editing.remember(history, prompt, line)
+            return line
         line = sys.stdin.readline()
         if not line:
             return None
