@@ -206,3 +206,25 @@ def test_an_unknown_default_locale_is_named(
     assert "DEFAULT_LOCALE" in line and "en or zh-Hans" in line
     monkeypatch.setenv("DEFAULT_LOCALE", "zh-CN")
     assert main(["db", "upgrade"]) == 0
+
+
+@pytest.mark.parametrize("command", [["export"], ["audit"], ["digest", "--team", "East China", "--preview"]])
+def test_output_into_a_closed_pipe_stops_quietly(tmp_path: Path, command: list[str]) -> None:
+    """``kam-bot … | head``: the reader is gone before the first line (the read end is closed)."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'pipe.db'}"}
+    run = [sys.executable, "-m", "kam_bot"]
+    subprocess.run([*run, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=tmp_path)
+    subprocess.run(
+        [*run, "shell"], env=env, input="quit\n", check=True, capture_output=True, text=True, cwd=tmp_path
+    )
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [*run, *command], env=env, stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141 and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, (
+        done.stderr
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -71,6 +72,24 @@ def open_app(settings: Settings) -> App:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return closed_pipe()
+
+
+def closed_pipe() -> int:
+    """The reader went away (``kam-bot export | head``): stop quietly, as a Unix tool does.
+
+    Standard output is pointed at the null device so that Python's flush at exit does not
+    report the same broken pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by it
+
+
+def _main(argv: Sequence[str] | None) -> int:
     _load_features()
     args = build_parser().parse_args(argv)
     try:
