@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -229,9 +230,15 @@ def test_console_digest_shows_this_weeks_team_digest(
     console: Callable[[str, str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
     out = console("lina", "digest")
-    assert "Chart written: kam-bot-charts/visits-2026-W48.png" in out
-    assert (tmp_path / "kam-bot-charts" / "priority-grid-2026-W48.png").exists()
+    [folder] = (tmp_path / "tmp").iterdir()  # a temporary folder, named in the reply
+    assert folder.name.startswith("kam-bot-charts-")
+    assert f"Chart written: {folder / 'visits-2026-W48.png'}" in out
+    assert (folder / "priority-grid-2026-W48.png").exists()
+    assert not any(p.name.startswith("kam-bot-charts") for p in tmp_path.iterdir())  # none here
     assert "East China · 2026-W48" in out and "Week in progress" in out
     assert "Alex Chen" in out and "Li Na" in out
     assert "2026-W45" in console("lina", "digest 2026-W45")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -307,13 +308,14 @@ def console_remind(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
     return reply.model_copy(update={"sections": [Section(lines=[Line.of(head)]), *reply.sections]})
 
 
-CONSOLE_CHART_DIR = "kam-bot-charts"
-"""Where the console's `digest` writes its charts (relative to the working directory)."""
+CONSOLE_CHART_PREFIX = "kam-bot-charts-"
+"""The console's `digest` writes its charts into a new temporary folder of this name, never into
+the working directory (a checkout, a home folder), and says where."""
 
 
 def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
     """`digest [2026-W48]`: the actor's team digest, this week so far by default; its charts are
-    written to ``CONSOLE_CHART_DIR`` and their paths listed."""
+    written to a temporary folder (``CONSOLE_CHART_PREFIX``) and their paths listed."""
     app, loc = bot.app, actor.locale
     assert isinstance(app, App)  # the shell runs on the whole application
     if actor.team_id is None:
@@ -332,10 +334,8 @@ def console_digest(bot: ConsoleBot, actor: User, rest: str) -> Reply | None:
         return Reply.text(t("jobs.digest.bad_week", loc, value=rest.strip()), ok=False)
     note = previews.preview_digest(app, team, monday, now)
     reply = note.to_reply()
-    written = [
-        Line.of(t("insight.chart.written", loc, path=str(p)))
-        for p in write_charts(note, Path(CONSOLE_CHART_DIR))
-    ]
+    folder = Path(tempfile.mkdtemp(prefix=CONSOLE_CHART_PREFIX))
+    written = [Line.of(t("insight.chart.written", loc, path=str(p))) for p in write_charts(note, folder)]
     reply = reply.model_copy(update={"sections": [*reply.sections, Section(lines=written)]})
     if not digest_destinations(app, team):
         reply = reply.model_copy(
