@@ -56,10 +56,14 @@ def _records(app: App, s: Seed) -> Records:
     return Records(promise, done, price, visit)
 
 
+REFUSALS = ("not allowed", "is not yours", "Only an admin", "only for", "someone else's")
+"""How a refusal reads: it says why (someone else's promise or account, an admin's job)."""
+
+
 def _reply(reply: Reply) -> str:
-    """A handler's answer: refused when it says "not allowed"."""
+    """A handler's answer: refused when it says why it is refused."""
     text = reply.plain_text()
-    if not reply.ok and "not allowed" in text:
+    if not reply.ok and any(words in text for words in REFUSALS):
         return N
     assert reply.ok, text  # any other refusal is not what this row tests
     return Y

@@ -356,7 +356,7 @@ async def test_an_admin_sends_a_teams_digest_to_a_channel(teams: TeamsDriver) ->
     assert (await teams.post(in_channel(RITA, "digest Steel East"))).status_code == 200
     _, refused = teams.last_card()
     assert teams.app.users.teams()[0].digest_destinations.get(Platform.TEAMS) is None
-    assert any("not allowed" in t for t in texts(refused))
+    assert any("Only an admin can do that." in t for t in texts(refused))
     assert (await teams.post(in_channel(admin, "digest steel east"))).status_code == 200
     _, done = teams.last_card()
     assert any("Steel East" in t and "this channel" in t for t in texts(done))
