@@ -4,7 +4,8 @@
 Rita (rep) owns Baosteel; Tom is her teammate; Max manages their team; Olga manages another
 team; Ada is an admin. Each operation runs once per person on fresh records of Rita's, and
 the outcome the person would notice is compared with the table: ``yes`` (done), ``no``
-(refused, saying why: "not yours", "Only an admin" ...), and for the decision chain whether personal notes are shown.
+(refused, saying why: "not yours", "Only an admin" ...), and for the decision chain whether
+personal notes are shown.
 A button's payload can be forged, so buttons are rows here too: their handlers check again.
 """
 

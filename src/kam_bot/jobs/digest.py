@@ -89,6 +89,8 @@ class DigestData:
     """Rep id -> visits per week of ``weeks``."""
     insight: InsightData | None = None
     """Accounts at risk, time against the grid, promise record, stalls, price trends."""
+    price_threshold: Decimal = Decimal("0.05")
+    """The fraction off the price list that flags a price (the price charts' policy band)."""
 
     def total(self, name: str) -> int:
         return sum(int(getattr(r, name)) for r in self.reps)
@@ -215,6 +217,7 @@ def compute(
     reader = tx.digest_reader(team, start, min(end, now), book)
     figures = _Figures(reader, tx.team_members(team) if members is None else members)
     data = DigestData(team=team, week=monday, start=start, end=end, as_of=min(now, end), reps=[])
+    data.price_threshold = threshold
     first = monday - timedelta(weeks=CHART_WEEKS - 1)
     data.weeks = [first + timedelta(weeks=i) for i in range(CHART_WEEKS)]
     chart_start = week_bounds(first, tz)[0]
