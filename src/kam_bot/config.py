@@ -6,13 +6,9 @@ from decimal import Decimal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from kam_bot.domain.insight.thresholds import Thresholds
-
-DATABASES = ("sqlite", "postgresql", "postgres")
-"""URL schemes ``DATABASE_URL`` may have (``store.engine.normalise_url`` picks the driver)."""
+from kam_bot.store.engine import url_problem
 
 
 class Settings(BaseSettings):
@@ -114,17 +110,9 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        scheme = value.split(":", 1)[0].split("+", 1)[0].lower()
-        try:
-            make_url(value)
-        except (ArgumentError, ValueError):
-            raise ValueError(
-                "not a database URL; write sqlite:///kam_bot.db or postgresql://user@host/dbname"
-            ) from None
-        if scheme not in DATABASES:
-            raise ValueError(
-                f"{scheme!r} is not a database kam-bot uses; write sqlite:///… or postgresql://…"
-            )
+        problem = url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("default_locale")

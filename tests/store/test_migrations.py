@@ -184,7 +184,7 @@ def test_0003_moves_recent_events_and_view_claims_into_request_keys_and_back(bla
         )
     _migrate(blank_engine, "0003")
     app = bootstrap(
-        Settings(database_url="unused"),
+        Settings(database_url="sqlite://"),
         engine=blank_engine,
         clock=lambda: seen.replace(tzinfo=UTC) + timedelta(hours=1),
         check=False,  # later revisions are not applied: only the request keys are used here

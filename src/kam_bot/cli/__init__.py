@@ -7,13 +7,18 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.exc import OperationalError
-
 from kam_bot.bootstrap import App, bootstrap
 from kam_bot.config import Settings, SettingsError, load_settings
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
-from kam_bot.store.engine import DatabaseNotMigratedError, display_url, make_engine, upgrade
+from kam_bot.store.engine import (
+    DatabaseNotMigratedError,
+    UnusableDatabaseError,
+    display_url,
+    make_engine,
+    unusable_reason,
+    upgrade,
+)
 
 OPERATOR = User(id=0, display_name="kam-bot CLI", role=Role.ADMIN)
 """Who acts for CLI admin commands: whoever holds the database URL is its administrator."""
@@ -108,17 +113,15 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return 2
-    except OperationalError as exc:
-        print(f"kam-bot: DATABASE_URL: {unusable_database(settings.database_url, exc)}", file=sys.stderr)
+    except UnusableDatabaseError as exc:
+        where = display_url(settings.database_url)
+        print(
+            f"kam-bot: DATABASE_URL: cannot use the database at {where}: {unusable_reason(exc)}",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-def unusable_database(url: str, exc: OperationalError) -> str:
-    """One line: which database, and the driver's first line of why (refused, no such database)."""
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
-    return f"cannot use the database at {display_url(url)}: {reason}"
 
 
 @command("db upgrade")
