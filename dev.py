@@ -62,12 +62,24 @@ def ensure_env() -> None:
     stamp.touch()
 
 
+def child(cmd: list[str], cwd: Path | None = None) -> int:
+    """Run ``cmd`` and return its exit code. Ctrl+C reaches the child too (the terminal signals
+    the whole foreground group): the child decides what it means (the console gives the line back
+    or leaves), and this process waits for it instead of dying with a traceback."""
+    proc = subprocess.Popen(cmd, cwd=cwd)
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def run(args: list[str]) -> int:
     kam = [str(PY), "-m", "kam_bot"]
-    code = subprocess.run([*kam, "db", "upgrade"]).returncode
+    code = child([*kam, "db", "upgrade"])
     if code:
         return code
-    return subprocess.run([*kam, "shell", *args]).returncode
+    return child([*kam, "shell", *args])
 
 
 def test(args: list[str]) -> int:
@@ -79,7 +91,7 @@ def test(args: list[str]) -> int:
             flush=True,
         )
         cmd += ["-m", "not postgres"]
-    return subprocess.run(cmd, cwd=ROOT).returncode
+    return child(cmd, cwd=ROOT)
 
 
 def main() -> int:

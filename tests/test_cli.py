@@ -113,6 +113,10 @@ def test_export_import_export_round_trip_is_identical(
     script = "visit Baosteel met Li Wei; we promise 报价 by Friday; price widget-42 4.20 USD/kg\ny\nquit\n"
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO(script))
     assert main(["shell"]) == 0
+    assert main(["rates", "set", "CNY", "USD", "0.14"]) == 0
+    capsys.readouterr()
+    assert main(["audit"]) == 0
+    log = capsys.readouterr().out
     first = tmp_path / "first.jsonl"
     assert main(["export", "--out", str(first)]) == 0
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'b.db'}")
@@ -121,8 +125,14 @@ def test_export_import_export_round_trip_is_identical(
     assert "Restored" in capsys.readouterr().out
     second = tmp_path / "second.jsonl"
     assert main(["export", "--out", str(second)]) == 0
-    assert first.read_bytes() == second.read_bytes()
+    # the same records, ids and bytes; the audit log gains one line: the restore
+    assert second.read_bytes().startswith(first.read_bytes())
+    assert '"action":"restored"' in second.read_text(encoding="utf-8").splitlines()[-1]
     assert "报价" in first.read_text(encoding="utf-8")
+    assert main(["rates"]) == 0 and "CNY" in capsys.readouterr().out  # the rate came back
+    assert main(["audit"]) == 0
+    restored_log = capsys.readouterr().out
+    assert all(line in restored_log for line in log.strip().splitlines()[1:])  # the history came back
 
 
 def test_import_accounts_summary_pending_owners_new_teams_and_each_field_once(
@@ -149,3 +159,72 @@ def test_import_accounts_summary_pending_owners_new_teams_and_each_field_once(
         "2 new teams created (no digest channel yet, time zone UTC): East China, East Chnia" in captured.out
     )
     assert "1 rows with errors were skipped (lines 3)" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("kam_bot.db", "not a database URL"),  # unparseable
+        ("postgresql://kam@db:five/kam", "not a database URL"),
+        ("mysql://kam@db/kam", "'mysql' is not a database kam-bot uses"),
+        ("sqlite:////no/such/folder/kam.db", "unable to open database file"),  # no such database
+        ("postgresql://kam@127.0.0.1:1/kam", "Connection refused"),  # unreachable
+    ],
+)
+def test_a_wrong_database_url_stops_any_command_with_one_line_naming_it(
+    tmp_path: Path, url: str, says: str
+) -> None:
+    env = {**os.environ, "DATABASE_URL": url}
+    for command in (["db", "upgrade"], ["remind", "--dry-run"], ["export"]):
+        run = subprocess.run(
+            [sys.executable, "-m", "kam_bot", *command], env=env, capture_output=True, text=True, cwd=tmp_path
+        )
+        assert run.returncode == 2, run.stderr
+        [line] = run.stderr.strip().splitlines()
+        assert "DATABASE_URL" in line and says in line and "Traceback" not in run.stderr
+
+
+@pytest.mark.postgres
+def test_a_database_that_does_not_exist_on_the_server_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = os.environ.get("KAM_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("PostgreSQL not configured (set KAM_TEST_POSTGRES_URL)")
+    monkeypatch.setenv("DATABASE_URL", server.rsplit("/", 1)[0] + "/no_such_kam_db")
+    assert main(["db", "current"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("kam-bot: DATABASE_URL:") and 'database "no_such_kam_db" does not exist' in line
+
+
+def test_an_unknown_default_locale_is_named(
+    db_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEFAULT_LOCALE", "klingon")
+    assert main(["db", "current"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "DEFAULT_LOCALE" in line and "en or zh-Hans" in line
+    monkeypatch.setenv("DEFAULT_LOCALE", "zh-CN")
+    assert main(["db", "upgrade"]) == 0
+
+
+@pytest.mark.parametrize("command", [["export"], ["audit"], ["digest", "--team", "East China", "--preview"]])
+def test_output_into_a_closed_pipe_stops_quietly(tmp_path: Path, command: list[str]) -> None:
+    """``kam-bot … | head``: the reader is gone before the first line (the read end is closed)."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'pipe.db'}"}
+    run = [sys.executable, "-m", "kam_bot"]
+    subprocess.run([*run, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=tmp_path)
+    subprocess.run(
+        [*run, "shell"], env=env, input="quit\n", check=True, capture_output=True, text=True, cwd=tmp_path
+    )
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [*run, *command], env=env, stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141 and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, (
+        done.stderr
+    )

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import pty
 import re
+import select
+import signal
+import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -74,3 +80,44 @@ def test_the_lock_pins_every_dependency_with_hashes_within_the_pyproject_bounds(
 def test_dev_installs_from_the_lock_with_hashes() -> None:
     source = (ROOT / "dev.py").read_text(encoding="utf-8")
     assert '"--require-hashes"' in source and "requirements.lock" in source
+
+
+def test_ctrl_c_under_dev_run_ends_cleanly(tmp_path: Path) -> None:
+    """Ctrl+C at the console's prompt: the terminal signals dev.py and the shell alike; the shell
+    leaves and dev.py exits with it, with no KeyboardInterrupt traceback of its own."""
+    script = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('dev', {str(ROOT / 'dev.py')!r})\n"
+        "dev = importlib.util.module_from_spec(spec); spec.loader.exec_module(dev)\n"
+        "dev.PY = sys.executable\n"
+        "sys.exit(dev.run([]))\n"
+    )
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.db'}", "HOME": str(tmp_path)}
+    main, tty = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=tty, stdout=tty, stderr=tty, env=env, cwd=tmp_path,
+        start_new_session=True,
+    )  # fmt: skip
+    os.close(tty)
+    shown = b""
+    try:
+        deadline = time.monotonic() + 60  # a bound on a hung child, not a wait for ordering
+        while not shown.rstrip().endswith(b">") and time.monotonic() < deadline:
+            if select.select([main], [], [], 0.5)[0]:
+                shown += os.read(main, 4096)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C at a terminal does
+        code = proc.wait(timeout=30)
+        while select.select([main], [], [], 0.2)[0]:
+            try:
+                data = os.read(main, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            shown += data
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main)
+    text = shown.decode(errors="replace")
+    assert code == 0 and "Traceback" not in text and "KeyboardInterrupt" not in text, text

@@ -114,3 +114,22 @@ def test_the_start_line_hides_the_database_password() -> None:
     line = start_line(settings, enabled({"slack": slack}), "127.0.0.1", 3000)
     assert "s3cret" not in line
     assert "database postgresql://kam:***@db.internal:5432/kam" in line
+
+
+def test_start_up_prints_no_library_warnings(serve: tuple) -> None:
+    """Nothing an operator could act on: the Teams SDK's preview notice, Bolt's "token will be unused"."""
+    start, log = serve
+    proc = start(
+        SLACK_SIGNING_SECRET="s",
+        SLACK_APP_TOKEN="",
+        TEAMS_CLIENT_ID="00000000-0000-0000-0000-000000000001",
+        TEAMS_ALLOW_UNAUTHENTICATED="true",
+        PORT=str(free_port()),
+    )
+    assert proc.stdout is not None
+    assert "platforms slack, teams" in proc.stdout.readline()
+    wait_for(log, "Application startup complete")
+    proc.send_signal(signal.SIGTERM)
+    stops_within(proc, STOP_SECONDS)
+    shown = log.read_text()
+    assert "ExperimentalWarning" not in shown and "will be unused" not in shown, shown

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kam_bot.domain.insight.thresholds import Thresholds
+from kam_bot.store.engine import url_problem
 
 
 class Settings(BaseSettings):
@@ -78,6 +79,21 @@ class Settings(BaseSettings):
         "keep it above the Web API timeout).",
     )
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        problem = url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value.replace("_", "-").lower().split("-", 1)[0] not in ("en", "zh"):
+            raise ValueError(f"{value!r} is not a language kam-bot speaks; write en or zh-Hans")
+        return value
+
 
 def insight_thresholds(settings: Settings) -> Thresholds:
     """The insight rules' thresholds from the settings."""
@@ -103,4 +119,5 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "?"
-        raise SettingsError(f"{variable}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{variable}: {message}") from None

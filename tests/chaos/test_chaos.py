@@ -242,7 +242,7 @@ def test_1000_retries_replays_and_double_submits_save_nothing_twice(
     from kam_bot.config import Settings
 
     url, engine = database
-    seed_team(bootstrap(Settings(database_url="unused"), engine=engine, check=False))
+    seed_team(bootstrap(Settings(database_url="sqlite://"), engine=engine, check=False))
     rng = random.Random(7)
     with SlackProcess(latency=0.005) as fake:
         fake.call("chaos.user", id="U_RITA", name="Rita Rep", email="rita@example.com")

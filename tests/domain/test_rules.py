@@ -242,3 +242,29 @@ def test_inventory_change(
     assert change.current == Decimal(current)
     assert change.delta == Decimal(delta)
     assert change.flag is flag
+
+
+@pytest.mark.parametrize(
+    ("before", "before_unit", "after", "after_unit", "delta", "changed"),
+    [
+        ("80", "cases", "3", "吨", None, ("80", "cases")),  # no change between cases and tonnes
+        ("2500", "kg", "3", "t", "0.5", None),  # converted into the new unit
+        ("4", "箱", "6", "cases", "2", None),  # the same unit in two languages
+        ("80", None, "70", "cases", None, ("80", "")),  # a bare count is not a number of cases
+    ],
+)
+def test_inventory_change_across_units(
+    before: str,
+    before_unit: str | None,
+    after: str,
+    after_unit: str,
+    delta: str | None,
+    changed: tuple[str, str] | None,
+) -> None:
+    prev = stock(before, Movement.SLOW).model_copy(update={"unit": before_unit})
+    cur = stock(after, Movement.SLOW).model_copy(update={"unit": after_unit})
+    change = rules.inventory_change(cur, prev)
+    assert change.delta == (Decimal(delta) if delta else None)
+    assert change.unit_changed_from == ((Decimal(changed[0]), changed[1]) if changed else None)
+    if changed:
+        assert change.flag is None  # 3 t after 80 cases is no overstock

@@ -3,10 +3,11 @@ missing glyph, dates with the year where it changes, and `--chart-dir` writing t
 
 from __future__ import annotations
 
+import itertools
 import logging
 import struct
 import warnings
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -107,3 +108,56 @@ def test_the_compact_png_for_teams_is_the_same_picture_in_under_half_the_bytes(a
         small = compact_png(png)
         assert size(small) == size(png)
         assert len(small) < len(png) / 2 and len(small) < 40_000
+
+
+def charts_as_of(app: App, monday: date, now: datetime, loc: Locale = Locale.EN) -> dict[str, ChartSpec]:
+    if not app.users.teams():
+        demo.seed(app.uow, app.clock())
+    [team] = app.users.teams()
+    with app.jobs.transaction() as tx:
+        data = compute(tx, team, monday, now, app.settings.price_deviation_threshold)
+    return {c.filename.split("-2026")[0]: c for c in build_digest(data, loc).charts}
+
+
+def test_the_week_in_progress_is_marked_on_the_visits_chart(app: App) -> None:
+    thursday = datetime(2026, 11, 26, 10, tzinfo=UTC)
+    visits = charts_as_of(app, date(2026, 11, 23), thursday)["visits"]
+    assert (visits.in_progress, visits.in_progress_label) == (7, "week in progress")  # the last of 8 weeks
+    zh = charts_as_of(app, date(2026, 11, 23), thursday, Locale.ZH_HANS)["visits"]
+    assert zh.in_progress_label == "本周进行中"
+    assert charts_as_of(app, W47, app.clock())["visits"].in_progress is None  # a week that is over
+
+
+def test_kept_promises_show_their_counts_beside_the_rates(app: App) -> None:
+    record = charts_as_of(app, W47, app.clock())["promises"]
+    for series, values in record.series.items():
+        for value, text in zip(values, record.bar_texts[series], strict=True):
+            if value is None:
+                assert text == "–"  # nothing fell due: no rate, not 0 %
+            else:
+                rate, counts = text.split("\n")
+                kept, due = (int(n) for n in counts.split(" of "))
+                assert rate == f"{value:.0f}%" and round(100 * kept / due) == value
+    assert "50%\n2 of 4" in record.bar_texts["our promises"]
+
+
+def test_the_priority_grid_sets_unknown_apart_and_draws_its_zones(app: App) -> None:
+    grid = charts_as_of(app, W47, app.clock())["priority-grid"]
+    assert grid.x_categories[0] == grid.y_categories[0] == "unknown"
+    for ticks in (grid.x_ticks, grid.y_ticks):
+        gaps = [b - a for a, b in itertools.pairwise(ticks)]
+        assert gaps[0] > gaps[1] == gaps[2]  # unknown, a gap, then the ranked values evenly
+    zones = {z.label: z for z in grid.zones if z.label}
+    assert set(zones) == {"focus", "nurture", "park", "monitor"}
+    baosteel = next(p for p in grid.points if p.label == "Baosteel")  # clear intention, strong power
+    focus = zones["focus"]
+    assert focus.x0 < baosteel.x < focus.x1 and focus.y0 < baosteel.y < focus.y1
+    unknown = [p for p in grid.points if p.x < grid.x_ticks[0] + 0.5]
+    assert unknown and all(not (z.x0 < p.x < z.x1) for p in unknown for z in zones.values())
+
+
+def test_the_price_chart_draws_the_policy_band(app: App) -> None:
+    for loc, label in ((Locale.EN, "policy ±5%"), (Locale.ZH_HANS, "价格政策 ±5%")):
+        price = charts_as_of(app, W47, app.clock(), loc)["price-1"]
+        assert (price.band, price.band_label) == (0.05, label)
+        assert any(v is not None for v in price.reference)

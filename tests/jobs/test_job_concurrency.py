@@ -50,7 +50,7 @@ def instances(engine: Engine, clock: FrozenClock) -> Iterator[list[App]]:
     else:
         options = {}
     engines = [make_engine(url, **options) for _ in range(3)]
-    yield [bootstrap(Settings(database_url="unused"), engine=e, clock=clock, check=False) for e in engines]
+    yield [bootstrap(Settings(database_url="sqlite://"), engine=e, clock=clock, check=False) for e in engines]
     for e in engines:
         e.dispose()
 

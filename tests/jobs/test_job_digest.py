@@ -237,6 +237,34 @@ def test_stale_stage_moves_prices_stock_and_competitors(app: App, seed: Seed) ->
         assert expected in text, expected
 
 
+def test_a_stock_alert_reads_the_week_s_latest_count(app: App, seed: Seed) -> None:
+    def count(product: str, quantity: str, at: datetime, unit: str = "cases") -> None:
+        add(
+            app,
+            m.InventoryObservation,
+            account_id=seed.sinopec.id,
+            product=product,
+            quantity=Decimal(quantity),
+            unit=unit,
+            movement=Movement.SLOW,
+            observed_at=at,
+        )
+
+    count("cable", "100", w47(-9))
+    count("cable", "300", w47(0))  # overstock on Monday ...
+    count("cable", "480", w47(4))  # ... and more on Friday: the alert shows Friday's 480, once
+    count("pipe", "100", w47(-9))
+    count("pipe", "400", w47(1))  # overstock on Tuesday, sold down by Thursday: no alert left
+    count("pipe", "90", w47(3))
+    count("film", "10", w47(-9))
+    count("film", "3", w47(2), unit="t")  # cases then tonnes: no change to flag
+    alerts = {o.product: (o.quantity, c.delta) for _, o, c in figures(app, seed).stock_alerts}
+    assert alerts["cable"] == (Decimal("480"), Decimal("180"))
+    assert "pipe" not in alerts and "film" not in alerts
+    text = build_digest(figures(app, seed), Locale.EN).to_reply().plain_text()
+    assert "cable 480 cases (+180 since" in text and "cable 300" not in text
+
+
 def test_no_personal_notes_nor_visit_summaries_in_a_channel(app: App, seed: Seed) -> None:
     note = build_digest(figures(app, seed), Locale.EN)
     dumped = str(note.model_dump()) + note.to_reply().plain_text()

@@ -11,7 +11,9 @@ import pytest
 from factories import Seed, add_account, add_contact, add_user, seed_team
 
 from kam_bot.bootstrap import App
+from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
+from kam_bot.handlers.render import error_reply
 from kam_bot.services import access
 from kam_bot.services.errors import ForbiddenError
 from kam_bot.services.inputs import PriceInput, PromiseInput
@@ -32,7 +34,8 @@ def test_rep_writes_own_reads_the_team_and_nothing_else(app: App) -> None:
     assert app.visits.recent(s.rep, s.cosco.id) == []
     with pytest.raises(ForbiddenError) as err:
         app.observations.record_price(s.rep, s.cosco.id, PRICE)
-    assert err.value.message == "access.denied"
+    assert err.value.message == "access.denied.account"
+    assert "That account is not yours" in error_reply(err.value, Locale.EN).plain_text()
     with pytest.raises(ForbiddenError):
         app.promises.add(s.rep, s.cosco.id, quote)
     # another team's: nothing, either way round

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import os
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,6 +41,7 @@ from kam_bot.domain.enums import (
 from kam_bot.domain.matching import fold
 from kam_bot.services.errors import ForbiddenError, InvalidInputError
 from kam_bot.services.ports import UnitOfWork
+from kam_bot.services.rates import RateService
 from kam_bot.services.transfer import TYPES, export_all, import_file, restore_jsonl
 from kam_bot.services.transfer.export import neutralise
 
@@ -120,6 +121,10 @@ def populate(app: App) -> None:
             m.PriceListEntry, id=80, product="冷轧板 SPCC", price=Decimal("4.35"), currency="CNY", unit="kg",
             valid_from=date(2026, 1, 1), note="2026 年价",
         )  # fmt: skip
+        add(m.ExchangeRate, id=5, from_currency="CNY", to_currency="USD", rate=Decimal("0.14"),
+            updated_at=datetime(2026, 11, 2, 8, tzinfo=UTC))  # fmt: skip
+        add(m.AuditEntry, id=9, at=datetime(2026, 11, 3, 8, tzinfo=UTC), actor_id=3, action="changed",
+            entity="settings", entity_id=7, fields=["timezone", "locale"])  # fmt: skip
         uow.commit()
 
 
@@ -148,7 +153,7 @@ def test_jsonl_export_writes_every_type_in_order_with_domain_field_names(app: Ap
     assert [r["type"] for r in records] == [
         "team", "user", "user", "account", "account", "contact", "visit", "stage_change", "promise",
         "promise_event", "promise_event", "price_observation", "inventory_observation", "competitor_note",
-        "price_list_entry",
+        "price_list_entry", "exchange_rate", "audit_entry",
     ]  # fmt: skip
     by_type = {r["type"]: r for r in records}
     assert [r["id"] for r in records if r["type"] == "user"] == [3, 7]
@@ -176,9 +181,22 @@ def test_export_restore_export_is_byte_identical_and_keeps_ids(
     report = restore_jsonl(empty_app, io.BytesIO(first), actor=OPERATOR)
 
     assert report.errors == []
-    assert report.rows_written == report.rows_total == 15
-    assert export_bytes(empty_app, tmp_path / "second.jsonl") == first
-    assert counts(empty_app) == counts(app)
+    assert report.rows_written == report.rows_total == 17
+    second = export_bytes(empty_app, tmp_path / "second.jsonl")
+    # the same bytes, and the log's new last line: the restore itself
+    assert second.startswith(first)
+    [restored] = [json.loads(line) for line in second[len(first) :].decode("utf-8").splitlines()]
+    assert (restored["type"], restored["action"], restored["id"]) == ("audit_entry", "restored", 10)
+    assert counts(empty_app) == {**counts(app), "audit_entry": 2}
+    assert RateService(empty_app.uow).all() == {("CNY", "USD"): Decimal("0.14")}  # prices compare again
+    with empty_app.uow() as uow:
+        [entry, _] = uow.repo.all(m.AuditEntry)
+    assert (entry.id, entry.actor_id, entry.entity, entry.fields) == (
+        9,
+        3,
+        "settings",
+        ["timezone", "locale"],
+    )
     with empty_app.uow() as uow:
         wang = uow.repo.user_by_identity("teams", "29:wang")
         (bao,) = uow.repo.accounts_by_key(fold("Baosteel"))  # aliases are searchable again
@@ -197,7 +215,7 @@ def test_an_export_from_before_per_platform_destinations_restores_its_digest_cha
     del team["digest_destinations"]
     lines[0] = json.dumps({**team, "digest_channel": "C0EAST"}, ensure_ascii=False)
     report = restore_jsonl(empty_app, io.BytesIO("\n".join(lines).encode("utf-8")), actor=OPERATOR)
-    assert report.errors == [] and report.rows_written == 15
+    assert report.errors == [] and report.rows_written == 17
     with empty_app.uow() as uow:
         restored = uow.repo.get(m.Team, 5)
     assert restored is not None and restored.digest_destinations == {"slack": "C0EAST"}
@@ -211,7 +229,7 @@ def test_importing_an_export_restores_it_and_new_records_get_fresh_ids(
 
     report = import_file(empty_app, tmp_path / "backup-2026-11-23.jsonl", actor=OPERATOR)
 
-    assert (report.entity, report.rows_written) == ("restore", 15)
+    assert (report.entity, report.rows_written) == ("restore", 17)
     with empty_app.uow() as uow:
         team = uow.repo.add(m.Team, name="West")
         user = uow.repo.add(m.User, display_name="New rep", identities={"slack": "U0NEW"})
@@ -250,7 +268,7 @@ def test_restore_reports_bad_lines_and_writes_nothing(app: App, empty_app: App, 
         (3, "team_id", "transfer.dangling_reference"),
         (4, "tier", "transfer.invalid_choice"),
         (6, None, "transfer.bad_json"),
-        (16, "type", "transfer.unknown_type"),
+        (18, "type", "transfer.unknown_type"),
     ]
     assert report.errors[0].params == {"column": "team_id", "value": 5, "target": "team"}
     assert report.rows_written == 0

@@ -4,7 +4,7 @@ since the day it was last counted; in English and Chinese."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,6 +15,8 @@ from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import Locale, Movement, PriceKind
 from kam_bot.handlers.render import account_card
+from kam_bot.jobs.digest_charts import price_chart
+from kam_bot.services.rates import RateService
 
 # The clock is Mon 23 Nov 2026 10:00 UTC; the rep reads in UTC.
 SEEN = [
@@ -98,3 +100,19 @@ def test_card_names_the_day_stock_was_last_counted(app: App, seed: Seed, loc: Lo
     reply = account_card(card, loc, app.clock().date())
     [section] = [s for s in reply.sections if s.title in {"Latest stock", "最新库存"}]
     assert [ln.plain for ln in section.lines] == [line]
+
+
+def test_a_price_in_another_currency_is_converted_or_named_as_left_out(app: App, seed: Seed) -> None:
+    for day, price, currency in ((9, "30.00", "CNY"), (10, "3.70", "EUR")):
+        add(app, m.PriceObservation, account_id=seed.baosteel.id, product="widget-42", price=Decimal(price),
+            currency=currency, unit="kg", kind=PriceKind.OUR_INVOICE,
+            observed_at=datetime(2026, 11, day, 9, tzinfo=UTC))  # fmt: skip
+    RateService(app.uow).set(seed.admin, "CNY", "USD", "0.125")
+    card = app.accounts.card(seed.rep, seed.baosteel.id)
+    [widget] = card.price_trends
+    assert (date(2026, 11, 9), Decimal("3.75")) in widget.series["our_invoice"]  # 30 CNY at 0.125
+    assert widget.left_out == {"EUR": 1}
+    text = account_card(card, Locale.EN, app.clock().date()).plain_text()
+    assert "widget-42 · Left out: 1 price(s) in EUR, no exchange rate to USD" in text
+    spec = price_chart(seed.baosteel, widget, date(2026, 11, 16), Locale.ZH_HANS, 1)
+    assert spec.note == "未计入：1 个以 EUR 计的价格，没有兑 USD 的汇率"

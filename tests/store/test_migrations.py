@@ -183,7 +183,7 @@ def test_0003_moves_recent_events_and_view_claims_into_request_keys_and_back(bla
         )
     _migrate(blank_engine, "0003")
     app = bootstrap(
-        Settings(database_url="unused"),
+        Settings(database_url="sqlite://"),
         engine=blank_engine,
         clock=lambda: seen.replace(tzinfo=UTC) + timedelta(hours=1),
         check=False,  # later revisions are not applied: only the request keys are used here
@@ -307,10 +307,47 @@ def test_0004_adds_conversation_references_and_keeps_the_data(blank_engine: Engi
         config.attributes["connection"] = conn
         command.upgrade(config, "0004")
     assert {"conversation_refs", "sent_cards"} <= table_names(blank_engine)
-    app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine, check=False)
-    assert app.users.get(7).display_name == "Rita"
+    assert user_name(blank_engine, 7) == "Rita"
     with blank_engine.begin() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, "0001")
     assert not {"conversation_refs", "sent_cards"} & table_names(blank_engine)
-    assert app.users.get(7).display_name == "Rita"
+    assert user_name(blank_engine, 7) == "Rita"
+
+
+def user_name(engine: Engine, user_id: int) -> str:
+    """Read with SQL: the models describe the latest schema, not this revision's."""
+    with engine.connect() as conn:
+        return str(conn.scalar(text("SELECT display_name FROM users WHERE id = :id"), {"id": user_id}))
+
+
+def test_0009_marks_set_values_as_chosen_and_a_pending_user_s_defaults_not(blank_engine: Engine) -> None:
+    config = alembic_config()
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0008")
+    with blank_engine.begin() as conn:
+        for user_id, name, tz, locale in (
+            (1, "pending@example.com", "UTC", "en"),  # an accounts import's owner, never met
+            (2, "Hans", "Europe/Berlin", "en"),  # a users import that set the time zone
+            (3, "Rita", "UTC", "en"),  # met on Slack: her values are hers or Slack's
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, display_name, timezone, locale, role, reminder_time) "
+                    "VALUES (:id, :name, :tz, :locale, 'rep', '08:30:00')"
+                ),
+                {"id": user_id, "name": name, "tz": tz, "locale": locale},
+            )
+        conn.execute(
+            text("INSERT INTO user_identities (user_id, platform, external_id) VALUES (3, 'slack', 'U1')")
+        )
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0009")
+    app = bootstrap(Settings(database_url="sqlite://"), engine=blank_engine, check=False)
+    assert [app.users.get(n).chosen for n in (1, 2, 3)] == [[], ["timezone"], ["timezone", "locale"]]
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0008")
+    assert user_name(blank_engine, 2) == "Hans"

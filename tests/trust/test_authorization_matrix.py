@@ -4,7 +4,8 @@
 Rita (rep) owns Baosteel; Tom is her teammate; Max manages their team; Olga manages another
 team; Ada is an admin. Each operation runs once per person on fresh records of Rita's, and
 the outcome the person would notice is compared with the table: ``yes`` (done), ``no``
-(refused: "not allowed"), and for the decision chain whether personal notes are shown.
+(refused, saying why: "not yours", "Only an admin" ...), and for the decision chain whether
+personal notes are shown.
 A button's payload can be forged, so buttons are rows here too: their handlers check again.
 """
 
@@ -56,10 +57,14 @@ def _records(app: App, s: Seed) -> Records:
     return Records(promise, done, price, visit)
 
 
+REFUSALS = ("not allowed", "is not yours", "Only an admin", "only for", "someone else's")
+"""How a refusal reads: it says why (someone else's promise or account, an admin's job)."""
+
+
 def _reply(reply: Reply) -> str:
-    """A handler's answer: refused when it says "not allowed"."""
+    """A handler's answer: refused when it says why it is refused."""
     text = reply.plain_text()
-    if not reply.ok and "not allowed" in text:
+    if not reply.ok and any(words in text for words in REFUSALS):
         return N
     assert reply.ok, text  # any other refusal is not what this row tests
     return Y

@@ -1,4 +1,4 @@
-"""Forged or foreign button clicks through signed Slack requests: "not allowed" (or "no such
+"""Forged or foreign button clicks through signed Slack requests: "not yours" (or "no such
 record") to the presser alone, the shared message left as it was, nothing changed."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ async def test_a_foreign_promise_button_in_a_channel_message_is_refused_to_the_p
     await slack.press(f"promise.{verb}:{promise.id}", str(promise.id), message=message, block_id="p1")
 
     [reply] = await slack.responses()
-    assert "You are not allowed to do that here." in reply.args["text"]
+    assert f"Promise #{promise.id} is not yours" in reply.args["text"]
     assert reply.args["response_type"] == "ephemeral" and not reply.args.get("replace_original")
     await slack.settle()
     assert slack.fake.calls_to("chat.update") == []  # the shared message keeps its buttons
@@ -70,7 +70,7 @@ async def test_a_foreign_account_button_on_home_says_not_allowed_and_opens_nothi
     await slack.press(f"{action}:{slack.seed.haier.id}", str(slack.seed.haier.id))
 
     [dm] = await slack.calls("chat.postMessage")
-    assert "You are not allowed to do that here." in dm.args["text"]
+    assert "That account is not yours" in dm.args["text"]
     await slack.settle()
     assert slack.fake.calls_to("views.open") == []
 
@@ -85,6 +85,6 @@ async def test_undo_of_someone_elses_price_is_refused_and_kept(slack: SlackDrive
     await slack.press(f"undo.price:{obs.id}", str(obs.id), message=MESSAGE)
 
     [reply] = await slack.responses()
-    assert "You are not allowed to do that here." in reply.args["text"]
+    assert "That account is not yours" in reply.args["text"]
     with slack.app.uow() as uow:
         assert uow.repo.get(PriceObservation, obs.id) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -12,7 +13,14 @@ from kam_bot.config import Settings, SettingsError, load_settings
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
 from kam_bot.platforms import PlatformSettings
-from kam_bot.store.engine import DatabaseNotMigratedError, make_engine, upgrade
+from kam_bot.store.engine import (
+    DatabaseNotMigratedError,
+    UnusableDatabaseError,
+    display_url,
+    make_engine,
+    unusable_reason,
+    upgrade,
+)
 
 OPERATOR = User(id=0, display_name="kam-bot CLI", role=Role.ADMIN)
 """Who acts for CLI admin commands: whoever holds the database URL is its administrator."""
@@ -72,6 +80,24 @@ def open_app(settings: Settings, platform_settings: PlatformSettings | None = No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return closed_pipe()
+
+
+def closed_pipe() -> int:
+    """The reader went away (``kam-bot export | head``): stop quietly, as a Unix tool does.
+
+    Standard output is pointed at the null device so that Python's flush at exit does not
+    report the same broken pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by it
+
+
+def _main(argv: Sequence[str] | None) -> int:
     _load_features()
     args = build_parser().parse_args(argv)
     try:
@@ -90,6 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"kam-bot: the database {settings.database_url} is not set up for this version "
             f"(schema revision {exc.current or 'none'}, expected {exc.head}).\n"
             "Run:  kam-bot db upgrade",
+            file=sys.stderr,
+        )
+        return 2
+    except UnusableDatabaseError as exc:
+        where = display_url(settings.database_url)
+        print(
+            f"kam-bot: DATABASE_URL: cannot use the database at {where}: {unusable_reason(exc)}",
             file=sys.stderr,
         )
         return 2

@@ -16,13 +16,17 @@ from kam_bot.services.container import Services
 
 
 def _reader(interactive: bool) -> object:
+    history = line_editing.history_path()
+
     def ask(prompt: str) -> str | None:
         if interactive:
             try:
-                return input(prompt)
+                line = input(prompt)
             except EOFError:
                 print()
                 return None
+            line_editing.remember(history, prompt, line)
+            return line
         line = sys.stdin.readline()
         if not line:
             return None

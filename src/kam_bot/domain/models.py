@@ -61,6 +61,9 @@ class User(Entity):
     reminder_time: time = DEFAULT_REMINDER_TIME
     identities: dict[str, str] = Field(default_factory=dict)
     """Platform name (``slack``, ``teams``, ``console``) -> that platform's user id."""
+    chosen: list[str] = Field(default_factory=list)
+    """Settings a person or an admin set (``timezone``, ``locale``): a platform's profile never
+    overwrites them; the others are defaults nobody chose and take what the platform says."""
 
 
 class Account(Entity):
@@ -217,6 +220,16 @@ class AuditEntry(Entity):
     """What kind of record: ``visit``, ``promise``, ``contact`` ..."""
     entity_id: int
     fields: list[str] = Field(default_factory=list)
+
+
+class ExchangeRate(Entity):
+    """An admin-set rate: one ``from_currency`` buys ``rate`` of ``to_currency``."""
+
+    id: int
+    from_currency: str
+    to_currency: str
+    rate: Decimal
+    updated_at: datetime
 
 
 class PlannedVisit(BaseModel):

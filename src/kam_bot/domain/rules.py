@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, tzinfo
 from decimal import Decimal
 
+from kam_bot.domain import units
 from kam_bot.domain.enums import Intention, Movement, Power, Priority, StockFlag, Tier
 from kam_bot.domain.models import Account, InventoryObservation, PriceListEntry, PriceObservation
 from kam_bot.domain.units import per_unit_factor
@@ -141,18 +142,30 @@ OVERSTOCK_GROWTH = Decimal("1.5")
 @dataclass(frozen=True)
 class InventoryChange:
     previous: Decimal | None
+    """The previous count in the current count's unit (80 kg is 0.08 after a count in t)."""
     current: Decimal
     delta: Decimal | None
     flag: StockFlag | None
+    unit_changed_from: tuple[Decimal, str] | None = None
+    """The previous count and its unit when it does not convert to this one (80 cases, then 3 t):
+    no change is computed, the reader is told the unit changed."""
 
 
 def inventory_change(current: InventoryObservation, previous: InventoryObservation | None) -> InventoryChange:
     """Change since the previous observation of the same product at the same account.
 
+    Counts in the same unit, or in units that convert (``domain.units``: 吨 and kg), are compared;
+    any other pair is not (a change between cases and tonnes would be a made-up number).
     Likely stock-out: nothing left, or a fast mover down to half or less of last time.
     Likely overstock: a slow mover up by half or more since last time.
     """
-    prev_qty = previous.quantity if previous is not None else None
+    prev_qty = None
+    if previous is not None:
+        prev_qty = units.convert(previous.quantity, previous.unit, current.unit)
+        if prev_qty is None:
+            stock_out = StockFlag.STOCK_OUT if current.quantity <= 0 else None
+            moved = (previous.quantity, previous.unit or "")
+            return InventoryChange(None, current.quantity, None, stock_out, unit_changed_from=moved)
     delta = current.quantity - prev_qty if prev_qty is not None else None
     flag: StockFlag | None = None
     if current.quantity <= 0:

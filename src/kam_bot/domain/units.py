@@ -100,6 +100,17 @@ def unit_of(typed: str) -> Unit:
     return Unit(word.rstrip("s") if word.isascii() else word, Decimal(1))
 
 
+def convert(quantity: Decimal, from_unit: str | None, to_unit: str | None) -> Decimal | None:
+    """``quantity`` of ``from_unit`` in ``to_unit``: 3 吨 is 3000 kg; None when the two do not convert
+    (cases and tonnes, or a unit and none at all)."""
+    if from_unit is None or to_unit is None:
+        return quantity if from_unit == to_unit else None
+    a, b = unit_of(from_unit), unit_of(to_unit)
+    if a.dimension != b.dimension:
+        return None
+    return quantity * a.factor / b.factor
+
+
 def per_unit_factor(observed: str, listed: str) -> Decimal | None:
     """Multiply a price per ``observed`` by this to get the price per ``listed``; None if unrelated.
 

@@ -164,7 +164,22 @@ def price_trend_lines(trends: Iterable[ProductPrices], loc: Locale) -> list[Line
                     listed,
                 )
             )
+        if prices.left_out:
+            lines.append(Line.of(user(prices.product), " · ", left_out_note(prices, loc)))
     return lines
+
+
+def left_out_note(prices: ProductPrices, loc: Locale) -> str:
+    """Named, not dropped: the prices no rate converts to the chart's currency."""
+    if not prices.left_out:
+        return ""
+    return t(
+        "insight.chart.left_out",
+        loc,
+        count=sum(prices.left_out.values()),
+        currencies=", ".join(sorted(prices.left_out)),
+        currency=prices.currency,
+    )
 
 
 def _series_label(name: str, loc: Locale) -> Part:

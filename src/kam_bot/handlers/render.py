@@ -113,7 +113,12 @@ def stock_line(
     parts: list[Part] = [user(product), f" {qty}"]
     if movement:
         parts.append(f" · {enum_label('movement', movement, loc)}")
-    if change.delta is not None:
+    if change.unit_changed_from is not None:
+        was_qty, was_unit = change.unit_changed_from
+        text = t("stock.unit_changed", loc, was=format_decimal(was_qty, loc), unit="\0")
+        before, _, after = text.partition("\0")  # the unit as typed is user text
+        parts += [" " + before, user(was_unit), after]
+    elif change.delta is not None:
         sign = "+" if change.delta > 0 else ""
         delta = f"{sign}{format_decimal(change.delta, loc)}"
         if since is not None and change.previous is not None:

@@ -89,6 +89,8 @@ class DigestData:
     """Rep id -> visits per week of ``weeks``."""
     insight: InsightData | None = None
     """Accounts at risk, time against the grid, promise record, stalls, price trends."""
+    price_threshold: Decimal = Decimal("0.05")
+    """The fraction off the price list that flags a price (the price charts' policy band)."""
 
     def total(self, name: str) -> int:
         return sum(int(getattr(r, name)) for r in self.reps)
@@ -176,7 +178,7 @@ def _observations(reader: DigestReader, data: DigestData, threshold: Decimal, tz
         )
         if deviation is not None and deviation.flagged:
             data.off_policy.append((accounts[obs.account_id], obs, deviation))
-    stocks = reader.stock()
+    stocks = _latest_counts(reader.stock())
     # only a fast or slow mover can be flagged against the previous count (rules.inventory_change)
     previous = reader.previous_stocks(
         [s for s in stocks if s.quantity > 0 and s.movement in (Movement.FAST, Movement.SLOW)]
@@ -187,6 +189,15 @@ def _observations(reader: DigestReader, data: DigestData, threshold: Decimal, tz
             data.stock_alerts.append((accounts[stock.account_id], stock, change))
     for note in reader.competitor_notes():
         data.competitor_notes.append((accounts[note.account_id], note))
+
+
+def _latest_counts(stocks: list[InventoryObservation]) -> list[InventoryObservation]:
+    """The week's last count of each product at each account: an alert reads what is on the shelf
+    now, not an earlier count of the week that a later one has replaced."""
+    latest: dict[tuple[int, str], InventoryObservation] = {}
+    for stock in sorted(stocks, key=lambda s: (s.observed_at, s.id)):
+        latest[(stock.account_id, stock.product.casefold())] = stock
+    return list(latest.values())
 
 
 def compute(
@@ -206,6 +217,7 @@ def compute(
     reader = tx.digest_reader(team, start, min(end, now), book)
     figures = _Figures(reader, tx.team_members(team) if members is None else members)
     data = DigestData(team=team, week=monday, start=start, end=end, as_of=min(now, end), reps=[])
+    data.price_threshold = threshold
     first = monday - timedelta(weeks=CHART_WEEKS - 1)
     data.weeks = [first + timedelta(weeks=i) for i in range(CHART_WEEKS)]
     chart_start = week_bounds(first, tz)[0]

@@ -11,14 +11,18 @@ Dates on an axis carry the year on the first label and wherever it changes.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from kam_bot.domain.enums import Intention, Locale, Power
+from kam_bot.domain import rules
+from kam_bot.domain.enums import Intention, Locale, Power, Priority
 from kam_bot.domain.insight.prices import ProductPrices
+from kam_bot.domain.insight.promise_record import Record
 from kam_bot.domain.models import Account
+from kam_bot.handlers.insight_render import left_out_note
 from kam_bot.handlers.render import enum_label
 from kam_bot.i18n import t
 from kam_bot.jobs.digest import DigestData
-from kam_bot.jobs.notifications import ChartPoint, ChartSpec
+from kam_bot.jobs.notifications import ChartPoint, ChartSpec, ChartZone
 from kam_bot.jobs.planning import iso_week
 
 POWER_AXIS: tuple[Power | None, ...] = (None, Power.NOT_NOW, Power.WEAK, Power.STRONG)
@@ -48,6 +52,7 @@ def visits_chart(data: DigestData, loc: Locale) -> ChartSpec:
     }
     for f in data.reps:
         series.setdefault(f.user.display_name, [0.0] * len(data.weeks))
+    in_progress = data.as_of < data.end and data.weeks and data.weeks[-1] == data.week
     return ChartSpec(
         title=t("jobs.chart.title", loc, team=data.team.name),
         filename=f"visits-{iso_week(data.week)}.png",
@@ -55,6 +60,8 @@ def visits_chart(data: DigestData, loc: Locale) -> ChartSpec:
         series=dict(sorted(series.items(), key=lambda kv: kv[0].casefold())),
         y_label=t("jobs.chart.y_label", loc),
         x_label=t("insight.chart.week", loc),
+        in_progress=len(data.weeks) - 1 if in_progress else None,
+        in_progress_label=t("insight.chart.in_progress", loc) if in_progress else "",
     )
 
 
@@ -67,13 +74,25 @@ def record_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
     def pct(value: float | None) -> float | None:
         return None if value is None else round(100 * value)
 
+    def text(record: Record) -> str:
+        """``50%`` over ``2 of 4``: a rate means little without how many promises it counts."""
+        if not record.due:
+            return "–"
+        kept = t("insight.chart.kept_of", loc, kept=record.kept, due=record.due)
+        return f"{pct(record.rate):.0f}%\n{kept}"
+
+    ours, theirs = t("insight.chart.ours", loc), t("insight.chart.theirs", loc)
     return ChartSpec(
         title=t("insight.chart.record_title", loc, team=data.team.name, days=ins.thresholds.promise_days),
         filename=f"promises-{iso_week(data.week)}.png",
         labels=[r.display_name for r in reps],
         series={
-            t("insight.chart.ours", loc): [pct(ins.records[r.id].ours.rate) for r in reps],
-            t("insight.chart.theirs", loc): [pct(ins.records[r.id].theirs.rate) for r in reps],
+            ours: [pct(ins.records[r.id].ours.rate) for r in reps],
+            theirs: [pct(ins.records[r.id].theirs.rate) for r in reps],
+        },
+        bar_texts={
+            ours: [text(ins.records[r.id].ours) for r in reps],
+            theirs: [text(ins.records[r.id].theirs) for r in reps],
         },
         y_label=t("insight.chart.record_y", loc),
         x_label=t("insight.chart.rep", loc),
@@ -96,8 +115,8 @@ def grid_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
         offset = ((k % 3) - 1) * 0.25, -(k // 3) * 0.3  # side by side, then a row lower
         points.append(
             ChartPoint(
-                x=cell[0] + offset[0],
-                y=cell[1] + offset[1],
+                x=grid_position(cell[0]) + offset[0],
+                y=grid_position(cell[1]) + offset[1],
                 size=TIER_SIZES[a.tier.value],
                 label=_short(a, loc),
                 group=owners.get(a.owner_id or 0, "—"),
@@ -114,7 +133,54 @@ def grid_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
         points=points,
         x_label=t("insight.chart.power", loc),
         y_label=t("insight.chart.intention", loc),
+        x_ticks=[grid_position(i) for i in range(len(POWER_AXIS))],
+        y_ticks=[grid_position(i) for i in range(len(INTENTION_AXIS))],
+        zones=grid_zones(loc),
     )
+
+
+UNKNOWN_GAP = 0.5
+"""How far "unknown" (index 0 on both axes) stands apart from the ranked values."""
+ZONE_COLOURS = {
+    Priority.FOCUS: "#CDEBDD",
+    Priority.NURTURE: "#D6ECF8",
+    Priority.PARK: "#F8E6C2",
+    Priority.MONITOR: "#EBEBEB",
+}
+UNKNOWN_COLOUR = "#F7F7F7"
+
+
+def grid_position(index: int) -> float:
+    """Where a grid category sits: "unknown" first, then a gap, then the ranked values in order."""
+    return float(index) + (UNKNOWN_GAP if index else 0.0)
+
+
+def _span(first: int, last: int) -> tuple[float, float]:
+    return grid_position(first) - 0.5, grid_position(last) + 0.5
+
+
+def grid_zones(loc: Locale) -> list[ChartZone]:
+    """The priority zones of seed 002's grid (``rules.priority``) over the ranked cells, and the
+    "unknown" margin shaded apart: an account there has no priority yet, not a low one."""
+    ranked, top = len(POWER_AXIS) - 1, len(INTENTION_AXIS) - 1
+    clear = INTENTION_AXIS.index(Intention.CLEAR)
+    zones = [
+        ChartZone(x0=_span(0, 0)[0], x1=_span(0, 0)[1], y0=_span(0, top)[0], y1=_span(0, top)[1],
+                  colour=UNKNOWN_COLOUR),
+        ChartZone(x0=_span(1, ranked)[0], x1=_span(1, ranked)[1], y0=_span(0, 0)[0], y1=_span(0, 0)[1],
+                  colour=UNKNOWN_COLOUR),
+    ]  # fmt: skip
+    for power in (Power.STRONG, Power.WEAK, Power.NOT_NOW):
+        x = POWER_AXIS.index(power)
+        zone = rules.priority(Intention.CLEAR, power)
+        zones.append(_zone(zone, _span(x, x), _span(clear, clear), loc))
+    zones.append(_zone(Priority.MONITOR, _span(1, ranked), _span(1, clear - 1), loc))
+    return zones
+
+
+def _zone(priority: Priority, xs: tuple[float, float], ys: tuple[float, float], loc: Locale) -> ChartZone:
+    label = enum_label("priority", priority.value, loc)
+    return ChartZone(x0=xs[0], x1=xs[1], y0=ys[0], y1=ys[1], label=label, colour=ZONE_COLOURS[priority])
 
 
 def _has_cjk(text: str) -> bool:
@@ -131,7 +197,10 @@ def _short(a: Account, loc: Locale) -> str:
     return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
 
 
-def price_chart(account: Account, prices: ProductPrices, week: date, loc: Locale, n: int) -> ChartSpec:
+def price_chart(
+    account: Account, prices: ProductPrices, week: date, loc: Locale, n: int, band: Decimal = Decimal(0)
+) -> ChartSpec:
+    """``band``: the policy's tolerance around the list price (``PRICE_DEVIATION_THRESHOLD``)."""
     days = sorted({d for points in prices.series.values() for d, _ in points} | {d for d, _ in prices.listed})
     series: dict[str, list[float | None]] = {}
     for name, points in prices.series.items():
@@ -158,6 +227,9 @@ def price_chart(account: Account, prices: ProductPrices, week: date, loc: Locale
             currency=prices.currency + (f"/{prices.unit}" if prices.unit else ""),
         ),
         x_label=t("insight.chart.date", loc),
+        note=left_out_note(prices, loc),
+        band=float(band),
+        band_label=t("insight.chart.policy_band", loc, pct=f"{float(band) * 100:g}%") if band else "",
     )
 
 
@@ -165,5 +237,8 @@ def digest_charts(data: DigestData, loc: Locale) -> list[ChartSpec]:
     """Visits first (the chart every digest has), then the others that have something to show."""
     charts = [visits_chart(data, loc), record_chart(data, loc), grid_chart(data, loc)]
     if data.insight is not None:
-        charts += [price_chart(a, p, data.week, loc, i + 1) for i, (a, p) in enumerate(data.insight.trends)]
+        charts += [
+            price_chart(a, p, data.week, loc, i + 1, data.price_threshold)
+            for i, (a, p) in enumerate(data.insight.trends)
+        ]
     return [c for c in charts if c is not None]

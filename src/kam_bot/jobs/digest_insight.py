@@ -112,6 +112,7 @@ def _trends(
     wanted = list(firsts.values())
     if not wanted:
         return []
+    rates = reader.exchange_rates()
     seen = reader.prices_since(sorted({a.id for a, _ in wanted}), as_of - timedelta(weeks=TREND_WEEKS))
     listed_cache: dict[tuple[str, date], PriceListEntry | None] = {}
 
@@ -124,6 +125,6 @@ def _trends(
     out: list[tuple[Account, price_picture.ProductPrices]] = []
     for account, product in wanted:
         mine = [o for o in seen if o.account_id == account.id and o.product.casefold() == product.casefold()]
-        for pic in price_picture.picture(mine, listed, zone(tz), Decimal("0")):
+        for pic in price_picture.picture(mine, listed, zone(tz), Decimal("0"), rates):
             out.append((account, pic))
     return out

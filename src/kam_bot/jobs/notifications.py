@@ -66,6 +66,18 @@ class ChartPoint(BaseModel):
     """Write the label under the point (neighbours in a cell alternate, so labels do not overlap)."""
 
 
+class ChartZone(BaseModel):
+    """A shaded rectangle behind a grid's points (a priority zone, the "unknown" margin), in data
+    coordinates, with its name written in its bottom-left corner."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    label: str = ""
+    colour: str = "#DDDDDD"
+
+
 class ChartSpec(BaseModel):
     """A chart to attach, as data: the sender draws it when it sends (``jobs.chart``).
 
@@ -94,6 +106,20 @@ class ChartSpec(BaseModel):
     x_categories: list[str] = Field(default_factory=list)
     y_categories: list[str] = Field(default_factory=list)
     points: list[ChartPoint] = Field(default_factory=list)
+    note: str = ""
+    """A line under the chart: what it leaves out and why (prices with no exchange rate)."""
+    bar_texts: dict[str, list[str]] = Field(default_factory=dict)
+    """Bars: the text above each bar of a series (``50%`` and ``2 of 4``), instead of its value."""
+    in_progress: int | None = None
+    """Bars: the index of a label whose period is not over (this week so far): drawn hatched, named."""
+    in_progress_label: str = ""
+    band: float = 0.0
+    """Lines: shade ``reference`` ± this fraction (the price policy's tolerance)."""
+    band_label: str = ""
+    x_ticks: list[float] = Field(default_factory=list)
+    """Grid: where each of ``x_categories`` sits (default 0, 1, 2 ...): "unknown" can stand apart."""
+    y_ticks: list[float] = Field(default_factory=list)
+    zones: list[ChartZone] = Field(default_factory=list)
 
 
 class Notification(BaseModel):

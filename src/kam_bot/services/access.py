@@ -57,8 +57,10 @@ def can_read_personal_notes(repo: Repository, actor: User, account: Account) -> 
 
 
 def require(allowed: bool, what: str) -> None:
+    """Refuse with the reason for ``what`` (``account``, ``promise``, ``visit``, ``settings``,
+    ``personal_notes``, ``admin``): the message ``access.denied.<what>`` says who may."""
     if not allowed:
-        raise ForbiddenError("access.denied", what=what)
+        raise ForbiddenError(f"access.denied.{what}", what=what)
 
 
 def require_admin(actor: User) -> None:

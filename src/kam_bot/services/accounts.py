@@ -238,6 +238,7 @@ class AccountService:
                 listed,
                 tz,
                 self._threshold,
+                rates,
             )
             stock = [
                 StockPoint(

@@ -9,7 +9,7 @@ from kam_bot.domain.enums import PromiseDirection, PromiseStatus
 from kam_bot.domain.models import Account, Promise, PromiseEvent, User
 from kam_bot.services import access, audit
 from kam_bot.services.accounts import _get_account, local_today
-from kam_bot.services.errors import InvalidInputError, NotFoundError
+from kam_bot.services.errors import ForbiddenError, InvalidInputError, NotFoundError
 from kam_bot.services.inputs import PromiseInput
 from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 
@@ -161,7 +161,8 @@ class PromiseService:
         with self._uow() as uow:
             promise = self._get(uow.repo, promise_id)
             account = _get_account(uow.repo, promise.account_id)
-            access.require(access.can_read_account(uow.repo, actor, account), "promise")
+            if not access.can_read_account(uow.repo, actor, account):
+                raise ForbiddenError("promise.not_yours.read", field="promise", id=promise.id)
             return promise
 
     def history(self, actor: User, promise_id: int) -> list[PromiseEvent]:
@@ -188,7 +189,9 @@ class PromiseService:
             promise = self._get(uow.repo, promise_id)
             account = _get_account(uow.repo, promise.account_id)
             allowed = promise.owner_id == actor.id or access.can_write_account(uow.repo, actor, account)
-            access.require(allowed or access.can_manage_account(uow.repo, actor, account), "promise")
+            if not (allowed or access.can_manage_account(uow.repo, actor, account)):
+                # said as what it is: someone else's promise (the key names the refused change)
+                raise ForbiddenError(f"promise.not_yours.{event}", field="promise", id=promise.id)
             if fields.get("status") is PromiseStatus.DONE and promise.status is not PromiseStatus.DONE:
                 fields["done_at"] = now
             if fields.get("status") is promise.status:

@@ -15,6 +15,9 @@ from kam_bot.services import access, audit
 from kam_bot.services.errors import InvalidInputError, NotFoundError
 from kam_bot.services.ports import Clock, ConflictError, UnitOfWorkFactory, utc_now
 
+CHOSEN = frozenset({"timezone", "locale"})
+"""Settings a platform's profile also reports: once a person or an admin sets one, it is theirs."""
+
 
 class PlatformProfile(BaseModel):
     """What a platform tells about a person (Slack's ``users.info``, Teams' roster)."""
@@ -58,8 +61,9 @@ class UserService:
     def ensure(self, profile: PlatformProfile) -> User:
         """The user behind a platform id: known, linked by email to an imported user, or new.
 
-        A user's own settings (time zone override, language) are never overwritten here. When
-        another process meets the same person at the same moment, theirs is the row.
+        Linking a user met by email fills the values nobody chose (a pending user's time zone and
+        language) from the platform; one a person or an admin set (``User.chosen``) is never
+        overwritten. When another process meets the same person at the same moment, theirs is the row.
         """
         try:
             return self._ensure(profile)
@@ -75,23 +79,36 @@ class UserService:
             user = uow.repo.user_by_email(email) if email else None
             if user is not None:
                 uow.repo.link_identity(user.id, profile.platform, profile.external_id)
-                user.identities[profile.platform] = profile.external_id
-                if user.display_name == user.email and profile.display_name:
-                    # pending (created by an accounts import from the owner's email): now named
-                    user = uow.repo.update(User, user.id, display_name=profile.display_name)
+                user = uow.repo.update(User, user.id, **self._unchosen(user, profile))
             else:
-                tz = profile.timezone if profile.timezone and valid_timezone(profile.timezone) else self._tz
                 user = uow.repo.add(
                     User,
                     display_name=profile.display_name or profile.external_id,
                     email=email,
-                    timezone=tz,
+                    timezone=self._timezone_of(profile) or self._tz,
                     locale=resolve_locale(profile.locale) if profile.locale else self._locale,
                     role=Role.REP,
                     identities={profile.platform: profile.external_id},
                 )
             uow.commit()
             return user
+
+    def _unchosen(self, user: User, profile: PlatformProfile) -> dict[str, object]:
+        """What the platform says about the values nobody chose for ``user`` (name, time zone,
+        language): a pending user's defaults give way, a person's or an admin's choice stays."""
+        fields: dict[str, object] = {}
+        if user.display_name == user.email and profile.display_name:
+            fields["display_name"] = profile.display_name  # pending: named by the email until now
+        timezone = self._timezone_of(profile)
+        if timezone and "timezone" not in user.chosen:
+            fields["timezone"] = timezone
+        if profile.locale and "locale" not in user.chosen:
+            fields["locale"] = resolve_locale(profile.locale)
+        return fields
+
+    @staticmethod
+    def _timezone_of(profile: PlatformProfile) -> str | None:
+        return profile.timezone if profile.timezone and valid_timezone(profile.timezone) else None
 
     def get(self, user_id: int) -> User:
         with self._uow() as uow:
@@ -146,7 +163,8 @@ class UserService:
             if current is None:
                 raise NotFoundError("user.not_found", field="user", id=target)
             changed = [k for k, v in fields.items() if getattr(current, k) != v]  # a form sends them all
-            user = uow.repo.update(User, target, **fields)
+            chosen = sorted(set(current.chosen) | (fields.keys() & CHOSEN))
+            user = uow.repo.update(User, target, chosen=chosen, **fields)
             if changed:
                 audit.record(uow.repo, actor.id, audit.CHANGED, "settings", target, self._clock(), changed)
             uow.commit()
@@ -169,4 +187,4 @@ class UserService:
             return uow.repo.all(Team)
 
 
-__all__ = ["Locale", "PlatformProfile", "UserService"]
+__all__ = ["CHOSEN", "Locale", "PlatformProfile", "UserService"]

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 SCRIPT_LOCATION = "kam_bot.store:migrations"
 
@@ -31,6 +32,32 @@ def normalise_url(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+DATABASES = ("sqlite", "postgresql", "postgres")
+"""URL schemes ``DATABASE_URL`` may have (``normalise_url`` picks the driver)."""
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as a database URL, in one phrase; None when it will do."""
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError):
+        return "not a database URL; write sqlite:///kam_bot.db or postgresql://user@host/dbname"
+    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
+    if scheme not in DATABASES:
+        return f"{scheme!r} is not a database kam-bot uses; write sqlite:///… or postgresql://…"
+    return None
+
+
+UnusableDatabaseError = OperationalError
+"""What SQLAlchemy raises when the database cannot be reached or opened (refused, no such
+database or file): the CLI names ``DATABASE_URL`` in one line instead of a traceback."""
+
+
+def unusable_reason(exc: OperationalError) -> str:
+    """The driver's first line of why (refused, no such database, unable to open the file)."""
+    return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
 
 
 PG_CONNECT_ARGS = {

@@ -100,6 +100,8 @@ class UserRow(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     away_until: Mapped[date | None]
     reminder_time: Mapped[time] = mapped_column(default=time(8, 30))
+    chosen: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    """Settings a person or an admin set; a platform's profile fills only the others."""
 
 
 class UserIdentityRow(Base):

@@ -127,3 +127,25 @@ def test_up_arrow_recalls_the_last_line_and_history_is_kept_between_sessions(tmp
     assert "account Baosteel" in (tmp_path / ".kam_bot_history").read_text()
     second = _terminal_session(tmp_path, f"{UP}{UP}\rquit\r")  # quit, then account Baosteel
     assert second.count("== Baoshan Iron & Steel Co., Ltd. ==") == 1
+
+
+def test_history_is_written_as_you_go_and_holds_lines_not_answers(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'tty.db'}", "HOME": str(tmp_path)}
+    env.pop("PYTHONSTARTUP", None)
+    run = [sys.executable, "-m", "kam_bot"]
+    subprocess.run([*run, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=tmp_path)
+    main, child = pty.openpty()
+    proc = subprocess.Popen([*run, "shell"], stdin=child, stdout=child, stderr=child, env=env, cwd=tmp_path)
+    os.close(child)
+    line = "promise Baosteel send the price sheet by Friday"
+    try:
+        for prompt, typed in ((b"> ", line), (b"[Y/n] ", "y"), (b"> ", "account Baosteel")):
+            _read_until(main, prompt, proc)
+            os.write(main, typed.encode() + b"\r")
+        _read_until(main, b"> ", proc)
+        proc.kill()  # no quit, no exit handler: what is on disk was written as it was typed
+    finally:
+        proc.wait(timeout=30)
+        os.close(main)
+    kept = (tmp_path / ".kam_bot_history").read_text().splitlines()
+    assert kept[-2:] == [line, "account Baosteel"] and "y" not in kept

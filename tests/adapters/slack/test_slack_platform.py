@@ -32,6 +32,7 @@ from kam_bot.config import SettingsError
 from kam_bot.domain.models import User
 from kam_bot.jobs import runtime
 from kam_bot.jobs.context import JobsContext
+from kam_bot.services.transfer import import_csv
 from kam_bot.store.engine import make_engine
 
 HOME = {"type": "app_home_opened", "user": RITA, "tab": "home", "channel": "D1"}
@@ -201,3 +202,36 @@ async def test_served_by_uvicorn_with_the_jobs_started_and_stopped(
     server.should_exit = True
     await task
     assert seen == ["start ['slack']", "stop scheduler"]
+
+
+async def test_a_pending_owner_takes_slack_time_zone_and_language_an_admin_choice_stays(
+    slack: SlackDriver, tmp_path: Path
+) -> None:
+    admin = slack.seed.admin
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("name,owner\nAnshan Steel,wang.fang@example.com\n", encoding="utf-8")
+    users = tmp_path / "users.csv"
+    users.write_text(
+        "email,display_name,role,timezone,locale\nhans@example.com,Hans,rep,Europe/Berlin,en\n",
+        encoding="utf-8",
+    )
+    assert import_csv(slack.app, "accounts", accounts, actor=admin).users_created == ["wang.fang@example.com"]
+    assert import_csv(slack.app, "users", users, actor=admin).errors == []
+    for slack_id, name, email in (
+        ("U_WANG", "Wang Fang", "wang.fang@example.com"),
+        ("U_HANS", "Hans", "hans@example.com"),
+    ):
+        slack.fake.add_user(slack_id, name, email=email, tz="Asia/Shanghai", locale="zh-CN")
+
+    await slack.command("/kam", "help", user="U_WANG")
+    [reply] = await slack.responses()
+    assert "可用命令" in json.dumps(reply.args, ensure_ascii=False)  # answered in her language at once
+    wang = slack.app.users.by_identity("slack", "U_WANG")
+    assert wang is not None and wang.display_name == "Wang Fang"
+    assert (wang.timezone, wang.locale.value) == ("Asia/Shanghai", "zh-Hans")  # not the import's UTC / en
+
+    await slack.command("/kam", "help", user="U_HANS", response="r2")
+    [_, english] = await slack.responses(2)
+    assert "what you can type" in json.dumps(english.args)
+    hans = slack.app.users.by_identity("slack", "U_HANS")
+    assert hans is not None and (hans.timezone, hans.locale.value) == ("Europe/Berlin", "en")  # the admin's

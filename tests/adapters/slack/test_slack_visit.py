@@ -273,7 +273,7 @@ async def test_edit_is_refused_to_someone_else(slack: SlackDriver) -> None:
     message = {"type": "message", "ts": "1700000099.000100", "text": "x", "blocks": []}
     await slack.press(f"visit.edit:{visit.id}", str(visit.id), user="U_OTTO", message=message)
     [reply] = await slack.responses()
-    assert "not allowed" in reply.args["text"]
+    assert "That visit is on an account that is not yours" in reply.args["text"]
     assert len(slack.fake.calls_to("views.open")) == 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from card_schema import assert_valid_card, buttons, inputs, submitted, texts
@@ -14,6 +15,8 @@ from teams_harness import CLIENT_ID, NEWBIE, RITA, TeamsDriver, start_teams
 from kam_bot.bootstrap import App
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
+from kam_bot.services.transfer import import_csv
+from kam_bot.services.users import PlatformProfile
 
 
 @pytest.fixture
@@ -69,6 +72,30 @@ async def test_a_new_person_is_created_with_name_locale_and_time_zone(teams: Tea
     assert (nina.display_name, nina.timezone, nina.locale.value) == ("Nina New", "Europe/Berlin", "zh-Hans")
     _, card = teams.last_card()
     assert card["lang"] == "zh"  # answered in her language
+
+
+async def test_a_pending_owner_takes_the_teams_time_zone_and_language(
+    teams: TeamsDriver, tmp_path: Path
+) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("name,owner\nAnshan Steel,nina@example.com\n", encoding="utf-8")
+    report = import_csv(teams.app, "accounts", accounts, actor=teams.seed.admin)
+    assert report.users_created == ["nina@example.com"]  # pending: UTC and English, chosen by nobody
+    teams.fake.members[NEWBIE["id"]] = {**NEWBIE, "email": "nina@example.com"}
+    activity = teams.activity("message", NEWBIE, text="help", locale="zh-CN", localTimezone="Asia/Shanghai")
+    assert (await teams.post(activity)).status_code == 200
+    nina = teams.app.users.find("nina@example.com")
+    assert nina is not None and nina.identities == {"teams": NEWBIE["aadObjectId"]}
+    assert (nina.display_name, nina.timezone, nina.locale.value) == ("Nina New", "Asia/Shanghai", "zh-Hans")
+    _, card = teams.last_card()
+    assert card["lang"] == "zh"
+    # a language she then chooses herself is hers: meeting her again elsewhere does not undo it
+    teams.app.users.update_settings(nina, locale="en")
+    again = teams.app.users.ensure(
+        PlatformProfile(platform="slack", external_id="U_NINA", display_name="Nina", email="nina@example.com",
+                        timezone="Europe/Paris", locale="zh-CN")
+    )  # fmt: skip
+    assert (again.timezone, again.locale.value) == ("Europe/Paris", "en")
 
 
 async def test_installation_stores_the_reference_and_says_hello(teams: TeamsDriver) -> None:
@@ -329,7 +356,7 @@ async def test_an_admin_sends_a_teams_digest_to_a_channel(teams: TeamsDriver) ->
     assert (await teams.post(in_channel(RITA, "digest Steel East"))).status_code == 200
     _, refused = teams.last_card()
     assert teams.app.users.teams()[0].digest_destinations.get("teams") is None
-    assert any("not allowed" in t for t in texts(refused))
+    assert any("Only an admin can do that." in t for t in texts(refused))
     assert (await teams.post(in_channel(admin, "digest steel east"))).status_code == 200
     _, done = teams.last_card()
     assert any("Steel East" in t and "this channel" in t for t in texts(done))

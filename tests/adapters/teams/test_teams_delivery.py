@@ -168,6 +168,7 @@ async def test_reminder_planning_and_the_sender_deliver_a_card_whose_done_update
     await teams.say("help")  # first contact: Rita's Teams identity and chat are known
     app, seed = teams.app, teams.seed
     rita = app.users.get(seed.rep.id)
+    assert rita.timezone == "Asia/Shanghai"  # nobody chose her UTC: the Teams client's zone replaced it
     promises = []
     for text in ("send the quote", "call Wang Lei"):
         with app.uow() as uow:
@@ -184,7 +185,7 @@ async def test_reminder_planning_and_the_sender_deliver_a_card_whose_done_update
             )
             uow.commit()
     teams.fake.clear()
-    morning = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)  # Tuesday, Rita's reminder time (UTC)
+    morning = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)  # Tuesday 08:30 in Shanghai, Rita's reminder time
     clock.advance(seconds=(morning - clock()).total_seconds())
     reminder_tick(app.jobs_context, morning, "test")
     stats = await Sender(app.jobs_context, {"teams": TeamsDeliverer(teams.bot)}, instance="test").run_once()

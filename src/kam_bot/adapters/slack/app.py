@@ -6,6 +6,7 @@ fake Web API) and get the same app production runs.
 
 from __future__ import annotations
 
+import logging
 from weakref import WeakKeyDictionary
 
 from slack_bolt.async_app import AsyncApp
@@ -23,9 +24,16 @@ FEATURES = (commands, views, actions, options, shortcuts, events)
 _registries: WeakKeyDictionary[AsyncApp, Registry] = WeakKeyDictionary()
 
 
+def _token_unused(record: logging.LogRecord) -> bool:
+    """Bolt reads ``SLACK_BOT_TOKEN`` itself and, given our client (which holds that same token),
+    warns at every start that the token "will be unused": true, and nothing to act on."""
+    return "`token` will be unused" not in record.getMessage()
+
+
 def create_slack_app(
     app: ChatServices, settings: SlackSettings, *, client: AsyncWebClient | None = None
 ) -> AsyncApp:
+    logging.getLogger("slack_bolt.AsyncApp").addFilter(_token_unused)
     bolt = AsyncApp(
         client=client or make_client(settings),
         signing_secret=settings.signing_secret or "",

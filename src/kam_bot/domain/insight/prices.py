@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from kam_bot.domain.enums import PriceKind
 from kam_bot.domain.models import PriceListEntry, PriceObservation
-from kam_bot.domain.rules import DEFAULT_PRICE_THRESHOLD, price_deviation
+from kam_bot.domain.rules import DEFAULT_PRICE_THRESHOLD, ExchangeRates, exchange_rate, price_deviation
 
 
 @dataclass
@@ -25,6 +25,8 @@ class ProductPrices:
     """The price list's price on each day a price was seen (the policy line of a trend chart)."""
     off_policy: bool = False
     """The latest of our invoices or the customer's prices is off the price list."""
+    left_out: dict[str, int] = field(default_factory=dict)
+    """Currency -> how many prices in it are not in ``series``: no rate converts them to ``currency``."""
 
 
 def series_name(obs: PriceObservation) -> str:
@@ -38,8 +40,10 @@ def picture(
     listed: Callable[[str, date], PriceListEntry | None],
     tz: tzinfo,
     threshold: Decimal = DEFAULT_PRICE_THRESHOLD,
+    rates: ExchangeRates | None = None,
 ) -> list[ProductPrices]:
-    """Per product (in the currency of its first observation), its series over time."""
+    """Per product (in the currency of its first observation), its series over time; a price in
+    another currency is converted with the admin's rate, or counted in ``left_out`` without one."""
 
     def day(at: datetime) -> date:
         return at.astimezone(tz).date()
@@ -50,11 +54,18 @@ def picture(
     out: list[ProductPrices] = []
     for group in by_product.values():
         currency = group[0].currency.upper()
-        same = [o for o in group if o.currency.upper() == currency]
-        prices = ProductPrices(group[0].product, currency, next((o.unit for o in same if o.unit), None))
+        prices = ProductPrices(group[0].product, currency)
+        same: list[tuple[PriceObservation, Decimal]] = []
+        for obs in group:
+            rate = exchange_rate(rates, obs.currency, currency)
+            if rate is None:
+                prices.left_out[obs.currency.upper()] = prices.left_out.get(obs.currency.upper(), 0) + 1
+            else:
+                same.append((obs, obs.price * rate))
+        prices.unit = next((o.unit for o, _ in same if o.unit), None)
         latest: dict[str, PriceObservation] = {}
-        for obs in same:
-            prices.series.setdefault(series_name(obs), []).append((day(obs.observed_at), obs.price))
+        for obs, price in same:
+            prices.series.setdefault(series_name(obs), []).append((day(obs.observed_at), price))
             latest[series_name(obs)] = obs
             entry = listed(obs.product, day(obs.observed_at))
             if entry is not None and entry.currency.upper() == currency:
@@ -62,7 +73,7 @@ def picture(
         for obs in latest.values():
             if obs.kind is PriceKind.COMPETITOR:
                 continue
-            deviation = price_deviation(obs, listed(obs.product, day(obs.observed_at)), threshold)
+            deviation = price_deviation(obs, listed(obs.product, day(obs.observed_at)), threshold, rates)
             prices.off_policy = prices.off_policy or bool(deviation and deviation.flagged)
         out.append(prices)
     return sorted(out, key=lambda p: p.product.casefold())

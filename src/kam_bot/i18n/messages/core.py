@@ -84,6 +84,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "({delta} since {date}, when it was {was})",
         "zh-Hans": "({date}为 {was},此后 {delta})",
     },
+    "stock.unit_changed": {
+        "en": "(the unit changed: {was} {unit} last time, so no change is computed)",
+        "zh-Hans": "（单位已变：上次为 {was} {unit}，不计算变化）",
+    },
     "stock.stock_out": {"en": "⚠ likely stock-out", "zh-Hans": "⚠ 可能断货"},
     "stock.overstock": {"en": "⚠ likely overstock", "zh-Hans": "⚠ 可能积压"},
     "stock.saved": {"en": "Stock saved:", "zh-Hans": "库存已记录:"},
@@ -187,7 +191,77 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Which account? Start with its name, e.g. “Acme …”.",
         "zh-Hans": "哪个客户?请以客户名称开头,例如“宝钢 ……”。",
     },
-    "access.denied": {"en": "You are not allowed to do that here.", "zh-Hans": "你没有权限执行此操作。"},
+    "access.denied.account": {
+        "en": (
+            "That account is not yours: only its owner or an admin can change it, and only its team "
+            "and the owner's managers can see it."
+        ),
+        "zh-Hans": "这不是你的客户：只有负责人或管理员可以更改，只有其团队和负责人的上级可以查看。",
+    },
+    "access.denied.promise": {
+        "en": "Only a manager of the account's team or an admin can reassign a promise.",
+        "zh-Hans": "只有该客户团队的经理或管理员可以转交承诺。",
+    },
+    "promise.not_yours.read": {
+        "en": "Promise #{id} is not yours, and its account is not one you can see.",
+        "zh-Hans": "承诺 #{id} 不是你的，且它所属的客户你无法查看。",
+    },
+    "access.denied.visit": {
+        "en": "That visit is on an account that is not yours: only its owner or an admin can change it.",
+        "zh-Hans": "这次拜访属于不是你的客户：只有负责人或管理员可以更改。",
+    },
+    "access.denied.settings": {
+        "en": "Those are someone else's settings: only they or an admin can change them.",
+        "zh-Hans": "这是别人的设置：只有本人或管理员可以更改。",
+    },
+    "access.denied.personal_notes": {
+        "en": "Personal notes are only for the account's owner, the owner's managers and admins.",
+        "zh-Hans": "个人备注仅限客户负责人、其上级和管理员。",
+    },
+    "access.denied.admin": {"en": "Only an admin can do that.", "zh-Hans": "只有管理员可以执行此操作。"},
+    "promise.not_yours.done": {
+        "en": (
+            "Promise #{id} is not yours, so you cannot mark it done: "
+            "only its owner, the account's owner, a manager of the team or an admin can."
+        ),
+        "zh-Hans": (
+            "承诺 #{id} 不是你的，你不能将其标为完成：只有承诺负责人、客户负责人、团队经理或管理员可以。"
+        ),
+    },
+    "promise.not_yours.reopened": {
+        "en": (
+            "Promise #{id} is not yours, so you cannot reopen it: "
+            "only its owner, the account's owner, a manager of the team or an admin can."
+        ),
+        "zh-Hans": (
+            "承诺 #{id} 不是你的，你不能重新打开它：只有承诺负责人、客户负责人、团队经理或管理员可以。"
+        ),
+    },
+    "promise.not_yours.cancelled": {
+        "en": (
+            "Promise #{id} is not yours, so you cannot cancel it: "
+            "only its owner, the account's owner, a manager of the team or an admin can."
+        ),
+        "zh-Hans": ("承诺 #{id} 不是你的，你不能取消它：只有承诺负责人、客户负责人、团队经理或管理员可以。"),
+    },
+    "promise.not_yours.snoozed": {
+        "en": (
+            "Promise #{id} is not yours, so you cannot snooze it: "
+            "only its owner, the account's owner, a manager of the team or an admin can."
+        ),
+        "zh-Hans": (
+            "承诺 #{id} 不是你的，你不能推迟提醒：只有承诺负责人、客户负责人、团队经理或管理员可以。"
+        ),
+    },
+    "promise.not_yours.rescheduled": {
+        "en": (
+            "Promise #{id} is not yours, so you cannot move its due date: "
+            "only its owner, the account's owner, a manager of the team or an admin can."
+        ),
+        "zh-Hans": (
+            "承诺 #{id} 不是你的，你不能更改截止日期：只有承诺负责人、客户负责人、团队经理或管理员可以。"
+        ),
+    },
     "access.denied_account": {
         "en": "Account: you are not allowed to write to this one; choose one of your own accounts.",
         "zh-Hans": "客户:你没有权限写入此客户,请选择你自己的客户。",

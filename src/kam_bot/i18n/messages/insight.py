@@ -93,6 +93,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "insight.chart.unknown": {"en": "unknown", "zh-Hans": "未知"},
     "insight.chart.price_title": {"en": "{account}: {product} price", "zh-Hans": "{account}:{product} 价格"},
     "insight.chart.price_y": {"en": "price ({currency})", "zh-Hans": "价格({currency})"},
+    "insight.chart.left_out": {
+        "en": "Left out: {count} price(s) in {currencies}, no exchange rate to {currency}",
+        "zh-Hans": "未计入：{count} 个以 {currencies} 计的价格，没有兑 {currency} 的汇率",
+    },
+    "insight.chart.in_progress": {"en": "week in progress", "zh-Hans": "本周进行中"},
+    "insight.chart.kept_of": {"en": "{kept} of {due}", "zh-Hans": "{due} 项中 {kept} 项"},
+    "insight.chart.policy_band": {"en": "policy ±{pct}", "zh-Hans": "价格政策 ±{pct}"},
     "insight.chart.price_list": {"en": "price list", "zh-Hans": "价目表"},
     "insight.chart.date": {"en": "date", "zh-Hans": "日期"},
     "insight.chart.week": {"en": "week starting", "zh-Hans": "周起始日"},

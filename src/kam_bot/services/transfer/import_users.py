@@ -29,6 +29,7 @@ from kam_bot.services.transfer.importer import (
     new_teams,
     team_errors,
 )
+from kam_bot.services.users import CHOSEN
 from kam_bot.store.lookups import UserIndex, team_ids, user_index
 
 
@@ -150,10 +151,13 @@ class UsersImport(Importer[UserRecord]):
             )
             if record.team:
                 fields["team_id"] = teams[record.team.lower()]
+            chosen = fields.keys() & CHOSEN  # an admin's timezone / locale: no platform overwrites it
             user_id = self.existing(record)
             if user_id is not None:
                 if self.users.email_of.get(user_id) is None:
                     fields["email"] = record.email
+                current = self.repo.get(User, user_id)
+                fields["chosen"] = sorted(chosen | set(current.chosen if current else ()))
                 self.repo.update(User, user_id, identities=record.identities(), **fields)
                 updated += 1
             else:
@@ -165,6 +169,7 @@ class UsersImport(Importer[UserRecord]):
                         "timezone": self.target.default_timezone,
                         "locale": self.target.default_locale,
                         **fields,
+                        "chosen": sorted(chosen),
                         "email": record.email,
                         "identities": record.identities(),
                     },

@@ -47,6 +47,8 @@ TYPES: tuple[RecordType, ...] = (
     RecordType("inventory_observation", m.InventoryObservation, _OBSERVATION_REFS),
     RecordType("competitor_note", m.CompetitorNote, _OBSERVATION_REFS),
     RecordType("price_list_entry", m.PriceListEntry),
+    RecordType("exchange_rate", m.ExchangeRate),
+    RecordType("audit_entry", m.AuditEntry, {"actor_id": "user"}),
 )
 """Every exported type, in dependency order: a record only refers to types listed before it."""
 
