@@ -17,11 +17,7 @@ class SqlPendingDrafts:
 
     def get(self, user_id: int, surface: str) -> PendingDraft | None:
         with self._sessions() as session:
-            row = session.scalar(
-                select(PendingDraftRow).where(
-                    PendingDraftRow.user_id == user_id, PendingDraftRow.surface == surface
-                )
-            )
+            row = _row(session, user_id, surface)
             if row is None:
                 return None
             return PendingDraft(
@@ -30,11 +26,7 @@ class SqlPendingDrafts:
 
     def put(self, draft: PendingDraft) -> PendingDraft:
         with self._sessions() as session:
-            row = session.scalar(
-                select(PendingDraftRow).where(
-                    PendingDraftRow.user_id == draft.user_id, PendingDraftRow.surface == draft.surface
-                )
-            )
+            row = _row(session, draft.user_id, draft.surface)
             if row is None:
                 row = PendingDraftRow(user_id=draft.user_id, surface=draft.surface)
                 session.add(row)
@@ -52,3 +44,9 @@ class SqlPendingDrafts:
                 )
             )
             session.commit()
+
+
+def _row(session: Session, user_id: int, surface: str) -> PendingDraftRow | None:
+    return session.scalar(
+        select(PendingDraftRow).where(PendingDraftRow.user_id == user_id, PendingDraftRow.surface == surface)
+    )
