@@ -12,9 +12,11 @@ from factories import add_price_list, seed_team
 from kam_bot.bootstrap import App
 from kam_bot.domain.drafts import PriceDraft
 from kam_bot.domain.enums import Locale, PriceKind, PromiseDirection
+from kam_bot.domain.models import Visit
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.forms.entries import PriceForm, PromiseForm, StockForm, check_entry, price_form
 from kam_bot.handlers.forms.model import Field, FieldKind
+from kam_bot.handlers.forms.submit import Refused, Saved, submit_visit
 from kam_bot.handlers.forms.values import MappingValues
 from kam_bot.handlers.forms.visit import VisitForm, check_visit, visit_form
 from kam_bot.handlers.prefill import PricePrefill, prefill_visit
@@ -157,3 +159,37 @@ def test_a_checked_entry_is_saved_through_the_typed_lines_path(app: App) -> None
     # someone who may not write the account is refused, on the reply
     refused = Commands(app).save_entry_form(s.other_rep, "promise", s.baosteel.id, draft)
     assert not refused.ok
+
+
+def test_every_bad_field_of_a_visit_comes_back_in_one_answer(app: App) -> None:
+    """A bad price line, a bad stock line and a promise due before the visit: all three at once,
+    not one per Submit (the stock line used to be refused only after the prices were fixed)."""
+    s = seed_team(app)
+    typed = {
+        "prices": "widget-42 4.20 USD\nwidget-43 cheap",
+        "stocks": "coil 40 cases\ncoil lots",
+        "promise_text:0": "PO",
+        "promise_due:0": (TODAY - timedelta(days=3)).isoformat(),
+        "summary": "kept as typed",
+    }
+    result = submit_visit(app, s.rep, _submitted(app, s.baosteel.id, **typed), "card-3")
+    assert isinstance(result, Refused)
+    assert set(result.errors) == {"prices", "stocks", "promise_due:0"}
+    assert result.errors["prices"].startswith("Prices seen, one per line — Line 2:")
+    assert result.errors["stocks"].startswith("Stock seen, one per line — Line 2:")
+    assert result.errors["promise_due:0"] == "Due date: a promise made at this visit cannot be due before it."
+    with app.uow() as uow:
+        assert uow.repo.count(Visit) == 0
+    fixed = {
+        **typed,
+        "prices": "widget-42 4.20 USD\nwidget-43 3.90 USD",
+        "stocks": "coil 40 cases\ncoil 12 cases",
+        "promise_due:0": (TODAY + timedelta(days=3)).isoformat(),
+    }
+    saved = submit_visit(app, s.rep, _submitted(app, s.baosteel.id, **fixed), "card-3")
+    assert isinstance(saved, Saved) and not saved.already_saved
+    with app.uow() as uow:
+        [visit] = uow.repo.all(Visit)
+    assert saved.ids == (visit.id,) and visit.summary == "kept as typed"
+    again = submit_visit(app, s.rep, _submitted(app, s.baosteel.id, **fixed), "card-3")  # a double click
+    assert isinstance(again, Saved) and again.already_saved and again.ids == (visit.id,)

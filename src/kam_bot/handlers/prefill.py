@@ -453,14 +453,22 @@ def _same_field(prefill: Prefill, path: str) -> str:
 
 
 def check(app: Services, actor: User, prefill: Prefill) -> list[Problem]:
-    """Add what saving would refuse as the prefill stands (lengths, digits, ranges) to its
-    problems, before the user confirms; returns the new ones. Fields already flagged are skipped."""
+    """Add what saving would refuse as the prefill stands (lengths, digits, ranges, a promise due
+    before the visit) to its problems, all at once, before the user confirms; returns the new
+    ones. Fields already flagged are skipped."""
     if prefill.account is None:
         return []
+    new = _input_problems(app, actor, prefill)
+    if isinstance(prefill, VisitPrefill):
+        new += _due_before_visit(app, actor, prefill)
+    return new
+
+
+def _input_problems(app: Services, actor: User, prefill: Prefill) -> list[Problem]:
+    """What the service input refuses, every field at once (pydantic reports them all)."""
     try:
         if isinstance(prefill, VisitPrefill):
             visit_input(app, actor, prefill)
-            return _due_before_visit(app, actor, prefill)
         elif isinstance(prefill, PromisePrefill) and prefill.promise is not None:
             p = prefill.promise
             PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)

@@ -230,13 +230,16 @@ def price_lines(text: str, today: date, listed_currency: ListedCurrency, loc: Lo
 
 
 def stock_lines(text: str, today: date, loc: Locale) -> Lines:
-    return _checked(read_stocks(text, today), StockInput, loc, lambda _d, _l: None)
+    """Each stock line read as ``/stock`` reads it, checked against a stock's limits."""
+    return _checked(read_stocks(text, today), StockInput, loc, _needs_quantity)
 
 
-def _needs_currency(draft: PriceDraft | StockDraft, loc: Locale) -> str | None:
-    return (
-        t("price.needs_currency", loc) if isinstance(draft, PriceDraft) and draft.currency is None else None
-    )
+def _needs_currency(draft: PriceDraft, loc: Locale) -> str | None:
+    return t("price.needs_currency", loc) if draft.currency is None else None
+
+
+def _needs_quantity(draft: StockDraft, loc: Locale) -> str | None:
+    return t("stock.needs_quantity", loc) if draft.quantity is None else None
 
 
 def _checked(
