@@ -3,13 +3,15 @@ language, before anything is saved; never a traceback, never a lost line."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from console_harness import ConsoleHarness
 from factories import Seed, seed_team
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
-from kam_bot.domain.models import PriceObservation, Visit
+from kam_bot.domain.models import InventoryObservation, PriceObservation, Visit
 from kam_bot.handlers.commands import Commands
 
 HUGE = "9" * 28
@@ -129,3 +131,16 @@ def test_every_bad_part_of_a_visit_is_listed_in_one_answer(app: App, rep: Consol
     ]
     assert out.rstrip().endswith(line)  # printed back to paste again
     assert _count(app, Visit) == 0
+
+
+def test_the_parts_listed_together_are_asked_in_turn_and_saved_once_fixed(
+    app: App, rep: ConsoleHarness
+) -> None:
+    line = f"visit Baosteel; price widget-42 {HUGE} USD; stock coil 5 share 150%; we promise PO by 2026-11-20"
+    out = rep.send(line, "30", "4.20", "2026-11-30", "y")
+    assert rep.prompts[1:] == ["Price of widget-42? ", "Due date for “PO”? ", "Save? [Y/n] "]
+    assert "✅ Visit of Mon 23 Nov 2026 saved" in out and "PO — due Mon 30 Nov 2026" in out
+    with app.uow() as uow:
+        [price] = uow.repo.all(PriceObservation)
+        [stock] = uow.repo.all(InventoryObservation)
+    assert (price.price, stock.our_share_pct) == (Decimal("4.20"), Decimal("30"))
