@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from kam_bot.domain.drafts import VisitDraft
+from kam_bot.domain.drafts import PromiseDraft, VisitDraft
 from kam_bot.domain.enums import (
     CompetitorActivity,
     ContactRole,
@@ -21,7 +21,7 @@ from kam_bot.domain.enums import (
     VisitKind,
 )
 from kam_bot.domain.matching import fold
-from kam_bot.domain.models import Contact
+from kam_bot.domain.models import VISIT_DETAILS, Contact
 from kam_bot.handlers.forms.lines import price_line, stock_line
 from kam_bot.handlers.forms.values import FormValues
 from kam_bot.handlers.prefill import VisitPrefill
@@ -30,6 +30,9 @@ FORM_ID = "visit"
 MAX_PROMISES = 10
 MAX_NEW_CONTACTS = 3
 MAX_NOTES = 3
+
+TEXT_DETAILS = ("goal", "summary", "needs", "competitor_intel", "next_step")
+"""The details (``domain.models.VISIT_DETAILS``) typed as text: "" on the form, None when saved."""
 
 E = TypeVar("E")
 
@@ -107,26 +110,10 @@ class VisitForm:
             account=(prefill.account.id, prefill.account.name) if prefill.account else None,
             contact_ids=list(prefill.contact_ids),
             new_contacts=_contact_slots(prefill),
-            kind=d.kind or VisitKind.IN_PERSON,
             visit_date=d.visit_date or today,
-            objectives=list(d.objectives),
-            goal=d.goal or "",
-            goal_reached=d.goal_reached,
-            summary=_summary(d),
-            needs=d.needs or "",
-            competitor_intel=d.competitor_intel or "",
+            **{**_details(d), "summary": _summary(d)},
             notes=[NoteSlot(n.competitor, n.text, n.activity) for n in d.competitor_notes],
-            next_step=d.next_step or "",
-            next_visit_date=d.next_visit_date,
-            promises=[
-                # a date that could not be placed stays beside the text until one is picked
-                PromiseSlot(
-                    p.text if p.due_date or not p.due_text else f"{p.text} ({p.due_text})",
-                    p.due_date,
-                    p.direction,
-                )
-                for p in d.promises
-            ],
+            promises=[_promise_slot(p) for p in d.promises],
             prices="\n".join(price_line(p) for p in d.prices),
             stocks="\n".join(stock_line(s) for s in d.stocks),
             stage=f"{d.stage_change.kind.value}:{d.stage_change.to_stage}" if d.stage_change else None,
@@ -201,9 +188,29 @@ class VisitForm:
                 remaining.append(slot)
         self.new_contacts = remaining or [ContactSlot()]
 
+    def details(self) -> dict[str, Any]:
+        """The visit's details (``VISIT_DETAILS``) as the service input takes them: empty text is None."""
+        values = {name: getattr(self, name) for name in VISIT_DETAILS}
+        return values | {name: values[name] or None for name in TEXT_DETAILS}
+
     def promise_slots(self) -> list[int]:
         """The slots of the promises the service input holds (text and due date both given)."""
         return [i for i, s in enumerate(self.promises) if s.text and s.due is not None]
+
+
+def _details(d: VisitDraft) -> dict[str, Any]:
+    """The draft's details (``VISIT_DETAILS``) as the form holds them: text "" when none."""
+    values = d.model_dump(include=set(VISIT_DETAILS))
+    return (
+        values | {name: values[name] or "" for name in TEXT_DETAILS} | {"kind": d.kind or VisitKind.IN_PERSON}
+    )
+
+
+def _promise_slot(p: PromiseDraft) -> PromiseSlot:
+    """A date that could not be placed stays beside the text until one is picked."""
+    return PromiseSlot(
+        p.text if p.due_date or not p.due_text else f"{p.text} ({p.due_text})", p.due_date, p.direction
+    )
 
 
 def _summary(d: VisitDraft) -> str:

@@ -187,19 +187,11 @@ def input_data(form: VisitForm, ctx: Context) -> dict[str, Any]:
     return {
         "account_id": form.account[0] if form.account else None,
         "visited_at": ctx.visited_at,
-        "kind": form.kind,
+        **form.details(),
         "contact_ids": form.contact_ids,
         "new_contacts": [
             {"name": c.name, "title": c.title or None, "role": c.role} for c in form.new_contacts if c.name
         ],
-        "objectives": form.objectives,
-        "goal": form.goal or None,
-        "goal_reached": form.goal_reached,
-        "summary": form.summary or None,
-        "needs": form.needs or None,
-        "competitor_intel": form.competitor_intel or None,
-        "next_step": form.next_step or None,
-        "next_visit_date": form.next_visit_date,
         "promises": [
             {"text": s.text, "direction": s.direction, "due_date": s.due}
             for s in (form.promises[i] for i in form.promise_slots())
