@@ -54,7 +54,7 @@ async def test_visit_from_typed_line_to_home(slack: SlackDriver) -> None:
     assert dm.args["channel"] == RITA
     buttons = [e for b in blocks_of(dm) if b["type"] == "actions" for e in b["elements"]]
     [visit] = _all(slack.app, Visit)
-    assert [b["action_id"] for b in buttons] == [f"visit.edit:{visit.id}"]
+    assert [b["action_id"] for b in buttons] == [f"visit.edit:{visit.id}", f"undo.visit:{visit.id}"]
     assert "quote" in texts(blocks_of(dm))
     [promise] = _all(slack.app, Promise)
     assert (promise.text, promise.due_date, promise.direction) == (
