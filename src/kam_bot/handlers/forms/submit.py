@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from kam_bot.domain.models import Account, User
 from kam_bot.handlers import render
 from kam_bot.handlers.forms.entries import PRICE, PROMISE, STOCK, PriceForm, PromiseForm, StockForm
-from kam_bot.handlers.forms.model import FieldErrors
+from kam_bot.handlers.forms.model import ERROR_LIMIT, FieldErrors
 from kam_bot.handlers.forms.values import FormValues
 from kam_bot.handlers.forms.visit import VisitForm, check_visit, field_for
 from kam_bot.handlers.prefill import today_for
@@ -30,8 +30,6 @@ from kam_bot.i18n import t
 from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
 from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput, VisitInput
-
-ERROR_LIMIT = 300
 
 EntryForm = PromiseForm | PriceForm | StockForm
 
@@ -157,12 +155,17 @@ def submit_entry(
             app.claims.release(claim.kind, claim.key)
         if not isinstance(exc, ServiceError):
             raise
-        name = exc.field if exc.field in _entry_fields(form) else "account"
-        return Refused({name or "account": _refusal_text(exc, actor)})
+        return Refused({_entry_field(form, exc.field): _refusal_text(exc, actor)})
 
 
-def _entry_fields(form: EntryForm) -> set[str]:
-    return set(type(form).__dataclass_fields__) - {"forged"}
+_ENTRY_ALIASES = {"due_date": "due", "our_share_pct": "share"}
+"""Where the service's name for a field differs from the form's."""
+
+
+def _entry_field(form: EntryForm, name: str | None) -> str:
+    """The form's field a service refusal names; the account when it names none of them."""
+    field_id = _ENTRY_ALIASES.get(name or "", name or "")
+    return field_id if field_id in set(type(form).__dataclass_fields__) - {"forged"} else "account"
 
 
 def _save_promise(app: Services, actor: User, account: Account, draft: dict[str, object]) -> Saved:

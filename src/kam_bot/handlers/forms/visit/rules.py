@@ -40,16 +40,13 @@ from kam_bot.domain.enums import Locale
 from kam_bot.handlers.describe import problem_line
 from kam_bot.handlers.forms.errors import error_message, error_path
 from kam_bot.handlers.forms.lines import ParsedLines, read_prices, read_stocks
-from kam_bot.handlers.forms.model import FieldErrors
+from kam_bot.handlers.forms.model import ERROR_LIMIT, FieldErrors
 from kam_bot.handlers.forms.visit.form import VisitForm
 from kam_bot.handlers.forms.visit.paths import field_for
 from kam_bot.handlers.prefill import Problem
 from kam_bot.i18n import t
 from kam_bot.services.inputs import PriceInput, StockInput, VisitInput
 from kam_bot.services.visits import visit_date_errors
-
-ERROR_LIMIT = 300
-"""The longest message shown under one field (Slack's modal errors are short)."""
 
 ListedCurrency = Callable[[str], str | None]
 """Product -> the price list's currency, which fills a price typed without one."""
