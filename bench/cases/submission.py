@@ -54,6 +54,7 @@ def views(url: str, seed: int, n: int) -> list[tuple[int, dict[str, Any]]]:
     from kam_bot.adapters.slack.forms.state import FormState
     from kam_bot.adapters.slack.forms.visit import VisitForm, build_view
     from kam_bot.domain.models import User
+    from kam_bot.handlers.forms.visit.rules import Context, price_lines, stock_lines, to_input
     from kam_bot.services.inputs import VisitInput
 
     day = (datetime.now(UTC) - timedelta(days=2)).date()
@@ -66,9 +67,18 @@ def views(url: str, seed: int, n: int) -> list[tuple[int, dict[str, Any]]]:
             form = visit_form((account_id, name), contacts[0].id if contacts else None, day)
             view = build_view(form, contacts, person.locale)
             view_state = {**view, "state": {"values": state_values(view)}}
-            data, errors = VisitForm.from_values(FormState(view_state)).to_input(
-                person.locale, datetime.now(UTC) - timedelta(days=2), "check", lambda _: "CNY", day
+            submitted, loc = VisitForm.from_values(FormState(view_state)), person.locale
+            context = Context(
+                loc,
+                day,
+                datetime.now(UTC) - timedelta(days=2),
+                "check",
+                labels=str,
+                account_refusal=None,
+                prices=price_lines(submitted.prices, day, lambda _: "CNY", loc),
+                stocks=stock_lines(submitted.stocks, day, loc),
             )
+            data, errors = to_input(submitted, context)
             if not isinstance(data, VisitInput) or errors:
                 raise RuntimeError(f"the bench's submission does not validate: {errors}")
             if (len(data.promises), len(data.prices), len(data.stocks)) != (3, 1, 1):

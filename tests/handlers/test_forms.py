@@ -12,9 +12,11 @@ from factories import add_price_list, seed_team
 from kam_bot.bootstrap import App
 from kam_bot.domain.drafts import PriceDraft
 from kam_bot.domain.enums import Locale, PriceKind, PromiseDirection
+from kam_bot.domain.models import Visit
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.forms.entries import PriceForm, PromiseForm, StockForm, check_entry, price_form
 from kam_bot.handlers.forms.model import Field, FieldKind
+from kam_bot.handlers.forms.submit import Refused, Saved, submit_entry, submit_visit
 from kam_bot.handlers.forms.values import MappingValues
 from kam_bot.handlers.forms.visit import VisitForm, check_visit, visit_form
 from kam_bot.handlers.prefill import PricePrefill, prefill_visit
@@ -157,3 +159,78 @@ def test_a_checked_entry_is_saved_through_the_typed_lines_path(app: App) -> None
     # someone who may not write the account is refused, on the reply
     refused = Commands(app).save_entry_form(s.other_rep, "promise", s.baosteel.id, draft)
     assert not refused.ok
+
+
+def test_every_bad_field_of_a_visit_comes_back_in_one_answer(app: App) -> None:
+    """A bad price line, a bad stock line and a promise due before the visit: all three at once,
+    not one per Submit (the stock line used to be refused only after the prices were fixed)."""
+    s = seed_team(app)
+    typed = {
+        "prices": "widget-42 4.20 USD\nwidget-43 cheap",
+        "stocks": "coil 40 cases\ncoil lots",
+        "promise_text:0": "PO",
+        "promise_due:0": (TODAY - timedelta(days=3)).isoformat(),
+        "summary": "kept as typed",
+    }
+    result = submit_visit(app, s.rep, _submitted(app, s.baosteel.id, **typed), "card-3")
+    assert isinstance(result, Refused)
+    assert set(result.errors) == {"prices", "stocks", "promise_due:0"}
+    assert result.errors["prices"].startswith("Prices seen, one per line — Line 2:")
+    assert result.errors["stocks"].startswith("Stock seen, one per line — Line 2:")
+    assert result.errors["promise_due:0"] == "Due date: a promise made at this visit cannot be due before it."
+    with app.uow() as uow:
+        assert uow.repo.count(Visit) == 0
+    fixed = {
+        **typed,
+        "prices": "widget-42 4.20 USD\nwidget-43 3.90 USD",
+        "stocks": "coil 40 cases\ncoil 12 cases",
+        "promise_due:0": (TODAY + timedelta(days=3)).isoformat(),
+    }
+    saved = submit_visit(app, s.rep, _submitted(app, s.baosteel.id, **fixed), "card-3")
+    assert isinstance(saved, Saved) and not saved.already_saved
+    with app.uow() as uow:
+        [visit] = uow.repo.all(Visit)
+    assert saved.ids == (visit.id,) and visit.summary == "kept as typed"
+    again = submit_visit(app, s.rep, _submitted(app, s.baosteel.id, **fixed), "card-3")  # a double click
+    assert isinstance(again, Saved) and again.already_saved and again.ids == (visit.id,)
+
+
+def test_a_quick_entry_refused_for_its_account_and_its_price_says_both_at_once(app: App) -> None:
+    s = seed_team(app)
+    typed_price = {"account": str(s.baosteel.id), "product": "coil", "price": "0", "currency": "USD"}
+    refused = submit_entry(
+        app, s.other_rep, "price", MappingValues(typed_price)
+    )  # another team's rep: may not write Baosteel
+    assert isinstance(refused, Refused)
+    assert set(refused.errors) == {"account", "price"}
+    assert refused.errors["price"] == "Price: must be more than 0."
+    saved = submit_entry(app, s.rep, "price", MappingValues({**typed_price, "price": "4.20"}))
+    assert isinstance(saved, Saved) and "coil" in saved.reply.plain_text()
+    assert [a.action_id for a in saved.reply.actions] == ["undo.price"]  # Undo, for the id saved
+    assert saved.reply.actions[0].value == str(saved.ids[0])
+
+
+def test_nothing_typed_in_the_visit_form_is_lost_when_it_is_refused(app: App) -> None:
+    """Every input filled, the submission refused (a promise due before the visit): the form
+    shown again holds every value exactly as it was submitted."""
+    s = seed_team(app)
+    shown = visit_form(VisitForm.blank((s.baosteel.id, "Baosteel"), TODAY), [s.contact], Locale.EN)
+    typed: dict[str, Any] = {}
+    for f in (i for i in shown.items if isinstance(i, Field)):
+        choices = [c.value for c in f.all_choices]
+        typed[f.id] = {
+            FieldKind.TEXT: f"typed in {f.id}",
+            FieldKind.DATE: (TODAY - timedelta(days=1)).isoformat(),
+            FieldKind.CHOICE: choices[-1] if choices else None,
+            FieldKind.MULTI_CHOICE: choices,
+            FieldKind.ACCOUNT: str(s.baosteel.id),
+        }[f.kind]
+    typed["promise_due:0"] = (TODAY - timedelta(days=3)).isoformat()
+    result = submit_visit(app, s.rep, MappingValues(typed, list(typed)), "card-9")
+    assert isinstance(result, Refused)
+    assert {"promise_due:0", "next_visit_date", "prices", "stocks"} <= set(result.errors)
+    again = visit_form(VisitForm.from_values(MappingValues(typed, list(typed))), [s.contact], Locale.EN)
+    for field_id, value in typed.items():
+        kept = again.field(field_id).value
+        kept = kept.isoformat() if isinstance(kept, date) else list(kept) if isinstance(kept, tuple) else kept
+        assert kept == value, field_id

@@ -28,8 +28,9 @@ from kam_bot.domain.enums import (
     PromiseDirection,
     StageKind,
     StockFlag,
+    VisitKind,
 )
-from kam_bot.domain.models import Account
+from kam_bot.domain.models import VISIT_DETAILS, Account, Visit
 from kam_bot.services.errors import ForbiddenError, InvalidInputError, NotFoundError
 from kam_bot.services.inputs import (
     CompetitorNoteInput,
@@ -429,3 +430,24 @@ def test_owner_corrects_a_visit_and_a_teammate_may_not(app: App) -> None:
         )
     with pytest.raises(NotFoundError):
         app.visits.for_edit(s.rep, 9999)
+
+
+def test_a_logged_visit_keeps_every_detail(app: App) -> None:
+    """The details are copied to the visit by name (``VISIT_DETAILS``): none is dropped."""
+    s = seed_team(app)
+    details = {
+        "kind": VisitKind.PHONE,
+        "objectives": [Objective.COLLECT_PAYMENT],
+        "goal": "trial order",
+        "goal_reached": GoalReached.PARTLY,
+        "summary": "went well",
+        "needs": "faster delivery",
+        "competitor_intel": "Foo cut prices",
+        "next_step": "send samples",
+        "next_visit_date": date(2026, 12, 7),
+    }
+    assert set(details) == set(VISIT_DETAILS)
+    logged = app.visits.log(s.rep, VisitInput(account_id=s.baosteel.id, visited_at=app.clock(), **details))
+    with app.uow() as uow:
+        stored = uow.repo.get(Visit, logged.visit.id)
+    assert stored is not None and stored.model_dump(include=set(VISIT_DETAILS)) == details

@@ -3,13 +3,15 @@ language, before anything is saved; never a traceback, never a lost line."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from console_harness import ConsoleHarness
 from factories import Seed, seed_team
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
-from kam_bot.domain.models import PriceObservation, Visit
+from kam_bot.domain.models import InventoryObservation, PriceObservation, Visit
 from kam_bot.handlers.commands import Commands
 
 HUGE = "9" * 28
@@ -113,3 +115,32 @@ def test_an_unexpected_failure_prints_the_line_back_without_a_traceback(
     assert "Something went wrong on my side" in out and out.rstrip().endswith("promises")
     assert "disk on fire" not in out and "Traceback" not in out
     assert "disk on fire" in caplog.text  # the details go to the log
+
+
+def test_every_bad_part_of_a_visit_is_listed_in_one_answer(app: App, rep: ConsoleHarness) -> None:
+    """A bad price, a bad stock share and a promise due before the visit, listed together before
+    any question (the due date used to be asked only once the price and stock were fixed)."""
+    line = f"visit Baosteel; price widget-42 {HUGE} USD; stock coil 5 share 150%; we promise PO by 2026-11-20"
+    out = rep.send(line)
+    to_fix = out.split("Please fix before saving:", 1)[1].split("Not saved", 1)[0]
+    assert [row for row in to_fix.splitlines() if row.startswith("⚠")] == [
+        "⚠ “share 150%” is not a share between 0 and 100 %.",
+        f"⚠ Price: too many digits; write at most 18 digits in all. you typed: {HUGE}",
+        "⚠ Due date: Fri 20 Nov 2026 is before the visit (Mon 23 Nov 2026); give a later one. "
+        "you typed: 2026-11-20",
+    ]
+    assert out.rstrip().endswith(line)  # printed back to paste again
+    assert _count(app, Visit) == 0
+
+
+def test_the_parts_listed_together_are_asked_in_turn_and_saved_once_fixed(
+    app: App, rep: ConsoleHarness
+) -> None:
+    line = f"visit Baosteel; price widget-42 {HUGE} USD; stock coil 5 share 150%; we promise PO by 2026-11-20"
+    out = rep.send(line, "30", "4.20", "2026-11-30", "y")
+    assert rep.prompts[1:] == ["Price of widget-42? ", "Due date for “PO”? ", "Save? [Y/n] "]
+    assert "✅ Visit of Mon 23 Nov 2026 saved" in out and "PO — due Mon 30 Nov 2026" in out
+    with app.uow() as uow:
+        [price] = uow.repo.all(PriceObservation)
+        [stock] = uow.repo.all(InventoryObservation)
+    assert (price.price, stock.our_share_pct) == (Decimal("4.20"), Decimal("30"))

@@ -109,6 +109,23 @@ class StageChange(Entity):
     changed_at: datetime
 
 
+VISIT_DETAILS = (
+    "kind",
+    "objectives",
+    "goal",
+    "goal_reached",
+    "summary",
+    "needs",
+    "competitor_intel",
+    "next_step",
+    "next_visit_date",
+)
+"""What a rep tells about a visit besides the account, the people met and the time. Declared
+alike on ``VisitDraft`` (what was typed), ``VisitInput`` (with its limits), ``Visit`` and the
+``visits`` table (``VisitRow``), and copied between them by these names, never field by field
+(``tests/domain/test_visit_details.py`` checks the four agree)."""
+
+
 class Visit(Entity):
     id: int
     account_id: int

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
-from typing import TypeVar
-
-from pydantic import ValidationError
 
 from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft
-from kam_bot.domain.enums import Locale, PromiseStatus
+from kam_bot.domain.enums import PromiseStatus
 from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObservation, User
 from kam_bot.domain.parsing import parse_date
 from kam_bot.handlers import render
 from kam_bot.handlers.account_list import account_list
-from kam_bot.handlers.describe import problem_line
+from kam_bot.handlers.forms.entries import PRICE, PROMISE, STOCK, PriceForm, PromiseForm, StockForm
+from kam_bot.handlers.forms.submit import submit_entry, submit_visit
+from kam_bot.handlers.forms.visit import VisitForm
 from kam_bot.handlers.my_day import load_my_day, my_day_reply
-from kam_bot.handlers.prefill import (
-    PricePrefill,
-    PromisePrefill,
-    StockPrefill,
-    VisitPrefill,
-    today_for,
-    validation_problems,
-    visit_input,
-)
+from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, VisitPrefill, today_for
 from kam_bot.handlers.replies import Action, Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
 from kam_bot.services.container import Services
@@ -35,10 +25,8 @@ from kam_bot.services.errors import (
     InvalidInputError,
     ServiceError,
 )
-from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput
 from kam_bot.services.undo import UNDO_WINDOW
 
-T = TypeVar("T")
 UNDO_MINUTES = int(UNDO_WINDOW.total_seconds() // 60)
 
 UNDO_KINDS: dict[str, type[PriceObservation | InventoryObservation | CompetitorNote]] = {
@@ -158,87 +146,33 @@ class Commands:
     # -- saving prefills ----------------------------------------------------------
 
     def save_visit(self, actor: User, prefill: VisitPrefill, submission_key: str | None = None) -> Reply:
-        loc = actor.locale
-        result = _attempt(
-            loc, lambda: self.app.visits.log(actor, visit_input(self.app, actor, prefill, submission_key))
-        )
-        if isinstance(result, Reply):
-            return result
-        return render.visit_saved(result, loc, today_for(self.app, actor))
+        """The confirmed prefill saved through the visit form's one submit (``submit_visit``)."""
+        form = VisitForm.from_prefill(prefill, today_for(self.app, actor), fit=False)
+        return submit_visit(self.app, actor, form, submission_key).reply
 
     def save_promise(self, actor: User, prefill: PromisePrefill) -> Reply:
-        loc = actor.locale
-        account, p = prefill.account, prefill.promise
-        assert account is not None and p is not None
-        promise = _attempt(
-            loc,
-            lambda: self.app.promises.add(
-                actor, account.id, PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)
-            ),
-        )
-        if isinstance(promise, Reply):
-            return promise
-        line = render.promise_line(promise, today_for(self.app, actor), loc, account)
-        return _saved(
-            Line.of(t("promise.saved", loc), " ", line),
-            Action(action_id="promise.cancel", label=t("action.undo", loc), value=str(promise.id)),
-        )
+        return submit_entry(self.app, actor, PROMISE, PromiseForm.from_prefill(prefill)).reply
 
     def save_price(self, actor: User, prefill: PricePrefill) -> Reply:
-        loc = actor.locale
-        account, draft = prefill.account, prefill.price
-        assert account is not None and draft is not None
-        result = _attempt(
-            loc,
-            lambda: self.app.observations.record_price(
-                actor, account.id, PriceInput.model_validate(draft.model_dump())
-            ),
-        )
-        if isinstance(result, Reply):
-            return result
-        obs, deviation = result
-        who = f" ({obs.competitor})" if obs.competitor else ""
-        line = render.price_line(obs.product, render.price_text(obs, loc), deviation, loc, who)
-        return _saved(
-            Line.of(t("price.saved", loc), " ", user(account.name), " · ", line),
-            Action(action_id="undo.price", label=t("action.undo", loc), value=str(obs.id)),
-        )
+        return submit_entry(self.app, actor, PRICE, PriceForm.from_prefill(prefill)).reply
 
     def save_stock(self, actor: User, prefill: StockPrefill) -> Reply:
-        loc = actor.locale
-        account, draft = prefill.account, prefill.stock
-        assert account is not None and draft is not None
-        result = _attempt(
-            loc,
-            lambda: self.app.observations.record_stock(
-                actor, account.id, StockInput.model_validate(draft.model_dump())
-            ),
-        )
-        if isinstance(result, Reply):
-            return result
-        obs, change = result
-        line = render.stock_line(obs.product, render.quantity_text(obs, loc), change, loc, obs.movement)
-        return _saved(
-            Line.of(t("stock.saved", loc), " ", user(account.name), " · ", line),
-            Action(action_id="undo.stock", label=t("action.undo", loc), value=str(obs.id)),
-        )
+        return submit_entry(self.app, actor, STOCK, StockForm.from_prefill(prefill)).reply
 
     def save_entry_form(
         self, actor: User, form_id: str, account_id: int, draft: PromiseDraft | PriceDraft | StockDraft
     ) -> Reply:
-        """Save a checked quick-entry form (``handlers.forms.entries``: ``promise``, ``price`` or
-        ``stock``) through the same path as the typed line."""
+        """Save a checked quick-entry draft (``promise``, ``price`` or ``stock``) through the same
+        submit as the typed line."""
         try:
             account = self.app.accounts.live(account_id)
         except ServiceError as exc:
             return render.error_reply(exc, actor.locale)
-        if (refusal := self.app.accounts.write_refusal(actor, account.id)) is not None:
-            return render.error_reply(refusal, actor.locale)
-        if isinstance(draft, PromiseDraft) and form_id == "promise":
+        if isinstance(draft, PromiseDraft) and form_id == PROMISE:
             return self.save_promise(actor, PromisePrefill("", account, promise=draft))
-        if isinstance(draft, PriceDraft) and form_id == "price":
+        if isinstance(draft, PriceDraft) and form_id == PRICE:
             return self.save_price(actor, PricePrefill("", account, price=draft))
-        if isinstance(draft, StockDraft) and form_id == "stock":
+        if isinstance(draft, StockDraft) and form_id == STOCK:
             return self.save_stock(actor, StockPrefill("", account, stock=draft))
         raise ValueError(f"no entry form {form_id!r} for {type(draft).__name__}")
 
@@ -323,22 +257,6 @@ class Commands:
 
 _SETTLED_BY = {"done": PromiseStatus.DONE, "cancel": PromiseStatus.CANCELLED, "reopen": PromiseStatus.OPEN}
 """The status each action leads to: asking for it again says so instead of acting."""
-
-
-def _attempt(loc: Locale, call: Callable[[], T]) -> T | Reply:
-    """Run a save; invalid input or a refused service call becomes the reply saying what to fix."""
-    try:
-        return call()
-    except ValidationError as exc:
-        return Reply(
-            sections=[Section(lines=[problem_line(q, loc) for q in validation_problems(exc, loc)])], ok=False
-        )
-    except ServiceError as exc:
-        return render.error_reply(exc, loc)
-
-
-def _saved(line: Line, undo: Action) -> Reply:
-    return Reply(sections=[Section(lines=[line])], actions=[undo])
 
 
 def _parse_time(value: str) -> time:

@@ -20,7 +20,7 @@ from kam_bot.domain.contact_names import by_surname
 from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft, VisitDraft
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.matching import fold
-from kam_bot.domain.models import Account, Contact, User
+from kam_bot.domain.models import VISIT_DETAILS, Account, Contact, User
 from kam_bot.domain.parsing import parse_date, parse_price, parse_promise, parse_stock, parse_visit
 from kam_bot.handlers.forms.errors import error_key, error_path
 from kam_bot.i18n import format_date
@@ -353,34 +353,25 @@ def visit_time(app: Services, actor: User, day: date | None) -> datetime:
 def visit_input(
     app: Services, actor: User, prefill: VisitPrefill, submission_key: str | None = None
 ) -> VisitInput:
-    """The confirmed prefill as a service input; pydantic errors name the field to fix, the
-    lines by their place (``promises.0.due_date``, ``stocks.1.quantity``): validated as one
-    document, so an error in a line is not reported under the bare field name."""
+    """The confirmed prefill as a service input. One validation of plain data: every error at
+    once, each path naming its part (``prices.1.price``)."""
     d = prefill.draft
     assert prefill.account is not None
-    summary = d.summary
-    document = {
-        "account_id": prefill.account.id,
-        "visited_at": visit_time(app, actor, d.visit_date),
-        "kind": d.kind or "in_person",
-        "contact_ids": prefill.contact_ids,
-        "new_contacts": prefill.new_contacts,
-        "objectives": d.objectives,
-        "goal": d.goal,
-        "goal_reached": d.goal_reached,
-        "summary": summary,
-        "needs": d.needs,
-        "competitor_intel": d.competitor_intel,
-        "next_step": d.next_step,
-        "next_visit_date": d.next_visit_date,
-        "promises": [{"text": p.text, "direction": p.direction, "due_date": p.due_date} for p in d.promises],
-        "prices": [p.model_dump() for p in d.prices],
-        "stocks": [s.model_dump() for s in d.stocks],
-        "competitor_notes": [n.model_dump() for n in d.competitor_notes],
-        "stage_change": d.stage_change.model_dump() if d.stage_change else None,
-        "submission_key": submission_key,
-    }
-    return VisitInput.model_validate(document)
+    return VisitInput.model_validate(
+        {
+            **d.model_dump(include=set(VISIT_DETAILS), exclude_none=True),
+            "account_id": prefill.account.id,
+            "visited_at": visit_time(app, actor, d.visit_date),
+            "contact_ids": prefill.contact_ids,
+            "new_contacts": [c.model_dump() for c in prefill.new_contacts],
+            "promises": [p.model_dump(include={"text", "direction", "due_date"}) for p in d.promises],
+            "prices": [p.model_dump() for p in d.prices],
+            "stocks": [s.model_dump() for s in d.stocks],
+            "competitor_notes": [n.model_dump() for n in d.competitor_notes],
+            "stage_change": d.stage_change.model_dump() if d.stage_change else None,
+            "submission_key": submission_key,
+        }
+    )
 
 
 def prefill_promise(app: Services, actor: User, text: str) -> PromisePrefill:
@@ -453,14 +444,22 @@ def _same_field(prefill: Prefill, path: str) -> str:
 
 
 def check(app: Services, actor: User, prefill: Prefill) -> list[Problem]:
-    """Add what saving would refuse as the prefill stands (lengths, digits, ranges) to its
-    problems, before the user confirms; returns the new ones. Fields already flagged are skipped."""
+    """Add what saving would refuse as the prefill stands (lengths, digits, ranges, a promise due
+    before the visit) to its problems, all at once, before the user confirms; returns the new
+    ones. Fields already flagged are skipped."""
     if prefill.account is None:
         return []
+    new = _input_problems(app, actor, prefill)
+    if isinstance(prefill, VisitPrefill):
+        new += _due_before_visit(app, actor, prefill)
+    return new
+
+
+def _input_problems(app: Services, actor: User, prefill: Prefill) -> list[Problem]:
+    """What the service input refuses, every field at once (pydantic reports them all)."""
     try:
         if isinstance(prefill, VisitPrefill):
             visit_input(app, actor, prefill)
-            return _due_before_visit(app, actor, prefill)
         elif isinstance(prefill, PromisePrefill) and prefill.promise is not None:
             p = prefill.promise
             PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from kam_bot.domain import rules
 from kam_bot.domain.enums import GoalReached
 from kam_bot.domain.models import (
+    VISIT_DETAILS,
     Account,
     CompetitorNote,
     Contact,
@@ -128,18 +129,10 @@ class VisitService:
                     account_id=account.id,
                     rep_id=actor.id,
                     visited_at=data.visited_at,
-                    kind=data.kind,
                     contact_ids=contact_ids,
-                    objectives=data.objectives,
-                    goal=data.goal,
-                    goal_reached=data.goal_reached,
-                    summary=data.summary,
-                    needs=data.needs,
-                    competitor_intel=data.competitor_intel,
-                    next_step=data.next_step,
-                    next_visit_date=data.next_visit_date,
                     created_at=now,
                     submission_key=data.submission_key,
+                    **data.model_dump(include=set(VISIT_DETAILS)),
                 )
                 for cid in data.contact_ids:
                     last_met = known[cid].last_met

@@ -20,7 +20,7 @@ from slack_harness import (
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import PromiseDirection
-from kam_bot.domain.models import Contact, Promise, Visit
+from kam_bot.domain.models import Contact, InventoryObservation, PriceObservation, Promise, Visit
 
 
 def _all(app: App, model: type) -> list:
@@ -110,6 +110,41 @@ async def test_invalid_fields_come_back_on_their_input(slack: SlackDriver) -> No
     assert "due" in body["errors"]["promise_due:0"].lower()
     assert body["errors"]["prices"].startswith("Prices seen, one per line — Line 1")
     assert _all(slack.app, Visit) == []
+
+
+async def test_every_bad_field_comes_back_in_one_answer_and_one_fix_saves(slack: SlackDriver) -> None:
+    """Two bad lines (a price and a stock) and a promise due before the visit: the modal shows all
+    three at once. The stock line used to be refused only after the prices were fixed."""
+    await slack.command("/visit", "Baosteel; we promise samples by Friday")
+    view = view_of((await slack.calls("views.open"))[0])
+    typed = {
+        "prices": {"value": "widget-42 4.20 USD\nwidget-43 cheap"},
+        "stocks": {"value": "coil 40 cases\ncoil lots"},
+        "promise_due:0": {"selected_date": "2026-11-18"},
+        "summary": {"value": "kept as typed"},
+    }
+    body = (await slack.submit(view, changes=typed)).json()
+    assert body["response_action"] == "errors"
+    assert body["errors"] == {
+        "prices": "Prices seen, one per line — Line 2: No price found in “widget-43 cheap”. "
+        "Add it like 4.20 USD/kg.",
+        "stocks": "Stock seen, one per line — Line 2: Add the quantity as a number, e.g. “120 cases”.",
+        "promise_due:0": "Due date: a promise made at this visit cannot be due before it.",
+    }
+    assert _all(slack.app, Visit) == []
+
+    fixed = {
+        **typed,
+        "prices": {"value": "widget-42 4.20 USD\nwidget-43 3.90 USD"},
+        "stocks": {"value": "coil 40 cases\ncoil 12 cases"},
+        "promise_due:0": {"selected_date": "2026-11-30"},
+    }
+    saved = await slack.submit(view, changes=fixed)
+    assert saved.status == 200 and saved.body == b""  # one round of fixes, one Submit: saved
+    [visit] = _all(slack.app, Visit)
+    assert visit.summary == "kept as typed"
+    assert sorted(p.product for p in _all(slack.app, PriceObservation)) == ["widget-42", "widget-43"]
+    assert [s.quantity for s in _all(slack.app, InventoryObservation)] == [40, 12]
 
 
 async def test_user_text_is_escaped_in_what_is_sent(slack: SlackDriver) -> None:

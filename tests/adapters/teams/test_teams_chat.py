@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator, Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from card_schema import assert_valid_card, buttons, inputs, submitted, texts
@@ -246,6 +248,53 @@ async def test_errors_come_back_on_the_card_with_the_input_kept(teams: TeamsDriv
     assert fields["promise_text:0"]["value"] == "quote"
     assert fields["prices"]["value"] == "widget-42 lots"
     assert fields["goal"]["value"] == "trial order"
+    assert all_of(teams.app, m.Visit) == []
+
+
+def _marked(card: dict[str, Any]) -> dict[str, str]:
+    """Input id -> the error shown right under it (an Attention TextBlock)."""
+    flat: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock" or str(node.get("type", "")).startswith("Input."):
+                flat.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card.get("body", []))
+    return {
+        node["id"]: after["text"]
+        for node, after in itertools.pairwise(flat)
+        if "id" in node and after.get("type") == "TextBlock" and after.get("color") == "Attention"
+    }
+
+
+async def test_every_bad_field_is_marked_on_the_card_at_once_with_everything_kept(teams: TeamsDriver) -> None:
+    await teams.say(LINE)
+    message_id, card = teams.last_card()
+    typed = {
+        "prices": "widget-42 4.20 USD\nwidget-43 cheap",
+        "stocks": "coil 40 cases\ncoil lots",
+        "promise_due:1": "2026-11-20",
+        "summary": "kept as typed",
+    }
+    response = await teams.press("form.submit", submitted(card, **typed), message_id)
+    again = response["value"]
+    assert_valid_card(again)
+    assert _marked(again) == {
+        "prices": "Prices seen, one per line — Line 2: No price found in “widget-43 cheap”. "
+        "Add it like 4.20 USD/kg.",
+        "stocks": "Stock seen, one per line — Line 2: Add the quantity as a number, e.g. “120 cases”.",
+        "promise_due:1": "Due date: a promise made at this visit cannot be due before it.",
+    }
+    shown = {k: v.get("value") for k, v in inputs(again).items()}
+    for field_id, value in {**submitted(card), **typed}.items():
+        if field_id in shown:
+            assert shown[field_id] == value, field_id  # everything typed is kept
     assert all_of(teams.app, m.Visit) == []
 
 

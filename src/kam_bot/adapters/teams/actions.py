@@ -20,12 +20,12 @@ from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import Contact, User
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.forms import entries
-from kam_bot.handlers.forms.entries import check_entry
 from kam_bot.handlers.forms.model import Form
+from kam_bot.handlers.forms.submit import Claim, Saved, submit_entry, submit_visit
 from kam_bot.handlers.forms.values import MappingValues
-from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, check_visit, visit_form
+from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, visit_form
 from kam_bot.handlers.prefill import today_for
-from kam_bot.handlers.render import error_reply, visit_saved
+from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Action, Line, Reply, Section
 from kam_bot.i18n import format_date, t
 from kam_bot.services.errors import ServiceError
@@ -116,18 +116,13 @@ def save_visit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome
     contacts = _chain(app, actor, form.account[0]) if form.account else []
     if form.account and str(form.account[0]) != str(data.get("shown_for") or ""):
         form.follow_account(contacts)  # another account was picked: its decision chain, by name
-    checked, errors = check_visit(app, actor, form, key)
-    if checked is not None:
-        try:
-            result = app.visits.log(actor, checked)
-        except ServiceError as exc:
-            errors = {form.service_error_field(exc): _error_text(exc, loc)}
-        else:
-            reply = visit_saved(result, loc, today_for(app, actor))
-            return Outcome(reply_card(reply, loc), reply)
+    result = submit_visit(app, actor, form, key)
+    if isinstance(result, Saved):
+        return Outcome(reply_card(result.reply, loc), result.reply)
     shown_for = str(form.account[0]) if form.account else ""
     definition = visit_form(form.with_blanks(), contacts, loc)
-    return Outcome(form_card(definition, loc, errors=errors, data={"key": key or "", "shown_for": shown_for}))
+    data = {"key": key or "", "shown_for": shown_for}
+    return Outcome(form_card(definition, loc, errors=result.errors, data=data))
 
 
 def save_entry(app: TeamsServices, actor: User, form_id: str, data: dict[str, Any]) -> Outcome:
@@ -135,18 +130,11 @@ def save_entry(app: TeamsServices, actor: User, form_id: str, data: dict[str, An
     loc = actor.locale
     key = str(data.get("key") or "")
     values = _values(app, data)
-    draft, errors = check_entry(form_id, values, loc)
-    if draft is not None:
-        if not app.claims.claim(CARD_CLAIMS, key):
-            reply = Reply.text(t("teams.already_saved", loc))
-            return Outcome(reply_card(reply, loc), reply)
-        reply = Commands(app).save_entry_form(actor, form_id, int(values.option("account") or 0), draft)
-        if reply.ok:
-            return Outcome(reply_card(reply, loc), reply)
-        app.claims.release(CARD_CLAIMS, key)
-        errors = {"account": " ".join(line.plain for s in reply.sections for line in s.lines)}
+    result = submit_entry(app, actor, form_id, values, Claim(CARD_CLAIMS, key))
+    if isinstance(result, Saved):
+        return Outcome(reply_card(result.reply, loc), result.reply)
     definition = ENTRY_FORMS[form_id](values, loc)
-    return Outcome(form_card(definition, loc, errors=errors, data={"key": key}))
+    return Outcome(form_card(definition, loc, errors=result.errors, data={"key": key}))
 
 
 def _visit_for_account(app: TeamsServices, actor: User, account_id: int) -> AdaptiveCard:
@@ -158,10 +146,6 @@ def _visit_for_account(app: TeamsServices, actor: User, account_id: int) -> Adap
     form = VisitForm.blank((account.id, account.name), today_for(app, actor))
     definition = visit_form(form, _chain(app, actor, account.id), loc)
     return form_card(definition, loc, data={"key": new_key(), "shown_for": str(account.id)})
-
-
-def _error_text(exc: ServiceError, loc: Locale) -> str:
-    return " ".join(line.plain for s in error_reply(exc, loc).sections for line in s.lines)
 
 
 ENTRY_FORMS: dict[str, Callable[[MappingValues, Locale], Form]] = {

@@ -20,7 +20,7 @@ from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft
 from kam_bot.domain.enums import Locale, Movement, PriceKind, PromiseDirection
 from kam_bot.handlers.describe import problem_line
 from kam_bot.handlers.forms.errors import error_message, error_path
-from kam_bot.handlers.forms.model import Choice, Field, FieldErrors, FieldKind, Form
+from kam_bot.handlers.forms.model import ERROR_LIMIT, Choice, Field, FieldErrors, FieldKind, Form
 from kam_bot.handlers.forms.values import FormValues
 from kam_bot.handlers.prefill import PricePrefill, Problem, PromisePrefill, StockPrefill
 from kam_bot.handlers.render import enum_label
@@ -31,7 +31,6 @@ from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput
 PROMISE = "promise"
 PRICE = "price"
 STOCK = "stock"
-ERROR_LIMIT = 300
 
 M = TypeVar("M", bound=BaseModel)
 D = TypeVar("D", bound=BaseModel)

@@ -62,6 +62,8 @@ def stock_line(s: StockDraft) -> str:
 @dataclass
 class ParsedLines(Generic[T]):
     items: list[T] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    """The line number of each item, in order."""
     problems: list[tuple[int, ParseProblem]] = field(default_factory=list)
     """(1-based line number, problem)."""
 
@@ -77,6 +79,7 @@ def read_prices(text: str, today: date) -> ParsedLines[PriceDraft]:
         out.problems += [(n, p) for p in entry.problems]
         if entry.price is not None and not entry.problems:
             out.items.append(entry.price)
+            out.numbers.append(n)
     return out
 
 
@@ -87,4 +90,5 @@ def read_stocks(text: str, today: date) -> ParsedLines[StockDraft]:
         out.problems += [(n, p) for p in entry.problems]
         if entry.stock is not None and not entry.problems:
             out.items.append(entry.stock)
+            out.numbers.append(n)
     return out

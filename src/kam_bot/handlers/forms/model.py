@@ -106,5 +106,8 @@ class Form:
         return self.fields_by_id[field_id]
 
 
+ERROR_LIMIT = 300
+"""The longest message shown under one field (Slack's modal errors are short)."""
+
 FieldErrors = dict[str, str]
 """Field id -> what is wrong there, in the user's language."""

@@ -88,6 +88,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.submission_key": {"en": "Form", "zh-Hans": "表单"},
     # labels, hints and checks of the visit and quick-entry forms (every platform)
     "form.save": {"en": "Save", "zh-Hans": "保存"},
+    "form.already_saved": {"en": "Already saved.", "zh-Hans": "已保存过。"},
     "form.visit.title": {"en": "Log a visit", "zh-Hans": "记录拜访"},
     "form.visit.account": {"en": "Account", "zh-Hans": "客户"},
     "form.visit.account_placeholder": {"en": "Type a name or an alias", "zh-Hans": "输入客户名称或别名"},

@@ -20,7 +20,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "kam-bot 已加入此团队。大家在与 kam-bot 的个人聊天中使用它。"
         "管理员可以在频道中写“@kam-bot digest 团队名”,把该团队的每周摘要发到那里(此频道的 id:{id})。",
     },
-    "teams.already_saved": {"en": "Already saved.", "zh-Hans": "已保存过。"},
     "teams.digest_here_how": {
         "en": "An admin can write “@kam-bot digest TEAM” here "
         "to post that team's weekly digest in this channel.",

@@ -20,10 +20,8 @@ from kam_bot.adapters.slack.forms.elements import errors_for
 from kam_bot.adapters.slack.forms.state import FormState
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
-from kam_bot.handlers.forms.entries import check_entry
-from kam_bot.handlers.forms.visit import check_visit
-from kam_bot.handlers.prefill import today_for
-from kam_bot.handlers.render import error_reply, visit_saved
+from kam_bot.handlers.forms.submit import Claim, Refused, Saved, prepare_visit, submit_entry
+from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
 from kam_bot.services.container import Services
@@ -56,60 +54,36 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     ) -> None:
         slack_id = body["user"]["id"]
         actor = await deps.actor(client, slack_id)
-        loc = actor.locale
-        form = visit.VisitForm.from_values(FormState(view))
-        data, errors = await deps.run(check_visit, app, actor, form, view["id"])
-        if data is None:
-            await ack(response_action="errors", errors=errors_for(errors, view))
+        prepared = await deps.run(prepare_visit, app, actor, FormState(view), view["id"])
+        if isinstance(prepared, Refused):
+            await ack(response_action="errors", errors=errors_for(prepared.errors, view))
             return
-        task = asyncio.ensure_future(deps.run(app.visits.log, actor, data))
+        task = asyncio.ensure_future(deps.run(prepared.save))
         done, _ = await asyncio.wait({task}, timeout=SAVE_BUDGET)
-        failed = task.exception() if task in done else None
-        if isinstance(failed, ServiceError):
-            block = form.service_error_field(failed)
-            await ack(response_action="errors", errors=errors_for({block: _error_text(failed, actor)}, view))
+        if task in done and isinstance(result := task.result(), Refused):
+            await ack(response_action="errors", errors=errors_for(result.errors, view))
             return
-        if failed is not None:
-            raise failed  # unacknowledged, the modal stays open with everything typed; the handler says why
         await ack()  # saved, or still saving after SAVE_BUDGET: the modal closes, the outcome comes by DM
-        try:
-            result = await task
-        except ServiceError as exc:
-            await dm_reply(client, slack_id, error_reply(exc, loc), loc)
-            return
-        await dm_reply(client, slack_id, visit_saved(result, loc, today_for(app, actor)), loc)
-        await deps.refresh_home(client, slack_id, actor)
+        result = await task
+        await dm_reply(client, slack_id, result.reply, actor.locale)
+        if isinstance(result, Saved):
+            await deps.refresh_home(client, slack_id, actor)
 
     async def entry_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         slack_id = body["user"]["id"]
         actor = await deps.actor(client, slack_id)
-        loc = actor.locale
         state = FormState(view)
-        kind = view["callback_id"]
-        draft, errors = check_entry(kind, state, loc)
-        if draft is None:
-            await ack(response_action="errors", errors=errors_for(errors, view))
-            return
-        if not await deps.run(app.claims.claim, VIEW_CLAIMS, view["id"]):
-            await ack()  # the same modal submitted twice: saved the first time
-            return
-        try:
-            reply = await deps.run(
-                deps.commands.save_entry_form, actor, kind, int(state.option("account") or 0), draft
-            )
-        except BaseException:
-            await deps.run(release_claim, app, view["id"])  # not saved: the same modal may be sent again
-            raise
-        if not reply.ok:
-            await deps.run(release_claim, app, view["id"])
-            await ack(
-                response_action="errors", errors=errors_for({"account": _error_text(reply, actor)}, view)
-            )
+        claim = Claim(VIEW_CLAIMS, view["id"])
+        result = await deps.run(submit_entry, app, actor, view["callback_id"], state, claim)
+        if isinstance(result, Refused):
+            await ack(response_action="errors", errors=errors_for(result.errors, view))
             return
         await ack()
-        await deliver(client, slack_id, reply, loc, state.meta.get("ru"))
+        if result.already_saved:  # the same modal submitted twice: saved the first time
+            return
+        await deliver(client, slack_id, result.reply, actor.locale, state.meta.get("ru"))
         await deps.refresh_home(client, slack_id, actor)
 
     async def edit_submitted(
