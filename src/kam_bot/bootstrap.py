@@ -15,6 +15,7 @@ from kam_bot.config import Settings, insight_thresholds
 from kam_bot.platforms import ChatPlatform
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.audit import AuditService
+from kam_bot.services.calendar import CalendarService
 from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.conversations import ConversationRefs
@@ -48,6 +49,7 @@ class App:
     conversation_refs: ConversationRefs = field(init=False)
     claims: ClaimService = field(init=False)
     audit: AuditService = field(init=False)
+    calendar: CalendarService = field(init=False)
     demo: DemoService = field(init=False)
     insight: InsightService = field(init=False)
     jobs: SqlJobsStore = field(init=False)
@@ -61,6 +63,7 @@ class App:
         self.accounts = AccountService(self.uow, self.clock, threshold, insight_thresholds(self.settings))
         self.contacts = ContactService(self.uow, self.clock)
         self.audit = AuditService(self.uow)
+        self.calendar = CalendarService(self.uow, self.clock, self.settings.default_calendar_country)
         self.visits = VisitService(self.uow, self.clock, threshold)
         self.promises = PromiseService(self.uow, self.clock)
         self.observations = ObservationService(self.uow, self.clock, threshold)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kam_bot.domain.calendar import public
 from kam_bot.domain.insight.thresholds import Thresholds
 
 
@@ -56,6 +57,19 @@ class Settings(BaseSettings):
     default_locale: str = Field(
         default="en", description="Language for users the platform gives none: en or zh-Hans."
     )
+    default_calendar_country: str = Field(
+        default="",
+        description="Country code (CN, US, SA ...) whose public holidays and make-up working days apply "
+        "to teams with no calendar country of their own; empty: Monday to Friday only.",
+    )
+
+    @field_validator("default_calendar_country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code and not public.is_country(code):
+            raise ValueError(f"{value!r} is not a country code the holidays library knows (e.g. CN, US, SA)")
+        return code
 
     # Slack
     # secrets stay out of repr(), so out of logs and tracebacks that print the settings

@@ -120,6 +120,7 @@ def _load_features() -> None:
         "kam_bot.cli.rates",
         "kam_bot.cli.teams",
         "kam_bot.cli.admin",
+        "kam_bot.cli.calendar",
     ):
         try:
             importlib.import_module(module)

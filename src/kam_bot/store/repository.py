@@ -39,6 +39,7 @@ ROWS: dict[type[m.Entity], type[t.Base]] = {
     m.CompetitorNote: t.CompetitorNoteRow,
     m.PriceListEntry: t.PriceListRow,
     m.AuditEntry: t.AuditRow,
+    m.CalendarDay: t.CalendarDayRow,
 }
 
 
