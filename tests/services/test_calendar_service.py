@@ -9,10 +9,11 @@ import pytest
 from factories import add_team, add_user
 
 from kam_bot.bootstrap import App
+from kam_bot.cli import OPERATOR
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import AuditEntry
 from kam_bot.services.errors import ForbiddenError, InvalidInputError, NotFoundError
-from kam_bot.services.transfer import import_csv
+from kam_bot.services.transfer import export_all, import_csv, restore_jsonl
 
 
 def _csv(text: str) -> io.BytesIO:
@@ -114,3 +115,20 @@ def test_a_calendar_import_with_a_bad_row_writes_nothing_and_names_each_line(app
     ]
     assert report.rows_written == 0
     assert app.calendar.book().for_team(None).is_working_day(date(2026, 12, 24))
+
+
+def test_an_export_restores_the_teams_calendars_and_company_days(app: App, empty_app: App) -> None:
+    add_team(app, "Riyadh", calendar_country="SA", calendar_weekend="fri,sat")
+    admin = add_user(app, "Ada", role=Role.ADMIN)
+    import_csv(
+        app, "calendar", _csv("date,kind,team,name\n2026-12-03,off,Riyadh,Founding day\n"), actor=admin
+    )
+    out = io.StringIO()
+    export_all(app, out, actor=OPERATOR)
+    report = restore_jsonl(empty_app, io.BytesIO(out.getvalue().encode()), actor=OPERATOR)
+    assert report.errors == []
+    view = empty_app.calendar.show("Riyadh", date(2026, 12, 1), date(2026, 12, 31))
+    assert view.calendar.weekend == frozenset({4, 5}) and view.spec.country == "SA"
+    assert [(d.day, d.name) for d in view.days if d.name == "Founding day"] == [
+        (date(2026, 12, 3), "Founding day")
+    ]

@@ -47,6 +47,7 @@ TYPES: tuple[RecordType, ...] = (
     RecordType("inventory_observation", m.InventoryObservation, _OBSERVATION_REFS),
     RecordType("competitor_note", m.CompetitorNote, _OBSERVATION_REFS),
     RecordType("price_list_entry", m.PriceListEntry),
+    RecordType("calendar_day", m.CalendarDay, {"team_id": "team"}),
 )
 """Every exported type, in dependency order: a record only refers to types listed before it."""
 
