@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from kam_bot.bootstrap import App
+from kam_bot.domain.calendar import MONDAY_TO_FRIDAY, Why, WorkingCalendar
 from kam_bot.domain.models import Team, User
+from kam_bot.handlers.calendar import day_name
+from kam_bot.i18n import t
 from kam_bot.jobs import planning
 from kam_bot.jobs.notifications import Notification
 from kam_bot.jobs.scheduler import REMINDER_EVERY, daily_notification, digest_notification
@@ -20,25 +23,29 @@ class ReminderPreview:
     """The moment (UTC)."""
     note: Notification | None
     skipped: str | None = None
-    """``weekend`` or ``away`` when no reminder goes out that day at all."""
+    """``weekend``, ``day_off`` (a holiday or company day) or ``away`` when no reminder goes out
+    that day at all."""
+    day_off: str | None = None
+    """What the day off is, in the person's language ("Spring Festival: no reminders today.")."""
 
 
 def preview_reminder(app: App, person: User, day: date, at: time | None = None) -> ReminderPreview:
     """The DM ``person`` would get on local ``day`` at ``at`` (default: their reminder time)."""
     moment = planning.moment(day, at or person.reminder_time, person.timezone)
-    if not planning.is_working_day(day):
-        return ReminderPreview(person, day, moment, None, "weekend")
-    if planning.is_away(person, day):
+    if planning.is_away(person, day):  # away wins over the calendar
         return ReminderPreview(person, day, moment, None, "away")
+    info = app.calendar.for_user(person).info(day, person.locale)
+    if info.why is Why.WEEKEND:
+        return ReminderPreview(person, day, moment, None, "weekend")
+    if not info.working:
+        said = t("calendar.day_off_named", person.locale, name=day_name(info, person.locale))
+        return ReminderPreview(person, day, moment, None, "day_off", said)
     return ReminderPreview(person, day, moment, daily_notification(app, person, day, moment))
 
 
-def next_reminder_day(person: User, now: datetime) -> date:
+def next_reminder_day(person: User, now: datetime, calendar: WorkingCalendar = MONDAY_TO_FRIDAY) -> date:
     """Tomorrow in the person's zone, or the next working day after it."""
-    day = planning.local_date(now, person.timezone) + timedelta(days=1)
-    while not planning.is_working_day(day):
-        day += timedelta(days=1)
-    return day
+    return calendar.on_or_after(planning.local_date(now, person.timezone) + timedelta(days=1))
 
 
 def users(app: App) -> list[User]:
@@ -62,7 +69,7 @@ def reminders_at_local(app: App, wall: datetime, only: User | None = None) -> li
 def reminders_at_instant(app: App, instant: datetime, only: User | None = None) -> list[ReminderPreview]:
     """Aware ``instant``: the planner tick at that moment (moments in the 5 minutes up to it)."""
     people = [only] if only is not None else users(app)
-    due = planning.due_reminders(people, instant - REMINDER_EVERY, instant)
+    due = planning.due_reminders(people, instant - REMINDER_EVERY, instant, app.calendar.book().for_team)
     if only is not None and not due:
         day = planning.local_date(instant, only.timezone)
         local = instant.astimezone(planning.zone(only.timezone)).time()

@@ -17,18 +17,23 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import TypeVar
 
 from kam_bot.bootstrap import App
 from kam_bot.config import insight_thresholds
+from kam_bot.domain.calendar import CalendarBook
 from kam_bot.domain.models import Team, User
+from kam_bot.handlers.calendar import day_name
+from kam_bot.handlers.replies import Line
+from kam_bot.i18n import format_date, t
 from kam_bot.jobs import outbox, planning
 from kam_bot.jobs.daily import KIND as DAILY
-from kam_bot.jobs.daily import CardSource, brief_accounts, compose_daily
+from kam_bot.jobs.daily import CardSource, brief_accounts, brief_days, compose_daily
 from kam_bot.jobs.digest import KIND as DIGEST
 from kam_bot.jobs.digest import compute, team_locale
 from kam_bot.jobs.digest_render import build_digest
-from kam_bot.jobs.notifications import Notification
+from kam_bot.jobs.notifications import Notification, Part
 from kam_bot.services.accounts import AccountService
 from kam_bot.store import daily_batch, slots
 from kam_bot.store.jobs import JobsTransaction
@@ -69,12 +74,27 @@ def _cards(app: App, now: datetime, reads: daily_batch.BriefReads | None = None)
     ).card
 
 
+def _calendars(app: App) -> planning.Calendars:
+    """Every team's working calendar, read once on first use (an idle tick reads nothing more)."""
+    book = cache(app.calendar.book)
+    return lambda team_id: book().for_team(team_id)
+
+
 def daily_notification(app: App, person: User, day: date, now: datetime) -> Notification | None:
     """What ``person`` gets on local date ``day`` as of ``now`` (None: nothing to say)."""
     escalation_days = app.settings.escalation_days
+    book = app.calendar.book()
     with app.jobs.transaction() as tx:
-        data = tx.load_daily([(person, day)], now, escalation_days)
-    return compose_daily(data, person, day, now, escalation_days, _cards(app, now))
+        data = tx.load_daily([(person, day)], now, escalation_days, _brief_days([(person, day)], book))
+    return compose_daily(data, person, day, now, escalation_days, _cards(app, now), book.for_team)
+
+
+def _brief_days(people: Sequence[tuple[User, date]], book: CalendarBook) -> set[date]:
+    """The days whose planned visits the DMs of ``people`` brief: each day and the days off after it."""
+    out: set[date] = set()
+    for person, day in people:
+        out.update(brief_days(book.for_team(person.team_id), day))
+    return out
 
 
 def decide_dailies(
@@ -101,15 +121,17 @@ def decide_dailies(
         if not todo:
             return 0, 0
         escalation_days = app.settings.escalation_days
-        data = tx.load_daily(todo, now, escalation_days)
+        book = app.calendar.book()
+        data = tx.load_daily(todo, now, escalation_days, _brief_days(todo, book))
         reads = reads or daily_batch.BriefReads()
         reads.remember(data, people.values())
-        tx.prefetch(reads, [i for person, day in todo for i in brief_accounts(data, person, day)])
+        briefs = [i for p, day in todo for i in brief_accounts(data, p, day, book.for_team(p.team_id))]
+        tx.prefetch(reads, briefs)
         cards = _cards(app, now, reads)
         messages: list[outbox.NewMessage] = []
         for person, day in todo:
             try:
-                note = compose_daily(data, person, day, now, escalation_days, cards)
+                note = compose_daily(data, person, day, now, escalation_days, cards, book.for_team)
                 if note is None:
                     continue
                 expires = planning.end_of_local_day(day, person.timezone)
@@ -146,7 +168,29 @@ def _digest(
     data = compute(
         tx, team, monday, now, settings.price_deviation_threshold, insight_thresholds(settings), members, book
     )
-    return build_digest(data, team_locale(members, app.settings.default_locale))
+    loc = team_locale(members, app.settings.default_locale)
+    note = build_digest(data, loc)
+    when = digest_day_note(app, team, monday, loc)
+    if when is not None:
+        note.parts.insert(0, Part(lines=[Line.of(when)]))
+    return note
+
+
+def digest_day_note(app: App, team: Team, monday: date, loc: str) -> str | None:
+    """When the digest about the week of ``monday`` goes out is not the next Monday: say so."""
+    calendar = app.calendar.for_team(team.id)
+    next_monday = monday + timedelta(days=7)
+    day = planning.first_working_day(next_monday, calendar)
+    if day == next_monday:
+        return None
+    off = calendar.info(next_monday, loc)
+    return t(
+        "calendar.digest_moved",
+        loc,
+        date=format_date(day, loc),
+        monday=format_date(next_monday, loc),
+        name=day_name(off, loc),
+    )
 
 
 def digest_destinations(app: App, team: Team) -> dict[str, str]:
@@ -245,7 +289,9 @@ def reminder_tick(app: App, now: datetime, instance: str = "") -> TickResult:
     return _run(
         app, REMINDERS, now, REMINDER_EVERY, instance,
         lambda: app.jobs.slots.people(REMINDERS, now, REMINDER_EVERY),
-        lambda rows, w: planning.due_reminders([planning.Person(*row) for row in rows], w.start, w.slot),
+        lambda rows, w: planning.due_reminders(
+            [planning.Person(*row) for row in rows], w.start, w.slot, _calendars(app)
+        ),
         _dailies(app, now),
     )  # fmt: skip
 
@@ -256,6 +302,6 @@ def digest_tick(app: App, now: datetime, instance: str = "") -> TickResult:
     return _run(
         app, DIGESTS, now, DIGEST_EVERY, instance,
         lambda: app.jobs.slots.teams(DIGESTS, now, DIGEST_EVERY),
-        lambda teams, w: planning.due_digests(teams, w.start, w.slot),
+        lambda teams, w: planning.due_digests(teams, w.start, w.slot, _calendars(app)),
         _one_by_one(DIGESTS, lambda item: decide_digest(app, item.team, item.week, now, book)),
     )  # fmt: skip

@@ -100,6 +100,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "calendar.company_work": {"en": "company working day", "zh-Hans": "公司工作日"},
     "calendar.public_holiday": {"en": "public holiday", "zh-Hans": "公众假日"},
     "calendar.weekend": {"en": "weekend", "zh-Hans": "周末"},
+    "calendar.brief_ahead": {
+        "en": "Visit on {date} (a day off comes first): {account}",
+        "zh-Hans": "{date} 拜访（之前是休息日）：{account}",
+    },
+    "calendar.digest_moved": {
+        "en": "This digest goes out on {date}, the team's first working day of the week ({monday}: {name}).",
+        "zh-Hans": "本周报于 {date} 发出，这是团队本周第一个工作日（{monday}：{name}）。",
+    },
     "calendar.day_off_named": {
         "en": "{name}: no reminders today.",
         "zh-Hans": "{name}：今天不发提醒。",
