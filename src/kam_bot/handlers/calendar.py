@@ -13,7 +13,7 @@ import shlex
 from datetime import date
 
 from kam_bot.domain.calendar import CalendarSpec, DayInfo, Why
-from kam_bot.domain.enums import Locale
+from kam_bot.domain.enums import Locale, Role
 from kam_bot.domain.models import Team, User
 from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Line, Reply, Section, bold, user
@@ -110,6 +110,8 @@ def _own_team(services: Services, actor: User) -> str:
 
 
 def _set(services: Services, actor: User, options: dict[str, str]) -> Reply:
+    if actor.role is not Role.ADMIN:
+        return Reply.text(t("calendar.admins_only", actor.locale), ok=False)
     if not options.get("team"):
         raise InvalidInputError("calendar.no_team", field="team")
     if not {"country", "region", "weekend"} & options.keys():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from kam_bot.domain.calendar import WorkingCalendar
 from kam_bot.domain.enums import Locale
+from kam_bot.handlers.calendar import day_name
 from kam_bot.handlers.prefill import (
     Prefill,
     PricePrefill,
@@ -32,11 +35,14 @@ def problem_line(p: Problem, loc: Locale) -> Line:
 
 
 def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:
+    def due(day: date | None) -> str:
+        return _due(day, today, loc) + _day_off(prefill.calendar, day, loc)
+
     lines: list[Line] = []
     if prefill.account is not None:
         lines.append(Line.of(t("prefill.account", loc), " ", user(prefill.account.name)))
     if isinstance(prefill, VisitPrefill):
-        lines += _visit_lines(prefill, loc, today)
+        lines += _visit_lines(prefill, loc, due)
     elif isinstance(prefill, PromisePrefill) and prefill.promise:
         p = prefill.promise
         lines.append(
@@ -44,7 +50,7 @@ def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:
                 t(f"promise.direction.{p.direction.value}", loc),
                 " ",
                 user(p.text),
-                _due(p.due_date, today, loc),
+                due(p.due_date),
             )
         )
     elif isinstance(prefill, PricePrefill) and prefill.price:
@@ -100,7 +106,15 @@ def _due(day: date | None, today: date, loc: Locale) -> str:
     return shown + t("prefill.due_passed", loc) if day < today else shown
 
 
-def _visit_lines(prefill: VisitPrefill, loc: Locale, today: date) -> list[Line]:
+def _day_off(calendar: WorkingCalendar | None, day: date | None, loc: Locale) -> str:
+    """`` (a day off: Thanksgiving Day)`` when the due date is not a working day of the user's team."""
+    if calendar is None or day is None:
+        return ""
+    info = calendar.info(day, loc)
+    return "" if info.working else t("calendar.due_day_off", loc, name=day_name(info, loc))
+
+
+def _visit_lines(prefill: VisitPrefill, loc: Locale, due: Callable[[date | None], str]) -> list[Line]:
     d = prefill.draft
     lines: list[Line] = []
     if d.visit_date:
@@ -136,7 +150,7 @@ def _visit_lines(prefill: VisitPrefill, loc: Locale, today: date) -> list[Line]:
                 t(f"promise.direction.{p.direction.value}", loc),
                 " ",
                 user(p.text),
-                _due(p.due_date, today, loc),
+                due(p.due_date),
             )
         )
     lines += [Line.of("• ", *_price(p, loc).spans) for p in d.prices]

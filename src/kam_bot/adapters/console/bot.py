@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from kam_bot.adapters.console.render import render_text
 from kam_bot.domain.models import User
+from kam_bot.handlers.calendar import calendar
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.describe import describe, problem_line
 from kam_bot.handlers.prefill import (
@@ -118,6 +119,7 @@ class ConsoleBot:
             "settings": lambda r: self.show(self.commands.settings(self.actor, r)),
             "team": lambda r: self.show(team(self.app, self.actor, r)),
             "团队": lambda r: self.show(team(self.app, self.actor, r)),
+            **dict.fromkeys(("calendar", "日历"), lambda r: self.show(calendar(self.app, self.actor, r))),
             "help": lambda r: self.show(self.commands.help(self.actor)),
             "kam": lambda r: self.show(self.commands.help(self.actor)),
             "?": lambda r: self.show(self.commands.help(self.actor)),

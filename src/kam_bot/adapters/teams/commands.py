@@ -18,6 +18,7 @@ from microsoft_teams.cards.core import AdaptiveCard
 
 from kam_bot.domain.enums import Platform
 from kam_bot.domain.models import User
+from kam_bot.handlers.calendar import calendar
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.forms import entries
 from kam_bot.handlers.forms.visit import VisitForm, visit_form
@@ -122,6 +123,8 @@ def answer(app: TeamsServices, actor: User, text: str) -> Answer:
         return Answer(commands.today(actor))
     if command in TEAM:
         return Answer(team(app, actor, rest))
+    if command in {"calendar", "日历"}:
+        return Answer(calendar(app, actor, rest))
     if command in ACCOUNTS:
         return Answer(commands.accounts(actor, rest))
     if command in PROMISE_ACTIONS:

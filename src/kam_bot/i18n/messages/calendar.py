@@ -21,6 +21,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no team “{value}” (teams: {known}); leave the cell empty for every team.",
         "zh-Hans": "没有名为“{value}”的团队（现有团队：{known}）；留空表示所有团队。",
     },
+    "calendar.admins_only": {
+        "en": "Only admins change a team's calendar; calendar show lists its days.",
+        "zh-Hans": "只有管理员可以修改团队日历；用 calendar show 查看日期。",
+    },
     "calendar.no_team": {
         "en": "Which team? Add --team and the team's name.",
         "zh-Hans": "哪个团队？请加上 --team 和团队名称。",
@@ -108,6 +112,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This digest goes out on {date}, the team's first working day of the week ({monday}: {name}).",
         "zh-Hans": "本周报于 {date} 发出，这是团队本周第一个工作日（{monday}：{name}）。",
     },
+    "calendar.due_day_off": {"en": " (a day off: {name})", "zh-Hans": "（休息日：{name}）"},
     "calendar.day_off_named": {
         "en": "{name}: no reminders today.",
         "zh-Hans": "{name}：今天不发提醒。",

@@ -15,7 +15,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "promises — your open promises; done N, reopen N, cancel N, snooze N [days]\n"
             "settings — tz Asia/Shanghai | lang zh | hour 08:30 | away 12/24 | back\n"
             "remind — tomorrow's reminder; digest — this week's team digest\n"
-            "team — managers: the team's accounts at risk, overdue promises, coverage gaps, stalled deals"
+            "team — managers: the team's accounts at risk, overdue promises, coverage gaps, stalled deals\n"
+            "calendar show [--team T] — the team's days off and extra working days; "
+            "calendar set --team T --country CN — admins"
         ),
         "zh-Hans": (
             "/visit 客户 见了 姓名(职位); 目标: …… - 达成|部分|未达成; 我们承诺 …… 周五前; "
@@ -28,7 +30,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "promises —— 你的未完成承诺;done N、reopen N、cancel N、snooze N [天数]\n"
             "settings —— tz Asia/Shanghai | lang en | hour 08:30 | away 12/24 | back\n"
             "remind —— 明天的提醒;digest —— 本周团队周报\n"
-            "team —— 经理:团队的风险客户、逾期承诺、覆盖缺口、停滞商机"
+            "team —— 经理:团队的风险客户、逾期承诺、覆盖缺口、停滞商机\n"
+            "calendar show [--team 团队] —— 团队的休息日和额外工作日；"
+            "calendar set --team 团队 --country CN —— 管理员"
         ),
     },
     # my day (Slack's Home tab, the console's `today`, a Teams card)

@@ -21,6 +21,7 @@ from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms.elements import notice_modal
 from kam_bot.adapters.slack.opening import open_view
 from kam_bot.domain.models import Account, User
+from kam_bot.handlers.calendar import calendar
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.prefill import (
     PricePrefill,
@@ -153,6 +154,8 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             await respond_reply(respond, reply, actor.locale)
         elif word in {"team", "团队"}:
             await respond_reply(respond, await deps.run(team, app, actor, rest), actor.locale)
+        elif word in {"calendar", "日历"}:
+            await respond_reply(respond, await deps.run(calendar, app, actor, rest), actor.locale)
         else:
             await respond_reply(respond, deps.commands.help(actor), actor.locale)
 
