@@ -76,3 +76,14 @@ def test_a_default_calendar_country_that_is_not_one_names_the_variable(
     monkeypatch.setenv("DEFAULT_CALENDAR_COUNTRY", "Atlantis")
     assert main(["calendar", "show", "--team", "Shanghai"]) == 2
     assert "DEFAULT_CALENDAR_COUNTRY" in capsys.readouterr().err
+
+
+def test_remind_dry_run_says_no_reminders_on_a_holiday_and_sends_on_the_make_up_saturday(
+    db_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["calendar", "set", "--team", "Shanghai", "--country", "CN"]) == 0
+    capsys.readouterr()
+    assert main(["remind", "--at", "2026-02-17T08:30", "--user", "li@example.com", "--dry-run"]) == 0
+    assert "Chinese New Year (Spring Festival): no reminders today." in capsys.readouterr().out
+    assert main(["remind", "--at", "2026-02-14T08:30", "--user", "li@example.com", "--dry-run"]) == 0
+    assert "(weekend: no DM)" not in capsys.readouterr().out

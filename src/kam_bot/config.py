@@ -26,7 +26,10 @@ class Settings(BaseSettings):
         description="Flag a price further than this fraction from the price list (0.05 = 5 %).",
     )
     escalation_days: int = Field(
-        default=3, ge=1, description="Our promises overdue by this many days reach the rep's manager."
+        default=3,
+        ge=1,
+        description="Our promises overdue by this many working days (the rep's team calendar) reach the "
+        "rep's manager.",
     )
     # Account insight (domain/insight): the rules' thresholds, documented in insight/thresholds.py
     insight_met_days: int = Field(
