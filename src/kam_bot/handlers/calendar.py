@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 from datetime import date
 
-from kam_bot.domain.calendar import CalendarSpec, DayInfo, Why
+from kam_bot.domain.calendar import CalendarSpec, DayInfo, Why, WorkingCalendar
 from kam_bot.domain.enums import Locale, Role
 from kam_bot.domain.models import Team, User
 from kam_bot.handlers.render import error_reply
@@ -134,6 +134,15 @@ def day_name(info: DayInfo, loc: Locale | str) -> str:
     if info.name:
         return info.name
     return t(f"calendar.{info.why.value}", loc)
+
+
+def day_off_note(calendar: WorkingCalendar | None, day: date | None, loc: Locale | str) -> str:
+    """`` (a day off: Thanksgiving Day)`` when a due date is not a working day of the user's team:
+    the date stays as typed, the confirmation says so."""
+    if calendar is None or day is None:
+        return ""
+    info = calendar.info(day, str(loc))
+    return "" if info.working else t("calendar.due_day_off", loc, name=day_name(info, loc))
 
 
 def weekend_text(days: frozenset[int], loc: Locale | str) -> str:

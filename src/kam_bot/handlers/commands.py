@@ -15,6 +15,7 @@ from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObs
 from kam_bot.domain.parsing import parse_date
 from kam_bot.handlers import render
 from kam_bot.handlers.account_list import account_list
+from kam_bot.handlers.calendar import day_off_note
 from kam_bot.handlers.describe import problem_line
 from kam_bot.handlers.my_day import load_my_day, my_day_reply
 from kam_bot.handlers.prefill import (
@@ -149,8 +150,9 @@ class Commands:
         if isinstance(promise, Reply):
             return promise
         line = render.promise_line(promise, today_for(self.app, actor), loc, account)
+        off = day_off_note(prefill.calendar, promise.due_date, loc)
         return _saved(
-            Line.of(t("promise.saved", loc), " ", line),
+            Line.of(t("promise.saved", loc), " ", line, off),
             Action(action_id="promise.cancel", label=t("action.undo", loc), value=str(promise.id)),
         )
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from kam_bot.domain.calendar import WorkingCalendar
 from kam_bot.domain.enums import Locale
-from kam_bot.handlers.calendar import day_name
+from kam_bot.handlers.calendar import day_off_note
 from kam_bot.handlers.prefill import (
     Prefill,
     PricePrefill,
@@ -36,7 +35,7 @@ def problem_line(p: Problem, loc: Locale) -> Line:
 
 def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:
     def due(day: date | None) -> str:
-        return _due(day, today, loc) + _day_off(prefill.calendar, day, loc)
+        return _due(day, today, loc) + day_off_note(prefill.calendar, day, loc)
 
     lines: list[Line] = []
     if prefill.account is not None:
@@ -104,14 +103,6 @@ def _due(day: date | None, today: date, loc: Locale) -> str:
         return " — ?"
     shown = f" — {format_date(day, loc)}"
     return shown + t("prefill.due_passed", loc) if day < today else shown
-
-
-def _day_off(calendar: WorkingCalendar | None, day: date | None, loc: Locale) -> str:
-    """`` (a day off: Thanksgiving Day)`` when the due date is not a working day of the user's team."""
-    if calendar is None or day is None:
-        return ""
-    info = calendar.info(day, loc)
-    return "" if info.working else t("calendar.due_day_off", loc, name=day_name(info, loc))
 
 
 def _visit_lines(prefill: VisitPrefill, loc: Locale, due: Callable[[date | None], str]) -> list[Line]:

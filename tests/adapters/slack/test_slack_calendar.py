@@ -22,3 +22,13 @@ async def test_a_rep_is_told_only_admins_change_it(slack: SlackDriver) -> None:
     await slack.command("/kam", "calendar set --team Steel East --country CN")
     [reply] = await slack.responses()
     assert "Only admins change a team's calendar" in texts(reply.args)
+
+
+async def test_a_promise_due_on_thanksgiving_is_saved_for_that_day_and_the_reply_says_it_is_off(
+    slack: SlackDriver,
+) -> None:
+    await slack.command("/kam", "calendar set --team Steel East --country US", user=ADA)
+    await slack.responses()
+    await slack.command("/promise", "Baosteel send the quote by Thursday")
+    _, reply = await slack.responses(2)
+    assert "Thu 26 Nov 2026" in texts(reply.args) and "(a day off: Thanksgiving Day)" in texts(reply.args)
