@@ -87,3 +87,15 @@ def test_remind_dry_run_says_no_reminders_on_a_holiday_and_sends_on_the_make_up_
     assert "Chinese New Year (Spring Festival): no reminders today." in capsys.readouterr().out
     assert main(["remind", "--at", "2026-02-14T08:30", "--user", "li@example.com", "--dry-run"]) == 0
     assert "(weekend: no DM)" not in capsys.readouterr().out
+
+
+def test_remind_dry_run_at_an_instant_lists_who_gets_nothing_because_of_a_holiday(
+    db_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["calendar", "set", "--team", "Shanghai", "--country", "CN"]) == 0
+    capsys.readouterr()
+    assert main(["remind", "--at", "2026-02-17T08:30:00+00:00", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Li Na" in out and "Chinese New Year (Spring Festival): no reminders today." in out
+    assert main(["remind", "--at", "2026-02-21T08:30:00+00:00", "--dry-run"]) == 0  # a plain Saturday
+    assert "Li Na" not in capsys.readouterr().out

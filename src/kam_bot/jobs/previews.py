@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from kam_bot.bootstrap import App
-from kam_bot.domain.calendar import MONDAY_TO_FRIDAY, Why, WorkingCalendar
+from kam_bot.domain.calendar import MONDAY_TO_FRIDAY, CalendarBook, Why, WorkingCalendar
 from kam_bot.domain.models import Team, User
 from kam_bot.handlers.calendar import day_name
 from kam_bot.i18n import t
@@ -69,17 +69,37 @@ def reminders_at_local(app: App, wall: datetime, only: User | None = None) -> li
 def reminders_at_instant(app: App, instant: datetime, only: User | None = None) -> list[ReminderPreview]:
     """Aware ``instant``: the planner tick at that moment (moments in the 5 minutes up to it)."""
     people = [only] if only is not None else users(app)
-    due = planning.due_reminders(people, instant - REMINDER_EVERY, instant, app.calendar.book().for_team)
+    book = app.calendar.book()
+    due = planning.due_reminders(people, instant - REMINDER_EVERY, instant, book.for_team)
     if only is not None and not due:
         day = planning.local_date(instant, only.timezone)
         local = instant.astimezone(planning.zone(only.timezone)).time()
         return [preview_reminder(app, only, day, local)]
     by_id = {p.id: p for p in people}
     out = []
-    for item in due:
+    for item in sorted(
+        [*due, *_held_by_holidays(people, instant, book, due)], key=lambda d: (d.at, d.user.id)
+    ):
         local = item.at.astimezone(planning.zone(item.user.timezone)).time()
         out.append(preview_reminder(app, by_id[item.user.id], item.day, local))
     return out
+
+
+def _held_by_holidays(
+    people: list[User], instant: datetime, book: CalendarBook, due: list[planning.DueReminder]
+) -> list[planning.DueReminder]:
+    """Whose moment is in the tick but whose day is a holiday or company day off (not a plain
+    weekend): listed, so the dry run says why nothing goes out ("Spring Festival: no reminders")."""
+    every_day = planning.due_reminders(people, instant - REMINDER_EVERY, instant, lambda _: SEVEN_DAYS)
+    taken = {d.user.id for d in due}
+    return [
+        d
+        for d in every_day
+        if d.user.id not in taken and book.for_team(d.user.team_id).info(d.day).why is not Why.WEEKEND
+    ]
+
+
+SEVEN_DAYS = WorkingCalendar(weekend=frozenset())
 
 
 def _hhmm(value: time) -> tuple[int, int]:
