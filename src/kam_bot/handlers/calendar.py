@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 from datetime import date
 
-from kam_bot.domain.calendar import CalendarSpec, DayInfo, Why, WorkingCalendar
+from kam_bot.domain.calendar import CalendarSpec, DayInfo, DayKind, Why, WorkingCalendar
 from kam_bot.domain.enums import Locale, Role
 from kam_bot.domain.models import Team, User
 from kam_bot.handlers.render import error_reply
@@ -22,7 +22,12 @@ from kam_bot.services.calendar import UNSET, CalendarView, team_spec
 from kam_bot.services.container import Services
 from kam_bot.services.errors import InvalidInputError, ServiceError
 
-OPTIONS = {"show": ("team", "from", "to"), "set": ("team", "country", "region", "weekend")}
+OPTIONS = {
+    "show": ("team", "from", "to"),
+    "set": ("team", "country", "region", "weekend"),
+    "off": ("team", "name"),
+    "work": ("team", "name"),
+}
 _ZH_WEEKDAYS = "一二三四五六日"
 _EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -37,6 +42,8 @@ def calendar(services: Services, actor: User, rest: str) -> Reply:
     if action not in OPTIONS:
         return Reply.text(t("calendar.usage", loc))
     try:
+        if action in ("off", "work"):
+            return _day(services, actor, DayKind(action), tail)
         options = parse_options(action, tail)
         if action == "show":
             return _show(services, actor, options)
@@ -81,9 +88,8 @@ def parse_day(option: str, value: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInputError(
-            "calendar.bad_date", field=option, option=f"--{option}", value=value
-        ) from None
+        label = "DATE" if option == "date" else f"--{option}"
+        raise InvalidInputError("calendar.bad_date", field=option, option=label, value=value) from None
 
 
 def show_range(options: dict[str, str], today: date) -> tuple[date, date]:
@@ -124,6 +130,20 @@ def _set(services: Services, actor: User, options: dict[str, str]) -> Reply:
         weekend=options.get("weekend", UNSET),
     )
     return set_reply(team, actor.locale, services.settings.default_calendar_country)
+
+
+def _day(services: Services, actor: User, kind: DayKind, tail: str) -> Reply:
+    """``off 2026-12-24 [--team T] [--name Christmas Eve]``: one company day (no team: everyone's)."""
+    if actor.role is not Role.ADMIN:
+        return Reply.text(t("calendar.admins_only", actor.locale), ok=False)
+    first, _, rest = tail.strip().partition(" ")
+    day = parse_day("date", first)
+    options = parse_options(kind.value, rest)
+    saved = services.calendar.set_day(actor, day, kind, options.get("team") or None, options.get("name"))
+    key = "calendar.day_set_off" if kind is DayKind.OFF else "calendar.day_set_work"
+    whom = options.get("team") or t("calendar.every_team", actor.locale)
+    said = t(key, actor.locale, date=format_date(saved.day, actor.locale), team=whom)
+    return Reply.text(Line.of(said, " · " if saved.name else "", user(saved.name)))
 
 
 # -- rendering (the CLI prints the same) ---------------------------------------------------

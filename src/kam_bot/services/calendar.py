@@ -127,6 +127,27 @@ class CalendarService:
             uow.commit()
             return team
 
+    def set_day(
+        self, actor: User, day: date, kind: DayKind, team_name: str | None = None, name: str | None = None
+    ) -> CalendarDay:
+        """One company day (what a row of ``kam-bot calendar import`` does), for a team or everyone;
+        a day already listed for the same team is replaced. Admins only, audited."""
+        access.require_admin(actor)
+        with self._uow() as uow:
+            team_id = _team(uow.repo, team_name).id if team_name else None
+            label = (name or "").strip()[:200] or None
+            fields = {"day": day, "kind": kind.value, "team_id": team_id, "name": label}
+            stored = next(
+                (d for d in uow.repo.all(CalendarDay) if (d.team_id, d.day) == (team_id, day)), None
+            )
+            if stored is None:
+                saved, action = uow.repo.add(CalendarDay, **fields), audit.CREATED
+            else:
+                saved, action = uow.repo.update(CalendarDay, stored.id, **fields), audit.CHANGED
+            audit.record(uow.repo, actor.id, action, "calendar_day", saved.id, self._clock(), fields)
+            uow.commit()
+            return saved
+
 
 def _changes(
     team: Team, country: str | _Unset, region: str | _Unset, weekend: str | _Unset

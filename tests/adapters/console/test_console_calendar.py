@@ -58,3 +58,20 @@ def test_working_days_in_chinese_follow_the_china_calendar(app: App) -> None:
     assert "2026年11月24日 周二" in out
     shown = console.send("日历 show --from 2026-02-14 --to 2026-02-17")
     assert "2026年2月14日 周六 · 调休上班" in shown and "2026年2月17日 周二 · 春节" in shown
+
+
+def test_an_admin_marks_a_company_day_from_chat_and_it_is_audited(app: App) -> None:
+    admin, rep = _boston(app)
+    said = admin.send("calendar off 2026-12-24 --name Christmas Eve")
+    assert "Thu 24 Dec 2026 is now a day off for every team · Christmas Eve" in said
+    said = admin.send("calendar work 2026-11-28 --team Boston --name Inventory count")
+    assert "Sat 28 Nov 2026 is now a working day for Boston · Inventory count" in said
+    shown = rep.send("calendar show --from 2026-11-01 --to 2026-12-31")
+    assert "• Thu 24 Dec 2026 · Christmas Eve" in shown and "• Sat 28 Nov 2026 · Inventory count" in shown
+    assert "DATE: “24/12” is not a date; write it as 2026-02-14." in admin.send("calendar off 24/12")
+    assert "Only admins" in rep.send("calendar off 2026-12-31")
+    with app.uow() as uow:
+        assert [(e.action, e.entity) for e in uow.repo.all(AuditEntry)] == [
+            ("created", "calendar_day"),
+            ("created", "calendar_day"),
+        ]

@@ -4,12 +4,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "calendar.usage": {
         "en": "Usage: calendar show [--team TEAM] [--from DATE] [--to DATE]\n"
         "       calendar set --team TEAM [--country CC] [--region R] [--weekend DAYS]   (admins)\n"
+        "       calendar off|work DATE [--team TEAM] [--name NAME]   (admins: a company day)\n"
         "--weekend fri,sat for a Sunday–Thursday week, --weekend none for a seven-day week; "
         "--country '' clears the country. "
         "Company days: kam-bot calendar import FILE.csv (date,kind,team,name).",
         "zh-Hans": "用法：calendar show [--team 团队] [--from 日期] [--to 日期]\n"
         "      calendar set --team 团队 [--country 国家代码] [--region 地区] [--weekend 休息日]"
         "（仅管理员）\n"
+        "      calendar off|work 日期 [--team 团队] [--name 名称]（仅管理员：公司自定日期）\n"
         "--weekend fri,sat 表示周日至周四上班，--weekend none 表示一周七天都上班；--country '' 清除国家。"
         "公司自定日期：kam-bot calendar import 文件.csv（列：date,kind,team,name）。",
     },
@@ -25,6 +27,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Only admins change a team's calendar; calendar show lists its days.",
         "zh-Hans": "只有管理员可以修改团队日历；用 calendar show 查看日期。",
     },
+    "calendar.day_set_off": {
+        "en": "{date} is now a day off for {team}",
+        "zh-Hans": "{date} 已设为{team}的休息日",
+    },
+    "calendar.day_set_work": {
+        "en": "{date} is now a working day for {team}",
+        "zh-Hans": "{date} 已设为{team}的工作日",
+    },
+    "calendar.every_team": {"en": "every team", "zh-Hans": "所有团队"},
     "calendar.no_team": {
         "en": "Which team? Add --team and the team's name.",
         "zh-Hans": "哪个团队？请加上 --team 和团队名称。",
