@@ -28,6 +28,7 @@ OPTIONS = {
     "off": ("team", "name"),
     "work": ("team", "name"),
 }
+_QUOTES = "“”‘’「」\"'"
 _ZH_WEEKDAYS = "一二三四五六日"
 _EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -77,7 +78,8 @@ def parse_options(action: str, text: str) -> dict[str, str]:
             )
         else:
             current.append(token)
-    return {name: " ".join(values) for name, values in options.items()}
+    # chat apps turn '' into typographic quotes: ‘’ is as empty as ''
+    return {name: " ".join(values).strip(_QUOTES) for name, values in options.items()}
 
 
 def _listed(action: str) -> str:

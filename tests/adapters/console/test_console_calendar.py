@@ -75,3 +75,10 @@ def test_an_admin_marks_a_company_day_from_chat_and_it_is_audited(app: App) -> N
             ("created", "calendar_day"),
             ("created", "calendar_day"),
         ]
+
+
+def test_typographic_quotes_clear_the_country_as_plain_ones_do(app: App) -> None:
+    admin, _ = _boston(app)
+    admin.send("calendar set --team Boston --country US")
+    said = admin.send("calendar set --team Boston --country ‘’")
+    assert "Boston now follows: country none (no public holidays)" in said

@@ -92,7 +92,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Country: {country} · weekend: {weekend}",
         "zh-Hans": "国家：{country} · 休息日：{weekend}",
     },
-    "calendar.no_country": {"en": "none (Monday to Friday rules only)", "zh-Hans": "无（仅按周一至周五）"},
+    "calendar.no_country": {"en": "none (no public holidays)", "zh-Hans": "无（不计公众假日）"},
     "calendar.default_country": {"en": "{country} (the default)", "zh-Hans": "{country}（默认）"},
     "calendar.weekend_none": {"en": "none (a seven-day week)", "zh-Hans": "无（一周七天都上班）"},
     "calendar.no_days": {
