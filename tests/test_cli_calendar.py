@@ -99,3 +99,18 @@ def test_remind_dry_run_at_an_instant_lists_who_gets_nothing_because_of_a_holida
     assert "Li Na" in out and "Chinese New Year (Spring Festival): no reminders today." in out
     assert main(["remind", "--at", "2026-02-21T08:30:00+00:00", "--dry-run"]) == 0  # a plain Saturday
     assert "Li Na" not in capsys.readouterr().out
+
+
+def test_a_year_the_library_has_no_make_up_days_for_asks_for_the_schedule_until_it_is_imported(
+    db_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["calendar", "set", "--team", "Shanghai", "--country", "CN"]) == 0
+    assert main(["calendar", "show", "--team", "Shanghai", "--from", "2027-01-01"]) == 0
+    assert "no make-up working days for CN in 2027 yet" in capsys.readouterr().out
+    assert main(["calendar", "show", "--team", "Shanghai", "--from", "2026-01-01"]) == 0
+    assert "no make-up working days" not in capsys.readouterr().out
+    (db_env / "cn2027.csv").write_text("date,kind,team,name\n2027-02-20,work,Shanghai,调休上班\n")
+    assert main(["calendar", "import", "cn2027.csv"]) == 0
+    assert main(["calendar", "show", "--team", "Shanghai", "--from", "2027-01-01"]) == 0
+    out = capsys.readouterr().out
+    assert "no make-up working days" not in out and "• Sat 20 Feb 2027 · 调休上班" in out

@@ -198,7 +198,12 @@ def show_reply(view: CalendarView, loc: Locale | str) -> Reply:
     summary = (
         t("calendar.counts", loc, off=len(off), work=len(work)) if view.days else t("calendar.no_days", loc)
     )
-    sections.append(Section(lines=[Line.of(summary)]))
+    lines = [Line.of(summary)]
+    country = view.spec.country or ""
+    lines += [
+        Line.of(t("calendar.schedule_missing", loc, year=y, country=country)) for y in view.missing_years
+    ]
+    sections.append(Section(lines=lines))
     title = t(
         "calendar.title",
         loc,

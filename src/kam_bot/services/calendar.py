@@ -9,7 +9,7 @@ days, for the team or for everyone (``kam-bot calendar import``). A team with no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from kam_bot.domain.calendar import (
@@ -19,6 +19,7 @@ from kam_bot.domain.calendar import (
     DayInfo,
     DayKind,
     WeekendError,
+    Why,
     WorkingCalendar,
     format_weekend,
     parse_weekend,
@@ -69,6 +70,9 @@ class CalendarView:
     end: date
     days: list[DayInfo]
     """The holidays, make-up days and company days of ``[start, end]``."""
+    missing_years: list[int] = field(default_factory=list)
+    """Years of the range whose make-up working days the library does not have yet (and no
+    company working day was imported for): the country's schedule is still to be imported."""
 
 
 class CalendarService:
@@ -99,10 +103,9 @@ class CalendarService:
         with self._uow() as uow:
             team = _team(uow.repo, team_name)
             book = _book(uow.repo, self._default)
-        calendar = book.for_team(team.id)
-        return CalendarView(
-            team, book.spec(team.id), calendar, start, end, calendar.exceptions(start, end, locale)
-        )
+        calendar, spec = book.for_team(team.id), book.spec(team.id)
+        days = calendar.exceptions(start, end, locale)
+        return CalendarView(team, spec, calendar, start, end, days, _missing_years(spec, start, end, days))
 
     # -- writing -------------------------------------------------------------------------
 
@@ -172,6 +175,14 @@ def _changes(
         except WeekendError as exc:
             raise InvalidInputError("calendar.bad_weekend", field="weekend", value=exc.token) from None
     return {k: v for k, v in changes.items() if getattr(team, k) != v}
+
+
+def _missing_years(spec: CalendarSpec, start: date, end: date, days: list[DayInfo]) -> list[int]:
+    if spec.country is None:
+        return []
+    imported = {d.day.year for d in days if d.why is Why.COMPANY_WORK}
+    years = range(start.year, end.year + 1)
+    return [y for y in years if y not in imported and public.schedule_missing(spec.country, spec.region, y)]
 
 
 def _team(repo: Repository, name: str) -> Team:

@@ -81,3 +81,10 @@ def public_year(country: str, region: str | None, year: int, locale: str = "en")
     off = {day: name for day, name in found.items() if day.year == year}
     work = frozenset(day for day in found.weekend_workdays if day.year == year)
     return PublicYear(off, work)
+
+
+def schedule_missing(country: str, region: str | None, year: int) -> bool:
+    """The library has make-up working days for the year before but none for ``year``: a country
+    that moves working days (China) has not had ``year``'s schedule added yet, so an admin should
+    import it (``kam-bot calendar import``)."""
+    return not public_year(country, region, year).work and bool(public_year(country, region, year - 1).work)

@@ -110,6 +110,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{team} now follows: country {country} · weekend {weekend}.",
         "zh-Hans": "{team} 现按此日历：国家 {country} · 休息日 {weekend}。",
     },
+    "calendar.schedule_missing": {
+        "en": "⚠ The holiday library has no make-up working days for {country} in {year} yet: import the "
+        "official schedule when it is published (kam-bot calendar import, kind work and off).",
+        "zh-Hans": "⚠ 节假日库尚无 {country} {year} 年的调休上班安排：官方安排公布后请导入"
+        "（kam-bot calendar import，kind 填 work 和 off）。",
+    },
     "calendar.make_up_day": {"en": "make-up working day", "zh-Hans": "调休上班"},
     "calendar.company_off": {"en": "company day off", "zh-Hans": "公司休息日"},
     "calendar.company_work": {"en": "company working day", "zh-Hans": "公司工作日"},
