@@ -24,6 +24,7 @@ from kam_bot.jobs.daily import CardSource
 from kam_bot.jobs.verbs import preview_verbs
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.audit import AuditService
+from kam_bot.services.calendar import CalendarService
 from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.conversations import ConversationRefs
@@ -62,6 +63,7 @@ class App:
     conversation_refs: ConversationRefs = field(init=False)
     claims: ClaimService = field(init=False)
     audit: AuditService = field(init=False)
+    calendar: CalendarService = field(init=False)
     demo: DemoService = field(init=False)
     insight: InsightService = field(init=False)
     jobs: SqlJobsStore = field(init=False)
@@ -86,6 +88,7 @@ class App:
         self.accounts = AccountService(self.uow, self.clock, threshold, insight_thresholds(self.settings))
         self.contacts = ContactService(self.uow, self.clock)
         self.audit = AuditService(self.uow)
+        self.calendar = CalendarService(self.uow, self.clock, self.settings.default_calendar_country)
         self.visits = VisitService(self.uow, self.clock, threshold)
         self.promises = PromiseService(self.uow, self.clock)
         self.observations = ObservationService(self.uow, self.clock, threshold)
@@ -103,7 +106,9 @@ class App:
         self.jobs = SqlJobsStore(self.engine, self._sessions)
         self.recipient_platforms = platforms.recipients(self.platform_settings)
         cards = card_factory(self.settings, self.jobs, partial(SqlUnitOfWork, self._sessions))
-        self.jobs_context = JobsContext(self.settings, self.clock, self.jobs, cards, self.recipient_platforms)
+        self.jobs_context = JobsContext(
+            self.settings, self.clock, self.jobs, cards, self.recipient_platforms, self.calendar.book
+        )
         self.drafts = SqlPendingDrafts(self._sessions)
         self.undo = UndoService(self.uow, self.clock)
         self.verbs = CORE_TABLE.extend(preview_verbs(self.jobs_context))

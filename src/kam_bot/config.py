@@ -7,6 +7,7 @@ from decimal import Decimal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kam_bot.domain.calendar import public
 from kam_bot.domain.insight.thresholds import Thresholds
 from kam_bot.store.engine import url_problem
 
@@ -26,7 +27,10 @@ class Settings(BaseSettings):
         description="Flag a price further than this fraction from the price list (0.05 = 5 %).",
     )
     escalation_days: int = Field(
-        default=3, ge=1, description="Our promises overdue by this many days reach the rep's manager."
+        default=3,
+        ge=1,
+        description="Our promises overdue by this many working days (the rep's team calendar) reach the "
+        "rep's manager.",
     )
     # Account insight (domain/insight): the rules' thresholds, documented in insight/thresholds.py
     insight_met_days: int = Field(
@@ -57,6 +61,20 @@ class Settings(BaseSettings):
     default_locale: str = Field(
         default="en", description="Language for users the platform gives none: en or zh-Hans."
     )
+    default_calendar_country: str = Field(
+        default="",
+        description="Country code (CN, US, SA ...) whose public holidays and make-up working days apply "
+        "to teams with no calendar country of their own; empty: Monday to Friday only.",
+    )
+
+    @field_validator("default_calendar_country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code and not public.is_country(code):
+            raise ValueError(f"{value!r} is not a country code the holidays library knows (e.g. CN, US, SA)")
+        return code
+
     # each chat platform's own settings are in its adapter (adapters/<name>/settings.py)
 
     port: int = Field(default=3000, ge=1, le=65535, description="HTTP port of `kam-bot serve`.")

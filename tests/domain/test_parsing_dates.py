@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from kam_bot.domain.calendar import CalendarSpec, WorkingCalendar
 from kam_bot.domain.parsing import parse_date
 from kam_bot.domain.parsing.dates import find_due_date, parse_past_date
 
@@ -189,3 +190,48 @@ def test_find_due_date(body: str, text: str, value: date | None, rest: str) -> N
 @pytest.mark.parametrize("body", ["reply by email", "follow up on pricing", "quote", "send 2 samples"])
 def test_find_due_date_leaves_text_that_is_no_date(body: str) -> None:
     assert find_due_date(body, MONDAY) is None
+
+
+# -- working days: the predicate is the caller's (the user's team calendar) --------------------
+
+
+_CHINA = WorkingCalendar.of(CalendarSpec("CN")).is_working_day
+_THU_12_FEB = date(2026, 2, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "monday_to_friday", "china"),
+    [
+        ("within 3 working days", date(2026, 2, 17), date(2026, 2, 24)),  # 13, 14 (make-up Sat), 24 Feb
+        ("in 3 business days", date(2026, 2, 17), date(2026, 2, 24)),
+        ("three working days from now", date(2026, 2, 17), date(2026, 2, 24)),
+        ("3个工作日内", date(2026, 2, 17), date(2026, 2, 24)),
+        ("三个工作日后", date(2026, 2, 17), date(2026, 2, 24)),
+        ("next working day", date(2026, 2, 13), date(2026, 2, 13)),
+        ("下个工作日", date(2026, 2, 13), date(2026, 2, 13)),
+        ("下一个工作日", date(2026, 2, 13), date(2026, 2, 13)),
+    ],
+)
+def test_working_day_phrases_count_the_callers_working_days(
+    text: str, monday_to_friday: date, china: date
+) -> None:
+    assert parse_date(text, _THU_12_FEB) == monday_to_friday
+    assert parse_date(text, _THU_12_FEB, working=_CHINA) == china
+
+
+def test_next_working_day_after_a_make_up_saturday_skips_spring_festival() -> None:
+    assert parse_date("next working day", date(2026, 2, 14), working=_CHINA) == date(2026, 2, 24)
+
+
+@pytest.mark.parametrize(
+    ("body", "text", "due"),
+    [
+        ("quote within 3 working days", "within 3 working days", date(2026, 2, 24)),
+        ("3个工作日内报价", "3个工作日内", date(2026, 2, 24)),
+        ("send samples by next working day", "next working day", date(2026, 2, 13)),
+        ("下个工作日前回复", "下个工作日", date(2026, 2, 13)),
+    ],
+)
+def test_a_promise_due_in_working_days_is_found_in_the_line(body: str, text: str, due: date) -> None:
+    span = find_due_date(body, _THU_12_FEB, _CHINA)
+    assert span is not None and (span.text, span.value) == (text, due)

@@ -44,6 +44,7 @@ LINES: dict[str, tuple[str, str]] = {
     "undo": ("undo price 999", "撤销 price 999"),
     "settings": ("settings", "设置"),
     "team": ("team", "团队"),
+    "calendar": ("calendar show", "日历 show"),
     "help": ("help", "帮助"),
     "remind": ("remind", "提醒"),
     "digest": ("digest", "周报"),

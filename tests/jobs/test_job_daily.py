@@ -234,22 +234,22 @@ def test_planned_visit_brings_the_brief_without_personal_notes(app: App, seed: S
 
 
 def test_escalation_reaches_the_manager_not_the_rest(app: App, seed: Seed) -> None:
-    d = today(app)
-    late = promise(app, seed.sinopec, seed.rep, "three days late", d - timedelta(days=3))
-    promise(app, seed.sinopec, seed.rep, "two days late", d - timedelta(days=2))
+    d = today(app)  # Monday: working days overdue skip the weekend
+    late = promise(app, seed.sinopec, seed.rep, "three working days late", d - timedelta(days=5))  # Wed
+    promise(app, seed.sinopec, seed.rep, "two working days late", d - timedelta(days=4))  # Thu
     promise(app, seed.sinopec, seed.rep, "late but theirs", d - timedelta(days=9), direction=THEIRS)
     snoozed = promise(
         app,
         seed.sinopec,
         seed.rep,
         "snoozed, still late",
-        d - timedelta(days=5),
+        d - timedelta(days=6),
         snoozed_until=d + timedelta(days=2),
     )
     note = note_for(app, seed.manager)
     assert note is not None
     parts = {p.title: p for p in note.parts}
-    rita = parts["⚠ Rita Rep: promises overdue 3+ days, accounts far past cadence"]
+    rita = parts["⚠ Rita Rep: promises overdue 3+ working days, accounts far past cadence"]
     assert [i.promise.id for i in rita.promises] == [snoozed.id, late.id]
     assert any(line.plain.startswith("Baoshan Iron") for line in rita.lines)  # tier A: 100 d > 2 x 14 d
     assert not any("Tom Teammate" in (p.title or "") for p in note.parts)  # COSCO: 100 d < 2 x 60 d

@@ -160,6 +160,7 @@ def _load_features() -> None:
         "kam_bot.cli.rates",
         "kam_bot.cli.admin",
         *platforms.cli_modules(),
+        "kam_bot.cli.calendar",
     ):
         try:
             importlib.import_module(module)

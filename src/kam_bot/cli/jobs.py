@@ -53,8 +53,8 @@ def _parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "digest",
         help="preview or queue a team's weekly digest",
         description="Print (--preview) or queue a team's weekly digest. Without --week: the "
-        "current week, figures so far. The scheduled digest goes out on Monday "
-        "09:00 team time about the week before.",
+        "current week, figures so far. The scheduled digest goes out at 09:00 team time on the "
+        "team's first working day of the week (Monday unless that is a day off), about the week before.",
     )
     digest.add_argument("--team", required=True, metavar="TEAM", help="team name or id")
     digest.add_argument("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48")
@@ -106,7 +106,8 @@ def _print_preview(p: previews.ReminderPreview, platforms: tuple[str, ...], app:
     to = _address(p.user, platforms, app)
     head = f"=== {p.user.display_name} <{to}> · {local:%a %Y-%m-%d %H:%M} {p.user.timezone} ==="
     if p.note is None:
-        print(f"{head}\n({p.skipped or 'nothing to say'}: no DM)\n")
+        why = p.day_off or f"({p.skipped or 'nothing to say'}: no DM)"
+        print(f"{head}\n{why}\n")
         return False
     print(head)
     print(render_text(p.note.to_reply(), p.note.locale))

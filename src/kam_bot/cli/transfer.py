@@ -19,7 +19,7 @@ from kam_bot.services.transfer import ImportReport, export_all, import_csv, impo
 LOC = "en"
 """The operator's console speaks the default language of the deployment."""
 
-ENTITIES = {"accounts", "contacts", "users", "prices"}
+ENTITIES = {"accounts", "contacts", "users", "prices", "calendar"}
 
 
 @command("import")

@@ -46,6 +46,11 @@ class Team(Entity):
     digest_destinations: dict[str, str] = Field(default_factory=dict)
     """Platform name -> where the weekly digest goes there (a channel id); none: no digest."""
     timezone: str = "UTC"
+    calendar_country: str | None = None
+    """ISO country code whose public holidays are days off (None: ``DEFAULT_CALENDAR_COUNTRY``)."""
+    calendar_region: str | None = None
+    calendar_weekend: str | None = None
+    """``sat,sun``, ``fri,sat``, ``none`` (a seven-day week); None: the country's usual weekend."""
 
 
 class User(Entity):
@@ -217,6 +222,17 @@ class PriceListEntry(Entity):
     unit: str | None = None
     valid_from: date | None = None
     note: str | None = None
+
+
+class CalendarDay(Entity):
+    """A company day: ``kind`` ``off`` (a shutdown) or ``work`` (an extra working day), for one team or,
+    with no ``team_id``, for every team; also how an admin corrects a country's schedule."""
+
+    id: int
+    day: date
+    kind: str
+    team_id: int | None = None
+    name: str | None = None
 
 
 class AuditEntry(Entity):

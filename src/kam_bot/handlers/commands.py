@@ -11,6 +11,7 @@ from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObs
 from kam_bot.domain.parsing import parse_date
 from kam_bot.handlers import render
 from kam_bot.handlers.account_list import account_list
+from kam_bot.handlers.calendar import day_off_note
 from kam_bot.handlers.forms.entries import PRICE, PROMISE, STOCK, PriceForm, PromiseForm, StockForm
 from kam_bot.handlers.forms.submit import submit_entry, submit_visit
 from kam_bot.handlers.forms.visit import VisitForm
@@ -151,7 +152,12 @@ class Commands:
         return submit_visit(self.app, actor, form, submission_key).reply
 
     def save_promise(self, actor: User, prefill: PromisePrefill) -> Reply:
-        return submit_entry(self.app, actor, PROMISE, PromiseForm.from_prefill(prefill)).reply
+        reply = submit_entry(self.app, actor, PROMISE, PromiseForm.from_prefill(prefill)).reply
+        due = prefill.promise.due_date if prefill.promise else None
+        if reply.ok and (off := day_off_note(prefill.calendar, due, actor.locale)) and reply.sections:
+            first = reply.sections[0]
+            first.lines[0] = Line.of(first.lines[0], off)  # "… — due Thu 26 Nov (a day off: …)"
+        return reply
 
     def save_price(self, actor: User, prefill: PricePrefill) -> Reply:
         return submit_entry(self.app, actor, PRICE, PriceForm.from_prefill(prefill)).reply

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from kam_bot.domain.enums import Locale
+from kam_bot.handlers.calendar import day_off_note
 from kam_bot.handlers.prefill import (
     Prefill,
     PricePrefill,
@@ -32,11 +34,14 @@ def problem_line(p: Problem, loc: Locale) -> Line:
 
 
 def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:
+    def due(day: date | None) -> str:
+        return _due(day, today, loc) + day_off_note(prefill.calendar, day, loc)
+
     lines: list[Line] = []
     if prefill.account is not None:
         lines.append(Line.of(t("prefill.account", loc), " ", user(prefill.account.name)))
     if isinstance(prefill, VisitPrefill):
-        lines += _visit_lines(prefill, loc, today)
+        lines += _visit_lines(prefill, loc, due)
     elif isinstance(prefill, PromisePrefill) and prefill.promise:
         p = prefill.promise
         lines.append(
@@ -44,7 +49,7 @@ def describe(prefill: Prefill, loc: Locale, today: date) -> Reply:
                 t(f"promise.direction.{p.direction.value}", loc),
                 " ",
                 user(p.text),
-                _due(p.due_date, today, loc),
+                due(p.due_date),
             )
         )
     elif isinstance(prefill, PricePrefill) and prefill.price:
@@ -100,7 +105,7 @@ def _due(day: date | None, today: date, loc: Locale) -> str:
     return shown + t("prefill.due_passed", loc) if day < today else shown
 
 
-def _visit_lines(prefill: VisitPrefill, loc: Locale, today: date) -> list[Line]:
+def _visit_lines(prefill: VisitPrefill, loc: Locale, due: Callable[[date | None], str]) -> list[Line]:
     d = prefill.draft
     lines: list[Line] = []
     if d.visit_date:
@@ -136,7 +141,7 @@ def _visit_lines(prefill: VisitPrefill, loc: Locale, today: date) -> list[Line]:
                 t(f"promise.direction.{p.direction.value}", loc),
                 " ",
                 user(p.text),
-                _due(p.due_date, today, loc),
+                due(p.due_date),
             )
         )
     lines += [Line.of("• ", *_price(p, loc).spans) for p in d.prices]

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from kam_bot.domain.calendar import WorkingCalendar
 from kam_bot.domain.contact_names import by_surname
 from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft, VisitDraft
 from kam_bot.domain.enums import Locale
@@ -55,6 +56,8 @@ class Prefill:
     account: Account | None = None
     account_error: ServiceError | None = None
     problems: list[Problem] = dataclasses.field(default_factory=list)
+    calendar: WorkingCalendar | None = None
+    """The user's working days: a due date on a day off stays, and the confirmation says so."""
 
     @property
     def blocking(self) -> list[Problem]:
@@ -148,8 +151,10 @@ def today_for(app: Services, actor: User) -> date:
 def prefill_visit(app: Services, actor: User, text: str) -> VisitPrefill:
     if (refused := line_problem(text)) is not None:
         return VisitPrefill(text=text, problems=[refused])
-    draft = parse_visit(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
-    prefill = VisitPrefill(text=text, draft=draft)
+    calendar = app.calendar.for_user(actor)
+    today, known = today_for(app, actor), app.accounts.is_known_name
+    draft = parse_visit(text, today=today, is_account=known, working=calendar.is_working_day)
+    prefill = VisitPrefill(text=text, draft=draft, calendar=calendar)
     _resolve(app, actor, draft.account_query, prefill)
     _parser_problems(prefill, [p for p in draft.problems if p.field != "account"])
     for i, promise in enumerate(draft.promises):
@@ -263,7 +268,7 @@ def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, va
     if target is None:
         return problem
     if name == "due_date":
-        day = parse_date(value, today_for(app, actor))
+        day = parse_date(value, today_for(app, actor), working=app.calendar.for_user(actor).is_working_day)
         if day is None:
             return Problem(problem.field, "parser.bad_date", {"text": value}, value)
         target.due_date = day
@@ -377,8 +382,10 @@ def visit_input(
 def prefill_promise(app: Services, actor: User, text: str) -> PromisePrefill:
     if (refused := line_problem(text)) is not None:
         return PromisePrefill(text=text, problems=[refused])
-    entry = parse_promise(text, today=today_for(app, actor), is_account=app.accounts.is_known_name)
-    prefill = PromisePrefill(text=text, promise=entry.promise)
+    calendar = app.calendar.for_user(actor)
+    today, known = today_for(app, actor), app.accounts.is_known_name
+    entry = parse_promise(text, today=today, is_account=known, working=calendar.is_working_day)
+    prefill = PromisePrefill(text=text, promise=entry.promise, calendar=calendar)
     _resolve(app, actor, entry.account_query, prefill)
     _parser_problems(prefill, [p for p in entry.problems if p.field != "account"])
     if entry.promise is None or not entry.promise.text:

@@ -23,6 +23,7 @@ snooze      推迟                       N [DAYS]                       promise 
 undo        撤销                       [visit|promise|price|stock N]  the last save (or that one) undone
 settings    setting, 设置              [tz|lang|hour|away|back V]     the settings, changed
 team        团队                       [NAME]                         the team view (managers)
+calendar    日历                       show|set|off|work …            the team's working calendar
 help        kam, ?, 帮助               nothing                        this list
 
 ``promise`` alone lists the open promises (there is nothing to capture), the same as
@@ -39,6 +40,7 @@ from typing import Protocol
 
 from kam_bot.domain.models import User
 from kam_bot.handlers.answers import Answer, Capture
+from kam_bot.handlers.calendar import calendar
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.prefill import prefill_price, prefill_promise, prefill_stock, prefill_visit
 from kam_bot.handlers.replies import Line, Reply, Section
@@ -214,6 +216,7 @@ CORE: Sequence[Verb] = (
         "settings", ("setting", "设置"), lambda c: c.commands.settings(c.actor, c.rest), "help.verb.settings"
     ),
     Verb("team", ("团队",), lambda c: team(c.services, c.actor, c.rest), "help.verb.team"),
+    Verb("calendar", ("日历",), lambda c: calendar(c.services, c.actor, c.rest), "help.verb.calendar"),
     Verb("help", ("kam", "?", "帮助"), _help, "help.verb.help"),
 )
 

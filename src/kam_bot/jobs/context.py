@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kam_bot.config import Settings
+from kam_bot.domain.calendar import CalendarBook
 from kam_bot.jobs.daily import CardSource
 from kam_bot.services.ports import Clock
 from kam_bot.store.daily_batch import BriefReads
@@ -31,3 +32,5 @@ class JobsContext:
     cards: CardFactory
     recipient_platforms: tuple[str, ...]
     """The platforms DMs and digests are queued for (``platforms.recipients``)."""
+    calendars: Callable[[], CalendarBook]
+    """Every team's working calendar as of now (one read; ``services.calendar``)."""

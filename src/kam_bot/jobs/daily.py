@@ -6,8 +6,12 @@
   day is hidden;
 - their accounts past the visit cadence;
 - for a manager, a part per direct report with that rep's own promises overdue by at least
-  ``escalation_days`` (snoozed or not: a snooze does not hide a promise from the manager)
-  and accounts more than twice past their cadence.
+  ``escalation_days`` working days of the rep's calendar (snoozed or not: a snooze does not
+  hide a promise from the manager) and accounts more than twice past their cadence.
+
+DMs go out on working days only (``planning.due_reminders``), so the first working day after a
+break carries everything that fell due during it (our promises due on or before today, theirs
+overdue). A visit planned on a day off is briefed on the last working day before it.
 
 A planned visit is the ``next_visit_date`` set by the latest visit logged at an account the
 person owns; a plan superseded by a later visit is no longer a plan. Days since a visit are
@@ -27,13 +31,14 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from kam_bot.domain import rules
+from kam_bot.domain.calendar import MONDAY_TO_FRIDAY, WorkingCalendar
 from kam_bot.domain.enums import PromiseDirection
 from kam_bot.domain.models import Account, Promise, User
 from kam_bot.handlers.replies import Line, user
 from kam_bot.i18n import format_date, t
 from kam_bot.jobs.briefs import brief_parts
 from kam_bot.jobs.notifications import Notification, Part, PromiseItem, still_shown
-from kam_bot.jobs.planning import local_date
+from kam_bot.jobs.planning import Calendars, local_date
 from kam_bot.services.accounts import AccountCard
 from kam_bot.services.errors import ServiceError
 from kam_bot.store.daily_batch import DailyData
@@ -104,20 +109,38 @@ def _stale_accounts(data: DailyData, owner: User, today: date) -> list[Stale]:
     return sorted(out, key=lambda s: (-s.over, s.account.name.casefold()))
 
 
-def planned_visits(data: DailyData, owner: User, today: date) -> list[Account]:
-    """Accounts the owner plans to visit today: the latest visit there set ``next_visit_date`` today."""
+def brief_days(calendar: WorkingCalendar, today: date) -> list[date]:
+    """Today and the days off after it: a visit planned on a day off is briefed the working day before."""
+    days = [today]
+    while len(days) < MAX_BRIEF_DAYS and not calendar.is_working_day(days[-1] + timedelta(days=1)):
+        days.append(days[-1] + timedelta(days=1))
+    return days
+
+
+MAX_BRIEF_DAYS = 31
+"""The longest break whose planned visits are briefed ahead."""
+
+
+def planned_visits(
+    data: DailyData, owner: User, today: date, calendar: WorkingCalendar = MONDAY_TO_FRIDAY
+) -> list[Account]:
+    """Accounts the owner plans to visit today (or on the days off after today): the latest visit
+    there set ``next_visit_date`` to that day."""
+    days = set(brief_days(calendar, today))
     ids = {
         account_id
         for account_id, day, at in data.plans.get(owner.id, [])
-        if day == today and data.last_visit.get(account_id) == at
+        if day in days and data.last_visit.get(account_id) == at
     }
     planned = [data.account(a.id) for a in data.owned.get(owner.id, []) if a.id in ids]
     return sorted((a for a in planned if a is not None), key=lambda a: a.name.casefold())
 
 
-def brief_accounts(data: DailyData, owner: User, today: date) -> list[int]:
+def brief_accounts(
+    data: DailyData, owner: User, today: date, calendar: WorkingCalendar = MONDAY_TO_FRIDAY
+) -> list[int]:
     """The accounts whose brief (account card) the owner's DM shows today."""
-    return [a.id for a in planned_visits(data, owner, today)[:MAX_BRIEFS]]
+    return [a.id for a in planned_visits(data, owner, today, calendar)[:MAX_BRIEFS]]
 
 
 def _stale_line(s: Stale, loc: str, key: str) -> Line:
@@ -130,15 +153,22 @@ def _stale_line(s: Stale, loc: str, key: str) -> Line:
     return Line.of(user(s.account.name), f" — {days} · {seen}")
 
 
-def _visit_parts(data: DailyData, person: User, today: date, cards: CardSource) -> list[Part]:
+def _visit_parts(
+    data: DailyData, person: User, today: date, cards: CardSource, calendar: WorkingCalendar
+) -> list[Part]:
     loc = person.locale
-    accounts = planned_visits(data, person, today)
+    accounts = planned_visits(data, person, today, calendar)
     parts: list[Part] = []
     for account in accounts[:MAX_BRIEFS]:
         try:
-            parts += brief_parts(cards(person, account.id), loc, today)
+            brief = brief_parts(cards(person, account.id), loc, today)
         except ServiceError:
             continue
+        day = _plan_day(data, person, account.id)
+        if day is not None and day != today:
+            when = t("calendar.brief_ahead", loc, account=account.name, date=format_date(day, loc))
+            brief[0] = brief[0].model_copy(update={"title": when})
+        parts += brief
     rest = accounts[MAX_BRIEFS:]
     if rest:
         names: list[Line] = [Line.of("• ", user(a.name)) for a in rest]
@@ -146,12 +176,24 @@ def _visit_parts(data: DailyData, person: User, today: date, cards: CardSource) 
     return parts
 
 
-def _escalations(data: DailyData, manager: User, now: datetime, escalation_days: int) -> list[Part]:
+def _plan_day(data: DailyData, owner: User, account_id: int) -> date | None:
+    """The day the latest visit at the account planned the next one."""
+    for planned_id, day, at in data.plans.get(owner.id, []):
+        if planned_id == account_id and data.last_visit.get(account_id) == at:
+            return day
+    return None
+
+
+def _escalations(
+    data: DailyData, manager: User, now: datetime, escalation_days: int, calendars: Calendars | None = None
+) -> list[Part]:
     loc = manager.locale
     parts: list[Part] = []
     for rep in sorted(data.reports.get(manager.id, []), key=lambda u: u.display_name.casefold()):
         today = local_date(now, rep.timezone)
-        promises = _open_promises(data, rep, PromiseDirection.OURS, today - timedelta(days=escalation_days))
+        calendar = calendars(rep.team_id) if calendars is not None else MONDAY_TO_FRIDAY
+        cutoff = calendar.overdue_cutoff(today, escalation_days)
+        promises = _open_promises(data, rep, PromiseDirection.OURS, cutoff)
         far = [
             s
             for s in stale_accounts(data, rep, today)
@@ -167,12 +209,20 @@ def _escalations(data: DailyData, manager: User, now: datetime, escalation_days:
 
 
 def compose_daily(
-    data: DailyData, person: User, today: date, now: datetime, escalation_days: int, cards: CardSource
+    data: DailyData,
+    person: User,
+    today: date,
+    now: datetime,
+    escalation_days: int,
+    cards: CardSource,
+    calendars: Calendars | None = None,
 ) -> Notification | None:
     """The morning DM of ``person`` for their local date ``today`` from ``data`` (loaded for them by
-    ``daily_batch.load``); None: nothing to say."""
+    ``daily_batch.load``); None: nothing to say. ``calendars``: each team's working days
+    (default Monday to Friday)."""
     loc = person.locale
-    parts = _visit_parts(data, person, today, cards)
+    calendar = calendars(person.team_id) if calendars is not None else MONDAY_TO_FRIDAY
+    parts = _visit_parts(data, person, today, cards, calendar)
     ours = due_ours(data, person, today)
     if ours:
         parts.append(Part(title=t("jobs.daily.ours_due", loc), promises=ours, buttons=True))
@@ -183,7 +233,7 @@ def compose_daily(
     if stale:
         lines = [_stale_line(s, loc, "jobs.daily.stale_line") for s in stale[:MAX_STALE]]
         parts.append(Part(title=t("jobs.daily.stale", loc), lines=lines, more=max(0, len(stale) - MAX_STALE)))
-    parts += _escalations(data, person, now, escalation_days)
+    parts += _escalations(data, person, now, escalation_days, calendars)
     note = Notification(
         kind=KIND,
         locale=loc,

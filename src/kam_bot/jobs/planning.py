@@ -9,24 +9,37 @@ fall-back day resolves to its first occurrence: every local day has exactly one 
 A planner tick covers the window ``(start, end]`` (see ``slots``). A moment in the window is
 due only when ``end`` is still the same local day for that person: a missed tick catches up
 later the same day, but yesterday's reminder is never sent late the next day.
+
+Days are counted in working days of the person's team (``domain.calendar``): reminders go out
+on working days only, the digest on the team's first working day of the week. Without a
+calendar (``Working`` None) that is Monday to Friday.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from kam_bot.domain.calendar import MONDAY_TO_FRIDAY, WorkingCalendar
 from kam_bot.domain.models import Team
 
 WORKING_DAYS = frozenset(range(5))
-"""Monday (0) to Friday (4)."""
+"""Monday (0) to Friday (4): the week of a team with no calendar (``MONDAY_TO_FRIDAY``)."""
 
 DIGEST_WEEKDAY = 0
 DIGEST_TIME = time(9, 0)
-"""The weekly digest goes out on Monday at 09:00 in the team's time zone, about the week before."""
+"""The weekly digest goes out at 09:00 in the team's time zone on its first working day of the ISO
+week (Monday unless that is a day off), about the week before."""
+
+Calendars = Callable[[int | None], WorkingCalendar]
+"""Team id (None: no team) -> its working calendar (``CalendarBook.for_team``)."""
+
+
+def _calendar(calendars: Calendars | None, team_id: int | None) -> WorkingCalendar:
+    return calendars(team_id) if calendars is not None else MONDAY_TO_FRIDAY
 
 
 def zone(name: str) -> ZoneInfo:
@@ -43,8 +56,8 @@ def local_date(instant: datetime, tz: str) -> date:
     return instant.astimezone(zone(tz)).date()
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() in WORKING_DAYS
+def is_working_day(day: date, calendar: WorkingCalendar = MONDAY_TO_FRIDAY) -> bool:
+    return calendar.is_working_day(day)
 
 
 class Recipient(Protocol):
@@ -58,6 +71,8 @@ class Recipient(Protocol):
     def reminder_time(self) -> time: ...
     @property
     def away_until(self) -> date | None: ...
+    @property
+    def team_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +81,7 @@ class Person:
     timezone: str
     reminder_time: time
     away_until: date | None = None
+    team_id: int | None = None
 
 
 def is_away(user: Recipient, day: date) -> bool:
@@ -90,16 +106,19 @@ class DueReminder:
     """The reminder moment (UTC)."""
 
 
-def due_reminders(users: Iterable[Recipient], start: datetime, end: datetime) -> list[DueReminder]:
-    """Reminders whose moment falls in ``(start, end]``, on a working day, not away, same local day."""
+def due_reminders(
+    users: Iterable[Recipient], start: datetime, end: datetime, calendars: Calendars | None = None
+) -> list[DueReminder]:
+    """Reminders whose moment falls in ``(start, end]``, on a working day of the person's team
+    (``calendars``; read only once someone's moment is in the window), not away, same local day."""
     out: list[DueReminder] = []
     for user in users:
         today = local_date(end, user.timezone)
         for day in _local_days(start, end, user.timezone):
             at = moment(day, user.reminder_time, user.timezone)
-            if not start < at <= end or day != today:
+            if not start < at <= end or day != today or is_away(user, day):
                 continue
-            if is_working_day(day) and not is_away(user, day):
+            if _calendar(calendars, user.team_id).is_working_day(day):
                 out.append(DueReminder(user, day, at))
     return sorted(out, key=lambda d: (d.at, d.user.id))
 
@@ -140,19 +159,48 @@ class DueDigest:
     at: datetime
 
 
-def due_digests(teams: Iterable[Team], start: datetime, end: datetime) -> list[DueDigest]:
-    """Team digests whose moment (Monday 09:00 team time) falls in ``(start, end]``, same local day."""
+def digest_weeks(day: date, calendar: WorkingCalendar = MONDAY_TO_FRIDAY) -> list[date]:
+    """The Mondays of the weeks whose digest goes out on ``day``: the week before, when ``day`` is the
+    first working day of its ISO week; also the week before that when the whole previous week was
+    off (its digest waited for a working day). None on any other day."""
+    if not calendar.is_working_day(day):
+        return []
+    out: list[date] = []
+    monday = week_start(day)
+    while monday > day - timedelta(days=29):
+        first = next((d for d in _week_days(monday) if calendar.is_working_day(d)), None)
+        if first is not None and first != day:
+            break
+        if first == day or first is None:
+            out.append(monday - timedelta(days=7))
+        monday -= timedelta(days=7)
+    return sorted(out)
+
+
+def _week_days(monday: date) -> list[date]:
+    return [monday + timedelta(days=i) for i in range(7)]
+
+
+def first_working_day(monday: date, calendar: WorkingCalendar = MONDAY_TO_FRIDAY) -> date:
+    """The day the digest about the week before ``monday`` goes out (see ``digest_weeks``)."""
+    return calendar.on_or_after(monday)
+
+
+def due_digests(
+    teams: Iterable[Team], start: datetime, end: datetime, calendars: Calendars | None = None
+) -> list[DueDigest]:
+    """Team digests whose moment (09:00 team time on the team's first working day of the week)
+    falls in ``(start, end]``, same local day."""
     out: list[DueDigest] = []
     for team in teams:
         if not team.digest_destinations:
             continue
         today = local_date(end, team.timezone)
         for day in _local_days(start, end, team.timezone):
-            if day.weekday() != DIGEST_WEEKDAY or day != today:
-                continue
             at = moment(day, DIGEST_TIME, team.timezone)
-            if start < at <= end:
-                out.append(DueDigest(team, day - timedelta(days=7), at))
+            if day != today or not start < at <= end:
+                continue
+            out += [DueDigest(team, week, at) for week in digest_weeks(day, _calendar(calendars, team.id))]
     return out
 
 

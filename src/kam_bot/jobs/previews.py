@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from kam_bot.domain.calendar import MONDAY_TO_FRIDAY, CalendarBook, Why, WorkingCalendar
 from kam_bot.domain.models import Team, User
+from kam_bot.handlers.calendar import day_name
+from kam_bot.i18n import t
 from kam_bot.jobs import planning
 from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.notifications import Notification
@@ -20,25 +23,29 @@ class ReminderPreview:
     """The moment (UTC)."""
     note: Notification | None
     skipped: str | None = None
-    """``weekend`` or ``away`` when no reminder goes out that day at all."""
+    """``weekend``, ``day_off`` (a holiday or company day) or ``away`` when no reminder goes out
+    that day at all."""
+    day_off: str | None = None
+    """What the day off is, in the person's language ("Spring Festival: no reminders today.")."""
 
 
 def preview_reminder(ctx: JobsContext, person: User, day: date, at: time | None = None) -> ReminderPreview:
     """The DM ``person`` would get on local ``day`` at ``at`` (default: their reminder time)."""
     moment = planning.moment(day, at or person.reminder_time, person.timezone)
-    if not planning.is_working_day(day):
-        return ReminderPreview(person, day, moment, None, "weekend")
-    if planning.is_away(person, day):
+    if planning.is_away(person, day):  # away wins over the calendar
         return ReminderPreview(person, day, moment, None, "away")
+    info = ctx.calendars().for_team(person.team_id).info(day, person.locale)
+    if info.why is Why.WEEKEND:
+        return ReminderPreview(person, day, moment, None, "weekend")
+    if not info.working:
+        said = t("calendar.day_off_named", person.locale, name=day_name(info, person.locale))
+        return ReminderPreview(person, day, moment, None, "day_off", said)
     return ReminderPreview(person, day, moment, daily_notification(ctx, person, day, moment))
 
 
-def next_reminder_day(person: User, now: datetime) -> date:
+def next_reminder_day(person: User, now: datetime, calendar: WorkingCalendar = MONDAY_TO_FRIDAY) -> date:
     """Tomorrow in the person's zone, or the next working day after it."""
-    day = planning.local_date(now, person.timezone) + timedelta(days=1)
-    while not planning.is_working_day(day):
-        day += timedelta(days=1)
-    return day
+    return calendar.on_or_after(planning.local_date(now, person.timezone) + timedelta(days=1))
 
 
 def users(ctx: JobsContext) -> list[User]:
@@ -64,17 +71,37 @@ def reminders_at_instant(
 ) -> list[ReminderPreview]:
     """Aware ``instant``: the planner tick at that moment (moments in the 5 minutes up to it)."""
     people = [only] if only is not None else users(ctx)
-    due = planning.due_reminders(people, instant - REMINDER_EVERY, instant)
+    book = ctx.calendars()
+    due = planning.due_reminders(people, instant - REMINDER_EVERY, instant, book.for_team)
     if only is not None and not due:
         day = planning.local_date(instant, only.timezone)
         local = instant.astimezone(planning.zone(only.timezone)).time()
         return [preview_reminder(ctx, only, day, local)]
     by_id = {p.id: p for p in people}
     out = []
-    for item in due:
+    for item in sorted(
+        [*due, *_held_by_holidays(people, instant, book, due)], key=lambda d: (d.at, d.user.id)
+    ):
         local = item.at.astimezone(planning.zone(item.user.timezone)).time()
         out.append(preview_reminder(ctx, by_id[item.user.id], item.day, local))
     return out
+
+
+def _held_by_holidays(
+    people: list[User], instant: datetime, book: CalendarBook, due: list[planning.DueReminder]
+) -> list[planning.DueReminder]:
+    """Whose moment is in the tick but whose day is a holiday or company day off (not a plain
+    weekend): listed, so the dry run says why nothing goes out ("Spring Festival: no reminders")."""
+    every_day = planning.due_reminders(people, instant - REMINDER_EVERY, instant, lambda _: SEVEN_DAYS)
+    taken = {d.user.id for d in due}
+    return [
+        d
+        for d in every_day
+        if d.user.id not in taken and book.for_team(d.user.team_id).info(d.day).why is not Why.WEEKEND
+    ]
+
+
+SEVEN_DAYS = WorkingCalendar(weekend=frozenset())
 
 
 def _hhmm(value: time) -> tuple[int, int]:

@@ -17,18 +17,23 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import TypeVar
 
 from kam_bot.config import insight_thresholds
+from kam_bot.domain.calendar import CalendarBook
 from kam_bot.domain.models import Team, User
+from kam_bot.handlers.calendar import day_name
+from kam_bot.handlers.replies import Line
+from kam_bot.i18n import format_date, t
 from kam_bot.jobs import outbox, planning
 from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.daily import KIND as DAILY
-from kam_bot.jobs.daily import brief_accounts, compose_daily
+from kam_bot.jobs.daily import brief_accounts, brief_days, compose_daily
 from kam_bot.jobs.digest import KIND as DIGEST
 from kam_bot.jobs.digest import compute, team_locale
 from kam_bot.jobs.digest_render import build_digest
-from kam_bot.jobs.notifications import Notification
+from kam_bot.jobs.notifications import Notification, Part
 from kam_bot.store import daily_batch, slots
 from kam_bot.store.jobs import JobsTransaction
 from kam_bot.store.price_book import PriceBook
@@ -60,12 +65,27 @@ class TickResult:
 # -- deciding one message ------------------------------------------------------------
 
 
+def _calendars(ctx: JobsContext) -> planning.Calendars:
+    """Every team's working calendar, read once on first use (an idle tick reads nothing more)."""
+    book = cache(ctx.calendars)
+    return lambda team_id: book().for_team(team_id)
+
+
 def daily_notification(ctx: JobsContext, person: User, day: date, now: datetime) -> Notification | None:
     """What ``person`` gets on local date ``day`` as of ``now`` (None: nothing to say)."""
     escalation_days = ctx.settings.escalation_days
+    book = ctx.calendars()
     with ctx.store.transaction() as tx:
-        data = tx.load_daily([(person, day)], now, escalation_days)
-    return compose_daily(data, person, day, now, escalation_days, ctx.cards(now, None))
+        data = tx.load_daily([(person, day)], now, escalation_days, _brief_days([(person, day)], book))
+    return compose_daily(data, person, day, now, escalation_days, ctx.cards(now, None), book.for_team)
+
+
+def _brief_days(people: Sequence[tuple[User, date]], book: CalendarBook) -> set[date]:
+    """The days whose planned visits the DMs of ``people`` brief: each day and the days off after it."""
+    out: set[date] = set()
+    for person, day in people:
+        out.update(brief_days(book.for_team(person.team_id), day))
+    return out
 
 
 def decide_dailies(
@@ -92,15 +112,17 @@ def decide_dailies(
         if not todo:
             return 0, 0
         escalation_days = ctx.settings.escalation_days
-        data = tx.load_daily(todo, now, escalation_days)
+        book = ctx.calendars()
+        data = tx.load_daily(todo, now, escalation_days, _brief_days(todo, book))
         reads = reads or daily_batch.BriefReads()
         reads.remember(data, people.values())
-        tx.prefetch(reads, [i for person, day in todo for i in brief_accounts(data, person, day)])
+        briefs = [i for p, day in todo for i in brief_accounts(data, p, day, book.for_team(p.team_id))]
+        tx.prefetch(reads, briefs)
         cards = ctx.cards(now, reads)
         messages: list[outbox.NewMessage] = []
         for person, day in todo:
             try:
-                note = compose_daily(data, person, day, now, escalation_days, cards)
+                note = compose_daily(data, person, day, now, escalation_days, cards, book.for_team)
                 if note is None:
                     continue
                 expires = planning.end_of_local_day(day, person.timezone)
@@ -142,7 +164,29 @@ def _digest(
     data = compute(
         tx, team, monday, now, settings.price_deviation_threshold, insight_thresholds(settings), members, book
     )
-    return build_digest(data, team_locale(members, ctx.settings.default_locale))
+    loc = team_locale(members, ctx.settings.default_locale)
+    note = build_digest(data, loc)
+    when = digest_day_note(ctx, team, monday, loc)
+    if when is not None:
+        note.parts.insert(0, Part(lines=[Line.of(when)]))
+    return note
+
+
+def digest_day_note(ctx: JobsContext, team: Team, monday: date, loc: str) -> str | None:
+    """When the digest about the week of ``monday`` goes out is not the next Monday: say so."""
+    calendar = ctx.calendars().for_team(team.id)
+    next_monday = monday + timedelta(days=7)
+    day = planning.first_working_day(next_monday, calendar)
+    if day == next_monday:
+        return None
+    off = calendar.info(next_monday, loc)
+    return t(
+        "calendar.digest_moved",
+        loc,
+        date=format_date(day, loc),
+        monday=format_date(next_monday, loc),
+        name=day_name(off, loc),
+    )
 
 
 def digest_destinations(ctx: JobsContext, team: Team) -> dict[str, str]:
@@ -243,7 +287,9 @@ def reminder_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickRe
     return _run(
         ctx, REMINDERS, now, REMINDER_EVERY, instance,
         lambda: ctx.store.slots.people(REMINDERS, now, REMINDER_EVERY),
-        lambda rows, w: planning.due_reminders([planning.Person(*row) for row in rows], w.start, w.slot),
+        lambda rows, w: planning.due_reminders(
+            [planning.Person(*row) for row in rows], w.start, w.slot, _calendars(ctx)
+        ),
         _dailies(ctx, now),
     )  # fmt: skip
 
@@ -254,6 +300,6 @@ def digest_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickResu
     return _run(
         ctx, DIGESTS, now, DIGEST_EVERY, instance,
         lambda: ctx.store.slots.teams(DIGESTS, now, DIGEST_EVERY),
-        lambda teams, w: planning.due_digests(teams, w.start, w.slot),
+        lambda teams, w: planning.due_digests(teams, w.start, w.slot, _calendars(ctx)),
         _one_by_one(DIGESTS, lambda item: decide_digest(ctx, item.team, item.week, now, book)),
     )  # fmt: skip

@@ -12,6 +12,7 @@ from typing import Protocol
 from kam_bot.config import Settings
 from kam_bot.services.accounts import AccountService
 from kam_bot.services.audit import AuditService
+from kam_bot.services.calendar import CalendarService
 from kam_bot.services.claims import ClaimService
 from kam_bot.services.contacts import ContactService
 from kam_bot.services.demo import DemoService
@@ -57,6 +58,9 @@ class Services(Protocol):
 
     @property
     def audit(self) -> AuditService: ...
+
+    @property
+    def calendar(self) -> CalendarService: ...
 
     @property
     def demo(self) -> DemoService: ...

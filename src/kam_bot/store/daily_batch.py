@@ -217,9 +217,17 @@ def _plans(
 
 
 def load(
-    session: Session, people: Sequence[tuple[User, date]], now: datetime, escalation_days: int
+    session: Session,
+    people: Sequence[tuple[User, date]],
+    now: datetime,
+    escalation_days: int,
+    plan_days: Collection[date] = (),
 ) -> DailyData:
-    """What the DMs of ``people`` (each with their local day) read; their reports' data included."""
+    """What the DMs of ``people`` (each with their local day) read; their reports' data included.
+    ``plan_days``: further days whose planned visits are briefed (the days off after a DM's day).
+
+    Our promises are read up to ``escalation_days`` calendar days back for a manager's reports: at
+    least as far as ``escalation_days`` working days reach, which ``daily`` filters on."""
     if not people:
         return DailyData()
     ids = {person.id for person, _ in people}
@@ -248,7 +256,7 @@ def load(
         promises=promises,
         owned=dict(owned),
         last_visit={r.id: r.last_visit for r in rows if r.last_visit is not None},
-        plans=_plans(session, ids, {day for _, day in people}),
+        plans=_plans(session, ids, {day for _, day in people} | set(plan_days)),
         rows=by_id,
     )
 

@@ -54,9 +54,13 @@ class JobsTransaction:
         return daily_batch.users(self._session, ids)
 
     def load_daily(
-        self, people: Sequence[tuple[User, date]], now: datetime, escalation_days: int
+        self,
+        people: Sequence[tuple[User, date]],
+        now: datetime,
+        escalation_days: int,
+        plan_days: Collection[date] = (),
     ) -> daily_batch.DailyData:
-        return daily_batch.load(self._session, people, now, escalation_days)
+        return daily_batch.load(self._session, people, now, escalation_days, plan_days)
 
     def prefetch(self, reads: daily_batch.BriefReads, account_ids: Collection[int]) -> None:
         reads.prefetch(self._session, account_ids)

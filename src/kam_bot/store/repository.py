@@ -40,6 +40,7 @@ ROWS: dict[type[m.Entity], type[t.Base]] = {
     m.PriceListEntry: t.PriceListRow,
     m.AuditEntry: t.AuditRow,
     m.ExchangeRate: t.ExchangeRateRow,
+    m.CalendarDay: t.CalendarDayRow,
 }
 
 

@@ -125,13 +125,18 @@ def finish(session: Session, window: Window, now: datetime) -> None:
 
 _USERS = cast(Table, UserRow.__table__)
 _PLANNING_USERS = select(
-    _USERS.c.id, _USERS.c.timezone, _USERS.c.reminder_time, _USERS.c.away_until, LAST_FINISHED
+    _USERS.c.id,
+    _USERS.c.timezone,
+    _USERS.c.reminder_time,
+    _USERS.c.away_until,
+    _USERS.c.team_id,
+    LAST_FINISHED,
 )
 _TEAMS = select(cast(Table, TeamRow.__table__), LAST_FINISHED)
 """Who might be due, with the latest finished slot on every row: an idle tick is one statement."""
 
-PlanningPerson = tuple[int, str, time, date | None]
-"""(user id, time zone, reminder time, away until): what the reminder planner reads of a person."""
+PlanningPerson = tuple[int, str, time, date | None, int | None]
+"""(user id, time zone, reminder time, away until, team id): what the reminder planner reads of a person."""
 
 
 class SqlSlots:
@@ -151,7 +156,7 @@ class SqlSlots:
     def people(self, job: str, now: datetime, width: timedelta) -> tuple[list[PlanningPerson], str | None]:
         """Everyone the reminder planner may find due, and the job's latest finished slot."""
         rows, last = self._read(_PLANNING_USERS, job, now, width)
-        return [(r[0], r[1], r[2], r[3]) for r in rows], last
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows], last
 
     def teams(self, job: str, now: datetime, width: timedelta) -> tuple[list[Team], str | None]:
         """Every team, and the job's latest finished slot."""

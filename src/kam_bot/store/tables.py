@@ -75,6 +75,21 @@ class TeamRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    calendar_country: Mapped[str | None] = mapped_column(String(8))
+    calendar_region: Mapped[str | None] = mapped_column(String(16))
+    calendar_weekend: Mapped[str | None] = mapped_column(String(40))
+
+
+class CalendarDayRow(Base):
+    """A company day (off or work) for one team, or for every team when ``team_id`` is null."""
+
+    __tablename__ = "calendar_days"
+    __table_args__ = (Index("ix_calendar_days_day", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(8))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    name: Mapped[str | None] = mapped_column(String(200))
 
 
 class TeamDestinationRow(Base):

@@ -11,6 +11,10 @@ Weeks start on Monday. Two directions exist: due dates look forward (the default
 - ``today``, ``tomorrow``, ``yesterday``, ``今天``, ``明天``, ``后天``, ``大后天``, ``昨天``, ``前天``.
 - ``in 3 days``, ``in 2 weeks``, ``in a month``, ``3 days from now``, ``2 weeks ago``, ``3天后``,
   ``两周后``, ``一个月内`` ("within": the last day of the span).
+- ``next working day``/``next business day``/``下个工作日``: the first working day after today;
+  ``within 3 working days``/``in 3 business days``/``3个工作日内``/``3个工作日后``: the third working
+  day after today. Working days are the caller's (``working``: the user's team calendar, a pure
+  predicate passed in); without one, Monday to Friday.
 - ``next week``/``下周``: Monday of next week; ``next month``/``下个月``: the 1st of next month;
   ``end of week``/``EOW``: the next Friday on or after today; ``end of month``/``EOM``/``月底``:
   the last day of this month; ``end of next month``/``下月底``; ``end of year``/``EOY``/``年底``.
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
@@ -216,6 +220,7 @@ DATE_WORDS: tuple[str, ...] = (
         "yrs",
     ],
     *["on", "by", "before", "due", "until", "till", "no", "later", "than"],
+    *["working", "business", "workday", "workdays", "工作日", "下一个", "下一"],
     *[
         "周",
         "星期",
@@ -247,11 +252,24 @@ DATE_WORDS: tuple[str, ...] = (
 """Every word a date phrase may consume (for the "nothing typed is lost" guarantee)."""
 
 
+WorkingDay = Callable[[date], bool]
+"""Whether a day is a working day (``WorkingCalendar.is_working_day``)."""
+
+
+def monday_to_friday(day: date) -> bool:
+    return day.weekday() < 5
+
+
+MAX_WORKING_DAYS = 250
+"""The most working days a phrase may count ahead (and how far the search goes)."""
+
+
 @dataclass(frozen=True)
 class _Context:
     today: date
     past: bool
     day_first: bool
+    working: WorkingDay = field(default=monday_to_friday)
 
 
 @dataclass(frozen=True)
@@ -284,6 +302,13 @@ _EN_IN = re.compile(rf"(?:in|within|after)\s+(\S+)\s+{_UNIT}")
 _EN_FROM_NOW = re.compile(rf"(\S+)\s+{_UNIT}\s+(?:from\s+now|from\s+today|later)")
 _EN_AGO = re.compile(rf"(\S+)\s+{_UNIT}\s+ago")
 _ZH_OFFSET = re.compile(rf"({_CN_NUM})个?(天|日|周|星期|礼拜|月|年)(?:之后|以后|后|之内|以内|内)")
+_WORKING_UNIT = r"(?:working|business)\s+days?|workdays?"
+_EN_NEXT_WORKING = re.compile(rf"(?:the\s+)?next\s+(?:{_WORKING_UNIT})")
+_EN_WORKING = re.compile(
+    rf"(?:in|within|after)\s+(\S+)\s+(?:{_WORKING_UNIT})|(\S+)\s+(?:{_WORKING_UNIT})\s+(?:from\s+now|from\s+today|later)"
+)
+_ZH_NEXT_WORKING = re.compile(r"下一?个?工作日")
+_ZH_WORKING = re.compile(rf"({_CN_NUM})个?工作日(?:之后|以后|后|之内|以内|内)")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?")
 _ORD = r"(?:st|nd|rd|th)?"
@@ -395,6 +420,31 @@ def _match_offset(phrase: str, ctx: _Context) -> date | None:
     return None
 
 
+def add_working_days(today: date, count: int, working: WorkingDay = monday_to_friday) -> date | None:
+    """The ``count``-th working day after ``today``; None when none is found within reach."""
+    day, found = today, 0
+    for _ in range(MAX_WORKING_DAYS * 3):
+        day += timedelta(days=1)
+        if working(day):
+            found += 1
+            if found == count:
+                return day
+    return None
+
+
+def _match_working(phrase: str, ctx: _Context) -> date | None:
+    if ctx.past:
+        return None
+    if _EN_NEXT_WORKING.fullmatch(phrase) or _ZH_NEXT_WORKING.fullmatch(phrase):
+        return add_working_days(ctx.today, 1, ctx.working)
+    if (m := _EN_WORKING.fullmatch(phrase)) or (m := _ZH_WORKING.fullmatch(phrase)):
+        count = small_int(next(g for g in m.groups() if g is not None))
+        if count is None or not 0 < count <= MAX_WORKING_DAYS:
+            return None
+        return add_working_days(ctx.today, count, ctx.working)
+    return None
+
+
 def _match_numeric(phrase: str, ctx: _Context) -> date | None:
     if m := _ISO.fullmatch(phrase):
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -450,6 +500,7 @@ def _day_of_month(day: int, ctx: _Context) -> date:
 
 _MATCHERS: tuple[Callable[[str, _Context], date | None], ...] = (
     _match_fixed,
+    _match_working,
     _match_weekday,
     _match_offset,
     _match_numeric,
@@ -477,9 +528,11 @@ def _day_first(locale: str) -> bool:
     return any(value == tag or value.startswith(tag + "-") for tag in DAY_FIRST_LOCALES)
 
 
-def parse_date(text: str, today: date, locale: str = "en") -> date | None:
+def parse_date(
+    text: str, today: date, locale: str = "en", working: WorkingDay = monday_to_friday
+) -> date | None:
     """A due date (looking forward) typed on its own; None when it is not one."""
-    return _resolve(text, _Context(today, past=False, day_first=_day_first(locale)))
+    return _resolve(text, _Context(today, past=False, day_first=_day_first(locale), working=working))
 
 
 def parse_past_date(text: str, today: date) -> date | None:
@@ -525,9 +578,11 @@ MAX_MARKERS = 8
 """The last few ``by``/``前`` markers of a promise are tried; a promise has one or two."""
 
 
-def leading_date(text: str, today: date, *, past: bool = False) -> DateSpan | None:
+def leading_date(
+    text: str, today: date, *, past: bool = False, working: WorkingDay = monday_to_friday
+) -> DateSpan | None:
     """The longest date phrase at the start of ``text`` (up to 5 words or 12 characters)."""
-    ctx = _Context(today, past=past, day_first=False)
+    ctx = _Context(today, past=past, day_first=False, working=working)
     text = text[:WINDOW]
     for end in _prefix_ends(text):
         phrase = text[:end]
@@ -537,9 +592,11 @@ def leading_date(text: str, today: date, *, past: bool = False) -> DateSpan | No
     return None
 
 
-def trailing_date(text: str, today: date, *, past: bool = False) -> DateSpan | None:
+def trailing_date(
+    text: str, today: date, *, past: bool = False, working: WorkingDay = monday_to_friday
+) -> DateSpan | None:
     """The longest date phrase at the end of ``text``."""
-    ctx = _Context(today, past=past, day_first=False)
+    ctx = _Context(today, past=past, day_first=False, working=working)
     offset = max(0, len(text) - WINDOW)
     text = text[offset:]
     for start in _suffix_starts(text):
@@ -550,7 +607,7 @@ def trailing_date(text: str, today: date, *, past: bool = False) -> DateSpan | N
     return None
 
 
-def find_due_date(body: str, today: date) -> DateSpan | None:
+def find_due_date(body: str, today: date, working: WorkingDay = monday_to_friday) -> DateSpan | None:
     """Where a promise says when it is due, in this order of preference.
 
     1. ``by|before|due|on|until DATE``: the last such marker followed by a date phrase;
@@ -561,17 +618,17 @@ def find_due_date(body: str, today: date) -> DateSpan | None:
     """
     markers = list(_MARKER.finditer(body))
     for marker in reversed(markers[-MAX_MARKERS:]):
-        found = leading_date(body[marker.end() : marker.end() + WINDOW], today)
+        found = leading_date(body[marker.end() : marker.end() + WINDOW], today, working=working)
         if found is not None:
             return DateSpan(marker.start(), marker.end() + found.end, found.text, found.value)
     befores = [m for m in _ZH_BEFORE.finditer(body) if not body.startswith("前天", m.start())]
     befores = befores[-MAX_MARKERS:]
     for before in reversed(befores):
         offset = max(0, before.start() - WINDOW)
-        found = trailing_date(body[offset : before.start()], today)
+        found = trailing_date(body[offset : before.start()], today, working=working)
         if found is not None:
             return DateSpan(offset + found.start, before.end(), found.text, found.value)
-    found = trailing_date(body, today) or leading_date(body, today)
+    found = trailing_date(body, today, working=working) or leading_date(body, today, working=working)
     if found is not None:
         return found
     if markers:

@@ -12,6 +12,7 @@ from datetime import date
 from kam_bot.domain.drafts import ParseProblem, PriceDraft, PriceEntry, PromiseEntry, StockEntry
 from kam_bot.domain.enums import PriceKind, PromiseDirection
 from kam_bot.domain.parsing.account import AccountLookup, AccountSplit, split_account
+from kam_bot.domain.parsing.dates import WorkingDay, monday_to_friday
 from kam_bot.domain.parsing.prices import COMPETITOR_KEYWORDS, PRICE_KEYWORDS, kind_modifier, split_price
 from kam_bot.domain.parsing.problems import (
     EMPTY,
@@ -44,8 +45,11 @@ def _account_problems(split: AccountSplit) -> list[ParseProblem]:
     return [problem("account", "", MISSING_ACCOUNT)] if split.account is None else []
 
 
-def parse_promise(text: str, *, today: date, is_account: AccountLookup | None = None) -> PromiseEntry:
-    """`/promise ACCOUNT [we|they promise] TEXT [by DATE]`; direction defaults to ours."""
+def parse_promise(
+    text: str, *, today: date, is_account: AccountLookup | None = None, working: WorkingDay = monday_to_friday
+) -> PromiseEntry:
+    """`/promise ACCOUNT [we|they promise] TEXT [by DATE]`; direction defaults to ours; ``working``
+    tells working days (``within 3 working days``)."""
     if (empty := _start(text)) is not None:
         return PromiseEntry(problems=empty)
     split = split_account(text, is_account, keywords=ENTRY_DIRECTION)
@@ -58,7 +62,7 @@ def parse_promise(text: str, *, today: date, is_account: AccountLookup | None = 
             split, lead = known, first
     direction, body = split_direction(split.rest, entry=True)
     direction = direction or lead
-    draft, problems = parse_promise_body(body, today, direction or PromiseDirection.OURS)
+    draft, problems = parse_promise_body(body, today, direction or PromiseDirection.OURS, working)
     if draft is None:
         problems = [problem("", trim(split.rest), MISSING_TEXT)]
     return PromiseEntry(

@@ -7,7 +7,7 @@ from datetime import date
 
 from kam_bot.domain.drafts import ParseProblem, PromiseDraft
 from kam_bot.domain.enums import PromiseDirection
-from kam_bot.domain.parsing.dates import find_due_date
+from kam_bot.domain.parsing.dates import WorkingDay, find_due_date, monday_to_friday
 from kam_bot.domain.parsing.problems import BAD_DATE, MISSING_TEXT, problem
 from kam_bot.domain.parsing.text import keyword_regex, trim
 
@@ -125,7 +125,7 @@ def split_promises(body: str) -> tuple[str, str]:
 
 
 def parse_promise_body(
-    body: str, today: date, direction: PromiseDirection
+    body: str, today: date, direction: PromiseDirection, working: WorkingDay = monday_to_friday
 ) -> tuple[PromiseDraft | None, list[ParseProblem]]:
     """``quote by Friday`` -> text ``quote``, due the next Friday, ``due_text`` ``Friday``.
 
@@ -134,7 +134,7 @@ def parse_promise_body(
     body = trim(body)
     if not body:
         return None, [problem("", "", MISSING_TEXT)]
-    span = find_due_date(body, today)
+    span = find_due_date(body, today, working)
     problems: list[ParseProblem] = []
     if span is None:
         text, due_date, due_text = body, None, None

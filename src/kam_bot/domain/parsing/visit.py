@@ -35,8 +35,10 @@ from kam_bot.domain.parsing.dates import (
     DAY_OFFSETS,
     MONTH_NAMES,
     WEEKDAY_NAMES,
+    WorkingDay,
     find_due_date,
     leading_date,
+    monday_to_friday,
     trailing_date,
 )
 from kam_bot.domain.parsing.prices import (
@@ -120,8 +122,9 @@ def _is_visit_date_phrase(text: str) -> bool:
 class _Visit:
     """The draft being filled, segment by segment."""
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, working: WorkingDay = monday_to_friday) -> None:
         self.today = today
+        self.working = working
         self.account_query: str | None = None
         self.contacts: list[ContactMention] = []
         self.kind: VisitKind | None = None
@@ -299,7 +302,7 @@ class _Visit:
         """One promise, or several in one line: ``quote by Friday and they promise PO``."""
         while direction is not None:
             body, further = split_promises(body)
-            draft, problems = parse_promise_body(body, self.today, direction)
+            draft, problems = parse_promise_body(body, self.today, direction, self.working)
             if draft is None:
                 self.unplace(segment[: len(segment) - len(further)])
             else:
@@ -397,7 +400,7 @@ class _Visit:
 
     def on_next_visit(self, body: str, segment: str) -> None:
         body = trim(body)
-        span = find_due_date(body, self.today) if body else None
+        span = find_due_date(body, self.today, self.working) if body else None
         if span is None or span.value is None:
             if body:
                 self.problems.append(problem("next_visit_date", span.text if span else body, BAD_DATE))
@@ -508,9 +511,12 @@ MAX_MODIFIERS = 6
 the rest is kept as typed (in the summary), so a hostile line costs no more than a long one."""
 
 
-def parse_visit(text: str, *, today: date, is_account: AccountLookup | None = None) -> VisitDraft:
-    """Prefill a visit from what was typed after `/visit` (see the module docstring)."""
-    visit = _Visit(today)
+def parse_visit(
+    text: str, *, today: date, is_account: AccountLookup | None = None, working: WorkingDay = monday_to_friday
+) -> VisitDraft:
+    """Prefill a visit from what was typed after `/visit` (see the module docstring); ``working``
+    tells the user's working days (``within 3 working days``)."""
+    visit = _Visit(today, working)
     segments = split_segments(text)
     if not segments:
         return visit.draft()

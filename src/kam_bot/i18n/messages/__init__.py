@@ -2,6 +2,7 @@
 
 from kam_bot.i18n.messages import (
     accounts,
+    calendar,
     commands,
     common,
     console,
@@ -36,6 +37,7 @@ MESSAGE_MODULES = [
     insight.MESSAGES,
     transfer.MESSAGES,
     rates.MESSAGES,
+    calendar.MESSAGES,
     slack.MESSAGES,
     teams.MESSAGES,
     trust.MESSAGES,

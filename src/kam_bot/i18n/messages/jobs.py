@@ -32,8 +32,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "jobs.brief.prices_stock": {"en": "Latest prices and stock", "zh-Hans": "最新价格与库存"},
     # escalation (in the manager's DM)
     "jobs.escalation.rep": {
-        "en": "⚠ {name}: promises overdue {days}+ days, accounts far past cadence",
-        "zh-Hans": "⚠ {name}:逾期 {days} 天以上的承诺、严重超期未拜访的客户",
+        "en": "⚠ {name}: promises overdue {days}+ working days, accounts far past cadence",
+        "zh-Hans": "⚠ {name}：逾期 {days} 个工作日以上的承诺、严重超期未拜访的客户",
     },
     "jobs.escalation.far_stale": {
         "en": "{days} d without a visit (cadence {cadence} d)",

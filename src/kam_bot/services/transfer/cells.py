@@ -55,7 +55,9 @@ def _invalid(key: str, **params: Any) -> PydanticCustomError:
     return PydanticCustomError(key, key, params)
 
 
-def _choice(enum: type[E]) -> Callable[[Any], Any]:
+def choice(enum: type[E]) -> Callable[[Any], Any]:
+    """A cell validator for ``enum``: its values, ignoring case, spaces and dashes."""
+
     def norm(text: str) -> str:
         return re.sub(r"[\s\-]+", "_", text.strip().casefold())
 
@@ -125,14 +127,14 @@ Timezone = Annotated[str, BeforeValidator(_timezone)]
 LocaleCell = Annotated[Locale, BeforeValidator(_locale)]
 TimeCell = Annotated[time, BeforeValidator(_time_of_day)]
 AliasList = Annotated[list[Annotated[str, Field(max_length=300)]], BeforeValidator(_alias_list)]
-RoleCell = Annotated[Role, BeforeValidator(_choice(Role))]
-TierCell = Annotated[Tier, BeforeValidator(_choice(Tier))]
-FunnelStageCell = Annotated[FunnelStage, BeforeValidator(_choice(FunnelStage))]
-IntentionCell = Annotated[Intention, BeforeValidator(_choice(Intention))]
-PowerCell = Annotated[Power, BeforeValidator(_choice(Power))]
-ProcurementStageCell = Annotated[ProcurementStage, BeforeValidator(_choice(ProcurementStage))]
-ContactRoleCell = Annotated[ContactRole, BeforeValidator(_choice(ContactRole))]
-AttitudeCell = Annotated[Attitude, BeforeValidator(_choice(Attitude))]
+RoleCell = Annotated[Role, BeforeValidator(choice(Role))]
+TierCell = Annotated[Tier, BeforeValidator(choice(Tier))]
+FunnelStageCell = Annotated[FunnelStage, BeforeValidator(choice(FunnelStage))]
+IntentionCell = Annotated[Intention, BeforeValidator(choice(Intention))]
+PowerCell = Annotated[Power, BeforeValidator(choice(Power))]
+ProcurementStageCell = Annotated[ProcurementStage, BeforeValidator(choice(ProcurementStage))]
+ContactRoleCell = Annotated[ContactRole, BeforeValidator(choice(ContactRole))]
+AttitudeCell = Annotated[Attitude, BeforeValidator(choice(Attitude))]
 
 
 _KEYS = {

@@ -30,6 +30,7 @@ from kam_bot.services.transfer.common import (
     ticker,
 )
 from kam_bot.services.transfer.import_accounts import AccountsImport
+from kam_bot.services.transfer.import_calendar import CalendarImport
 from kam_bot.services.transfer.import_contacts import ContactsImport
 from kam_bot.services.transfer.import_prices import PricesImport
 from kam_bot.services.transfer.import_users import UsersImport
@@ -37,13 +38,14 @@ from kam_bot.services.transfer.importer import Importer, Parsed
 from kam_bot.services.transfer.reading import CsvRow, Input, read_table
 from kam_bot.services.transfer.restore import restore_jsonl
 
-EntityName = Literal["accounts", "contacts", "users", "prices"]
+EntityName = Literal["accounts", "contacts", "users", "prices", "calendar"]
 
 IMPORTERS: dict[str, type[Importer[Any]]] = {
     "users": UsersImport,
     "accounts": AccountsImport,
     "contacts": ContactsImport,
     "prices": PricesImport,
+    "calendar": CalendarImport,
 }
 """In the order a first set-up imports them: accounts name owners, contacts name accounts."""
 

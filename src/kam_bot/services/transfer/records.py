@@ -49,6 +49,7 @@ TYPES: tuple[RecordType, ...] = (
     RecordType("price_list_entry", m.PriceListEntry),
     RecordType("exchange_rate", m.ExchangeRate),
     RecordType("audit_entry", m.AuditEntry, {"actor_id": "user"}),
+    RecordType("calendar_day", m.CalendarDay, {"team_id": "team"}),
 )
 """Every exported type, in dependency order: a record only refers to types listed before it."""
 
