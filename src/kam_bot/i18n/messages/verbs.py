@@ -95,7 +95,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "团队 —— 经理：团队的风险客户、逾期承诺、覆盖缺口、停滞商机",
     },
     "help.verb.calendar": {
-        "en": "calendar show [--team T] — the team's days off and extra working days; calendar set … (admins)",
+        "en": "calendar show [--team T] — the team's days off and extra working days (admins: calendar set)",
         "zh-Hans": "日历 show [--team 团队] —— 团队的休息日和额外工作日；日历 set …… —— 管理员",
     },
     "help.verb.help": {"en": "help — this list", "zh-Hans": "帮助 —— 显示本列表"},
