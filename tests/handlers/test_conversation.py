@@ -155,3 +155,16 @@ def test_a_rep_adds_an_account_from_chat_or_at_which_account(world: tuple[App, S
     assert [e.action for e in created] == ["created", "created"]
     refused = chat.handle(seed.rep, "客户 新建 Ningbo Port")
     assert "exists already" in shown(refused) or "已存在" in shown(refused)
+
+
+def test_a_refused_answer_says_why_and_the_question_names_its_field(world: tuple[App, Seed]) -> None:
+    app, seed = world
+    chat = TextChat(app, TEXT)
+    turn = chat.handle(seed.rep, "stock Baosteel widget-42 80 cases share 150%")
+    assert turn.question == "Our share of widget-42's stock, in % (0 to 100)?"
+    again = chat.handle(seed.rep, "y")  # not a number: said, asked again, nothing raised
+    assert "y" in shown(again) and again.question == turn.question
+    over = chat.handle(seed.rep, "120")
+    assert over.question == turn.question and "100" in shown(over)
+    assert chat.handle(seed.rep, "35%").confirm
+    assert chat.handle(seed.rep, "yes").saved

@@ -70,6 +70,7 @@ ASKED_FIELDS = {
     "contact",
     "text",
     "competitor",
+    "our_share_pct",
 }
 
 READERS: dict[str, Callable[[Services, User, str], Prefills]] = {

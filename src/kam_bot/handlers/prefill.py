@@ -252,10 +252,9 @@ def _pick_contact(prefill: VisitPrefill, problem: Problem, value: str) -> Proble
 
 
 def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, value: str) -> Problem | None:
-    """Fill the gap ``problem`` names with what the user typed; a new problem when it still does not fit."""
+    """Fill the gap ``problem`` names with what the user typed; a new problem when it still does
+    not fit (saying why), ``problem`` itself when no answer can fill it."""
     value = value.strip()
-    name = problem.field.rsplit(".", 1)[-1]
-    target = _target(prefill, problem.field)
     if problem.field == "account":
         try:
             attach_account(app, actor, prefill, app.accounts.resolve(value))
@@ -265,30 +264,63 @@ def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, va
         return None
     if isinstance(prefill, VisitPrefill) and problem.field in prefill.contact_choices:
         return _pick_contact(prefill, problem, value)
-    if target is None:
+    target = _target(prefill, problem.field)
+    name = problem.field.rsplit(".", 1)[-1]
+    if target is None or not value or name not in type(target).model_fields:
         return problem
-    if name == "due_date":
-        day = parse_date(value, today_for(app, actor), working=app.calendar.for_user(actor).is_working_day)
-        if day is None:
-            return Problem(problem.field, "parser.bad_date", {"text": value}, value)
-        target.due_date = day
-        if hasattr(target, "due_text"):
-            target.due_text = value
-    elif name in {"price", "quantity"}:
-        number = _decimal(value)
-        if number is None:
-            return Problem(problem.field, "parser.bad_number", {"text": value}, value)
-        setattr(target, name, number)
-    elif name == "currency":
-        if not value.isalpha() or len(value) > 8:
-            return Problem(problem.field, "price.needs_currency", text=value)
-        target.currency = value.upper()
-    elif name in type(target).model_fields and value:
-        setattr(target, name, value)
-    else:
-        return problem
+    fill = _FILLERS.get(name, _fill_as_typed)
+    refused = fill(app, actor, target, name, value)
+    if refused is not None:
+        return Problem(problem.field, refused[0], refused[1], value)
     prefill.problems = [p for p in prefill.problems if p is not problem]
     return None
+
+
+Refusal = tuple[str, dict[str, Any]]
+"""Why an answer does not fit: a catalog key and its parameters."""
+
+
+def _fill_due_date(app: Services, actor: User, target: Any, name: str, value: str) -> Refusal | None:
+    day = parse_date(value, today_for(app, actor), working=app.calendar.for_user(actor).is_working_day)
+    if day is None:
+        return "parser.bad_date", {"text": value}
+    target.due_date = day
+    if hasattr(target, "due_text"):
+        target.due_text = value
+    return None
+
+
+def _fill_number(app: Services, actor: User, target: Any, name: str, value: str) -> Refusal | None:
+    number = _decimal(value.rstrip("%％"))
+    if number is None:
+        return "parser.bad_number", {"text": value}
+    return _fill_as_typed(app, actor, target, name, number)
+
+
+def _fill_currency(app: Services, actor: User, target: Any, name: str, value: str) -> Refusal | None:
+    if not value.isalpha() or len(value) > 8:
+        return "price.needs_currency", {}
+    target.currency = value.upper()
+    return None
+
+
+def _fill_as_typed(app: Services, actor: User, target: Any, name: str, value: object) -> Refusal | None:
+    """Set the field; a value its model refuses (a share over 100) is said, never raised."""
+    try:
+        setattr(target, name, value)
+    except ValidationError as exc:
+        [first, *_] = validation_problems(exc, actor.locale)
+        return first.message, first.params
+    return None
+
+
+_FILLERS = {
+    "due_date": _fill_due_date,
+    "price": _fill_number,
+    "quantity": _fill_number,
+    "our_share_pct": _fill_number,
+    "currency": _fill_currency,
+}
 
 
 def subject(prefill: Prefill, problem: Problem) -> str | None:

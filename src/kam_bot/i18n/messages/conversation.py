@@ -24,6 +24,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Describe the visit in one line:",
         "zh-Hans": "请用一句话描述这次拜访：",
     },
+    "conversation.ask.our_share_pct": {
+        "en": "Our share of {what}'s stock, in % (0 to 100)?",
+        "zh-Hans": "{what} 库存中我方占比多少（0 到 100 的百分比）？",
+    },
     "conversation.ask.text": {"en": "What was promised?", "zh-Hans": "承诺的内容是什么？"},
     "conversation.ask.competitor": {"en": "Which competitor?", "zh-Hans": "哪个竞争对手？"},
     "conversation.confirm": {
