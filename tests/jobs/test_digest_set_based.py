@@ -66,7 +66,7 @@ def _digests(app: App, monday: date) -> list[tuple[DigestData, Notification]]:
         with app.jobs.transaction() as tx:
             data = compute(tx, team, monday, NOW, app.settings.price_deviation_threshold, book=book)
         with app.jobs.transaction() as tx:
-            note = scheduler._digest(app, tx, team, monday, NOW, book)
+            note = scheduler._digest(app.jobs_context, tx, team, monday, NOW, book)
         out.append((data, note))
     return out
 

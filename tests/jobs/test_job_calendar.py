@@ -49,7 +49,7 @@ def _note(app: App, person: m.User, day: date) -> Notification | None:
     with app.uow() as uow:
         fresh = uow.repo.get(m.User, person.id)
     assert fresh is not None
-    return daily_notification(app, fresh, day, _at_0830_shanghai(day))
+    return daily_notification(app.jobs_context, fresh, day, _at_0830_shanghai(day))
 
 
 def test_a_shanghai_rep_gets_the_dm_on_the_make_up_saturday_and_none_during_spring_festival(
@@ -64,7 +64,7 @@ def test_a_shanghai_rep_gets_the_dm_on_the_make_up_saturday_and_none_during_spri
         (date(2026, 2, 24), 1),
     ):
         clock.now = _at_0830_shanghai(day)
-        result = reminder_tick(app, clock.now)
+        result = reminder_tick(app.jobs_context, clock.now)
         assert result.queued == dms, day
 
 
@@ -75,7 +75,7 @@ def test_away_until_still_wins_on_a_make_up_working_day(app: App, clock: FrozenC
         uow.commit()
     _promise(app, account, rep, "quote", date(2026, 2, 13))
     clock.now = _at_0830_shanghai(date(2026, 2, 14))
-    assert reminder_tick(app, clock.now).queued == 0
+    assert reminder_tick(app.jobs_context, clock.now).queued == 0
 
 
 def test_the_first_working_day_after_spring_festival_carries_what_fell_due_during_it(app: App) -> None:
@@ -111,7 +111,7 @@ def test_a_riyadh_team_gets_its_dm_on_sunday_and_none_on_friday(app: App, clock:
         (date(2026, 11, 29), 1),
     ):
         clock.now = datetime.combine(day, time(5, 30), tzinfo=UTC)  # 08:30 in Riyadh
-        assert reminder_tick(app, clock.now).queued == dms, day
+        assert reminder_tick(app.jobs_context, clock.now).queued == dms, day
 
 
 def test_the_digest_waits_for_the_first_working_day_and_says_so(app: App) -> None:
@@ -127,7 +127,9 @@ def test_the_digest_waits_for_the_first_working_day_and_says_so(app: App) -> Non
     assert due_at(date(2026, 2, 23)) == []  # Monday, still off
     assert due_at(date(2026, 2, 24)) == [date(2026, 2, 9), date(2026, 2, 16)]  # both weeks' digests
     assert due_at(date(2026, 3, 2)) == [date(2026, 2, 23)]  # an ordinary Monday
-    note = digest_notification(app, team, date(2026, 2, 16), datetime(2026, 2, 24, 1, tzinfo=UTC))
+    note = digest_notification(
+        app.jobs_context, team, date(2026, 2, 16), datetime(2026, 2, 24, 1, tzinfo=UTC)
+    )
     said = note.parts[0].lines[0].plain
     assert said.startswith(
         "This digest goes out on Tue 24 Feb 2026, the team's first working day of the week"
@@ -145,10 +147,12 @@ def test_a_visit_planned_on_thanksgiving_is_briefed_the_day_before(app: App) -> 
     with app.uow() as uow:
         fresh = uow.repo.get(m.User, rep.id)
     assert fresh is not None
-    wednesday = daily_notification(app, fresh, date(2026, 11, 25), datetime(2026, 11, 25, 13, 30, tzinfo=UTC))
+    wednesday = daily_notification(
+        app.jobs_context, fresh, date(2026, 11, 25), datetime(2026, 11, 25, 13, 30, tzinfo=UTC)
+    )
     assert wednesday is not None
     assert wednesday.parts[0].title == "Visit on Thu 26 Nov 2026 (a day off comes first): Ford"
-    preview = previews.preview_reminder(app, fresh, date(2026, 11, 26))
+    preview = previews.preview_reminder(app.jobs_context, fresh, date(2026, 11, 26))
     assert preview.note is None and preview.day_off == "Thanksgiving Day: no reminders today."
 
 
@@ -157,5 +161,5 @@ def test_the_dry_run_names_the_holiday_in_the_readers_language(app: App) -> None
     with app.uow() as uow:
         zh = uow.repo.update(m.User, rep.id, locale=Locale.ZH_HANS)
         uow.commit()
-    preview = previews.preview_reminder(app, zh, date(2026, 2, 17))
+    preview = previews.preview_reminder(app.jobs_context, zh, date(2026, 2, 17))
     assert preview.skipped == "day_off" and preview.day_off == "春节：今天不发提醒。"
