@@ -93,6 +93,17 @@ class UserService:
             uow.commit()
             return user
 
+    def refresh(self, user: User, profile: PlatformProfile) -> User:
+        """A known user met again (an import gave their platform id, or a new process): the values
+        nobody chose follow the platform's profile; a person's or an admin's choice stays."""
+        fields = {k: v for k, v in self._unchosen(user, profile).items() if getattr(user, k) != v}
+        if not fields:
+            return user
+        with self._uow() as uow:
+            updated = uow.repo.update(User, user.id, **fields)
+            uow.commit()
+            return updated
+
     def _unchosen(self, user: User, profile: PlatformProfile) -> dict[str, object]:
         """What the platform says about the values nobody chose for ``user`` (name, time zone,
         language): a pending user's defaults give way, a person's or an admin's choice stays."""

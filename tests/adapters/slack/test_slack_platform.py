@@ -212,7 +212,9 @@ async def test_a_pending_owner_takes_slack_time_zone_and_language_an_admin_choic
     accounts.write_text("name,owner\nAnshan Steel,wang.fang@example.com\n", encoding="utf-8")
     users = tmp_path / "users.csv"
     users.write_text(
-        "email,display_name,role,timezone,locale\nhans@example.com,Hans,rep,Europe/Berlin,en\n",
+        "email,display_name,role,timezone,locale,slack_id\n"
+        "hans@example.com,Hans,rep,Europe/Berlin,en,\n"
+        "mei@example.com,Mei,rep,,,U_MEI\n",  # imported with her Slack id; time zone, language left blank
         encoding="utf-8",
     )
     assert import_csv(slack.app, "accounts", accounts, actor=admin).users_created == ["wang.fang@example.com"]
@@ -220,6 +222,7 @@ async def test_a_pending_owner_takes_slack_time_zone_and_language_an_admin_choic
     for slack_id, name, email in (
         ("U_WANG", "Wang Fang", "wang.fang@example.com"),
         ("U_HANS", "Hans", "hans@example.com"),
+        ("U_MEI", "Mei", "mei@example.com"),
     ):
         slack.fake.add_user(slack_id, name, email=email, tz="Asia/Shanghai", locale="zh-CN")
 
@@ -235,3 +238,9 @@ async def test_a_pending_owner_takes_slack_time_zone_and_language_an_admin_choic
     assert "what you can type" in json.dumps(english.args)
     hans = slack.app.users.by_identity("slack", "U_HANS")
     assert hans is not None and (hans.timezone, hans.locale.value) == ("Europe/Berlin", "en")  # the admin's
+
+    await slack.command("/kam", "help", user="U_MEI", response="r3")
+    [*_, chinese] = await slack.responses(3)
+    assert "可用命令" in json.dumps(chinese.args, ensure_ascii=False)
+    mei = slack.app.users.by_identity("slack", "U_MEI")
+    assert mei is not None and (mei.timezone, mei.locale.value) == ("Asia/Shanghai", "zh-Hans")

@@ -91,6 +91,15 @@ async def test_a_pending_owner_takes_the_teams_time_zone_and_language(
     assert (nina.display_name, nina.timezone, nina.locale.value) == ("Nina New", "Asia/Shanghai", "zh-Hans")
     _, card = teams.last_card()
     assert card["lang"] == "zh"
+    # imported with his Teams id and no time zone: his first message fills it in
+    users = tmp_path / "users.csv"
+    users.write_text("email,display_name,role,teams_id\nmax@example.com,Max,rep,aad-max\n", encoding="utf-8")
+    assert import_csv(teams.app, "users", users, actor=teams.seed.admin).errors == []
+    max_ = {"id": "29:max", "aadObjectId": "aad-max", "name": "Max"}
+    said = teams.activity("message", max_, text="help", locale="zh-CN", localTimezone="Asia/Tokyo")
+    assert (await teams.post(said)).status_code == 200
+    met = teams.app.users.find("max@example.com")
+    assert met is not None and (met.timezone, met.locale.value) == ("Asia/Tokyo", "zh-Hans")
     # a language she then chooses herself is hers: meeting her again elsewhere does not undo it
     teams.app.users.update_settings(nina, locale="en")
     again = teams.app.users.ensure(

@@ -1,7 +1,9 @@
 """Who is clicking: a Slack user id -> a kam-bot ``User``, created on first contact.
 
 ``users.info`` (name, IANA time zone, locale, email) is asked once per person per process;
-the email links people an admin imported before they ever used Slack. The ``User`` itself is
+the email links people an admin imported before they ever used Slack, and a time zone or
+language nobody chose (``User.chosen``) takes Slack's, also for someone imported with their
+Slack id. The ``User`` itself is
 kept ``ACTOR_SECONDS`` (a modal opened, changed and submitted reads it once, off the 3-second
 path); a settings change made here is seen at once (``forget``), one made elsewhere (another
 worker, the command line) within ``ACTOR_SECONDS``.
@@ -14,6 +16,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from kam_bot.adapters.slack import NAME
@@ -21,7 +24,7 @@ from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
 from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.services.container import Services
-from kam_bot.services.users import PlatformProfile
+from kam_bot.services.users import CHOSEN, PlatformProfile
 
 SLACK = NAME
 ACTOR_SECONDS = 15.0
@@ -64,7 +67,11 @@ class SlackUsers:
             user = await asyncio.to_thread(self._app.users.get, user_id)
         else:
             async with self._locks[slack_id]:
-                user = await self._first_contact(client, slack_id)
+                met = self._known.get(slack_id)  # met by a request that held the lock before this one
+                if met is not None:
+                    user = await asyncio.to_thread(self._app.users.get, met)
+                else:
+                    user = await self._first_contact(client, slack_id)
             self._known[slack_id] = user.id
         self._locales[slack_id] = user.locale
         self._recent[slack_id] = (time.monotonic(), user)
@@ -76,10 +83,18 @@ class SlackUsers:
 
     async def _first_contact(self, client: AsyncWebClient, slack_id: str) -> User:
         known = await asyncio.to_thread(self._app.users.by_identity, SLACK, slack_id)
-        if known is not None:
-            return known
-        info = await client.users_info(user=slack_id, include_locale=True)
-        return await asyncio.to_thread(self._app.users.ensure, profile_of(info["user"]))
+        if known is not None and set(known.chosen) >= CHOSEN:
+            return known  # nothing left for Slack to fill in
+        try:
+            info = await client.users_info(user=slack_id, include_locale=True)
+        except SlackApiError:
+            if known is None:
+                raise
+            return known  # known already: its defaults wait for the next process
+        profile = profile_of(info["user"])
+        if known is not None:  # imported with their Slack id: defaults nobody chose take Slack's
+            return await asyncio.to_thread(self._app.users.refresh, known, profile)
+        return await asyncio.to_thread(self._app.users.ensure, profile)
 
     def locale_hint(self, slack_id: str | None) -> Locale:
         """The language last seen for this person, without any I/O (for error messages)."""

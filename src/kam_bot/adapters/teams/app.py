@@ -144,7 +144,7 @@ class TeamsBot:
         known = await self.run(identity.known_user, self.app, activity)
         if known is not None:
             await self.run(identity.remember, self.app, activity, known)
-            return known
+            return await self.run(identity.refresh, self.app, activity, known)
         email = await identity.roster_email(ctx.api, activity)
         return await self.run(identity.meet, self.app, activity, email)
 

@@ -17,6 +17,7 @@ from typing import Any
 from microsoft_teams.api import ActivityBase, ApiClient
 
 from kam_bot.domain.models import User
+from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.services.conversations import ConversationRef
 from kam_bot.services.users import PlatformProfile
 
@@ -96,6 +97,17 @@ def known_user(app: TeamsServices, activity: ActivityBase) -> User | None:
     if found is None and activity.from_.id != person_id(activity):
         found = app.users.by_identity(PLATFORM, activity.from_.id)
     return found
+
+
+def refresh(app: TeamsServices, activity: ActivityBase, user: User) -> User:
+    """A known person writing again: a time zone or language nobody chose follows the Teams client
+    (no database call while nothing differs)."""
+    met = profile(activity, None)
+    tz_differs = met.timezone is not None and met.timezone != user.timezone and "timezone" not in user.chosen
+    locale_differs = met.locale is not None and resolve_locale(met.locale) != user.locale
+    if tz_differs or (locale_differs and "locale" not in user.chosen):
+        return app.users.refresh(user, met)
+    return user
 
 
 def meet(app: TeamsServices, activity: ActivityBase, email: str | None) -> User:
