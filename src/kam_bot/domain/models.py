@@ -46,6 +46,8 @@ class Team(Entity):
     digest_destinations: dict[str, str] = Field(default_factory=dict)
     """Platform name -> where the weekly digest goes there (a channel id); none: no digest."""
     timezone: str = "UTC"
+    locale: Locale | None = None
+    """The weekly digest's language; None: the language most of the team's members use."""
 
 
 class User(Entity):

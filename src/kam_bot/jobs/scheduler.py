@@ -142,7 +142,7 @@ def _digest(
     data = compute(
         tx, team, monday, now, settings.price_deviation_threshold, insight_thresholds(settings), members, book
     )
-    return build_digest(data, team_locale(members, ctx.settings.default_locale))
+    return build_digest(data, team_locale(team, members, ctx.settings.default_locale))
 
 
 def digest_destinations(ctx: JobsContext, team: Team) -> dict[str, str]:

@@ -75,6 +75,8 @@ class TeamRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    locale: Mapped[str | None] = mapped_column(String(16))
+    """The weekly digest's language; NULL: the language most of the team's members use."""
 
 
 class TeamDestinationRow(Base):

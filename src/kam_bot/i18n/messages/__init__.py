@@ -15,6 +15,7 @@ from kam_bot.i18n.messages import (
     prefill,
     rates,
     slack,
+    team_settings,
     teams,
     transfer,
     trust,
@@ -38,6 +39,7 @@ MESSAGE_MODULES = [
     rates.MESSAGES,
     slack.MESSAGES,
     teams.MESSAGES,
+    team_settings.MESSAGES,
     trust.MESSAGES,
     verbs.MESSAGES,
 ]
