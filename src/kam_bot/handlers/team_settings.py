@@ -52,7 +52,11 @@ def settings_lines(items: list[TeamSettings], loc: Locale) -> list[str]:
 def field_error(exc: ServiceError, loc: Locale) -> str:
     """The service's message, led by the field it is about (``Team time zone: …``)."""
     message = t(exc.message, loc, **exc.params)
-    return f"{t(f'team.field.{exc.field}', loc)}: {message}" if exc.field else message
+    return (
+        t("team.field_error", loc, field=t(f"team.field.{exc.field}", loc), message=message)
+        if exc.field
+        else message
+    )
 
 
 def team_settings(services: Services, actor: User, text: str) -> Reply:

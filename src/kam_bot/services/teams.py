@@ -128,7 +128,7 @@ class TeamService:
 
 def _require_admin(actor: User) -> None:
     if actor.role is not Role.ADMIN:
-        raise ForbiddenError("team.admins_only", field="team")
+        raise ForbiddenError("team.admins_only")
 
 
 def _team(repo: Repository, name: str) -> Team:

@@ -30,6 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "“{value}”不是 PLATFORM=ADDRESS 格式，请写如 slack=C0123456789（slack= 表示不再发送到该平台）。"
         ),
     },
+    "team.field_error": {"en": "{field}: {message}", "zh-Hans": "{field}：{message}"},
     "team.field.team": {"en": "Team", "zh-Hans": "团队"},
     "team.field.timezone": {"en": "Team time zone", "zh-Hans": "团队时区"},
     "team.field.locale": {"en": "Digest language", "zh-Hans": "周报语言"},
