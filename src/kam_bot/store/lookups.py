@@ -8,7 +8,7 @@ transfer that read tables directly (the repository answers one record at a time)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -66,7 +66,10 @@ def user_index(repo: SqlRepository, platforms: Sequence[str] = ()) -> UserIndex:
 
 
 def team_ids(
-    repo: SqlRepository, names: set[str], zones: Mapping[str, str] | None = None, default_zone: str = "UTC"
+    repo: SqlRepository,
+    names: Iterable[str],
+    zones: Mapping[str, str] | None = None,
+    default_zone: str = "UTC",
 ) -> dict[str, int]:
     """Lower-cased team name -> id for ``names``, creating the teams that do not exist yet, each in
     its time zone from ``zones`` (lower-cased name -> zone), else in ``default_zone``."""

@@ -124,7 +124,7 @@ class AccountsImport(Importer[AccountRecord]):
         return self.accounts.names[others[0]] if others else None
 
     def write(self, rows: Sequence[Row], tick: Callable[[int], None]) -> Written:
-        names = {row.record.team for row in rows if row.record.team}
+        names = list(dict.fromkeys(row.record.team for row in rows if row.record.team))  # in file order
         created_teams = new_teams(self.repo, names)
         teams = team_ids(self.repo, names, self._owner_zones(rows), self.target.default_timezone)
         pending = self._pending_owners(rows, teams)

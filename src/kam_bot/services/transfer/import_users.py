@@ -139,7 +139,7 @@ class UsersImport(Importer[UserRecord]):
         return errors + team_errors(self.target, self.repo, rows)
 
     def write(self, rows: Sequence[Row], tick: Callable[[int], None]) -> Written:
-        names = {row.record.team for row in rows if row.record.team}
+        names = list(dict.fromkeys(row.record.team for row in rows if row.record.team))  # in file order
         created_teams = new_teams(self.repo, names)
         zones = team_zones((row.record.team, row.record.timezone) for row in rows)
         teams = team_ids(self.repo, names, zones, self.target.default_timezone)
