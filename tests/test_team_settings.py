@@ -203,3 +203,16 @@ def test_a_rep_or_manager_is_told_only_admins_may(app: App, seed: Seed, locale: 
         assert said == (says if person is rep else "Only admins may see or change a team's settings."), said
     assert _team(app, "Steel East").timezone == "Asia/Shanghai"
     assert [e for e in _audit(app) if e[2] == "team"] == []
+
+
+def test_with_no_teams_yet_the_command_says_how_they_come(
+    app: App, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli_team, "open_app", lambda settings: app)
+    assert main(["team", "show"]) == 0
+    assert capsys.readouterr().out == "No teams yet: importing users or accounts creates them.\n"
+    assert main(["team", "set", "--team", "East", "--language", "zh"]) == 2
+    assert capsys.readouterr().err == (
+        "kam-bot team set: --team: No teams yet: importing users or accounts creates them.\n"
+    )

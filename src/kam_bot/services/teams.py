@@ -135,5 +135,7 @@ def _team(repo: Repository, name: str) -> Team:
     team = repo.team_by_name(name)
     if team is None:
         names = ", ".join(sorted((t.name for t in repo.all(Team)), key=str.casefold))
+        if not names:
+            raise NotFoundError("team.settings.none", field="team")
         raise NotFoundError("team.unknown", field="team", value=name.strip(), known=names)
     return team
