@@ -33,6 +33,7 @@ from kam_bot.services.insight import InsightService
 from kam_bot.services.observations import ObservationService
 from kam_bot.services.ports import Clock, UnitOfWorkFactory, utc_now
 from kam_bot.services.promises import PromiseService
+from kam_bot.services.teams import TeamService
 from kam_bot.services.undo import UndoService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
@@ -60,6 +61,7 @@ class App:
     promises: PromiseService = field(init=False)
     observations: ObservationService = field(init=False)
     users: UserService = field(init=False)
+    teams: TeamService = field(init=False)
     conversation_refs: ConversationRefs = field(init=False)
     claims: ClaimService = field(init=False)
     audit: AuditService = field(init=False)
@@ -99,6 +101,7 @@ class App:
             self.clock,
             identity_platforms=self.identity_platforms,
         )
+        self.teams = TeamService(self.uow, self.clock, platforms.names(), self.settings.default_locale)
         self.conversation_refs = SqlConversationRefs(self._sessions, self.clock)
         self.claims = ClaimService(self.uow, self.clock)
         self.demo = DemoService(self.uow, self.clock, platforms.demo_destinations())

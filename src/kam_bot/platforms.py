@@ -86,6 +86,11 @@ def by_name(name: str) -> Registration[Any] | None:
     return next((entry for entry in KNOWN if entry.name == name), None)
 
 
+def names() -> tuple[str, ...]:
+    """Every registered chat platform's name, in ``KNOWN`` order: where a team's digest may go."""
+    return tuple(entry.name for entry in KNOWN)
+
+
 def identity_columns() -> dict[str, str]:
     """``users.csv`` column -> platform, for every chat platform (``slack_id`` -> ``slack``)."""
     return {entry.identity_column: entry.name for entry in KNOWN}

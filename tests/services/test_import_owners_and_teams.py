@@ -92,3 +92,52 @@ def test_skip_bad_writes_the_rest_and_lists_the_skipped_lines(app: App, tmp_path
     report = import_csv(app, "accounts", path, actor=ADMIN, skip_bad=True)
     assert report.rows_written == 1
     assert report.skipped_lines == [3, 4]
+
+
+def _zones(app: App) -> dict[str, str]:
+    with app.uow() as uow:
+        return {team.name: team.timezone for team in uow.repo.all(m.Team)}
+
+
+def test_a_team_a_users_import_creates_lives_in_its_members_common_time_zone(
+    app: App, tmp_path: Path
+) -> None:
+    _team(app, "Head Office")  # an existing team keeps its zone
+    path = write(
+        tmp_path,
+        """
+        email,team,timezone
+        anna@example.com,Berlin Sales,Europe/Berlin
+        ben@example.com,berlin sales,Europe/Berlin
+        chen@example.com,Berlin Sales,Asia/Shanghai
+        dora@example.com,Berlin Sales,
+        li@example.com,华东,Asia/Shanghai
+        max@example.com,Nomads,
+        olga@example.com,Head Office,Asia/Tokyo
+        """,
+    )
+    report = import_csv(app, "users", path, actor=ADMIN)
+    assert report.errors == [] and report.teams_created == ["Berlin Sales", "Nomads", "华东"]
+    assert _zones(app) == {
+        "Head Office": "UTC",
+        "Berlin Sales": "Europe/Berlin",  # two of the three zones given
+        "华东": "Asia/Shanghai",
+        "Nomads": "UTC",  # no zone given: the default new users get too
+    }
+
+
+def test_a_team_an_accounts_import_creates_lives_where_its_owners_do(app: App, tmp_path: Path) -> None:
+    users = write(tmp_path, "email,timezone\nli@example.com,Asia/Shanghai\nwu@example.com,Asia/Shanghai\n")
+    assert import_csv(app, "users", users, actor=ADMIN).errors == []
+    path = write(
+        tmp_path,
+        """
+        name,owner,team
+        Acme Trading,li@example.com,East China
+        Bright Star,wu@example.com,East China
+        Cathay Foods,new.rep@example.com,East China
+        """,
+    )
+    report = import_csv(app, "accounts", path, actor=ADMIN)
+    assert report.errors == [] and report.teams_created == ["East China"]
+    assert _zones(app) == {"East China": "Asia/Shanghai"}

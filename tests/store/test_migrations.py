@@ -290,6 +290,25 @@ def test_0005_adds_exchange_rates_and_keeps_the_price_list(blank_engine: Engine)
         assert conn.execute(text("SELECT count(*) FROM price_list")).scalar() == 1
 
 
+def test_0010_gives_every_team_the_members_digest_language_and_keeps_it(blank_engine: Engine) -> None:
+    config = alembic_config()
+    with blank_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0009")
+        conn.execute(text("INSERT INTO teams (name, timezone) VALUES ('East', 'Asia/Shanghai')"))
+    upgrade(blank_engine)
+    with blank_engine.begin() as conn:
+        assert conn.execute(text("SELECT name, timezone, locale FROM teams")).all() == [
+            ("East", "Asia/Shanghai", None)  # None: the language most members use, as before
+        ]
+        conn.execute(text("UPDATE teams SET locale = 'zh-Hans'"))
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0009")
+    with blank_engine.connect() as conn:
+        assert conn.execute(text("SELECT name, timezone FROM teams")).all() == [("East", "Asia/Shanghai")]
+    assert "locale" not in {c["name"] for c in inspect(blank_engine).get_columns("teams")}
+
+
 def test_0004_adds_conversation_references_and_keeps_the_data(blank_engine: Engine) -> None:
     config = alembic_config()
     with blank_engine.begin() as conn:

@@ -70,6 +70,15 @@ def _reply(reply: Reply) -> str:
     return Y
 
 
+def _admins_only(reply: Reply) -> str:
+    """A team setting in chat: refused when it says only admins may."""
+    text = reply.plain_text()
+    if not reply.ok and text == "Only admins may see or change a team's settings.":
+        return N
+    assert reply.ok, text
+    return Y
+
+
 def _typed(prefill: Prefill, save: Callable[[], Reply]) -> str:
     """A typed line: refused at the prefill, before the user confirms: "not allowed" when the
     account cannot be seen, "read only" when it can but not be written. Never only at saving."""
@@ -181,6 +190,15 @@ OPS: dict[str, tuple[Op, tuple[str, ...]]] = {
     "read the audit log": (lambda a, c, s, w, r: a.audit.entries(w), (N, N, N, N, Y)),
     "set a digest channel": (
         lambda a, c, s, w, r: a.users.set_team_destination(w, s.team.id, "slack", "C-NEW"),
+        (N, N, N, N, Y),
+    ),
+    "see the teams' settings": (lambda a, c, s, w, r: a.teams.settings(w), (N, N, N, N, Y)),
+    "change a team's time zone, digest language or destination": (
+        lambda a, c, s, w, r: a.teams.update(w, s.team.name, timezone="Asia/Tokyo", language="zh"),
+        (N, N, N, N, Y),
+    ),
+    "settings team in chat": (
+        lambda a, c, s, w, r: _admins_only(c.settings(w, f"team {s.team.name} digest teams 19:x@thread")),
         (N, N, N, N, Y),
     ),
 }

@@ -1,4 +1,4 @@
-"""`kam-bot`: serve | shell | db upgrade | import | export | remind | digest | outbox."""
+"""`kam-bot`: serve | shell | db upgrade | import | export | remind | digest | outbox | team."""
 
 from __future__ import annotations
 
@@ -159,6 +159,7 @@ def _load_features() -> None:
         "kam_bot.cli.jobs",
         "kam_bot.cli.rates",
         "kam_bot.cli.admin",
+        "kam_bot.cli.team",
         *platforms.cli_modules(),
         "kam_bot.cli.calendar",
     ):

@@ -51,6 +51,8 @@ class Team(Entity):
     calendar_region: str | None = None
     calendar_weekend: str | None = None
     """``sat,sun``, ``fri,sat``, ``none`` (a seven-day week); None: the country's usual weekend."""
+    locale: Locale | None = None
+    """The weekly digest's language; None: the language most of the team's members use."""
 
 
 class User(Entity):

@@ -18,6 +18,7 @@ from kam_bot.handlers.forms.visit import VisitForm
 from kam_bot.handlers.my_day import load_my_day, my_day_reply
 from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, VisitPrefill, today_for
 from kam_bot.handlers.replies import Action, Line, Reply, Section, user
+from kam_bot.handlers.team_settings import team_settings
 from kam_bot.i18n import format_date, t
 from kam_bot.services.container import Services
 from kam_bot.services.errors import (
@@ -215,13 +216,16 @@ class Commands:
     # -- settings -----------------------------------------------------------------
 
     def settings(self, actor: User, text: str) -> Reply:
-        """Show settings, or change one: ``tz Asia/Shanghai``, ``lang zh``, ``hour 08:00``, ``away 12/24``."""
+        """Show settings, or change one: ``tz Asia/Shanghai``, ``lang zh``, ``hour 08:00``, ``away 12/24``;
+        ``team [NAME …]``: a team's settings (admins, ``handlers.team_settings``)."""
         loc = actor.locale
         words = text.split()
         try:
             if not words:
                 return self._show_settings(actor)
             key, value = words[0].lower(), " ".join(words[1:]).strip()
+            if key in {"team", "团队"}:
+                return team_settings(self.app, actor, value)
             if key in {"tz", "timezone", "时区"}:
                 actor = self.app.users.update_settings(actor, timezone=value)
             elif key in {"lang", "language", "locale", "语言"}:

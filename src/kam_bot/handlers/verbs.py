@@ -22,6 +22,7 @@ cancel      取消                       N                              promise 
 snooze      推迟                       N [DAYS]                       promise N snoozed
 undo        撤销                       [visit|promise|price|stock N]  the last save (or that one) undone
 settings    setting, 设置              [tz|lang|hour|away|back V]     the settings, changed
+                                      team [NAME [tz|lang|digest V]] a team's (admins)
 team        团队                       [NAME]                         the team view (managers)
 calendar    日历                       show|set|off|work …            the team's working calendar
 help        kam, ?, 帮助               nothing                        this list

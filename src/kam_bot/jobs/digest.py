@@ -22,7 +22,7 @@ into a channel.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -42,6 +42,7 @@ from kam_bot.domain.models import (
     Team,
     User,
 )
+from kam_bot.domain.teams import digest_locale
 from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.jobs.digest_insight import InsightData, compute_insight
 from kam_bot.jobs.planning import local_date, week_bounds, zone
@@ -84,6 +85,8 @@ class DigestData:
     )
     competitor_notes: list[tuple[Account, CompetitorNote]] = field(default_factory=list)
     competitor_prices: list[tuple[Account, PriceObservation]] = field(default_factory=list)
+    new_accounts: list[tuple[Account, str]] = field(default_factory=list)
+    """Accounts of the team created in the week (up to as-of), oldest first, with the owner's name."""
     weeks: list[date] = field(default_factory=list)
     weekly_visits: dict[int, list[int]] = field(default_factory=dict)
     """Rep id -> visits per week of ``weeks``."""
@@ -96,15 +99,10 @@ class DigestData:
         return sum(int(getattr(r, name)) for r in self.reps)
 
 
-def team_locale(members: Iterable[User], default: str) -> Locale:
-    """The language most of the team uses; a tie goes to the configured default."""
-    votes = Counter(m.locale for m in members)
-    if not votes:
-        return resolve_locale(default)
-    best = max(votes.values())
-    winners = {loc for loc, n in votes.items() if n == best}
-    fallback = resolve_locale(default)
-    return fallback if fallback in winners or len(winners) > 1 else winners.pop()
+def team_locale(team: Team, members: Iterable[User], default: str) -> Locale:
+    """The digest's language: the team's when an admin chose one, else the language most of the
+    team uses (a tie goes to the configured default)."""
+    return digest_locale(team.locale, (m.locale for m in members), resolve_locale(default))
 
 
 # -- figures -------------------------------------------------------------------------
@@ -200,6 +198,16 @@ def _latest_counts(stocks: list[InventoryObservation]) -> list[InventoryObservat
     return list(latest.values())
 
 
+def _new_accounts(reader: DigestReader, figures: _Figures, data: DigestData) -> list[tuple[Account, str]]:
+    """The team's live accounts created in the week, up to as-of: from the accounts already read."""
+    new = [
+        a
+        for a in reader.accounts.values()
+        if not a.archived and data.start <= a.created_at < data.end and a.created_at <= data.as_of
+    ]
+    return [(a, figures.name(a.owner_id)) for a in sorted(new, key=lambda a: (a.created_at, a.id))]
+
+
 def compute(
     tx: JobsTransaction,
     team: Team,
@@ -239,6 +247,7 @@ def compute(
     data.theirs_overdue = _promise_figures(reader, figures, data, tz, thresholds)
     as_of_day = local_date(data.as_of, tz)
     last = reader.last_visits_before(data.as_of)
+    data.new_accounts = _new_accounts(reader, figures, data)
     for account in reader.accounts.values():
         if account.archived or account.created_at > data.as_of:
             continue

@@ -78,10 +78,16 @@ def _people_parts(data: DigestData, loc: Locale) -> list[Part]:
     promises = [_promise_line(Line.of(user(f.user.display_name)), f, data, loc) for f in data.reps]
     promises.append(_promise_line(team_name, None, data, loc))
     promises.append(Line.of(t("jobs.digest.theirs_overdue", loc, count=data.theirs_overdue)))
-    return [
+    parts = [
         Part(title=t("jobs.digest.visits", loc), lines=visits),
         Part(title=t("jobs.digest.promises", loc), lines=promises),
     ]
+    if data.new_accounts:
+        new = [Line.of(user(a.name), " (", user(owner), ")") for a, owner in data.new_accounts]
+        part = _clip(t("jobs.digest.new_accounts", loc), new)
+        part.actions = open_actions([a for a, _ in data.new_accounts], loc)
+        parts.append(part)
+    return parts
 
 
 def _detail_parts(data: DigestData, loc: Locale) -> list[Part]:

@@ -164,7 +164,7 @@ def _digest(
     data = compute(
         tx, team, monday, now, settings.price_deviation_threshold, insight_thresholds(settings), members, book
     )
-    loc = team_locale(members, ctx.settings.default_locale)
+    loc = team_locale(team, members, ctx.settings.default_locale)
     note = build_digest(data, loc)
     when = digest_day_note(ctx, team, monday, loc)
     if when is not None:

@@ -20,6 +20,7 @@ from kam_bot.services.insight import InsightService
 from kam_bot.services.observations import ObservationService
 from kam_bot.services.ports import Clock
 from kam_bot.services.promises import PromiseService
+from kam_bot.services.teams import TeamService
 from kam_bot.services.undo import UndoService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
@@ -49,6 +50,9 @@ class Services(Protocol):
 
     @property
     def users(self) -> UserService: ...
+
+    @property
+    def teams(self) -> TeamService: ...
 
     @property
     def undo(self) -> UndoService: ...

@@ -8,8 +8,8 @@ transfer that read tables directly (the repository answers one record at a time)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -27,6 +27,8 @@ class UserIndex:
     """(platform, external id) -> user id."""
     email_of: dict[int, str | None]
     team_of: dict[int, int | None]
+    zone_of: dict[int, str] = field(default_factory=dict)
+    """User id -> time zone."""
     platforms: tuple[str, ...] = ()
     """The platforms a bare id is looked up on, in this order."""
 
@@ -48,26 +50,36 @@ class UserIndex:
 
 def user_index(repo: SqlRepository, platforms: Sequence[str] = ()) -> UserIndex:
     session = repo.session
-    users = session.execute(select(t.UserRow.id, t.UserRow.email, t.UserRow.team_id)).all()
+    user = t.UserRow
+    users = session.execute(select(user.id, user.email, user.team_id, user.timezone)).all()
     identities = session.execute(
         select(t.UserIdentityRow.platform, t.UserIdentityRow.external_id, t.UserIdentityRow.user_id)
     ).all()
     return UserIndex(
-        by_email={email.lower(): uid for uid, email, _ in users if email},
+        by_email={email.lower(): uid for uid, email, _, _ in users if email},
         by_identity={(platform, external): uid for platform, external, uid in identities},
-        email_of={uid: email for uid, email, _ in users},
-        team_of={uid: team_id for uid, _, team_id in users},
+        email_of={uid: email for uid, email, _, _ in users},
+        team_of={uid: team_id for uid, _, team_id, _ in users},
+        zone_of={uid: zone for uid, _, _, zone in users},
         platforms=tuple(platforms),
     )
 
 
-def team_ids(repo: SqlRepository, names: set[str]) -> dict[str, int]:
-    """Lower-cased team name -> id for ``names``, creating the teams that do not exist yet."""
+def team_ids(
+    repo: SqlRepository,
+    names: Iterable[str],
+    zones: Mapping[str, str] | None = None,
+    default_zone: str = "UTC",
+) -> dict[str, int]:
+    """Lower-cased team name -> id for ``names``, creating the teams that do not exist yet, each in
+    its time zone from ``zones`` (lower-cased name -> zone), else in ``default_zone``."""
     rows = repo.session.execute(select(t.TeamRow.id, t.TeamRow.name)).all()
     known = {name.strip().lower(): team_id for team_id, name in rows}
     for name in sorted(names, key=str.lower):
-        if name.strip().lower() not in known:
-            known[name.strip().lower()] = repo.add(Team, name=name.strip()).id
+        key = name.strip().lower()
+        if key not in known:
+            zone = (zones or {}).get(key) or default_zone
+            known[key] = repo.add(Team, name=name.strip(), timezone=zone).id
     return known
 
 

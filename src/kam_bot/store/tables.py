@@ -78,6 +78,8 @@ class TeamRow(Base):
     calendar_country: Mapped[str | None] = mapped_column(String(8))
     calendar_region: Mapped[str | None] = mapped_column(String(16))
     calendar_weekend: Mapped[str | None] = mapped_column(String(40))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    """The weekly digest's language; NULL: the language most of the team's members use."""
 
 
 class CalendarDayRow(Base):

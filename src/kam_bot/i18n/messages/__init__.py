@@ -16,6 +16,7 @@ from kam_bot.i18n.messages import (
     prefill,
     rates,
     slack,
+    team_settings,
     teams,
     transfer,
     trust,
@@ -40,6 +41,7 @@ MESSAGE_MODULES = [
     calendar.MESSAGES,
     slack.MESSAGES,
     teams.MESSAGES,
+    team_settings.MESSAGES,
     trust.MESSAGES,
     verbs.MESSAGES,
 ]

@@ -69,6 +69,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "jobs.digest.off_policy": {"en": "Prices off policy", "zh-Hans": "偏离价格政策"},
     "jobs.digest.stock_alerts": {"en": "Stock alerts", "zh-Hans": "库存预警"},
     "jobs.digest.competitors": {"en": "Competitor activity", "zh-Hans": "竞争对手动态"},
+    "jobs.digest.new_accounts": {"en": "New accounts this week", "zh-Hans": "本周新客户"},
     "jobs.digest.none": {"en": "None this week.", "zh-Hans": "本周无。"},
     "jobs.chart.title": {"en": "{team}: visits per rep per week", "zh-Hans": "{team}:每周各销售拜访次数"},
     "jobs.chart.y_label": {"en": "visits", "zh-Hans": "拜访次数"},

@@ -87,8 +87,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "撤销 —— 撤回你最近一次保存（拜访及其全部内容、承诺、价格、库存）",
     },
     "help.verb.settings": {
-        "en": "settings — tz Asia/Shanghai | lang zh | hour 08:30 | away DATE | back",
-        "zh-Hans": "设置 —— tz Asia/Shanghai | lang en | hour 08:30 | away 日期 | back",
+        "en": (
+            "settings — tz Asia/Shanghai | lang zh | hour 08:30 | away DATE | back; "
+            "admins: settings team NAME tz | lang | digest"
+        ),
+        "zh-Hans": (
+            "设置 —— tz Asia/Shanghai | lang en | hour 08:30 | away 日期 | back；"
+            "管理员：settings team 团队名 tz | lang | digest"
+        ),
     },
     "help.verb.team": {
         "en": "team — managers: the team's accounts at risk, overdue promises, coverage gaps, stalled deals",

@@ -35,6 +35,7 @@ from kam_bot.services.transfer.importer import (
     given,
     new_teams,
     team_errors,
+    team_zones,
 )
 from kam_bot.store import bulk
 from kam_bot.store import tables as t
@@ -123,9 +124,9 @@ class AccountsImport(Importer[AccountRecord]):
         return self.accounts.names[others[0]] if others else None
 
     def write(self, rows: Sequence[Row], tick: Callable[[int], None]) -> Written:
-        names = {row.record.team for row in rows if row.record.team}
+        names = list(dict.fromkeys(row.record.team for row in rows if row.record.team))  # in file order
         created_teams = new_teams(self.repo, names)
-        teams = team_ids(self.repo, names)
+        teams = team_ids(self.repo, names, self._owner_zones(rows), self.target.default_timezone)
         pending = self._pending_owners(rows, teams)
         now = self.target.clock()
         new: list[dict[str, Any]] = []
@@ -158,6 +159,11 @@ class AccountsImport(Importer[AccountRecord]):
         ]
         bulk.insert_rows(self.repo, t.AccountAliasRow, alias_rows)
         return Written(len(new), len(changed), tuple(pending), tuple(created_teams))
+
+    def _owner_zones(self, rows: Sequence[Row]) -> dict[str, str]:
+        """Lower-cased team name -> the time zone most of its rows' known owners live in."""
+        owners = ((row.record.team, self.users.find(row.record.owner or "")) for row in rows)
+        return team_zones((team, self.users.zone_of.get(owner) if owner else None) for team, owner in owners)
 
     def _pending_owners(self, rows: Sequence[Row], teams: dict[str, int]) -> list[str]:
         """Create a user for each owner given by an email nobody has yet: pending until that person

@@ -28,6 +28,7 @@ from kam_bot.services.transfer.importer import (
     given,
     new_teams,
     team_errors,
+    team_zones,
 )
 from kam_bot.services.users import CHOSEN
 from kam_bot.store.lookups import UserIndex, team_ids, user_index
@@ -139,9 +140,10 @@ class UsersImport(Importer[UserRecord]):
         return errors + team_errors(self.target, self.repo, rows)
 
     def write(self, rows: Sequence[Row], tick: Callable[[int], None]) -> Written:
-        names = {row.record.team for row in rows if row.record.team}
+        names = list(dict.fromkeys(row.record.team for row in rows if row.record.team))  # in file order
         created_teams = new_teams(self.repo, names)
-        teams = team_ids(self.repo, names)
+        zones = team_zones((row.record.team, row.record.timezone) for row in rows)
+        teams = team_ids(self.repo, names, zones, self.target.default_timezone)
         ids: dict[str, int] = {}
         updated = 0
         for row in rows:

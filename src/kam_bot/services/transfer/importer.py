@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from kam_bot.domain.models import Team
+from kam_bot.domain.teams import common_zone
 from kam_bot.services.transfer.cells import CsvRecord
 from kam_bot.services.transfer.common import RowError, Target
 from kam_bot.store.repository import SqlRepository
@@ -90,6 +91,17 @@ def new_teams(repo: SqlRepository, names: Iterable[str | None]) -> list[str]:
         if name and name.strip() and name.strip().lower() not in known:
             new.setdefault(name.strip().lower(), name.strip())
     return sorted(new.values(), key=str.lower)
+
+
+def team_zones(teams_and_zones: Iterable[tuple[str | None, str | None]]) -> dict[str, str]:
+    """Lower-cased team name -> the time zone its rows give most often (``domain.teams.common_zone``),
+    for the teams whose rows give any: the zone a team created by the import gets."""
+    given: dict[str, list[str | None]] = {}
+    for team, zone in teams_and_zones:
+        if team and team.strip():
+            given.setdefault(team.strip().lower(), []).append(zone)
+    found = {team: common_zone(zones) for team, zones in given.items()}
+    return {team: zone for team, zone in found.items() if zone}
 
 
 def team_errors(target: Target, repo: SqlRepository, rows: Sequence[Parsed[Any]]) -> list[RowError]:

@@ -1,7 +1,7 @@
 """working calendars: a team's country, region and weekend; company days (off or work)
 
 Revision ID: 0020
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 07:00:00
 
 Three nullable columns on ``teams`` (null: the default calendar) and a new table; nothing
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
