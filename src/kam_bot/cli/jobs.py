@@ -136,23 +136,33 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
         if only is None:
             print(f"kam-bot: no user {args.user!r}", file=sys.stderr)
             return 2
-    if not args.dry_run:
-        if args.at:
-            print("kam-bot: --at previews a moment; add --dry-run", file=sys.stderr)
-            return 2
-        now = app.clock()
-        result = reminder_tick(app.jobs_context, now, instance_name())
-        if result.idle:
-            print("Nobody's reminder is due now (or it was decided already); nothing done.")
-        elif not result.claimed:
-            print("Another process is running this 5-minute slot; nothing done.")
-        else:
-            _print_tick(app, result, now, resolve_locale(settings.default_locale))
-        return 1 if result.failed else 0
+    if args.dry_run:
+        return _preview_reminders(app, args.at, only)
+    if args.at:
+        print("kam-bot: --at previews a moment; add --dry-run", file=sys.stderr)
+        return 2
+    return _queue_reminders(app, resolve_locale(settings.default_locale))
+
+
+def _queue_reminders(app: App, loc: Locale) -> int:
+    """Decide the reminders due now, as `kam-bot serve` does every 5 minutes."""
+    now = app.clock()
+    result = reminder_tick(app.jobs_context, now, instance_name())
+    if result.idle:
+        print("Nobody's reminder is due now (or it was decided already); nothing done.")
+    elif not result.claimed:
+        print("Another process is running this 5-minute slot; nothing done.")
+    else:
+        _print_tick(app, result, now, loc)
+    return 1 if result.failed else 0
+
+
+def _preview_reminders(app: App, typed_at: str | None, only: User | None) -> int:
+    """Print the DMs due at ``typed_at`` (each user's wall time when naive) and who cannot get one."""
     try:
-        at = datetime.fromisoformat(args.at) if args.at else app.clock()
+        at = datetime.fromisoformat(typed_at) if typed_at else app.clock()
     except ValueError:
-        print(f"kam-bot: --at {args.at!r} is not an ISO date-time (2026-12-01T08:30)", file=sys.stderr)
+        print(f"kam-bot: --at {typed_at!r} is not an ISO date-time (2026-12-01T08:30)", file=sys.stderr)
         return 2
     found = (
         previews.reminders_at_local(app.jobs_context, at, only)
@@ -161,19 +171,19 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
     )
     sent = sum(_print_preview(p, app.recipient_platforms, app) for p in found)
     scope = "local time of each user" if at.tzinfo is None else "UTC instant"
-    platforms = app.recipient_platforms
-    unreachable = sum(p.note is not None and outbox.dm_address(p.user, platforms) is None for p in found)
-    no_chat = Counter(
-        why
-        for p in found
-        if p.note is not None
-        and (a := outbox.dm_address(p.user, platforms)) is not None
-        and (why := _unreachable(app, a)) is not None
-    )
     print(
-        f"{sent} DM(s) would be sent at {args.at or at.isoformat()} ({scope}); "
+        f"{sent} DM(s) would be sent at {typed_at or at.isoformat()} ({scope}); "
         f"{len(found) - sent} due with no DM."
     )
+    _print_unreachable(app, [p for p in found if p.note is not None])
+    return 0
+
+
+def _print_unreachable(app: App, with_dm: list[previews.ReminderPreview]) -> None:
+    platforms = app.recipient_platforms
+    addresses = [outbox.dm_address(p.user, platforms) for p in with_dm]
+    unreachable = sum(a is None for a in addresses)
+    no_chat = Counter(why for a in addresses if a is not None and (why := _unreachable(app, a)) is not None)
     if unreachable:
         print(
             f"{unreachable} of them cannot be reached: no identity on {', '.join(platforms)} "
@@ -181,7 +191,6 @@ def remind(args: argparse.Namespace, settings: Settings) -> int:
         )
     for why, count in no_chat.items():
         print(f"{count} of them {why.many} (their rows would be dead as {why.reason}): {why.advice}.")
-    return 0
 
 
 # -- digest --------------------------------------------------------------------------
