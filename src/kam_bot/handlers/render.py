@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from kam_bot.domain.enums import Locale, PromiseDirection, StockFlag
-from kam_bot.domain.models import Account, Contact, InventoryObservation, PriceObservation, Promise, User
+from kam_bot.domain.models import (
+    Account,
+    Contact,
+    InventoryObservation,
+    PriceObservation,
+    Promise,
+    User,
+    Visit,
+)
 from kam_bot.domain.rules import InventoryChange, PriceDeviation
 from kam_bot.handlers.replies import Action, Line, Part, Reply, Section, bold, user
 from kam_bot.i18n import format_date, format_decimal, format_money, t
@@ -176,84 +184,96 @@ def stage_line(card: AccountCard, loc: Locale) -> Line:
 
 
 def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
-    a = card.account
-    head = [
-        stage_line(card, loc),
-        Line.of(
-            t("card.owner", loc),
-            " ",
-            user(card.owner.display_name if card.owner else "—"),
-            " · ",
-            t("card.last_visit", loc, date=format_date(card.last_visit_at.date(), loc))
-            if card.last_visit_at
-            else t("card.never_visited", loc),
-            " · "
-            + (
-                t("card.overdue", loc, days=card.days_overdue)
-                if card.days_overdue
-                else t("card.cadence_ok", loc, days=card.cadence_days)
-            ),
-        ),
-    ]
-    if card.next_visit:
-        head.append(Line.of(t("card.next_visit", loc, date=format_date(card.next_visit, loc))))
-    if a.aliases:
-        head.append(Line.of(t("card.aliases", loc), " ", user(", ".join(a.aliases))))
-    sections = [Section(lines=head)]
-    contacts = [contact_line(cv.contact, loc, today, cv.notes_visible) for cv in card.contacts]
-    lines, more = _clip(contacts)
-    sections.append(
-        Section(
-            title=t("card.decision_chain", loc),
-            lines=lines or [Line.of(t("card.no_contacts", loc))],
-            more=more,
-        )
-    )
-    if card.insight is not None:
-        from kam_bot.handlers.insight_render import card_lines  # it builds on this module's helpers
+    """The account card: who and when, the decision chain, coverage, promises both ways, the
+    last visits, prices (and their trend), stock and the stage moves; a part with nothing to
+    show says so, except the trend and the moves, which are left out."""
+    from kam_bot.handlers.insight_render import card_lines  # it builds on this module's helpers
 
+    sections = [Section(lines=_card_head(card, loc))]
+    contacts = [contact_line(cv.contact, loc, today, cv.notes_visible) for cv in card.contacts]
+    sections.append(_listed(t("card.decision_chain", loc), contacts, t("card.no_contacts", loc)))
+    if card.insight is not None:
         sections.append(Section(title=t("insight.coverage", loc), lines=card_lines(card.insight, loc)))
     for title_key, promises in (("card.ours", card.ours), ("card.theirs", card.theirs)):
-        lines, more = _clip([promise_line(p, today, loc) for p in promises])
-        sections.append(
-            Section(title=t(title_key, loc), lines=lines or [Line.of(t("card.no_promises", loc))], more=more)
-        )
-    visit_lines = []
-    for v in card.visits:
-        parts: list[Part] = [bold(format_date(v.visited_at.date(), loc))]
-        if v.goal:
-            parts += [" · ", t("visit.goal", loc), " ", user(v.goal)]
-        if v.goal_reached:
-            parts.append(f" ({enum_label('goal_reached', v.goal_reached.value, loc)})")
-        if v.next_step:
-            parts += [" · ", t("visit.next_step", loc), " ", user(v.next_step)]
-        visit_lines.append(Line.of(*parts))
-    sections.append(
-        Section(title=t("card.last_visits", loc), lines=visit_lines or [Line.of(t("card.no_visits", loc))])
+        lines = [promise_line(p, today, loc) for p in promises]
+        sections.append(_listed(t(title_key, loc), lines, t("card.no_promises", loc)))
+    visits = [_visit_summary(v, loc) for v in card.visits]
+    sections.append(_listed(t("card.last_visits", loc), visits, t("card.no_visits", loc), clip=False))
+    sections += _price_sections(card, loc)
+    sections.append(_listed(t("card.stock", loc), _stock_lines(card, loc), t("card.no_stock", loc)))
+    if card.stage_history:
+        sections.append(Section(title=t("card.stage_moves", loc), lines=_stage_moves(card, loc)))
+    a = card.account
+    actions = [
+        Action(action_id="visit.start", label=t("action.log_visit", loc), value=str(a.id), style="primary"),
+        Action(action_id="promise.start", label=t("action.add_promise", loc), value=str(a.id)),
+        Action(action_id="account.contacts", label=t("action.decision_chain", loc), value=str(a.id)),
+    ]
+    return Reply(title=a.name, sections=sections, actions=actions if card.can_write else actions[2:])
+
+
+def _listed(title: str, lines: list[Line], empty: str, *, clip: bool = True) -> Section:
+    """A titled list, clipped to what a message shows; ``empty`` when there is nothing."""
+    shown, more = _clip(lines) if clip else (lines, 0)
+    return Section(title=title, lines=shown or [Line.of(empty)], more=more)
+
+
+def _card_head(card: AccountCard, loc: Locale) -> list[Line]:
+    last = (
+        t("card.last_visit", loc, date=format_date(card.last_visit_at.date(), loc))
+        if card.last_visit_at
+        else t("card.never_visited", loc)
     )
-    price_lines = [
+    cadence = (
+        t("card.overdue", loc, days=card.days_overdue)
+        if card.days_overdue
+        else t("card.cadence_ok", loc, days=card.cadence_days)
+    )
+    owner = user(card.owner.display_name if card.owner else "—")
+    head = [stage_line(card, loc), Line.of(t("card.owner", loc), " ", owner, " · ", last, " · " + cadence)]
+    if card.next_visit:
+        head.append(Line.of(t("card.next_visit", loc, date=format_date(card.next_visit, loc))))
+    if card.account.aliases:
+        head.append(Line.of(t("card.aliases", loc), " ", user(", ".join(card.account.aliases))))
+    return head
+
+
+def _visit_summary(v: Visit, loc: Locale) -> Line:
+    parts: list[Part] = [bold(format_date(v.visited_at.date(), loc))]
+    if v.goal:
+        parts += [" · ", t("visit.goal", loc), " ", user(v.goal)]
+    if v.goal_reached:
+        parts.append(f" ({enum_label('goal_reached', v.goal_reached.value, loc)})")
+    if v.next_step:
+        parts += [" · ", t("visit.next_step", loc), " ", user(v.next_step)]
+    return Line.of(*parts)
+
+
+def _price_sections(card: AccountCard, loc: Locale) -> list[Section]:
+    from kam_bot.handlers.insight_render import price_trend_lines
+
+    def who(obs: PriceObservation) -> str:
+        return (
+            f" ({obs.competitor})"
+            if obs.competitor
+            else f" ({enum_label('price_kind', obs.kind.value, loc)})"
+        )
+
+    prices = [
         price_line(
-            pp.observation.product,
-            price_text(pp.observation, loc),
-            pp.deviation,
-            loc,
-            f" ({pp.observation.competitor})"
-            if pp.observation.competitor
-            else f" ({enum_label('price_kind', pp.observation.kind.value, loc)})",
+            pp.observation.product, price_text(pp.observation, loc), pp.deviation, loc, who(pp.observation)
         )
         for pp in card.prices
     ]
-    lines, more = _clip(price_lines)
-    sections.append(
-        Section(title=t("card.prices", loc), lines=lines or [Line.of(t("card.no_prices", loc))], more=more)
-    )
-    from kam_bot.handlers.insight_render import price_trend_lines
+    sections = [_listed(t("card.prices", loc), prices, t("card.no_prices", loc))]
+    trend, more = _clip(price_trend_lines(card.price_trends, loc))
+    if trend:
+        sections.append(Section(title=t("card.price_trend", loc, weeks=PRICE_WEEKS), lines=trend, more=more))
+    return sections
 
-    lines, more = _clip(price_trend_lines(card.price_trends, loc))
-    if lines:
-        weeks = t("card.price_trend", loc, weeks=PRICE_WEEKS)
-        sections.append(Section(title=weeks, lines=lines, more=more))
-    stock_lines = [
+
+def _stock_lines(card: AccountCard, loc: Locale) -> list[Line]:
+    return [
         stock_line(
             sp.observation.product,
             quantity_text(sp.observation, loc),
@@ -264,27 +284,20 @@ def account_card(card: AccountCard, loc: Locale, today: date) -> Reply:
         )
         for sp in card.stock
     ]
-    lines, more = _clip(stock_lines)
-    sections.append(
-        Section(title=t("card.stock", loc), lines=lines or [Line.of(t("card.no_stock", loc))], more=more)
-    )
-    if card.stage_history:
-        moves = [
-            Line.of(
-                format_date(s.changed_at.date(), loc, weekday=False),
-                " ",
-                f"{enum_label(s.kind.value + '_stage', s.from_stage, loc)} → "
-                f"{enum_label(s.kind.value + '_stage', s.to_stage, loc)}",
-            )
-            for s in card.stage_history[-3:]
-        ]
-        sections.append(Section(title=t("card.stage_moves", loc), lines=moves))
-    actions = [
-        Action(action_id="visit.start", label=t("action.log_visit", loc), value=str(a.id), style="primary"),
-        Action(action_id="promise.start", label=t("action.add_promise", loc), value=str(a.id)),
-        Action(action_id="account.contacts", label=t("action.decision_chain", loc), value=str(a.id)),
+
+
+def _stage_moves(card: AccountCard, loc: Locale) -> list[Line]:
+    def stage(kind: str, value: str | None) -> str:
+        return enum_label(f"{kind}_stage", value, loc)
+
+    return [
+        Line.of(
+            format_date(s.changed_at.date(), loc, weekday=False),
+            " ",
+            f"{stage(s.kind.value, s.from_stage)} → {stage(s.kind.value, s.to_stage)}",
+        )
+        for s in card.stage_history[-3:]
     ]
-    return Reply(title=a.name, sections=sections, actions=actions if card.can_write else actions[2:])
 
 
 def promise_list(
