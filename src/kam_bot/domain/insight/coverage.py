@@ -119,30 +119,9 @@ def coverage(
     recent = [m for m in chain if _recent(m, today, thresholds.met_days)]
     met_days = [m.last_met for m in chain if m.last_met is not None]
     last_met = max(met_days) if met_days else None
-    broken: set[ChainRule] = set()
-    if (today - (last_met or since)).days > thresholds.cold_factor * cadence_days:
-        broken.add(ChainRule.GONE_COLD)
-    if not any(m.role is ContactRole.DECISION_MAKER for m in recent):
-        broken.add(ChainRule.NO_DECISION_MAKER_MET)
-    if any(m.attitude is Attitude.OPPONENT and m.role in DECIDING_ROLES for m in chain):
-        broken.add(ChainRule.OPPONENT_DECIDING)
-    if len(recent) == 1:
-        broken.add(ChainRule.SINGLE_THREADED)
-    if not any(m.role is ContactRole.COACH for m in chain):
-        broken.add(ChainRule.NO_COACH)
-    held: dict[ContactRole, list[ChainMember]] = {}
-    for m in chain:
-        if m.role is not None:
-            held.setdefault(m.role, []).append(m)
-    roles = tuple(
-        RoleCoverage(
-            role,
-            len(members := held.get(role, [])),
-            sum(_recent(m, today, thresholds.met_days) for m in members),
-            tuple(m.attitude for m in members if m.attitude is not None),
-        )
-        for role in ROLE_ORDER
-    )
+    cold = (today - (last_met or since)).days > thresholds.cold_factor * cadence_days
+    broken = _broken(chain, recent, cold)
+    roles = _roles(chain, today, thresholds)
     return Coverage(
         roles=roles,
         contacts=len(chain),
@@ -150,6 +129,36 @@ def coverage(
         last_met=last_met,
         rules=tuple(r for r in ChainRule if r in broken),
         to_see=who_to_see(chain, today, thresholds),
+    )
+
+
+def _broken(chain: list[ChainMember], recent: list[ChainMember], cold: bool) -> set[ChainRule]:
+    """The chain rules ``chain`` breaks; ``recent`` are the members met lately."""
+    checks = {
+        ChainRule.GONE_COLD: cold,
+        ChainRule.NO_DECISION_MAKER_MET: not any(m.role is ContactRole.DECISION_MAKER for m in recent),
+        ChainRule.OPPONENT_DECIDING: any(
+            m.attitude is Attitude.OPPONENT and m.role in DECIDING_ROLES for m in chain
+        ),
+        ChainRule.SINGLE_THREADED: len(recent) == 1,
+        ChainRule.NO_COACH: not any(m.role is ContactRole.COACH for m in chain),
+    }
+    return {rule for rule, broken in checks.items() if broken}
+
+
+def _roles(chain: list[ChainMember], today: date, thresholds: Thresholds) -> tuple[RoleCoverage, ...]:
+    held: dict[ContactRole, list[ChainMember]] = {}
+    for m in chain:
+        if m.role is not None:
+            held.setdefault(m.role, []).append(m)
+    return tuple(
+        RoleCoverage(
+            role,
+            len(members := held.get(role, [])),
+            sum(_recent(m, today, thresholds.met_days) for m in members),
+            tuple(m.attitude for m in members if m.attitude is not None),
+        )
+        for role in ROLE_ORDER
     )
 
 
