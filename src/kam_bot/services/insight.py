@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kam_bot.domain.enums import ContactRole, Role, Tier
@@ -47,8 +47,16 @@ class InsightService:
         if actor.role not in (Role.MANAGER, Role.ADMIN):
             raise ForbiddenError("insight.team.refused")
         today = local_today(actor, self._clock())
+        reads = self._read_team(actor, team_name, today)
+        view = TeamView(reads.team, today, self._thresholds)
+        for a in sorted(reads.accounts, key=lambda a: (TIER_ORDER[a.tier], a.name.casefold())):
+            _classify(view, a, reads, ZoneInfo(actor.timezone))
+        view.overdue = _overdue_by_owner(reads, today)
+        return view
+
+    def _read_team(self, actor: User, team_name: str, today: date) -> _TeamReads:
+        """Everything the team view reads, in one unit of work."""
         tz = ZoneInfo(actor.timezone)
-        th = self._thresholds
         with self._uow() as uow:
             repo = uow.repo
             team = self._team(repo.all(Team), actor, team_name)
@@ -57,38 +65,15 @@ class InsightService:
             chain: dict[int, list[coverage.ChainMember]] = defaultdict(list)
             for member in repo.chain_members(ids):
                 chain[member.account_id].append(member)
-            promises = repo.promises_for_record(ids, today - timedelta(days=th.promise_days))
-            since = self._clock() - timedelta(days=VISIT_DAYS)
+            promises = repo.promises_for_record(ids, today - timedelta(days=self._thresholds.promise_days))
             visits: dict[int, list[date]] = defaultdict(list)
-            for account_id, at in repo.visit_times(ids, since):
+            for account_id, at in repo.visit_times(ids, self._clock() - timedelta(days=VISIT_DAYS)):
                 visits[account_id].append(at.astimezone(tz).date())
-            moves = repo.last_procurement_moves(ids)
             late_owners = {p.owner_id for p in promise_record.overdue_ours(promises, today)}
             found = (repo.get(User, o) for o in sorted(late_owners))  # the few reps with overdue promises
             owners = {u.id: u for u in found if u is not None}
-        view = TeamView(team, today, th)
-        for a in sorted(accounts, key=lambda a: (TIER_ORDER[a.tier], a.name.casefold())):
-            cov = coverage.coverage(
-                chain[a.id], today, cadence_days(a), a.created_at.astimezone(tz).date(), th
-            )
-            if cov.at_risk:
-                view.at_risk.append((a, cov))
-            missing = tuple(r for r in GAP_ROLES if r in cov.missing_roles)
-            if missing:
-                view.gaps.append((a, missing))
-            move = moves[a.id].astimezone(tz).date() if a.id in moves else None
-            age = stalls.stage_age(a, move, visits[a.id], today, th)
-            if age is not None and age.stalled:
-                view.stalled.append((a, age))
-        by_id = {a.id: a for a in accounts}
-        late: dict[int, list[tuple[Account, Promise]]] = defaultdict(list)
-        for p in promise_record.overdue_ours(promises, today):
-            late[p.owner_id].append((by_id[p.account_id], p))
-        view.overdue = sorted(
-            ((owners[o], items) for o, items in late.items() if o in owners),
-            key=lambda x: (x[1][0][1].due_date, x[0].display_name.casefold()),
-        )
-        return view
+            moves = repo.last_procurement_moves(ids)
+        return _TeamReads(team, accounts, chain, promises, visits, moves, owners, self._thresholds)
 
     @staticmethod
     def _team(teams: list[Team], actor: User, name: str) -> Team:
@@ -105,3 +90,41 @@ class InsightService:
         if not mine:
             raise NotFoundError("insight.team.no_team", field="team")
         return mine[0]
+
+
+@dataclass
+class _TeamReads:
+    team: Team
+    accounts: list[Account]
+    chain: dict[int, list[coverage.ChainMember]]
+    promises: list[Promise]
+    visits: dict[int, list[date]]
+    moves: dict[int, datetime]
+    owners: dict[int, User]
+    thresholds: Thresholds
+
+
+def _classify(view: TeamView, a: Account, reads: _TeamReads, tz: ZoneInfo) -> None:
+    """Put account ``a`` on the view's lists it belongs to: at risk, coverage gaps, stalled."""
+    th, today = reads.thresholds, view.today
+    cov = coverage.coverage(reads.chain[a.id], today, cadence_days(a), a.created_at.astimezone(tz).date(), th)
+    if cov.at_risk:
+        view.at_risk.append((a, cov))
+    if missing := tuple(r for r in GAP_ROLES if r in cov.missing_roles):
+        view.gaps.append((a, missing))
+    move = reads.moves[a.id].astimezone(tz).date() if a.id in reads.moves else None
+    age = stalls.stage_age(a, move, reads.visits[a.id], today, th)
+    if age is not None and age.stalled:
+        view.stalled.append((a, age))
+
+
+def _overdue_by_owner(reads: _TeamReads, today: date) -> list[tuple[User, list[tuple[Account, Promise]]]]:
+    """Our overdue promises per rep, the rep with the oldest one first."""
+    by_id = {a.id: a for a in reads.accounts}
+    late: dict[int, list[tuple[Account, Promise]]] = defaultdict(list)
+    for p in promise_record.overdue_ours(reads.promises, today):
+        late[p.owner_id].append((by_id[p.account_id], p))
+    return sorted(
+        ((reads.owners[o], items) for o, items in late.items() if o in reads.owners),
+        key=lambda x: (x[1][0][1].due_date, x[0].display_name.casefold()),
+    )
