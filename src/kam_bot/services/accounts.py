@@ -204,12 +204,7 @@ class AccountService:
             tz = ZoneInfo(actor.timezone)
             today = local_today(actor, self._clock())
             last = repo.last_visit_dates([account.id]).get(account.id)
-            notes_ok = access.can_read_personal_notes(repo, actor, account)
-            contacts = [
-                ContactView(c if notes_ok else c.model_copy(update={"personal_notes": None}), notes_ok)
-                for c in repo.contacts_for(account.id)
-            ]
-            rates = repo.exchange_rates()
+            contacts = _contact_views(repo, actor, account)
             every_promise = repo.promises_where(account_id=account.id, status=None)
             promises = [p for p in every_promise if p.status.value == "open"]
             history = repo.stage_changes_for(account.id)
@@ -226,28 +221,7 @@ class AccountService:
                 tz,
                 self._thresholds,
             )
-            prices = [
-                PricePoint(
-                    p, rules.price_deviation(p, repo.price_list_for(p.product, today), self._threshold, rates)
-                )
-                for p in repo.latest_prices(account.id)
-            ]
-            listed = cache(repo.price_list_for)  # one look-up per product and day
-            trends = picture(
-                repo.price_history(account.id, self._clock() - timedelta(weeks=PRICE_WEEKS)),
-                listed,
-                tz,
-                self._threshold,
-                rates,
-            )
-            stock = [
-                StockPoint(
-                    cur,
-                    rules.inventory_change(cur, prev),
-                    prev.observed_at.astimezone(tz).date() if prev is not None else None,
-                )
-                for cur, prev in repo.latest_stock(account.id)
-            ]
+            prices, trends = self._prices(repo, account.id, today, tz)
             visits = repo.visits_for(account.id, limit=3)
             planned = [v.next_visit_date for v in visits if v.next_visit_date and v.next_visit_date >= today]
             return AccountCard(
@@ -265,13 +239,26 @@ class AccountService:
                 ours=[p for p in promises if p.direction is PromiseDirection.OURS],
                 theirs=[p for p in promises if p.direction is PromiseDirection.THEIRS],
                 prices=prices,
-                stock=stock,
+                stock=_stock_points(repo, account.id, tz),
                 stage_history=history,
                 competitor_notes=repo.competitor_notes_for(account.id),
                 can_write=access.can_write_account(repo, actor, account),
                 insight=insight,
                 price_trends=trends,
             )
+
+    def _prices(
+        self, repo: Repository, account_id: int, today: date, tz: ZoneInfo
+    ) -> tuple[list[PricePoint], list[ProductPrices]]:
+        """The latest price of each product against the list, and each price over the weeks."""
+        rates, threshold = repo.exchange_rates(), self._threshold
+        prices = [
+            PricePoint(p, rules.price_deviation(p, repo.price_list_for(p.product, today), threshold, rates))
+            for p in repo.latest_prices(account_id)
+        ]
+        listed = cache(repo.price_list_for)  # one look-up per product and day
+        since = self._clock() - timedelta(weeks=PRICE_WEEKS)
+        return prices, picture(repo.price_history(account_id, since), listed, tz, threshold, rates)
 
     def my_accounts(self, actor: User) -> list[tuple[Account, datetime | None, int | None]]:
         """The actor's accounts with last visit and days past cadence, most overdue first."""
@@ -326,6 +313,26 @@ class AccountService:
                 )
             uow.commit()
             return change
+
+
+def _contact_views(repo: Repository, actor: User, account: Account) -> list[ContactView]:
+    """The decision chain as ``actor`` may see it: personal notes only where allowed."""
+    notes_ok = access.can_read_personal_notes(repo, actor, account)
+    return [
+        ContactView(c if notes_ok else c.model_copy(update={"personal_notes": None}), notes_ok)
+        for c in repo.contacts_for(account.id)
+    ]
+
+
+def _stock_points(repo: Repository, account_id: int, tz: ZoneInfo) -> list[StockPoint]:
+    return [
+        StockPoint(
+            cur,
+            rules.inventory_change(cur, prev),
+            prev.observed_at.astimezone(tz).date() if prev is not None else None,
+        )
+        for cur, prev in repo.latest_stock(account_id)
+    ]
 
 
 class AccountKeys:
