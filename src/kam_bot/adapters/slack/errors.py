@@ -5,6 +5,10 @@ Listeners handle what a user can fix (validation errors on the exact input, unkn
 accounts); anything that escapes them lands here. The message goes ephemerally through the
 request's ``response_url`` when it has one, else by DM; a failed slash command repeats what
 was typed so nothing is lost. Events and type-ahead requests are only logged.
+
+It acts only on a request whose authenticity was established (the HTTP route verified its
+signature, or it came over the Socket Mode connection): Bolt also calls it when its own
+signature check raises, and the body is then anyone's, ``response_url`` and user id included.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from kam_bot.adapters.inbound import VERIFIED
 from kam_bot.adapters.slack.blocks import escape
 from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.enums import Locale
@@ -81,14 +87,22 @@ def typed_text(body: dict[str, Any]) -> str | None:
     return None
 
 
+def authentic(request: AsyncBoltRequest) -> bool:
+    return request.mode == "socket_mode" or request.context.get(VERIFIED) is True
+
+
 def register(bolt: AsyncApp, users: SlackUsers) -> None:
     async def on_error(
         error: Exception,
         body: dict[str, Any],
+        request: AsyncBoltRequest,
         logger: logging.Logger,
         respond: AsyncRespond | None,
         client: AsyncWebClient,
     ) -> None:
+        if not authentic(request):
+            logger.warning("Ignored an unverified Slack request that failed: %s", type(error).__name__)
+            return
         slack_id = user_id_of(body)
         what = what_of(body)
         logger.error(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from kam_bot.adapters.inbound import VERIFIED, refuse
+from kam_bot.adapters.slack import signature
 from kam_bot.adapters.slack.app import create_slack_app
 from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
 from kam_bot.adapters.slack.retry import SharedSessionClient, make_client
@@ -57,8 +60,14 @@ class SlackPlatform:
         if not self.settings.slack_signing_secret:
             return []
 
+        secret = self.settings.slack_signing_secret
+
         async def slack_events(request: Request) -> Response:
-            return await self._handler.handle(request)
+            body = await request.body()
+            reason = signature.refusal(request.headers, body, secret, time.time())
+            if reason is not None:
+                return refuse("Slack", reason, request)
+            return await self._handler.handle(request, {VERIFIED: True})
 
         return [Route("/slack/events", slack_events, methods=["POST"])]
 

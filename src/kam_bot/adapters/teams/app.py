@@ -45,6 +45,7 @@ from kam_bot.i18n import t
 from kam_bot.i18n.catalog import resolve_locale
 
 from . import actions, commands, identity
+from .auth import InboundAuth
 from .cards import reply_card
 from .deps import TeamsServices
 from .http import StarletteAdapter
@@ -101,7 +102,8 @@ class TeamsBot:
         retry = retry or RetryMiddleware()
         client = Client(ClientOptions(timeout=30.0))
         client.use(retry)
-        adapter = StarletteAdapter()
+        required = not settings.teams_allow_unauthenticated
+        adapter = StarletteAdapter(InboundAuth.for_app(settings.teams_client_id, cloud, required=required))
         options: dict[str, Any] = {
             "client_id": settings.teams_client_id,
             "client_secret": None if token else settings.teams_client_secret,
