@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from kam_bot.adapters.inbound import VERIFIED
+from kam_bot.adapters.slack import answers
 from kam_bot.adapters.slack.blocks import escape
 from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.enums import Locale
@@ -37,8 +38,7 @@ SILENT_TYPES = frozenset({"event_callback", "block_suggestion"})
 
 
 def slack_error_code(error: SlackApiError) -> str:
-    data = error.response.data if error.response is not None else None
-    return str(data.get("error")) if isinstance(data, dict) and data.get("error") else "unknown"
+    return answers.error_code(error) or "unknown"
 
 
 def plain_words(error: BaseException, loc: Locale) -> str:
