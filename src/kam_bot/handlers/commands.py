@@ -52,7 +52,7 @@ class Commands:
         if not query.strip():
             return Reply.text(t("account.missing", loc), ok=False)
         try:
-            account = self.app.accounts.resolve(query)
+            account = self.app.accounts.resolve(query, actor)
             card = self.app.accounts.card(actor, account.id)
         except ServiceError as exc:
             return render.error_reply(exc, loc)

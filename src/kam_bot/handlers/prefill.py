@@ -110,7 +110,7 @@ def _resolve(app: Services, actor: User, query: str | None, prefill: Prefill) ->
         prefill.problems.append(Problem("account", "account.missing"))
         return
     try:
-        account = app.accounts.resolve(query)
+        account = app.accounts.resolve(query, actor)
     except ServiceError as exc:
         prefill.account_error = exc
         prefill.problems.append(Problem("account", exc.message, {"query": query}, query))
@@ -256,7 +256,7 @@ def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, va
     target = _target(prefill, problem.field)
     if problem.field == "account":
         try:
-            attach_account(app, actor, prefill, app.accounts.resolve(value))
+            attach_account(app, actor, prefill, app.accounts.resolve(value, actor))
         except ServiceError as exc:
             prefill.account_error = exc
             return Problem("account", exc.message, {"query": value}, value)

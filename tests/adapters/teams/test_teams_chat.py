@@ -150,6 +150,10 @@ async def test_account_search_answers_the_cards_typeahead(teams: TeamsDriver) ->
     assert "Baosteel" in results[0]["title"]
 
 
+async def test_account_search_offers_only_accounts_the_searcher_may_see(teams: TeamsDriver) -> None:
+    assert (await teams.search("baost", NEWBIE))["value"]["results"] == []
+
+
 # -- the visit card ---------------------------------------------------------------------
 
 LINE = (

@@ -225,7 +225,8 @@ class TeamsBot:
         self, ctx: ActivityContext[SearchInvokeActivity]
     ) -> InvokeResponse[SearchResponse]:
         query = ctx.activity.value.query_text or ""
-        results = await self.run(account_choices, self.app, query)
+        actor = await self.actor(ctx)
+        results = await self.run(account_choices, self.app, actor, query)
         response = SearchResponse(
             value=SearchInvokeResponseValue(
                 results=[SearchInvokeResult(title=n, value=v) for v, n in results]
@@ -268,6 +269,6 @@ class TeamsBot:
         await self.run(actions.remember_card, self.app, sent.id, reply)
 
 
-def account_choices(app: TeamsServices, query: str) -> list[tuple[str, str]]:
-    """(account id, name) for what was typed: names, aliases and typos, best first."""
-    return [(str(i), label) for i, label in app.accounts.suggestions(query, SEARCH_RESULTS)]
+def account_choices(app: TeamsServices, actor: User, query: str) -> list[tuple[str, str]]:
+    """(account id, name) ``actor`` may see for what was typed: names, aliases and typos, best first."""
+    return [(str(i), label) for i, label in app.accounts.suggestions(actor, query, SEARCH_RESULTS)]

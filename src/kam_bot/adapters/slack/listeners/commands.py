@@ -55,7 +55,7 @@ def account_reply(app: Services, commands: Commands, actor: User, query: str) ->
     if not query.strip():
         return commands.account(actor, query)
     try:
-        account: Account = app.accounts.resolve(query)
+        account: Account = app.accounts.resolve(query, actor)
     except (AmbiguousAccountError, AccountNotFoundError) as exc:
         reply = error_reply(exc, actor.locale)
         reply.actions = [
