@@ -293,6 +293,8 @@ class FakeSlack:
                 "team_id": "T1",
                 "url": "https://fake.slack.com/",
             }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": "wss://fake.slack.test/link/?ticket=1"}
         if method == "files.getUploadURLExternal":
             return self._upload_url(args)
         if method == "files.completeUploadExternal":
