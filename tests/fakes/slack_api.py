@@ -294,7 +294,7 @@ class FakeSlack:
                 "url": "https://fake.slack.com/",
             }
         if method == "apps.connections.open":
-            return {"ok": True, "url": "wss://fake.slack.test/link/?ticket=1"}
+            return {"ok": True, "url": "ws://127.0.0.1:9/link/?ticket=1"}
         if method == "files.getUploadURLExternal":
             return self._upload_url(args)
         if method == "files.completeUploadExternal":

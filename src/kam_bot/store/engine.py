@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from kam_bot.store import health
 
 SCRIPT_LOCATION = "kam_bot.store:migrations"
 
@@ -66,6 +67,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs["connect_args"] = {**PG_CONNECT_ARGS, **kwargs.get("connect_args", {})}
         engine = create_engine(url, **kwargs)
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    health.watch(engine)
     return engine
 
 
@@ -149,14 +151,3 @@ def ensure_migrated(engine: Engine) -> None:
     current, head = current_revision(engine), head_revision()
     if current != head:
         raise DatabaseNotMigratedError(current, head)
-
-
-def database_answers(engine: Engine) -> bool:
-    """``SELECT 1`` succeeds (the health check); a failure is logged with its cause."""
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception:
-        logging.getLogger(__name__).exception("Health check: the database does not answer")
-        return False
-    return True

@@ -82,6 +82,18 @@ class SlackPlatform:
             # ends would leave Ctrl+C / SIGTERM unanswered.
             self._connecting = asyncio.ensure_future(self._socket_mode.connect_async())
 
+    @property
+    def needs_connection(self) -> bool:
+        return bool(self.settings.slack_app_token)
+
+    async def connection_problem(self) -> str | None:
+        """Whether the Socket Mode connection is up (readiness)."""
+        if self._socket_mode is None:
+            return "Socket Mode not started"
+        if not await self._socket_mode.client.is_connected():
+            return "Socket Mode not connected"
+        return None
+
     async def shutdown(self) -> None:
         if self._connecting is not None and not self._connecting.done():
             self._connecting.cancel()
