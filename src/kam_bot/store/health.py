@@ -23,13 +23,13 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, delete, event, insert, text
 from sqlalchemy.engine import ExceptionContext
 
 from kam_bot.logs import OncePer
+from kam_bot.store.failures import storage_failure
 from kam_bot.store.tables import RequestKeyRow
 
 log = logging.getLogger(__name__)
@@ -39,31 +39,6 @@ STORAGE_COOLDOWN_SECONDS = 30.0
 clock = time.monotonic
 """Seconds for the cool-down (tests move it)."""
 PROBE_PLATFORM = "health"
-
-DISK_FULL = "disk full"
-READ_ONLY = "read-only"
-IO_ERROR = "I/O error"
-
-_SQLSTATES = {"53100": DISK_FULL, "25006": READ_ONLY, "58030": IO_ERROR}
-_MESSAGES = (
-    ("database or disk is full", DISK_FULL),
-    ("no space left on device", DISK_FULL),
-    ("could not extend file", DISK_FULL),
-    ("readonly database", READ_ONLY),
-    ("read-only transaction", READ_ONLY),
-    ("disk i/o error", IO_ERROR),
-)
-
-
-def storage_failure(error: BaseException) -> str | None:
-    """``disk full``, ``read-only`` or ``I/O error`` when ``error`` is the storage refusing a
-    write (SQLite or PostgreSQL, wrapped by SQLAlchemy or not); None otherwise."""
-    original: Any = getattr(error, "orig", None) or error
-    kind = _SQLSTATES.get(str(getattr(original, "sqlstate", "") or ""))
-    if kind is not None:
-        return kind
-    message = str(original).lower()
-    return next((kind for words, kind in _MESSAGES if words in message), None)
 
 
 @dataclass

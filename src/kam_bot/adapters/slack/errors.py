@@ -29,12 +29,16 @@ from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.render import error_reply
 from kam_bot.i18n import t
+from kam_bot.logs import OncePer
 from kam_bot.services.errors import ServiceError
+from kam_bot.store.failures import outage_kind
 
 TRIGGER_ERRORS = frozenset(
     {"trigger_expired", "expired_trigger_id", "trigger_exchanged", "invalid_trigger_id"}
 )
 SILENT_TYPES = frozenset({"event_callback", "block_suggestion"})
+log = logging.getLogger(__name__)
+"""Ours, not Bolt's app logger (which takes the root's level once, at start)."""
 
 
 def slack_error_code(error: SlackApiError) -> str:
@@ -91,6 +95,25 @@ def authentic(request: AsyncBoltRequest) -> bool:
     return request.mode == "socket_mode" or request.context.get(VERIFIED) is True
 
 
+OUTAGE_LOG = OncePer(60.0)
+"""An outage fails every request the same way: one line per kind of failure a minute."""
+
+
+def log_failure(
+    logger: logging.Logger, what: str, slack_id: str | None, team: str | None, error: Exception
+) -> None:
+    """A refusal the person was told about (no access, bad input): one INFO line. A database
+    outage: one line per kind a minute, no traceback. Anything else: an ERROR with its traceback."""
+    if isinstance(error, ServiceError):
+        logger.info("Slack %s refused for %s (team %s): %s", what, slack_id, team, error.message)
+        return
+    if (outage := outage_kind(error)) is not None:
+        OUTAGE_LOG.log(logger, logging.ERROR, outage, "Slack requests failing: %s (%s, %s)", outage, what,
+                       type(error).__name__)  # fmt: skip
+        return
+    logger.error("Slack %s failed for %s (team %s): %r", what, slack_id, team, error, exc_info=error)
+
+
 def register(bolt: AsyncApp, users: SlackUsers) -> None:
     async def on_error(
         error: Exception,
@@ -105,14 +128,7 @@ def register(bolt: AsyncApp, users: SlackUsers) -> None:
             return
         slack_id = user_id_of(body)
         what = what_of(body)
-        logger.error(
-            "Slack %s failed for %s (team %s): %r",
-            what,
-            slack_id,
-            body.get("team_id") or (body.get("team") or {}).get("id"),
-            error,
-            exc_info=error,
-        )
+        log_failure(log, what, slack_id, body.get("team_id") or (body.get("team") or {}).get("id"), error)
         if body.get("type") in SILENT_TYPES:
             return
         loc = users.locale_hint(slack_id)

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kam_bot.adapters.inbound import VERIFIED, refuse
-from kam_bot.adapters.slack import signature
+from kam_bot.adapters.slack import acks, signature
 from kam_bot.adapters.slack.app import create_slack_app
 from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
 from kam_bot.adapters.slack.retry import SharedSessionClient, make_client
@@ -67,7 +67,11 @@ class SlackPlatform:
             reason = signature.refusal(request.headers, body, secret, time.time())
             if reason is not None:
                 return refuse("Slack", reason, request)
-            return await self._handler.handle(request, {VERIFIED: True})
+            answered = acks.Answered()
+            try:
+                return await self._handler.handle(request, {VERIFIED: True, acks.ANSWERED: answered})
+            finally:
+                answered.done = True  # whatever the listener does later, the HTTP answer went out
 
         return [Route("/slack/events", slack_events, methods=["POST"])]
 

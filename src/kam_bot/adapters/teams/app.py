@@ -43,6 +43,9 @@ from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import t
 from kam_bot.i18n.catalog import resolve_locale
+from kam_bot.logs import OncePer
+from kam_bot.services.errors import ServiceError
+from kam_bot.store.failures import outage_kind
 
 from . import actions, commands, identity
 from .auth import InboundAuth
@@ -55,6 +58,7 @@ if TYPE_CHECKING:
     from .delivery import TeamsDeliverer
 
 log = logging.getLogger(__name__)
+_SAID = OncePer(60.0)
 T = TypeVar("T")
 
 SEARCH_RESULTS = 15
@@ -174,11 +178,15 @@ class TeamsBot:
         sdk.event("error")(self.on_error)
 
     async def on_error(self, event: Any) -> None:
-        log.error(
-            "Teams activity failed: %s",
-            getattr(event, "error", event),
-            exc_info=getattr(event, "error", None),
-        )
+        error = getattr(event, "error", None)
+        if isinstance(error, ServiceError):  # a refusal the person was told about
+            log.info("Teams activity refused: %s", error.message)
+        elif isinstance(error, BaseException) and (outage := outage_kind(error)) is not None:
+            _SAID.log(
+                log, logging.ERROR, outage, "Teams activities failing: %s (%s)", outage, type(error).__name__
+            )
+        else:
+            log.error("Teams activity failed: %s", error or event, exc_info=error)
 
     async def on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
         activity = ctx.activity
