@@ -3,7 +3,10 @@
 An outage makes every request fail the same way; a traceback each (129 in 70 s) hides the one
 line that says what is wrong. ``OncePer(seconds).log(logger, level, kind, message, *args)``
 writes the first line of each ``kind``, drops the repeats within ``seconds``, and the next line
-of that kind says how many were dropped.
+of that kind says how many were dropped. ``outage_kind(error)`` names a failure of the database
+itself (``database unavailable``, ``database writes failing (disk full)``) for adapters and
+jobs, which may not import the store: the store registers how (``recognise_outages``) when it
+makes an engine.
 """
 
 from __future__ import annotations
@@ -41,3 +44,16 @@ class OncePer:
             message += f" ({seen.dropped} more like it in the {now - seen.at:.0f} s before)"
         logger.log(level, message, *args)
         return True
+
+
+_classifiers: list[Callable[[BaseException], str | None]] = []
+
+
+def recognise_outages(classify: Callable[[BaseException], str | None]) -> None:
+    if classify not in _classifiers:
+        _classifiers.append(classify)
+
+
+def outage_kind(error: BaseException) -> str | None:
+    """What kind of outage ``error`` is, said for people; None when it is not one (a bug)."""
+    return next((kind for classify in _classifiers if (kind := classify(error)) is not None), None)

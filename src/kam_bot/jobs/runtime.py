@@ -26,8 +26,7 @@ from kam_bot.bootstrap import App
 from kam_bot.jobs.delivery import Deliverer
 from kam_bot.jobs.scheduler import digest_tick, reminder_tick
 from kam_bot.jobs.sender import Sender, instance_name
-from kam_bot.logs import OncePer
-from kam_bot.store.failures import outage_kind
+from kam_bot.logs import OncePer, outage_kind
 
 log = logging.getLogger(__name__)
 _SAID = OncePer(60.0)

@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from kam_bot.store import health
+from kam_bot import logs
+from kam_bot.store import failures, health
 
 SCRIPT_LOCATION = "kam_bot.store:migrations"
 
@@ -68,6 +69,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     health.watch(engine)
+    logs.recognise_outages(failures.outage_kind)
     return engine
 
 

@@ -34,9 +34,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from kam_bot.adapters.slack import acks
-from kam_bot.logs import OncePer
+from kam_bot.logs import OncePer, outage_kind
 from kam_bot.services.container import Services
-from kam_bot.store.failures import outage_kind
 
 PLATFORM = "slack"
 _SAID = OncePer(60.0)

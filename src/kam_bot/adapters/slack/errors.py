@@ -29,9 +29,8 @@ from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.render import error_reply
 from kam_bot.i18n import t
-from kam_bot.logs import OncePer
+from kam_bot.logs import OncePer, outage_kind
 from kam_bot.services.errors import ServiceError
-from kam_bot.store.failures import outage_kind
 
 TRIGGER_ERRORS = frozenset(
     {"trigger_expired", "expired_trigger_id", "trigger_exchanged", "invalid_trigger_id"}

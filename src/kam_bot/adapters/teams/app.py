@@ -43,9 +43,8 @@ from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import t
 from kam_bot.i18n.catalog import resolve_locale
-from kam_bot.logs import OncePer
+from kam_bot.logs import OncePer, outage_kind
 from kam_bot.services.errors import ServiceError
-from kam_bot.store.failures import outage_kind
 
 from . import actions, commands, identity
 from .auth import InboundAuth
