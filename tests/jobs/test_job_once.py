@@ -236,7 +236,11 @@ async def test_a_message_that_never_reached_slack_is_sent_once_after_the_check(
 
 
 async def test_a_landed_message_the_look_back_cannot_reach_is_sent_again_and_listed(
-    app: App, clock: FrozenClock, slack: FakeSlack, capsys: pytest.CaptureFixture[str]
+    app: App,
+    clock: FrozenClock,
+    slack: FakeSlack,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """More than 300 newer messages (or a history that lags): the look-back finds nothing, the
     message goes again, a real repeat, and ``kam-bot outbox`` lists it as a possible one."""
@@ -252,9 +256,10 @@ async def test_a_landed_message_the_look_back_cannot_reach_is_sent_again_and_lis
     assert len(keyed) == 2  # the repeat happened
     assert len(slack.calls_to("conversations.history")) == 3  # the three pages were read
     assert incidents(app) == [("dm", lease.NOT_FOUND_IN_HISTORY)]
-    from kam_bot.cli.jobs import outbox_command
+    from kam_bot.cli import jobs as cli_jobs
 
-    outbox_command(argparse.Namespace(action="list", ids=None), app.settings)
+    monkeypatch.setattr(cli_jobs, "open_app", lambda settings: app)  # this test's database, either kind
+    cli_jobs.outbox_command(argparse.Namespace(action="list", ids=None), app.settings)
     listed = capsys.readouterr().out
     assert "Possible repeats" in listed and "not_found_in_history" in listed and "test:dm" in listed
 
