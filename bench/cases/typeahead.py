@@ -55,12 +55,13 @@ def _upper_bound(key: str) -> str:
     return key[:-1] + chr(ord(key[-1]) + 1)
 
 
-def _real(app: App) -> tuple[Callable[[str], object], str]:
+def _real(app: App, rep_id: int) -> tuple[Callable[[str], object], str]:
+    """As a rep types (their suggestions are filtered by what they may read, as in production)."""
     try:
         from kam_bot.adapters.slack.listeners.options import account_options
     except ImportError:
         return app.accounts.search, "AccountService.search"
-    return partial(account_options, app), "options.account_options"
+    return partial(account_options, app, app.users.get(rep_id)), "options.account_options"
 
 
 def run_backend(ctx: Context, label: str, url: str) -> list[Result]:
@@ -69,6 +70,7 @@ def run_backend(ctx: Context, label: str, url: str) -> list[Result]:
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT name, aliases FROM accounts WHERE id % 97 = 1 ORDER BY id")).all()
         total = conn.execute(text("SELECT count(*) FROM accounts")).scalar_one()
+        rep_id = conn.execute(text("SELECT min(id) FROM users WHERE role = 'rep'")).scalar_one()
     samples = [
         (name, json.loads(aliases) if isinstance(aliases, str) else list(aliases or []))
         for name, aliases in rows
@@ -87,7 +89,7 @@ def run_backend(ctx: Context, label: str, url: str) -> list[Result]:
             floor_s += timed_calls(floor_one(q), 1)
     engine.dispose()
     with open_app(url) as app:
-        search, what = _real(app)
+        search, what = _real(app, rep_id)
         for q in queries[:20]:
             search(q)
         real_s: list[float] = []

@@ -39,7 +39,8 @@ from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
 from kam_bot.store.conversation_refs import SqlConversationRefs
 from kam_bot.store.daily_batch import BriefReads
-from kam_bot.store.engine import database_answers, ensure_migrated, make_engine
+from kam_bot.store.engine import ensure_migrated, make_engine
+from kam_bot.store.health import database_state
 from kam_bot.store.jobs import SqlJobsStore
 from kam_bot.store.pending_drafts import SqlPendingDrafts
 from kam_bot.store.uow import SqlUnitOfWork
@@ -120,9 +121,9 @@ class App:
         """A unit of work on the store, for jobs and tools; handlers and adapters use the services."""
         return SqlUnitOfWork(self._sessions)
 
-    def database_answers(self) -> bool:
-        """Whether the database answers a trivial query now (the server's ``/healthz``)."""
-        return database_answers(self.engine)
+    def database_state(self) -> str | None:
+        """None when the database can be written now; else what is wrong (the server's readiness)."""
+        return database_state(self.engine)
 
 
 def card_factory(settings: Settings, jobs: SqlJobsStore, uow: UnitOfWorkFactory) -> CardFactory:

@@ -43,7 +43,7 @@ class Call:
 @dataclass
 class Scripted:
     status: int = 200
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -87,9 +87,14 @@ class FakeSlack:
                 status, body, headers = fake._dispatch(self.path, raw, dict(self.headers))
                 if fake.latency:
                     time.sleep(fake.latency)
-                data = json.dumps(body).encode() if body is not None else b"ok"
+                if isinstance(body, bytes):  # an answer that is not Slack's (``odd_answer_next``)
+                    data, headers = body, dict(headers)
+                    content_type = headers.pop("Content-Type", "application/json")
+                else:
+                    data = json.dumps(body).encode() if body is not None else b"ok"
+                    content_type = "application/json" if body is not None else "text/plain"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json" if body is not None else "text/plain")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 for k, v in headers.items():
                     self.send_header(k, v)
@@ -140,6 +145,20 @@ class FakeSlack:
     def server_error_next(self, method: str, status: int = 503, times: int = 1) -> None:
         for _ in range(times):
             self._scripted[method].append(Scripted(status=status, body=None))
+
+    def odd_answer_next(
+        self,
+        method: str,
+        status: int = 200,
+        body: bytes = b"<html><body>Bad gateway</body></html>",
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer the next call with a body that is not Slack's JSON (a proxy's page), the call
+        recorded as made (whether it took effect is what the bot cannot know)."""
+        self._scripted[method].append(
+            Scripted(status=status, body=body, headers={"Content-Type": content_type, **(headers or {})})
+        )
 
     def limit(self, method: str, per_second: float, clock: Callable[[], float] | None = None) -> None:
         """Answer 429 (Retry-After 1) to calls beyond ``per_second`` in any one-second window.
@@ -209,7 +228,7 @@ class FakeSlack:
 
     def _dispatch(
         self, path: str, raw: bytes, headers: dict[str, str]
-    ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
+    ) -> tuple[int, dict[str, Any] | bytes | None, dict[str, str]]:
         args = _parse_body(raw, headers.get("Content-Type", ""))
         path, _, query = path.partition("?")
         args.update({k: v[0] if len(v) == 1 else v for k, v in parse_qs(query).items()})
@@ -274,6 +293,8 @@ class FakeSlack:
                 "team_id": "T1",
                 "url": "https://fake.slack.com/",
             }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": "ws://127.0.0.1:9/link/?ticket=1"}
         if method == "files.getUploadURLExternal":
             return self._upload_url(args)
         if method == "files.completeUploadExternal":

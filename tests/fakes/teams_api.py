@@ -67,6 +67,8 @@ class Call:
 class Scripted:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    """Raw bytes to answer instead of the usual JSON (``odd_answer_next``)."""
 
 
 class FakeBotConnector:
@@ -98,7 +100,13 @@ class FakeBotConnector:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 status, body, headers = fake._dispatch(self.command, self.path, raw, dict(self.headers))
-                data = json.dumps(body).encode() if body is not None else b""
+                data = (
+                    body
+                    if isinstance(body, bytes)
+                    else json.dumps(body).encode()
+                    if body is not None
+                    else b""
+                )
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -140,6 +148,11 @@ class FakeBotConnector:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         with self._lock:
             self._scripted.extend(Scripted(status, headers) for _ in range(times))
+
+    def odd_answer_next(self, status: int = 200, body: bytes = b"<html>Gateway</html>") -> None:
+        """Answer the next call with a body that is not JSON, labelled JSON (a proxy's page)."""
+        with self._lock:
+            self._scripted.append(Scripted(status, body=body))
 
     def sent(self, method: str | None = None) -> list[Call]:
         with self._lock:
@@ -193,6 +206,8 @@ class FakeBotConnector:
             self.calls.append(Call(method, path, m["cid"], activity_id, body, headers, status))
         if refused is not None and status == refused[0]:
             return status, refused[1], {}
+        if scripted is not None and scripted.body is not None:
+            return status, scripted.body, scripted.headers
         if status >= 300:
             return (
                 status,

@@ -4,6 +4,7 @@ crash that finds the message Slack already accepted instead of posting it again.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import threading
 from datetime import timedelta
@@ -230,7 +231,37 @@ async def test_a_message_that_never_reached_slack_is_sent_once_after_the_check(
     first, second = slack.posted("DURITA")
     assert first["text"] == "hi" and second["metadata"]["event_payload"] == {"key": "test:dm"}
     assert rows(app)["dm"]["status"] == "sent"
-    assert incidents(app) == []
+    # it never landed, but the bot cannot know that: the re-send is listed as a possible repeat
+    assert incidents(app) == [("dm", lease.NOT_FOUND_IN_HISTORY)]
+
+
+async def test_a_landed_message_the_look_back_cannot_reach_is_sent_again_and_listed(
+    app: App,
+    clock: FrozenClock,
+    slack: FakeSlack,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """More than 300 newer messages (or a history that lags): the look-back finds nothing, the
+    message goes again, a real repeat, and ``kam-bot outbox`` lists it as a possible one."""
+    queue(app, "dm", recipient="URITA")
+    await crash_after_post(app, slack, posted=True)
+    client = AsyncWebClient(token="xoxb-t", base_url=slack.api_url)
+    for i in range(301):
+        await client.chat_postMessage(channel="URITA", text=f"newer {i}")
+    clock.advance(seconds=lease.DEFAULT_LEASE.total_seconds() + 1)
+    stats = await slack_sender(app, slack, "survivor").run_once()
+    assert (stats.found, stats.sent) == (0, 1)
+    keyed = [m for m in slack.posted("DURITA") if m.get("metadata")]
+    assert len(keyed) == 2  # the repeat happened
+    assert len(slack.calls_to("conversations.history")) == 3  # the three pages were read
+    assert incidents(app) == [("dm", lease.NOT_FOUND_IN_HISTORY)]
+    from kam_bot.cli import jobs as cli_jobs
+
+    monkeypatch.setattr(cli_jobs, "open_app", lambda settings: app)  # this test's database, either kind
+    cli_jobs.outbox_command(argparse.Namespace(action="list", ids=None), app.settings)
+    listed = capsys.readouterr().out
+    assert "Possible repeats" in listed and "not_found_in_history" in listed and "test:dm" in listed
 
 
 async def test_without_the_history_scope_the_message_is_sent_and_the_risk_recorded(

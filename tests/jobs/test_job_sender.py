@@ -228,3 +228,38 @@ def test_the_pace_settles_just_under_a_limit_it_learns_from_429s() -> None:
         clock += pace.interval
     assert total >= 0.9 * limit * 60, (total, refused)
     assert 1 <= refused <= 4, (total, refused)
+
+
+async def test_odd_answers_are_classified_not_crashed_on(
+    app: App, clock: FrozenClock, slack: FakeSlack, caplog: Any
+) -> None:
+    """A proxy's page where Slack's JSON should be: a 429 or 5xx behind it is still seen, and a
+    200 that says nothing readable is retried after the history check (it may have landed)."""
+    for name in ("limited", "bad_gateway", "unreadable", "html"):
+        queue(app, name, recipient=f"U_{name}")
+    slack.odd_answer_next("chat.postMessage", status=429, headers={"Retry-After": "40"})
+    s = slack_sender(app, slack, "s1")
+    assert (await s.run_once()).rate_limited == 1
+    limited = rows(app)["limited"]
+    assert limited["status"] == "pending" and limited["attempts"] == 0
+    assert limited["next_attempt_at"] >= clock.now + timedelta(seconds=40)
+    clock.advance(seconds=40)
+    slack.odd_answer_next("chat.postMessage", status=502)
+    slack.odd_answer_next("chat.postMessage", status=200)
+    slack.odd_answer_next("chat.postMessage", status=200, body=b"<html>ok</html>", content_type="text/html")
+    stats = await s.run_once()
+    assert (stats.retried, stats.sent) == (3, 1)
+    errors = sorted(r["last_error"] for r in rows(app).values() if r["status"] == "pending")
+    assert errors == ["http_502", "unreadable_answer_http_200", "unreadable_answer_http_200"]
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback: nothing crashed
+    clock.advance(hours=1)
+    slack.odd_answer_next("conversations.history", status=503)  # the look-back hears garbage too
+    stats = await s.run_once()
+    clock.advance(hours=1)
+    stats = await s.run_once()
+    assert {r["status"] for r in rows(app).values()} == {"sent"}
+    assert posts(slack) == 8  # the 429, the four of the second run, the three retried
+    assert (
+        sorted(len(slack.posted(f"DU_{n}")) for n in ("limited", "bad_gateway", "unreadable", "html"))
+        == [1] * 4
+    )

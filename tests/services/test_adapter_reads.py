@@ -24,9 +24,9 @@ TODAY = date(2026, 11, 23)  # the clock fixture's day
 
 def test_account_suggestions_label_the_alias_that_matched(app: App) -> None:
     s = seed_team(app)
-    found = app.accounts.suggestions("Baostel", 5)  # a typo still finds it
+    found = app.accounts.suggestions(s.rep, "Baostel", 5)  # a typo still finds it
     assert found[0] == (s.baosteel.id, f"{s.baosteel.name} (Baosteel)")
-    assert app.accounts.suggestions("   ", 5) == []
+    assert app.accounts.suggestions(s.rep, "   ", 5) == []
 
 
 def test_live_account_and_accounts_by_id(app: App) -> None:

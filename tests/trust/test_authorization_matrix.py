@@ -108,6 +108,31 @@ def _notes(app: App, c: Commands, s: Seed, who: User, r: Records) -> str:
     return "notes" if wang.personal_notes == Seed.NOTES else "hidden"
 
 
+def _offered(found: list[tuple[int, str]], s: Seed) -> str:
+    """An option list: offered when Baosteel is among its choices."""
+    return Y if s.baosteel.id in {account_id for account_id, _ in found} else N
+
+
+def _did_you_mean(query: str) -> Op:
+    """A typed line naming the account loosely: Baosteel offered when it is understood (even
+    read-only) or among the suggestions."""
+
+    def op(app: App, c: Commands, s: Seed, who: User, r: Records) -> str:
+        prefill = prefill_visit(app, who, f"{query} met Li Wei")
+        error = prefill.account_error
+        if prefill.account is not None and prefill.account.id == s.baosteel.id:
+            return Y
+        if (
+            error is not None
+            and error.message == "access.read_only"
+            and error.params["query"] == s.baosteel.name
+        ):
+            return Y
+        return _offered(list(getattr(error, "suggestions", [])), s)
+
+    return op
+
+
 def _export(app: App, c: Commands, s: Seed, who: User, r: Records) -> None:
     export_all(app, io.StringIO(), fmt="jsonl", actor=who)
 
@@ -120,6 +145,21 @@ OPS: dict[str, tuple[Op, tuple[str, ...]]] = {
     "read recent visits": (lambda a, c, s, w, r: a.visits.recent(w, s.baosteel.id), (Y, Y, Y, N, Y)),
     "read a promise": (lambda a, c, s, w, r: a.promises.get(w, r.promise.id), (Y, Y, Y, N, Y)),
     "read promise history": (lambda a, c, s, w, r: a.promises.history(w, r.promise.id), (Y, Y, Y, N, Y)),
+    # option lists: type-ahead in the forms (Slack, Teams) and "did you mean" after a typo
+    "type-ahead 'Bao'": (
+        lambda a, c, s, w, r: _offered(a.accounts.suggestions(w, "Bao", 20), s),
+        (Y, Y, Y, N, Y),
+    ),
+    "type-ahead with a typo": (
+        lambda a, c, s, w, r: _offered(a.accounts.suggestions(w, "Baostel", 20), s),
+        (Y, Y, Y, N, Y),
+    ),
+    "did you mean (typo in a line)": (_did_you_mean("Baostel"), (Y, Y, Y, N, Y)),
+    "did you mean (several match)": (_did_you_mean("S"), (Y, Y, Y, N, Y)),
+    "did you mean (account card)": (
+        lambda a, c, s, w, r: Y if "Baoshan" in c.account(w, "S").plain_text() else N,
+        (Y, Y, Y, N, Y),
+    ),
     # typed lines and forms
     "log a visit (line)": (_line(prefill_visit, "save_visit", "Baosteel met Li Wei"), (Y, N, N, N, Y)),
     "add a promise (line)": (

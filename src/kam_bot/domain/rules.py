@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, timedelta, tzinfo
 from decimal import Decimal
 
 from kam_bot.domain import units
@@ -15,6 +15,16 @@ from kam_bot.domain.units import per_unit_factor
 DEFAULT_CADENCE_DAYS: dict[Tier, int] = {Tier.A: 14, Tier.B: 30, Tier.C: 60}
 DEFAULT_PRICE_THRESHOLD = Decimal("0.05")
 """A price more than 5 % away from the price list is flagged unless configured otherwise."""
+
+
+DUE_DAYS_BACK = 365
+DUE_DAYS_AHEAD = 5 * 365 + 1
+"""A due date (or planned visit) outside a year back and five years ahead is a typo
+(``by 0001-01-01``, ``by 9999-12-31``): asked about before saving, refused at save."""
+
+
+def date_in_range(day: date, today: date) -> bool:
+    return today - timedelta(days=DUE_DAYS_BACK) <= day <= today + timedelta(days=DUE_DAYS_AHEAD)
 
 
 def priority(intention: Intention | None, power: Power | None) -> Priority:

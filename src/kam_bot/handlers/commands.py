@@ -50,7 +50,7 @@ class Commands:
         if not query.strip():
             return Reply.text(t("account.missing", loc), ok=False)
         try:
-            account = self.app.accounts.resolve(query)
+            account = self.app.accounts.resolve(query, actor)
         except (AmbiguousAccountError, AccountNotFoundError) as exc:
             reply = render.error_reply(exc, loc)
             reply.actions = [

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from kam_bot.domain import rules
 from kam_bot.domain.calendar import WorkingCalendar
 from kam_bot.domain.contact_names import by_surname
 from kam_bot.domain.drafts import PriceDraft, PromiseDraft, StockDraft, VisitDraft
@@ -110,7 +111,7 @@ def _resolve(app: Services, actor: User, query: str | None, prefill: Prefill) ->
         prefill.problems.append(Problem("account", "account.missing"))
         return
     try:
-        account = app.accounts.resolve(query)
+        account = app.accounts.resolve(query, actor)
     except ServiceError as exc:
         prefill.account_error = exc
         prefill.problems.append(Problem("account", exc.message, {"query": query}, query))
@@ -257,7 +258,7 @@ def apply_fix(app: Services, actor: User, prefill: Prefill, problem: Problem, va
     value = value.strip()
     if problem.field == "account":
         try:
-            attach_account(app, actor, prefill, app.accounts.resolve(value))
+            attach_account(app, actor, prefill, app.accounts.resolve(value, actor))
         except ServiceError as exc:
             prefill.account_error = exc
             return Problem("account", exc.message, {"query": value}, value)
@@ -502,6 +503,7 @@ def _input_problems(app: Services, actor: User, prefill: Prefill) -> list[Proble
         elif isinstance(prefill, PromisePrefill) and prefill.promise is not None:
             p = prefill.promise
             PromiseInput(text=p.text, direction=p.direction, due_date=p.due_date)
+            return _due_out_of_range(app, actor, prefill, [("due_date", p.due_date, p.due_text)])
         elif isinstance(prefill, PricePrefill) and prefill.price is not None:
             PriceInput.model_validate(prefill.price.model_dump())
         elif isinstance(prefill, StockPrefill) and prefill.stock is not None:
@@ -518,9 +520,27 @@ def _input_problems(app: Services, actor: User, prefill: Prefill) -> list[Proble
     return []
 
 
+def _due_out_of_range(
+    app: Services, actor: User, prefill: Prefill, dues: list[tuple[str, date | None, str | None]]
+) -> list[Problem]:
+    """A due date far off (``by 0001-01-01``, ``by 9999-12-31``: a typo) is asked about before
+    the user confirms, never saved at once; ``dues`` are (field, date, as typed)."""
+    today = today_for(app, actor)
+    known = {p.field for p in prefill.problems}
+    new = [
+        Problem(field, "promise.due_out_of_range", {}, typed)
+        for field, due, typed in dues
+        if due is not None and field not in known and not rules.date_in_range(due, today)
+    ]
+    prefill.problems += new
+    return new
+
+
 def _due_before_visit(app: Services, actor: User, prefill: VisitPrefill) -> list[Problem]:
     """A promise of this visit due before the visit (``PO by 12/5`` typed on 6 Dec) is asked
     about before the user confirms, not refused after Save."""
+    far = [(f"promises.{i}.due_date", p.due_date, p.due_text) for i, p in enumerate(prefill.draft.promises)]
+    out_of_range = _due_out_of_range(app, actor, prefill, far)
     visit_day = prefill.draft.visit_date or today_for(app, actor)
     known = {p.field for p in prefill.problems}
     new = [
@@ -534,4 +554,4 @@ def _due_before_visit(app: Services, actor: User, prefill: VisitPrefill) -> list
         if p.due_date is not None and p.due_date < visit_day and f"promises.{i}.due_date" not in known
     ]
     prefill.problems += new
-    return new
+    return out_of_range + new

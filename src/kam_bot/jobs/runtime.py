@@ -27,8 +27,10 @@ from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.delivery import Deliverer
 from kam_bot.jobs.scheduler import digest_tick, reminder_tick
 from kam_bot.jobs.sender import Sender, instance_name
+from kam_bot.logs import OncePer, outage_kind
 
 log = logging.getLogger(__name__)
+_SAID = OncePer(60.0)
 
 SEND_EVERY_SECONDS = 5
 SEND_PACE_SECONDS = 0.02
@@ -68,8 +70,11 @@ class JobRunner:
             self._running.add(task)
         try:
             await work()
-        except Exception:
-            log.exception("job %s failed", name)
+        except Exception as exc:
+            if (outage := outage_kind(exc)) is None:
+                log.exception("job %s failed", name)
+            else:  # every run fails the same way until the database is back: one line a minute
+                _SAID.log(log, logging.ERROR, f"{name}:{outage}", "job %s failed: %s", name, outage)
         finally:
             if task is not None:
                 self._running.discard(task)

@@ -18,6 +18,8 @@ awaited on the loop. Per row:
 - a row an earlier sender started to send (``sending_at`` set: it crashed, or its call timed
   out) is first looked for in the conversation's history (``HistoryLookup.find``): found, it
   is marked sent with that reference (``found_in_history``) instead of being posted again;
+  not found (it never landed, or it lies beyond the pages read, or the history lags), it is
+  sent again and recorded as a possible repeat (``not_found_in_history``);
 - before sending, promises the message lists are looked up again: one done, cancelled (or
   snoozed, where it had buttons) since the decision is dropped; if nothing is left the row
   is ``skipped``; a message past its ``expires_at`` is ``skipped`` too (a daily DM is never
@@ -259,11 +261,12 @@ class Sender:
             await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
             stats.lost += 1
             return
+        looked = False
         try:
             if item.sending_at is not None and item.message_ref is None:
                 as_first_sent = await asyncio.to_thread(self._prepare, item, self.clock(), False)
                 assert not isinstance(as_first_sent, str)
-                earlier = await self._look_back(deliverer, item, as_first_sent)
+                earlier, looked = await self._look_back(deliverer, item, as_first_sent)
                 if earlier is not None:
                     await self._found(item, earlier, as_first_sent, deliverer, stats)
                     return
@@ -277,6 +280,9 @@ class Sender:
             await asyncio.to_thread(self.leases.mark_skipped, item, prepared)
             stats.skipped += 1
             return
+        if looked:  # the history had no trace of the first send: it may still have landed
+            detail = f"in flight since {item.sending_at}; not in the history read; sent again"
+            await asyncio.to_thread(self._incident, item, lease.NOT_FOUND_IN_HISTORY, detail)
         await self._deliver(deliverer, item, prepared, stats)
 
     async def _deliver(
@@ -328,17 +334,20 @@ class Sender:
         await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_AFTER_SEND, ref)
         stats.lost += 1
 
-    async def _look_back(self, deliverer: Deliverer, item: lease.Claimed, message: Outgoing) -> str | None:
-        """An earlier send of this row may have landed: where, if it did (None: send it)."""
+    async def _look_back(
+        self, deliverer: Deliverer, item: lease.Claimed, message: Outgoing
+    ) -> tuple[str | None, bool]:
+        """An earlier send of this row may have landed: where, if it did (None: send it), and
+        whether the history was read (False: unavailable, already recorded as such)."""
         if not isinstance(deliverer, HistoryLookup):
             detail = f"{item.platform} cannot look back; in flight since {item.sending_at}"
             await asyncio.to_thread(self._incident, item, lease.HISTORY_UNAVAILABLE, detail)
-            return None
+            return None, False
         try:
-            return await deliverer.find(message)
+            return await deliverer.find(message), True
         except PermanentError as exc:  # e.g. missing_scope: the app was not re-installed with it
             await asyncio.to_thread(self._incident, item, lease.HISTORY_UNAVAILABLE, exc.reason)
-            return None
+            return None, False
 
     async def _found(
         self, item: lease.Claimed, ref: str, message: Outgoing, deliverer: Deliverer, stats: SendStats

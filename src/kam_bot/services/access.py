@@ -8,6 +8,8 @@ the owner's managers (the whole chain up) and admins.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import Account, User
 from kam_bot.services.errors import ForbiddenError
@@ -34,6 +36,26 @@ def can_read_account(repo: Repository, actor: User, account: Account) -> bool:
     if actor.team_id is not None and account.team_id == actor.team_id:
         return True
     return actor.role is Role.MANAGER and manages(repo, actor, account.owner_id)
+
+
+def reader(
+    repo: Repository, actor: User, known: Mapping[int, Account] | None = None
+) -> Callable[[int], bool]:
+    """Whether ``actor`` may read the account with this id (the account card's rule), for
+    filtering option lists: type-ahead and "did you mean" offer nothing the card would refuse.
+    ``known``: accounts already read (one query for a whole list)."""
+    if actor.role is Role.ADMIN:
+        return lambda _account_id: True
+    seen: dict[int, bool] = {}
+
+    def readable(account_id: int) -> bool:
+        if account_id not in seen:
+            account = known.get(account_id) if known is not None else None
+            account = account or repo.get(Account, account_id)
+            seen[account_id] = account is not None and can_read_account(repo, actor, account)
+        return seen[account_id]
+
+    return readable
 
 
 def can_write_account(repo: Repository, actor: User, account: Account) -> bool:

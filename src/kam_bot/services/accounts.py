@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -45,6 +45,8 @@ from kam_bot.services.errors import (
 from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 
 SUGGESTIONS = 5
+OVERFETCH = 5
+"""Type-ahead ranks this many times the matches it shows, then keeps the readable ones."""
 INSIGHT_VISITS = 30
 PRICE_WEEKS = 26
 """How far back the card's price picture looks."""
@@ -123,10 +125,13 @@ class AccountService:
         with self._uow() as uow:
             return search(uow.repo, query, limit, self._keys)
 
-    def resolve(self, query: str) -> Account:
-        """The one account ``query`` means, or an error carrying ranked suggestions."""
+    def resolve(self, query: str, actor: User | None = None) -> Account:
+        """The one account ``query`` means, or an error carrying ranked suggestions. With
+        ``actor``, near matches and suggestions are only accounts they may read (an exact name
+        is still returned, for the caller to refuse in plain words)."""
         with self._uow() as uow:
-            return resolve(uow.repo, query, self._keys)
+            readable = access.reader(uow.repo, actor) if actor is not None else None
+            return resolve(uow.repo, query, self._keys, readable)
 
     def listing(self, actor: User, query: str = "") -> list[AccountRow]:
         """``accounts [TEXT]``: my accounts, or the readable accounts ``query`` matches, best first."""
@@ -155,13 +160,17 @@ class AccountService:
             self._keys.get(uow.repo)
         return key in self._keys.key_set()
 
-    def suggestions(self, query: str, limit: int = 10) -> list[tuple[int, str]]:
-        """(account id, label) for type-ahead: the name, with the alias that matched beside it."""
+    def suggestions(self, actor: User, query: str, limit: int = 10) -> list[tuple[int, str]]:
+        """(account id, label) for type-ahead: the name, with the alias that matched beside it;
+        only accounts ``actor`` may read (as the account card and ``accounts TEXT``)."""
         if not query.strip():
             return []
         with self._uow() as uow:
-            matches = search(uow.repo, query, limit, self._keys)
-            return [(m.account_id, display_name(uow.repo, m)) for m in matches]
+            ranked = search(uow.repo, query, limit * OVERFETCH, self._keys)
+            known = uow.repo.get_many(Account, (m.account_id for m in ranked))  # one query, not one per match
+            readable = access.reader(uow.repo, actor, known)
+            matches = [m for m in ranked if readable(m.account_id)][:limit]
+            return [(m.account_id, display_name(uow.repo, m, known)) for m in matches]
 
     def live(self, account_id: int) -> Account:
         """The account with this id, unless it is gone (deleted or archived)."""
@@ -388,15 +397,23 @@ def search(repo: Repository, query: str, limit: int = 10, keys: AccountKeys | No
     return rank_keys(key, candidates, limit)
 
 
-def resolve(repo: Repository, query: str, keys: AccountKeys | None = None) -> Account:
+def resolve(
+    repo: Repository,
+    query: str,
+    keys: AccountKeys | None = None,
+    readable: Callable[[int], bool] | None = None,
+) -> Account:
     exact = repo.accounts_by_key(fold(query))
     if len(exact) == 1:
         return exact[0]
-    matches = [Match(EXACT, a.id, a.name) for a in exact] if exact else search(repo, query, 10, keys)
+    wanted = 10 * (OVERFETCH if readable else 1)
+    matches = [Match(EXACT, a.id, a.name) for a in exact] if exact else search(repo, query, wanted, keys)
+    matches = [m for m in matches if readable is None or readable(m.account_id)][:10]
     winner = clear_winner(matches)
     if not matches:
         # too short or too far off for the ranking (``s``): offer the names containing it
-        matches = contains_matches((keys or AccountKeys()).get(repo), query, SUGGESTIONS)
+        contained = contains_matches((keys or AccountKeys()).get(repo), query, wanted)
+        matches = [m for m in contained if readable is None or readable(m.account_id)][:SUGGESTIONS]
         winner = None
     if winner is not None:
         return _get_account(repo, winner.account_id)
@@ -406,9 +423,9 @@ def resolve(repo: Repository, query: str, keys: AccountKeys | None = None) -> Ac
     raise AccountNotFoundError(query, suggestions)
 
 
-def display_name(repo: Repository, match: Match) -> str:
+def display_name(repo: Repository, match: Match, known: Mapping[int, Account] | None = None) -> str:
     """The account's name, with the alias that matched when it was not the name (``Acme (ACM)``)."""
-    account = repo.get(Account, match.account_id)
+    account = (known or {}).get(match.account_id) or repo.get(Account, match.account_id)
     if account is None:
         return match.matched
     key = fold(match.matched)

@@ -29,10 +29,17 @@ from kam_bot.domain.enums import (
 )
 
 MAX_TEXT = 3000
+PLAUSIBLE_DUE = (date(2000, 1, 1), date(2099, 12, 31))
 
 
 class Input(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _without_nul(cls, value: object) -> object:
+        """A NUL (pasted, or sent by a client) means nothing and PostgreSQL refuses it: dropped."""
+        return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 class PromiseInput(Input):
@@ -40,6 +47,16 @@ class PromiseInput(Input):
     direction: PromiseDirection = PromiseDirection.OURS
     due_date: date
     contact_id: int | None = None
+
+    @field_validator("due_date")
+    @classmethod
+    def _plausible(cls, value: date) -> date:
+        """Outside any window around today whatever the clock (``0001-01-01``, ``9999-12-31``):
+        refused on the field by every form; ``rules.date_in_range`` is the window itself, checked
+        against today by the prefill and the services."""
+        if not PLAUSIBLE_DUE[0] <= value <= PLAUSIBLE_DUE[1]:
+            raise PydanticCustomError("promise.due_out_of_range", "due date too far from today")
+        return value
 
 
 class PriceInput(Input):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
+from kam_bot.domain import rules
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
 from kam_bot.domain.models import Account, Promise, PromiseEvent, User
 from kam_bot.services import access, audit
@@ -16,6 +17,11 @@ from kam_bot.services.ports import Clock, Repository, UnitOfWorkFactory, utc_now
 MAX_SNOOZE_DAYS = 365
 
 
+def require_due_in_range(due: date, today: date) -> None:
+    if not rules.date_in_range(due, today):
+        raise InvalidInputError("promise.due_out_of_range", field="due_date")
+
+
 def add_promise(
     repo: Repository,
     account: Account,
@@ -25,6 +31,7 @@ def add_promise(
     now: datetime,
     visit_id: int | None = None,
 ) -> Promise:
+    require_due_in_range(data.due_date, now.date())
     if data.contact_id is not None:
         contact_ids = {c.id for c in repo.contacts_for(account.id)}
         if data.contact_id not in contact_ids:
@@ -57,6 +64,8 @@ def add_promises_later(
 ) -> Callable[[], list[Promise]]:
     """``add_promise`` for a visit's promises, staged for the next flush (the contacts read once);
     the callable, after it, stages their events and audit entries and returns them."""
+    for data in items:
+        require_due_in_range(data.due_date, now.date())
     if any(data.contact_id is not None for data in items):
         contact_ids = {c.id for c in repo.contacts_for(account.id)}
         if any(data.contact_id is not None and data.contact_id not in contact_ids for data in items):
@@ -128,6 +137,7 @@ class PromiseService:
         return self._change(actor, promise_id, "snoozed", detail=target.isoformat(), snoozed_until=target)
 
     def reschedule(self, actor: User, promise_id: int, due: date) -> Promise:
+        require_due_in_range(due, local_today(actor, self._clock()))
         return self._change(actor, promise_id, "rescheduled", detail=due.isoformat(), due_date=due)
 
     def reassign(self, actor: User, promise_id: int, new_owner_id: int) -> Promise:

@@ -53,6 +53,8 @@ def next_visit_error(next_visit: date | None, visit_day: date, today: date) -> I
         return InvalidInputError("visit.next_before", field="next_visit_date")
     if next_visit < today:
         return InvalidInputError("visit.next_in_past", field="next_visit_date")
+    if not rules.date_in_range(next_visit, today):
+        return InvalidInputError("visit.next_too_far", field="next_visit_date")
     return None
 
 
@@ -66,11 +68,11 @@ def visit_date_errors(
         errors.append(InvalidInputError("visit.in_future", field="visited_at"))
     if (next_error := next_visit_error(next_visit, visit_day, today)) is not None:
         errors.append(next_error)
-    errors += [
-        InvalidInputError("promise.due_before_visit", field=f"promises.{i}.due_date")
-        for i, due in enumerate(due_dates)
-        if due < visit_day
-    ]
+    for i, due in enumerate(due_dates):
+        if not rules.date_in_range(due, today):
+            errors.append(InvalidInputError("promise.due_out_of_range", field=f"promises.{i}.due_date"))
+        elif due < visit_day:
+            errors.append(InvalidInputError("promise.due_before_visit", field=f"promises.{i}.due_date"))
     return errors
 
 

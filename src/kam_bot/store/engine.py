@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+
+from kam_bot import logs
+from kam_bot.store import failures, health
 
 SCRIPT_LOCATION = "kam_bot.store:migrations"
 
@@ -87,11 +89,51 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
-    kwargs["connect_args"] = {**PG_CONNECT_ARGS, **kwargs.get("connect_args", {})}
-    return create_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
+        kwargs["connect_args"] = {**PG_CONNECT_ARGS, **kwargs.get("connect_args", {})}
+        engine = create_engine(url, **kwargs)
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    health.watch(engine)
+    logs.recognise_outages(failures.outage_kind)
+    return engine
+
+
+NUL = "\x00"
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(NUL, "") if NUL in value else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    return value
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _without_nul(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+) -> tuple[str, Any]:
+    """Every text bound to a statement, written or searched, loses its NUL characters.
+
+    PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), so a NUL typed or
+    pasted anywhere (a line, a form, a CSV cell) failed the whole save; nothing a person means
+    is lost with it. SQLite takes it, but both stores hold the same text this way. Parameters
+    are copied only when one holds a NUL.
+    """
+    return statement, _clean(parameters) if _has_nul(parameters) else parameters
 
 
 def _unicode_lower(value: object) -> object:
@@ -138,14 +180,3 @@ def ensure_migrated(engine: Engine) -> None:
     current, head = current_revision(engine), head_revision()
     if current != head:
         raise DatabaseNotMigratedError(current, head)
-
-
-def database_answers(engine: Engine) -> bool:
-    """``SELECT 1`` succeeds (the health check); a failure is logged with its cause."""
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception:
-        logging.getLogger(__name__).exception("Health check: the database does not answer")
-        return False
-    return True

@@ -183,6 +183,7 @@ FOUND_IN_HISTORY = "found_in_history"
 LEASE_LOST_BEFORE_SEND = "lease_lost_before_send"
 LEASE_LOST_AFTER_SEND = "lease_lost_after_send"
 HISTORY_UNAVAILABLE = "history_unavailable"
+NOT_FOUND_IN_HISTORY = "not_found_in_history"
 
 
 def record_incident(

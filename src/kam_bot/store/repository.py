@@ -91,6 +91,14 @@ class SqlRepository:
             return None
         return self._to_model(model, row)
 
+    def get_many(self, model: type[E], entity_ids: Iterable[int]) -> dict[int, E]:
+        ids = sorted({i for i in entity_ids if MIN_ID <= i <= MAX_ID})
+        if not ids:
+            return {}
+        row_type = ROWS[model]
+        rows = self.session.scalars(select(row_type).where(row_type.id.in_(ids)))  # type: ignore[attr-defined]
+        return {row.id: self._to_model(model, row) for row in rows}  # type: ignore[attr-defined]
+
     def update(self, model: type[E], entity_id: int, **fields: Any) -> E:
         row = self.session.get(ROWS[model], entity_id)
         if row is None:

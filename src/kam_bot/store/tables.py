@@ -377,7 +377,9 @@ class OutboxIncidentRow(Base):
     ``kind``: ``found_in_history`` (an earlier, interrupted send had landed: recorded as sent,
     not posted again), ``lease_lost_before_send`` (the claim was taken over before the call:
     not sent by this sender), ``lease_lost_after_send`` (posted, then found the claim taken
-    over: the other sender's history check decides).
+    over: the other sender's history check decides), ``history_unavailable`` (sent again
+    without a look-back), ``not_found_in_history`` (looked back, found nothing, sent again: the
+    first send may lie beyond the messages read, or the history lagged).
     """
 
     __tablename__ = "outbox_incidents"

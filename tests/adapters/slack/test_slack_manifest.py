@@ -71,6 +71,7 @@ SCOPES = {
     "views_update": set(),
     "views_publish": set(),
     "auth_test": set(),  # serve checks the token at start
+    "apps_connections_open": set(),  # ... and the app-level token (connections:write) for Socket Mode
 }
 """Web API method -> the bot scopes it needs (api.slack.com/methods)."""
 

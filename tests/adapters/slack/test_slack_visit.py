@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from slack_harness import (
+    OTTO,
     RITA,
     SlackDriver,
     blocks_of,
@@ -214,6 +215,15 @@ async def test_account_type_ahead_finds_aliases_and_typos(slack: SlackDriver) ->
         options = response.json()["options"]
         assert options[0]["value"] == str(slack.seed.baosteel.id)
         assert all(len(o["text"]["text"]) <= 75 for o in options)
+
+
+async def test_type_ahead_offers_only_accounts_the_typist_may_see(slack: SlackDriver) -> None:
+    """Otto (no team) sees none of Rita's accounts: typing "Bao" offers nothing, as
+    ``/kam accounts Bao`` says no account he can see matches."""
+    mine = await slack.suggest("visit.account", "Bao")
+    theirs = await slack.suggest("visit.account", "Bao", user=OTTO)
+    assert [o["value"] for o in mine.json()["options"]] == [str(slack.seed.baosteel.id)]
+    assert theirs.status == 200 and theirs.json()["options"] == []
 
 
 async def test_many_promises_stay_within_the_modal_budget(slack: SlackDriver) -> None:

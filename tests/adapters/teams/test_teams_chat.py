@@ -188,6 +188,10 @@ async def test_account_search_answers_the_cards_typeahead(teams: TeamsDriver) ->
     assert "Baosteel" in results[0]["title"]
 
 
+async def test_account_search_offers_only_accounts_the_searcher_may_see(teams: TeamsDriver) -> None:
+    assert (await teams.search("baost", NEWBIE))["value"]["results"] == []
+
+
 # -- the visit card ---------------------------------------------------------------------
 
 LINE = (
@@ -375,10 +379,12 @@ async def test_added_to_a_team_the_channel_is_stored_for_digests(teams: TeamsDri
 
 
 async def test_a_body_that_is_not_an_activity_is_a_bad_request(teams: TeamsDriver) -> None:
-    response = await teams.http.post(
-        "/api/messages", json=[1, 2], headers={"Authorization": "Bearer " + teams.fake.sign(CLIENT_ID, "x")}
-    )
-    assert response.status_code == 400
+    token = {"Authorization": "Bearer " + teams.fake.sign(CLIENT_ID, teams.fake.url)}
+    no_type = await teams.http.post("/api/messages", json={"serviceUrl": teams.fake.url}, headers=token)
+    assert no_type.status_code == 400
+    # without a service URL the token cannot be checked against the request: unverified
+    response = await teams.http.post("/api/messages", json=[1, 2], headers=token)
+    assert response.status_code == 401
 
 
 async def test_a_visit_line_too_long_for_a_card_is_refused_and_shown_back(teams: TeamsDriver) -> None:

@@ -107,6 +107,18 @@ async def test_forbidden_means_the_app_was_removed_a_permanent_error(teams: Team
     assert err.value.reason == "teams_forbidden_403"
 
 
+async def test_an_answer_that_is_not_json_is_transient_not_a_crash(teams: TeamsDriver) -> None:
+    """A proxy's page where the Bot Connector's JSON should be: the post may have landed, so
+    it is retried as transient (the outbox records it), never an unexpected error."""
+    await teams.say("help")
+    teams.fake.clear()
+    teams.fake.odd_answer_next(200)
+    with pytest.raises(TransientError) as err:
+        await TeamsDeliverer(teams.bot).deliver(outgoing(RITA["aadObjectId"]), no_checkpoint)
+    assert err.value.reason == "unreadable_answer"
+    assert not err.value.nothing_posted
+
+
 def week_chart(title: str, reps: int = 8) -> ChartSpec:
     return ChartSpec(
         title=title,

@@ -38,6 +38,7 @@ from kam_bot.adapters.slack.errors import user_id_of, what_of
 from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.enums import Locale
 from kam_bot.i18n import t
+from kam_bot.logs import OncePer
 
 ACK_DEADLINE = 2.5
 """Seconds a listener has to acknowledge before the stand-in answer goes out: after a modal's
@@ -60,13 +61,35 @@ def stand_in(body: dict[str, Any], loc: Locale, failed: bool) -> BoltResponse:
     return BoltResponse(status=200, body="")
 
 
+ANSWERED = "kam_bot_answered"
+"""Context key of the request's ``Answered``: the HTTP route sets it when Bolt's answer went out."""
+_SAID = OncePer(60.0)
+
+
+class Answered:
+    """Whether the request was answered without its ``ack`` (a repeat answered by ``dedup``, no
+    listener): the deadline then has nothing to stand in for, and nothing to warn about."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+
+def mark_answered(context: dict[str, Any]) -> None:
+    answered = context.get(ANSWERED)
+    if isinstance(answered, Answered):
+        answered.done = True
+
+
 class KeptAck(AsyncAck):
     """``ack`` whose response, once given, is not taken back; a failure before it is answered."""
 
-    def __init__(self, fallback: Callable[[bool], BoltResponse], what: str) -> None:
+    def __init__(
+        self, fallback: Callable[[bool], BoltResponse], what: str, answered: Answered | None = None
+    ) -> None:
         self._given: BoltResponse | None = None
         self._fallback = fallback
         self._what = what
+        self._answered = answered or Answered()
         super().__init__()  # type: ignore[no-untyped-call]
 
     @property
@@ -78,13 +101,14 @@ class KeptAck(AsyncAck):
         if self._given is not None or value is None:
             return  # Bolt's reset after a failing listener: the acknowledgement stays
         if value.status >= 500:  # the listener raised before acknowledging
-            log.warning("Slack %s failed before acknowledging; answered with the stand-in", self._what)
+            message = "Slack %s failed before acknowledging; answered with the stand-in"
+            _SAID.log(log, logging.WARNING, f"stand-in {self._what}", message, self._what)
             value = self._fallback(True)
         self._given = value
 
     def give_up(self) -> None:
         """The deadline passed without an acknowledgement: the stand-in goes out now."""
-        if self._given is None:
+        if self._given is None and not self._answered.done:
             log.warning("Slack %s not acknowledged within %.0f s; answered for it", self._what, ACK_DEADLINE)
             self._given = self._fallback(False)
 
@@ -94,7 +118,10 @@ def register(bolt: AsyncApp, users: SlackUsers) -> None:
         req: AsyncBoltRequest, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> None:
         loc = users.locale_hint(user_id_of(body))
-        ack = KeptAck(lambda failed: stand_in(body, loc, failed), what_of(body))
+        answered = req.context.get(ANSWERED)
+        if not isinstance(answered, Answered):  # Socket Mode: no route in front
+            answered = req.context[ANSWERED] = Answered()
+        ack = KeptAck(lambda failed: stand_in(body, loc, failed), what_of(body), answered)
         req.context["ack"] = ack
         asyncio.get_running_loop().call_later(ACK_DEADLINE, ack.give_up)
         await next()

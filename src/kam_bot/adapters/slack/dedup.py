@@ -33,9 +33,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from kam_bot.adapters.slack import acks
+from kam_bot.logs import OncePer, outage_kind
 from kam_bot.services.container import Services
 
 PLATFORM = "slack"
+_SAID = OncePer(60.0)
+log = logging.getLogger(__name__)
 CHECK_BUDGET = 1.0
 """Seconds the key check may take before the request is processed anyway."""
 NOT_DEDUPLICATED = frozenset({"block_suggestion", "url_verification", "ssl_check"})
@@ -59,12 +63,15 @@ def retry_num(req: AsyncBoltRequest) -> str | None:
     return values[0] if values else None
 
 
-async def _is_first(app: Services, key: str, logger: logging.Logger) -> bool:
+async def _is_first(app: Services, key: str) -> bool:
     try:
         check = asyncio.get_running_loop().run_in_executor(_CHECKS, app.claims.claim, PLATFORM, key)
         return await asyncio.wait_for(check, CHECK_BUDGET)
     except Exception as exc:  # the database is down or slow: process rather than drop
-        logger.warning("Slack request %s: could not check for a repeat (%r); processing it", key, exc)
+        slow = isinstance(exc, TimeoutError)
+        kind = f"no answer within {CHECK_BUDGET:.0f} s" if slow else outage_kind(exc) or type(exc).__name__
+        message = "Slack requests: could not check for repeats (%s); processing them"
+        _SAID.log(log, logging.WARNING, kind, message, kind)
         return True
 
 
@@ -73,11 +80,11 @@ def register(bolt: AsyncApp, app: Services) -> None:
         req: AsyncBoltRequest,
         body: dict[str, Any],
         next: Callable[[], Awaitable[None]],
-        logger: logging.Logger,
     ) -> BoltResponse | None:
         key = request_key(body, req.raw_body)
-        if key is not None and not await _is_first(app, key, logger):
-            logger.info("Slack request %s delivered again (retry %s); already taken in", key, retry_num(req))
+        if key is not None and not await _is_first(app, key):
+            log.info("Slack request %s delivered again (retry %s); already taken in", key, retry_num(req))
+            acks.mark_answered(req.context)  # answered here, in milliseconds: no late-ack warning
             return BoltResponse(status=200, body="")
         await next()
         return None

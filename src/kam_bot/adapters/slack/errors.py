@@ -5,6 +5,10 @@ Listeners handle what a user can fix (validation errors on the exact input, unkn
 accounts); anything that escapes them lands here. The message goes ephemerally through the
 request's ``response_url`` when it has one, else by DM; a failed slash command repeats what
 was typed so nothing is lost. Events and type-ahead requests are only logged.
+
+It acts only on a request whose authenticity was established (the HTTP route verified its
+signature, or it came over the Socket Mode connection): Bolt also calls it when its own
+signature check raises, and the body is then anyone's, ``response_url`` and user id included.
 """
 
 from __future__ import annotations
@@ -14,25 +18,30 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from kam_bot.adapters.inbound import VERIFIED
+from kam_bot.adapters.slack import answers
 from kam_bot.adapters.slack.blocks import escape
 from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.enums import Locale
 from kam_bot.handlers.render import error_reply
 from kam_bot.i18n import t
+from kam_bot.logs import OncePer, outage_kind
 from kam_bot.services.errors import ServiceError
 
 TRIGGER_ERRORS = frozenset(
     {"trigger_expired", "expired_trigger_id", "trigger_exchanged", "invalid_trigger_id"}
 )
 SILENT_TYPES = frozenset({"event_callback", "block_suggestion"})
+log = logging.getLogger(__name__)
+"""Ours, not Bolt's app logger (which takes the root's level once, at start)."""
 
 
 def slack_error_code(error: SlackApiError) -> str:
-    data = error.response.data if error.response is not None else None
-    return str(data.get("error")) if isinstance(data, dict) and data.get("error") else "unknown"
+    return answers.error_code(error) or "unknown"
 
 
 def plain_words(error: BaseException, loc: Locale) -> str:
@@ -81,24 +90,44 @@ def typed_text(body: dict[str, Any]) -> str | None:
     return None
 
 
+def authentic(request: AsyncBoltRequest) -> bool:
+    return request.mode == "socket_mode" or request.context.get(VERIFIED) is True
+
+
+OUTAGE_LOG = OncePer(60.0)
+"""An outage fails every request the same way: one line per kind of failure a minute."""
+
+
+def log_failure(
+    logger: logging.Logger, what: str, slack_id: str | None, team: str | None, error: Exception
+) -> None:
+    """A refusal the person was told about (no access, bad input): one INFO line. A database
+    outage: one line per kind a minute, no traceback. Anything else: an ERROR with its traceback."""
+    if isinstance(error, ServiceError):
+        logger.info("Slack %s refused for %s (team %s): %s", what, slack_id, team, error.message)
+        return
+    if (outage := outage_kind(error)) is not None:
+        OUTAGE_LOG.log(logger, logging.ERROR, outage, "Slack requests failing: %s (%s, %s)", outage, what,
+                       type(error).__name__)  # fmt: skip
+        return
+    logger.error("Slack %s failed for %s (team %s): %r", what, slack_id, team, error, exc_info=error)
+
+
 def register(bolt: AsyncApp, users: SlackUsers) -> None:
     async def on_error(
         error: Exception,
         body: dict[str, Any],
+        request: AsyncBoltRequest,
         logger: logging.Logger,
         respond: AsyncRespond | None,
         client: AsyncWebClient,
     ) -> None:
+        if not authentic(request):
+            logger.warning("Ignored an unverified Slack request that failed: %s", type(error).__name__)
+            return
         slack_id = user_id_of(body)
         what = what_of(body)
-        logger.error(
-            "Slack %s failed for %s (team %s): %r",
-            what,
-            slack_id,
-            body.get("team_id") or (body.get("team") or {}).get("id"),
-            error,
-            exc_info=error,
-        )
+        log_failure(log, what, slack_id, body.get("team_id") or (body.get("team") or {}).get("id"), error)
         if body.get("type") in SILENT_TYPES:
             return
         loc = users.locale_hint(slack_id)

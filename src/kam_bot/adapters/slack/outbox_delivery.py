@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from kam_bot.adapters.slack import answers
 from kam_bot.adapters.slack.blocks import fallback_text, reply_blocks
 from kam_bot.adapters.slack.retry import SharedSessionClient
 from kam_bot.jobs.delivery import (
@@ -35,22 +36,26 @@ DEFAULT_RETRY_AFTER = 30.0
 
 
 def classify_slack(exc: SlackApiError) -> DeliveryError:
-    """An error answer (``ok: false``, 429) means nothing was posted; a 5xx tells nothing."""
-    response = exc.response
-    status = int(getattr(response, "status_code", 200) or 200)
-    error = str(response.get("error") or "") if isinstance(response.data, dict) else ""
+    """An error answer (``ok: false``, 429) means nothing was posted; a 5xx, or an answer that is
+    not Slack's JSON (a proxy's page), tells nothing: retried, the history checked first."""
+    status = answers.status_of(exc)
+    error = answers.error_code(exc)
     if status == 429:
-        return RateLimitedError(_retry_after(response.headers), error or "ratelimited", nothing_posted=True)
-    if status >= 500:
+        return RateLimitedError(
+            _retry_after(answers.headers_of(exc)), error or "ratelimited", nothing_posted=True
+        )
+    if status is None or status >= 500:
         return TransientError(f"http_{status}")
+    if answers.data_of(exc) is None:
+        return TransientError(f"unreadable_answer_http_{status}")
     if error in SLACK_TRANSIENT:
         return TransientError(error, nothing_posted=True)
     return PermanentError(error or f"http_{status}", nothing_posted=True)
 
 
-def _retry_after(headers: Any) -> float:
-    for name, value in dict(headers or {}).items():
-        if str(name).lower() == "retry-after":
+def _retry_after(headers: dict[str, str]) -> float:
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
             try:
                 return max(0.0, float(value))
             except (TypeError, ValueError):

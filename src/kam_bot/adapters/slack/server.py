@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -20,7 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from kam_bot.adapters.slack import NAME
+from kam_bot.adapters.inbound import VERIFIED, refuse
+from kam_bot.adapters.slack import NAME, acks, signature
 from kam_bot.adapters.slack.app import create_slack_app
 from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
 from kam_bot.adapters.slack.retry import SharedSessionClient, make_client
@@ -59,8 +61,18 @@ class SlackPlatform:
         if not self.settings.signing_secret:
             return []
 
+        secret = self.settings.signing_secret
+
         async def slack_events(request: Request) -> Response:
-            return await self._handler.handle(request)
+            body = await request.body()
+            reason = signature.refusal(request.headers, body, secret, time.time())
+            if reason is not None:
+                return refuse("Slack", reason, request)
+            answered = acks.Answered()
+            try:
+                return await self._handler.handle(request, {VERIFIED: True, acks.ANSWERED: answered})
+            finally:
+                answered.done = True  # whatever the listener does later, the HTTP answer went out
 
         return [Route("/slack/events", slack_events, methods=["POST"])]
 
@@ -74,6 +86,18 @@ class SlackPlatform:
             # In the background: without network it retries forever, and a startup that never
             # ends would leave Ctrl+C / SIGTERM unanswered.
             self._connecting = asyncio.ensure_future(self._socket_mode.connect_async())
+
+    @property
+    def needs_connection(self) -> bool:
+        return bool(self.settings.app_token)
+
+    async def connection_problem(self) -> str | None:
+        """Whether the Socket Mode connection is up (readiness)."""
+        if self._socket_mode is None:
+            return "Socket Mode not started"
+        if not await self._socket_mode.client.is_connected():
+            return "Socket Mode not connected"
+        return None
 
     async def shutdown(self) -> None:
         if self._connecting is not None and not self._connecting.done():

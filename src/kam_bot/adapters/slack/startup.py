@@ -1,9 +1,11 @@
-"""At the start of `kam-bot serve`: does Slack accept the bot token? (``auth.test``)
+"""At the start of `kam-bot serve`: does Slack accept the bot token (``auth.test``) and, for
+Socket Mode, the app-level token (``apps.connections.open``)?
 
 A revoked or mistyped token would otherwise show only later, as every reply and reminder
-failing. Slack refusing the token stops the start with one line naming the variable; Slack
+failing (the app token: Socket Mode retrying with a traceback every few seconds, never naming
+the variable). Slack refusing a token stops the start with one line naming the variable; Slack
 not answering (no network yet, an outage) is said and the server starts anyway, because the
-sender retries deliveries.
+sender retries deliveries and Socket Mode reconnects.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from kam_bot.adapters.slack import answers
 from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.config import SettingsError
 
@@ -28,7 +31,7 @@ def check_token(settings: SlackSettings, timeout: int = 10) -> str | None:
     try:
         answer = client.auth_test()
     except SlackApiError as exc:
-        error = str(exc.response.get("error", "")) if exc.response is not None else ""
+        error = answers.error_code(exc)
         if error in TOKEN_ERRORS:
             raise SettingsError(
                 f"SLACK_BOT_TOKEN: Slack refused the token at auth.test ({error}); "
@@ -44,4 +47,32 @@ def check_token(settings: SlackSettings, timeout: int = 10) -> str | None:
             file=sys.stderr,
         )
         return None
+    if settings.app_token:
+        check_app_token(client, settings.app_token)
     return f"{answer.get('team_id')}/{answer.get('user_id')}"
+
+
+APP_TOKEN_ERRORS = TOKEN_ERRORS | {"not_allowed_token_type", "invalid_token"}
+
+
+def check_app_token(client: WebClient, app_token: str) -> None:
+    """Raises ``SettingsError`` naming ``SLACK_APP_TOKEN`` when Slack refuses it. The Socket Mode
+    URL this asks for is not used (an unused one expires on its own)."""
+    try:
+        client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        error = answers.error_code(exc)
+        if error in APP_TOKEN_ERRORS:
+            raise SettingsError(
+                f"SLACK_APP_TOKEN: Slack refused the app-level token at apps.connections.open ({error}); "
+                "create one (xapp-…) with the connections:write scope under the app's Basic Information"
+            ) from None
+        print(
+            f"kam-bot: warning: Slack's apps.connections.open answered {error or exc}; starting anyway",
+            file=sys.stderr,
+        )
+    except (SlackClientError, OSError) as exc:
+        print(
+            f"kam-bot: warning: could not reach Slack to check SLACK_APP_TOKEN ({exc}); starting anyway",
+            file=sys.stderr,
+        )

@@ -40,8 +40,11 @@ from kam_bot.domain.models import User
 from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import t
 from kam_bot.i18n.catalog import resolve_locale
+from kam_bot.logs import OncePer, outage_kind
+from kam_bot.services.errors import ServiceError
 
 from . import NAME, actions, commands, identity
+from .auth import InboundAuth
 from .cards import reply_card
 from .deps import TeamsServices
 from .http import StarletteAdapter
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
     from .delivery import TeamsDeliverer
 
 log = logging.getLogger(__name__)
+_SAID = OncePer(60.0)
 T = TypeVar("T")
 
 SEARCH_RESULTS = 15
@@ -89,7 +93,8 @@ class TeamsBot:
         retry = retry or RetryMiddleware()
         client = Client(ClientOptions(timeout=30.0))
         client.use(retry)
-        adapter = StarletteAdapter()
+        required = not settings.allow_unauthenticated
+        adapter = StarletteAdapter(InboundAuth.for_app(settings.client_id, cloud, required=required))
         options: dict[str, Any] = {
             "client_id": settings.client_id,
             "client_secret": None if token else settings.client_secret,
@@ -160,11 +165,15 @@ class TeamsBot:
         sdk.event("error")(self.on_error)
 
     async def on_error(self, event: Any) -> None:
-        log.error(
-            "Teams activity failed: %s",
-            getattr(event, "error", event),
-            exc_info=getattr(event, "error", None),
-        )
+        error = getattr(event, "error", None)
+        if isinstance(error, ServiceError):  # a refusal the person was told about
+            log.info("Teams activity refused: %s", error.message)
+        elif isinstance(error, BaseException) and (outage := outage_kind(error)) is not None:
+            _SAID.log(
+                log, logging.ERROR, outage, "Teams activities failing: %s (%s)", outage, type(error).__name__
+            )
+        else:
+            log.error("Teams activity failed: %s", error or event, exc_info=error)
 
     async def on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
         activity = ctx.activity
@@ -211,7 +220,8 @@ class TeamsBot:
         self, ctx: ActivityContext[SearchInvokeActivity]
     ) -> InvokeResponse[SearchResponse]:
         query = ctx.activity.value.query_text or ""
-        results = await self.run(account_choices, self.app, query)
+        actor = await self.actor(ctx)
+        results = await self.run(account_choices, self.app, actor, query)
         response = SearchResponse(
             value=SearchInvokeResponseValue(
                 results=[SearchInvokeResult(title=n, value=v) for v, n in results]
@@ -254,6 +264,6 @@ class TeamsBot:
         await self.run(actions.remember_card, self.app, sent.id, reply)
 
 
-def account_choices(app: TeamsServices, query: str) -> list[tuple[str, str]]:
-    """(account id, name) for what was typed: names, aliases and typos, best first."""
-    return [(str(i), label) for i, label in app.accounts.suggestions(query, SEARCH_RESULTS)]
+def account_choices(app: TeamsServices, actor: User, query: str) -> list[tuple[str, str]]:
+    """(account id, name) ``actor`` may see for what was typed: names, aliases and typos, best first."""
+    return [(str(i), label) for i, label in app.accounts.suggestions(actor, query, SEARCH_RESULTS)]

@@ -39,6 +39,8 @@ MAX_CHART_BYTES = 40_000
 SMALLER = (4.8, 2.6)
 
 Draw = Callable[[ChartSpec], bytes]
+NO_ID = "DO_NOT_USE_PLACEHOLDER_ID"
+"""The id the SDK gives a sent activity when the answer had none (it reads an unreadable body as ``{}``)."""
 
 
 def classify(exc: Exception) -> Exception:
@@ -54,6 +56,8 @@ def classify(exc: Exception) -> Exception:
         return PermanentError(f"http_{status}")
     if isinstance(exc, httpx.TransportError | TimeoutError | OSError):
         return TransientError(type(exc).__name__)
+    if isinstance(exc, ValueError):  # an answer the SDK could not read (JSON, model)
+        return TransientError("unreadable_answer")
     return exc
 
 
@@ -101,5 +105,9 @@ class TeamsDeliverer:
             sent = await api.conversations.activities(ref.conversation_id).create(activity)
         except Exception as exc:
             raise classify(exc) from exc
+        if not sent.id or sent.id == NO_ID:
+            # a 2xx whose body is not the connector's JSON (a proxy's page): posted or not is
+            # unknown, so it is retried, and the re-send is recorded as a possible repeat
+            raise TransientError("unreadable_answer")
         await asyncio.to_thread(remember_card, app, sent.id, message.reply)
         return sent.id

@@ -3,22 +3,36 @@
 
 The SDK registers its messaging route (JWT validation, then activity processing) through
 ``register_route``; we turn each into a Starlette ``Route``. It never starts a server itself.
+The route checks the token first (``auth.InboundAuth``): an unverified request gets 401
+whatever its body.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpResponse, HttpRouteHandler
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kam_bot.adapters.inbound import refuse
+
+from .auth import InboundAuth
+
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
 """Bot Framework activities are far smaller (a card is at most ~28 KB)."""
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw or b"{}")
+    except ValueError:
+        return None
 
 
 class StarletteAdapter:
@@ -28,8 +42,9 @@ class StarletteAdapter:
     answers 503, which Teams retries.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, auth: InboundAuth | None = None) -> None:
         self.handlers: dict[str, HttpRouteHandler] = {}
+        self.auth = auth or InboundAuth(None)
 
     def register_route(self, method: HttpMethod, path: str, handler: HttpRouteHandler) -> None:
         self.handlers[path] = handler
@@ -40,11 +55,13 @@ class StarletteAdapter:
             if handler is None:
                 return JSONResponse({"error": "Starting"}, status_code=503)
             raw = await request.body()
+            body = _json(raw) if len(raw) <= MAX_BODY_BYTES else None
+            reason = await self.auth.refusal(request.headers, body)
+            if reason is not None:
+                return refuse("Teams", reason, request)
             if len(raw) > MAX_BODY_BYTES:
                 return JSONResponse({"error": "Request too large"}, status_code=413)
-            try:
-                body = json.loads(raw or b"{}")
-            except ValueError:
+            if body is None:
                 return JSONResponse({"error": "Body is not JSON"}, status_code=400)
             if not isinstance(body, dict) or not isinstance(body.get("type"), str):
                 return JSONResponse({"error": "Body is not an activity"}, status_code=400)

@@ -169,6 +169,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Next visit: that day has passed; pick today or later.",
         "zh-Hans": "下次拜访:该日期已过,请选择今天或以后。",
     },
+    "promise.due_out_of_range": {
+        "en": "Due date: that is too far from today; give a date from a year ago to five years ahead.",
+        "zh-Hans": "到期日：离今天太远，请填写一年前至五年后之间的日期。",
+    },
+    "visit.next_too_far": {
+        "en": "Next visit: that is more than five years ahead; pick an earlier day.",
+        "zh-Hans": "下次拜访：该日期超过五年之后，请选择更早的日期。",
+    },
     "promise.due_before_visit": {
         "en": "Due date: a promise made at this visit cannot be due before it.",
         "zh-Hans": "截止日期:本次拜访中的承诺不能早于拜访日期到期。",
