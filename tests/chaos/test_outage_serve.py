@@ -207,3 +207,9 @@ def test_every_request_is_acknowledged_and_answered_during_a_database_outage(
             wait_until(lambda: healthz(serve) == 200, 30, "healthy again without a restart")
         finally:
             serve.stop()
+        logged = serve.log.read_text(errors="replace")
+        requests = COMMANDS + 2 * INTERACTIONS
+        errors = sum(" ERROR " in line or line.startswith("ERROR") for line in logged.splitlines())
+        print(f"OUTAGE {shape} log: {errors} ERROR lines, {logged.count('Traceback')} tracebacks", flush=True)
+        assert "not acknowledged within" not in logged  # every request was acknowledged in time
+        assert logged.count("Traceback") < requests / 4 and errors < requests / 4  # not one per request
