@@ -194,7 +194,7 @@ def test_teams_card_fields(
             submission = {
                 **base,
                 field: value,
-                "key": f"k-{COUNTS['teams card examples']}-{form}-{loc.value}",
+                "submission": f"k-{COUNTS['teams card examples']}-{form}-{loc.value}",
             }
             before = _saved(teams.app)
             caplog.clear()

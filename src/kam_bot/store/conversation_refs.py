@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kam_bot.services.conversations import ConversationRef
@@ -20,7 +21,14 @@ class SqlConversationRefs:
         self._clock = clock
 
     def save(self, ref: ConversationRef) -> None:
-        """Insert or replace; a concurrent insert of the same person is retried as an update."""
+        """Insert or replace; a concurrent insert of the same person is retried as an update (a
+        Teams client's first contact sends its activities at once: each stores the reference)."""
+        try:
+            self._save(ref)
+        except IntegrityError:
+            self._save(ref)  # the other request's row is there now: this one updates it
+
+    def _save(self, ref: ConversationRef) -> None:
         with self._sessions() as session:
             row = session.scalar(
                 select(ConversationRefRow).where(

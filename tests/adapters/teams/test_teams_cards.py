@@ -70,7 +70,7 @@ def test_the_visit_form_of_the_longest_accepted_line_stays_within_the_limit() ->
     line = "Baosteel met Li Wei; " + "notes " * ((MAX_VISIT_LINE - 30) // 6)
     assert len(line) <= MAX_VISIT_LINE
     form = VisitForm.from_prefill(VisitPrefill(text=line, draft=parse_visit(line, today=TODAY)), TODAY)
-    card = card_json(form_card(visit_form(form, [], Locale.EN), Locale.EN, data={"key": "k"}))
+    card = card_json(form_card(visit_form(form, [], Locale.EN), Locale.EN, data={"submission": "k"}))
     assert_valid_card(card)
     summary = inputs(card)["summary"]["value"]
     assert "notes notes" in summary and len(summary) <= TEXT_MAX  # nothing typed is lost

@@ -246,6 +246,19 @@ async def test_save_writes_once_and_the_card_becomes_the_confirmation(teams: Tea
     assert len([c for c in all_of(teams.app, m.Contact) if c.name == "Wang Lei"]) == 1  # matched, not doubled
 
 
+async def test_save_carries_no_key_field_and_an_older_card_with_one_saves_once(teams: TeamsDriver) -> None:
+    # `key` in an Action's data breaks Save in the Adaptive Cards JS renderer (the Agents Playground)
+    await teams.say(LINE)
+    message_id, card = teams.last_card()
+    assert all("key" not in b["data"] for b in buttons(card)), buttons(card)
+    data = submitted(card)
+    data["key"] = data.pop("submission")  # a card posted before the field was renamed
+    await teams.press("form.submit", data, message_id)
+    second = await teams.press("form.submit", data, message_id)
+    assert any("already" in t.lower() for t in texts(second["value"]))
+    assert len(all_of(teams.app, m.Visit)) == 1
+
+
 async def test_errors_come_back_on_the_card_with_the_input_kept(teams: TeamsDriver) -> None:
     await teams.say(LINE)
     message_id, card = teams.last_card()

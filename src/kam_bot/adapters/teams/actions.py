@@ -33,7 +33,7 @@ from kam_bot.services.errors import ServiceError
 from .cards import reply_card
 from .commands import Answer, new_key
 from .deps import TeamsServices
-from .forms import SUBMIT_VERB, form_card
+from .forms import SUBMISSION, SUBMIT_VERB, form_card, submission_key
 from .identity import PLATFORM
 
 PROMISE = re.compile(r"^promise\.(done|reopen|cancel|snooze_(1|3|7))$")
@@ -111,7 +111,7 @@ def _chain(app: TeamsServices, actor: User, account_id: int) -> list[Contact]:
 def save_visit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
     """The visit form's Save: saved once per submission key, or the card back with what to fix."""
     loc = actor.locale
-    key = str(data.get("key") or "") or None
+    key = submission_key(data) or None
     form = VisitForm.from_values(_values(app, data))
     contacts = _chain(app, actor, form.account[0]) if form.account else []
     if form.account and str(form.account[0]) != str(data.get("shown_for") or ""):
@@ -121,20 +121,20 @@ def save_visit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome
         return Outcome(reply_card(result.reply, loc), result.reply)
     shown_for = str(form.account[0]) if form.account else ""
     definition = visit_form(form.with_blanks(), contacts, loc)
-    data = {"key": key or "", "shown_for": shown_for}
-    return Outcome(form_card(definition, loc, errors=result.errors, data=data))
+    again = {SUBMISSION: key or "", "shown_for": shown_for}
+    return Outcome(form_card(definition, loc, errors=result.errors, data=again))
 
 
 def save_entry(app: TeamsServices, actor: User, form_id: str, data: dict[str, Any]) -> Outcome:
     """A quick entry's form: checked, claimed by its key (a double click saves once), saved."""
     loc = actor.locale
-    key = str(data.get("key") or "")
+    key = submission_key(data)
     values = _values(app, data)
     result = submit_entry(app, actor, form_id, values, Claim(CARD_CLAIMS, key))
     if isinstance(result, Saved):
         return Outcome(reply_card(result.reply, loc), result.reply)
     definition = ENTRY_FORMS[form_id](values, loc)
-    return Outcome(form_card(definition, loc, errors=result.errors, data={"key": key}))
+    return Outcome(form_card(definition, loc, errors=result.errors, data={SUBMISSION: key}))
 
 
 def _visit_for_account(app: TeamsServices, actor: User, account_id: int) -> AdaptiveCard:
@@ -145,7 +145,7 @@ def _visit_for_account(app: TeamsServices, actor: User, account_id: int) -> Adap
         return reply_card(error_reply(exc, loc), loc)
     form = VisitForm.blank((account.id, account.name), today_for(app, actor))
     definition = visit_form(form, _chain(app, actor, account.id), loc)
-    return form_card(definition, loc, data={"key": new_key(), "shown_for": str(account.id)})
+    return form_card(definition, loc, data={SUBMISSION: new_key(), "shown_for": str(account.id)})
 
 
 ENTRY_FORMS: dict[str, Callable[[MappingValues, Locale], Form]] = {

@@ -30,7 +30,7 @@ from kam_bot.services.errors import ServiceError
 
 from . import NAME, identity
 from .deps import TeamsServices
-from .forms import form_card
+from .forms import SUBMISSION, form_card
 
 EntryPrefill = PromisePrefill | PricePrefill | StockPrefill
 
@@ -71,7 +71,7 @@ def visit_card(app: TeamsServices, actor: User, prefill: VisitPrefill) -> Adapti
         contacts, problems, error = prefill.contacts, prefill.problems, prefill.account_error
     definition = visit_form(form, contacts, loc, problems=problems, account_error=error)
     shown_for = str(form.account[0]) if form.account else ""
-    return form_card(definition, loc, data={"key": new_key(), "shown_for": shown_for})
+    return form_card(definition, loc, data={SUBMISSION: new_key(), "shown_for": shown_for})
 
 
 SURFACE = Surface(name="teams", forms=True)
@@ -114,7 +114,7 @@ def entry_card(prefill: EntryPrefill, actor: User) -> AdaptiveCard:
     else:
         stock = entries.StockForm.from_prefill(prefill)
         definition = entries.stock_form(stock, loc, problems=problems, account_error=error)
-    return form_card(definition, loc, data={"key": new_key()})
+    return form_card(definition, loc, data={SUBMISSION: new_key()})
 
 
 def in_channel(app: TeamsServices, actor: User, activity: MessageActivity) -> Reply:

@@ -37,8 +37,17 @@ from .cards import CARD_VERSION, MAX_CARD_BYTES, card_bytes
 from .markdown import bold, escape
 
 SUBMIT_VERB = "form.submit"
+SUBMISSION = "submission"
+"""The Save button's data field with the submission key. Not ``key``: the Adaptive Cards JS
+renderer (the Agents Playground's) reads ``key`` in ``data`` as its own serializable property
+and, writing it back into the card's frozen JSON, throws on Save, sending nothing."""
 ACCOUNT_DATASET = "accounts"
 TEXT_INPUT_MAX = 4000
+
+
+def submission_key(data: dict[str, Any]) -> str:
+    """The submission key a Save carries; ``key`` on cards sent before it was renamed."""
+    return str(data.get(SUBMISSION) or data.get("key") or "")
 
 
 def _text(value: object) -> str | None:
