@@ -7,26 +7,12 @@ a note with its competitor): the Nth of them is looked up among the form's slots
 
 from __future__ import annotations
 
+from kam_bot.domain.models import VISIT_DETAILS
 from kam_bot.handlers.forms.visit.form import VisitForm
 
-SINGLE_FIELDS = frozenset(
-    {
-        "account",
-        "kind",
-        "visit_date",
-        "objectives",
-        "goal",
-        "goal_reached",
-        "summary",
-        "needs",
-        "competitor_intel",
-        "next_step",
-        "next_visit_date",
-        "prices",
-        "stocks",
-        "stage",
-    }
-)
+SINGLE_FIELDS = frozenset({"account", "visit_date", "prices", "stocks", "stage", *VISIT_DETAILS})
+"""The inputs shown once on the form: the account, the date, the line boxes, the stage, and the
+visit's details (``domain.models.VISIT_DETAILS``)."""
 _ALIASES = {"account_id": "account", "visited_at": "visit_date", "stage_change": "stage"}
 
 
