@@ -25,7 +25,7 @@ PY = BIN / "python"
 
 
 LOCK = ROOT / "requirements.lock"
-"""Every dependency pinned with its hashes (pip-compile --generate-hashes --extra dev); pyproject.toml
+"""Every dependency pinned with its hashes (pip-compile --generate-hashes --all-extras); pyproject.toml
 keeps the bounds. Regenerate after changing them: see the comment at the top of the file."""
 
 

@@ -45,3 +45,32 @@ def test_locale_picks_the_language_and_falls_back_to_english() -> None:
     assert t("card.decision_chain", None) == "Decision chain"
     with pytest.raises(MissingMessageError):
         t("no.such.key")
+
+
+def test_a_platform_or_crm_folder_brings_its_own_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new platform (adapters/<name>/) or CRM (integrations/<name>/) keeps its strings in its
+    own messages.py; the catalog finds them without a line elsewhere."""
+    from kam_bot.i18n.messages import folder_messages
+
+    top = tmp_path / "kam_elsewhere"
+    for package, name, key in (
+        ("adapters", "pigeon", "pigeon.hello"),
+        ("integrations", "ledger", "ledger.hi"),
+    ):
+        folder = top / package / name
+        folder.mkdir(parents=True)
+        for each in (top, top / package, folder):
+            (each / "__init__.py").touch()
+        (folder / "messages.py").write_text(f"MESSAGES = {{{key!r}: {{'en': 'Hi', 'zh-Hans': '你好'}}}}\n")
+    (top / "adapters" / "no_strings").mkdir()
+    (top / "adapters" / "no_strings" / "__init__.py").touch()
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    found = folder_messages(top, top="kam_elsewhere")
+
+    assert found == [
+        {"pigeon.hello": {"en": "Hi", "zh-Hans": "你好"}},
+        {"ledger.hi": {"en": "Hi", "zh-Hans": "你好"}},
+    ]
