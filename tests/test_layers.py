@@ -21,6 +21,7 @@ PLATFORM_PACKAGES = {
     "slack_bolt": "slack",
     "microsoft_teams": "teams",
     "botbuilder": "teams",
+    "lark_oapi": "feishu",
 }
 CORE = {"domain", "services", "handlers", "jobs", "store"}
 

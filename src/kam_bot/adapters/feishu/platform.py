@@ -1,0 +1,43 @@
+"""Feishu / Lark as kam-bot registers it (no SDK imported here: ``build`` imports it when used)."""
+
+from __future__ import annotations
+
+from kam_bot.adapters.platform import ChatPlatform, PlatformServices, Registration
+
+from . import NAME
+from .settings import FeishuSettings, Mode, check_settings
+
+
+def _enabled(settings: FeishuSettings) -> bool:
+    return bool(settings.app_id)
+
+
+def _build(app: PlatformServices, settings: FeishuSettings) -> ChatPlatform:
+    from .app import FeishuBot
+
+    return FeishuBot.build(app, settings)
+
+
+def _one_worker(settings: FeishuSettings) -> str:
+    if settings.mode is Mode.WEBSOCKET:
+        return (
+            "FEISHU_MODE=websocket keeps one long connection per deployment "
+            "(set FEISHU_MODE=http to serve with several workers)"
+        )
+    return ""
+
+
+def _serve_note(settings: FeishuSettings) -> str:
+    return "feishu over the long connection, " if settings.mode is Mode.WEBSOCKET else ""
+
+
+REGISTRATION = Registration(
+    name=NAME,
+    settings=FeishuSettings,
+    enabled=_enabled,
+    check=check_settings,
+    build=_build,
+    how_to_enable="for Feishu / Lark set FEISHU_APP_ID and FEISHU_APP_SECRET",
+    one_worker=_one_worker,
+    serve_note=_serve_note,
+)
