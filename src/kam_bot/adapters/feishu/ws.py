@@ -90,24 +90,33 @@ class Runner:
         ws_client.loop = self.loop  # the SDK schedules its tasks on this module global
         try:
             self.client.start()
-        except RuntimeError:
-            pass  # the loop was stopped by ``stop``
+        except (RuntimeError, asyncio.CancelledError):
+            pass  # stopped by ``stop``
         except Exception as exc:
             self.failed = exc
             log.error("Feishu long connection ended: %s", exc)
+        finally:
+            self.loop.close()
 
     @property
     def connected(self) -> bool:
         return self.client._conn is not None
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Cancel the client's tasks (receiving, pinging), close the connection, end the thread."""
         if not self.thread.is_alive():
             return
         self.client._auto_reconnect = False
 
         async def close() -> None:
-            with contextlib.suppress(Exception):
-                await self.client._disconnect()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            conn, self.client._conn = self.client._conn, None
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    await conn.close()
             self.loop.stop()
 
         asyncio.run_coroutine_threadsafe(close(), self.loop)
