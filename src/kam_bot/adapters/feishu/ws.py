@@ -110,14 +110,17 @@ class Runner:
 
         async def close() -> None:
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            main = [t for t in tasks if t.get_coro().__name__ == "_select"]  # type: ignore[union-attr]
             for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+                if task not in main:
+                    task.cancel()
+            await asyncio.gather(*(t for t in tasks if t not in main), return_exceptions=True)
             conn, self.client._conn = self.client._conn, None
             if conn is not None:
                 with contextlib.suppress(Exception):
                     await conn.close()
-            self.loop.stop()
+            for task in main:  # ``start`` returns once this is cancelled
+                task.cancel()
 
         asyncio.run_coroutine_threadsafe(close(), self.loop)
         self.thread.join(timeout)
