@@ -344,10 +344,12 @@ class FakeFeishu:
     async def _image(self, request: web.Request) -> web.Response:
         if (refused := await self._gate(request)) is not None:
             return refused
-        form = await request.post()
-        image = form.get("image")
-        data = image.file.read() if hasattr(image, "file") else b""
-        if form.get("image_type") != "message":
+        form: dict[str, bytes] = {}
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            form[str(part.name)] = await part.read()  # type: ignore[union-attr]
+        data = form.get("image", b"")
+        if form.get("image_type") != b"message":
             return self._answer(request, 234001, "Invalid request param: image_type", 400)
         if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or len(data) > IMAGE_MAX:
             return self._answer(request, 234011, "Can't recognise image format", 400)
