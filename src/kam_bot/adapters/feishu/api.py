@@ -30,9 +30,6 @@ from lark_oapi.api.im.v1 import (  # type: ignore[import-untyped]
     CreateImageRequestBody,
     CreateMessageRequest,
     CreateMessageRequestBody,
-    ListMessageRequest,
-    PatchMessageRequest,
-    PatchMessageRequestBody,
 )
 from lark_oapi.core.exception import ObtainAccessTokenException  # type: ignore[import-untyped]
 from lark_oapi.core.token.manager import TokenManager  # type: ignore[import-untyped]
@@ -131,6 +128,8 @@ class Api:
             TokenManager.get_self_tenant_token(self.client._config)
         except ObtainAccessTokenException as exc:
             raise FeishuError(int(exc.code or -1), str(exc.msg)) from exc
+        except (requests.ConnectionError, requests.Timeout, ValueError) as exc:
+            raise FeishuError(-1, type(exc).__name__) from exc
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -143,26 +142,6 @@ class Api:
         request = CreateMessageRequest.builder().receive_id_type(id_type).request_body(body.build()).build()
         data = self._call(lambda: self.client.im.v1.message.create(request))
         return Sent(message_id=str(data.message_id), chat_id=str(data.chat_id or ""))
-
-    def update_card(self, message_id: str, card: dict[str, Any]) -> None:
-        body = PatchMessageRequestBody.builder().content(json.dumps(card, ensure_ascii=False)).build()
-        request = PatchMessageRequest.builder().message_id(message_id).request_body(body).build()
-        self._call(lambda: self.client.im.v1.message.patch(request))
-
-    def recent(self, chat_id: str, since: int, limit: int = 50) -> list[tuple[str, str]]:
-        """(message id, content) of the chat's messages since ``since`` (Unix seconds), newest first."""
-        request = (
-            ListMessageRequest.builder()
-            .container_id_type("chat")
-            .container_id(chat_id)
-            .start_time(str(since))
-            .sort_type("ByCreateTimeDesc")
-            .page_size(limit)
-            .build()
-        )
-        data = self._call(lambda: self.client.im.v1.message.list(request))
-        items = getattr(data, "items", None) or []
-        return [(str(m.message_id), str(getattr(m.body, "content", "") or "")) for m in items]
 
     def upload_image(self, png: bytes) -> str:
         def call() -> Any:
