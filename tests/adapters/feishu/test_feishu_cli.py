@@ -30,8 +30,9 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeFeishu]:
     server.stop()
 
 
-def test_feishu_ids_fills_the_column_by_email_and_mobile(fake: FakeFeishu, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_feishu_ids_fills_the_column_by_email_and_mobile(
+    fake: FakeFeishu, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake.users["ou_ming"] = {"open_id": "ou_ming", "name": "Ming", "mobile": "+8613900000009"}
     users = tmp_path / "users.csv"
     users.write_text(
