@@ -51,6 +51,12 @@ def escape(text: str) -> str:
     return _ESCAPE.sub(lambda m: _ENTITIES[m.group(0)], text)
 
 
+def plain(text: str) -> str:
+    """Text for a plain-text place (the header, the chat list's preview): never a tag there
+    either, should a client read one."""
+    return text.replace("<", "＜").replace(">", "＞")
+
+
 def line_markdown(line: Line) -> str:
     out = []
     for span in line.spans:
@@ -99,12 +105,12 @@ def card(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "schema": "2.0",
-        "config": {"update_multi": True, "summary": {"content": summary[:100]}},
+        "config": {"update_multi": True, "summary": {"content": plain(summary)[:100]}},
         "body": {"elements": elements or [markdown(" ")]},
     }
     if title:
         out["header"] = {
-            "title": {"tag": "plain_text", "content": title[:200]},
+            "title": {"tag": "plain_text", "content": plain(title)[:200]},
             "template": "blue" if ok else "red",
         }
     return out
