@@ -1,9 +1,10 @@
 """Hostile input through Feishu, with the real SDK in the loop: command lines (both languages)
 typed in the 1:1 chat, the visit and quick-entry cards saved with one field hostile, and forged
 card callbacks. The properties: nothing logged as an error, no crash text, no library's text;
-every card is one Feishu accepts (JSON 2.0 rules, under 30 KB) and no ``<at`` a person typed
-reaches its markdown, header or preview (never an @all; an input keeps it as typed, as text); a refusal is in the user's language and on the field that was filled;
-nothing is saved when something is refused. Bounded and deterministic (``BOUNDED``)."""
+every card is one Feishu accepts (JSON 2.0 rules, under 30 KB); no ``<at`` a person typed
+reaches its markdown, header or preview (never an @all; an input keeps it, as plain text); a
+refusal is in the user's language and on the field that was filled; nothing is saved when
+something is refused. Bounded and deterministic (``BOUNDED``)."""
 
 from __future__ import annotations
 
