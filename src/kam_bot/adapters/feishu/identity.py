@@ -72,9 +72,14 @@ def profile(sender: Sender, name: str, email: str | None) -> PlatformProfile:
 
 
 def meet(app: FeishuServices, api: Api, sender: Sender) -> User:
-    """The user behind ``sender``: known by any of their ids, or met now (linked by email)."""
+    """The user behind ``sender``: known by any of their ids, or met now (linked by email). The
+    first contact of a person (no 1:1 chat stored yet) sets the language and time zone nobody
+    chose to Feishu's defaults."""
     known = known_user(app, sender)
     if known is not None:
+        if app.conversation_refs.get(NAME, known.identities.get(NAME) or sender.open_id) is None:
+            # an import gave the id and this is the first message: Feishu's defaults, where unchosen
+            return app.users.refresh(known, profile(sender, known.display_name, None))
         return known
     name, email = "", None
     try:
