@@ -60,11 +60,13 @@ async def test_a_reps_day(
     seed = seed_team(app)
 
     # the admin: feishu-ids, then the import
-    rows = [{"email": "rita@example.com", "display_name": "Rita Rep"}, {"email": "ada@example.com",
-                                                                         "display_name": "Ada Admin"}]  # fmt: skip
+    rows = [
+        {"email": "rita@example.com", "display_name": "Rita Rep"},
+        {"email": "ada@example.com", "display_name": "Ada Admin"},
+    ]
     filled = fill_ids(rows, Api(APP_ID, APP_SECRET, fake.url))
-    csv = "email,display_name,feishu_id\n" + "".join(f"{r['email']},{r['display_name']},{r['feishu_id']}\n"
-                                                      for r in filled.rows)  # fmt: skip
+    lines = [f"{r['email']},{r['display_name']},{r['feishu_id']}\n" for r in filled.rows]
+    csv = "email,display_name,feishu_id\n" + "".join(lines)
     assert import_csv(app, "users", io.StringIO(csv), actor=seed.admin).errors == []
     assert app.users.by_identity("feishu", RITA["open_id"]) is not None
 
