@@ -55,3 +55,15 @@ async def test_the_same_event_twice_is_answered_once(feishu: FeishuDriver) -> No
     await feishu.deliver(event)
     await feishu.deliver(event)
     assert len(feishu.fake.sent()) == 1
+
+
+async def test_a_card_button_brings_the_persons_time_zone(feishu: FeishuDriver) -> None:
+    posted = await feishu.say("help")
+    event = feishu.card_event(posted, {"action": "nothing.here"})
+    event["event"]["action"]["timezone"] = "Europe/Berlin"
+    await feishu.deliver(event)
+    rita = feishu.app.users.get(feishu.seed.rep.id)
+    assert rita.timezone == "Europe/Berlin"
+    feishu.app.users.update_settings(rita, timezone="Asia/Tokyo")  # her own choice stays
+    await feishu.deliver(feishu.card_event(posted, {"action": "nothing.here"}))
+    assert feishu.app.users.get(rita.id).timezone == "Asia/Tokyo"

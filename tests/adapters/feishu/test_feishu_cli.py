@@ -54,3 +54,23 @@ def test_serve_refuses_credentials_feishu_refuses(fake: FakeFeishu) -> None:
     REGISTRATION.check_token(FeishuSettings(app_id=APP_ID, app_secret=APP_SECRET, api_url=fake.url))
     with pytest.raises(SettingsError, match="FEISHU_APP_SECRET"):
         REGISTRATION.check_token(FeishuSettings(app_id=APP_ID, app_secret="wrong", api_url=fake.url))
+
+
+def test_the_long_connection_keeps_one_worker_and_http_needs_its_secrets() -> None:
+    from kam_bot import platforms
+    from kam_bot.cli.serve import worker_count
+    from kam_bot.config import Settings
+
+    postgres = Settings(database_url="postgresql://kam@127.0.0.1/kam")
+    ws = platforms.Configured(REGISTRATION, FeishuSettings(app_id=APP_ID, app_secret=APP_SECRET))
+    with pytest.raises(SettingsError, match="FEISHU_MODE=http"):
+        worker_count(postgres, 2, [ws])
+    http = platforms.Configured(
+        REGISTRATION, FeishuSettings(app_id=APP_ID, app_secret=APP_SECRET, mode="http")
+    )
+    with pytest.raises(SettingsError, match="FEISHU_VERIFICATION_TOKEN"):
+        http.check()
+    ready = FeishuSettings(
+        app_id=APP_ID, app_secret="s", mode="http", verification_token="t", encrypt_key="k"
+    )
+    assert worker_count(postgres, 2, [platforms.Configured(REGISTRATION, ready)]) == (2, "")
