@@ -40,8 +40,4 @@ MESSAGES = {
         "en": "I read text only: type a command (help lists them).",
         "zh-Hans": "我只能读取文字:请输入命令(help 列出全部命令)。",
     },
-    "feishu.busy": {
-        "en": "Feishu is busy: your message was not lost, I will answer in a moment.",
-        "zh-Hans": "飞书繁忙:你的消息没有丢失,我稍后回复。",
-    },
 }
