@@ -67,3 +67,21 @@ async def test_a_card_button_brings_the_persons_time_zone(feishu: FeishuDriver) 
     feishu.app.users.update_settings(rita, timezone="Asia/Tokyo")  # her own choice stays
     await feishu.deliver(feishu.card_event(posted, {"action": "nothing.here"}))
     assert feishu.app.users.get(rita.id).timezone == "Asia/Tokyo"
+
+
+async def test_a_picture_is_answered_with_what_the_bot_reads(feishu: FeishuDriver) -> None:
+    posted = await feishu.say("help")  # met first
+    await feishu.deliver(feishu.message_event("", kind="image"))
+    [_, answer] = feishu.fake.sent(posted.chat_id)
+    assert "只能读取文字" in texts(answer.card)
+
+
+async def test_added_to_a_group_the_bot_says_how_to_get_the_digest_there(feishu: FeishuDriver) -> None:
+    event = {
+        "schema": "2.0",
+        "header": feishu.header("im.chat.member.bot.added_v1"),
+        "event": {"chat_id": "oc_new_group", "operator_id": {"open_id": RITA["open_id"]}, "name": "Sales"},
+    }
+    await feishu.deliver(event)
+    [said] = feishu.fake.sent("oc_new_group")
+    assert "digest" in texts(said.card) and "团队名" in texts(said.card)

@@ -6,7 +6,8 @@ checked by ``events.verify`` first). A message event is acknowledged at once and
 worker thread (Feishu re-sends an event not acknowledged within 3 seconds; the long
 connection's loop must stay free for its pings); the same ``event_id`` is handled once in any
 process (``services.claims``). A card callback is answered in its acknowledgement, with the
-card to show in place of the pressed one.
+card to show in place of the pressed one (over the long connection it runs on the connection's
+loop: a quick database step, well within Feishu's 3 seconds).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from kam_bot.adapters.inbound import refuse
 from kam_bot.domain.models import User
 from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import t
+from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.logs import OncePer, outage_kind
 from kam_bot.services.users import valid_timezone
 
@@ -198,8 +200,9 @@ class FeishuBot:
         """The bot added to a group: say how the group gets a team's digest."""
         chat_id = str(getattr(data.event, "chat_id", "") or "")
         if chat_id:
-            reply = Reply.text(t("feishu.digest_here_how", identity.DEFAULT_LOCALE))
-            self.later(self.send, chat_id, reply_card(reply, reply_locale()), None, f"added:{chat_id}")
+            loc = resolve_locale(identity.DEFAULT_LOCALE)
+            reply = Reply.text(t("feishu.digest_here_how", loc))
+            self.later(self.send, chat_id, reply_card(reply, loc), None, f"added:{chat_id}")
 
     def on_card(self, data: Any) -> Any:
         """``card.action.trigger``: the card to show in place, in the acknowledgement."""
@@ -257,12 +260,6 @@ class FeishuBot:
                     return None
                 self.sleep(min(exc.retry_after or float(attempt), MAX_WAIT))
         return None
-
-
-def reply_locale() -> Any:
-    from kam_bot.i18n.catalog import resolve_locale
-
-    return resolve_locale(identity.DEFAULT_LOCALE)
 
 
 def _text(message: Any) -> str | None:
