@@ -73,6 +73,8 @@ class FeishuDriver:
     seed: Seed
     clock: FrozenClock
     mode: str
+    waits: list[float] = field(default_factory=list)
+    """What the bot waited, in seconds, before trying a reply again (a rate limit)."""
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     # -- building what Feishu sends ------------------------------------------------------------
@@ -194,4 +196,6 @@ async def start_feishu(
         assert await asyncio.to_thread(fake.wait_connected), "the long connection did not connect"
     asgi = Starlette(routes=list(bot.routes()))
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://bot.test")
-    return FeishuDriver(app=app, bot=bot, fake=fake, http=http, seed=seed, clock=clock, mode=mode)
+    return FeishuDriver(
+        app=app, bot=bot, fake=fake, http=http, seed=seed, clock=clock, mode=mode, waits=waits
+    )

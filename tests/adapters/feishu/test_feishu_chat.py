@@ -85,3 +85,9 @@ async def test_added_to_a_group_the_bot_says_how_to_get_the_digest_there(feishu:
     await feishu.deliver(event)
     [said] = feishu.fake.sent("oc_new_group")
     assert "digest" in texts(said.card) and "团队名" in texts(said.card)
+
+
+async def test_a_reply_waits_out_feishus_rate_limit(feishu: FeishuDriver) -> None:
+    feishu.fake.limit_next("/open-apis/im/v1/messages", times=1, reset=3)
+    posted = await feishu.say("help")
+    assert "可用命令" in texts(posted.card) and feishu.waits == [3.0]
