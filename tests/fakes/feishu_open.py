@@ -27,7 +27,9 @@ Point ``FEISHU_API_URL`` (the client's ``domain``) at ``fake.url``. Shapes come 
   ClientConfig}}`` then a websocket at that URL speaking ``pbbp2.Frame`` (LS ``ws/client.py``,
   ``ws/const.py``, ``ws/enum.py``, ``ws/pb/pbbp2_pb2.py``: the SDK's own protobuf definition is
   the wire schema): ``push`` sends a data frame (``type`` event or card) and returns the
-  client's answer; a ping frame is answered with a pong.
+  client's answer; a ping frame is answered with a pong. Refused credentials answer a non-zero
+  ``code`` (the SDK raises on any code but 0, 1 and 1000040343; the exact code Feishu uses there
+  is not documented: 1000040345 here).
 """
 
 from __future__ import annotations
