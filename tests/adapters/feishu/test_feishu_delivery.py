@@ -4,6 +4,7 @@ limit and a revoked token, and a send repeated after a lost answer posting nothi
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
@@ -21,6 +22,7 @@ from kam_bot.jobs.delivery import Outgoing, PermanentError, RateLimitedError
 from kam_bot.jobs.planning import week_start
 from kam_bot.jobs.scheduler import decide_digest, reminder_tick
 from kam_bot.jobs.sender import Sender
+from kam_bot.services.transfer import import_csv
 
 MONDAY_MORNING = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai
 
@@ -110,3 +112,18 @@ async def test_a_send_repeated_after_a_lost_answer_posts_once(feishu: FeishuDriv
     first = await deliverer.deliver(reminder(RITA["open_id"], key="outbox-42"), _checkpoint)
     second = await deliverer.deliver(reminder(RITA["open_id"], key="outbox-42"), _checkpoint)
     assert first == second and len(feishu.fake.sent(RITA["open_id"])) == 1
+
+
+async def test_an_imported_user_id_is_recognised_and_written_to_by_it(feishu: FeishuDriver) -> None:
+    """users.csv's feishu_id may hold a user_id (per tenant): the sender carries it too."""
+    nina = {"open_id": "ou_nina", "union_id": "on_nina", "user_id": "nina01", "name": "Nina"}
+    users = "email,display_name,role,team,feishu_id\nnina@example.com,Nina Rep,rep,Steel East,nina01\n"
+    assert import_csv(feishu.app, "users", io.StringIO(users), actor=feishu.seed.admin).errors == []
+    imported = feishu.app.users.by_identity("feishu", "nina01")
+    assert imported is not None
+    await feishu.say("help", person=nina)  # the contact API does not know her: the id links her
+    assert feishu.app.users.by_identity("feishu", "nina01") == feishu.app.users.get(imported.id)
+    assert feishu.app.users.by_identity("feishu", "ou_nina") is None  # no second person made
+    await FeishuDeliverer(feishu.bot).deliver(reminder("nina01", key="nina-1"), _checkpoint)
+    sent = [c for c in feishu.fake.calls if c.path == "/open-apis/im/v1/messages" and c.method == "POST"]
+    assert sent[-1].query["receive_id_type"] == "user_id"
