@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +35,7 @@ from kam_bot.jobs.delivery import (
 )
 from kam_bot.jobs.digest import KIND as DIGEST
 from kam_bot.jobs.notifications import ChartSpec
+from kam_bot.logs import OncePer
 
 from . import NAME
 from .api import BUSY, RATE_LIMITED, TOKEN_ERRORS, UnreadableError, WecomError
@@ -42,6 +44,9 @@ from .groups import WEBHOOK_PREFIX
 from .limits import CHAT, MEMBER
 from .render import Message, body_lines, messages, text_chunks
 
+log = logging.getLogger(__name__)
+_SAID = OncePer(60.0)
+LIMITED_LINE = "WeCom answered %s (over its send limits): the message waits %.0f s and is sent then"
 Draw = Callable[[ChartSpec], bytes]
 LIMITED_FOR = 60.0
 """Seconds before a row WeCom answered 45009 comes back (its windows are a minute and an hour)."""
@@ -53,6 +58,7 @@ def classify(exc: Exception) -> Exception:
     if isinstance(exc, WecomError):
         code = exc.errcode
         if code in (RATE_LIMITED, 45033):
+            _SAID.log(log, logging.WARNING, str(code), LIMITED_LINE, code, LIMITED_FOR)
             return RateLimitedError(LIMITED_FOR, f"wecom_{code}", nothing_posted=True)
         if code == BUSY or code in TOKEN_ERRORS or code == 60020:
             return TransientError(f"wecom_{code}", nothing_posted=True)
