@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from .crypto import CallbackError
 
-MAX_BODY = 64 * 1024
+MAX_BODY = 1024 * 1024
+"""Larger than any message a WeCom client sends (its text box takes a few thousand characters)."""
 
 
 def parse(raw: bytes) -> ET.Element:

@@ -30,6 +30,8 @@ BUTTONS = 6
 BUTTON_CHARS = 10
 KEY_BYTES = 1024
 MAX_CARDS = 4
+MAX_TEXTS = 4
+"""Texts one reply sends at most (a member takes 30 messages a minute): a longer one is cut."""
 SEPARATOR = "|"
 
 _MENTION_ALL = re.compile(r"@(?=(all|所有人|everyone)\b)", re.IGNORECASE)
@@ -71,8 +73,9 @@ def body_lines(reply: Reply, loc: Locale) -> list[str]:
     return [x for x in lines if x is not None]
 
 
-def text_chunks(lines: list[str]) -> list[str]:
-    """The lines joined into texts of at most ``TEXT_BYTES`` UTF-8 bytes, split between lines."""
+def text_chunks(lines: list[str], most: int | None = None) -> list[str]:
+    """The lines joined into texts of at most ``TEXT_BYTES`` UTF-8 bytes, split between lines;
+    with ``most``, the first ``most`` of them, the last one ending in "…" when more were left."""
     chunks: list[str] = []
     current = ""
     for line in lines:
@@ -85,6 +88,9 @@ def text_chunks(lines: list[str]) -> list[str]:
                 current = piece
     if current:
         chunks.append(current)
+    if most is not None and len(chunks) > most:
+        last = chunks[most - 1].encode()[: TEXT_BYTES - 4].decode("utf-8", "ignore")
+        chunks = [*chunks[: most - 1], last + "…"]
     return chunks
 
 
@@ -124,6 +130,8 @@ def card(title: str, text: str, actions: list[Action]) -> Message:
 def messages(reply: Reply, loc: Locale, question: str | None = None) -> list[Message]:
     """What to send for ``reply`` (and the open question, if any), in order."""
     lines = body_lines(reply, loc)
+    if not reply.ok and lines:
+        lines[0] = f"⚠️ {lines[0]}"
     if question:
         lines.append(question)
     groups = [
@@ -134,11 +142,11 @@ def messages(reply: Reply, loc: Locale, question: str | None = None) -> list[Mes
     if reply.actions:
         groups.append((question or reply.title or "", "", reply.actions))
     if not groups:
-        return [Message("text", {"content": chunk}) for chunk in text_chunks(lines)]
+        return [Message("text", {"content": chunk}) for chunk in text_chunks(lines, MAX_TEXTS)]
     whole = "\n".join(lines[1:] if reply.title else lines)
     if len(groups) == 1 and len(whole) <= SUB_TITLE_CHARS and len(reply.title or "") <= TITLE_CHARS:
         return [card(reply.title or "", whole, groups[0][2])]
     if len(groups) > MAX_CARDS:
         lines.append(t("wecom.more_buttons", loc, count=MAX_CARDS))
-    out = [Message("text", {"content": chunk}) for chunk in text_chunks(lines)]
+    out = [Message("text", {"content": chunk}) for chunk in text_chunks(lines, MAX_TEXTS)]
     return out + [card(title, text, actions) for title, text, actions in groups[:MAX_CARDS]]
