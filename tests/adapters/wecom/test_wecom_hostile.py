@@ -102,11 +102,9 @@ def test_wecom_card_events_with_any_key(
         loop = asyncio.get_running_loop()
         card = Sent(RITA, "template_card", {"task_id": "t1", "button_list": []}, "msg-x")
         wecom.fake.sent.append(card)
-        keys = st.one_of(
-            hostile_text(80),
-            st.builds(lambda a, v: f"{a}|{v}", st.sampled_from(["promise.done", "undo.visit", "account.open"]),
-                      st.one_of(hostile_text(20), st.integers(-10, 10**20).map(str))),
-        )  # fmt: skip
+        actions = st.sampled_from(["promise.done", "undo.visit", "account.open"])
+        values = st.one_of(hostile_text(20), st.integers(-10, 10**20).map(str))
+        keys = st.one_of(hostile_text(80), st.builds(lambda a, v: f"{a}|{v}", actions, values))
 
         @BOUNDED
         @given(key=keys)
