@@ -18,6 +18,12 @@ def _build(app: PlatformServices, settings: WecomSettings) -> ChatPlatform:
     return WecomBot.build(app, settings)
 
 
+def _check_token(settings: WecomSettings) -> None:
+    from .startup import check_token
+
+    check_token(settings)  # does WeCom accept the corp id and secret? (gettoken)
+
+
 REGISTRATION = Registration(
     name=NAME,
     settings=WecomSettings,
@@ -25,5 +31,6 @@ REGISTRATION = Registration(
     check=check_settings,
     build=_build,
     how_to_enable="for WeCom set WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_AES_KEY",
+    check_token=_check_token,
     cli=("kam_bot.adapters.wecom.cli",),
 )
