@@ -29,6 +29,7 @@ adds a delay to every answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import re
 import time
@@ -90,6 +91,18 @@ class FakeWecom:
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
     url: str = ""
+    verbose: bool = False
+    """Print each accepted message (the walkthrough in README "Running it in WeCom")."""
+
+    def _show(self, sent: Sent) -> None:
+        if not self.verbose:
+            return
+        body = sent.text or str(sent.content.get("sub_title_text") or sent.content.get("main_title") or "")
+        if sent.msgtype == "image":
+            body = f"(image {sent.content.get('media_id', 'base64')})"
+        print(f"[{sent.msgid} to {sent.to}] {body}", flush=True)
+        for button in sent.buttons:
+            print(f"    button {button['text']!r}: key {button['key']}", flush=True)
 
     # -- scripting ---------------------------------------------------------------------------
 
@@ -113,6 +126,7 @@ class FakeWecom:
     async def start(self) -> FakeWecom:
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/cgi-bin/{path:.*}", self._route)
+        app.router.add_post("/fake/click", self._fake_click)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -203,6 +217,7 @@ class FakeWecom:
         if msgtype == "template_card":
             sent.response_code = answer["response_code"] = f"rc-{next(self._ids)}"
         self.sent.append(sent)
+        self._show(sent)
         return web.json_response(answer)
 
     def click(self, sent: Sent, key: str) -> str:
@@ -212,6 +227,15 @@ class FakeWecom:
         assert any(b["key"] == key for b in sent.buttons), f"no button {key} on {sent.content}"
         return code
 
+    async def _fake_click(self, request: web.Request) -> web.Response:
+        """Not WeCom's: what a member's client does on a press (the walkthrough's ``press``)."""
+        body = await request.json()
+        card = next((s for s in self.sent if s.msgid == body.get("msgid")), None)
+        if card is None or not any(b["key"] == body.get("key") for b in card.buttons):
+            return web.json_response({"error": "no such card or button"}, status=404)
+        code = self.click(card, str(body["key"]))
+        return web.json_response({"task_id": card.content["task_id"], "response_code": code})
+
     async def _update(self, request: web.Request) -> web.Response:
         body = await request.json()
         msgid = self._codes.pop(str(body.get("response_code", "")), None)
@@ -219,6 +243,8 @@ class FakeWecom:
             return _error(40058, "invalid response_code")
         card = next(s for s in self.sent if s.msgid == msgid)
         card.updated = str((body.get("button") or {}).get("replace_name", ""))
+        if self.verbose:
+            print(f"[{card.msgid} updated] buttons now: {card.updated}", flush=True)
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _upload(self, request: web.Request) -> web.Response:
@@ -268,6 +294,7 @@ class FakeWecom:
         if msgtype == "image" and content.get("media_id") not in self.media:
             return _error(40007, "invalid media_id")
         self.sent.append(Sent(chatid, msgtype, content, f"msg-{next(self._ids)}"))
+        self._show(self.sent[-1])
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _webhook(self, request: web.Request) -> web.Response:
@@ -302,3 +329,38 @@ def _check(msgtype: str, content: dict[str, Any]) -> str:
 
 def _error(code: int, message: str) -> web.Response:
     return web.json_response({"errcode": code, "errmsg": message})
+
+
+def main() -> None:
+    """``python tests/fakes/wecom_api.py --port 8089 --member rita.rep=Rita`` (README: WeCom)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A fake WeCom API on 127.0.0.1 for trying kam-bot out.")
+    parser.add_argument("--port", type=int, default=8089)
+    parser.add_argument("--corp-id", default="ww-test-corp")
+    parser.add_argument("--secret", default="test-secret")
+    parser.add_argument("--agent-id", type=int, default=1000002)
+    parser.add_argument("--member", action="append", default=[], help="USERID=Name[=email], repeatable")
+    args = parser.parse_args()
+
+    async def serve() -> None:
+        fake = FakeWecom(corp_id=args.corp_id, secret=args.secret, agent_id=args.agent_id, verbose=True)
+        for member in args.member:
+            userid, _, rest = member.partition("=")
+            name, _, email = rest.partition("=")
+            fake.add_member(userid, name or userid, email)
+        app = web.Application()
+        app.router.add_route("*", "/cgi-bin/{path:.*}", fake._route)
+        app.router.add_post("/fake/click", fake._fake_click)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", args.port).start()
+        print(f"fake WeCom on http://127.0.0.1:{args.port} (Ctrl+C stops it)", flush=True)
+        await asyncio.Event().wait()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()

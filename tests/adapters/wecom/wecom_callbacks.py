@@ -86,3 +86,41 @@ def card_event(userid: str, key: str, task_id: str, response_code: str, created:
         f"<TaskId><![CDATA[{task_id}]]></TaskId><CardType><![CDATA[button_interaction]]></CardType>"
         f"<ResponseCode><![CDATA[{response_code}]]></ResponseCode><AgentID>1000002</AgentID></xml>"
     )
+
+
+def main() -> None:
+    """Be WeCom's client by hand (README "Running it in WeCom"): ``say`` posts a member's text
+    message to kam-bot, ``press`` a card button (asking the fake for the press's ResponseCode).
+    The token, key and corp id come from WECOM_TOKEN, WECOM_AES_KEY and WECOM_CORP_ID."""
+    import argparse
+    import itertools
+    import json
+    import os
+    import time
+    import urllib.request
+
+    parser = argparse.ArgumentParser(description="Send kam-bot a signed, encrypted WeCom callback.")
+    parser.add_argument("what", choices=["say", "press"])
+    parser.add_argument("text", help="say: the message; press: MSGID KEY as 'msg-12 promise.done|3'")
+    parser.add_argument("--to", default="http://127.0.0.1:3000/wecom/events")
+    parser.add_argument("--fake", default="http://127.0.0.1:8089")
+    parser.add_argument("--user", default="rita.rep")
+    args = parser.parse_args()
+    signer = WecomSigner(os.environ["WECOM_TOKEN"], os.environ["WECOM_AES_KEY"], os.environ["WECOM_CORP_ID"])
+    now = int(time.time())
+    if args.what == "say":
+        plain = text_message(args.user, args.text, next(itertools.count(now * 1000)), now)
+    else:
+        msgid, _, key = args.text.partition(" ")
+        ask = json.dumps({"msgid": msgid, "key": key}).encode()
+        request = urllib.request.Request(f"{args.fake}/fake/click", ask, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as answer:
+            click = json.load(answer)
+        plain = card_event(args.user, key, click["task_id"], click["response_code"], now)
+    query, body = signer.post(plain, now)
+    with urllib.request.urlopen(urllib.request.Request(f"{args.to}?{query}", body)) as answer:
+        print(f"kam-bot answered {answer.status}")
+
+
+if __name__ == "__main__":
+    main()

@@ -34,6 +34,11 @@ MAX_TEXTS = 4
 """Texts one reply sends at most (a member takes 30 messages a minute): a longer one is cut."""
 SEPARATOR = "|"
 
+HANDLED = re.compile(
+    r"^(draft\.(save|edit|cancel)|promise\.(done|reopen|cancel|snooze_[137])|undo\.(price|stock|visit)"
+    r"|account\.open|visit\.start)$"
+)
+"""The buttons a WeCom card carries (``actions.press`` answers them); others are left off."""
 _MENTION_ALL = re.compile(r"@(?=(all|所有人|everyone)\b)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -127,6 +132,10 @@ def card(title: str, text: str, actions: list[Action]) -> Message:
     return Message("template_card", content, tuple(actions[:BUTTONS]))
 
 
+def _handled(actions: list[Action]) -> list[Action]:
+    return [a for a in actions if HANDLED.match(a.action_id)]
+
+
 def messages(reply: Reply, loc: Locale, question: str | None = None) -> list[Message]:
     """What to send for ``reply`` (and the open question, if any), in order."""
     lines = body_lines(reply, loc)
@@ -135,12 +144,12 @@ def messages(reply: Reply, loc: Locale, question: str | None = None) -> list[Mes
     if question:
         lines.append(question)
     groups = [
-        (s.title or "", "\n".join(line_text(x) for x in s.lines), s.actions)
+        (s.title or "", "\n".join(line_text(x) for x in s.lines), _handled(s.actions))
         for s in reply.sections
-        if s.actions
+        if _handled(s.actions)
     ]
-    if reply.actions:
-        groups.append((question or reply.title or "", "", reply.actions))
+    if _handled(reply.actions):
+        groups.append((question or reply.title or "", "", _handled(reply.actions)))
     if not groups:
         return [Message("text", {"content": chunk}) for chunk in text_chunks(lines, MAX_TEXTS)]
     whole = "\n".join(lines[1:] if reply.title else lines)
