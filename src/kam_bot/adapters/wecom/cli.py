@@ -15,7 +15,7 @@ import sys
 
 from kam_bot.adapters.wecom import NAME
 from kam_bot.adapters.wecom.platform import REGISTRATION
-from kam_bot.cli import _EXTRA_PARSERS, command
+from kam_bot.cli import _EXTRA_PARSERS, command, open_app
 from kam_bot.config import Settings, SettingsError
 
 
@@ -34,7 +34,6 @@ _EXTRA_PARSERS.append(_add_parser)
 @command("wecom-link")
 def _wecom_link(args: argparse.Namespace, settings: Settings) -> int:
     from kam_bot.adapters.wecom.linking import link_all
-    from kam_bot.bootstrap import bootstrap
 
     try:
         wecom = REGISTRATION.load_settings()
@@ -42,7 +41,7 @@ def _wecom_link(args: argparse.Namespace, settings: Settings) -> int:
     except SettingsError as exc:
         print(f"kam-bot: configuration error: {exc}", file=sys.stderr)
         return 2
-    app = bootstrap(settings)
+    app = open_app(settings)
     for line in asyncio.run(link_all(app, wecom, dry_run=args.dry_run)):
         print(line)
     return 0
