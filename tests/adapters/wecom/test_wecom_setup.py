@@ -78,3 +78,23 @@ async def test_wecom_link_finds_imported_users_by_email(
         assert "ada@example.com: no WeCom member with this email" in lines
     finally:
         await fake.stop()
+
+
+async def test_the_token_is_cached_and_fetched_again_before_it_expires() -> None:
+    from kam_bot.adapters.wecom.api import WecomApi
+
+    fake = await FakeWecom().start()
+    now = [1000.0]
+    api = WecomApi(fake.url, fake.corp_id, fake.secret, fake.agent_id, clock=lambda: now[0])
+    try:
+        fake.add_member("rita.rep", "Rita Rep")
+        await api.user("rita.rep")
+        now[0] += 6800  # 6,800 of its 7,200 seconds: still used
+        await api.user("rita.rep")
+        assert fake.tokens_issued == 1
+        now[0] += 150  # within 5 minutes of its end: a new one before the call
+        await api.user("rita.rep")
+        assert fake.tokens_issued == 2 and fake.calls.count("gettoken") == 2
+    finally:
+        await api.close()
+        await fake.stop()

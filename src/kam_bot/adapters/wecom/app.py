@@ -26,7 +26,6 @@ from kam_bot.adapters.platform import PlatformServices
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
 from kam_bot.handlers.chat import TextChat
-from kam_bot.handlers.conversation import Turn
 from kam_bot.handlers.replies import Line, Reply, user
 from kam_bot.handlers.verbs import Surface
 from kam_bot.i18n import t
@@ -145,7 +144,7 @@ class WecomBot:
         try:
             actor = await identity.actor(self.app, self.api, inbound.sender)
             if inbound.kind == "text":
-                await self.on_text(actor, inbound.text)
+                await self.on_text(inbound.sender, actor, inbound.text)
             elif inbound.kind == "template_card_event":
                 await self.on_button(actor, inbound)
             elif inbound.msg_id:  # an image, a voice message ...: say what is understood
@@ -153,14 +152,14 @@ class WecomBot:
         except Exception as exc:
             await self._failed(inbound, actor, exc)
 
-    async def on_text(self, actor: User, text: str) -> None:
+    async def on_text(self, userid: str, actor: User, text: str) -> None:
         request = groups.parse(text)
         if request is not None:
             reply = await groups.register(self.app, self.api, actor, request)
-            await self.send_reply(actor.identities.get(NAME, ""), reply, actor)
+            await self.send_reply(userid, reply, actor)
             return
         turn = await asyncio.to_thread(self.chat.handle, actor, text)
-        await self.send_turn(actor, turn)
+        await self.send_reply(userid, turn.reply, actor, turn.question)
 
     async def on_button(self, actor: User, inbound: callback.Inbound) -> None:
         pressed = await asyncio.to_thread(actions.press, self.app, self.chat, actor, inbound.event_key)
@@ -170,7 +169,7 @@ class WecomBot:
             except WecomError as exc:  # the code is single-use and expires: the answer still goes out
                 log.info("WeCom update_template_card refused (errcode %s)", exc.errcode)
         if pressed.turn is not None:
-            await self.send_turn(actor, pressed.turn)
+            await self.send_reply(inbound.sender, pressed.turn.reply, actor, pressed.turn.question)
 
     async def _failed(self, inbound: callback.Inbound, actor: User | None, exc: Exception) -> None:
         if isinstance(exc, ServiceError):
@@ -191,9 +190,6 @@ class WecomBot:
             log.warning("WeCom: could not tell the sender that their message failed")
 
     # -- replies --------------------------------------------------------------------------
-
-    async def send_turn(self, actor: User, turn: Turn) -> None:
-        await self.send_reply(actor.identities.get(NAME, ""), turn.reply, actor, turn.question)
 
     async def send_reply(self, userid: str, reply: Reply, actor: User, question: str | None = None) -> None:
         await self.send_messages(userid, messages(reply, actor.locale, question))

@@ -93,8 +93,8 @@ class WecomDeliverer:
 
     def _book(self, recipient: str, count: int, windows: tuple[tuple[float, int], ...]) -> None:
         wait = self._bot.quota.reserve(recipient, count, windows)
-        if wait > 0:
-            raise RateLimitedError(wait, "wecom_send_limit", nothing_posted=True)
+        if wait > 0:  # the whole platform pauses on it (``jobs.sender``): at most a minute at a time
+            raise RateLimitedError(min(wait, LIMITED_FOR), "wecom_send_limit", nothing_posted=True)
 
     async def _to_member(self, message: Outgoing) -> str | None:
         if message.message_ref is not None:

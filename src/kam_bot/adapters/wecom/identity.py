@@ -21,7 +21,7 @@ from kam_bot.services.conversations import ConversationRef
 from kam_bot.services.users import PlatformProfile
 
 from . import NAME
-from .api import WecomApi, WecomError
+from .api import WecomApi
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Asia/Shanghai"
@@ -43,10 +43,7 @@ def profile(userid: str, info: dict[str, Any]) -> PlatformProfile:
 async def member(api: WecomApi, userid: str) -> dict[str, Any]:
     try:
         return await api.user(userid)
-    except (WecomError, OSError, TimeoutError) as exc:  # a nicety: the person is met without it
-        log.info("WeCom user/get failed (%s); the user is met by their userid only", type(exc).__name__)
-        return {}
-    except Exception as exc:
+    except Exception as exc:  # a nicety (WeCom's refusal, the network): the person is met without it
         log.info("WeCom user/get failed (%s); the user is met by their userid only", type(exc).__name__)
         return {}
 
