@@ -120,3 +120,27 @@ async def test_an_admin_creates_the_teams_digest_group(wecom: WecomDriver) -> No
     assert "Steel East" in hello.text
     [refused] = await wecom.say("digest Steel East group")  # Rita is no admin
     assert refused.text and not wecom.fake.to(chatid)[1:]
+
+
+async def test_the_callback_is_answered_before_the_work_is_done(wecom: WecomDriver) -> None:
+    """WeCom waits 5 s for the answer: the 200 goes first, the reply follows it."""
+    wecom.fake.latency = 0.3  # WeCom's API answering slowly
+    query, body = wecom.signer.post(text_message(RITA, "help", 77, wecom.now()), wecom.now())
+    response = await wecom.http.post(f"/wecom/events?{query}", content=body)
+    assert response.status_code == 200 and response.text == ""
+    assert wecom.fake.sent == [] and wecom.bot._tasks  # answered; the work still running
+    await wecom.bot.drain()
+    assert len(wecom.fake.to(RITA)) == 1
+
+
+async def test_a_failure_tells_the_rep_nothing_was_saved_and_gives_the_line_back(
+    wecom: WecomDriver, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(type(wecom.bot.chat), "handle", broken)
+    [told] = await wecom.say("promise Baosteel quote by Friday")
+    assert told.text.startswith("⚠️ 系统出了问题") and "未保存任何内容" in told.text
+    assert "promise Baosteel quote by Friday" in told.text
+    assert any(r.levelname == "ERROR" and "WeCom message failed" in r.getMessage() for r in caplog.records)

@@ -106,7 +106,8 @@ class WecomBot:
             if request.method == "GET":
                 echo = self.crypto.open(signature, timestamp, nonce, query.get("echostr", ""))
                 return PlainTextResponse(echo.decode("utf-8", "replace"))
-            if int(request.headers.get("content-length") or 0) > callback.MAX_BODY:
+            length = request.headers.get("content-length") or "0"
+            if not length.isdigit() or int(length) > callback.MAX_BODY:
                 raise CallbackError("too large")
             raw = await request.body()
             inbound = callback.read(self.crypto.open(signature, timestamp, nonce, callback.encrypted(raw)))
