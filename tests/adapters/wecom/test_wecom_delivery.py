@@ -135,3 +135,38 @@ async def test_a_member_outside_the_visible_range_is_dead_with_the_reason(
     assert stats.dead == 1
     [row] = [r for r in wecom.app.jobs.outbox_entries() if r.platform == "wecom"]
     assert row.status == "dead" and row.last_error == "wecom_81013"
+
+
+async def test_snooze_and_open_from_the_reminder_card(wecom: WecomDriver, clock: FrozenClock) -> None:
+    await promise_due(wecom)
+    clock.now = TUESDAY_0830_SHANGHAI
+    reminder_tick(wecom.app.jobs_context, clock.now, "t")
+    before = len(wecom.fake.to(RITA))
+    await sender(wecom).run_once()
+    card = next(s for s in wecom.fake.to(RITA)[before:] if s.msgtype == "template_card")
+    open_key = next(b["key"] for b in card.buttons if b["key"].startswith("account.open|"))
+    opened = await wecom.press(card, open_key)
+    assert card.updated == "Opened below" and "Baoshan Iron & Steel" in opened[0].text
+    snooze = next(b["key"] for b in card.buttons if b["key"].startswith("promise.snooze_3|"))
+    assert await wecom.press(card, snooze) == []
+    assert card.updated == "⏰ Until Fri 27 Nov 2026"
+    promise = wecom.app.promises.get(wecom.seed.rep, int(snooze.partition("|")[2]))
+    assert promise.status is PromiseStatus.OPEN and str(promise.snoozed_until) == "2026-11-27"
+
+
+async def test_the_digest_through_a_group_robots_webhook(wecom: WecomDriver, clock: FrozenClock) -> None:
+    wecom.fake.webhooks.add("robot-key-1234")
+    url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=robot-key-1234"
+    [bad] = await wecom.say("digest Steel East https://example.com/not-a-robot", userid=ADA)
+    assert bad.text.startswith("⚠️") and "webhook/send?key=KEY" in bad.text
+    [set_] = await wecom.say(f"digest Steel East {url}", userid=ADA)
+    assert "Steel East" in set_.text
+    team = next(t for t in wecom.app.users.teams() if t.name == "Steel East")
+    assert team.digest_destinations["wecom"] == "webhook:robot-key-1234"  # the key, never the URL's host
+    clock.now = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    decide_digest(wecom.app.jobs_context, team, week_start(clock.now.date()), clock.now)
+    assert (await sender(wecom).run_once()).sent == 1
+    posted = wecom.fake.to("webhook:robot-key-1234")
+    assert "Steel East" in posted[0].text
+    images = [p for p in posted if p.msgtype == "image"]
+    assert images and all(len(i.content["md5"]) == 32 and i.content["base64"] for i in images)
