@@ -11,7 +11,7 @@ constants in wechatpy ``wechatpy/work/...``/``constants.py``):
   ``invaliduser`` with errcode 0 (81013 when no recipient is valid). Text over 2048 bytes is
   cut, as WeCom cuts it (``truncated``). Over 30 messages a minute or 1000 an hour to one
   member, WeCom drops the message and still answers ok: so does the fake (``dropped``).
-- ``POST /cgi-bin/message/update_template_card`` (94888): a ``response_code`` given out with a
+- ``POST /cgi-bin/message/update_template_card`` (94945): a ``response_code`` given out with a
   card's click works once (the fake answers 40058 for an unknown or used one: its choice).
 - ``POST /cgi-bin/media/upload?type=image`` (90253): multipart ``media``, PNG/JPG, at most
   10 MB (40006 otherwise) → ``media_id``.

@@ -78,7 +78,7 @@ def text_message(userid: str, text: str, msg_id: int, created: int) -> str:
 
 
 def card_event(userid: str, key: str, task_id: str, response_code: str, created: int) -> str:
-    """A template card's button pressed (template_card_event, path/90240)."""
+    """A template card's button pressed (template_card_event, path/90376)."""
     return (
         f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><FromUserName><![CDATA[{userid}]]></FromUserName>"
         f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[event]]></MsgType>"

@@ -133,7 +133,7 @@ class WecomApi:
         return await self.post("/cgi-bin/message/send", body)
 
     async def update_card(self, userid: str, response_code: str, replace_name: str) -> None:
-        """The clicked card's buttons become one grey button saying what was done (document/path/94888)."""
+        """The clicked card's buttons become one grey button saying what was done (document/path/94945)."""
         body = {
             "userids": [userid],
             "agentid": self.agent_id,

@@ -1,4 +1,5 @@
-"""Reading WeCom's callback requests (developer.work.weixin.qq.com/document/path/90238, 90240).
+"""Reading WeCom's callback requests (developer.work.weixin.qq.com/document/path/90239 messages,
+90376 events: 模板卡片事件推送).
 
 The POST body is ``<xml><ToUserName/><Encrypt/><AgentID/></xml>``; the decrypted message is XML
 again: a text message (``MsgType`` text, ``Content``, ``MsgId``) or an event (``MsgType``
