@@ -235,9 +235,9 @@ print(platforms.identity_columns(), [e.name for e in platforms.enabled(configure
 def test_the_platforms_register_without_their_sdks() -> None:
     """Knowing the platforms (their settings, id columns, CLI commands) needs none of their SDKs:
     run where importing ``slack_sdk``, ``slack_bolt`` or ``microsoft_teams`` fails."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_", "WECOM_"))}
     done = subprocess.run(
         [sys.executable, "-c", NO_SDK], capture_output=True, text=True, env=env, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "{'slack_id': 'slack', 'teams_id': 'teams'} []"
+    assert done.stdout.strip() == "{'slack_id': 'slack', 'teams_id': 'teams', 'wecom_id': 'wecom'} []"

@@ -10,6 +10,7 @@ import pytest
 from console_harness import ConsoleHarness
 from factories import Seed, seed_team
 
+from kam_bot import platforms
 from kam_bot.bootstrap import App
 from kam_bot.cli import main
 from kam_bot.cli import team as cli_team
@@ -91,7 +92,7 @@ def test_team_set_changes_zone_language_and_destinations_and_is_audited(
         (["--language", "fr"], "--language: “fr” is not a digest language; use en, zh or auto"),
         (
             ["--digest", "pigeon=loft-3"],
-            "--digest: “pigeon” is not a chat platform here; use one of: slack, teams.",
+            f"--digest: “pigeon” is not a chat platform here; use one of: {', '.join(platforms.names())}.",
         ),
         (["--digest", "slack"], "--digest: “slack” is not PLATFORM=ADDRESS; write e.g. slack=C0123456789"),
         ([], "Nothing to change: give --timezone, --language or --digest."),

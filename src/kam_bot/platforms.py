@@ -21,8 +21,9 @@ from kam_bot.adapters.console import platform as console
 from kam_bot.adapters.platform import ChatPlatform, PlatformServices, Registration
 from kam_bot.adapters.slack import platform as slack
 from kam_bot.adapters.teams import platform as teams
+from kam_bot.adapters.wecom import platform as wecom
 
-KNOWN: list[Registration[Any]] = [slack.REGISTRATION, teams.REGISTRATION]
+KNOWN: list[Registration[Any]] = [slack.REGISTRATION, teams.REGISTRATION, wecom.REGISTRATION]
 """The chat platforms kam-bot knows, in the order a person's DMs prefer them when they have an
 identity on several enabled ones."""
 
