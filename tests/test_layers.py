@@ -21,6 +21,7 @@ PLATFORM_PACKAGES = {
     "slack_bolt": "slack",
     "microsoft_teams": "teams",
     "botbuilder": "teams",
+    "dingtalk_stream": "dingtalk",
 }
 CORE = {"domain", "services", "handlers", "jobs", "store"}
 
@@ -218,7 +219,7 @@ from importlib.abc import MetaPathFinder
 
 class NotInstalled(MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in {"slack_sdk", "slack_bolt", "microsoft_teams"}:
+        if name.split(".")[0] in {"slack_sdk", "slack_bolt", "microsoft_teams", "dingtalk_stream"}:
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return None
 
@@ -235,9 +236,9 @@ print(platforms.identity_columns(), [e.name for e in platforms.enabled(configure
 def test_the_platforms_register_without_their_sdks() -> None:
     """Knowing the platforms (their settings, id columns, CLI commands) needs none of their SDKs:
     run where importing ``slack_sdk``, ``slack_bolt`` or ``microsoft_teams`` fails."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_", "DINGTALK_"))}
     done = subprocess.run(
         [sys.executable, "-c", NO_SDK], capture_output=True, text=True, env=env, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "{'slack_id': 'slack', 'teams_id': 'teams'} []"
+    assert done.stdout.strip() == "{'slack_id': 'slack', 'teams_id': 'teams', 'dingtalk_id': 'dingtalk'} []"
