@@ -56,8 +56,22 @@ class _Messages(CallbackHandler):  # type: ignore[misc]
         return AckMessage.STATUS_OK, "OK"
 
 
+class _Stopping(logging.Filter):
+    """The SDK logs its own cancellation as a network error: not one when kam-bot stops it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.on
+
+
 class StreamConnection:
     def __init__(self, settings: DingTalkSettings, receive: Receive) -> None:
+        self._stopping = _Stopping()
+        self._sdk_log = logging.getLogger(f"{__name__}.sdk")
+        self._sdk_log.addFilter(self._stopping)
         self._settings = settings
         self._receive = receive
         self._thread: threading.Thread | None = None
@@ -68,7 +82,7 @@ class StreamConnection:
     def client(self, loop: asyncio.AbstractEventLoop) -> DingTalkStreamClient:
         DingTalkStreamClient.OPEN_CONNECTION_API = self._settings.base + OPEN_PATH
         credential = Credential(self._settings.client_id, self._settings.client_secret)
-        client = DingTalkStreamClient(credential, logger=log)
+        client = DingTalkStreamClient(credential, logger=self._sdk_log)
         client.register_callback_handler(ChatbotMessage.TOPIC, _Messages(self._receive, loop))
         return client
 
@@ -98,6 +112,8 @@ class StreamConnection:
         if loop is None or task is None or thread is None:
             return
 
+        self._stopping.on = True
+
         async def cancel() -> None:
             while not task.done():  # the SDK catches a cancel once and sleeps before reconnecting
                 task.cancel()
@@ -106,3 +122,4 @@ class StreamConnection:
         with contextlib.suppress(RuntimeError):  # its loop already closed
             asyncio.run_coroutine_threadsafe(cancel(), loop)
         await asyncio.to_thread(thread.join, STOP_WAIT)
+        self._sdk_log.removeFilter(self._stopping)
