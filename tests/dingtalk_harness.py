@@ -39,7 +39,7 @@ from kam_bot.adapters.dingtalk.settings import DingTalkSettings
 from kam_bot.bootstrap import App, bootstrap, build_platforms
 from kam_bot.config import Settings
 
-MONDAY_MORNING = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
+MONDAY_MORNING = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai: the morning DMs
 GROUP = "cidSteelEast=="
 MEMBERS = {
     "ding-rita": {
