@@ -50,6 +50,13 @@ class DingTalkPlatform:
             return []
         return [route(self.chat, self.settings.client_secret or "", self.app.clock)]
 
+    @property
+    def needs_connection(self) -> bool:
+        return self.stream is not None
+
+    async def connection_problem(self) -> str | None:
+        return self.stream.problem() if self.stream is not None else None
+
     async def startup(self) -> None:
         if self.stream is not None:
             await self.stream.start()

@@ -16,6 +16,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
 from kam_bot.adapters.platform import PlatformServices
 from kam_bot.domain.models import User
 from kam_bot.handlers.chat import TextChat
@@ -26,7 +28,7 @@ from kam_bot.i18n import t
 from kam_bot.services.errors import ServiceError
 
 from . import NAME, identity
-from .api import OpenApi
+from .api import ApiError, OpenApi
 from .inbound import Inbound, read
 from .markdown import Markdown, render
 
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 SURFACE = Surface(name=NAME, forms=False)
 DIGEST = frozenset({"digest", "摘要", "周报"})
+MSG_KEY = "sampleMarkdown"
 MAX_LINE = 4000
 """The longest line taken (a visit's summary is far shorter); a longer one is refused."""
 
@@ -103,14 +106,23 @@ class DingTalkChat:
         return Reply.text(t("dingtalk.digest_here", loc, team=team.name))
 
     async def send(self, message: Inbound, answer: Markdown) -> None:
+        """The answer through the session webhook, else (expired, or it failed) the robot APIs.
+        When both fail the message stays taken in: its work is done, only the answer is lost."""
         now_ms = int(self.app.clock().timestamp() * 1000)
         webhook = message.webhook
         if webhook.startswith(self.api.settings.legacy_base + "/") and message.webhook_expires_ms > now_ms:
-            await self.api.reply(webhook, answer.param())
-        elif message.group:
-            await self.api.send_to_group(message.conversation_id, "sampleMarkdown", answer.param())
-        else:
-            await self.api.send_to_people([message.sender], "sampleMarkdown", answer.param())
+            try:
+                await self.api.reply(webhook, answer.param())
+                return
+            except (ApiError, httpx.HTTPError) as exc:
+                log.info("DingTalk session webhook failed (%s); answering through the robot API", exc)
+        try:
+            if message.group:
+                await self.api.send_to_group(message.conversation_id, MSG_KEY, answer.param())
+            else:
+                await self.api.send_to_people([message.sender], MSG_KEY, answer.param())
+        except (ApiError, httpx.HTTPError) as exc:
+            log.warning("DingTalk answer to message %s not delivered (%s)", message.message_id, exc)
 
 
 def strip_mention(text: str) -> str:

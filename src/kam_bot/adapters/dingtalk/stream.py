@@ -78,6 +78,7 @@ class StreamConnection:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._ready = threading.Event()
+        self._client: DingTalkStreamClient | None = None
 
     def client(self, loop: asyncio.AbstractEventLoop) -> DingTalkStreamClient:
         DingTalkStreamClient.OPEN_CONNECTION_API = self._settings.base + OPEN_PATH
@@ -87,7 +88,7 @@ class StreamConnection:
         return client
 
     async def start(self) -> None:
-        client = self.client(asyncio.get_running_loop())
+        client = self._client = self.client(asyncio.get_running_loop())
         self._thread = threading.Thread(
             target=self._run, args=(client,), name="kam-dingtalk-stream", daemon=True
         )
@@ -106,6 +107,15 @@ class StreamConnection:
         with contextlib.suppress(Exception):
             loop.run_until_complete(asyncio.gather(*asyncio.all_tasks(loop), return_exceptions=True))
         loop.close()
+
+    def problem(self) -> str | None:
+        """None while the Stream connection is open (readiness); else what is down."""
+        if self._client is None:
+            return "Stream not started"
+        state = getattr(self._client.websocket, "state", None)
+        if getattr(state, "name", "") != "OPEN":
+            return "Stream not connected"
+        return None
 
     async def stop(self) -> None:
         loop, task, thread = self._loop, self._task, self._thread
