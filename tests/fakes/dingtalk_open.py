@@ -348,6 +348,7 @@ class FakeDingTalk:
         if self._new_token_ok(request) is None:
             return web.json_response({"errcode": 40014, "errmsg": "不合法的access_token"})
         body = await request.json()
+        self.calls.append(Call(request.path, body, None))
         member = self.members.get(str(body.get("userid")))
         if member is None:
             return web.json_response({"errcode": 60121, "errmsg": "找不到该用户"})

@@ -116,6 +116,8 @@ async def test_a_union_id_from_users_csv_reaches_the_user_id_after_first_contact
     assert ding.app.users.by_identity("dingtalk", "union-nina") == ding.app.users.get(nina.id)
     await deliverer(ding).deliver(outgoing("union-nina"), no_checkpoint)
     assert ding.fake.sent(BATCH)[-1].body["userIds"] == ["ding-nina"]
+    await ding.say("今天", user="ding-nina")  # known now: no second contacts look-up
+    assert len(ding.fake.sent("/topapi/v2/user/get")) == 1
 
 
 async def test_a_refused_token_is_replaced_once(ding: DingTalkDriver) -> None:

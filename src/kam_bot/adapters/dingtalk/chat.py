@@ -67,10 +67,13 @@ class DingTalkChat:
         await self.send(message, answer)
 
     async def actor(self, message: Inbound) -> User:
-        known = await asyncio.to_thread(identity.known, self.app, message.sender)
-        if known is not None:
+        known, wrote_before = await asyncio.to_thread(identity.known, self.app, message.sender)
+        if known is not None and wrote_before:
             return known
         person = await self.api.person(message.sender)
+        if known is not None:
+            args = (self.app, known, message.sender, message.nick, person)
+            return await asyncio.to_thread(identity.first_contact, *args)
         return await asyncio.to_thread(identity.meet, self.app, message.sender, message.nick, person)
 
     def answer(self, actor: User, message: Inbound) -> Markdown:

@@ -23,8 +23,32 @@ DEFAULT_LOCALE = "zh-Hans"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
-def known(app: PlatformServices, staff_id: str) -> User | None:
-    return app.users.by_identity(NAME, staff_id)
+def known(app: PlatformServices, staff_id: str) -> tuple[User | None, bool]:
+    """The user with this id, and whether they wrote before (their reference is stored)."""
+    user = app.users.by_identity(NAME, staff_id)
+    ref = app.conversation_refs.get(NAME, staff_id)
+    if user is None and ref is not None and ref.user_id is not None:  # imported under the union id
+        user = app.users.get(ref.user_id)
+    return user, user is not None and ref is not None and ref.conversation_id != INVALID_USER
+
+
+def _profile(staff_id: str, nick: str, person: Person | None) -> PlatformProfile:
+    return PlatformProfile(
+        platform=NAME,
+        external_id=staff_id,
+        display_name=(person.name if person else "") or nick.strip() or staff_id,
+        email=person.email if person else None,
+        timezone=DEFAULT_TIMEZONE,
+        locale=DEFAULT_LOCALE,
+    )
+
+
+def first_contact(app: PlatformServices, user: User, staff_id: str, nick: str, person: Person | None) -> User:
+    """An imported user (``dingtalk_id`` in users.csv) writing for the first time: what nobody
+    chose follows DingTalk's defaults; their reference is stored."""
+    user = app.users.refresh(user, _profile(staff_id, nick, person))
+    remember(app, staff_id, staff_id, user)
+    return user
 
 
 def meet(app: PlatformServices, staff_id: str, nick: str, person: Person | None) -> User:
@@ -33,16 +57,8 @@ def meet(app: PlatformServices, staff_id: str, nick: str, person: Person | None)
         imported = app.users.by_identity(NAME, person.union_id)
         if imported is not None:
             remember(app, person.union_id, staff_id, imported)
-            return imported
-    profile = PlatformProfile(
-        platform=NAME,
-        external_id=staff_id,
-        display_name=(person.name if person else "") or nick.strip() or staff_id,
-        email=person.email if person else None,
-        timezone=DEFAULT_TIMEZONE,
-        locale=DEFAULT_LOCALE,
-    )
-    user = app.users.ensure(profile)
+            return first_contact(app, imported, staff_id, nick, person)
+    user = app.users.ensure(_profile(staff_id, nick, person))
     remember(app, staff_id, staff_id, user)
     return user
 
