@@ -24,7 +24,9 @@ from kam_bot.services.transfer import import_csv
 VISIT = "拜访 宝钢 见了 Wang Lei;目标:试订单;我们承诺 明天 报价"
 
 
-async def test_a_reps_day(sqlite_engine: Engine, make_app: Callable[[Engine], App], clock: FrozenClock) -> None:
+async def test_a_reps_day(
+    sqlite_engine: Engine, make_app: Callable[[Engine], App], clock: FrozenClock
+) -> None:
     async with start_dingtalk(sqlite_engine, make_app, clock) as ding:
         app, seed = ding.app, ding.seed
         users = "email,display_name,dingtalk_id\nrita@example.com,Rita Rep,ding-rita\n"
@@ -40,7 +42,9 @@ async def test_a_reps_day(sqlite_engine: Engine, make_app: Callable[[Engine], Ap
         kept = await ding.press(promise.buttons["保存"])
         [undo] = [v for v in kept.buttons.values() if v.startswith("cancel ")]
         taken_back = await ding.press(undo)
-        assert app.promises.get(seed.rep, int(undo.split()[1])).status is PromiseStatus.CANCELLED, taken_back.text
+        assert app.promises.get(seed.rep, int(undo.split()[1])).status is PromiseStatus.CANCELLED, (
+            taken_back.text
+        )
 
         clock.advance(days=1)  # Tuesday 08:30 in Shanghai
         assert reminder_tick(app.jobs_context, clock.now, "day").queued == 1
