@@ -40,6 +40,9 @@ REFRESH_EARLY = 300.0
 """Seconds before its expiry a token is replaced (the SDK keeps the same five minutes)."""
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 TOKEN_HEADER = "x-acs-dingtalk-access-token"
+MIN_INTERVAL = 1 / 20
+"""Seconds between two open-platform calls: an internal app may call each server API at most
+20 times a second (DingTalk's default for standard organisations); over it DingTalk throttles."""
 INVALID_TOKEN = frozenset({"InvalidAuthentication", "Forbidden.AccessDenied.AccessTokenPermissionDenied"})
 
 
@@ -81,6 +84,8 @@ class OpenApi:
     _expires: float = 0.0
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _client: httpx.AsyncClient | None = None
+    _next_call: float = 0.0
+    _pace: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -117,10 +122,19 @@ class OpenApi:
 
     # -- calls ----------------------------------------------------------------------------
 
+    async def paced(self) -> None:
+        """Wait for the next free slot under the app's call rate (``MIN_INTERVAL`` apart)."""
+        async with self._pace:
+            wait = self._next_call - self.now()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next_call = max(self.now(), self._next_call) + MIN_INTERVAL
+
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST to the open platform with the token; a refused token is replaced once."""
         for attempt in (1, 2):
             token = await self.token()
+            await self.paced()
             answer = await self.client.post(
                 f"{self.settings.base}{path}", json=body, headers={TOKEN_HEADER: token}
             )
@@ -140,6 +154,7 @@ class OpenApi:
         """A call to the older ``oapi`` host: the token in the query, errors as ``errcode`` in a 200."""
         for attempt in (1, 2):
             token = await self.token()
+            await self.paced()
             url = f"{self.settings.legacy_base}{path}"
             answer = await self.client.post(url, params={"access_token": token}, json=json_body, **kwargs)
             data = _json(answer)
