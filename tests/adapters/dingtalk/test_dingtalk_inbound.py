@@ -120,3 +120,20 @@ async def test_a_message_that_failed_before_its_answer_is_handled_when_redeliver
     assert failed["code"] == 500
     again = await stream.fake.acked(stream.fake.push(data, message_id="f2"))  # DingTalk pushes it again
     assert again["code"] == 200 and stream.answer_to(data).text and calls == ["msg1", "msg1"]
+
+
+async def test_a_redelivery_while_the_first_is_still_being_answered_is_taken_once(
+    stream: DingTalkDriver,
+) -> None:
+    """DingTalk re-pushes a message whose ack is late: the two frames are handled at once."""
+    said = await stream.say("promise Baosteel send samples by Friday")
+    stream.fake.latency = 0.3  # every answer from DingTalk now takes a while
+    data = stream.message(said.buttons["保存"])
+    first = stream.fake.push(data, message_id="slow-1")
+    second = stream.fake.push(data, message_id="slow-2")
+    assert (await stream.fake.acked(first))["code"] == 200 and (await stream.fake.acked(second))[
+        "code"
+    ] == 200
+    answers = [c for c in stream.fake.sent("/robot/sendBySession") if c.body["_session"] == data["msgId"]]
+    assert len(answers) == 1
+    assert [p.text for p in stream.app.promises.mine(stream.seed.rep)].count("send samples") == 1
