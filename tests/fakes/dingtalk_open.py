@@ -12,8 +12,9 @@ Shapes and rules, with their sources:
   Frames are JSON text ``{specVersion, type: SYSTEM|EVENT|CALLBACK, headers{appId,
   connectionId, contentType, messageId, time, topic}, data: "<JSON string>"}``; the client acks
   ``{code, headers{messageId, contentType}, message, data}`` (frames.py ``AckMessage``); a
-  SYSTEM ``ping`` is answered with its ``data`` echoed (handlers.py ``SystemHandler``). A
-  message not acked is pushed again (``redeliver``), as users observed for robot messages.
+  SYSTEM ``ping`` is answered with its ``data`` echoed (handlers.py ``SystemHandler``).
+  DingTalk's redelivery of a late-acked robot message (same ``msgId``, observed by users,
+  soimy/openclaw-channel-dingtalk#390) is ``push`` of the same data again.
 - Token (stream.py ``get_access_token``): ``POST /v1.0/oauth2/accessToken {appKey, appSecret}``
   → ``{accessToken, expireIn: 7200}``. A wrong secret: 400 ``{"code": "invalidClientSecret"}``;
   a revoked or unknown token on any call: HTTP **400** ``{"code": "InvalidAuthentication",
@@ -270,10 +271,6 @@ class FakeDingTalk:
         finally:
             self._sockets.remove(ws)
         return ws
-
-    async def close_connections(self) -> None:
-        for ws in list(self._sockets):
-            await ws.close()
 
     # -- the open platform --------------------------------------------------------------------
 

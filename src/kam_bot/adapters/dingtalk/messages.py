@@ -22,14 +22,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "That message is {count} characters; I take at most {limit}. Send it in shorter parts.",
         "zh-Hans": "这条消息有 {count} 个字符,最多只能 {limit} 个。请分几次发送。",
     },
-    "dingtalk.buttons": {"en": "Tap to answer:", "zh-Hans": "点击即可回复:"},
     "dingtalk.cut": {
         "en": "… (shortened: DingTalk takes {limit} characters per message)",
         "zh-Hans": "……(已截短:钉钉每条消息最多 {limit} 个字符)",
     },
     "dingtalk.chart": {"en": "Chart: {title}", "zh-Hans": "图表:{title}"},
-    "dingtalk.failed": {
-        "en": "Something went wrong and nothing was saved. Please send it again in a minute.",
-        "zh-Hans": "出了点问题,什么都没有保存。请稍后再发一次。",
-    },
 }
