@@ -77,3 +77,27 @@ async def test_a_picture_is_answered_with_what_the_bot_reads(ding: DingTalkDrive
     del data["text"]
     await ding.deliver(data)
     assert "只能读取文字" in ding.answer_to(data).text
+
+
+async def test_a_forged_button_line_on_someone_elses_promise_is_refused(ding: DingTalkDriver) -> None:
+    """A send-message link is only text: anyone can type ``done N``; the services decide."""
+    from datetime import timedelta
+
+    from kam_bot.domain import models as m
+    from kam_bot.domain.enums import PromiseDirection, PromiseStatus
+
+    with ding.app.uow() as uow:
+        other = uow.repo.add(
+            m.Promise,
+            account_id=ding.seed.cosco.id,
+            owner_id=ding.seed.other_manager.id,
+            direction=PromiseDirection.OURS,
+            text="their promise",
+            due_date=ding.clock.now.date(),
+            created_at=ding.clock.now - timedelta(days=1),
+        )
+        uow.commit()
+    said = await ding.say(f"done {other.id}")
+    assert f"承诺 #{other.id} 不是你的" in said.text  # refused, in Rita's language
+    with ding.app.uow() as uow:
+        assert uow.repo.get(m.Promise, other.id).status is PromiseStatus.OPEN
