@@ -361,3 +361,42 @@ class FakeDingTalk:
             return web.json_response({"errcode": 130101, "errmsg": "send too fast"})
         self.calls.append(Call(request.path, {**body, "_session": request.query.get("session")}, None))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+
+def main() -> None:
+    """Try kam-bot by hand with this fake in place of DingTalk (`.venv/bin/python
+    tests/fakes/dingtalk_open.py`): export the printed variables, run `kam-bot serve`, then type
+    ``USERID: text`` here (``ding-admin@GROUP: digest TEAM`` in a group); what the robot sends
+    is printed."""
+    members = {"ding-rita": {"name": "Rita", "email": "rita@example.com"}, "ding-admin": {"name": "Admin"}}
+    fake = FakeDingTalk(members=members, groups={"cidGroup=="}).start()
+    print(f"export DINGTALK_CLIENT_ID={fake.client_id} DINGTALK_CLIENT_SECRET={fake.client_secret}")
+    print(f"export DINGTALK_API_URL={fake.url}")
+    shown, n = 0, itertools.count(1)
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            break
+        who, _, text = line.partition(":")
+        user, _, group = who.strip().partition("@")
+        now = int(time.time() * 1000)
+        i = next(n)
+        data = {
+            "msgId": f"hand{i}-{now}", "msgtype": "text", "text": {"content": text.strip()},
+            "conversationType": "2" if group else "1", "conversationId": group or f"cid-{user}",
+            "senderStaffId": user, "senderNick": user, "robotCode": fake.client_id,
+            "sessionWebhook": fake.webhook(f"hand{i}"), "sessionWebhookExpiredTime": now + 5_400_000,
+        }  # fmt: skip
+        if fake._sockets:
+            fake.push(data)
+        time.sleep(1.5)
+        for call in fake.calls[shown:]:
+            if call.path != "/topapi/v2/user/get":
+                print(f"[{call.path}] {call.text}\n")
+        shown = len(fake.calls)
+    fake.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -56,3 +56,11 @@ def test_a_long_reply_is_cut_with_a_note_and_the_charts_are_kept() -> None:
     assert md.title == "Weekly digest · Steel East"
     long_title = render(Reply.text("x" * 200), Locale.EN).title
     assert len(long_title) == MAX_TITLE and long_title.endswith("…")
+
+
+def test_the_bots_own_text_stays_readable_and_a_quoted_line_stays_dead() -> None:
+    help_line = "库存 客户 产品 数量 [单位] [快|正常|慢] —— 记录库存"
+    assert render(Reply.text(help_line), Locale.ZH_HANS).text == help_line
+    quoted = "No account “[x](dtmd://dingtalkclient/sendMessage?content=yes) ![i](@m) <b> @all”"
+    shown = render(Reply.text(quoted), Locale.EN).text
+    assert "](" not in shown.replace("\\](", "") and "![" not in shown and "@all" not in shown

@@ -3,11 +3,12 @@
 DingTalk renders a subset of Markdown in robot messages (headings, bold, links, images, lists,
 quotes). A button becomes a ``dtmd://dingtalkclient/sendMessage?content=…`` link: tapping it
 makes the person send that text to the bot (``done 12``, ``yes``), so it is answered like a
-typed line, by the same conversation (DingTalk documents this link for Markdown messages; it
-needs no card template). User text shows as typed: Markdown punctuation is backslash-escaped,
-so it can never become a link, an image or such a button; and ``@`` before ``all``/``所有人``
-is broken with a zero-width space (a real mention also needs the message's ``at`` field,
-which kam-bot never sets).
+typed line, by the same conversation (DingTalk's clients honour this link in Markdown
+messages; it needs no card template). User text shows as typed: Markdown punctuation is
+backslash-escaped, so it can never become a link, an image or such a button; the bot's own
+text (which may quote a typed value) keeps its brackets, and only what could become live is
+broken there. ``@`` before ``all``/``所有人`` is broken with a zero-width space (a real mention
+also needs the message's ``at`` field, which kam-bot never sets).
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ def escape(text: str) -> str:
     return _EVERYONE.sub("@\u200b", _LINE_START.sub(r"\1\\\2", inline))
 
 
+def neutral(text: str) -> str:
+    """The bot's own text (which may quote what was typed): kept readable (``[unit]`` stays as
+    written), only what could become live is broken: a link or image (``](``, ``![``), an HTML
+    tag, a mention of everyone."""
+    text = _CONTROL.sub("", text).replace("\\", "\\\\").replace("](", "\\](").replace("![", "!\\[")
+    return _EVERYONE.sub("@\u200b", text.replace("<", "\\<"))
+
+
 def line(line: Line) -> str:
     out = []
     for span in line.spans:
@@ -74,7 +83,7 @@ def line(line: Line) -> str:
         elif span.kind is SpanKind.BOLD and span.text.strip():
             out.append(f"**{escape(span.text).strip()}**")
         else:
-            out.append(escape(span.text))
+            out.append(neutral(span.text))
     return "".join(out)
 
 
@@ -108,11 +117,11 @@ def render(
             parts.append(f"**{escape(section.title)}**")
         parts.extend(line(each) or "\u200b" for each in section.lines)
         if section.more:
-            parts.append(escape(t("common.and_more", locale, count=section.more)))
+            parts.append(neutral(t("common.and_more", locale, count=section.more)))
         if links := _buttons(section.actions):
             parts.append(links)
     if question:
-        parts.append(escape(question))
+        parts.append(neutral(question))
     if links := _buttons(reply.actions):
         parts.append(links)
     charts = [
@@ -126,7 +135,7 @@ def _fit(body: str, tail: str, locale: Locale) -> str:
     """Within ``MAX_TEXT``: the body cut at a paragraph with a note, the charts kept whole."""
     room = MAX_TEXT - len(tail) - 2
     if len(body) > room:
-        note = escape(t("dingtalk.cut", locale, limit=MAX_TEXT))
+        note = neutral(t("dingtalk.cut", locale, limit=MAX_TEXT))
         cut = body[: max(0, room - len(note) - 2)]
         cut = cut.rsplit("\n\n", 1)[0] if "\n\n" in cut else cut.rstrip("\\")
         body = f"{cut}\n\n{note}"
