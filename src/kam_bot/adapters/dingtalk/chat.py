@@ -12,6 +12,7 @@ robot APIs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -19,12 +20,14 @@ from typing import Any
 import httpx
 
 from kam_bot.adapters.platform import PlatformServices
+from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
 from kam_bot.handlers.chat import TextChat
 from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Reply
 from kam_bot.handlers.verbs import Surface
 from kam_bot.i18n import t
+from kam_bot.logs import OncePer, outage_kind
 from kam_bot.services.errors import ServiceError
 
 from . import NAME, identity
@@ -33,6 +36,9 @@ from .inbound import Inbound, read
 from .markdown import Markdown, render
 
 log = logging.getLogger(__name__)
+_SAID = OncePer(60.0)
+SORRY = " / ".join(t("dingtalk.failed", loc) for loc in (Locale.ZH_HANS, Locale.EN))
+"""Said when a message could not be handled: the person's language may be what is unreachable."""
 
 SURFACE = Surface(name=NAME, forms=False)
 DIGEST = frozenset({"digest", "摘要", "周报"})
@@ -49,22 +55,40 @@ class DingTalkChat:
     def __post_init__(self) -> None:
         self.chat = TextChat(self.app, SURFACE)
 
-    async def receive(self, data: Any) -> None:
+    async def receive(self, data: Any) -> bool:
+        """Handle one message; False when it failed before it was answered (DingTalk may then
+        deliver it again, and it is handled again: its claim was released)."""
         message = read(data)
         if message is None:
             log.info("DingTalk message ignored: not a robot message kam-bot can read")
-            return
+            return True
         key = f"msg:{message.message_id}"
-        if not await asyncio.to_thread(self.app.claims.claim, NAME, key):
-            log.info("DingTalk message %s delivered again; already taken in", message.message_id)
-            return
+        claimed = False
         try:
+            claimed = await asyncio.to_thread(self.app.claims.claim, NAME, key)
+            if not claimed:
+                log.info("DingTalk message %s delivered again; already taken in", message.message_id)
+                return True
             actor = await self.actor(message)
             answer = await asyncio.to_thread(self.answer, actor, message)
-        except Exception:
-            await asyncio.to_thread(self.app.claims.release, NAME, key)
-            raise
+        except Exception as exc:
+            self._failed(exc)
+            if claimed:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(self.app.claims.release, NAME, key)
+            await self.send(message, render(Reply.text(SORRY, ok=False), Locale.ZH_HANS))
+            return False
         await self.send(message, answer)
+        return True
+
+    @staticmethod
+    def _failed(exc: Exception) -> None:
+        if (outage := outage_kind(exc)) is not None:
+            _SAID.log(
+                log, logging.ERROR, outage, "DingTalk messages failing: %s (%s)", outage, type(exc).__name__
+            )
+        else:
+            log.error("DingTalk message failed", exc_info=exc)
 
     async def actor(self, message: Inbound) -> User:
         known, wrote_before = await asyncio.to_thread(identity.known, self.app, message.sender)

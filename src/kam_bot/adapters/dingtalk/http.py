@@ -60,7 +60,8 @@ def route(chat: DingTalkChat, secret: str, clock: Callable[[], datetime]) -> Rou
             data = json.loads(body)
         except ValueError:
             return JSONResponse({"error": "not JSON"}, status_code=400)
-        await chat.receive(data)
+        if not await chat.receive(data):
+            return JSONResponse({"error": "not handled"}, status_code=500)  # DingTalk may retry it
         return JSONResponse({})
 
     return Route(EVENTS_PATH, events, methods=["POST"])

@@ -26,5 +26,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "… (shortened: DingTalk takes {limit} characters per message)",
         "zh-Hans": "……(已截短:钉钉每条消息最多 {limit} 个字符)",
     },
+    "dingtalk.failed": {
+        "en": "Something went wrong and nothing was saved. Please send it again in a minute.",
+        "zh-Hans": "出了点问题,什么都没有保存。请稍后再发一次。",
+    },
     "dingtalk.chart": {"en": "Chart: {title}", "zh-Hans": "图表:{title}"},
 }

@@ -34,7 +34,7 @@ from .settings import DingTalkSettings
 
 log = logging.getLogger(__name__)
 
-Receive = Callable[[Any], Coroutine[Any, Any, None]]
+Receive = Callable[[Any], Coroutine[Any, Any, bool]]
 OPEN_PATH = "/v1.0/gateway/connections/open"
 STOP_WAIT = 5.0
 
@@ -47,11 +47,13 @@ class _Messages(CallbackHandler):  # type: ignore[misc]
         self._loop = loop
 
     async def process(self, message: CallbackMessage) -> tuple[int, str]:
-        done: Future[None] = asyncio.run_coroutine_threadsafe(self._receive(message.data), self._loop)
         try:
-            await asyncio.wrap_future(done)
-        except Exception:
-            log.exception("DingTalk stream message failed")
+            done: Future[bool] = asyncio.run_coroutine_threadsafe(self._receive(message.data), self._loop)
+            handled = await asyncio.wrap_future(done)
+        except Exception:  # the server's loop is gone (stopping): DingTalk may deliver it again
+            log.warning("DingTalk stream message not handled: kam-bot is stopping")
+            handled = False
+        if not handled:
             return AckMessage.STATUS_SYSTEM_EXCEPTION, "error"
         return AckMessage.STATUS_OK, "OK"
 
