@@ -5,7 +5,7 @@ quotes). A button becomes a ``dtmd://dingtalkclient/sendMessage?content=…`` li
 makes the person send that text to the bot (``done 12``, ``yes``), so it is answered like a
 typed line, by the same conversation. It needs no card template. Sources: the
 ``dtmd://dingtalkclient/sendMessage`` link in DingTalk's Markdown robot-message samples
-(open-dingtalk Java SDK ``MarkdownMessage`` test) and bot frameworks that note it works in
+(``com.dingtalk.chatbot`` Java SDK, ``MarkdownMessageTest``) and bot frameworks that note it works in
 Markdown messages only (dingraia README); not verified against an official page. User text shows as typed: Markdown punctuation is
 backslash-escaped, so it can never become a link, an image or such a button; the bot's own
 text (which may quote a typed value) keeps its brackets, and only what could become live is
