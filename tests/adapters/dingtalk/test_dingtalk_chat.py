@@ -17,11 +17,11 @@ from kam_bot.domain.enums import Locale
 @pytest.fixture(params=["stream", "http"])
 async def ding(
     request: pytest.FixtureRequest,
-    sqlite_engine: Engine,
+    engine: Engine,
     make_app: Callable[[Engine], App],
     clock: FrozenClock,
 ) -> AsyncIterator[DingTalkDriver]:
-    async with start_dingtalk(sqlite_engine, make_app, clock, mode=request.param) as driver:
+    async with start_dingtalk(engine, make_app, clock, mode=request.param) as driver:
         yield driver
 
 
