@@ -91,7 +91,7 @@ def test_team_set_changes_zone_language_and_destinations_and_is_audited(
         (["--language", "fr"], "--language: “fr” is not a digest language; use en, zh or auto"),
         (
             ["--digest", "pigeon=loft-3"],
-            "--digest: “pigeon” is not a chat platform here; use one of: slack, teams.",
+            "--digest: “pigeon” is not a chat platform here; use one of: slack, teams, dingtalk.",
         ),
         (["--digest", "slack"], "--digest: “slack” is not PLATFORM=ADDRESS; write e.g. slack=C0123456789"),
         ([], "Nothing to change: give --timezone, --language or --digest."),
