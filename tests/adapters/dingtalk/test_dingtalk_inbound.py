@@ -122,6 +122,7 @@ async def test_a_message_that_failed_before_its_answer_is_handled_when_redeliver
     assert again["code"] == 200 and stream.answer_to(data).text and calls == ["msg1", "msg1"]
     sorry, answer = [c.text for c in stream.fake.sent("/robot/sendBySession") if c.body["_session"] == "msg1"]
     assert "什么都没有保存" in sorry and "nothing was saved" in sorry and "帮助" in answer
+    assert sorry.endswith("\n\nhelp")  # what was typed comes back
 
 
 async def test_a_redelivery_while_the_first_is_still_being_answered_is_taken_once(

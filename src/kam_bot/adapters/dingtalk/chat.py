@@ -24,7 +24,7 @@ from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
 from kam_bot.handlers.chat import TextChat
 from kam_bot.handlers.render import error_reply
-from kam_bot.handlers.replies import Reply
+from kam_bot.handlers.replies import Line, Reply, user
 from kam_bot.handlers.verbs import Surface
 from kam_bot.i18n import t
 from kam_bot.logs import OncePer, outage_kind
@@ -38,7 +38,8 @@ from .markdown import Markdown, render
 log = logging.getLogger(__name__)
 _SAID = OncePer(60.0)
 SORRY = " / ".join(t("dingtalk.failed", loc) for loc in (Locale.ZH_HANS, Locale.EN))
-"""Said when a message could not be handled: the person's language may be what is unreachable."""
+"""Said when a message could not be handled (with the line, so nothing typed is lost): the
+person's language may be what is unreachable, so both are said."""
 
 SURFACE = Surface(name=NAME, forms=False)
 DIGEST = frozenset({"digest", "摘要", "周报"})
@@ -76,7 +77,8 @@ class DingTalkChat:
             if claimed:
                 with contextlib.suppress(Exception):
                     await asyncio.to_thread(self.app.claims.release, NAME, key)
-            await self.send(message, render(Reply.text(SORRY, ok=False), Locale.ZH_HANS))
+            typed = [Line.of(user(message.text[:MAX_LINE]))] if message.text else []
+            await self.send(message, render(Reply.text(SORRY, *typed, ok=False), Locale.ZH_HANS))
             return False
         await self.send(message, answer)
         return True

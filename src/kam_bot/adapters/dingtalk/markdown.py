@@ -3,14 +3,16 @@
 DingTalk renders a subset of Markdown in robot messages (headings, bold, links, images, lists,
 quotes). A button becomes a ``dtmd://dingtalkclient/sendMessage?content=…`` link: tapping it
 makes the person send that text to the bot (``done 12``, ``yes``), so it is answered like a
-typed line, by the same conversation. It needs no card template. Sources: the
-``dtmd://dingtalkclient/sendMessage`` link in DingTalk's Markdown robot-message samples
-(``com.dingtalk.chatbot`` Java SDK, ``MarkdownMessageTest``) and bot frameworks that note it works in
-Markdown messages only (dingraia README); not verified against an official page. User text shows as typed: Markdown punctuation is
-backslash-escaped, so it can never become a link, an image or such a button; the bot's own
-text (which may quote a typed value) keeps its brackets, and only what could become live is
-broken there. ``@`` before ``all``/``所有人`` is broken with a zero-width space (a real mention
-also needs the message's ``at`` field, which kam-bot never sets).
+typed line, by the same conversation. It needs no card template. Sources: DingTalk's Markdown
+robot-message samples (``com.dingtalk.chatbot`` Java SDK, ``MarkdownMessageTest``) and bot
+frameworks that note it works in Markdown messages only (dingraia's README); not verified
+against an official page.
+
+User text shows as typed: Markdown punctuation is backslash-escaped, so it can never become a
+link, an image or such a button; the bot's own text (which may quote a typed value) keeps its
+brackets, and only what could become live is broken there. ``@`` before ``all``/``所有人`` is
+broken with a zero-width space (a real mention also needs the message's ``at`` field, which
+kam-bot never sets).
 """
 
 from __future__ import annotations
