@@ -183,3 +183,12 @@ async def test_the_outbox_row_of_an_unknown_user_is_dead_with_the_reason(ding: D
         rows = uow.repo.session.scalars(select(OutboxRow).where(OutboxRow.platform == "dingtalk")).all()
         outcome = [(r.recipient, r.status, r.last_error) for r in rows]
     assert ("ding-left", "dead", INVALID_USER) in outcome
+
+
+async def test_only_an_admin_points_a_teams_digest_at_a_group(ding: DingTalkDriver) -> None:
+    said = await ding.say("digest Steel East", group=GROUP)  # Rita is a rep
+    [team] = [t for t in ding.app.users.teams() if t.id == ding.seed.team.id]
+    assert "dingtalk" not in team.digest_destinations
+    assert "管理员" in said.text, said.text  # refused in her language, saying who may
+    unknown = await ding.say("digest Nowhere", user="ding-ada", group=GROUP)
+    assert "Nowhere" in unknown.text and "Steel East" in unknown.text
