@@ -21,8 +21,11 @@ PLATFORM_PACKAGES = {
     "slack_bolt": "slack",
     "microsoft_teams": "teams",
     "botbuilder": "teams",
+    "dingtalk_stream": "dingtalk",
     "lark_oapi": "feishu",
 }
+KNOWN_NAMES = ("slack", "teams", "dingtalk", "wecom", "feishu")
+"""The registered chat platforms, in ``platforms.KNOWN`` order."""
 CORE = {"domain", "services", "handlers", "jobs", "store"}
 
 KNOWN: set[str] = set()
@@ -219,10 +222,11 @@ from importlib.abc import MetaPathFinder
 
 class NotInstalled(MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in {"slack_sdk", "slack_bolt", "microsoft_teams", "lark_oapi"}:
+        if name.split(".")[0] in BLOCKED:
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return None
 
+BLOCKED = set(sys.argv[1:])
 sys.meta_path.insert(0, NotInstalled())
 from kam_bot import cli, platforms
 cli._load_features()
@@ -235,10 +239,15 @@ print(platforms.identity_columns(), [e.name for e in platforms.enabled(configure
 
 def test_the_platforms_register_without_their_sdks() -> None:
     """Knowing the platforms (their settings, id columns, CLI commands) needs none of their SDKs:
-    run where importing ``slack_sdk``, ``slack_bolt`` or ``microsoft_teams`` fails."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_", "FEISHU_"))}
+    run where importing any platform SDK (``slack_sdk``, ``microsoft_teams``...) fails."""
+    prefixes = tuple(f"{name.upper()}_" for name in KNOWN_NAMES)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     done = subprocess.run(
-        [sys.executable, "-c", NO_SDK], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-c", NO_SDK, *PLATFORM_PACKAGES],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "{'slack_id': 'slack', 'teams_id': 'teams', 'feishu_id': 'feishu'} []"
+    assert done.stdout.strip() == f"{ {f'{name}_id': name for name in KNOWN_NAMES} } []"

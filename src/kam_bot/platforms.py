@@ -18,12 +18,20 @@ from typing import Any
 from pydantic_settings import BaseSettings
 
 from kam_bot.adapters.console import platform as console
+from kam_bot.adapters.dingtalk import platform as dingtalk
 from kam_bot.adapters.feishu import platform as feishu
 from kam_bot.adapters.platform import ChatPlatform, PlatformServices, Registration
 from kam_bot.adapters.slack import platform as slack
 from kam_bot.adapters.teams import platform as teams
+from kam_bot.adapters.wecom import platform as wecom
 
-KNOWN: list[Registration[Any]] = [slack.REGISTRATION, teams.REGISTRATION, feishu.REGISTRATION]
+KNOWN: list[Registration[Any]] = [
+    slack.REGISTRATION,
+    teams.REGISTRATION,
+    dingtalk.REGISTRATION,
+    wecom.REGISTRATION,
+    feishu.REGISTRATION,
+]
 """The chat platforms kam-bot knows, in the order a person's DMs prefer them when they have an
 identity on several enabled ones."""
 

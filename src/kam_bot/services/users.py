@@ -197,5 +197,11 @@ class UserService:
         with self._uow() as uow:
             return uow.repo.all(Team)
 
+    def people(self, team_id: int | None = None) -> list[User]:
+        """Everyone (or a team's people), with their platform ids: a platform building a team's
+        group chat, or linking imported users to its ids."""
+        with self._uow() as uow:
+            return [user for user in uow.repo.all(User) if team_id is None or user.team_id == team_id]
+
 
 __all__ = ["CHOSEN", "Locale", "PlatformProfile", "UserService"]
