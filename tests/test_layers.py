@@ -22,8 +22,9 @@ PLATFORM_PACKAGES = {
     "microsoft_teams": "teams",
     "botbuilder": "teams",
     "dingtalk_stream": "dingtalk",
+    "lark_oapi": "feishu",
 }
-KNOWN_NAMES = ("slack", "teams", "dingtalk", "wecom")
+KNOWN_NAMES = ("slack", "teams", "dingtalk", "wecom", "feishu")
 """The registered chat platforms, in ``platforms.KNOWN`` order."""
 CORE = {"domain", "services", "handlers", "jobs", "store"}
 

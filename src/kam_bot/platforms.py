@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings
 
 from kam_bot.adapters.console import platform as console
 from kam_bot.adapters.dingtalk import platform as dingtalk
+from kam_bot.adapters.feishu import platform as feishu
 from kam_bot.adapters.platform import ChatPlatform, PlatformServices, Registration
 from kam_bot.adapters.slack import platform as slack
 from kam_bot.adapters.teams import platform as teams
@@ -29,6 +30,7 @@ KNOWN: list[Registration[Any]] = [
     teams.REGISTRATION,
     dingtalk.REGISTRATION,
     wecom.REGISTRATION,
+    feishu.REGISTRATION,
 ]
 """The chat platforms kam-bot knows, in the order a person's DMs prefer them when they have an
 identity on several enabled ones."""
