@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
+from kam_bot.handlers.replies import Reply
+from kam_bot.i18n import t
 from kam_bot.integrations.crm import (
     CredentialRevokedError,
     CrmError,
@@ -40,12 +42,13 @@ from kam_bot.integrations.crm import (
     RecordRejectedError,
 )
 from kam_bot.integrations.records import EntityKind, RecordKey
-from kam_bot.jobs import crm_records
+from kam_bot.jobs import crm_records, outbox
 from kam_bot.jobs.pace import Pace
 from kam_bot.jobs.sender import MIN_RETRY_AFTER, Backoff, instance_name
 from kam_bot.services.ports import Clock
 from kam_bot.store import lease
-from kam_bot.store.crm import BUSY, TAKEN_OVER, SqlCrmStore
+from kam_bot.store.crm import BUSY, TAKEN_OVER, PullResult, SqlCrmStore
+from kam_bot.store.jobs import SqlJobsStore
 
 log = logging.getLogger(__name__)
 
@@ -296,3 +299,71 @@ class CrmSync:
             raise
         self.store.set_link(kind, entity_id, crm_id, self.clock())
         return crm_id
+
+
+# -- pull and the admins' DM -------------------------------------------------------------
+
+
+def pull(port: CrmPort, store: SqlCrmStore, clock: Clock, *, full: bool = False) -> PullResult:
+    """Import what changed in the CRM since the last pull (``full``: everything)."""
+    started = clock()
+    since = None if full else store.state().last_pull_at
+    if since is not None:
+        since -= PULL_OVERLAP
+    result = store.apply_pull(port.pull(since), clock())
+    store.pulled(started, result.summary())
+    log.info("CRM %s pull: %s", port.name, result.summary())
+    return result
+
+
+PULL_OVERLAP = timedelta(minutes=10)
+"""A pull asks for changes since the last one started, less this (clocks differ)."""
+
+
+@dataclass(frozen=True)
+class CrmJobs:
+    """What `kam-bot serve` runs for the CRM (``jobs.context.Follower``): the push loop every
+    poll, and the pull each night (claimed once across processes)."""
+
+    sync: CrmSync
+    port: CrmPort
+    store: SqlCrmStore
+    clock: Clock
+
+    @property
+    def name(self) -> str:
+        return self.port.name
+
+    def push(self, should_stop: Callable[[], bool]) -> CrmStats:
+        return self.sync.run_once(should_stop)
+
+    def pull(self, full: bool = False) -> PullResult:
+        return pull(self.port, self.store, self.clock, full=full)
+
+    def nightly(self, instance: str) -> PullResult | None:
+        """The night's pull, by whichever process claims the night first."""
+        now = self.clock()
+        if not self.store.claim_pull(now.date().isoformat(), instance, now):
+            return None
+        return self.pull()
+
+
+def admin_notifier(jobs: SqlJobsStore, platforms: tuple[str, ...], store: SqlCrmStore, crm: str) -> Notify:
+    """Queue one DM per admin saying the sync stopped and how to fix it (once per stop)."""
+
+    def notify(reason: str, at: datetime) -> None:
+        with jobs.transaction() as tx:
+            messages = []
+            for admin in store.admins():
+                text = t("crm.stopped", admin.locale, crm=crm, reason=reason)
+                body = {
+                    "reply": Reply.text(text, ok=False).model_dump(mode="json"),
+                    "locale": admin.locale.value,
+                    "expires_at": None,
+                }
+                key = outbox.key("crm_stopped", f"u{admin.id}", at.isoformat(timespec="seconds"))
+                messages.append(outbox.dm_message(key, "crm_stopped", admin, platforms, body))
+            tx.enqueue_many(messages, at)
+            tx.commit()
+
+    return notify

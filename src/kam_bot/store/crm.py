@@ -503,6 +503,18 @@ class SqlCrmStore:
             closed += 1
         return closed
 
+    def claim_pull(self, day: str, by: str, now: datetime) -> bool:
+        """True for the one process that claims this night's pull."""
+        with self._sessions() as session:
+            stmt = _insert(session)(t.JobRunRow).values(
+                job=f"crm_pull:{self.crm}", slot=day, claimed_by=by, claimed_at=now
+            )
+            won = session.execute(
+                stmt.on_conflict_do_nothing(index_elements=["job", "slot"]).returning(t.JobRunRow.id)
+            ).first()
+            session.commit()
+            return won is not None
+
     def admins(self) -> list[m.User]:
         with self._sessions() as session:
             rows = session.scalars(select(t.UserRow.id).where(t.UserRow.role == Role.ADMIN.value))
