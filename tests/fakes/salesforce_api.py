@@ -55,15 +55,37 @@ FIELDS: dict[str, list[str]] = {
     "Account": [*COMMON, "Name", "Industry"],
     "Contact": [*COMMON, "AccountId", "Name", "FirstName", "LastName", "Title", "Department", "Email"],
     "User": ["Id", "Name", "Email", "IsActive", "Username"],
-    "Event": [*COMMON, "Subject", "Description", "WhatId", "WhoId", "StartDateTime", "EndDateTime"]
-    + ["ActivityDateTime", "DurationInMinutes"],
-    "Task": [*COMMON, "Subject", "Description", "WhatId", "WhoId", "ActivityDate", "Status", "Priority"]
-    + ["IsClosed"],
+    "Event": [
+        *COMMON,
+        "Subject",
+        "Description",
+        "WhatId",
+        "WhoId",
+        "StartDateTime",
+        "EndDateTime",
+        "ActivityDateTime",
+    ],
+    "Task": [
+        *COMMON,
+        "Subject",
+        "Description",
+        "WhatId",
+        "WhoId",
+        "ActivityDate",
+        "Status",
+        "Priority",
+        "IsClosed",
+    ],
     "Note": [*COMMON, "ParentId", "Title", "Body"],
     "EventRelation": ["Id", "EventId", "RelationId"],
     "Field_Observation__c": [*COMMON, "Name", "Account__c", "Details__c"],
 }
-REQUIRED = {"Event": [], "Note": ["ParentId", "Title"], "Account": ["Name"], "EventRelation": ["EventId", "RelationId"]}
+REQUIRED = {
+    "Event": [],
+    "Note": ["ParentId", "Title"],
+    "Account": ["Name"],
+    "EventRelation": ["EventId", "RelationId"],
+}
 CLOSED = {"Completed"}
 
 
@@ -73,11 +95,12 @@ def _err(status: int, code: str, message: str, fields: list[str] | None = None) 
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (cert path, key path)."""
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
@@ -90,7 +113,9 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
         .sign(key, hashes.SHA256())
     )
@@ -226,7 +251,9 @@ class FakeSalesforce:
 
     # -- dispatch -----------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, raw: bytes, headers: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
+    def handle(
+        self, method: str, path: str, raw: bytes, headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
         url = urlparse(path)
         with self._lock:
             self.calls.append((method, url.path))
@@ -297,15 +324,20 @@ class FakeSalesforce:
         text = raw.decode()
         user = re.search(r"<n1:username>(.*?)</n1:username>", text)
         password = re.search(r"<n1:password>(.*?)</n1:password>", text)
-        good = user and password and (user[1], password[1]) == (self.username, self.password + self.security_token)
+        good = (
+            user
+            and password
+            and (user[1], password[1]) == (self.username, self.password + self.security_token)
+        )
         if self.revoked or not good:
+            message = "Invalid username, password, security token; or user locked out."
             fault = (
                 '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope '
-                'xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com">'
-                "<soapenv:Body><soapenv:Fault><faultcode>sf:INVALID_LOGIN</faultcode><faultstring>INVALID_LOGIN: "
-                "Invalid username, password, security token; or user locked out.</faultstring><detail>"
-                "<sf:LoginFault><sf:exceptionCode>INVALID_LOGIN</sf:exceptionCode><sf:exceptionMessage>Invalid "
-                "username, password, security token; or user locked out.</sf:exceptionMessage></sf:LoginFault>"
+                'xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+                'xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault>'
+                f"<faultcode>sf:INVALID_LOGIN</faultcode><faultstring>INVALID_LOGIN: {message}</faultstring>"
+                "<detail><sf:LoginFault><sf:exceptionCode>INVALID_LOGIN</sf:exceptionCode>"
+                f"<sf:exceptionMessage>{message}</sf:exceptionMessage></sf:LoginFault>"
                 "</detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>"
             )
             return 500, fault.encode(), {}
@@ -335,7 +367,9 @@ class FakeSalesforce:
         parts = [unquote(p) for p in rest.strip("/").split("/")]
         with self._lock:
             if parts[0] == "limits":
-                return 200, {"DailyApiRequests": {"Max": self.daily_limit, "Remaining": self.daily_limit - self.used}}
+                return 200, {
+                    "DailyApiRequests": {"Max": self.daily_limit, "Remaining": self.daily_limit - self.used}
+                }
             if parts[0] == "query":
                 return self._query(query.get("q", [""])[0]) if len(parts) == 1 else self._more(parts[1])
             if parts[0] == "composite":
@@ -393,7 +427,9 @@ class FakeSalesforce:
         known = set(self._fields(sobject))
         for name in body:
             if name not in known:
-                return _err(400, "INVALID_FIELD", f"No such column '{name}' on sobject of type {sobject}", [name])
+                return _err(
+                    400, "INVALID_FIELD", f"No such column '{name}' on sobject of type {sobject}", [name]
+                )
         if creating:
             missing = [f for f in REQUIRED.get(sobject, []) if not body.get(f)]
             if sobject == "Event" and not (body.get("EndDateTime") or body.get("DurationInMinutes")):
@@ -451,7 +487,14 @@ class FakeSalesforce:
             path = urlparse(sub["url"]).path.removeprefix(f"/services/data/v{self.VERSION}/")
             status, answer = self._rest(sub["method"], path, {}, json.loads(text))
             results[sub["referenceId"]] = answer if isinstance(answer, dict) else {}
-            answers.append({"body": answer, "httpHeaders": {}, "httpStatusCode": status, "referenceId": sub["referenceId"]})
+            answers.append(
+                {
+                    "body": answer,
+                    "httpHeaders": {},
+                    "httpStatusCode": status,
+                    "referenceId": sub["referenceId"],
+                }
+            )
         return 200, {"compositeResponse": answers}
 
     # -- SOQL (the subset kam-bot writes) ----------------------------------------------------
@@ -474,7 +517,12 @@ class FakeSalesforce:
         if found["limit"]:
             rows = rows[: int(found["limit"])]
         records = [
-            {"attributes": {"type": found["obj"], "url": f"/services/data/v{self.VERSION}/sobjects/{found['obj']}/{r['Id']}"}}
+            {
+                "attributes": {
+                    "type": found["obj"],
+                    "url": f"/services/data/v{self.VERSION}/sobjects/{found['obj']}/{r['Id']}",
+                }
+            }
             | {c: r.get(c) for c in columns}
             for r in rows
         ]
@@ -522,7 +570,8 @@ def _condition(field: str, op: str, value: Any) -> Callable[[dict[str, Any]], bo
         return lambda r: bool(pattern.match(str(r.get(field) or "")))
     if op == ">":
         limit = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        return lambda r: bool(r.get(field)) and dt.datetime.strptime(r[field][:19], "%Y-%m-%dT%H:%M:%S").replace(
-            tzinfo=dt.UTC
-        ) > limit
+        return lambda r: (
+            bool(r.get(field))
+            and dt.datetime.strptime(r[field][:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC) > limit
+        )
     return lambda r: r.get(field) == value
