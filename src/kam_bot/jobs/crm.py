@@ -285,14 +285,15 @@ class CrmSync:
         held = self.store.reserve(kind, entity_id, item.token, now, now + self.lease_for)
         if held == BUSY:
             raise _BusyError
-        if held == TAKEN_OVER or item.sending_at is not None:
-            found = self.port.find(record)
+        try:
+            found = None
+            if held == TAKEN_OVER or item.sending_at is not None:
+                found = self.port.find(record)
             if found is not None:
                 self._incident(item, lease.FOUND_IN_HISTORY, found)
                 stats.found += 1
                 self.store.set_link(kind, entity_id, found, self.clock())
                 return self.port.push(record, found)
-        try:
             crm_id = self.port.push(record, None)
         except BaseException:  # let go at once: the next pusher asks the CRM (find) before creating
             self.store.release(kind, entity_id, item.token)
