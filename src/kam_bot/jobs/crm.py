@@ -221,7 +221,7 @@ class CrmSync:
             log.info("CRM %s rate limited (%s): again at %s", self.name, exc.reason, until.isoformat())
         except CredentialRevokedError as exc:
             self.leases.reschedule(item, now + STOPPED_RETRY, exc.reason, item.attempts, True)
-            self._stop(exc, now)
+            self.stop(exc, now)
             stats.released += 1
         except RecordRejectedError as exc:
             self.leases.mark_dead(item, str(exc)[:500], item.attempts + 1)
@@ -238,7 +238,8 @@ class CrmSync:
                 self._incident(item, lease.LEASE_LOST_AFTER_SEND, ref)
                 stats.lost += 1
 
-    def _stop(self, exc: CredentialRevokedError, now: datetime) -> None:
+    def stop(self, exc: CredentialRevokedError, now: datetime) -> None:
+        """Stop the sync (once: the log line and the admins' DM come from the process that stops it)."""
         if self.store.stop(exc.reason, now):
             log.error(
                 "CRM sync stopped: %s refused kam-bot's credentials (%s); nothing is lost, "
@@ -346,7 +347,13 @@ class CrmJobs:
         now = self.clock()
         if not self.store.claim_pull(now.date().isoformat(), instance, now):
             return None
-        return self.pull()
+        try:
+            return self.pull()
+        except CredentialRevokedError as exc:
+            self.sync.stop(exc, now)
+        except CrmError as exc:
+            log.warning("CRM %s nightly pull failed: %s; `kam-bot crm pull` tries again", self.name, exc)
+        return None
 
 
 def admin_notifier(jobs: SqlJobsStore, platforms: tuple[str, ...], store: SqlCrmStore, crm: str) -> Notify:

@@ -203,3 +203,26 @@ def test_two_workers_pushing_rows_of_one_record_create_it_once(
     (event,) = fake_sf.all("Event")
     assert "third" in event["Description"]
     assert all(r.status == "sent" for r in _outbox(crm_app, "change"))
+
+
+def test_serve_schedules_the_push_and_the_nightly_pull_once(
+    crm_app: App, fake_sf: FakeSalesforce, clock: FrozenClock
+) -> None:
+    from dataclasses import replace
+
+    from kam_bot.jobs.runtime import JobRunner, build_scheduler
+
+    s = _ready(crm_app, fake_sf)
+    jobs = jobs_of(crm_app)
+    runner = JobRunner(replace(crm_app.jobs_context, follower=jobs), {}, instance="one")
+    assert {"kam.crm", "kam.crm_pull"} <= {job.id for job in build_scheduler(runner).get_jobs()}
+    fake_sf.add("Account", Name="Shougang Group")
+    assert jobs.nightly("one") is not None and jobs.nightly("two") is None  # one pull a night
+    crm_app.visits.log(s.rep, _visit(crm_app, s, promises=[], prices=[]))
+    import asyncio
+
+    asyncio.run(runner.crm_push())
+    assert len(fake_sf.all("Event")) == 1
+    fake_sf.revoke()
+    clock.advance(days=1)
+    assert jobs.nightly("one") is None and jobs.store.state().stopped_reason == "invalid_client"
