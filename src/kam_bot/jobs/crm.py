@@ -116,6 +116,8 @@ class CrmSync:
         self._next_start = 0.0
         self._paused_until = 0.0
         """Monotonic time before which no call starts (a Retry-After)."""
+        self._next_check = 0.0
+        """While stopped: when to ask the CRM again whether it takes the credentials (once a minute)."""
 
     @property
     def name(self) -> str:
@@ -147,6 +149,9 @@ class CrmSync:
         state = self.store.state()
         if state.stopped_reason is None:
             return True
+        if time.monotonic() < self._next_check:
+            return False
+        self._next_check = time.monotonic() + STOPPED_RETRY.total_seconds()
         try:
             self.port.check()
         except CrmError:

@@ -64,6 +64,7 @@ def test_a_revoked_credential_stops_the_sync_tells_the_admins_once_and_loses_not
 
     fake_sf.revoke(False)
     clock.advance(minutes=2)
+    jobs.sync._next_check = 0.0  # a minute has passed for the process too
     resumed = jobs.push(lambda: False)
     assert not resumed.stopped and resumed.pushed == 4 and len(fake_sf.all("Event")) == 1
     assert jobs.store.state().stopped_reason is None
