@@ -255,7 +255,7 @@ class SqlCrmStore:
 
     def state(self) -> State:
         with self._sessions() as session:
-            row = session.get(t.CrmStateRow, self.crm)
+            row = session.scalar(select(t.CrmStateRow).where(t.CrmStateRow.crm == self.crm))
             if row is None:
                 return State()
             return State(
@@ -269,11 +269,12 @@ class SqlCrmStore:
             )
 
     def _state_row(self, session: Session) -> t.CrmStateRow:
-        row = session.get(t.CrmStateRow, self.crm, with_for_update=True)
+        mine = select(t.CrmStateRow).where(t.CrmStateRow.crm == self.crm).with_for_update()
+        row = session.scalar(mine)
         if row is None:
             stmt = _insert(session)(t.CrmStateRow).values(crm=self.crm, limited_count=0)
             session.execute(stmt.on_conflict_do_nothing(index_elements=["crm"]))
-            row = session.get(t.CrmStateRow, self.crm, with_for_update=True)
+            row = session.scalar(mine)
         assert row is not None
         return row
 
