@@ -3,6 +3,7 @@ follow, a pull brings accounts, contacts and owners back; SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -207,3 +208,26 @@ def test_a_refused_change_writes_no_crm_row(crm_app: App) -> None:
     with pytest.raises(InvalidInputError):  # a cancelled promise cannot be snoozed: nothing written
         crm_app.promises.snooze(s.rep, promise.id, days=1)
     assert _all_rows(crm_app) == 2
+
+
+def test_mapped_fields_where_the_org_has_them_and_the_password_login(
+    fake_sf: FakeSalesforce, make_crm_app: Callable[..., App]
+) -> None:
+    fake_sf.optional_fields = True
+    app = make_crm_app(
+        fake_sf, client_id=None, client_secret=None, username="kam@example.com", password="pw", token="TOKEN"
+    )
+    s = seed_team(app)
+    _org(fake_sf, s)
+    jobs = jobs_of(app)
+    jobs.pull()
+    app.visits.log(s.rep, _visit(app, s))
+    jobs.push(lambda: False)
+    (event,) = fake_sf.all("Event")
+    assert (
+        event["Kam_Bot_Goal__c"] == "renew the coil contract"
+        and event["Kam_Bot_Needs__c"] == "faster delivery"
+    )
+    directions = sorted(t["Kam_Bot_Direction__c"] for t in fake_sf.all("Task"))
+    assert directions == ["ours", "theirs"]
+    assert ("POST", f"/services/Soap/u/{fake_sf.VERSION}") in fake_sf.calls
