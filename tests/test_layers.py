@@ -23,6 +23,7 @@ PLATFORM_PACKAGES = {
     "botbuilder": "teams",
     "dingtalk_stream": "dingtalk",
     "lark_oapi": "feishu",
+    "simple_salesforce": "salesforce",
 }
 KNOWN_NAMES = ("slack", "teams", "dingtalk", "wecom", "feishu")
 """The registered chat platforms, in ``platforms.KNOWN`` order."""
@@ -50,7 +51,7 @@ def crossings() -> set[str]:
         for name in _imports(source):
             top = name.split(".")[0]
             platform = PLATFORM_PACKAGES.get(top)
-            if platform and not path.startswith(f"adapters/{platform}/"):
+            if platform and not path.startswith((f"adapters/{platform}/", f"integrations/{platform}/")):
                 found.add(f"{path} imports {name}")
             if top == "sqlalchemy" and not (path.startswith("store/") or path == "bootstrap.py"):
                 found.add(f"{path} imports {name}")
