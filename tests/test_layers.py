@@ -21,6 +21,7 @@ PLATFORM_PACKAGES = {
     "slack_bolt": "slack",
     "microsoft_teams": "teams",
     "botbuilder": "teams",
+    "simple_salesforce": "salesforce",
 }
 CORE = {"domain", "services", "handlers", "jobs", "store"}
 
@@ -46,7 +47,7 @@ def crossings() -> set[str]:
         for name in _imports(source):
             top = name.split(".")[0]
             platform = PLATFORM_PACKAGES.get(top)
-            if platform and not path.startswith(f"adapters/{platform}/"):
+            if platform and not path.startswith((f"adapters/{platform}/", f"integrations/{platform}/")):
                 found.add(f"{path} imports {name}")
             if top == "sqlalchemy" and not (path.startswith("store/") or path == "bootstrap.py"):
                 found.add(f"{path} imports {name}")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -15,11 +15,12 @@ from pydantic_settings import BaseSettings
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from kam_bot import platforms
+from kam_bot import crms, platforms
 from kam_bot.adapters.platform import ChatPlatform
 from kam_bot.config import Settings, insight_thresholds, load_settings
 from kam_bot.handlers.verbs import CORE_TABLE, VerbTable
 from kam_bot.jobs.context import CardFactory, JobsContext
+from kam_bot.jobs.crm import CrmJobs, CrmSync, admin_notifier
 from kam_bot.jobs.daily import CardSource
 from kam_bot.jobs.verbs import preview_verbs
 from kam_bot.services.accounts import AccountService
@@ -37,7 +38,9 @@ from kam_bot.services.teams import TeamService
 from kam_bot.services.undo import UndoService
 from kam_bot.services.users import UserService
 from kam_bot.services.visits import VisitService
+from kam_bot.store import changes
 from kam_bot.store.conversation_refs import SqlConversationRefs
+from kam_bot.store.crm import SqlCrmStore
 from kam_bot.store.daily_batch import BriefReads
 from kam_bot.store.engine import ensure_migrated, make_engine
 from kam_bot.store.health import database_state
@@ -56,6 +59,8 @@ class App:
     clock: Clock
     platform_settings: Mapping[str, BaseSettings] = field(default_factory=platforms.load_settings)
     """Each chat platform's own settings, by name (``platforms.load_settings``: the environment)."""
+    crm: crms.Configured | None = field(default_factory=crms.selected)
+    """The CRM ``CRM`` names, with its settings (None: no sync; no CRM rows are written)."""
     accounts: AccountService = field(init=False)
     contacts: ContactService = field(init=False)
     visits: VisitService = field(init=False)
@@ -86,7 +91,10 @@ class App:
     """What the scheduled jobs use (``jobs.context``): they never see the whole app."""
 
     def __post_init__(self) -> None:
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        followers = (self.crm.name,) if self.crm is not None else ()
+        self._sessions = sessionmaker(
+            self.engine, expire_on_commit=False, info={changes.FOLLOWERS: followers}
+        )
         threshold = self.settings.price_deviation_threshold
         self.accounts = AccountService(self.uow, self.clock, threshold, insight_thresholds(self.settings))
         self.contacts = ContactService(self.uow, self.clock)
@@ -113,6 +121,7 @@ class App:
         self.jobs_context = JobsContext(
             self.settings, self.clock, self.jobs, cards, self.recipient_platforms, self.calendar.book
         )
+        self._crm_jobs: CrmJobs | None = None
         self.drafts = SqlPendingDrafts(self._sessions)
         self.undo = UndoService(self.uow, self.clock)
         self.verbs = CORE_TABLE.extend(preview_verbs(self.jobs_context))
@@ -120,6 +129,30 @@ class App:
     def uow(self) -> SqlUnitOfWork:
         """A unit of work on the store, for jobs and tools; handlers and adapters use the services."""
         return SqlUnitOfWork(self._sessions)
+
+    def crm_store(self) -> SqlCrmStore | None:
+        return SqlCrmStore(self._sessions, self.crm.name) if self.crm is not None else None
+
+    def crm_jobs(self) -> CrmJobs | None:
+        """The CRM's push loop and pull, built once (its client imported only now)."""
+        if self.crm is None:
+            return None
+        if self._crm_jobs is None:
+            self.crm.check()
+            port, store = self.crm.build(), SqlCrmStore(self._sessions, self.crm.name)
+            s = self.settings
+            sync = CrmSync(
+                port,
+                store,
+                self.jobs.leases,
+                self.clock,
+                notify=admin_notifier(self.jobs, self.recipient_platforms, store, self.crm.name),
+                batch=s.outbox_batch,
+                lease_for=timedelta(seconds=s.outbox_lease_seconds),
+                concurrency=min(4, s.outbox_concurrency),
+            )
+            self._crm_jobs = CrmJobs(sync, port, store, self.clock)
+        return self._crm_jobs
 
     def database_state(self) -> str | None:
         """None when the database can be written now; else what is wrong (the server's readiness)."""
@@ -147,15 +180,18 @@ def bootstrap(
     clock: Clock = utc_now,
     check: bool = True,
     platform_settings: Mapping[str, BaseSettings] | None = None,
+    crm: crms.Configured | str | None = "env",
 ) -> App:
     """Build the application. With ``check`` it refuses an unmigrated database. Without
-    ``platform_settings`` each platform's settings are read from the environment."""
+    ``platform_settings`` each platform's settings are read from the environment, and without
+    ``crm`` (``"env"``) the CRM ``CRM`` names."""
     engine = engine or make_engine(settings.database_url)
     if check:
         ensure_migrated(engine)
-    if platform_settings is None:
-        return App(settings=settings, engine=engine, clock=clock)
-    return App(settings=settings, engine=engine, clock=clock, platform_settings=platform_settings)
+    extra: dict[str, object] = {} if isinstance(crm, str) else {"crm": crm}
+    if platform_settings is not None:
+        extra["platform_settings"] = platform_settings
+    return App(settings=settings, engine=engine, clock=clock, **extra)  # type: ignore[arg-type]
 
 
 def build_platforms(app: App) -> list[ChatPlatform]:
@@ -175,7 +211,11 @@ def build_server(app: App) -> Starlette:
     deliverers (``jobs.runtime``)."""
     from kam_bot.server import create_server
 
-    return create_server(app, build_platforms(app))
+    built = build_platforms(app)
+    follower = app.crm_jobs()
+    if follower is not None:
+        app.jobs_context = replace(app.jobs_context, follower=follower)
+    return create_server(app, built)
 
 
 def worker_server() -> Starlette:

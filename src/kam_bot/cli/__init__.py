@@ -162,6 +162,7 @@ def _load_features() -> None:
         "kam_bot.cli.team",
         *platforms.cli_modules(),
         "kam_bot.cli.calendar",
+        "kam_bot.cli.crm",
     ):
         try:
             importlib.import_module(module)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from kam_bot.config import Settings
 from kam_bot.domain.calendar import CalendarBook
@@ -23,6 +24,18 @@ CardFactory = Callable[[datetime, BriefReads | None], CardSource]
 already read where it can (``daily_batch.BriefReads``)."""
 
 
+class Follower(Protocol):
+    """A system kept in step with kam-bot (the CRM ``CRM`` names): its outbox rows pushed every
+    poll, its own changes pulled each night (``jobs.crm.CrmJobs``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def push(self, should_stop: Callable[[], bool]) -> object: ...
+
+    def nightly(self, instance: str) -> object: ...
+
+
 @dataclass(frozen=True)
 class JobsContext:
     settings: Settings
@@ -34,3 +47,5 @@ class JobsContext:
     """The platforms DMs and digests are queued for (``platforms.recipients``)."""
     calendars: Callable[[], CalendarBook]
     """Every team's working calendar as of now (one read; ``services.calendar``)."""
+    follower: Follower | None = None
+    """The CRM kam-bot syncs with, if any."""

@@ -2,7 +2,9 @@
 
 - ``kam.reminders``  every 5 minutes on the clock (:00, :05, ...): ``scheduler.reminder_tick``;
 - ``kam.digests``    every 15 minutes on the clock: ``scheduler.digest_tick``;
-- ``kam.outbox``     every 5 seconds: ``Sender.run_once``.
+- ``kam.outbox``     every 5 seconds: ``Sender.run_once``;
+- ``kam.crm``        with a CRM (``JobsContext.follower``): every 5 seconds its push, and
+  ``kam.crm_pull`` at 02:00 UTC its pull (one process per night).
 
 ``replace_existing=True`` and fixed ids mean a restart never doubles a job; ``max_instances=1``
 and ``coalesce=True`` mean a slow run is never overlapped by its own next run in one process.
@@ -92,6 +94,17 @@ class JobRunner:
     async def send(self) -> None:
         await self._guarded("outbox", lambda: self.sender.run_once(should_stop=lambda: self._stopping))
 
+    async def crm_push(self) -> None:
+        follower = self.ctx.follower
+        if follower is not None:
+            stop = lambda: self._stopping  # noqa: E731
+            await self._guarded("crm", lambda: asyncio.to_thread(follower.push, stop))
+
+    async def crm_pull(self) -> None:
+        follower = self.ctx.follower
+        if follower is not None:
+            await self._guarded("crm pull", lambda: asyncio.to_thread(follower.nightly, self.instance))
+
     async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
         """Stop starting work; wait for the runs in flight (a send in progress finishes and is recorded)."""
         self._stopping = True
@@ -125,6 +138,21 @@ def build_scheduler(runner: JobRunner) -> AsyncIOScheduler:
         misfire_grace_time=max(1, int(every)),
         **common,
     )
+    if runner.ctx.follower is not None:
+        scheduler.add_job(
+            runner.crm_push,
+            IntervalTrigger(seconds=every),
+            id="kam.crm",
+            misfire_grace_time=max(1, int(every)),
+            **common,
+        )
+        scheduler.add_job(
+            runner.crm_pull,
+            CronTrigger(hour=2, minute=0, timezone=UTC),
+            id="kam.crm_pull",
+            misfire_grace_time=3600,
+            **common,
+        )
     return scheduler
 
 

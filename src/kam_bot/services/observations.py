@@ -88,6 +88,8 @@ _ENTITY: dict[type[PriceObservation | InventoryObservation | CompetitorNote], st
     InventoryObservation: "stock",
     CompetitorNote: "competitor_note",
 }
+_FOLLOWED = _ENTITY | {CompetitorNote: "competitor"}
+"""The kind ``record_change`` names."""
 
 
 class ObservationService:
@@ -106,6 +108,7 @@ class ObservationService:
             done = add_prices_later(uow.repo, account, [data], actor.id, self._clock(), None, self._threshold)
             uow.repo.flush()
             (result,) = done()
+            uow.repo.record_change("price", result[0].id, "saved", self._clock())
             uow.commit()
             return result
 
@@ -117,6 +120,7 @@ class ObservationService:
             done = add_stocks_later(uow.repo, account, [data], actor.id, self._clock(), None)
             uow.repo.flush()
             (result,) = done()
+            uow.repo.record_change("stock", result[0].id, "saved", self._clock())
             uow.commit()
             return result
 
@@ -131,6 +135,7 @@ class ObservationService:
                 **data.model_dump(),
             )
             audit.record(uow.repo, actor.id, audit.CREATED, "competitor_note", note.id, self._clock())
+            uow.repo.record_change("competitor", note.id, "saved", self._clock())
             uow.commit()
             return note
 
@@ -154,6 +159,7 @@ class ObservationService:
             )
             uow.repo.delete(kind, [obs_id])
             audit.record(uow.repo, actor.id, audit.DELETED, _ENTITY[kind], obs_id, self._clock())
+            uow.repo.record_change(_FOLLOWED[kind], obs_id, "deleted", self._clock())
             uow.commit()
             return True
 

@@ -164,6 +164,15 @@ class Repository(Protocol):
 
     def stage_changes_for_visit(self, visit_id: int) -> list[m.StageChange]: ...
 
+    # -- changes other systems follow --------------------------------------------------
+
+    def record_change(self, kind: str, entity_id: int, change: str, at: datetime) -> None:
+        """In this transaction, note that a ``visit``, ``promise``, ``price``, ``stock`` or
+        ``competitor`` (note) was ``saved``, ``edited``, ``done``, ``undone`` or ``deleted``: a
+        system that follows kam-bot (the CRM the settings name) learns it through the outbox,
+        exactly once, or never if the change is rolled back. Nothing is written when none follows."""
+        ...
+
     # -- audit log --------------------------------------------------------------------
 
     def audit_entries(

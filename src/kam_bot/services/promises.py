@@ -98,6 +98,10 @@ def add_promises_later(
     return done
 
 
+_CHANGES = {"done": "done", "reopened": "undone"}
+"""A promise event -> the change followers learn (anything else: ``edited``)."""
+
+
 class PromiseService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock = utc_now):
         self._uow = uow
@@ -109,6 +113,7 @@ class PromiseService:
             account = _get_account(uow.repo, account_id)
             access.require(access.can_write_account(uow.repo, actor, account), "account")
             promise = add_promise(uow.repo, account, data, account.owner_id or actor.id, actor.id, now)
+            uow.repo.record_change("promise", promise.id, "saved", now)
             uow.commit()
             return promise
 
@@ -162,6 +167,7 @@ class PromiseService:
             audit.record(
                 uow.repo, actor.id, audit.CHANGED, "promise", promise.id, self._clock(), ["owner_id"]
             )
+            uow.repo.record_change("promise", promise.id, "edited", self._clock())
             uow.commit()
             result = uow.repo.get(Promise, promise.id)
             assert result is not None
@@ -215,5 +221,6 @@ class PromiseService:
                 PromiseEvent, promise_id=promise.id, kind=event, at=now, actor_id=actor.id, detail=detail
             )
             audit.record(uow.repo, actor.id, audit.CHANGED, "promise", promise.id, now, fields)
+            uow.repo.record_change("promise", promise.id, _CHANGES.get(event, "edited"), now)
             uow.commit()
             return updated

@@ -34,6 +34,10 @@ UNDOABLE = ("visit", "promise", "price", "stock")
 """What ``undo`` alone may take back: the entities a rep saves from a typed line or a form."""
 
 
+FOLLOWED = {"competitor_note": "competitor"}
+"""Audit entity -> the kind ``record_change`` names, where they differ."""
+
+
 @dataclass(frozen=True)
 class UndoneVisit:
     visit: Visit
@@ -100,6 +104,7 @@ class UndoService:
             ):
                 for entity_id in ids:
                     audit.record(repo, actor.id, audit.DELETED, entity, entity_id, now)
+                    repo.record_change(FOLLOWED.get(entity, entity), entity_id, "deleted", now)
             uow.commit()
         return UndoneVisit(visit, account, len(promises), len(prices) + len(stocks) + len(notes))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -166,6 +167,7 @@ class VisitService:
                 )
                 repo.flush()  # the promises and observations: one round trip, one INSERT per table
                 promises, prices, stocks, notes = promises_done(), prices_done(), stocks_done(), notes_done()
+                _followed(repo, visit, promises, prices, stocks, notes, now)
                 stage = None
                 if data.stage_change is not None:
                     stage = apply_stage_change(
@@ -262,6 +264,7 @@ class VisitService:
             changed = ("goal_reached", "summary", "next_step", "next_visit_date")
             touched = [f for f in changed if getattr(visit, f) != getattr(updated, f)]
             audit.record(uow.repo, actor.id, audit.CHANGED, "visit", visit_id, self._clock(), touched)
+            uow.repo.record_change("visit", visit_id, "edited", self._clock())
             uow.commit()
             return updated
 
@@ -287,3 +290,24 @@ class VisitService:
     def last_at(self, account_id: int) -> datetime | None:
         with self._uow() as uow:
             return uow.repo.last_visit_dates([account_id]).get(account_id)
+
+
+def _followed(
+    repo: Repository,
+    visit: Visit,
+    promises: Sequence[Promise],
+    prices: Sequence[tuple[PriceObservation, object]],
+    stocks: Sequence[tuple[InventoryObservation, object]],
+    notes: Sequence[CompetitorNote],
+    now: datetime,
+) -> None:
+    """A saved visit and everything it recorded, for the systems that follow kam-bot."""
+    repo.record_change("visit", visit.id, "saved", now)
+    for kind, ids in (
+        ("promise", [p.id for p in promises]),
+        ("price", [p.id for p, _ in prices]),
+        ("stock", [s.id for s, _ in stocks]),
+        ("competitor", [n.id for n in notes]),
+    ):
+        for entity_id in ids:
+            repo.record_change(kind, entity_id, "saved", now)

@@ -20,7 +20,7 @@ from kam_bot.domain import models as m
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
 from kam_bot.domain.insight.coverage import ChainMember
 from kam_bot.domain.matching import fold
-from kam_bot.store import insight_queries, request_keys
+from kam_bot.store import changes, insight_queries, request_keys
 from kam_bot.store import tables as t
 
 E = TypeVar("E", bound=m.Entity)
@@ -79,6 +79,11 @@ class SqlRepository:
 
     def deferred_flush(self) -> AbstractContextManager[object]:
         return self.session.no_autoflush
+
+    def record_change(self, kind: str, entity_id: int, change: str, at: datetime) -> None:
+        """An outbox row per follower the session was made for (``changes.FOLLOWERS``)."""
+        for follower in self.session.info.get(changes.FOLLOWERS, ()):
+            self.session.add(changes.row(follower, kind, entity_id, change, at))
 
     def stage(self, model: type[m.Entity], **fields: Any) -> None:
         self.session.add(ROWS[model](**_plain(fields)))

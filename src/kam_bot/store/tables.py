@@ -468,3 +468,40 @@ class PendingDraftRow(Base):
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class CrmLinkRow(Base):
+    """kam-bot id <-> CRM id, per CRM: what a push created (a visit, a promise ...) or a pull
+    brought (an account, a contact, an owner as ``user``). A row with ``crm_id`` NULL is a
+    create in progress, held by ``pushing_by`` until ``pushing_until``: another sender waits, and
+    once it expires (the pusher died) the next one looks the record up in the CRM before creating."""
+
+    __tablename__ = "crm_links"
+    __table_args__ = (
+        UniqueConstraint("crm", "kind", "entity_id"),
+        Index("ix_crm_links_crm_id", "crm", "kind", "crm_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crm: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    crm_id: Mapped[str | None] = mapped_column(String(64))
+    pushing_by: Mapped[str | None] = mapped_column(String(100))
+    pushing_until: Mapped[datetime | None]
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class CrmStateRow(Base):
+    """One row per CRM: whether its sync is stopped (a revoked credential) or paused (a rate
+    limit), and when it last pulled."""
+
+    __tablename__ = "crm_state"
+    crm: Mapped[str] = mapped_column(String(16), primary_key=True)
+    stopped_reason: Mapped[str | None] = mapped_column(Text)
+    stopped_at: Mapped[datetime | None]
+    limited_until: Mapped[datetime | None]
+    limited_reason: Mapped[str | None] = mapped_column(Text)
+    limited_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_pull_at: Mapped[datetime | None]
+    last_pull_summary: Mapped[str | None] = mapped_column(Text)
