@@ -22,6 +22,7 @@ PLATFORM_PACKAGES = {
     "microsoft_teams": "teams",
     "botbuilder": "teams",
     "simple_salesforce": "salesforce",
+    "hubspot": "hubspot",
 }
 CORE = {"domain", "services", "handlers", "jobs", "store"}
 

@@ -130,6 +130,7 @@ PROPERTIES: dict[str, dict[str, str]] = {
     "contacts": {
         "firstname": "string", "lastname": "string", "email": "string", "jobtitle": "string",
         "phone": "string", "company": "string", "hubspot_owner_id": "owner", "lifecyclestage": "string",
+        "associatedcompanyid": "number",
     },
     "meetings": {
         "hs_timestamp": _DATETIME, "hs_meeting_title": "string", "hs_meeting_body": "string",
@@ -422,9 +423,8 @@ class FakeHubSpot:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
-        call = Call(
-            request.method, request.path, dict(request.query), body, dict(request.headers), at=self.clock()
-        )
+        query = {key: ",".join(request.query.getall(key)) for key in request.query}  # repeated: a,b
+        call = Call(request.method, request.path, query, body, dict(request.headers), at=self.clock())
         with self._lock:
             self.calls.append(call)
             status, answer, headers = self._answer(call, raw)
@@ -975,7 +975,7 @@ class FakeHubSpot:
             r
             for r in self.records[type].values()
             if not r.archived
-            and r.updated <= now - self.search_lag
+            and (self.search_lag <= 0 or r.updated <= now - self.search_lag)
             and (not groups or any(all(self._matches(r, f) for f in g.get("filters", [])) for g in groups))
             and self._query_matches(r, body.get("query"))
         ]
