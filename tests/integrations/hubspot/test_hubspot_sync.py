@@ -33,7 +33,7 @@ def portal(fake: FakeHubSpot, s: Seed) -> dict[str, str]:
                 "jobtitle": "Purchasing Manager",
                 "associatedcompanyid": company,
             },
-        ),  # fmt: skip
+        ),
         "rep": fake.add_owner("RITA@example.com", "Rita", "Rep"),
     }
 
