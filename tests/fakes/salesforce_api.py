@@ -129,6 +129,11 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client killed mid-call (the chaos run) drops its TLS connection: expected, not news."""
+
+
 class FakeSalesforce:
     VERSION = "59.0"
 
@@ -200,7 +205,7 @@ class FakeSalesforce:
 
             do_GET = do_POST = do_PATCH = do_DELETE = _any  # noqa: N815
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = _QuietServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.ca_path, self._key_path)

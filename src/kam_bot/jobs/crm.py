@@ -116,6 +116,8 @@ class CrmSync:
         self._next_start = 0.0
         self._paused_until = 0.0
         """Monotonic time before which no call starts (a Retry-After)."""
+        self._next_check = 0.0
+        """While stopped: when to ask the CRM again whether it takes the credentials (once a minute)."""
 
     @property
     def name(self) -> str:
@@ -147,6 +149,9 @@ class CrmSync:
         state = self.store.state()
         if state.stopped_reason is None:
             return True
+        if time.monotonic() < self._next_check:
+            return False
+        self._next_check = time.monotonic() + STOPPED_RETRY.total_seconds()
         try:
             self.port.check()
         except CrmError:
@@ -221,7 +226,7 @@ class CrmSync:
             log.info("CRM %s rate limited (%s): again at %s", self.name, exc.reason, until.isoformat())
         except CredentialRevokedError as exc:
             self.leases.reschedule(item, now + STOPPED_RETRY, exc.reason, item.attempts, True)
-            self._stop(exc, now)
+            self.stop(exc, now)
             stats.released += 1
         except RecordRejectedError as exc:
             self.leases.mark_dead(item, str(exc)[:500], item.attempts + 1)
@@ -238,7 +243,8 @@ class CrmSync:
                 self._incident(item, lease.LEASE_LOST_AFTER_SEND, ref)
                 stats.lost += 1
 
-    def _stop(self, exc: CredentialRevokedError, now: datetime) -> None:
+    def stop(self, exc: CredentialRevokedError, now: datetime) -> None:
+        """Stop the sync (once: the log line and the admins' DM come from the process that stops it)."""
         if self.store.stop(exc.reason, now):
             log.error(
                 "CRM sync stopped: %s refused kam-bot's credentials (%s); nothing is lost, "
@@ -285,14 +291,15 @@ class CrmSync:
         held = self.store.reserve(kind, entity_id, item.token, now, now + self.lease_for)
         if held == BUSY:
             raise _BusyError
-        if held == TAKEN_OVER or item.sending_at is not None:
-            found = self.port.find(record)
+        try:
+            found = None
+            if held == TAKEN_OVER or item.sending_at is not None:
+                found = self.port.find(record)
             if found is not None:
                 self._incident(item, lease.FOUND_IN_HISTORY, found)
                 stats.found += 1
                 self.store.set_link(kind, entity_id, found, self.clock())
                 return self.port.push(record, found)
-        try:
             crm_id = self.port.push(record, None)
         except BaseException:  # let go at once: the next pusher asks the CRM (find) before creating
             self.store.release(kind, entity_id, item.token)
@@ -345,7 +352,13 @@ class CrmJobs:
         now = self.clock()
         if not self.store.claim_pull(now.date().isoformat(), instance, now):
             return None
-        return self.pull()
+        try:
+            return self.pull()
+        except CredentialRevokedError as exc:
+            self.sync.stop(exc, now)
+        except CrmError as exc:
+            log.warning("CRM %s nightly pull failed: %s; `kam-bot crm pull` tries again", self.name, exc)
+        return None
 
 
 def admin_notifier(jobs: SqlJobsStore, platforms: tuple[str, ...], store: SqlCrmStore, crm: str) -> Notify:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,6 +25,9 @@ from kam_bot.store import changes
 from kam_bot.store import tables as t
 from kam_bot.store.outbox import PENDING
 from kam_bot.store.repository import SqlRepository
+
+if TYPE_CHECKING:  # the pulled records' shape only
+    from kam_bot.integrations.records import ClosedTask, CrmAccount, CrmContact, CrmOwner, Pulled
 
 ENTITY_ROWS: dict[str, tuple[type[t.Base], type[m.Entity]]] = {
     "visit": (t.VisitRow, m.Visit),
@@ -255,7 +258,7 @@ class SqlCrmStore:
 
     def state(self) -> State:
         with self._sessions() as session:
-            row = session.get(t.CrmStateRow, self.crm)
+            row = session.scalar(select(t.CrmStateRow).where(t.CrmStateRow.crm == self.crm))
             if row is None:
                 return State()
             return State(
@@ -269,11 +272,12 @@ class SqlCrmStore:
             )
 
     def _state_row(self, session: Session) -> t.CrmStateRow:
-        row = session.get(t.CrmStateRow, self.crm, with_for_update=True)
+        mine = select(t.CrmStateRow).where(t.CrmStateRow.crm == self.crm).with_for_update()
+        row = session.scalar(mine)
         if row is None:
             stmt = _insert(session)(t.CrmStateRow).values(crm=self.crm, limited_count=0)
             session.execute(stmt.on_conflict_do_nothing(index_elements=["crm"]))
-            row = session.get(t.CrmStateRow, self.crm, with_for_update=True)
+            row = session.scalar(mine)
         assert row is not None
         return row
 
@@ -360,7 +364,7 @@ class SqlCrmStore:
 
     # -- pull ----------------------------------------------------------------------------
 
-    def apply_pull(self, pulled: Any, now: datetime) -> PullResult:
+    def apply_pull(self, pulled: Pulled, now: datetime) -> PullResult:
         """Create and update accounts and contacts, match owners by email, close promises whose
         task was completed in the CRM. Never deletes, never touches a contact's personal notes."""
         with self._sessions() as session:
@@ -395,7 +399,7 @@ class SqlCrmStore:
         )
 
     def _match_owners(
-        self, session: Session, repo: SqlRepository, owners: Any, now: datetime
+        self, session: Session, repo: SqlRepository, owners: list[CrmOwner], now: datetime
     ) -> dict[str, int]:
         matched: dict[str, int] = {}
         for owner in owners:
@@ -407,7 +411,12 @@ class SqlCrmStore:
         return matched
 
     def _accounts(
-        self, session: Session, repo: SqlRepository, accounts: Any, owners: dict[str, int], now: datetime
+        self,
+        session: Session,
+        repo: SqlRepository,
+        accounts: list[CrmAccount],
+        owners: dict[str, int],
+        now: datetime,
     ) -> tuple[int, int]:
         known = self._links(session, "account", [a.crm_id for a in accounts])
         users = repo.get_many(m.User, set(owners.values()))
@@ -450,7 +459,7 @@ class SqlCrmStore:
         return created, updated
 
     def _contacts(
-        self, session: Session, repo: SqlRepository, contacts: Any, now: datetime
+        self, session: Session, repo: SqlRepository, contacts: list[CrmContact], now: datetime
     ) -> tuple[int, int, int]:
         known = self._links(session, "contact", [c.crm_id for c in contacts])
         accounts = self._links(session, "account", [c.account_crm_id for c in contacts if c.account_crm_id])
@@ -486,7 +495,7 @@ class SqlCrmStore:
                 updated += 1
         return created, updated, skipped
 
-    def _close_promises(self, session: Session, tasks: Any, now: datetime) -> int:
+    def _close_promises(self, session: Session, tasks: list[ClosedTask], now: datetime) -> int:
         by_crm = self._links(session, "promise", [task.crm_id for task in tasks])
         closed = 0
         for task in tasks:

@@ -497,7 +497,8 @@ class CrmStateRow(Base):
     limit), and when it last pulled."""
 
     __tablename__ = "crm_state"
-    crm: Mapped[str] = mapped_column(String(16), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crm: Mapped[str] = mapped_column(String(16), unique=True)
     stopped_reason: Mapped[str | None] = mapped_column(Text)
     stopped_at: Mapped[datetime | None]
     limited_until: Mapped[datetime | None]

@@ -27,13 +27,13 @@ def fake_sf(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSalesforce]:
 
 
 def sf_settings(fake: FakeSalesforce, **extra: object) -> SalesforceSettings:
-    return SalesforceSettings(
-        instance_url=fake.url,
-        client_id=fake.client_id,
-        client_secret=fake.client_secret,
-        api_version=fake.VERSION,
-        **extra,  # type: ignore[arg-type]
-    )
+    fields: dict[str, object] = {
+        "instance_url": fake.url,
+        "client_id": fake.client_id,
+        "client_secret": fake.client_secret,
+        "api_version": fake.VERSION,
+    }
+    return SalesforceSettings(**(fields | extra))  # type: ignore[arg-type]
 
 
 @pytest.fixture

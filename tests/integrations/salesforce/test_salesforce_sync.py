@@ -3,9 +3,11 @@ follow, a pull brings accounts, contacts and owners back; SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from conftest import FrozenClock
 from factories import Seed, seed_team
 from fakes.salesforce_api import FakeSalesforce
@@ -13,6 +15,7 @@ from sqlalchemy import select
 
 from kam_bot.bootstrap import App
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
+from kam_bot.services.errors import InvalidInputError
 from kam_bot.services.inputs import PriceInput, PromiseInput, VisitInput
 from kam_bot.store.tables import OutboxRow
 
@@ -187,3 +190,44 @@ def test_a_task_completed_in_salesforce_closes_the_promise(crm_app: App, fake_sf
     assert jobs.pull(full=True).promises_closed == 1
     ours = next(p for p in logged.promises if p.direction is PromiseDirection.OURS)
     assert crm_app.promises.get(s.rep, ours.id).status is PromiseStatus.DONE
+
+
+def _all_rows(app: App) -> int:
+    return sum(_rows(app).values())
+
+
+def test_a_refused_change_writes_no_crm_row(crm_app: App) -> None:
+    s = seed_team(crm_app)
+    promise = crm_app.promises.add(
+        s.rep, s.baosteel.id, PromiseInput(text="call back", due_date=crm_app.clock().date())
+    )
+    assert _all_rows(crm_app) == 1
+    with pytest.raises(InvalidInputError):
+        crm_app.promises.snooze(s.rep, promise.id, days=400)
+    crm_app.promises.cancel(s.rep, promise.id)
+    with pytest.raises(InvalidInputError):  # a cancelled promise cannot be snoozed: nothing written
+        crm_app.promises.snooze(s.rep, promise.id, days=1)
+    assert _all_rows(crm_app) == 2
+
+
+def test_mapped_fields_where_the_org_has_them_and_the_password_login(
+    fake_sf: FakeSalesforce, make_crm_app: Callable[..., App]
+) -> None:
+    fake_sf.optional_fields = True
+    app = make_crm_app(
+        fake_sf, client_id=None, client_secret=None, username="kam@example.com", password="pw", token="TOKEN"
+    )
+    s = seed_team(app)
+    _org(fake_sf, s)
+    jobs = jobs_of(app)
+    jobs.pull()
+    app.visits.log(s.rep, _visit(app, s))
+    jobs.push(lambda: False)
+    (event,) = fake_sf.all("Event")
+    assert (
+        event["Kam_Bot_Goal__c"] == "renew the coil contract"
+        and event["Kam_Bot_Needs__c"] == "faster delivery"
+    )
+    directions = sorted(t["Kam_Bot_Direction__c"] for t in fake_sf.all("Task"))
+    assert directions == ["ours", "theirs"]
+    assert ("POST", f"/services/Soap/u/{fake_sf.VERSION}") in fake_sf.calls

@@ -36,6 +36,7 @@ def upgrade() -> None:
     op.create_index("ix_crm_links_crm_id", "crm_links", ["crm", "kind", "crm_id"])
     op.create_table(
         "crm_state",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("crm", sa.String(length=16), nullable=False),
         sa.Column("stopped_reason", sa.Text(), nullable=True),
         sa.Column("stopped_at", sa.DateTime(timezone=True), nullable=True),
@@ -44,7 +45,8 @@ def upgrade() -> None:
         sa.Column("limited_count", sa.Integer(), nullable=False),
         sa.Column("last_pull_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_pull_summary", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("crm", name=op.f("pk_crm_state")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_crm_state")),
+        sa.UniqueConstraint("crm", name=op.f("uq_crm_state_crm")),
     )
 
 
