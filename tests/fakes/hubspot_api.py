@@ -327,6 +327,10 @@ class FakeHubSpot:
         """What ``HUBSPOT_API_URL`` (the client's ``host``) is set to."""
         return f"http://127.0.0.1:{self._port}"
 
+    def env(self) -> dict[str, str]:
+        """The environment of a `kam-bot` process synced with this portal."""
+        return {"CRM": "hubspot", "HUBSPOT_ACCESS_TOKEN": self.token, "HUBSPOT_API_URL": self.url}
+
     # -- set-up and scripting -----------------------------------------------------
 
     def add_owner(
