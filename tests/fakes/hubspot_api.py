@@ -1026,8 +1026,7 @@ class FakeHubSpot:
             inside = value.lower() in {str(v).lower() for v in spec.get("values") or []}
             return inside if operator == "IN" else not inside
         if operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
-            token = str(spec.get("value", "")).lower().strip("*")
-            has = token in value.lower()
+            has = self._has_token(value, str(spec.get("value", "")))
             return has if operator == "CONTAINS_TOKEN" else not has
         left, right = self._comparable(record.type, name, value, spec.get("value"))
         if operator == "BETWEEN":
@@ -1044,6 +1043,14 @@ class FakeHubSpot:
         if operator not in compare:
             raise _RefusedError(400, "VALIDATION_ERROR", f"Unknown operator {operator}")
         return compare[operator](left, right)
+
+    @staticmethod
+    def _has_token(value: str, token: str) -> bool:
+        """A whole word of the value (words split at spaces and punctuation other than - _ . @),
+        ``*`` a wildcard, as HubSpot's token search matches words rather than substrings."""
+        pattern = re.escape(token.lower()).replace(r"\*", r"[\w\-.@]*")
+        words = re.split(r"[^\w\-.@]+", value.lower())
+        return any(re.fullmatch(pattern, word) for word in words if word)
 
     def _comparable(self, kind: str, name: str, value: str, given: Any) -> tuple[Any, Any]:
         if self._is_datetime(kind, name):

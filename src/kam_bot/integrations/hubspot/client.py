@@ -50,6 +50,7 @@ KeyMode = Literal["unique", "property", "marker"]
 GONE = {"OBJECT_NOT_FOUND", "HTTP_404"}
 PAGE = 100
 SEARCH_PAGE = 200
+FIND_CANDIDATES = 20
 _EXISTING = re.compile(r"Existing ID: (\d+)")
 
 
@@ -194,20 +195,16 @@ class HubSpotCrm:
 
     def find(self, record: Record) -> str | None:
         kind = properties.object_type(record.key.kind)
-        if self._mode(kind) == "marker":
-            spec = {
-                "propertyName": properties.BODY[kind],
-                "operator": "CONTAINS_TOKEN",
-                "value": record.key.external_id,
-            }
-        else:
-            spec = {
-                "propertyName": self.settings.id_property,
-                "operator": "EQ",
-                "value": record.key.external_id,
-            }
-        found = self._search(kind, [spec], [], 1)
-        return str(found[0].id) if found else None
+        key = record.key.external_id
+        if self._mode(kind) != "marker":
+            spec = {"propertyName": self.settings.id_property, "operator": "EQ", "value": key}
+            found = self._search(kind, [spec], [], 1)
+            return str(found[0].id) if found else None
+        body = properties.BODY[kind]
+        spec = {"propertyName": body, "operator": "CONTAINS_TOKEN", "value": key}
+        marker = properties.marker(record)  # the token search may match more: keep the exact marker
+        found = self._search(kind, [spec], [body], FIND_CANDIDATES)
+        return next((str(r.id) for r in found if marker in (r.properties.get(body) or "")), None)
 
     def remove(self, key: RecordKey, crm_id: str) -> None:
         kind = properties.object_type(key.kind)
