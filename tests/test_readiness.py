@@ -125,7 +125,8 @@ async def test_a_real_full_disk_is_not_ready(
     slack = await start_slack(engine, make_app)
     try:
         assert (await probe(slack.asgi))[0] == 200
-        with (tmpfs / "filler").open("wb") as filler:  # the rest of the disk
+        with (tmpfs / "filler").open("wb", buffering=0) as filler:  # the rest of the disk (unbuffered:
+            # closing must not flush a partly written chunk into the full disk again)
             try:
                 while True:
                     filler.write(b"\0" * 65536)
