@@ -24,6 +24,7 @@ PLATFORM_PACKAGES = {
     "dingtalk_stream": "dingtalk",
     "lark_oapi": "feishu",
     "simple_salesforce": "salesforce",
+    "hubspot": "hubspot",
 }
 KNOWN_NAMES = ("slack", "teams", "dingtalk", "wecom", "feishu")
 """The registered chat platforms, in ``platforms.KNOWN`` order."""

@@ -15,9 +15,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kam_bot.config import SettingsError
 from kam_bot.integrations.crm import CrmPort, Registration
+from kam_bot.integrations.hubspot import crm as hubspot
 from kam_bot.integrations.salesforce import crm as salesforce
 
-KNOWN: list[Registration[Any]] = [salesforce.REGISTRATION]
+KNOWN: list[Registration[Any]] = [salesforce.REGISTRATION, hubspot.REGISTRATION]
 
 
 class CrmChoice(BaseSettings):
