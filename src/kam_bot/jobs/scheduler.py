@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TypeVar
@@ -63,6 +63,12 @@ class TickResult:
 
 
 # -- deciding one message ------------------------------------------------------------
+
+
+def _one_read(ctx: JobsContext) -> JobsContext:
+    """The context of one tick: every team's calendar read once for all its batches and digests
+    (each read is all the teams and the company days)."""
+    return replace(ctx, calendars=cache(ctx.calendars))
 
 
 def _calendars(ctx: JobsContext) -> planning.Calendars:
@@ -284,6 +290,7 @@ def _dailies(ctx: JobsContext, now: datetime) -> Callable[[Sequence[planning.Due
 
 def reminder_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickResult:
     """Every 5 minutes: decide the morning DM of everyone whose moment is in the window."""
+    ctx = _one_read(ctx)
     return _run(
         ctx, REMINDERS, now, REMINDER_EVERY, instance,
         lambda: ctx.store.slots.people(REMINDERS, now, REMINDER_EVERY),
@@ -297,6 +304,7 @@ def reminder_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickRe
 def digest_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickResult:
     """Every 15 minutes: decide the digest of every team whose Monday 09:00 is in the window."""
     book = PriceBook()  # the price list and exchange rates, read once for all the tick's digests
+    ctx = _one_read(ctx)
     return _run(
         ctx, DIGESTS, now, DIGEST_EVERY, instance,
         lambda: ctx.store.slots.teams(DIGESTS, now, DIGEST_EVERY),
