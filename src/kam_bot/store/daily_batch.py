@@ -35,7 +35,7 @@ from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import Row, Select, Table, func, select
+from sqlalchemy import Integer, Row, Select, Table, column, func, select, true, values
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Tier
@@ -332,11 +332,17 @@ class BriefReads:
             )
         c, v, sc, cn, p = (tb.ContactRow, tb.VisitRow, tb.StageChangeRow, tb.CompetitorNoteRow, tb.PromiseRow)
         self.contacts = _grouped(session, Contact, c, ids, [c.name])
-        self.visits = _grouped(session, Visit, v, ids, [v.visited_at.desc(), v.id.desc()], limit=VISITS)
+        if session.get_bind().dialect.name == "postgresql":  # index-backed: flat however long the history
+            self.visits = _newest(session, Visit, v, ids, "visited_at", VISITS)
+        else:
+            self.visits = _grouped(session, Visit, v, ids, [v.visited_at.desc(), v.id.desc()], limit=VISITS)
         self.stage_changes = _grouped(session, StageChange, sc, ids, [sc.changed_at, sc.id])
-        self.competitor_notes = _grouped(
-            session, CompetitorNote, cn, ids, [cn.observed_at.desc(), cn.id.desc()], limit=NOTES
-        )
+        if session.get_bind().dialect.name == "postgresql":
+            self.competitor_notes = _newest(session, CompetitorNote, cn, ids, "observed_at", NOTES)
+        else:
+            self.competitor_notes = _grouped(
+                session, CompetitorNote, cn, ids, [cn.observed_at.desc(), cn.id.desc()], limit=NOTES
+            )
         self.promises = _grouped(session, Promise, p, ids, [p.due_date, p.id])
         self.prices = {i: [] for i in ids}
         seen_prices: set[tuple[int, str, str, str | None]] = set()
@@ -379,6 +385,33 @@ def _newest_first(table: Table, ids: Sequence[int], keep: int, *key: Any) -> Sel
         .where(ranked.c.rank <= keep)
         .order_by(ranked.c.account_id, ranked.c.observed_at.desc(), ranked.c.id.desc())
     )
+
+
+def _newest(
+    session: Session, model: type[M], row_type: Any, ids: Sequence[int], at: str, limit: int
+) -> dict[int, list[M]]:
+    """At most ``limit`` rows per account of ``ids``, newest first (``at``, then id), as ``_grouped``
+    gives them: a ``LATERAL`` probe of the ``(account_id, at)`` index per account, so the rows read
+    follow the accounts and the limit, not the years of history behind them (PostgreSQL)."""
+    table = cast(Table, row_type.__table__)
+    wanted = values(column("account", Integer), name="wanted").data([(i,) for i in ids])
+    newest = (
+        select(table)
+        .where(table.c.account_id == wanted.c.account)
+        .order_by(table.c[at].desc(), table.c.id.desc())
+        .limit(limit)
+        .lateral("newest")
+    )
+    stmt = (
+        select(newest)
+        .select_from(wanted)
+        .join(newest, true())
+        .order_by(newest.c.account_id, newest.c[at].desc(), newest.c.id.desc())
+    )
+    out: dict[int, list[M]] = {i: [] for i in ids}
+    for row in session.execute(stmt):
+        out[row.account_id].append(model.model_validate(row))
+    return out
 
 
 def _grouped(
