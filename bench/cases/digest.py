@@ -2,7 +2,7 @@
 
 Real: ``kam_bot.jobs.scheduler.digest_tick`` on a window that holds every team's Monday
 09:00 — it claims the slot and, per team, computes the figures (``digest.compute``), builds
-the notification and writes its outbox row. Floor: ``digest_floor`` — eight aggregate
+the notification and writes its outbox row. Floor: ``digest_floor`` — twelve aggregate
 queries for all teams at once. The real figures are checked against the floor's totals on
 a sample of teams (outside the timing).
 """

@@ -4,7 +4,8 @@ Each team's week is its own local Monday to Monday (a ``VALUES`` list of bounds)
 figures are the ones ``jobs.digest.compute`` reports: visits and goal outcomes per rep,
 visits per rep over the chart's 8 weeks, our promises made / due / kept / overdue per rep,
 customers' promises overdue, stale accounts, stage moves, prices off policy, competitor
-prices, stock alerts and competitor notes per team.
+prices, stock alerts (the week's latest count of each product, as the digest reads the shelf) and
+competitor notes per team. Days are the team's local days, as the digest counts them.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ QUERIES: dict[str, str] = {
           FROM bounds b JOIN accounts a ON a.team_id = b.team_id AND NOT a.archived AND a.created_at <= b.we
           LEFT JOIN LATERAL (SELECT max(v.visited_at) AS last FROM visits v
                               WHERE v.account_id = a.id AND v.visited_at < b.we) lv ON true
-         WHERE (b.cutoff - COALESCE((lv.last AT TIME ZONE 'UTC')::date,
-                                    (a.created_at AT TIME ZONE 'UTC')::date))
+         WHERE (b.cutoff - COALESCE((lv.last AT TIME ZONE b.tz)::date,
+                                    (a.created_at AT TIME ZONE b.tz)::date))
                > COALESCE(a.visit_cadence_days, CASE a.tier WHEN 'A' THEN 14 WHEN 'B' THEN 30 ELSE 60 END)
          GROUP BY 1""",
     "stage_moves": """
@@ -81,20 +82,24 @@ QUERIES: dict[str, str] = {
                  ORDER BY pl.valid_from DESC NULLS LAST, pl.id DESC LIMIT 1) l ON true
          GROUP BY 1""",
     "stock": """
-        SELECT b.team_id,
+        SELECT s.team_id,
                count(*) FILTER (WHERE s.quantity <= 0
                                 OR (s.movement = 'fast' AND prev.quantity > 0
                                     AND s.quantity <= prev.quantity * 0.5)
                                 OR (s.movement = 'slow' AND prev.quantity > 0
                                     AND s.quantity >= prev.quantity * 1.5))
-          FROM bounds b JOIN accounts a ON a.team_id = b.team_id
-          JOIN inventory_observations s
-            ON s.account_id = a.id AND s.observed_at >= b.ws AND s.observed_at < b.we
+          FROM (SELECT b.team_id, o.*, row_number() OVER (
+                       PARTITION BY o.account_id, lower(o.product)
+                       ORDER BY o.observed_at DESC, o.id DESC) AS latest
+                  FROM bounds b JOIN accounts a ON a.team_id = b.team_id
+                  JOIN inventory_observations o
+                    ON o.account_id = a.id AND o.observed_at >= b.ws AND o.observed_at < b.we) s
           LEFT JOIN LATERAL (
                 SELECT p.quantity FROM inventory_observations p
-                 WHERE p.account_id = s.account_id AND p.product = s.product
+                 WHERE p.account_id = s.account_id AND lower(p.product) = lower(s.product)
                    AND p.observed_at <= s.observed_at AND p.id <> s.id
                  ORDER BY p.observed_at DESC, p.id DESC LIMIT 1) prev ON true
+         WHERE s.latest = 1
          GROUP BY 1""",
     "competitor_notes": """
         SELECT b.team_id, count(*)
@@ -102,6 +107,40 @@ QUERIES: dict[str, str] = {
           JOIN competitor_notes n ON n.account_id = a.id AND n.observed_at >= b.ws AND n.observed_at < b.we
          GROUP BY 1""",
 }
+INSIGHT: dict[str, str] = {
+    "chain": """
+        SELECT b.team_id, c.account_id, count(*) AS contacts,
+               count(*) FILTER (WHERE c.last_met > b.cutoff - 1 - :met_days) AS recent,
+               bool_or(c.role = 'decision_maker' AND c.last_met > b.cutoff - 1 - :met_days) AS dm_met,
+               bool_or(c.attitude = 'opponent' AND c.role IN ('decision_maker', 'influencer',
+                                                               'technical_evaluator', 'purchaser'))
+                   AS opponent_deciding,
+               bool_or(c.role = 'coach') AS coach, max(c.last_met) AS last_met
+          FROM bounds b JOIN accounts a ON a.team_id = b.team_id AND NOT a.archived
+          JOIN contacts c ON c.account_id = a.id
+         GROUP BY 1, 2""",
+    "allocation": """
+        SELECT b.team_id, v.account_id, count(*)
+          FROM bounds b JOIN accounts a ON a.team_id = b.team_id AND NOT a.archived
+          JOIN visits v ON v.account_id = a.id AND v.visited_at >= b.we - make_interval(weeks => :weeks)
+                       AND v.visited_at < b.we
+         GROUP BY 1, 2""",
+    "stalls": """
+        SELECT b.team_id, s.account_id, max(s.changed_at)
+          FROM bounds b JOIN accounts a ON a.team_id = b.team_id AND NOT a.archived
+          JOIN stage_changes s ON s.account_id = a.id AND s.kind = 'procurement' AND s.changed_at < b.we
+         GROUP BY 1, 2""",
+    "record": """
+        SELECT b.team_id, p.owner_id, p.direction, count(*),
+               count(*) FILTER (WHERE p.done_at IS NOT NULL
+                                AND (p.done_at AT TIME ZONE b.tz)::date <= p.due_date) AS kept
+          FROM bounds b JOIN accounts a ON a.team_id = b.team_id
+          JOIN promises p ON p.account_id = a.id AND p.status <> 'cancelled'
+                         AND p.due_date >= b.cutoff - 1 - :promise_days AND p.due_date < b.cutoff - 1
+         GROUP BY 1, 2, 3""",
+}
+"""What the insight sections read (decision-chain coverage, time against the grid, stalled deals,
+promise record), aggregated per account or rep: the digest computes these too, so the floor does."""
 
 
 def bounds_values(teams: Sequence[tuple[int, str]], monday: date) -> str:
@@ -127,10 +166,23 @@ def run_floor(
 ) -> dict[str, Any]:
     """Every figure of every team's digest, as ``{query name: rows}``."""
     head = "WITH " + _BOUNDS.format(values=bounds_values(teams, monday))
+    params = {"threshold": threshold, **_insight_params()}
     out: dict[str, Any] = {}
-    for name, sql in QUERIES.items():
-        out[name] = conn.execute(text(f"{head} {sql}"), {"threshold": threshold}).all()
+    for name, sql in {**QUERIES, **INSIGHT}.items():
+        out[name] = conn.execute(text(f"{head} {sql}"), params).all()
     return out
+
+
+def _insight_params() -> dict[str, int]:
+    try:
+        from kam_bot.domain.insight.thresholds import DEFAULT
+    except ImportError:  # a tree from before the insight sections
+        return {"met_days": 90, "weeks": 8, "promise_days": 90}
+    return {
+        "met_days": DEFAULT.met_days,
+        "weeks": DEFAULT.allocation_weeks,
+        "promise_days": DEFAULT.promise_days,
+    }
 
 
 def totals(figures: dict[str, Any]) -> dict[str, int]:

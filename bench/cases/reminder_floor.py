@@ -76,7 +76,17 @@ def floor_query(dialect: str) -> TextClause:
 
 
 def floor_params(dialect: str, today: date, escalation_days: int) -> dict[str, object]:
-    esc_day = today - timedelta(days=escalation_days)
+    """``esc_day``: the latest due date ``escalation_days`` working days overdue (the generated
+    teams keep Monday to Friday), as ``daily`` counts it."""
+    esc_day = _escalation_cutoff(today, escalation_days)
     if dialect == "postgresql":
         return {"today": today, "esc_day": esc_day, "no": False}
     return {"today": today.isoformat(), "esc_day": esc_day.isoformat(), "no": False}
+
+
+def _escalation_cutoff(today: date, escalation_days: int) -> date:
+    try:
+        from kam_bot.domain.calendar import MONDAY_TO_FRIDAY
+    except ImportError:  # a tree from before working calendars counted calendar days
+        return today - timedelta(days=escalation_days)
+    return MONDAY_TO_FRIDAY.overdue_cutoff(today, escalation_days)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -22,9 +23,10 @@ from bench.loaders import load_sqlite  # noqa: E402
 from kam_bot.bootstrap import App  # noqa: E402
 from kam_bot.domain.models import InventoryObservation, PriceListEntry, Team  # noqa: E402
 from kam_bot.jobs import scheduler  # noqa: E402
-from kam_bot.jobs.digest import DigestData, compute  # noqa: E402
+from kam_bot.jobs.digest import DigestData, compute, reader_window  # noqa: E402
 from kam_bot.jobs.notifications import Notification  # noqa: E402
 from kam_bot.store.digest_queries import DigestReader  # noqa: E402
+from kam_bot.store.digest_share import DigestShare, windows_of  # noqa: E402
 from kam_bot.store.jobs import JobsTransaction  # noqa: E402
 from kam_bot.store.price_book import PriceBook  # noqa: E402
 
@@ -58,17 +60,47 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         yield app
 
 
-def _digests(app: App, monday: date) -> list[tuple[DigestData, Notification]]:
+def _digests(app: App, monday: date, shared: bool = False) -> list[tuple[DigestData, Notification]]:
+    """Each team's figures and message; ``shared``: read once for all teams, as a tick does."""
     teams, _ = app.jobs.slots.teams(scheduler.DIGESTS, NOW, scheduler.DIGEST_EVERY)
     book = PriceBook()  # shared by all teams, as in one tick
+    windows = windows_of([(t.id, *reader_window(t, monday, NOW)) for t in teams])
+    share = DigestShare(windows) if shared else None
     out = []
     for team in teams:
         with app.jobs.transaction() as tx:
-            data = compute(tx, team, monday, NOW, app.settings.price_deviation_threshold, book=book)
+            threshold = app.settings.price_deviation_threshold
+            data = compute(tx, team, monday, NOW, threshold, book=book, share=share)
         with app.jobs.transaction() as tx:
-            note = scheduler._digest(app.jobs_context, tx, team, monday, NOW, book)
+            note = scheduler._digest(app.jobs_context, tx, team, monday, NOW, book, share)
         out.append((data, note))
     return out
+
+
+@pytest.mark.parametrize("monday", [LAST_WEEK, WEEK_BEFORE])
+def test_reads_shared_by_a_ticks_teams_give_each_teams_own_figures_and_message(
+    company: App, monday: date
+) -> None:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(company.engine, "before_cursor_execute", count)
+    try:
+        shared = _digests(company, monday, shared=True)
+        shared_statements = len(statements)
+        statements.clear()
+        own = _digests(company, monday)
+    finally:
+        event.remove(company.engine, "before_cursor_execute", count)
+    assert shared_statements < len(statements) * 0.7  # each figure read once for both teams
+    assert len(shared) == len(own) == 2
+    for (data, note), (own_data, own_note) in zip(shared, own, strict=True):
+        assert data == own_data
+        assert note == own_note
+    assert all(d.stage_moves or d.competitor_notes for d, _ in shared)  # every shared read has rows
+    assert all(d.stale and d.insight is not None and d.insight.placements for d, _ in shared)
 
 
 @pytest.mark.parametrize("monday", [LAST_WEEK, WEEK_BEFORE])
@@ -78,7 +110,12 @@ def test_set_based_reads_give_the_per_query_figures_and_message(
     set_based = _digests(company, monday)
 
     def per_query(
-        tx: JobsTransaction, team: Team, start: datetime, end: datetime, book: PriceBook | None = None
+        tx: JobsTransaction,
+        team: Team,
+        start: datetime,
+        end: datetime,
+        book: PriceBook | None = None,
+        share: DigestShare | None = None,
     ) -> DigestReader:
         return PerQueryReader(tx.repo, team, start, end)
 

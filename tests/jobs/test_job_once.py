@@ -15,7 +15,7 @@ from conftest import FrozenClock
 from fakes.slack_api import FakeSlack
 from jobs_harness import slack_fixture, slack_sender, slack_server_fixture  # noqa: F401
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import Engine, event, func, insert, select, text
 from test_job_sender import queue, rows
 
 from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer
@@ -53,6 +53,12 @@ def fill(app: App, count: int) -> None:
 def claim(app: App, token: str, limit: int) -> list[lease.Claimed]:
     with app.uow() as uow:
         return lease.claim(uow.repo.session, app.clock(), ["slack"], token, limit)
+
+
+def in_flight(app: App, key: str) -> bool:
+    with app.uow() as uow:
+        mark = uow.repo.session.scalar(select(OutboxRow.sending_at).where(OutboxRow.key == f"test:{key}"))
+    return mark is not None
 
 
 def incidents(app: App) -> list[tuple[str, str]]:
@@ -133,7 +139,8 @@ def test_on_postgresql_concurrent_claims_take_disjoint_rows_of_exactly_the_limit
 
 
 class Gate:
-    """A deliverer around SlackDeliverer whose first send waits until the test opens the gate."""
+    """A deliverer around SlackDeliverer whose first send, once posted, waits until the test opens
+    the gate before it returns (a slow answer: the sender cannot mark it sent meanwhile)."""
 
     def __init__(self, inner: SlackDeliverer) -> None:
         self.inner = inner
@@ -146,11 +153,12 @@ class Gate:
         return "slack"
 
     async def deliver(self, message: Outgoing, checkpoint: Checkpoint) -> str | None:
+        ref = await self.inner.deliver(message, checkpoint)
         if self.first:
             self.first = False
             self.entered.set()
             await self.open.wait()
-        return await self.inner.deliver(message, checkpoint)
+        return ref
 
 
 async def test_a_row_taken_over_while_its_sender_was_slow_is_not_sent_by_it(
@@ -162,21 +170,69 @@ async def test_a_row_taken_over_while_its_sender_was_slow_is_not_sent_by_it(
     gate = Gate(SlackDeliverer(client))
     slow = Sender(app.jobs_context, {"slack": gate}, instance="slow", lease_for=timedelta(seconds=30))
     running = asyncio.ensure_future(slow.run_once())
-    await gate.entered.wait()  # "a" is being sent; "b" waits its turn in slow's batch
-    with app.uow() as uow:  # the batch took longer than its lease: the claim on "b" ran out
-        uow.repo.session.execute(
-            update(OutboxRow).where(OutboxRow.key == "test:b").values(claimed_until=clock.now)
-        )
-        uow.commit()
-    clock.advance(seconds=1)
+    await gate.entered.wait()  # "a" is posted, its answer slow; "b" waits its turn in slow's batch
+    clock.advance(seconds=61)  # longer than the claim on the batch (twice the lease at pace 0)
     other = slack_sender(app, slack, "other")
-    assert (await other.run_once()).sent == 1  # "b": the slow sender's claim ran out
+    taken = await other.run_once()
+    assert (taken.found, taken.sent) == (1, 1)  # "a" found where it landed, "b" sent
     gate.open.set()
     stats = await running
-    assert (stats.sent, stats.lost) == (1, 1)
+    assert (stats.sent, stats.lost) == (0, 2)
     assert sorted(c.args["channel"] for c in slack.calls_to("chat.postMessage")) == ["UA", "UB"]
     assert {k: r["status"] for k, r in rows(app).items()} == {"a": "sent", "b": "sent"}
-    assert incidents(app) == [("b", lease.LEASE_LOST_BEFORE_SEND)]
+    assert incidents(app) == [
+        ("a", lease.FOUND_IN_HISTORY),
+        ("b", lease.NOT_FOUND_IN_HISTORY),  # the claim marked it in flight: looked for, sent once
+        ("a", lease.LEASE_LOST_AFTER_SEND),
+        ("b", lease.LEASE_LOST_BEFORE_SEND),
+    ]
+
+
+async def test_a_batch_is_sent_with_one_write_per_message_after_its_claim(
+    app: App, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    """The claim marks the batch in flight and the promises are read with it: each send then
+    writes only its "sent"; a sender dying after the claim leaves every row to the history check."""
+    for key in ("a", "b", "c"):
+        queue(app, key, recipient=f"U{key.upper()}")
+    writes: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "UPDATE OUTBOX" in statement.upper():
+            writes.append(statement)
+
+    event.listen(app.engine, "before_cursor_execute", count)
+    try:
+        stats = await slack_sender(app, slack, "s").run_once()
+    finally:
+        event.remove(app.engine, "before_cursor_execute", count)
+    assert stats.sent == 3
+    assert len(writes) == 1 + 3  # the claim, then each "sent"
+    queue(app, "d", recipient="UD")
+    dying = slack_sender(app, slack, "dying")
+    (item,) = dying.claim(app.clock())  # and dies before sending
+    assert item.sending_at is None  # what it was before this claim
+    assert in_flight(app, "d")  # what a later sender sees
+    clock.advance(seconds=2 * lease.DEFAULT_LEASE.total_seconds() + 1)
+    assert (await slack_sender(app, slack, "survivor").run_once()).sent == 1
+    assert len(slack.calls_to("conversations.history")) == 1
+    assert incidents(app) == [("d", lease.NOT_FOUND_IN_HISTORY)]
+
+
+async def test_a_row_released_unsent_keeps_the_mark_it_had(
+    app: App, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    queue(app, "a", recipient="UA")
+    queue(app, "b", recipient="UB")
+    s = slack_sender(app, slack, "s")
+    first, second = s.claim(app.clock())
+    with app.uow() as uow:  # "b" was in flight once before (an earlier sender's call)
+        uow.repo.session.execute(text("UPDATE outbox SET sending_at = NULL WHERE key = 'test:a'"))
+        uow.commit()
+    assert app.jobs.leases.release(first, clock.now)
+    assert not in_flight(app, "a")  # never in flight: no history check later
+    assert app.jobs.leases.release(second, clock.now)
+    assert not in_flight(app, "b")  # as before this claim
 
 
 # -- a crash between "Slack accepted" and "marked sent" ------------------------------------
@@ -296,9 +352,9 @@ def test_a_claim_lasts_for_its_whole_batch_at_the_current_pace(app: App, clock: 
     assert len(claimed) == 20
     with app.uow() as uow:
         until = uow.repo.session.scalar(select(func.max(OutboxRow.claimed_until)))
-    assert until == clock.now + timedelta(seconds=30 + 2 * 20 * 1.5)  # 20 sends 1.5 s apart, twice over
+    assert until == clock.now + timedelta(seconds=2 * 30 + 2 * 20 * 1.5)  # 20 sends 1.5 s apart, twice over
     paced.pace *= 2  # slowed down after a 429: the next claim holds longer
     paced.claim(clock.now)
     with app.uow() as uow:
         until = uow.repo.session.scalar(select(func.max(OutboxRow.claimed_until)))
-    assert until == clock.now + timedelta(seconds=30 + 2 * 20 * 3.0)
+    assert until == clock.now + timedelta(seconds=2 * 30 + 2 * 20 * 3.0)

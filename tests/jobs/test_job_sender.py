@@ -144,7 +144,7 @@ async def test_a_sender_killed_mid_delivery_loses_nothing_and_sends_once(
     assert len(claimed) == 2
     survivor = slack_sender(app, slack, "survivor")
     assert (await survivor.run_once()).total() == 0  # the lease still holds
-    clock.advance(seconds=lease.DEFAULT_LEASE.total_seconds() + 1)
+    clock.advance(seconds=dying.batch_lease().total_seconds() + 1)  # the claim has run out
     assert (await survivor.run_once()).sent == 2
     with app.uow() as uow:  # the dead process's late writes change nothing
         assert lease.mark_sent(uow.repo.session, claimed[0], clock.now, "late") is False

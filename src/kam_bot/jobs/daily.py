@@ -41,7 +41,7 @@ from kam_bot.jobs.notifications import Notification, Part, PromiseItem, still_sh
 from kam_bot.jobs.planning import Calendars, local_date
 from kam_bot.services.accounts import AccountCard
 from kam_bot.services.errors import ServiceError
-from kam_bot.store.daily_batch import DailyData
+from kam_bot.store.daily_batch import AccountFacts, DailyData
 
 KIND = "daily"
 MAX_BRIEFS = 2
@@ -56,7 +56,8 @@ CardSource = Callable[[User, int], AccountCard]
 
 @dataclass(frozen=True)
 class Stale:
-    account: Account
+    account: AccountFacts
+    """What the DM line names (name, cadence): no whole account row is read for it."""
     last_visit: date | None
     days_since: int
     over: int
@@ -102,10 +103,8 @@ def _stale_accounts(data: DailyData, owner: User, today: date) -> list[Stale]:
         # the rules read created_at, visit_cadence_days and tier: the facts have them
         over = rules.days_overdue(cast(Account, facts), seen, today, tz=tz)
         if over is not None:
-            account = data.account(facts.id)
-            assert account is not None
-            since = seen or account.created_at.astimezone(tz).date()
-            out.append(Stale(account, seen, (today - since).days, over))
+            since = seen or facts.created_at.astimezone(tz).date()
+            out.append(Stale(facts, seen, (today - since).days, over))
     return sorted(out, key=lambda s: (-s.over, s.account.name.casefold()))
 
 
@@ -149,7 +148,7 @@ def _stale_line(s: Stale, loc: str, key: str) -> Line:
         if s.last_visit
         else t("card.never_visited", loc)
     )
-    days = t(key, loc, over=s.over, days=s.days_since, cadence=rules.cadence_days(s.account))
+    days = t(key, loc, over=s.over, days=s.days_since, cadence=rules.cadence_days(cast(Account, s.account)))
     return Line.of(user(s.account.name), f" — {days} · {seen}")
 
 
@@ -197,7 +196,7 @@ def _escalations(
         far = [
             s
             for s in stale_accounts(data, rep, today)
-            if s.days_since > FAR_PAST_FACTOR * rules.cadence_days(s.account)
+            if s.days_since > FAR_PAST_FACTOR * rules.cadence_days(cast(Account, s.account))
         ]
         items = _items(data, promises)
         if not items and not far:

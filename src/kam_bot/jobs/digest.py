@@ -47,6 +47,7 @@ from kam_bot.i18n.catalog import resolve_locale
 from kam_bot.jobs.digest_insight import InsightData, compute_insight
 from kam_bot.jobs.planning import local_date, week_bounds, zone
 from kam_bot.store.digest_queries import DigestReader
+from kam_bot.store.digest_share import DigestShare
 from kam_bot.store.jobs import JobsTransaction
 from kam_bot.store.price_book import PriceBook
 
@@ -208,6 +209,12 @@ def _new_accounts(reader: DigestReader, figures: _Figures, data: DigestData) -> 
     return [(a, figures.name(a.owner_id)) for a in sorted(new, key=lambda a: (a.created_at, a.id))]
 
 
+def reader_window(team: Team, monday: date, now: datetime) -> tuple[datetime, datetime]:
+    """The window the digest of ``team`` for the week of ``monday`` reads: the week, up to now."""
+    start, end = week_bounds(monday, team.timezone)
+    return start, min(end, now)
+
+
 def compute(
     tx: JobsTransaction,
     team: Team,
@@ -217,12 +224,15 @@ def compute(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     members: list[User] | None = None,
     book: PriceBook | None = None,
+    share: DigestShare | None = None,
 ) -> DigestData:
     """The figures of ``team`` for the week starting ``monday``, as of ``min(now, end of week)``.
-    ``members``: the team's (read here when not given); ``book``: a price list shared by a tick."""
+    ``members``: the team's (read here when not given); ``book``: a price list shared by a tick;
+    ``share``: what the tick reads once for all its digests (``reader_window`` gives each window)."""
     tz = team.timezone
-    start, end = week_bounds(monday, tz)
-    reader = tx.digest_reader(team, start, min(end, now), book)
+    start, end = reader_window(team, monday, now)
+    reader = tx.digest_reader(team, start, end, book, share)
+    end = week_bounds(monday, tz)[1]
     figures = _Figures(reader, tx.team_members(team) if members is None else members)
     data = DigestData(team=team, week=monday, start=start, end=end, as_of=min(now, end), reps=[])
     data.price_threshold = threshold

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TypeVar
@@ -31,10 +31,12 @@ from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.daily import KIND as DAILY
 from kam_bot.jobs.daily import brief_accounts, brief_days, compose_daily
 from kam_bot.jobs.digest import KIND as DIGEST
-from kam_bot.jobs.digest import compute, team_locale
+from kam_bot.jobs.digest import compute, reader_window, team_locale
 from kam_bot.jobs.digest_render import build_digest
 from kam_bot.jobs.notifications import Notification, Part
+from kam_bot.services.accounts import PRICE_WEEKS
 from kam_bot.store import daily_batch, slots
+from kam_bot.store.digest_share import DigestShare, windows_of
 from kam_bot.store.jobs import JobsTransaction
 from kam_bot.store.price_book import PriceBook
 
@@ -63,6 +65,12 @@ class TickResult:
 
 
 # -- deciding one message ------------------------------------------------------------
+
+
+def _one_read(ctx: JobsContext) -> JobsContext:
+    """The context of one tick: every team's calendar read once for all its batches and digests
+    (each read is all the teams and the company days)."""
+    return replace(ctx, calendars=cache(ctx.calendars))
 
 
 def _calendars(ctx: JobsContext) -> planning.Calendars:
@@ -117,7 +125,7 @@ def decide_dailies(
         reads = reads or daily_batch.BriefReads()
         reads.remember(data, people.values())
         briefs = [i for p, day in todo for i in brief_accounts(data, p, day, book.for_team(p.team_id))]
-        tx.prefetch(reads, briefs)
+        tx.prefetch(reads, briefs, now - timedelta(weeks=PRICE_WEEKS))
         cards = ctx.cards(now, reads)
         messages: list[outbox.NewMessage] = []
         for person, day in todo:
@@ -158,12 +166,12 @@ def _digest(
     monday: date,
     now: datetime,
     book: PriceBook | None = None,
+    share: DigestShare | None = None,
 ) -> Notification:
     settings = ctx.settings
     members = tx.team_members(team)
-    data = compute(
-        tx, team, monday, now, settings.price_deviation_threshold, insight_thresholds(settings), members, book
-    )
+    threshold, thresholds = settings.price_deviation_threshold, insight_thresholds(settings)
+    data = compute(tx, team, monday, now, threshold, thresholds, members, book, share)
     loc = team_locale(team, members, ctx.settings.default_locale)
     note = build_digest(data, loc)
     when = digest_day_note(ctx, team, monday, loc)
@@ -196,10 +204,16 @@ def digest_destinations(ctx: JobsContext, team: Team) -> dict[str, str]:
 
 
 def decide_digest(
-    ctx: JobsContext, team: Team, monday: date, now: datetime, book: PriceBook | None = None
+    ctx: JobsContext,
+    team: Team,
+    monday: date,
+    now: datetime,
+    book: PriceBook | None = None,
+    share: DigestShare | None = None,
 ) -> bool:
     """Write the digest of ``team`` for the week starting ``monday``, one row per destination
-    platform; True when a new row was written. ``book``: the price list read once for a tick."""
+    platform; True when a new row was written. ``book``: the price list read once for a tick;
+    ``share``: the figures read once for all the tick's digests."""
     week = planning.iso_week(monday)
     todo = digest_destinations(ctx, team)
     if not todo:
@@ -210,7 +224,7 @@ def decide_digest(
         todo = {p: a for p, a in todo.items() if keys[p] not in written}
         if not todo:
             return False
-        body = outbox.payload(_digest(ctx, tx, team, monday, now, book), now + DIGEST_TTL)
+        body = outbox.payload(_digest(ctx, tx, team, monday, now, book, share), now + DIGEST_TTL)
         messages = [outbox.NewMessage(keys[p], DIGEST, p, a, body, team_id=team.id) for p, a in todo.items()]
         wrote = tx.enqueue_many(messages, now)
         tx.commit()
@@ -262,6 +276,23 @@ def _one_by_one(job: str, decide: Callable[[T], bool]) -> Callable[[Sequence[T]]
     return run
 
 
+def _digests(
+    ctx: JobsContext, now: datetime, book: PriceBook
+) -> Callable[[Sequence[planning.DueDigest]], tuple[int, int]]:
+    """Each digest in its own transaction, the figures of all of them read once (``DigestShare``)."""
+
+    def run(items: Sequence[planning.DueDigest]) -> tuple[int, int]:
+        windows = windows_of([(i.team.id, *reader_window(i.team, i.week, now)) for i in items])
+        share = DigestShare(windows)
+
+        def one(item: planning.DueDigest) -> bool:
+            return decide_digest(ctx, item.team, item.week, now, book, share)
+
+        return _one_by_one(DIGESTS, one)(items)
+
+    return run
+
+
 def _dailies(ctx: JobsContext, now: datetime) -> Callable[[Sequence[planning.DueReminder]], tuple[int, int]]:
     """Decide the DMs ``REMINDER_BATCH`` people per transaction; a batch that fails counts them all."""
 
@@ -284,6 +315,7 @@ def _dailies(ctx: JobsContext, now: datetime) -> Callable[[Sequence[planning.Due
 
 def reminder_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickResult:
     """Every 5 minutes: decide the morning DM of everyone whose moment is in the window."""
+    ctx = _one_read(ctx)
     return _run(
         ctx, REMINDERS, now, REMINDER_EVERY, instance,
         lambda: ctx.store.slots.people(REMINDERS, now, REMINDER_EVERY),
@@ -297,9 +329,10 @@ def reminder_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickRe
 def digest_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickResult:
     """Every 15 minutes: decide the digest of every team whose Monday 09:00 is in the window."""
     book = PriceBook()  # the price list and exchange rates, read once for all the tick's digests
+    ctx = _one_read(ctx)
     return _run(
         ctx, DIGESTS, now, DIGEST_EVERY, instance,
         lambda: ctx.store.slots.teams(DIGESTS, now, DIGEST_EVERY),
         lambda teams, w: planning.due_digests(teams, w.start, w.slot, _calendars(ctx)),
-        _one_by_one(DIGESTS, lambda item: decide_digest(ctx, item.team, item.week, now, book)),
+        _digests(ctx, now, book),
     )  # fmt: skip

@@ -11,7 +11,9 @@ awaited on the loop. Per row:
 - ``TransientError``: counted; retried after exponential backoff with jitter
   (``base * 2**(n-1)``, capped, times a random factor in [0.5, 1]); dead after ``max_attempts``;
 - ``PermanentError``: dead at once, with the platform's error as ``last_error``;
-- the lease: right before each platform call the sender renews its claim on the row
+- the lease: a claim holds for the whole batch at the current pace and marks its rows in flight
+  (``lease.claim``), and the promises of the batch's messages are read once with it; a row whose
+  claim has less than ``lease_for`` left when its turn comes is renewed first
   (``lease.renew``); a claim taken over in the meantime is not sent (``lease_lost_before_send``).
   A "sent" that finds the claim taken over is recorded (``lease_lost_after_send``): the other
   sender's history check finds the message;
@@ -140,6 +142,8 @@ class Sender:
         self._next_start = 0.0
         self._resume_at: dict[str, float] = {}
         """Platform -> loop time its short pause ends."""
+        self._states: dict[int, dict[int, tuple[str, date | None]]] = {}
+        """Row id -> the states of the promises its message lists, read with its batch."""
 
     @property
     def pace(self) -> float:
@@ -167,6 +171,7 @@ class Sender:
             if should_stop():
                 break
             batch = await asyncio.to_thread(self.claim, self.clock())
+            self._states.update(await asyncio.to_thread(self._batch_states, batch))
             started = [asyncio.Event() for _ in batch]
             running += [
                 asyncio.create_task(self._send(item, event, slots, stats, should_stop))
@@ -192,13 +197,12 @@ class Sender:
                 # a short pause is waited out right before the platform call (``_paced``)
                 if should_stop() or self._held(item.platform, longer_than=MAX_WAIT):
                     paused, now = self._paused.get(item.platform), self.clock()
-                    await asyncio.to_thread(
-                        self.leases.reschedule, item, max(paused or now, now), None, item.attempts
-                    )
+                    await asyncio.to_thread(self.leases.release, item, max(paused or now, now))
                     stats.released += 1
                     return
                 await self._one(item, stats)
         finally:
+            self._states.pop(item.id, None)
             started.set()
 
     def _held(self, platform: str, longer_than: float = 0.0) -> bool:
@@ -232,12 +236,35 @@ class Sender:
         return self.leases.claim(now, platforms, token, limit or self.batch, self.batch_lease(limit))
 
     def batch_lease(self, limit: int | None = None) -> timedelta:
-        """Long enough for the whole batch at the current pace, twice over, plus one send's lease
-        (each send then renews its own row for ``lease_for``)."""
+        """Long enough for the whole batch at the current pace, twice over, plus two sends' leases:
+        each send starts with at least ``lease_for`` of its claim left (a send whose claim has less
+        renews it first, one more trip)."""
         waiting = 2 * (limit or self.batch) * self.pace
-        return self.lease_for + timedelta(seconds=waiting)
+        return 2 * self.lease_for + timedelta(seconds=waiting)
 
     # -- one row ------------------------------------------------------------------------
+
+    def _batch_states(self, batch: list[lease.Claimed]) -> dict[int, dict[int, tuple[str, date | None]]]:
+        """The promise states every message of a batch lists, in one read (rows looked for in the
+        history first read theirs when they send)."""
+        wanted = {
+            item.id: _promise_ids(item.payload)
+            for item in batch
+            if item.sending_at is None or item.message_ref is not None
+        }
+        every = set().union(*wanted.values()) if wanted else set()
+        found = self.leases.promise_states(every) if every else {}
+        return {i: {p: found[p] for p in ids if p in found} for i, ids in wanted.items()}
+
+    def _ready(self, item: lease.Claimed, now: datetime) -> Outgoing | str | None:
+        """The message to send now, from the promise states read with its batch, while the claim
+        holds for at least a send's lease (``lease_for``); else the claim is renewed in the
+        database first (None: another sender has taken it over: do not send)."""
+        states = self._states.pop(item.id, None)
+        holds = item.claimed_until is not None and item.claimed_until - now >= self.lease_for
+        if states is None or not holds:
+            return self._renew_and_prepare(item, now)
+        return self._prepare(item, now, states=states)
 
     def _incident(self, item: lease.Claimed, kind: str, detail: str | None = None) -> None:
         log.warning("outbox %s: %s%s", item.key, kind, f" ({detail})" if detail else "")
@@ -246,8 +273,8 @@ class Sender:
     async def _one(self, item: lease.Claimed, stats: SendStats) -> None:
         deliverer = self.deliverers[item.platform]
         if item.sending_at is None or item.message_ref is not None:
-            # nothing to look back for: renew the claim and read what the message lists in one trip
-            ready = await asyncio.to_thread(self._renew_and_prepare, item, self.clock())
+            # nothing to look back for: the claim marked it in flight; the batch read its promises
+            ready = await asyncio.to_thread(self._ready, item, self.clock())
             if ready is None:
                 await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
                 stats.lost += 1

@@ -35,7 +35,7 @@ from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import Row, Select, Table, func, select
+from sqlalchemy import Integer, Row, Select, Table, column, func, select, true, values
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Tier
@@ -100,7 +100,7 @@ class DailyData:
     plans: dict[int, list[tuple[int, date, datetime]]] = field(default_factory=dict)
     """Owner id -> (account id, next visit date, visited at) of visits planning a batch day."""
     rows: dict[int, Row[Any]] = field(default_factory=dict)
-    """Live accounts by id, as read: those owned and those the promises are about."""
+    """Live accounts by id, whole rows: those the promises are about and those planned visits are at."""
     _accounts: dict[int, Account] = field(default_factory=dict)
     derived: dict[tuple[str, int, date], Any] = field(default_factory=dict)
     """What ``daily`` works out of this data once and reads again (a rep's stale accounts: in the
@@ -164,8 +164,21 @@ def _promises(session: Session, owner_ids: Collection[int], until: date) -> dict
     return dict(out)
 
 
+_FACTS = (
+    _ACCOUNTS.c.id,
+    _ACCOUNTS.c.owner_id,
+    _ACCOUNTS.c.name,
+    _ACCOUNTS.c.tier,
+    _ACCOUNTS.c.visit_cadence_days,
+    _ACCOUNTS.c.created_at,
+)
+"""What the cadence rules read of an owned account: most are not stale, and a stale account's DM
+line needs no more (full rows are read only for the accounts a promise or a brief shows)."""
+_TIERS = {tier.value: tier for tier in Tier}
+
+
 def _owned(session: Session, owner_ids: Collection[int]) -> list[Row[Any]]:
-    """Live accounts of the owners with their last visit: one index probe per account
+    """Live accounts of the owners (``_FACTS``) with their last visit: one index probe per account
     (``ix_visits_account_at``), however long the history."""
     last = (
         select(func.max(tb.VisitRow.visited_at))
@@ -176,7 +189,7 @@ def _owned(session: Session, owner_ids: Collection[int]) -> list[Row[Any]]:
     out: list[Row[Any]] = []
     for chunk in _chunks(owner_ids):
         out += session.execute(
-            select(_ACCOUNTS, last)
+            select(*_FACTS, last)
             .where(_ACCOUNTS.c.owner_id.in_(chunk), _ACCOUNTS.c.archived.is_(False))
             .order_by(_ACCOUNTS.c.owner_id, _ACCOUNTS.c.name)
         ).all()
@@ -246,18 +259,18 @@ def load(
     owned: dict[int, list[AccountFacts]] = defaultdict(list)
     for r in rows:
         owned[r.owner_id].append(
-            AccountFacts(r.id, r.name, Tier(r.tier), r.visit_cadence_days, r.created_at, r.last_visit)
+            AccountFacts(r.id, r.name, _TIERS[r.tier], r.visit_cadence_days, r.created_at, r.last_visit)
         )
-    by_id = {r.id: r for r in rows}
-    elsewhere = {p.account_id for ps in promises.values() for p in ps} - by_id.keys()
-    by_id.update((r.id, r) for r in _live_accounts(session, elsewhere))
+    plans = _plans(session, ids, {day for _, day in people} | set(plan_days))
+    shown = {p.account_id for ps in promises.values() for p in ps}
+    shown.update(account_id for found in plans.values() for account_id, _, _ in found)
     return DailyData(
         reports=reports,
         promises=promises,
         owned=dict(owned),
         last_visit={r.id: r.last_visit for r in rows if r.last_visit is not None},
-        plans=_plans(session, ids, {day for _, day in people} | set(plan_days)),
-        rows=by_id,
+        plans=plans,
+        rows={r.id: r for r in _live_accounts(session, shown)},
     )
 
 
@@ -288,6 +301,9 @@ class BriefReads:
         self.promises: dict[int, list[Promise]] = {}
         self.prices: dict[int, list[PriceObservation]] = {}
         self.stock: dict[int, list[tuple[InventoryObservation, InventoryObservation | None]]] = {}
+        self.history: dict[int, list[PriceObservation]] = {}
+        self.history_since: datetime | None = None
+        """The prices of ``history`` are every price seen at its accounts since this moment."""
 
     def uow(self, sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
         """Units of work on ``sessions``, their repository reading through these."""
@@ -299,19 +315,34 @@ class BriefReads:
         self.users = {p.id: p for p in people}
         self.visits_known = {a.id for accounts in data.owned.values() for a in accounts}
         self.contacts, self.visits, self.stage_changes, self.competitor_notes = {}, {}, {}, {}
-        self.promises, self.prices, self.stock = {}, {}, {}
+        self.promises, self.prices, self.stock, self.history = {}, {}, {}, {}
 
-    def prefetch(self, session: Session, account_ids: Collection[int]) -> None:
+    def prefetch(
+        self, session: Session, account_ids: Collection[int], prices_since: datetime | None = None
+    ) -> None:
+        """``prices_since``: also every price seen at the accounts since then (the card's price picture)."""
         ids = sorted(set(account_ids))
         if not ids:
             return
+        if prices_since is not None:
+            po = tb.PriceObservationRow
+            self.history_since = prices_since
+            self.history = _grouped(
+                session, PriceObservation, po, ids, [po.observed_at, po.id], po.observed_at >= prices_since
+            )
         c, v, sc, cn, p = (tb.ContactRow, tb.VisitRow, tb.StageChangeRow, tb.CompetitorNoteRow, tb.PromiseRow)
         self.contacts = _grouped(session, Contact, c, ids, [c.name])
-        self.visits = _grouped(session, Visit, v, ids, [v.visited_at.desc(), v.id.desc()], limit=VISITS)
+        if session.get_bind().dialect.name == "postgresql":  # index-backed: flat however long the history
+            self.visits = _newest(session, Visit, v, ids, "visited_at", VISITS)
+        else:
+            self.visits = _grouped(session, Visit, v, ids, [v.visited_at.desc(), v.id.desc()], limit=VISITS)
         self.stage_changes = _grouped(session, StageChange, sc, ids, [sc.changed_at, sc.id])
-        self.competitor_notes = _grouped(
-            session, CompetitorNote, cn, ids, [cn.observed_at.desc(), cn.id.desc()], limit=NOTES
-        )
+        if session.get_bind().dialect.name == "postgresql":
+            self.competitor_notes = _newest(session, CompetitorNote, cn, ids, "observed_at", NOTES)
+        else:
+            self.competitor_notes = _grouped(
+                session, CompetitorNote, cn, ids, [cn.observed_at.desc(), cn.id.desc()], limit=NOTES
+            )
         self.promises = _grouped(session, Promise, p, ids, [p.due_date, p.id])
         self.prices = {i: [] for i in ids}
         seen_prices: set[tuple[int, str, str, str | None]] = set()
@@ -354,6 +385,33 @@ def _newest_first(table: Table, ids: Sequence[int], keep: int, *key: Any) -> Sel
         .where(ranked.c.rank <= keep)
         .order_by(ranked.c.account_id, ranked.c.observed_at.desc(), ranked.c.id.desc())
     )
+
+
+def _newest(
+    session: Session, model: type[M], row_type: Any, ids: Sequence[int], at: str, limit: int
+) -> dict[int, list[M]]:
+    """At most ``limit`` rows per account of ``ids``, newest first (``at``, then id), as ``_grouped``
+    gives them: a ``LATERAL`` probe of the ``(account_id, at)`` index per account, so the rows read
+    follow the accounts and the limit, not the years of history behind them (PostgreSQL)."""
+    table = cast(Table, row_type.__table__)
+    wanted = values(column("account", Integer), name="wanted").data([(i,) for i in ids])
+    newest = (
+        select(table)
+        .where(table.c.account_id == wanted.c.account)
+        .order_by(table.c[at].desc(), table.c.id.desc())
+        .limit(limit)
+        .lateral("newest")
+    )
+    stmt = (
+        select(newest)
+        .select_from(wanted)
+        .join(newest, true())
+        .order_by(newest.c.account_id, newest.c[at].desc(), newest.c.id.desc())
+    )
+    out: dict[int, list[M]] = {i: [] for i in ids}
+    for row in session.execute(stmt):
+        out[row.account_id].append(model.model_validate(row))
+    return out
 
 
 def _grouped(
@@ -443,6 +501,13 @@ class _BriefRepository(SqlRepository):
             account_id=account_id, owner_id=owner_id, status=status, direction=direction,
             due_on_or_before=due_on_or_before, visit_id=visit_id,
         )  # fmt: skip
+
+    def price_history(self, account_id: int, since: datetime) -> list[PriceObservation]:
+        found = self._reads.history.get(account_id)
+        start = self._reads.history_since
+        if found is None or start is None or since < start:
+            return super().price_history(account_id, since)
+        return [p for p in found if p.observed_at >= since]
 
     def latest_prices(self, account_id: int) -> list[PriceObservation]:
         found = self._reads.prices.get(account_id)

@@ -13,10 +13,12 @@ personal can leak into a channel. Every read covers all the team's accounts in o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -41,6 +43,7 @@ from kam_bot.domain.models import (
     User,
 )
 from kam_bot.store import tables as tb
+from kam_bot.store.digest_share import DigestShare
 from kam_bot.store.price_book import PriceBook
 from kam_bot.store.repository import SqlRepository
 
@@ -50,6 +53,9 @@ def members(repo: SqlRepository, team: Team) -> list[User]:
         select(tb.UserRow).where(tb.UserRow.team_id == team.id).order_by(tb.UserRow.id)
     )
     return [User.model_validate(r) for r in rows]
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Prefetched(NamedTuple):
@@ -76,40 +82,55 @@ class DigestReader:
     """The queries behind one digest, over the team's accounts and one window ``[start, end)``."""
 
     def __init__(
-        self, repo: SqlRepository, team: Team, start: datetime, end: datetime, book: PriceBook | None = None
+        self,
+        repo: SqlRepository,
+        team: Team,
+        start: datetime,
+        end: datetime,
+        book: PriceBook | None = None,
+        share: DigestShare | None = None,
     ) -> None:
         self.repo, self.session = repo, repo.session
         self.start, self.end = start, end
         self.book = book or PriceBook()
         self._read: _Prefetched | None = None
-        rows = self.session.scalars(select(tb.AccountRow).where(tb.AccountRow.team_id == team.id))
-        self.accounts = {r.id: Account.model_validate(r) for r in rows}
+        self.team_id = team.id
+        self.share = share if share is not None and share.covers(team.id, start, end) else None
+        """The tick's reads for all its teams (``digest_share``), when they cover this window."""
+        if self.share is not None:
+            self.accounts = self.share.accounts(self.session).get(team.id, {})
+        else:
+            rows = self.session.scalars(select(tb.AccountRow).where(tb.AccountRow.team_id == team.id))
+            self.accounts = {r.id: Account.model_validate(r) for r in rows}
         self.ids = list(self.accounts)
 
-    def _in_week(self, table: Any, column: Any) -> list[Any]:
+    def _in_week(self, model: type[M], table: Any, column: Any) -> list[M]:
+        if self.share is not None:
+            name = column.key
+            found = self.share.in_week(self.session, model, table, column).get(self.team_id, [])
+            return [r for r in found if self.start <= getattr(r, name) < self.end]
         stmt = select(table).where(table.account_id.in_(self.ids), column >= self.start, column < self.end)
-        return list(self.session.scalars(stmt.order_by(column, table.id)))
+        return [model.model_validate(r) for r in self.session.scalars(stmt.order_by(column, table.id))]
 
     def stage_changes(self) -> list[StageChange]:
-        return [
-            StageChange.model_validate(r)
-            for r in self._in_week(tb.StageChangeRow, tb.StageChangeRow.changed_at)
-        ]
+        return self._in_week(StageChange, tb.StageChangeRow, tb.StageChangeRow.changed_at)
 
     def prices(self) -> list[PriceObservation]:
-        rows = self._in_week(tb.PriceObservationRow, tb.PriceObservationRow.observed_at)
-        return [PriceObservation.model_validate(r) for r in rows]
+        return self._in_week(PriceObservation, tb.PriceObservationRow, tb.PriceObservationRow.observed_at)
 
     def stock(self) -> list[InventoryObservation]:
-        rows = self._in_week(tb.InventoryObservationRow, tb.InventoryObservationRow.observed_at)
-        return [InventoryObservation.model_validate(r) for r in rows]
+        row = tb.InventoryObservationRow
+        return self._in_week(InventoryObservation, row, row.observed_at)
 
     def competitor_notes(self) -> list[CompetitorNote]:
-        rows = self._in_week(tb.CompetitorNoteRow, tb.CompetitorNoteRow.observed_at)
-        return [CompetitorNote.model_validate(r) for r in rows]
+        return self._in_week(CompetitorNote, tb.CompetitorNoteRow, tb.CompetitorNoteRow.observed_at)
 
     def visits(self, since: datetime) -> list[VisitFact]:
         """Who visited which account when, with the outcome: only the columns the digest counts."""
+        if self.share is not None:
+            start, by_team = self.share.visits(self.session, since)
+            if since >= start:
+                return [VisitFact(*f) for f in by_team.get(self.team_id, []) if since <= f[2] < self.end]
         v = tb.VisitRow
         rows = self.session.execute(
             select(v.account_id, v.rep_id, v.visited_at, v.goal_reached).where(
@@ -132,6 +153,19 @@ class DigestReader:
     def prefetch_promises(self, made_since: datetime, due_from: date, as_of: datetime) -> None:
         """Read once every promise the figures below may ask for: made since ``made_since``, due
         from ``due_from``, or late as of ``as_of`` (open, or done after it)."""
+        if self.share is not None:
+            bounds, by_team = self.share.promises(self.session, made_since, due_from, as_of)
+            if made_since >= bounds[0] and due_from >= bounds[1] and as_of >= bounds[2]:
+                found = [
+                    x
+                    for x in by_team.get(self.team_id, [])
+                    if x.created_at >= made_since
+                    or x.due_date >= due_from
+                    or x.status is PromiseStatus.OPEN
+                    or (x.done_at is not None and x.done_at > as_of)
+                ]
+                self._read = _Prefetched(made_since, due_from, as_of, found)
+                return
         p = tb.PromiseRow
         found = self._promises(
             or_(p.created_at >= made_since, p.due_date >= due_from, p.status == "open", p.done_at > as_of)
@@ -169,6 +203,9 @@ class DigestReader:
         return self._promises(p.direction == direction.value, p.due_date < before, late)
 
     def last_visits_before(self, at: datetime) -> dict[int, datetime]:
+        if self.share is not None:
+            last = self.share.last_visits_before(self.session, at)
+            return {i: last[i] for i in self.ids if i in last}
         rows = self.session.execute(
             select(tb.VisitRow.account_id, func.max(tb.VisitRow.visited_at))
             .where(tb.VisitRow.account_id.in_(self.ids), tb.VisitRow.visited_at < at)
@@ -229,14 +266,18 @@ class DigestReader:
     def chain(self) -> list[ChainMember]:
         """Role, attitude and last met of every contact (never a name or a personal note)."""
         c = tb.ContactRow
-        rows = self.session.execute(
-            select(c.account_id, c.role, c.attitude, c.last_met).where(c.account_id.in_(self.ids))
-        ).all()
+        rows: Sequence[Any] = (
+            self.share.chain(self.session).get(self.team_id, [])
+            if self.share is not None
+            else self.session.execute(
+                select(c.account_id, c.role, c.attitude, c.last_met).where(c.account_id.in_(self.ids))
+            ).all()
+        )
         roles = {r.value: r for r in ContactRole}
         attitudes = {a.value: a for a in Attitude}
         return [
-            ChainMember(r.account_id, roles.get(r.role or ""), attitudes.get(r.attitude or ""), r.last_met)
-            for r in rows
+            ChainMember(account_id, roles.get(role or ""), attitudes.get(attitude or ""), last_met)
+            for account_id, role, attitude, last_met in rows
         ]
 
     def promises_due_between(self, first: date, before: date) -> list[Promise]:
@@ -247,6 +288,9 @@ class DigestReader:
         return self._promises(p.due_date >= first, p.due_date < before)
 
     def last_procurement_moves(self) -> dict[int, datetime]:
+        if self.share is not None:
+            moves = self.share.last_procurement_moves(self.session, self.end)
+            return {i: moves[i] for i in self.ids if i in moves}
         sc = tb.StageChangeRow
         rows = self.session.execute(
             select(sc.account_id, func.max(sc.changed_at))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kam_bot.domain.models import Team, User
 from kam_bot.services.ports import UnitOfWorkFactory
 from kam_bot.store import daily_batch, digest_queries, outbox
+from kam_bot.store.digest_share import DigestShare
 from kam_bot.store.lease import SqlLeases
 from kam_bot.store.price_book import PriceBook
 from kam_bot.store.repository import SqlRepository
@@ -62,8 +63,13 @@ class JobsTransaction:
     ) -> daily_batch.DailyData:
         return daily_batch.load(self._session, people, now, escalation_days, plan_days)
 
-    def prefetch(self, reads: daily_batch.BriefReads, account_ids: Collection[int]) -> None:
-        reads.prefetch(self._session, account_ids)
+    def prefetch(
+        self,
+        reads: daily_batch.BriefReads,
+        account_ids: Collection[int],
+        prices_since: datetime | None = None,
+    ) -> None:
+        reads.prefetch(self._session, account_ids, prices_since)
 
     # -- digests -------------------------------------------------------------------------
 
@@ -71,9 +77,14 @@ class JobsTransaction:
         return digest_queries.members(self.repo, team)
 
     def digest_reader(
-        self, team: Team, start: datetime, end: datetime, book: PriceBook | None = None
+        self,
+        team: Team,
+        start: datetime,
+        end: datetime,
+        book: PriceBook | None = None,
+        share: DigestShare | None = None,
     ) -> digest_queries.DigestReader:
-        return digest_queries.DigestReader(self.repo, team, start, end, book)
+        return digest_queries.DigestReader(self.repo, team, start, end, book, share)
 
 
 class SqlJobsStore:

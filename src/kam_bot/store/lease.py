@@ -22,10 +22,12 @@ rows without waiting. ``token`` is new for every claim.
 
 Every later change (renew, progress, sent, retry, dead) is conditioned on
 ``claimed_by = token``: a sender whose claim was taken over changes nothing, and learns so
-(the functions return False). ``renew`` is what the sender calls right before each platform
-call: it re-arms the lease for one send and marks the row ``sending_at`` (a call may have
-reached the platform), so a row is never sent by a sender that no longer holds it, and a
-later sender knows to look in the channel's history before sending it again.
+(the functions return False). The claim itself marks its rows ``sending_at`` (a call may reach
+the platform any moment now), so a later sender knows to look in the channel's history before
+sending one again; it holds for the whole batch at the sender's pace, and the sender calls
+``renew`` (one more trip) only for a row whose claim runs short before its turn, so a row is
+never sent by a sender that no longer holds it. ``release`` gives back a row never sent, with
+the mark it had before.
 
 A process killed mid-delivery leaves its rows claimed; once ``claimed_until`` has passed, the
 next sender claims them again. Rows with ``sending_at`` set are checked against the
@@ -62,8 +64,11 @@ class Claimed:
     attempts: int
     message_ref: str | None
     sending_at: datetime | None
-    """Set when an earlier sender started a platform call for this row: it may have landed."""
+    """Set when an earlier sender started a platform call for this row: it may have landed
+    (the value before this claim, which marks the row in flight again)."""
     token: str
+    claimed_until: datetime | None = None
+    """Until when this claim holds: the sender renews it in the database only when it runs short."""
 
 
 _CLAIMED_COLUMNS = (
@@ -103,21 +108,27 @@ def claim(
     limit: int,
     lease: timedelta = DEFAULT_LEASE,
 ) -> list[Claimed]:
-    """Claim up to ``limit`` due rows for ``lease``; commits."""
+    """Claim up to ``limit`` due rows for ``lease``, marked in flight (``sending_at``) at once: a
+    sender that dies holding them leaves them to be looked for in the history. Each ``Claimed``
+    carries the row's mark from before the claim. Commits."""
     if not platforms:
         return []
-    ids = select(OutboxRow.id).where(_due(now, platforms)).order_by(OutboxRow.next_attempt_at, OutboxRow.id)
-    ids = ids.limit(limit)
-    values = {"claimed_by": token, "claimed_until": now + lease}
+    due = select(OutboxRow.id, OutboxRow.sending_at.label("was_sending")).where(_due(now, platforms))
+    due = due.order_by(OutboxRow.next_attempt_at, OutboxRow.id).limit(limit)
+    values = {"claimed_by": token, "claimed_until": now + lease, "sending_at": now}
+    columns = [c for c in _CLAIMED_COLUMNS if c is not OutboxRow.sending_at]
     if session.get_bind().dialect.name == "postgresql":
-        picked = ids.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
-        stmt = update(OutboxRow).where(OutboxRow.id == picked.c.id)
-    else:
-        stmt = update(OutboxRow).where(OutboxRow.id.in_(ids.scalar_subquery()), _due(now, platforms))
-    stmt = stmt.values(**values).returning(*_CLAIMED_COLUMNS).execution_options(synchronize_session=False)
-    rows = session.execute(stmt).all()
+        picked = due.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+        stmt = update(OutboxRow).where(OutboxRow.id == picked.c.id).values(**values)
+        stmt = stmt.returning(*columns, picked.c.was_sending.label("sending_at"))
+        rows = [dict(r._mapping) for r in session.execute(stmt.execution_options(synchronize_session=False))]
+    else:  # one writer at a time: the marks read just before are the rows' marks
+        was = dict(session.execute(due).tuples().all())
+        stmt = update(OutboxRow).where(OutboxRow.id.in_(list(was)), _due(now, platforms)).values(**values)
+        found = session.execute(stmt.returning(*columns).execution_options(synchronize_session=False))
+        rows = [{**r._mapping, "sending_at": was[r.id]} for r in found]
     session.commit()
-    claimed = [Claimed(**row._mapping, token=token) for row in rows]
+    claimed = [Claimed(**row, token=token, claimed_until=now + lease) for row in rows]
     return sorted(claimed, key=lambda c: c.id)
 
 
@@ -171,6 +182,13 @@ def reschedule(
     if nothing_posted:
         values["sending_at"] = None
     return _change(session, item, **values)
+
+
+def release(session: Session, item: Claimed, at: datetime) -> bool:
+    """Back to the queue unsent, due at ``at``, with the in-flight mark it had before this claim."""
+    return _change(
+        session, item, next_attempt_at=at, claimed_by=None, claimed_until=None, sending_at=item.sending_at
+    )
 
 
 def renew(session: Session, item: Claimed, now: datetime, lease: timedelta = DEFAULT_LEASE) -> bool:
@@ -230,6 +248,9 @@ class SqlLeases:
         self, item: Claimed, at: datetime, reason: str | None, attempts: int, nothing_posted: bool = False
     ) -> bool:
         return self._run(reschedule, item, at, reason, attempts, nothing_posted)
+
+    def release(self, item: Claimed, at: datetime) -> bool:
+        return self._run(release, item, at)
 
     def renew(self, item: Claimed, now: datetime, lease: timedelta = DEFAULT_LEASE) -> bool:
         return self._run(renew, item, now, lease)

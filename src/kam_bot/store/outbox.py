@@ -11,17 +11,18 @@ to say once the promises it listed were done).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from kam_bot.store.tables import OutboxIncidentRow, OutboxRow, UserRow
+from kam_bot.store.tables import UTC_TS, OutboxIncidentRow, OutboxRow, UserRow
 
 PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
 CHUNK = 5000
@@ -81,13 +82,34 @@ def enqueue(session: Session, message: NewMessage, now: datetime) -> bool:
     return session.execute(_insert(session).values(**_values(message, now))).first() is not None
 
 
+_RECORDS = text(
+    "INSERT INTO outbox (key, kind, platform, recipient, user_id, team_id, payload, status, last_error,"
+    " attempts, next_attempt_at, created_at)"
+    " SELECT r.key, r.kind, r.platform, r.recipient, r.user_id, r.team_id, r.payload, r.status,"
+    " r.last_error, 0, :now, :now"
+    " FROM json_to_recordset(CAST(:rows AS json)) AS r(key text, kind text, platform text, recipient text,"
+    " user_id integer, team_id integer, payload json, status text, last_error text)"
+    " ON CONFLICT (key) DO NOTHING RETURNING id"
+).bindparams(bindparam("now", type_=UTC_TS))
+"""PostgreSQL: every row in one statement whose one parameter is a JSON array of the rows (one
+``json.dumps`` for the lot, one round trip), instead of a bound value per column and row."""
+
+
 def enqueue_many(session: Session, messages: Sequence[NewMessage], now: datetime) -> int:
     """``enqueue`` for many messages at once: rows whose key exists are left alone
     (``ON CONFLICT DO NOTHING``, also against a concurrent writer); returns how many were written."""
     if not messages:
         return 0
+    if session.get_bind().dialect.name == "postgresql":
+        rows = [{k: v for k, v in _values(m, now).items() if k in _RECORD_KEYS} for m in messages]
+        return len(session.execute(_RECORDS, {"now": now, "rows": json.dumps(rows)}).all())
     # executemany: SQLAlchemy sends multi-row INSERTs ("insertmanyvalues"), RETURNING the rows written
     return len(session.execute(_insert(session), [_values(m, now) for m in messages]).all())
+
+
+_RECORD_KEYS = frozenset(
+    {"key", "kind", "platform", "recipient", "user_id", "team_id", "payload", "status", "last_error"}
+)
 
 
 # -- admin ---------------------------------------------------------------------------

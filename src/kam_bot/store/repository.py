@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -124,7 +124,11 @@ class SqlRepository:
 
     def all(self, model: type[E]) -> list[E]:
         row_type = ROWS[model]
-        rows = self.session.scalars(select(row_type).order_by(row_type.id))  # type: ignore[attr-defined]
+        rows = list(self.session.scalars(select(row_type).order_by(row_type.id)))  # type: ignore[attr-defined]
+        if model is m.Team:  # every team's destinations in one query, not one per team
+            teams = cast(list[t.TeamRow], rows)
+            where = self.team_destinations(row.id for row in teams)
+            return [self._team(row, where.get(row.id, {})) for row in teams]  # type: ignore[misc]
         return [self._to_model(model, row) for row in rows]
 
     def count(self, model: type[E]) -> int:
@@ -199,9 +203,11 @@ class SqlRepository:
             self.set_team_destination(row.id, platform, address)
         return self._team(row)
 
-    def _team(self, row: t.TeamRow) -> m.Team:
+    def _team(self, row: t.TeamRow, destinations: dict[str, str] | None = None) -> m.Team:
         team = m.Team.model_validate(row)
-        team.digest_destinations = self.team_destinations([row.id]).get(row.id, {})
+        if destinations is None:
+            destinations = self.team_destinations([row.id]).get(row.id, {})
+        team.digest_destinations = destinations
         return team
 
     def team_destinations(self, team_ids: Iterable[int]) -> dict[int, dict[str, str]]:

@@ -1,0 +1,206 @@
+"""What the weekly digests of one tick read once for all their teams.
+
+At Monday 09:00 a tick decides the digest of every team in a time zone (all 100 of them when
+the company sits in one). Each ``DigestReader`` used to ask a dozen queries of its own team;
+with a ``DigestShare`` each figure is read once for all the tick's teams (over the union of
+their windows, joined to the accounts by team) and every team's reader keeps, in memory, the
+rows of its own accounts and its own window: the same rows, in the same order, as its own
+query gave.
+
+Reads whose bounds depend on the team (the last visit and the last procurement move before
+the team's as-of) are read once per distinct bound: teams in one time zone share it. A reader
+whose window or bounds the share does not cover reads for itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
+from sqlalchemy import Table, func, or_, select
+from sqlalchemy.orm import Session
+
+from kam_bot.domain.enums import GoalReached, StageKind
+from kam_bot.domain.models import Account, Promise
+from kam_bot.store import tables as tb
+
+M = TypeVar("M", bound=BaseModel)
+
+_A = cast(Table, tb.AccountRow.__table__)
+"""Read through the Core tables: plain rows, no ORM identity map (the models validate from them)."""
+
+
+def _core(row_type: Any) -> Table:
+    return cast(Table, row_type.__table__)
+
+
+T = TypeVar("T")
+
+MARGIN = timedelta(days=2)
+"""How much earlier than its first asker the share reads the promises and visits: the other
+teams' bounds are a few hours (time zones) to a day apart."""
+
+
+class DigestShare:
+    """The rows the digests of ``windows`` (team id -> the reader's ``[start, end)``) read."""
+
+    def __init__(self, windows: dict[int, tuple[datetime, datetime]]) -> None:
+        self.windows = dict(windows)
+        self._teams = sorted(self.windows)
+        self._cache: dict[Any, Any] = {}
+
+    def covers(self, team_id: int, start: datetime, end: datetime) -> bool:
+        return self.windows.get(team_id) == (start, end)
+
+    def _once(self, key: Any, read: Callable[[], T]) -> T:
+        if key not in self._cache:
+            self._cache[key] = read()
+        found: T = self._cache[key]
+        return found
+
+    def _lo_hi(self) -> tuple[datetime, datetime]:
+        return min(s for s, _ in self.windows.values()), max(e for _, e in self.windows.values())
+
+    # -- reads for all teams ---------------------------------------------------------------
+
+    def accounts(self, session: Session) -> dict[int, dict[int, Account]]:
+        """Team id -> its accounts by id (archived ones too, as ``DigestReader`` reads them)."""
+
+        def read() -> dict[int, dict[int, Account]]:
+            out: dict[int, dict[int, Account]] = {t: {} for t in self._teams}
+            rows = session.execute(select(_A).where(_A.c.team_id.in_(self._teams)).order_by(_A.c.id))
+            for r in rows:
+                if r.team_id is not None:  # always: the query asked for these teams
+                    out[r.team_id][r.id] = Account.model_validate(r)
+            return out
+
+        return self._once("accounts", read)
+
+    def in_week(self, session: Session, model: type[M], table: Any, column: Any) -> dict[int, list[M]]:
+        """Team id -> the rows of ``table`` in the union of the windows, by ``column`` then id."""
+
+        def read() -> dict[int, list[M]]:
+            lo, hi = self._lo_hi()
+            t = _core(table)
+            at = t.c[column.key]
+            stmt = (
+                select(t, _A.c.team_id.label("owning_team"))
+                .join(_A, _A.c.id == t.c.account_id)
+                .where(_A.c.team_id.in_(self._teams), at >= lo, at < hi)
+                .order_by(at, t.c.id)
+            )
+            return _by_team((model.model_validate(r), r.owning_team) for r in session.execute(stmt))
+
+        return self._once(("week", table), read)
+
+    def visits(self, session: Session, since: datetime) -> tuple[datetime, dict[int, list[Any]]]:
+        """(from when, team id -> (account, rep, visited at, outcome) up to the latest window end)."""
+
+        def read() -> tuple[datetime, dict[int, list[Any]]]:
+            start = since - MARGIN
+            v, a = _core(tb.VisitRow).c, _A.c
+            rows = session.execute(
+                select(v.account_id, v.rep_id, v.visited_at, v.goal_reached, a.team_id)
+                .join(_A, a.id == v.account_id)
+                .where(a.team_id.in_(self._teams), v.visited_at >= start, v.visited_at < self._lo_hi()[1])
+            )
+            return start, _by_team(
+                ((r.account_id, r.rep_id, r.visited_at, _outcome(r.goal_reached)), r.team_id) for r in rows
+            )
+
+        return self._once("visits", read)
+
+    def promises(
+        self, session: Session, made_since: datetime, due_from: date, as_of: datetime
+    ) -> tuple[tuple[datetime, date, datetime], dict[int, list[Promise]]]:
+        """(the bounds read, team id -> promises not cancelled, made since, due from, or late as of
+        them), by id."""
+
+        def read() -> tuple[tuple[datetime, date, datetime], dict[int, list[Promise]]]:
+            bounds = (made_since - MARGIN, due_from - MARGIN, as_of - MARGIN)
+            p, a = _core(tb.PromiseRow).c, _A.c
+            stmt = (
+                select(_core(tb.PromiseRow), a.team_id.label("owning_team"))
+                .join(_A, a.id == p.account_id)
+                .where(
+                    a.team_id.in_(self._teams),
+                    p.status != "cancelled",
+                    or_(
+                        p.created_at >= bounds[0],
+                        p.due_date >= bounds[1],
+                        p.status == "open",
+                        p.done_at > bounds[2],
+                    ),
+                )
+                .order_by(p.id)
+            )
+            rows = session.execute(stmt)
+            return bounds, _by_team((Promise.model_validate(r), r.owning_team) for r in rows)
+
+        return self._once("promises", read)
+
+    def chain(self, session: Session) -> dict[int, list[Any]]:
+        """Team id -> (account, role, attitude, last met) of every contact."""
+
+        def read() -> dict[int, list[Any]]:
+            c, a = _core(tb.ContactRow).c, _A.c
+            rows = session.execute(
+                select(c.account_id, c.role, c.attitude, c.last_met, a.team_id)
+                .join(_A, a.id == c.account_id)
+                .where(a.team_id.in_(self._teams))
+            )
+            return _by_team(((r.account_id, r.role, r.attitude, r.last_met), r.team_id) for r in rows)
+
+        return self._once("chain", read)
+
+    def last_visits_before(self, session: Session, at: datetime) -> dict[int, datetime]:
+        """Account id -> its last visit before ``at``, for every account of the teams: one backward
+        probe of ``ix_visits_account_at`` per account, however long the history."""
+
+        def read() -> dict[int, datetime]:
+            v, a = _core(tb.VisitRow).c, _A.c
+            before = select(func.max(v.visited_at)).where(v.account_id == a.id, v.visited_at < at)
+            last = before.scalar_subquery()
+            rows = session.execute(select(a.id, last).where(a.team_id.in_(self._teams)))
+            return {account_id: seen for account_id, seen in rows if seen is not None}
+
+        return self._once(("last_visit", at), read)
+
+    def last_procurement_moves(self, session: Session, before: datetime) -> dict[int, datetime]:
+        def read() -> dict[int, datetime]:
+            sc, a = _core(tb.StageChangeRow).c, _A.c
+            rows = session.execute(
+                select(sc.account_id, func.max(sc.changed_at))
+                .join(_A, a.id == sc.account_id)
+                .where(
+                    a.team_id.in_(self._teams),
+                    sc.kind == StageKind.PROCUREMENT.value,
+                    sc.changed_at < before,
+                )
+                .group_by(sc.account_id)
+            )
+            return {account_id: at for account_id, at in rows if at is not None}
+
+        return self._once(("procurement", before), read)
+
+
+def _by_team(pairs: Iterable[tuple[T, int]]) -> dict[int, list[T]]:
+    out: dict[int, list[T]] = defaultdict(list)
+    for item, team_id in pairs:
+        out[team_id].append(item)
+    return out
+
+
+def _outcome(value: str | None) -> GoalReached | None:
+    return GoalReached(value) if value else None
+
+
+def windows_of(items: Sequence[tuple[int, datetime, datetime]]) -> dict[int, tuple[datetime, datetime]]:
+    """Team id -> window, from (team id, start, end) of each due digest (a team twice: its first)."""
+    out: dict[int, tuple[datetime, datetime]] = {}
+    for team_id, start, end in items:
+        out.setdefault(team_id, (start, end))
+    return out

@@ -1,0 +1,45 @@
+"""The briefs' prefetch (one read for a batch's accounts) gives what the repository gives per account
+(both databases; PostgreSQL reads the newest rows through an index probe per account)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conftest import FrozenClock
+from factories import _add, add_account, add_user, batch
+
+from kam_bot.bootstrap import App
+from kam_bot.domain.models import CompetitorNote, Visit
+from kam_bot.store.daily_batch import NOTES, VISITS, BriefReads
+
+
+def test_the_newest_visits_and_notes_of_each_account_as_the_repository_reads_them(
+    app: App, clock: FrozenClock
+) -> None:
+    rep = add_user(app, "Rita")
+    busy, quiet, none = (add_account(app, name, rep) for name in ("Busy", "Quiet", "None"))
+    with batch(app):
+        for i in range(VISITS + 12):  # more than a brief keeps, some at the same moment
+            at = clock.now - timedelta(days=i // 2)
+            _add(app, Visit, account_id=busy.id, rep_id=rep.id, visited_at=at, created_at=at)
+        for i in range(NOTES + 3):
+            at = clock.now - timedelta(days=i // 3)
+            _add(
+                app,
+                CompetitorNote,
+                account_id=busy.id,
+                competitor=f"C{i}",
+                activity="other",
+                text="x",
+                observed_at=at,
+            )
+        _add(app, Visit, account_id=quiet.id, rep_id=rep.id, visited_at=clock.now, created_at=clock.now)
+    reads = BriefReads()
+    ids = [busy.id, quiet.id, none.id]
+    with app.uow() as uow:
+        reads.prefetch(uow.repo.session, ids)
+        for account_id in ids:
+            assert reads.visits[account_id] == uow.repo.visits_for(account_id, limit=VISITS)
+            assert reads.competitor_notes[account_id] == uow.repo.competitor_notes_for(account_id, NOTES)
+    assert len(reads.visits[busy.id]) == VISITS and len(reads.competitor_notes[busy.id]) == NOTES
+    assert len(reads.visits[quiet.id]) == 1 and reads.visits[none.id] == []
