@@ -181,6 +181,13 @@ class CrmSync:
             self._paused_until = max(self._paused_until, now + retry_after)
             self._next_start = max(self._next_start, self._paused_until)
 
+    def pause_over(self) -> None:
+        """Forget this process's own pause after a rate limit, and start its pace afresh (what a
+        new process sees; the rows still wait for their Retry-After in the outbox)."""
+        with self._lock:
+            self._paused_until = self._next_start = 0.0
+            self._pace = Pace(self._pace.fastest)
+
     def _sent(self) -> None:
         with self._lock:
             self._pace.sent(time.monotonic())

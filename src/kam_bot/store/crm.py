@@ -284,12 +284,15 @@ class SqlCrmStore:
     def stop(self, reason: str, now: datetime) -> bool:
         """Record the sync as stopped; True for the process that stopped it (it tells the admins)."""
         with self._sessions() as session:
-            row = self._state_row(session)
-            first = row.stopped_reason is None
-            if first:
-                row.stopped_reason, row.stopped_at = reason, now
+            self._state_row(session)
             session.commit()
-            return first
+            result = session.execute(
+                update(t.CrmStateRow)
+                .where(t.CrmStateRow.crm == self.crm, t.CrmStateRow.stopped_reason.is_(None))
+                .values(stopped_reason=reason, stopped_at=now)
+            )
+            session.commit()
+            return getattr(result, "rowcount", 0) == 1
 
     def resume(self) -> bool:
         """Clear a stop; True when there was one."""

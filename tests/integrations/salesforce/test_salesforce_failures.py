@@ -98,7 +98,7 @@ def test_the_daily_allowance_spent_is_waited_out_and_reported(
     fake_sf.daily_limit += 1000
     assert jobs.push(lambda: False).pushed == 0  # not due before the wait is over
     clock.advance(seconds=301)
-    jobs.sync._paused_until = 0.0  # the process's own pause (monotonic) is over too
+    jobs.sync.pause_over()  # the process's own pause (monotonic time) is over too
     assert jobs.push(lambda: False).pushed == 1
 
 
