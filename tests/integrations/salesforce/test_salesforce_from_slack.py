@@ -48,7 +48,8 @@ async def test_a_visit_typed_in_slack_reaches_salesforce_and_done_completes_its_
     jobs = jobs_of(slack.app)
     assert jobs.pull().owners_matched == 1
 
-    await slack.command("/visit", "Baosteel met Li Wei; we promise quote by Friday; they promise PO in 2 weeks")
+    line = "Baosteel met Li Wei; we promise quote by Friday; they promise PO in 2 weeks"
+    await slack.command("/visit", line)
     [opened] = await slack.calls("views.open")
     submitted = await slack.submit(view_of(opened), view_id="V_VISIT_CRM")
     assert submitted.status == 200 and submitted.body == b""
