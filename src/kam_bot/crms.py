@@ -14,9 +14,10 @@ from typing import Any
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kam_bot.config import SettingsError
-from kam_bot.integrations.crm import CrmPort, Registration
+from kam_bot.integrations.crm import Registration
 from kam_bot.integrations.hubspot import crm as hubspot
 from kam_bot.integrations.salesforce import crm as salesforce
+from kam_bot.jobs.crm_port import CrmPort
 
 KNOWN: list[Registration[Any]] = [salesforce.REGISTRATION, hubspot.REGISTRATION]
 

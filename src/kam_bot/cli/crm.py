@@ -11,7 +11,7 @@ from kam_bot.bootstrap import App
 from kam_bot.cli import command, open_app
 from kam_bot.config import Settings
 from kam_bot.i18n import t
-from kam_bot.integrations.crm import CredentialRevokedError, CrmError
+from kam_bot.jobs.crm_port import CredentialRevokedError, CrmError
 from kam_bot.store.crm import Status
 
 

@@ -32,17 +32,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
+from kam_bot.domain.crm_records import EntityKind, RecordKey
 from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import t
-from kam_bot.integrations.crm import (
+from kam_bot.jobs import crm_records, outbox
+from kam_bot.jobs.crm_port import (
     CredentialRevokedError,
     CrmError,
     CrmPort,
     RateLimitedError,
     RecordRejectedError,
 )
-from kam_bot.integrations.records import EntityKind, RecordKey
-from kam_bot.jobs import crm_records, outbox
 from kam_bot.jobs.pace import Pace
 from kam_bot.jobs.sender import MIN_RETRY_AFTER, Backoff, instance_name
 from kam_bot.services.ports import Clock

@@ -1,4 +1,4 @@
-"""A stored entity as the neutral record a CRM receives (``integrations.records``).
+"""A stored entity as the neutral record a CRM receives (``domain.crm_records``).
 
 Only what the record needs leaves kam-bot: a contact is its name and title (never its
 personal notes), a person their name and email.
@@ -7,7 +7,7 @@ personal notes), a person their name and email.
 from __future__ import annotations
 
 from kam_bot.domain import models as m
-from kam_bot.integrations.records import (
+from kam_bot.domain.crm_records import (
     AccountRef,
     CompetitorRecord,
     ContactRef,

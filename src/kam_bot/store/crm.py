@@ -27,7 +27,7 @@ from kam_bot.store.outbox import PENDING
 from kam_bot.store.repository import SqlRepository
 
 if TYPE_CHECKING:  # the pulled records' shape only
-    from kam_bot.integrations.records import ClosedTask, CrmAccount, CrmContact, CrmOwner, Pulled
+    from kam_bot.domain.crm_records import ClosedTask, CrmAccount, CrmContact, CrmOwner, Pulled
 
 ENTITY_ROWS: dict[str, tuple[type[t.Base], type[m.Entity]]] = {
     "visit": (t.VisitRow, m.Visit),

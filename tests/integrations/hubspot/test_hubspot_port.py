@@ -10,9 +10,9 @@ import pytest
 from fakes.hubspot_api import FakeHubSpot
 
 from kam_bot.config import SettingsError
+from kam_bot.domain.crm_records import AccountRef, PersonRef, RecordKey, VisitRecord
 from kam_bot.integrations.hubspot.client import HubSpotCrm
 from kam_bot.integrations.hubspot.settings import HubSpotSettings, check_settings
-from kam_bot.integrations.records import AccountRef, PersonRef, RecordKey, VisitRecord
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from fakes.salesforce_api import FakeSalesforce
 from sqlalchemy import select
 
 from kam_bot.bootstrap import App
+from kam_bot.domain.crm_records import Record
 from kam_bot.handlers.replies import Reply
-from kam_bot.integrations.crm import CrmUnavailableError
-from kam_bot.integrations.records import Record
+from kam_bot.jobs.crm_port import CrmUnavailableError
 from kam_bot.store.tables import OutboxRow
 
 from .conftest import jobs_of

@@ -29,14 +29,14 @@ from hubspot.crm.objects.exceptions import OpenApiException as ObjectsError  # t
 from hubspot.crm.owners.exceptions import OpenApiException as OwnersError  # type: ignore[import-untyped]
 from hubspot.crm.properties.exceptions import OpenApiException as PropertiesError  # type: ignore[import-untyped]
 
-from kam_bot.integrations.crm import (
+from kam_bot.integrations.hubspot.settings import HubSpotSettings
+from kam_bot.jobs.crm_port import (
     CredentialRevokedError,
     CrmError,
     CrmUnavailableError,
     RateLimitedError,
     RecordRejectedError,
 )
-from kam_bot.integrations.hubspot.settings import HubSpotSettings
 
 T = TypeVar("T")
 

@@ -31,12 +31,7 @@ from hubspot.crm.objects import (  # type: ignore[import-untyped]
     SimplePublicObjectInputForCreate,
 )
 
-from kam_bot.integrations.crm import RecordRejectedError
-from kam_bot.integrations.hubspot import NAME, properties
-from kam_bot.integrations.hubspot.calls import HubSpotApis
-from kam_bot.integrations.hubspot.properties import ObjectType
-from kam_bot.integrations.hubspot.settings import HubSpotSettings
-from kam_bot.integrations.records import (
+from kam_bot.domain.crm_records import (
     ClosedTask,
     CrmAccount,
     CrmContact,
@@ -45,6 +40,11 @@ from kam_bot.integrations.records import (
     Record,
     RecordKey,
 )
+from kam_bot.integrations.hubspot import NAME, properties
+from kam_bot.integrations.hubspot.calls import HubSpotApis
+from kam_bot.integrations.hubspot.properties import ObjectType
+from kam_bot.integrations.hubspot.settings import HubSpotSettings
+from kam_bot.jobs.crm_port import RecordRejectedError
 
 KeyMode = Literal["unique", "property", "marker"]
 GONE = {"OBJECT_NOT_FOUND", "HTTP_404"}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from kam_bot.integrations.crm import CrmPort, Registration
+from kam_bot.integrations.crm import Registration
 from kam_bot.integrations.hubspot import NAME
 from kam_bot.integrations.hubspot.settings import HubSpotSettings, check_settings
+from kam_bot.jobs.crm_port import CrmPort
 
 
 def build(settings: HubSpotSettings) -> CrmPort:

@@ -15,8 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from kam_bot.i18n import t
-from kam_bot.integrations.records import (
+from kam_bot.domain.crm_records import (
     CompetitorRecord,
     EntityKind,
     PriceRecord,
@@ -25,6 +24,7 @@ from kam_bot.integrations.records import (
     StockRecord,
     VisitRecord,
 )
+from kam_bot.i18n import t
 
 ObjectType = Literal["meetings", "tasks", "notes"]
 VISIT_MINUTES = 60

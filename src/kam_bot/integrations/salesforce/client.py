@@ -24,8 +24,7 @@ from typing import Any
 from simple_salesforce.api import Salesforce
 from simple_salesforce.format import format_soql
 
-from kam_bot.integrations.crm import RecordRejectedError
-from kam_bot.integrations.records import (
+from kam_bot.domain.crm_records import (
     ClosedTask,
     CrmAccount,
     CrmContact,
@@ -39,6 +38,7 @@ from kam_bot.integrations.records import (
 from kam_bot.integrations.salesforce import NAME, fields
 from kam_bot.integrations.salesforce.session import SalesforceSession
 from kam_bot.integrations.salesforce.settings import SalesforceSettings
+from kam_bot.jobs.crm_port import RecordRejectedError
 
 GONE = {"NOT_FOUND", "ENTITY_IS_DELETED", "HTTP_404"}
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from kam_bot.integrations.crm import CrmPort, Registration
+from kam_bot.integrations.crm import Registration
 from kam_bot.integrations.salesforce import NAME
 from kam_bot.integrations.salesforce.settings import SalesforceSettings, check_settings
+from kam_bot.jobs.crm_port import CrmPort
 
 
 def build(settings: SalesforceSettings) -> CrmPort:

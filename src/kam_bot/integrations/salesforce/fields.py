@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from typing import Any
 
-from kam_bot.i18n import t
-from kam_bot.integrations.records import (
+from kam_bot.domain.crm_records import (
     CompetitorRecord,
     PriceRecord,
     PromiseRecord,
@@ -20,6 +19,7 @@ from kam_bot.integrations.records import (
     StockRecord,
     VisitRecord,
 )
+from kam_bot.i18n import t
 
 VISIT_MINUTES = 60
 SUBJECT_MAX = 255

@@ -31,13 +31,13 @@ from simple_salesforce.exceptions import (
 )
 from simple_salesforce.login import soap_login, token_login
 
-from kam_bot.integrations.crm import (
+from kam_bot.integrations.salesforce.settings import SalesforceSettings
+from kam_bot.jobs.crm_port import (
     CredentialRevokedError,
     CrmUnavailableError,
     RateLimitedError,
     RecordRejectedError,
 )
-from kam_bot.integrations.salesforce.settings import SalesforceSettings
 
 T = TypeVar("T")
 
