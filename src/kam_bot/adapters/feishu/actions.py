@@ -11,18 +11,24 @@ and everything typed kept.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from kam_bot.domain.enums import Locale
-from kam_bot.domain.models import Contact, User
+from kam_bot.domain.models import User
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.forms import entries
 from kam_bot.handlers.forms.model import Form
-from kam_bot.handlers.forms.submit import Claim, Saved, submit_entry, submit_visit
+from kam_bot.handlers.forms.submit import (
+    Claim,
+    Saved,
+    chain_or_empty,
+    submit_entry,
+    submit_visit,
+    submitted_values,
+)
 from kam_bot.handlers.forms.values import MappingValues
 from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, visit_form
 from kam_bot.handlers.prefill import today_for
@@ -96,27 +102,10 @@ def submit(app: FeishuServices, actor: User, value: dict[str, Any], inputs: dict
     return Outcome(reply_card(reply, actor.locale), reply)
 
 
-def _values(app: FeishuServices, inputs: dict[str, Any]) -> MappingValues:
-    """The submitted inputs; the chosen account's name looked up (the select sends its id)."""
-    account_id = str(inputs.get("account") or "")
-    labels = {}
-    if account_id.isdigit():
-        with contextlib.suppress(ServiceError):
-            labels["account"] = app.accounts.live(int(account_id)).name
-    return MappingValues(inputs, labels=labels)
-
-
-def _chain(app: FeishuServices, actor: User, account_id: int) -> list[Contact]:
-    try:
-        return app.contacts.list(actor, account_id)
-    except ServiceError:
-        return []
-
-
 def save_visit(app: FeishuServices, actor: User, inputs: dict[str, Any], key: str, shown_for: str) -> Outcome:
     loc = actor.locale
-    form = VisitForm.from_values(_values(app, inputs))
-    contacts = _chain(app, actor, form.account[0]) if form.account else []
+    form = VisitForm.from_values(submitted_values(app, inputs))
+    contacts = chain_or_empty(app, actor, form.account[0]) if form.account else []
     if form.account and str(form.account[0]) != shown_for:
         form.follow_account(contacts)  # another account was picked: its decision chain, by name
     result = submit_visit(app, actor, form, key or None)
@@ -130,7 +119,7 @@ def save_visit(app: FeishuServices, actor: User, inputs: dict[str, Any], key: st
 
 def save_entry(app: FeishuServices, actor: User, form_id: str, inputs: dict[str, Any], key: str) -> Outcome:
     loc = actor.locale
-    values = _values(app, inputs)
+    values = submitted_values(app, inputs)
     result = submit_entry(app, actor, form_id, values, Claim(CARD_CLAIMS, key))
     if isinstance(result, Saved):
         return Outcome(reply_card(result.reply, loc), result.reply)
@@ -145,7 +134,7 @@ def _visit_for_account(app: FeishuServices, actor: User, account_id: int) -> Car
     except ServiceError as exc:
         return reply_card(error_reply(exc, loc), loc)
     form = VisitForm.blank((account.id, account.name), today_for(app, actor))
-    definition = visit_form(form, _chain(app, actor, account.id), loc)
+    definition = visit_form(form, chain_or_empty(app, actor, account.id), loc)
     data = {SUBMISSION: new_key(), "shown_for": str(account.id)}
     return form_card(definition, loc, data=data, accounts=account_options(app, actor))
 

@@ -106,17 +106,7 @@ def _entry(actor: User, prefill: EntryPrefill, commands: Commands) -> Answer:
 
 def entry_card(prefill: EntryPrefill, actor: User) -> Card:
     loc = actor.locale
-    problems, error = prefill.problems, prefill.account_error
-    if isinstance(prefill, PromisePrefill):
-        form = entries.PromiseForm.from_prefill(prefill)
-        definition = entries.promise_form(form, loc, problems=problems, account_error=error)
-    elif isinstance(prefill, PricePrefill):
-        price = entries.PriceForm.from_prefill(prefill)
-        definition = entries.price_form(price, loc, problems=problems, account_error=error)
-    else:
-        stock = entries.StockForm.from_prefill(prefill)
-        definition = entries.stock_form(stock, loc, problems=problems, account_error=error)
-    return form_card(definition, loc, data={SUBMISSION: new_key()})
+    return form_card(entries.prefilled_form(prefill, loc), loc, data={SUBMISSION: new_key()})
 
 
 def in_group(app: FeishuServices, actor: User, text: str, chat_id: str) -> Reply:

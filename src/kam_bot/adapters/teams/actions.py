@@ -8,7 +8,6 @@ card as it was and post the new card below it.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,11 +16,18 @@ from typing import Any
 from microsoft_teams.cards.core import AdaptiveCard
 
 from kam_bot.domain.enums import Locale
-from kam_bot.domain.models import Contact, User
+from kam_bot.domain.models import User
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.forms import entries
 from kam_bot.handlers.forms.model import Form
-from kam_bot.handlers.forms.submit import Claim, Saved, submit_entry, submit_visit
+from kam_bot.handlers.forms.submit import (
+    Claim,
+    Saved,
+    chain_or_empty,
+    submit_entry,
+    submit_visit,
+    submitted_values,
+)
 from kam_bot.handlers.forms.values import MappingValues
 from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, visit_form
 from kam_bot.handlers.prefill import today_for
@@ -91,29 +97,12 @@ def submit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
     return Outcome(reply_card(reply, actor.locale), reply)
 
 
-def _values(app: TeamsServices, data: dict[str, Any]) -> MappingValues:
-    """The submitted inputs; the chosen account's name looked up (Teams sends only its id)."""
-    account_id = str(data.get("account") or "")
-    labels = {}
-    if account_id.isdigit():
-        with contextlib.suppress(ServiceError):
-            labels["account"] = app.accounts.live(int(account_id)).name
-    return MappingValues(data, labels=labels)
-
-
-def _chain(app: TeamsServices, actor: User, account_id: int) -> list[Contact]:
-    try:
-        return app.contacts.list(actor, account_id)
-    except ServiceError:
-        return []
-
-
 def save_visit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
     """The visit form's Save: saved once per submission key, or the card back with what to fix."""
     loc = actor.locale
     key = submission_key(data) or None
-    form = VisitForm.from_values(_values(app, data))
-    contacts = _chain(app, actor, form.account[0]) if form.account else []
+    form = VisitForm.from_values(submitted_values(app, data))
+    contacts = chain_or_empty(app, actor, form.account[0]) if form.account else []
     if form.account and str(form.account[0]) != str(data.get("shown_for") or ""):
         form.follow_account(contacts)  # another account was picked: its decision chain, by name
     result = submit_visit(app, actor, form, key)
@@ -129,7 +118,7 @@ def save_entry(app: TeamsServices, actor: User, form_id: str, data: dict[str, An
     """A quick entry's form: checked, claimed by its key (a double click saves once), saved."""
     loc = actor.locale
     key = submission_key(data)
-    values = _values(app, data)
+    values = submitted_values(app, data)
     result = submit_entry(app, actor, form_id, values, Claim(CARD_CLAIMS, key))
     if isinstance(result, Saved):
         return Outcome(reply_card(result.reply, loc), result.reply)
@@ -144,7 +133,7 @@ def _visit_for_account(app: TeamsServices, actor: User, account_id: int) -> Adap
     except ServiceError as exc:
         return reply_card(error_reply(exc, loc), loc)
     form = VisitForm.blank((account.id, account.name), today_for(app, actor))
-    definition = visit_form(form, _chain(app, actor, account.id), loc)
+    definition = visit_form(form, chain_or_empty(app, actor, account.id), loc)
     return form_card(definition, loc, data={SUBMISSION: new_key(), "shown_for": str(account.id)})
 
 

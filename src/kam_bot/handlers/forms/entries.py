@@ -512,3 +512,14 @@ def check_entry(form_id: str, values: FormValues, loc: Locale) -> tuple[EntryDra
     if form_id == STOCK:
         return StockForm.from_values(values).check(loc)
     raise ValueError(f"no entry form {form_id!r}")
+
+
+def prefilled_form(prefill: PromisePrefill | PricePrefill | StockPrefill, loc: Locale) -> Form:
+    """The form of a quick entry that was not ready to save: prefilled from its line, its
+    problems listed and the account's error on its field (every card platform renders this)."""
+    problems, error = prefill.problems, prefill.account_error
+    if isinstance(prefill, PromisePrefill):
+        return promise_form(PromiseForm.from_prefill(prefill), loc, problems=problems, account_error=error)
+    if isinstance(prefill, PricePrefill):
+        return price_form(PriceForm.from_prefill(prefill), loc, problems=problems, account_error=error)
+    return stock_form(StockForm.from_prefill(prefill), loc, problems=problems, account_error=error)

@@ -15,14 +15,16 @@ this submission): the second submission of one claim answers ``already_saved``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from kam_bot.domain.models import Account, User
+from kam_bot.domain.models import Account, Contact, User
 from kam_bot.handlers import render
 from kam_bot.handlers.forms.entries import PRICE, PROMISE, STOCK, PriceForm, PromiseForm, StockForm
 from kam_bot.handlers.forms.model import ERROR_LIMIT, FieldErrors
-from kam_bot.handlers.forms.values import FormValues
+from kam_bot.handlers.forms.values import FormValues, MappingValues
 from kam_bot.handlers.forms.visit import VisitForm, check_visit, field_for
 from kam_bot.handlers.prefill import today_for
 from kam_bot.handlers.replies import Action, Line, Reply, Section, user
@@ -202,3 +204,22 @@ _SAVES: dict[str, Callable[[Services, User, Account, dict[str, object]], Saved]]
     PRICE: _save_price,
     STOCK: _save_stock,
 }
+
+
+def submitted_values(app: Services, inputs: dict[str, Any]) -> MappingValues:
+    """A card's submitted inputs, with the chosen account's name looked up (an account select
+    sends only its id)."""
+    account_id = str(inputs.get("account") or "")
+    labels = {}
+    if account_id.isdigit():
+        with contextlib.suppress(ServiceError):
+            labels["account"] = app.accounts.live(int(account_id)).name
+    return MappingValues(inputs, labels=labels)
+
+
+def chain_or_empty(app: Services, actor: User, account_id: int) -> list[Contact]:
+    """The account's decision chain the actor may see (none when they may not see the account)."""
+    try:
+        return app.contacts.list(actor, account_id)
+    except ServiceError:
+        return []
