@@ -295,7 +295,10 @@ class CrmSync:
             if crm_id != link.crm_id:
                 self.store.set_link(kind, entity_id, crm_id, self.clock())
             return crm_id
-        held = self.store.reserve(kind, entity_id, item.token, now, now + self.lease_for)
+        # The hold is this row's, not its batch's: two rows of one record claimed in one batch
+        # share the claim token, and the second must wait for the first's create, not repeat it.
+        holder = f"{item.token}:{item.id}"
+        held = self.store.reserve(kind, entity_id, holder, now, now + self.lease_for)
         if held == BUSY:
             raise _BusyError
         try:
@@ -309,7 +312,7 @@ class CrmSync:
                 return self.port.push(record, found)
             crm_id = self.port.push(record, None)
         except BaseException:  # let go at once: the next pusher asks the CRM (find) before creating
-            self.store.release(kind, entity_id, item.token)
+            self.store.release(kind, entity_id, holder)
             raise
         self.store.set_link(kind, entity_id, crm_id, self.clock())
         return crm_id

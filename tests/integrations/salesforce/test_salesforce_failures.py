@@ -5,7 +5,9 @@ record it rejects is set aside with its reason, an interrupted create is found, 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from conftest import FrozenClock
@@ -16,7 +18,7 @@ from sqlalchemy import select
 from kam_bot.bootstrap import App
 from kam_bot.domain.crm_records import Record
 from kam_bot.handlers.replies import Reply
-from kam_bot.jobs.crm_port import CrmUnavailableError
+from kam_bot.jobs.crm_port import CrmPort, CrmUnavailableError
 from kam_bot.store.tables import OutboxRow
 
 from .conftest import jobs_of
@@ -203,6 +205,50 @@ def test_two_workers_pushing_rows_of_one_record_create_it_once(
         clock.advance(seconds=3)
     (event,) = fake_sf.all("Event")
     assert "third" in event["Description"]
+    assert all(r.status == "sent" for r in _outbox(crm_app, "change"))
+
+
+class _SlowCreate:
+    """The CRM's port with each create held back before it reaches the CRM (a slow network)."""
+
+    def __init__(self, port: CrmPort, delay: float) -> None:
+        self._port, self._delay = port, delay
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._port, name)
+
+    def push(self, record: Record, crm_id: str | None) -> str:
+        if crm_id is None:
+            time.sleep(self._delay)
+        return self._port.push(record, crm_id)
+
+
+@pytest.mark.parametrize("external_ids", [True, False], ids=["external-id", "no-external-id"])
+def test_two_rows_of_one_new_record_in_one_batch_create_it_once(
+    crm_app: App, fake_sf: FakeSalesforce, clock: FrozenClock, external_ids: bool
+) -> None:
+    """Rows claimed together share their batch's claim; the second must wait for the first's
+    create (not take it for its own, look, find nothing yet and create a second Event)."""
+    fake_sf.external_ids = external_ids
+    s = _ready(crm_app, fake_sf)
+    logged = crm_app.visits.log(s.rep, _visit(crm_app, s, promises=[], prices=[]))
+    crm_app.visits.edit(
+        s.rep,
+        logged.visit.id,
+        goal_reached=None,
+        summary="second thoughts",
+        next_step=None,
+        next_visit_date=None,
+    )
+    jobs = jobs_of(crm_app)
+    jobs.sync.batch, jobs.sync.concurrency = 2, 2
+    jobs.sync.port = _SlowCreate(jobs.sync.port, 0.5)
+    for _ in range(3):
+        print("STATS", jobs.push(lambda: False), len(fake_sf.all("Event")))
+        clock.advance(seconds=60)
+
+    (event,) = fake_sf.all("Event")
+    assert "second thoughts" in event["Description"]
     assert all(r.status == "sent" for r in _outbox(crm_app, "change"))
 
 
