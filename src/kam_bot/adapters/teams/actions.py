@@ -9,17 +9,15 @@ card as it was and post the new card below it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from microsoft_teams.cards.core import AdaptiveCard
 
-from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
+from kam_bot.handlers import pressed
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.forms import entries
-from kam_bot.handlers.forms.model import Form
 from kam_bot.handlers.forms.submit import (
     Claim,
     Saved,
@@ -28,11 +26,10 @@ from kam_bot.handlers.forms.submit import (
     submit_visit,
     submitted_values,
 )
-from kam_bot.handlers.forms.values import MappingValues
 from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, visit_form
 from kam_bot.handlers.prefill import today_for
 from kam_bot.handlers.render import error_reply
-from kam_bot.handlers.replies import Action, Line, Reply, Section
+from kam_bot.handlers.replies import Reply
 from kam_bot.i18n import format_date, t
 from kam_bot.services.errors import ServiceError
 
@@ -91,7 +88,7 @@ def submit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
     form_id = str(data.get("form") or "")
     if form_id == FORM_ID:
         return save_visit(app, actor, data)
-    if form_id in ENTRY_FORMS:
+    if form_id in entries.ENTRY_FORMS:
         return save_entry(app, actor, form_id, data)
     reply = Reply.text(t("teams.card_expired", actor.locale), ok=False)
     return Outcome(reply_card(reply, actor.locale), reply)
@@ -122,7 +119,7 @@ def save_entry(app: TeamsServices, actor: User, form_id: str, data: dict[str, An
     result = submit_entry(app, actor, form_id, values, Claim(CARD_CLAIMS, key))
     if isinstance(result, Saved):
         return Outcome(reply_card(result.reply, loc), result.reply)
-    definition = ENTRY_FORMS[form_id](values, loc)
+    definition = entries.ENTRY_FORMS[form_id](values, loc)
     return Outcome(form_card(definition, loc, errors=result.errors, data={SUBMISSION: key}))
 
 
@@ -137,11 +134,6 @@ def _visit_for_account(app: TeamsServices, actor: User, account_id: int) -> Adap
     return form_card(definition, loc, data={SUBMISSION: new_key(), "shown_for": str(account.id)})
 
 
-ENTRY_FORMS: dict[str, Callable[[MappingValues, Locale], Form]] = {
-    entries.PROMISE: lambda v, loc: entries.promise_form(entries.PromiseForm.from_values(v), loc),
-    entries.PRICE: lambda v, loc: entries.price_form(entries.PriceForm.from_values(v), loc),
-    entries.STOCK: lambda v, loc: entries.stock_form(entries.StockForm.from_values(v), loc),
-}
 CARD_CLAIMS = "teams_card"
 
 
@@ -155,45 +147,22 @@ def _outcome_text(app: TeamsServices, actor: User, action: str, promise_id: int)
 
 
 def stored_reply(app: TeamsServices, message_id: str | None) -> Reply | None:
-    if not message_id:
-        return None
-    content = app.conversation_refs.card(PLATFORM, message_id)
-    return Reply.model_validate(content["reply"]) if content and "reply" in content else None
+    return pressed.stored(app.conversation_refs, PLATFORM, message_id)
 
 
 def remember_card(app: TeamsServices, message_id: str | None, reply: Reply | None) -> None:
     """Keep a sent card's reply when it has buttons, for in-place updates later."""
-    if message_id and reply is not None and _has_buttons(reply):
-        app.conversation_refs.save_card(PLATFORM, message_id, {"reply": reply.model_dump(mode="json")})
-
-
-def _has_buttons(reply: Reply) -> bool:
-    return bool(reply.actions) or any(s.actions for s in reply.sections)
+    pressed.remember(app.conversation_refs, PLATFORM, message_id, reply)
 
 
 def _in_place(
-    app: TeamsServices, message_id: str | None, verb: str, value: str, outcome: str, reply: Reply, loc: Any
+    app: TeamsServices, message_id: str | None, verb: str, value: str, said: str, reply: Reply, loc: Any
 ) -> Outcome:
-    """The stored card with the pressed row replaced by ``outcome``; without one, ``reply`` itself."""
+    """The stored card with what happened under the pressed row; without one, ``reply`` itself."""
     shown = stored_reply(app, message_id)
     if shown is None:
         return Outcome(reply_card(reply, loc), reply)
-
-    def pressed(a: Action) -> bool:
-        return a.action_id == verb and a.value == value
-
-    sections, found = [], False
-    for section in shown.sections:
-        if any(pressed(a) for a in section.actions):
-            section = Section(
-                title=section.title, lines=[*section.lines, Line.of(outcome)], more=section.more
-            )
-            found = True
-        sections.append(section)
-    if not found:  # a button of the whole card (Undo): what happened goes below, the buttons go
-        sections.append(Section(lines=[Line.of(outcome)]))
-    actions = [] if not found else [a for a in shown.actions if not pressed(a)]
-    changed = shown.model_copy(update={"sections": sections, "actions": actions})
+    changed = pressed.with_outcome(shown, verb, value, said)
     remember_card(app, message_id, changed)
     return Outcome(reply_card(changed, loc), changed)
 

@@ -9,6 +9,7 @@ input's own rules, in the user's language, on the field they are about) and is d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -523,3 +524,11 @@ def prefilled_form(prefill: PromisePrefill | PricePrefill | StockPrefill, loc: L
     if isinstance(prefill, PricePrefill):
         return price_form(PriceForm.from_prefill(prefill), loc, problems=problems, account_error=error)
     return stock_form(StockForm.from_prefill(prefill), loc, problems=problems, account_error=error)
+
+
+ENTRY_FORMS: dict[str, Callable[[FormValues, Locale], Form]] = {
+    PROMISE: lambda v, loc: promise_form(PromiseForm.from_values(v), loc),
+    PRICE: lambda v, loc: price_form(PriceForm.from_values(v), loc),
+    STOCK: lambda v, loc: stock_form(StockForm.from_values(v), loc),
+}
+"""A quick entry's form, read back from a card's submitted values (its id -> the form)."""
