@@ -11,14 +11,11 @@ and everything typed kept.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
 from kam_bot.handlers import pressed
-from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.forms import entries
 from kam_bot.handlers.forms.submit import (
     Claim,
@@ -32,7 +29,6 @@ from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, visit_form
 from kam_bot.handlers.prefill import today_for
 from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Reply
-from kam_bot.i18n import format_date, t
 from kam_bot.services.errors import ServiceError
 
 from . import NAME
@@ -41,8 +37,6 @@ from .commands import Answer, Card, account_options, new_key
 from .deps import FeishuServices
 from .forms import SUBMISSION, SUBMIT, field_ids, form_card
 
-PROMISE = re.compile(r"^promise\.(done|reopen|cancel|snooze_(1|3|7))$")
-UNDO = re.compile(r"^undo\.(price|stock|visit)$")
 CARD_CLAIMS = "feishu_card"
 
 
@@ -64,29 +58,12 @@ def handle(
     message_id: str | None,
 ) -> Outcome:
     """One button press (runs in a worker thread)."""
-    loc = actor.locale
     verb = str(value.get("action") or "")
     argument = str(value.get("value") or "")
-    commands = Commands(app)
     if verb == SUBMIT:
         return submit(app, actor, value, field_ids(form_value or {}))
-    if (match := PROMISE.match(verb)) and argument.isdigit():
-        action, days = match.group(1), match.group(2)
-        reply = commands.promise_action(
-            actor, "snooze" if days else action, int(argument), int(days) if days else None
-        )
-        said = _outcome_text(app, actor, action, int(argument)) if reply.ok else reply.plain_text()
-        return _in_place(app, message_id, verb, argument, said, reply, loc)
-    if (match := UNDO.match(verb)) and argument.isdigit():
-        reply = commands.undo(actor, match.group(1), int(argument))
-        said = t("feishu.outcome.undone", loc, name=actor.display_name) if reply.ok else reply.plain_text()
-        return _in_place(app, message_id, verb, argument, said, reply, loc)
-    if verb == "account.open" and argument.isdigit():
-        return _open(app, message_id, Answer(commands.account_by_id(actor, int(argument))), loc)
-    if verb == "visit.start" and argument.isdigit():
-        return _open(app, message_id, Answer(card=_visit_for_account(app, actor, int(argument))), loc)
-    reply = Reply.text(t("feishu.card_expired", loc), ok=False)
-    return Outcome(reply_card(reply, loc), reply)
+    done = pressed.press(app, app.conversation_refs, NAME, actor, verb, argument, message_id)
+    return _drawn(app, actor, done)
 
 
 def submit(app: FeishuServices, actor: User, value: dict[str, Any], inputs: dict[str, Any]) -> Outcome:
@@ -96,7 +73,7 @@ def submit(app: FeishuServices, actor: User, value: dict[str, Any], inputs: dict
         return save_visit(app, actor, inputs, key, str(value.get("shown_for") or ""))
     if form_id in entries.ENTRY_FORMS:
         return save_entry(app, actor, form_id, inputs, key)
-    reply = Reply.text(t("feishu.card_expired", actor.locale), ok=False)
+    reply = pressed.expired(actor)
     return Outcome(reply_card(reply, actor.locale), reply)
 
 
@@ -137,13 +114,21 @@ def _visit_for_account(app: FeishuServices, actor: User, account_id: int) -> Car
     return form_card(definition, loc, data=data, accounts=account_options(app, actor))
 
 
-def _outcome_text(app: FeishuServices, actor: User, action: str, promise_id: int) -> str:
-    loc, name = actor.locale, actor.display_name
-    if action.startswith("snooze"):
-        promise = app.promises.get(actor, promise_id)
-        day = format_date(promise.snoozed_until, loc) if promise.snoozed_until else ""
-        return t("feishu.outcome.snoozed", loc, name=name, date=day)
-    return t(f"feishu.outcome.{action}", loc, name=name)
+def _drawn(app: FeishuServices, actor: User, done: pressed.Press) -> Outcome:
+    """The press drawn as cards: the pressed card in place, what it opened posted after it."""
+    loc = actor.locale
+    follow_up = None
+    if done.follow_up is not None:
+        follow_up = Answer(done.follow_up)
+    elif done.visit_for is not None:
+        follow_up = Answer(card=_visit_for_account(app, actor, done.visit_for))
+    if done.shown is not None:
+        return Outcome(reply_card(done.shown, loc), done.shown, follow_up=follow_up)
+    assert follow_up is not None, "a press that shows nothing opens something"
+    if follow_up.card is not None:
+        return Outcome(follow_up.card)
+    assert follow_up.reply is not None
+    return Outcome(reply_card(follow_up.reply, loc), follow_up.reply)
 
 
 def stored_reply(app: FeishuServices, message_id: str | None) -> Reply | None:
@@ -153,26 +138,3 @@ def stored_reply(app: FeishuServices, message_id: str | None) -> Reply | None:
 def remember_card(app: FeishuServices, message_id: str | None, reply: Reply | None) -> None:
     """Keep a sent card's reply when it has buttons, for in-place updates later."""
     pressed.remember(app.conversation_refs, NAME, message_id, reply)
-
-
-def _in_place(
-    app: FeishuServices, message_id: str | None, verb: str, value: str, said: str, reply: Reply, loc: Locale
-) -> Outcome:
-    """The stored card with the pressed row's outcome added; without one, ``reply`` itself."""
-    shown = stored_reply(app, message_id)
-    if shown is None:
-        return Outcome(reply_card(reply, loc), reply)
-    changed = pressed.with_outcome(shown, verb, value, said)
-    remember_card(app, message_id, changed)
-    return Outcome(reply_card(changed, loc), changed)
-
-
-def _open(app: FeishuServices, message_id: str | None, follow_up: Answer, loc: Locale) -> Outcome:
-    """Leave the pressed card as it is and post ``follow_up`` after it."""
-    shown = stored_reply(app, message_id)
-    if shown is None:
-        if follow_up.card is not None:
-            return Outcome(follow_up.card)
-        assert follow_up.reply is not None
-        return Outcome(reply_card(follow_up.reply, loc), follow_up.reply)
-    return Outcome(reply_card(shown, loc), shown, follow_up=follow_up)

@@ -1,14 +1,6 @@
 """Feishu's own lines, English and Simplified Chinese (picked up by the catalog)."""
 
 MESSAGES = {
-    "feishu.outcome.done": {"en": "✅ Done by {name}", "zh-Hans": "✅ {name} 已完成"},
-    "feishu.outcome.reopen": {"en": "↩️ Reopened by {name}", "zh-Hans": "↩️ {name} 已重新打开"},
-    "feishu.outcome.cancel": {"en": "✖️ Cancelled by {name}", "zh-Hans": "✖️ {name} 已取消"},
-    "feishu.outcome.snoozed": {
-        "en": "💤 Snoozed until {date} by {name}",
-        "zh-Hans": "💤 {name} 已推迟到 {date}",
-    },
-    "feishu.outcome.undone": {"en": "↩️ Undone by {name}", "zh-Hans": "↩️ {name} 已撤销"},
     "feishu.personal_only": {
         "en": "I work in our 1:1 chat: open a chat with kam-bot and write there.",
         "zh-Hans": "请在与 kam-bot 的单聊中使用我。",
@@ -25,10 +17,6 @@ MESSAGES = {
     "feishu.no_such_team": {
         "en": "No team is called “{name}”. Teams: {names}",
         "zh-Hans": "没有名为“{name}”的团队。现有团队:{names}",
-    },
-    "feishu.card_expired": {
-        "en": "This card is out of date: type the command again.",
-        "zh-Hans": "此卡片已过期:请重新输入命令。",
     },
     "feishu.visit.too_long": {
         "en": "That line is too long for one card ({count} characters): log the visit in a shorter "

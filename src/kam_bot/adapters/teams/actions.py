@@ -8,7 +8,6 @@ card as it was and post the new card below it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,6 @@ from microsoft_teams.cards.core import AdaptiveCard
 
 from kam_bot.domain.models import User
 from kam_bot.handlers import pressed
-from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.forms import entries
 from kam_bot.handlers.forms.submit import (
     Claim,
@@ -30,7 +28,6 @@ from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, visit_form
 from kam_bot.handlers.prefill import today_for
 from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Reply
-from kam_bot.i18n import format_date, t
 from kam_bot.services.errors import ServiceError
 
 from .cards import reply_card
@@ -38,9 +35,6 @@ from .commands import Answer, new_key
 from .deps import TeamsServices
 from .forms import SUBMISSION, SUBMIT_VERB, form_card, submission_key
 from .identity import PLATFORM
-
-PROMISE = re.compile(r"^promise\.(done|reopen|cancel|snooze_(1|3|7))$")
-UNDO = re.compile(r"^undo\.(price|stock|visit)$")
 
 
 @dataclass
@@ -57,30 +51,11 @@ def handle(
     app: TeamsServices, actor: User, verb: str, data: dict[str, Any], message_id: str | None
 ) -> Outcome:
     """One button press (runs in a worker thread)."""
-    loc = actor.locale
-    commands = Commands(app)
     value = str(data.get("value") or "")
     if verb == SUBMIT_VERB:
         return submit(app, actor, data)
-    if (match := PROMISE.match(verb)) and value.isdigit():
-        action, days = match.group(1), match.group(2)
-        reply = commands.promise_action(
-            actor, "snooze" if days else action, int(value), int(days) if days else None
-        )
-        if not reply.ok:
-            return _in_place(app, message_id, verb, value, reply.plain_text(), reply, loc)
-        outcome = _outcome_text(app, actor, action, int(value))
-        return _in_place(app, message_id, verb, value, outcome, reply, loc)
-    if (match := UNDO.match(verb)) and value.isdigit():
-        reply = commands.undo(actor, match.group(1), int(value))
-        outcome = t("teams.outcome.undone", loc, name=actor.display_name) if reply.ok else reply.plain_text()
-        return _in_place(app, message_id, verb, value, outcome, reply, loc)
-    if verb == "account.open" and value.isdigit():
-        return _open(app, message_id, Answer(commands.account_by_id(actor, int(value))), loc)
-    if verb == "visit.start" and value.isdigit():
-        return _open(app, message_id, Answer(card=_visit_for_account(app, actor, int(value))), loc)
-    reply = Reply.text(t("teams.card_expired", loc), ok=False)
-    return Outcome(reply_card(reply, loc), reply)
+    done = pressed.press(app, app.conversation_refs, PLATFORM, actor, verb, value, message_id)
+    return _drawn(app, actor, done)
 
 
 def submit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
@@ -90,7 +65,7 @@ def submit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
         return save_visit(app, actor, data)
     if form_id in entries.ENTRY_FORMS:
         return save_entry(app, actor, form_id, data)
-    reply = Reply.text(t("teams.card_expired", actor.locale), ok=False)
+    reply = pressed.expired(actor)
     return Outcome(reply_card(reply, actor.locale), reply)
 
 
@@ -137,13 +112,21 @@ def _visit_for_account(app: TeamsServices, actor: User, account_id: int) -> Adap
 CARD_CLAIMS = "teams_card"
 
 
-def _outcome_text(app: TeamsServices, actor: User, action: str, promise_id: int) -> str:
-    loc, name = actor.locale, actor.display_name
-    if action.startswith("snooze"):
-        promise = app.promises.get(actor, promise_id)
-        day = format_date(promise.snoozed_until, loc) if promise.snoozed_until else ""
-        return t("teams.outcome.snoozed", loc, name=name, date=day)
-    return t(f"teams.outcome.{action}", loc, name=name)
+def _drawn(app: TeamsServices, actor: User, done: pressed.Press) -> Outcome:
+    """The press drawn as cards: the pressed card in place, what it opened posted after it."""
+    loc = actor.locale
+    follow_up = None
+    if done.follow_up is not None:
+        follow_up = Answer(done.follow_up)
+    elif done.visit_for is not None:
+        follow_up = Answer(card=_visit_for_account(app, actor, done.visit_for))
+    if done.shown is not None:
+        return Outcome(reply_card(done.shown, loc), done.shown, follow_up=follow_up)
+    assert follow_up is not None, "a press that shows nothing opens something"
+    if follow_up.card is not None:
+        return Outcome(follow_up.card)
+    assert follow_up.reply is not None
+    return Outcome(reply_card(follow_up.reply, loc), follow_up.reply)
 
 
 def stored_reply(app: TeamsServices, message_id: str | None) -> Reply | None:
@@ -153,26 +136,3 @@ def stored_reply(app: TeamsServices, message_id: str | None) -> Reply | None:
 def remember_card(app: TeamsServices, message_id: str | None, reply: Reply | None) -> None:
     """Keep a sent card's reply when it has buttons, for in-place updates later."""
     pressed.remember(app.conversation_refs, PLATFORM, message_id, reply)
-
-
-def _in_place(
-    app: TeamsServices, message_id: str | None, verb: str, value: str, said: str, reply: Reply, loc: Any
-) -> Outcome:
-    """The stored card with what happened under the pressed row; without one, ``reply`` itself."""
-    shown = stored_reply(app, message_id)
-    if shown is None:
-        return Outcome(reply_card(reply, loc), reply)
-    changed = pressed.with_outcome(shown, verb, value, said)
-    remember_card(app, message_id, changed)
-    return Outcome(reply_card(changed, loc), changed)
-
-
-def _open(app: TeamsServices, message_id: str | None, follow_up: Answer, loc: Any) -> Outcome:
-    """Leave the pressed card as it is and post ``follow_up`` after it."""
-    shown = stored_reply(app, message_id)
-    if shown is None:
-        if follow_up.card is not None:
-            return Outcome(follow_up.card)
-        assert follow_up.reply is not None
-        return Outcome(reply_card(follow_up.reply, loc), follow_up.reply)
-    return Outcome(reply_card(shown, loc), shown, follow_up=follow_up)

@@ -23,14 +23,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     # account card and Home
     "slack.card.title": {"en": "Account", "zh-Hans": "客户"},
     # what a button did, in place of the buttons
-    "slack.outcome.done": {"en": "✅ Done by {name}", "zh-Hans": "✅ {name} 已完成"},
-    "slack.outcome.reopen": {"en": "↩️ Reopened by {name}", "zh-Hans": "↩️ {name} 已重新打开"},
-    "slack.outcome.cancel": {"en": "✖️ Cancelled by {name}", "zh-Hans": "✖️ {name} 已取消"},
-    "slack.outcome.snoozed": {
-        "en": "💤 Snoozed until {date} by {name}",
-        "zh-Hans": "💤 {name} 已暂缓至 {date}",
-    },
-    "slack.outcome.undone": {"en": "↩️ Undone by {name}", "zh-Hans": "↩️ {name} 已撤销"},
     # settings
     "slack.settings.title": {"en": "Your settings", "zh-Hans": "个人设置"},
     "slack.settings.timezone": {"en": "Time zone", "zh-Hans": "时区"},

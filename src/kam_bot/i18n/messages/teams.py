@@ -1,14 +1,6 @@
 """Messages of the Teams app: card labels, outcomes of buttons, what cannot be done in Teams."""
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "teams.outcome.done": {"en": "✅ Done by {name}", "zh-Hans": "✅ {name} 已完成"},
-    "teams.outcome.reopen": {"en": "↩️ Reopened by {name}", "zh-Hans": "↩️ {name} 已重新打开"},
-    "teams.outcome.cancel": {"en": "✖️ Cancelled by {name}", "zh-Hans": "✖️ {name} 已取消"},
-    "teams.outcome.snoozed": {
-        "en": "💤 Snoozed until {date} by {name}",
-        "zh-Hans": "💤 {name} 已推迟到 {date}",
-    },
-    "teams.outcome.undone": {"en": "↩️ Undone by {name}", "zh-Hans": "↩️ {name} 已撤销"},
     "teams.personal_only": {
         "en": "I work in our personal chat: open a chat with kam-bot and write there.",
         "zh-Hans": "请在与 kam-bot 的个人聊天中使用我。",
@@ -32,10 +24,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "teams.no_such_team": {
         "en": "No team is called “{name}”. Teams: {names}",
         "zh-Hans": "没有名为“{name}”的团队。现有团队:{names}",
-    },
-    "teams.card_expired": {
-        "en": "This card is out of date: type the command again.",
-        "zh-Hans": "此卡片已过期:请重新输入命令。",
     },
     "teams.chart_alt": {"en": "Chart: {title}", "zh-Hans": "图表:{title}"},
     # the visit card

@@ -26,8 +26,9 @@ from kam_bot.adapters.slack.forms import visit
 from kam_bot.adapters.slack.opening import open_view
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
+from kam_bot.handlers import pressed
 from kam_bot.handlers.replies import Reply
-from kam_bot.i18n import format_date, t
+from kam_bot.i18n import t
 
 PROMISE = re.compile(r"^promise\.(done|reopen|cancel|snooze_(1|3|7))(?::.*)?$")
 UNDO = re.compile(r"^undo\.(price|stock|visit)(?::.*)?$")
@@ -69,7 +70,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         if not reply.ok:  # refused or gone: only the presser hears it, the message stays as it was
             await tell_presser(client, respond, slack_id, reply, actor.locale)
             return
-        outcome = await deps.run(_outcome, deps, actor, verb, promise_id)
+        outcome = await deps.run(pressed.outcome_text, deps.app, actor, verb, promise_id)
         await update_pressed_message(body, client, respond, outcome, reply, actor.locale)
         await deps.refresh_home(client, slack_id, actor)
 
@@ -89,7 +90,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         if not reply.ok:
             await tell_presser(client, respond, slack_id, reply, actor.locale)
             return
-        outcome = t("slack.outcome.undone", actor.locale, name=actor.display_name)
+        outcome = t("card.outcome.undone", actor.locale, name=actor.display_name)
         await update_pressed_message(body, client, respond, outcome, reply, actor.locale)
         await deps.refresh_home(client, slack_id, actor)
 
@@ -173,14 +174,3 @@ async def tell_presser(
         await respond_reply(respond, reply, loc)
     else:
         await dm_reply(client, slack_id, reply, loc)
-
-
-def _outcome(deps: Deps, actor: User, verb: str, promise_id: int) -> str:
-    """What happened, for the message the button was in: "✅ Done by Alex"."""
-    loc = actor.locale
-    name = actor.display_name
-    if verb.startswith("snooze"):
-        promise = deps.app.promises.get(actor, promise_id)
-        day = format_date(promise.snoozed_until, loc) if promise.snoozed_until else ""
-        return t("slack.outcome.snoozed", loc, name=name, date=day)
-    return t(f"slack.outcome.{verb}", loc, name=name)
