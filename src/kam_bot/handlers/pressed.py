@@ -25,8 +25,9 @@ UNDO = re.compile(r"^undo\.(price|stock|visit)$")
 class Press:
     """What a pressed button did: the card to show in its place, and what to post after it.
 
-    ``shown`` None: nothing was kept of the pressed card, so what is posted after it takes its
-    place instead. ``visit_for``: a new visit form for that account (each platform draws forms).
+    What a button opens is posted after the card, or takes its place when nothing was kept of
+    the pressed card (``shown`` None: the visit form for ``visit_for`` takes it). ``visit_for``:
+    a new visit form for that account (each platform draws forms).
     """
 
     shown: Reply | None
@@ -57,7 +58,9 @@ def press(
         said = t("card.outcome.undone", loc, name=actor.display_name) if reply.ok else reply.plain_text()
         return Press(_in_place(refs, platform, message_id, verb, value, said, reply))
     if verb == "account.open" and value.isdigit():
-        return Press(stored(refs, platform, message_id), follow_up=commands.account_by_id(actor, int(value)))
+        opened = commands.account_by_id(actor, int(value))
+        shown = stored(refs, platform, message_id)
+        return Press(opened) if shown is None else Press(shown, follow_up=opened)
     if verb == "visit.start" and value.isdigit():
         return Press(stored(refs, platform, message_id), visit_for=int(value))
     return Press(expired(actor))

@@ -16,20 +16,15 @@ from typing import Any
 
 from kam_bot.domain.models import User
 from kam_bot.handlers import pressed
+from kam_bot.handlers.forms import cards as card_forms
 from kam_bot.handlers.forms import entries
 from kam_bot.handlers.forms.submit import (
     Claim,
     Saved,
-    chain_or_empty,
-    submit_entry,
-    submit_visit,
     submitted_values,
 )
-from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, visit_form
-from kam_bot.handlers.prefill import today_for
-from kam_bot.handlers.render import error_reply
+from kam_bot.handlers.forms.visit import FORM_ID
 from kam_bot.handlers.replies import Reply
-from kam_bot.services.errors import ServiceError
 
 from . import NAME
 from .cards import reply_card
@@ -78,57 +73,47 @@ def submit(app: FeishuServices, actor: User, value: dict[str, Any], inputs: dict
 
 
 def save_visit(app: FeishuServices, actor: User, inputs: dict[str, Any], key: str, shown_for: str) -> Outcome:
-    loc = actor.locale
-    form = VisitForm.from_values(submitted_values(app, inputs))
-    contacts = chain_or_empty(app, actor, form.account[0]) if form.account else []
-    if form.account and str(form.account[0]) != shown_for:
-        form.follow_account(contacts)  # another account was picked: its decision chain, by name
-    result = submit_visit(app, actor, form, key or None)
-    if isinstance(result, Saved):
-        return Outcome(reply_card(result.reply, loc), result.reply)
-    again = {SUBMISSION: key, "shown_for": str(form.account[0]) if form.account else ""}
-    definition = visit_form(form.with_blanks(), contacts, loc)
-    accounts = account_options(app, actor)
-    return Outcome(form_card(definition, loc, errors=result.errors, data=again, accounts=accounts))
+    result = card_forms.save_visit(app, actor, submitted_values(app, inputs), key or None, shown_for)
+    return _drawn_form(app, actor, result, key)
 
 
 def save_entry(app: FeishuServices, actor: User, form_id: str, inputs: dict[str, Any], key: str) -> Outcome:
-    loc = actor.locale
     values = submitted_values(app, inputs)
-    result = submit_entry(app, actor, form_id, values, Claim(CARD_CLAIMS, key))
+    return _drawn_form(
+        app, actor, card_forms.save_entry(app, actor, form_id, values, Claim(CARD_CLAIMS, key)), key
+    )
+
+
+def _drawn_form(app: FeishuServices, actor: User, result: Saved | card_forms.FormAgain, key: str) -> Outcome:
+    loc = actor.locale
     if isinstance(result, Saved):
         return Outcome(reply_card(result.reply, loc), result.reply)
-    definition = entries.ENTRY_FORMS[form_id](values, loc)
-    return Outcome(form_card(definition, loc, errors=result.errors, data={SUBMISSION: key}))
+    if result.form.id == FORM_ID:  # the visit form's account select lists the rep's accounts
+        again = {SUBMISSION: key, "shown_for": result.shown_for}
+        return Outcome(
+            form_card(
+                result.form, loc, errors=result.errors, data=again, accounts=account_options(app, actor)
+            )
+        )
+    return Outcome(form_card(result.form, loc, errors=result.errors, data={SUBMISSION: key}))
 
 
 def _visit_for_account(app: FeishuServices, actor: User, account_id: int) -> Card:
-    loc = actor.locale
-    try:
-        account = app.accounts.live(account_id)
-    except ServiceError as exc:
-        return reply_card(error_reply(exc, loc), loc)
-    form = VisitForm.blank((account.id, account.name), today_for(app, actor))
-    definition = visit_form(form, chain_or_empty(app, actor, account.id), loc)
-    data = {SUBMISSION: new_key(), "shown_for": str(account.id)}
-    return form_card(definition, loc, data=data, accounts=account_options(app, actor))
+    form = card_forms.new_visit(app, actor, account_id)
+    if isinstance(form, Reply):
+        return reply_card(form, actor.locale)
+    data = {SUBMISSION: new_key(), "shown_for": str(account_id)}
+    return form_card(form, actor.locale, data=data, accounts=account_options(app, actor))
 
 
 def _drawn(app: FeishuServices, actor: User, done: pressed.Press) -> Outcome:
     """The press drawn as cards: the pressed card in place, what it opened posted after it."""
-    loc = actor.locale
-    follow_up = None
-    if done.follow_up is not None:
-        follow_up = Answer(done.follow_up)
-    elif done.visit_for is not None:
-        follow_up = Answer(card=_visit_for_account(app, actor, done.visit_for))
-    if done.shown is not None:
-        return Outcome(reply_card(done.shown, loc), done.shown, follow_up=follow_up)
-    assert follow_up is not None, "a press that shows nothing opens something"
-    if follow_up.card is not None:
-        return Outcome(follow_up.card)
-    assert follow_up.reply is not None
-    return Outcome(reply_card(follow_up.reply, loc), follow_up.reply)
+    form = _visit_for_account(app, actor, done.visit_for) if done.visit_for is not None else None
+    if done.shown is None:
+        assert form is not None, "only a new visit form takes the pressed card's place"
+        return Outcome(form)
+    follow_up = Answer(done.follow_up) if done.follow_up else Answer(card=form) if form else None
+    return Outcome(reply_card(done.shown, actor.locale), done.shown, follow_up=follow_up)
 
 
 def stored_reply(app: FeishuServices, message_id: str | None) -> Reply | None:

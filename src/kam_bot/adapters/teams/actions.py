@@ -15,20 +15,15 @@ from microsoft_teams.cards.core import AdaptiveCard
 
 from kam_bot.domain.models import User
 from kam_bot.handlers import pressed
+from kam_bot.handlers.forms import cards as card_forms
 from kam_bot.handlers.forms import entries
 from kam_bot.handlers.forms.submit import (
     Claim,
     Saved,
-    chain_or_empty,
-    submit_entry,
-    submit_visit,
     submitted_values,
 )
-from kam_bot.handlers.forms.visit import FORM_ID, VisitForm, visit_form
-from kam_bot.handlers.prefill import today_for
-from kam_bot.handlers.render import error_reply
+from kam_bot.handlers.forms.visit import FORM_ID
 from kam_bot.handlers.replies import Reply
-from kam_bot.services.errors import ServiceError
 
 from .cards import reply_card
 from .commands import Answer, new_key
@@ -71,42 +66,35 @@ def submit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
 
 def save_visit(app: TeamsServices, actor: User, data: dict[str, Any]) -> Outcome:
     """The visit form's Save: saved once per submission key, or the card back with what to fix."""
-    loc = actor.locale
     key = submission_key(data) or None
-    form = VisitForm.from_values(submitted_values(app, data))
-    contacts = chain_or_empty(app, actor, form.account[0]) if form.account else []
-    if form.account and str(form.account[0]) != str(data.get("shown_for") or ""):
-        form.follow_account(contacts)  # another account was picked: its decision chain, by name
-    result = submit_visit(app, actor, form, key)
-    if isinstance(result, Saved):
-        return Outcome(reply_card(result.reply, loc), result.reply)
-    shown_for = str(form.account[0]) if form.account else ""
-    definition = visit_form(form.with_blanks(), contacts, loc)
-    again = {SUBMISSION: key or "", "shown_for": shown_for}
-    return Outcome(form_card(definition, loc, errors=result.errors, data=again))
+    values = submitted_values(app, data)
+    return _drawn_form(
+        card_forms.save_visit(app, actor, values, key, str(data.get("shown_for") or "")), actor, key
+    )
 
 
 def save_entry(app: TeamsServices, actor: User, form_id: str, data: dict[str, Any]) -> Outcome:
     """A quick entry's form: checked, claimed by its key (a double click saves once), saved."""
-    loc = actor.locale
     key = submission_key(data)
     values = submitted_values(app, data)
-    result = submit_entry(app, actor, form_id, values, Claim(CARD_CLAIMS, key))
+    return _drawn_form(
+        card_forms.save_entry(app, actor, form_id, values, Claim(CARD_CLAIMS, key)), actor, key
+    )
+
+
+def _drawn_form(result: Saved | card_forms.FormAgain, actor: User, key: str | None) -> Outcome:
+    loc = actor.locale
     if isinstance(result, Saved):
         return Outcome(reply_card(result.reply, loc), result.reply)
-    definition = entries.ENTRY_FORMS[form_id](values, loc)
-    return Outcome(form_card(definition, loc, errors=result.errors, data={SUBMISSION: key}))
+    again = {SUBMISSION: key or "", "shown_for": result.shown_for}
+    return Outcome(form_card(result.form, loc, errors=result.errors, data=again))
 
 
 def _visit_for_account(app: TeamsServices, actor: User, account_id: int) -> AdaptiveCard:
-    loc = actor.locale
-    try:
-        account = app.accounts.live(account_id)
-    except ServiceError as exc:
-        return reply_card(error_reply(exc, loc), loc)
-    form = VisitForm.blank((account.id, account.name), today_for(app, actor))
-    definition = visit_form(form, chain_or_empty(app, actor, account.id), loc)
-    return form_card(definition, loc, data={SUBMISSION: new_key(), "shown_for": str(account.id)})
+    form = card_forms.new_visit(app, actor, account_id)
+    if isinstance(form, Reply):
+        return reply_card(form, actor.locale)
+    return form_card(form, actor.locale, data={SUBMISSION: new_key(), "shown_for": str(account_id)})
 
 
 CARD_CLAIMS = "teams_card"
@@ -114,19 +102,12 @@ CARD_CLAIMS = "teams_card"
 
 def _drawn(app: TeamsServices, actor: User, done: pressed.Press) -> Outcome:
     """The press drawn as cards: the pressed card in place, what it opened posted after it."""
-    loc = actor.locale
-    follow_up = None
-    if done.follow_up is not None:
-        follow_up = Answer(done.follow_up)
-    elif done.visit_for is not None:
-        follow_up = Answer(card=_visit_for_account(app, actor, done.visit_for))
-    if done.shown is not None:
-        return Outcome(reply_card(done.shown, loc), done.shown, follow_up=follow_up)
-    assert follow_up is not None, "a press that shows nothing opens something"
-    if follow_up.card is not None:
-        return Outcome(follow_up.card)
-    assert follow_up.reply is not None
-    return Outcome(reply_card(follow_up.reply, loc), follow_up.reply)
+    form = _visit_for_account(app, actor, done.visit_for) if done.visit_for is not None else None
+    if done.shown is None:
+        assert form is not None, "only a new visit form takes the pressed card's place"
+        return Outcome(form)
+    follow_up = Answer(done.follow_up) if done.follow_up else Answer(card=form) if form else None
+    return Outcome(reply_card(done.shown, actor.locale), done.shown, follow_up=follow_up)
 
 
 def stored_reply(app: TeamsServices, message_id: str | None) -> Reply | None:
