@@ -1,4 +1,4 @@
-"""CRM sync: what admins are told when it stops."""
+"""CRM sync: what admins are told when it stops, and the text kam-bot writes into CRM records."""
 
 MESSAGES = {
     "crm.stopped": {
@@ -63,4 +63,38 @@ MESSAGES = {
         "en": "kam-bot crm: the CRM did not answer: {reason}",
         "zh-Hans": "kam-bot crm：CRM 未响应：{reason}",
     },
+    # what kam-bot writes into every CRM's records (jobs/crm_text.py)
+    "crm.text.visit_title": {"en": "Visit: {account}", "zh-Hans": "拜访：{account}"},
+    "crm.text.visit_title_goal": {
+        "en": "Visit: {account} ({goal})",
+        "zh-Hans": "拜访：{account}（{goal}）",
+    },
+    "crm.label.goal": {"en": "Goal", "zh-Hans": "目标"},
+    "crm.label.goal_reached": {"en": "Goal reached", "zh-Hans": "目标达成"},
+    "crm.label.outcome": {"en": "Outcome", "zh-Hans": "结果"},
+    "crm.label.next_step": {"en": "Next step", "zh-Hans": "下一步"},
+    "crm.label.needs": {"en": "Needs", "zh-Hans": "需求"},
+    "crm.label.competitors": {"en": "Competitors", "zh-Hans": "竞争对手"},
+    "crm.label.next_visit": {"en": "Next visit", "zh-Hans": "下次拜访"},
+    "crm.label.contacts": {"en": "Met", "zh-Hans": "会见"},
+    "crm.label.kind": {"en": "Kind", "zh-Hans": "方式"},
+    "crm.text.theirs_prefix": {"en": "Customer's promise: {text}", "zh-Hans": "客户承诺：{text}"},
+    "crm.text.price_title": {
+        "en": "Price: {product} {price} {currency}{unit}",
+        "zh-Hans": "价格：{product} {price} {currency}{unit}",
+    },
+    "crm.text.stock_title": {
+        "en": "Stock: {product} {quantity}{unit}",
+        "zh-Hans": "库存：{product} {quantity}{unit}",
+    },
+    "crm.text.competitor_title": {
+        "en": "Competitor: {competitor} ({activity})",
+        "zh-Hans": "竞争对手：{competitor}（{activity}）",
+    },
+    "crm.label.recorded_by": {"en": "Recorded by", "zh-Hans": "记录人"},
+    "crm.label.observed_at": {"en": "Observed", "zh-Hans": "观察时间"},
+    "crm.label.note": {"en": "Note", "zh-Hans": "备注"},
+    "crm.label.share": {"en": "Our share", "zh-Hans": "我方份额"},
+    "crm.label.movement": {"en": "Movement", "zh-Hans": "走势"},
+    "crm.label.price_kind": {"en": "Kind", "zh-Hans": "类型"},
 }

@@ -12,19 +12,16 @@ Property names from HubSpot's engagement guides: meetings
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Literal
 
 from kam_bot.domain.crm_records import (
-    CompetitorRecord,
     EntityKind,
-    PriceRecord,
     PromiseRecord,
     Record,
-    StockRecord,
     VisitRecord,
 )
 from kam_bot.i18n import t
+from kam_bot.jobs import crm_text
 
 ObjectType = Literal["meetings", "tasks", "notes"]
 VISIT_MINUTES = 60
@@ -70,17 +67,6 @@ def marker(record: Record) -> str:
     return f"[{record.key.external_id}]"
 
 
-def _number(value: Decimal) -> str:
-    """4300.0000 as 4300, 4.20 as 4.2."""
-    return f"{value.normalize():f}"
-
-
-def _lines(record: Record, pairs: list[tuple[str, object]]) -> str:
-    return "\n".join(
-        f"{t(key, record.locale)}: {value}" for key, value in pairs if value not in (None, "", ())
-    )
-
-
 def of(record: Record) -> dict[str, str]:
     """The properties of ``record``'s engagement (without kam-bot's key)."""
     if isinstance(record, VisitRecord):
@@ -91,28 +77,11 @@ def of(record: Record) -> dict[str, str]:
 
 
 def visit(record: VisitRecord) -> dict[str, str]:
-    goal = (record.goal or "").strip()
-    key = "hubspot.visit_title_goal" if goal else "hubspot.visit_title"
-    title = t(key, record.locale, account=record.account.name, goal=goal)
-    body = _lines(
-        record,
-        [
-            ("hubspot.label.kind", record.kind),
-            ("hubspot.label.contacts", ", ".join(c.name for c in record.contacts)),
-            ("hubspot.label.goal", record.goal),
-            ("hubspot.label.goal_reached", record.goal_reached),
-            ("hubspot.label.outcome", record.outcome),
-            ("hubspot.label.next_step", record.next_step),
-            ("hubspot.label.needs", record.needs),
-            ("hubspot.label.competitors", record.competitor_intel),
-            ("hubspot.label.next_visit", record.next_visit_date),
-        ],
-    )
     start = record.visited_at
     values = {
         "hs_timestamp": iso(start),
-        "hs_meeting_title": title[:TITLE_MAX],
-        "hs_meeting_body": body,
+        "hs_meeting_title": crm_text.visit_title(record)[:TITLE_MAX],
+        "hs_meeting_body": crm_text.visit_body(record),
         "hs_meeting_start_time": iso(start),
         "hs_meeting_end_time": iso(start + timedelta(minutes=VISIT_MINUTES)),
         "hs_meeting_outcome": "COMPLETED",
@@ -123,9 +92,7 @@ def visit(record: VisitRecord) -> dict[str, str]:
 
 
 def promise(record: PromiseRecord) -> dict[str, str]:
-    ours = record.direction == "ours"
-    subject = record.text if ours else t("hubspot.theirs_prefix", record.locale, text=record.text)
-    body = _lines(
+    body = crm_text.lines(
         record,
         [
             ("hubspot.label.whose", t(f"hubspot.whose.{record.direction}", record.locale)),
@@ -134,7 +101,7 @@ def promise(record: PromiseRecord) -> dict[str, str]:
     )
     values = {
         "hs_timestamp": due(record.due_date),
-        "hs_task_subject": subject[:TITLE_MAX],
+        "hs_task_subject": crm_text.promise_subject(record)[:TITLE_MAX],
         "hs_task_body": f"{record.text}\n{body}",
         "hs_task_status": TASK_STATUS[record.status],
         "hs_task_type": "TODO",
@@ -144,42 +111,8 @@ def promise(record: PromiseRecord) -> dict[str, str]:
     return values
 
 
-def observation(record: PriceRecord | StockRecord | CompetitorRecord) -> dict[str, str]:
-    by = record.recorded_by.name if record.recorded_by else None
-    when = record.observed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    extra: list[tuple[str, object]]
-    if isinstance(record, PriceRecord):
-        unit = f"/{record.unit}" if record.unit else ""
-        title = t(
-            "hubspot.price_title",
-            record.locale,
-            product=record.product,
-            price=_number(record.price),
-            currency=record.currency,
-            unit=unit,
-        )
-        extra = [
-            ("hubspot.label.price_kind", record.kind),
-            ("hubspot.label.competitors", record.competitor),
-            ("hubspot.label.note", record.note),
-        ]
-    elif isinstance(record, StockRecord):
-        unit = f" {record.unit}" if record.unit else ""
-        title = t(
-            "hubspot.stock_title",
-            record.locale,
-            product=record.product,
-            quantity=_number(record.quantity),
-            unit=unit,
-        )
-        share = f"{record.our_share_pct}%" if record.our_share_pct is not None else None
-        extra = [("hubspot.label.share", share), ("hubspot.label.movement", record.movement)]
-    else:
-        title = t(
-            "hubspot.competitor_title", record.locale, competitor=record.competitor, activity=record.activity
-        )
-        extra = [("hubspot.label.note", record.text)]
-    lines = _lines(record, [*extra, ("hubspot.label.observed_at", when), ("hubspot.label.recorded_by", by)])
+def observation(record: crm_text.Observation) -> dict[str, str]:
+    title, lines = crm_text.observation(record)
     values = {"hs_timestamp": iso(record.observed_at), "hs_note_body": f"{title}\n{lines}"}
     if record.recorded_by and record.recorded_by.crm_id:
         values["hubspot_owner_id"] = record.recorded_by.crm_id

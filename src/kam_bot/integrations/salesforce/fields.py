@@ -11,15 +11,8 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from typing import Any
 
-from kam_bot.domain.crm_records import (
-    CompetitorRecord,
-    PriceRecord,
-    PromiseRecord,
-    Record,
-    StockRecord,
-    VisitRecord,
-)
-from kam_bot.i18n import t
+from kam_bot.domain.crm_records import PromiseRecord, Record, VisitRecord
+from kam_bot.jobs import crm_text
 
 VISIT_MINUTES = 60
 SUBJECT_MAX = 255
@@ -38,31 +31,9 @@ def _iso(value: Any) -> str:
     return str(value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000"))
 
 
-def _lines(record: Record, pairs: list[tuple[str, object]]) -> str:
-    return "\n".join(
-        f"{t(key, record.locale)}: {value}" for key, value in pairs if value not in (None, "", ())
-    )
-
-
 def visit(record: VisitRecord, as_task: bool) -> dict[str, Any]:
-    goal = (record.goal or "").strip()
-    subject_key = "salesforce.visit_subject_goal" if goal else "salesforce.visit_subject"
-    subject = t(subject_key, record.locale, account=record.account.name, goal=goal)
-    description = _lines(
-        record,
-        [
-            ("salesforce.label.kind", record.kind),
-            ("salesforce.label.contacts", ", ".join(c.name for c in record.contacts)),
-            ("salesforce.label.goal", record.goal),
-            ("salesforce.label.goal_reached", record.goal_reached),
-            ("salesforce.label.outcome", record.outcome),
-            ("salesforce.label.next_step", record.next_step),
-            ("salesforce.label.needs", record.needs),
-            ("salesforce.label.competitors", record.competitor_intel),
-            ("salesforce.label.next_visit", record.next_visit_date),
-        ],
-    )
-    fields: dict[str, Any] = {"Subject": subject[:SUBJECT_MAX], "Description": description}
+    title, body = crm_text.visit_title(record), crm_text.visit_body(record)
+    fields: dict[str, Any] = {"Subject": title[:SUBJECT_MAX], "Description": body}
     if as_task:
         fields |= {"ActivityDate": record.visited_at.date().isoformat(), "Status": "Completed"}
     else:
@@ -80,11 +51,7 @@ def visit(record: VisitRecord, as_task: bool) -> dict[str, Any]:
 
 
 def promise(record: PromiseRecord) -> dict[str, Any]:
-    text = (
-        record.text
-        if record.direction == "ours"
-        else t("salesforce.theirs_prefix", record.locale, text=record.text)
-    )
+    text = crm_text.promise_subject(record)
     fields: dict[str, Any] = {
         "Subject": text[:SUBJECT_MAX],
         "Description": text,
@@ -99,48 +66,8 @@ def promise(record: PromiseRecord) -> dict[str, Any]:
     return fields
 
 
-def observation(record: PriceRecord | StockRecord | CompetitorRecord) -> tuple[str, str]:
-    """(title, body) of the structured note."""
-    by = record.recorded_by.name if record.recorded_by else None
-    when = record.observed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    if isinstance(record, PriceRecord):
-        unit = f"/{record.unit}" if record.unit else ""
-        title = t(
-            "salesforce.price_title",
-            record.locale,
-            product=record.product,
-            price=record.price,
-            currency=record.currency,
-            unit=unit,
-        )
-        extra: list[tuple[str, object]] = [
-            ("salesforce.label.price_kind", record.kind),
-            ("salesforce.label.competitors", record.competitor),
-            ("salesforce.label.note", record.note),
-        ]
-    elif isinstance(record, StockRecord):
-        unit = f" {record.unit}" if record.unit else ""
-        title = t(
-            "salesforce.stock_title",
-            record.locale,
-            product=record.product,
-            quantity=record.quantity,
-            unit=unit,
-        )
-        share = f"{record.our_share_pct}%" if record.our_share_pct is not None else None
-        extra = [("salesforce.label.share", share), ("salesforce.label.movement", record.movement)]
-    else:
-        title = t(
-            "salesforce.competitor_title",
-            record.locale,
-            competitor=record.competitor,
-            activity=record.activity,
-        )
-        extra = [("salesforce.label.note", record.text)]
-    body = _lines(
-        record, [*extra, ("salesforce.label.observed_at", when), ("salesforce.label.recorded_by", by)]
-    )
-    return title, body
+observation = crm_text.observation
+"""(title, body) of the structured note."""
 
 
 def optional(record: Record, present: set[str]) -> dict[str, Any]:
