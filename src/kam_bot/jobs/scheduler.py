@@ -170,7 +170,7 @@ def _digest(
     share: DigestShare | None = None,
 ) -> Notification:
     settings = ctx.settings
-    members = tx.team_members(team)
+    members = tx.team_members(team, share)
     threshold, thresholds = settings.price_deviation_threshold, insight_thresholds(settings)
     data = compute(tx, team, monday, now, threshold, thresholds, members, book, share)
     loc = team_locale(team, members, ctx.settings.default_locale)

@@ -13,7 +13,6 @@ personal can leak into a channel. Every read covers all the team's accounts in o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
@@ -263,22 +262,22 @@ class DigestReader:
 
     # -- account insight: one query each over all the team's accounts ----------------------
 
-    def chain(self) -> list[ChainMember]:
-        """Role, attitude and last met of every contact (never a name or a personal note)."""
+    def chains(self) -> dict[int, list[ChainMember]]:
+        """Account id -> role, attitude and last met of its contacts (never a name or a personal
+        note); an account with no contact is not in it."""
+        if self.share is not None:
+            return self.share.chains(self.session).get(self.team_id, {})
         c = tb.ContactRow
-        rows: Sequence[Any] = (
-            self.share.chain(self.session).get(self.team_id, [])
-            if self.share is not None
-            else self.session.execute(
-                select(c.account_id, c.role, c.attitude, c.last_met).where(c.account_id.in_(self.ids))
-            ).all()
-        )
+        rows = self.session.execute(
+            select(c.account_id, c.role, c.attitude, c.last_met).where(c.account_id.in_(self.ids))
+        ).all()
         roles = {r.value: r for r in ContactRole}
         attitudes = {a.value: a for a in Attitude}
-        return [
-            ChainMember(account_id, roles.get(role or ""), attitudes.get(attitude or ""), last_met)
-            for account_id, role, attitude, last_met in rows
-        ]
+        out: dict[int, list[ChainMember]] = {}
+        for account_id, role, attitude, last_met in rows:
+            member = ChainMember(account_id, roles.get(role or ""), attitudes.get(attitude or ""), last_met)
+            out.setdefault(account_id, []).append(member)
+        return out
 
     def promises_due_between(self, first: date, before: date) -> list[Promise]:
         """Both directions, not cancelled, due on a day in ``[first, before)`` (the promise record)."""

@@ -23,8 +23,9 @@ from pydantic import BaseModel
 from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
 
-from kam_bot.domain.enums import GoalReached, StageKind
-from kam_bot.domain.models import Account, Promise
+from kam_bot.domain.enums import Attitude, ContactRole, GoalReached, StageKind
+from kam_bot.domain.insight.coverage import ChainMember
+from kam_bot.domain.models import Account, Promise, User
 from kam_bot.store import tables as tb
 
 M = TypeVar("M", bound=BaseModel)
@@ -78,6 +79,16 @@ class DigestShare:
             return out
 
         return self._once("accounts", read)
+
+    def members(self, session: Session) -> dict[int, list[User]]:
+        """Team id -> its members by id (``digest_queries.members`` of each team)."""
+
+        def read() -> dict[int, list[User]]:
+            u = _core(tb.UserRow).c
+            rows = session.execute(select(_core(tb.UserRow)).where(u.team_id.in_(self._teams)).order_by(u.id))
+            return _by_team((User.model_validate(r), r.team_id) for r in rows)
+
+        return self._once("members", read)
 
     def in_week(self, session: Session, model: type[M], table: Any, column: Any) -> dict[int, list[M]]:
         """Team id -> the rows of ``table`` in the union of the windows, by ``column`` then id."""
@@ -142,17 +153,26 @@ class DigestShare:
 
         return self._once("promises", read)
 
-    def chain(self, session: Session) -> dict[int, list[Any]]:
-        """Team id -> (account, role, attitude, last met) of every contact."""
+    def chains(self, session: Session) -> dict[int, dict[int, list[ChainMember]]]:
+        """Team id -> account id -> the role, attitude and last met of its contacts (never a name
+        or a personal note), built once for every team: the digest groups them by account."""
 
-        def read() -> dict[int, list[Any]]:
+        def read() -> dict[int, dict[int, list[ChainMember]]]:
             c, a = _core(tb.ContactRow).c, _A.c
             rows = session.execute(
                 select(c.account_id, c.role, c.attitude, c.last_met, a.team_id)
                 .join(_A, a.id == c.account_id)
                 .where(a.team_id.in_(self._teams))
             )
-            return _by_team(((r.account_id, r.role, r.attitude, r.last_met), r.team_id) for r in rows)
+            roles: dict[str, ContactRole] = {r.value: r for r in ContactRole}
+            attitudes: dict[str, Attitude] = {x.value: x for x in Attitude}
+            out: dict[int, dict[int, list[ChainMember]]] = defaultdict(lambda: defaultdict(list))
+            for account_id, role, attitude, last_met, team_id in rows:
+                member = ChainMember(
+                    account_id, roles.get(role or ""), attitudes.get(attitude or ""), last_met
+                )
+                out[team_id][account_id].append(member)
+            return out
 
         return self._once("chain", read)
 
