@@ -19,7 +19,6 @@ from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased
 
 from kam_bot.domain.enums import (
     Attitude,
@@ -42,7 +41,7 @@ from kam_bot.domain.models import (
     User,
 )
 from kam_bot.store import tables as tb
-from kam_bot.store.digest_share import DigestShare
+from kam_bot.store.digest_share import DigestShare, previous_stocks
 from kam_bot.store.price_book import PriceBook
 from kam_bot.store.repository import SqlRepository
 
@@ -233,31 +232,12 @@ class DigestReader:
         database folds its case, and SQLite's ``lower`` only folds ASCII)."""
         out = {s.id: self.previous_stock(s) for s in stocks if not s.product.isascii()}
         ids = [s.id for s in stocks if s.product.isascii()]
-        if not ids:
-            return out
-        cur, prev = aliased(tb.InventoryObservationRow), tb.InventoryObservationRow
-        before = (
-            select(prev.id)
-            .where(
-                prev.account_id == cur.account_id,
-                func.lower(prev.product) == func.lower(cur.product),
-                prev.observed_at <= cur.observed_at,
-                prev.id != cur.id,
-            )
-            .order_by(prev.observed_at.desc(), prev.id.desc())
-            .limit(1)
-            .correlate(cur)
-            .scalar_subquery()
-        )
-        pairs: dict[int, int | None] = dict(
-            self.session.execute(select(cur.id, before).where(cur.id.in_(ids))).tuples().all()
-        )
-        wanted = {i for i in pairs.values() if i is not None}
-        found: dict[int | None, InventoryObservation] = {}
-        if wanted:
-            for r in self.session.scalars(select(prev).where(prev.id.in_(wanted))):
-                found[r.id] = InventoryObservation.model_validate(r)
-        out.update({i: found.get(pairs.get(i)) for i in ids})
+        if self.share is not None:
+            known = self.share.previous_stocks(self.session)
+            if all(i in known for i in ids):
+                out.update({i: known[i] for i in ids})
+                return out
+        out.update(previous_stocks(self.session, ids))
         return out
 
     # -- account insight: one query each over all the team's accounts ----------------------

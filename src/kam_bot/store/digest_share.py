@@ -21,11 +21,11 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 from sqlalchemy import Table, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from kam_bot.domain.enums import Attitude, ContactRole, GoalReached, StageKind
+from kam_bot.domain.enums import Attitude, ContactRole, GoalReached, Movement, StageKind
 from kam_bot.domain.insight.coverage import ChainMember
-from kam_bot.domain.models import Account, Promise, User
+from kam_bot.domain.models import Account, InventoryObservation, Promise, User
 from kam_bot.store import tables as tb
 
 M = TypeVar("M", bound=BaseModel)
@@ -106,6 +106,24 @@ class DigestShare:
             return _by_team((model.model_validate(r), r.owning_team) for r in session.execute(stmt))
 
         return self._once(("week", table), read)
+
+    def previous_stocks(self, session: Session) -> dict[int, InventoryObservation | None]:
+        """``previous_stocks`` of every stock count in the teams' weeks that can flag against it
+        (a fast or slow mover with stock, ``rules.inventory_change``; ASCII product name): one
+        read for all teams instead of one per digest."""
+
+        def read() -> dict[int, InventoryObservation | None]:
+            row = tb.InventoryObservationRow
+            weeks = self.in_week(session, InventoryObservation, row, row.observed_at)
+            ids = [
+                s.id
+                for counts in weeks.values()
+                for s in counts
+                if s.product.isascii() and s.quantity > 0 and s.movement in (Movement.FAST, Movement.SLOW)
+            ]
+            return previous_stocks(session, ids)
+
+        return self._once("previous_stocks", read)
 
     def visits(self, session: Session, since: datetime) -> tuple[datetime, dict[int, list[Any]]]:
         """(from when, team id -> (account, rep, visited at, outcome) up to the latest window end)."""
@@ -205,6 +223,36 @@ class DigestShare:
             return {account_id: at for account_id, at in rows if at is not None}
 
         return self._once(("procurement", before), read)
+
+
+def previous_stocks(session: Session, ids: Sequence[int]) -> dict[int, InventoryObservation | None]:
+    """Stock observation id -> the count before it of the same product (ASCII names: the database
+    folds their case) at the same account, or None; two queries for all of ``ids``."""
+    if not ids:
+        return {}
+    cur, prev = aliased(tb.InventoryObservationRow), tb.InventoryObservationRow
+    before = (
+        select(prev.id)
+        .where(
+            prev.account_id == cur.account_id,
+            func.lower(prev.product) == func.lower(cur.product),
+            prev.observed_at <= cur.observed_at,
+            prev.id != cur.id,
+        )
+        .order_by(prev.observed_at.desc(), prev.id.desc())
+        .limit(1)
+        .correlate(cur)
+        .scalar_subquery()
+    )
+    pairs: dict[int, int | None] = dict(
+        session.execute(select(cur.id, before).where(cur.id.in_(ids))).tuples().all()
+    )
+    wanted = {i for i in pairs.values() if i is not None}
+    found: dict[int | None, InventoryObservation] = {}
+    if wanted:
+        for r in session.scalars(select(prev).where(prev.id.in_(wanted))):
+            found[r.id] = InventoryObservation.model_validate(r)
+    return {i: found.get(pairs.get(i)) for i in ids}
 
 
 def _by_team(pairs: Iterable[tuple[T, int]]) -> dict[int, list[T]]:
