@@ -24,7 +24,8 @@ from kam_bot.domain.insight.thresholds import Thresholds
 from kam_bot.domain.models import Account, PriceListEntry, Promise
 from kam_bot.domain.rules import cadence_days
 from kam_bot.jobs.planning import local_date, zone
-from kam_bot.store.digest_queries import DigestReader, VisitFact
+from kam_bot.store.digest_queries import DigestReader
+from kam_bot.store.digest_share import VisitFact
 
 TIER_ORDER = {Tier.A: 0, Tier.B: 1, Tier.C: 2}
 TREND_WEEKS = 26

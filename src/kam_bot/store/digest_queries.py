@@ -41,7 +41,7 @@ from kam_bot.domain.models import (
     User,
 )
 from kam_bot.store import tables as tb
-from kam_bot.store.digest_share import DigestShare, previous_stocks
+from kam_bot.store.digest_share import DigestShare, VisitFact, previous_stocks
 from kam_bot.store.price_book import PriceBook
 from kam_bot.store.repository import SqlRepository
 
@@ -67,13 +67,6 @@ def _late(promise: Promise, as_of: datetime) -> bool:
     """``status = 'open' OR done_at > as_of``, as the query says it."""
     done_after = promise.done_at is not None and promise.done_at > as_of
     return promise.status is PromiseStatus.OPEN or done_after
-
-
-class VisitFact(NamedTuple):
-    account_id: int
-    rep_id: int
-    visited_at: datetime
-    goal_reached: GoalReached | None
 
 
 class DigestReader:
@@ -128,7 +121,7 @@ class DigestReader:
         if self.share is not None:
             start, by_team = self.share.visits(self.session, since)
             if since >= start:
-                return [VisitFact(*f) for f in by_team.get(self.team_id, []) if since <= f[2] < self.end]
+                return [f for f in by_team.get(self.team_id, []) if since <= f.visited_at < self.end]
         v = tb.VisitRow
         rows = self.session.execute(
             select(v.account_id, v.rep_id, v.visited_at, v.goal_reached).where(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel
 from sqlalchemy import Table, func, or_, select
@@ -39,6 +39,16 @@ def _core(row_type: Any) -> Table:
 
 
 T = TypeVar("T")
+
+
+class VisitFact(NamedTuple):
+    """Who visited which account when, with the outcome: the columns a digest counts."""
+
+    account_id: int
+    rep_id: int
+    visited_at: datetime
+    goal_reached: GoalReached | None
+
 
 MARGIN = timedelta(days=2)
 """How much earlier than its first asker the share reads the promises and visits: the other
@@ -75,7 +85,7 @@ class DigestShare:
             rows = session.execute(select(_A).where(_A.c.team_id.in_(self._teams)).order_by(_A.c.id))
             for r in rows:
                 if r.team_id is not None:  # always: the query asked for these teams
-                    out[r.team_id][r.id] = Account.model_validate(r)
+                    out[r.team_id][r.id] = Account.model_validate(r._asdict())
             return out
 
         return self._once("accounts", read)
@@ -103,7 +113,7 @@ class DigestShare:
                 .where(_A.c.team_id.in_(self._teams), at >= lo, at < hi)
                 .order_by(at, t.c.id)
             )
-            return _by_team((model.model_validate(r), r.owning_team) for r in session.execute(stmt))
+            return _by_team((model.model_validate(r._asdict()), r.owning_team) for r in session.execute(stmt))
 
         return self._once(("week", table), read)
 
@@ -125,10 +135,12 @@ class DigestShare:
 
         return self._once("previous_stocks", read)
 
-    def visits(self, session: Session, since: datetime) -> tuple[datetime, dict[int, list[Any]]]:
-        """(from when, team id -> (account, rep, visited at, outcome) up to the latest window end)."""
+    def visits(self, session: Session, since: datetime) -> tuple[datetime, dict[int, list[VisitFact]]]:
+        """(from when, team id -> its visits up to the latest window end)."""
 
-        def read() -> tuple[datetime, dict[int, list[Any]]]:
+        def read() -> tuple[datetime, dict[int, list[VisitFact]]]:
+            outcomes: dict[str | None, GoalReached | None] = {g.value: g for g in GoalReached}
+            outcomes[None] = outcomes[""] = None
             start = since - MARGIN
             v, a = _core(tb.VisitRow).c, _A.c
             rows = session.execute(
@@ -137,7 +149,8 @@ class DigestShare:
                 .where(a.team_id.in_(self._teams), v.visited_at >= start, v.visited_at < self._lo_hi()[1])
             )
             return start, _by_team(
-                ((r.account_id, r.rep_id, r.visited_at, _outcome(r.goal_reached)), r.team_id) for r in rows
+                (VisitFact(account_id, rep_id, at, outcomes[goal]), team_id)
+                for account_id, rep_id, at, goal, team_id in rows
             )
 
         return self._once("visits", read)
@@ -167,7 +180,7 @@ class DigestShare:
                 .order_by(p.id)
             )
             rows = session.execute(stmt)
-            return bounds, _by_team((Promise.model_validate(r), r.owning_team) for r in rows)
+            return bounds, _by_team((Promise.model_validate(r._asdict()), r.owning_team) for r in rows)
 
         return self._once("promises", read)
 
@@ -260,10 +273,6 @@ def _by_team(pairs: Iterable[tuple[T, int]]) -> dict[int, list[T]]:
     for item, team_id in pairs:
         out[team_id].append(item)
     return out
-
-
-def _outcome(value: str | None) -> GoalReached | None:
-    return GoalReached(value) if value else None
 
 
 def windows_of(items: Sequence[tuple[int, datetime, datetime]]) -> dict[int, tuple[datetime, datetime]]:
