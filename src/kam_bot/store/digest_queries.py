@@ -279,14 +279,12 @@ class DigestReader:
         """Every price seen at ``account_ids`` in ``[since, end)``: the trend of an off-policy product."""
         if not account_ids:
             return []
-        po = tb.PriceObservationRow
-        stmt = select(po).where(
+        po = tb.PriceObservationRow.__table__.c  # plain rows: no ORM identity map for a read-only trend
+        stmt = select(tb.PriceObservationRow.__table__).where(
             po.account_id.in_(account_ids), po.observed_at >= since, po.observed_at < self.end
         )
-        return [
-            PriceObservation.model_validate(r)
-            for r in self.session.scalars(stmt.order_by(po.observed_at, po.id))
-        ]
+        rows = self.session.execute(stmt.order_by(po.observed_at, po.id))
+        return [PriceObservation.model_validate(r._asdict()) for r in rows]
 
 
 def _outcome(value: str | None) -> GoalReached | None:
