@@ -51,7 +51,8 @@ Part = str | Span | Line
 
 
 def user(text: str | None) -> Span:
-    return Span(text=text or "", kind=SpanKind.USER)
+    # nothing to validate (a digest builds thousands of these): a str, or nothing
+    return Span.model_construct(text=str(text) if text else "", kind=SpanKind.USER)
 
 
 def bold(text: str) -> Span:

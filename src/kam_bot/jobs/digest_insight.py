@@ -24,7 +24,8 @@ from kam_bot.domain.insight.thresholds import Thresholds
 from kam_bot.domain.models import Account, PriceListEntry, Promise
 from kam_bot.domain.rules import cadence_days
 from kam_bot.jobs.planning import local_date, zone
-from kam_bot.store.digest_queries import DigestReader, VisitFact
+from kam_bot.store.digest_queries import DigestReader
+from kam_bot.store.digest_share import VisitFact
 
 TIER_ORDER = {Tier.A: 0, Tier.B: 1, Tier.C: 2}
 TREND_WEEKS = 26
@@ -67,15 +68,13 @@ def compute_insight(
     out = InsightData(thresholds)
     today, tzinfo = local_date(as_of, tz), zone(tz)
     live = [a for a in reader.accounts.values() if not a.archived and a.created_at <= as_of]
-    chain: dict[int, list[coverage.ChainMember]] = defaultdict(list)
-    for member in reader.chain():
-        chain[member.account_id].append(member)
+    chains = reader.chains()
     visit_days = _visits_by_account(visits, tz)
     window = today - timedelta(weeks=thresholds.allocation_weeks)
     moves = reader.last_procurement_moves()
     for a in live:
         cov = coverage.coverage(
-            chain[a.id], today, cadence_days(a), a.created_at.astimezone(tzinfo).date(), thresholds
+            chains.get(a.id, ()), today, cadence_days(a), a.created_at.astimezone(tzinfo).date(), thresholds
         )
         if cov.at_risk:
             out.at_risk.append((a, cov))

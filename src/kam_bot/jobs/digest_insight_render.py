@@ -43,12 +43,19 @@ def at_risk_part(ins: InsightData, owners: dict[int, str], loc: Locale) -> Part:
 
 
 def time_part(ins: InsightData, reps: list[User], loc: Locale) -> Part:
+    """Each rep's time, then their misplaced accounts: only the lines shown are built (a team
+    has hundreds of findings), the others counted."""
     weeks = ins.thresholds.allocation_weeks
     lines: list[Line] = []
     named: list[Account] = []
+    total = 0
     for rep in reps:
         time = ins.rep_time.get(rep.id)
         if time is None:
+            continue
+        total += 1 + len(time.findings)
+        named += [p.account for p in time.findings]
+        if len(lines) >= MAX_LINES:
             continue
         summary = t(
             "insight.rep_time",
@@ -59,15 +66,14 @@ def time_part(ins: InsightData, reps: list[User], loc: Locale) -> Part:
             accounts=time.accounts,
         )
         lines.append(Line.of(user(rep.display_name), ": ", summary))
-        for p in time.findings:
+        for p in time.findings[: MAX_LINES - len(lines)]:
             key = "insight.neglected" if p.finding is Misallocation.NEGLECTED else "insight.overserved"
             prio = enum_label("priority", p.priority.value, loc)
             neglected = p.finding is Misallocation.NEGLECTED
             expected = ins.thresholds.focus_min_visits if neglected else ins.thresholds.low_max_visits
             why = t(key, loc, priority=prio, visits=p.visits, weeks=weeks, expected=expected)
             lines.append(Line.of("  • ", user(p.account.name), ": ", why))
-            named.append(p.account)
-    return _part(t("insight.digest.time", loc), lines, named, loc)
+    return _part(t("insight.digest.time", loc), lines, named, loc, total)
 
 
 def record_part(ins: InsightData, reps: list[User], loc: Locale) -> Part:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from kam_bot.domain.enums import Locale
-from kam_bot.domain.models import Account
+from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation, StageChange
+from kam_bot.domain.rules import InventoryChange, PriceDeviation
 from kam_bot.handlers.insight_render import open_actions
 from kam_bot.handlers.render import enum_label, price_line, stock_line
 from kam_bot.handlers.replies import Line, bold, user
@@ -18,6 +20,7 @@ from kam_bot.jobs.notifications import ChartSpec, Notification, Part
 from kam_bot.jobs.planning import iso_week, local_date
 
 MAX_LINES = 10
+X = TypeVar("X")
 
 
 def _pct(part: int, whole: int, loc: Locale) -> str:
@@ -91,23 +94,27 @@ def _people_parts(data: DigestData, loc: Locale) -> list[Part]:
 
 
 def _detail_parts(data: DigestData, loc: Locale) -> list[Part]:
+    """Each section builds only the lines it shows (``MAX_LINES``) and counts the rest: a big
+    team has hundreds of stale accounts and prices off policy."""
+
     def at(a: Account) -> list[Any]:
         return [user(a.name), ": "]
 
-    stale = [
-        Line.of(user(a.name), " (", user(owner), "): ", t("card.overdue", loc, days=over))
-        for a, owner, over in data.stale
-    ]
-    moves = [
-        Line.of(
+    def stale(x: tuple[Account, str, int]) -> Line:
+        a, owner, over = x
+        return Line.of(user(a.name), " (", user(owner), "): ", t("card.overdue", loc, days=over))
+
+    def move(x: tuple[Account, StageChange]) -> Line:
+        a, s = x
+        return Line.of(
             *at(a),
             f"{enum_label(s.kind.value + '_stage', s.from_stage, loc)} → "
             f"{enum_label(s.kind.value + '_stage', s.to_stage, loc)}",
         )
-        for a, s in data.stage_moves
-    ]
-    prices = [
-        Line(
+
+    def price(x: tuple[Account, PriceObservation, PriceDeviation]) -> Line:
+        a, o, d = x
+        return Line(
             spans=[
                 *Line.of(*at(a)).spans,
                 *price_line(
@@ -119,10 +126,10 @@ def _detail_parts(data: DigestData, loc: Locale) -> list[Part]:
                 ).spans,
             ]
         )
-        for a, o, d in data.off_policy
-    ]
-    stock = [
-        Line(
+
+    def stock(x: tuple[Account, InventoryObservation, InventoryChange]) -> Line:
+        a, o, c = x
+        return Line(
             spans=[
                 *Line.of(*at(a)).spans,
                 *stock_line(
@@ -130,44 +137,46 @@ def _detail_parts(data: DigestData, loc: Locale) -> list[Part]:
                 ).spans,
             ]
         )
-        for a, o, c in data.stock_alerts
-    ]
-    rivals = [
-        Line.of(
+
+    def rival(x: tuple[Account, CompetitorNote | PriceObservation]) -> Line:
+        a, n = x
+        if isinstance(n, CompetitorNote):
+            return Line.of(
+                *at(a),
+                user(n.competitor),
+                f" ({enum_label('competitor_activity', n.activity.value, loc)}) ",
+                user(n.text),
+            )
+        return Line.of(
             *at(a),
             user(n.competitor),
-            f" ({enum_label('competitor_activity', n.activity.value, loc)}) ",
-            user(n.text),
-        )
-        for a, n in data.competitor_notes
-    ]
-    rivals += [
-        Line.of(
-            *at(a),
-            user(o.competitor),
             " · ",
-            user(o.product),
+            user(n.product),
             " ",
-            format_money(o.price, o.currency, loc) + (f"/{o.unit}" if o.unit else ""),
+            format_money(n.price, n.currency, loc) + (f"/{n.unit}" if n.unit else ""),
         )
-        for a, o in data.competitor_prices
+
+    rivals: list[tuple[Account, CompetitorNote | PriceObservation]] = [
+        *data.competitor_notes,
+        *data.competitor_prices,
     ]
-    sections = [
-        ("jobs.digest.stale", stale),
-        ("jobs.digest.stage_moves", moves),
-        ("jobs.digest.off_policy", prices),
-        ("jobs.digest.stock_alerts", stock),
-        ("jobs.digest.competitors", rivals),
+    parts = [
+        _shown(t("jobs.digest.stale", loc), data.stale, stale, loc),
+        _shown(t("jobs.digest.stage_moves", loc), data.stage_moves, move, loc),
+        _shown(t("jobs.digest.off_policy", loc), data.off_policy, price, loc),
+        _shown(t("jobs.digest.stock_alerts", loc), data.stock_alerts, stock, loc),
+        _shown(t("jobs.digest.competitors", loc), rivals, rival, loc),
     ]
-    parts = [_clip(t(key, loc), lines or [Line.of(t("jobs.digest.none", loc))]) for key, lines in sections]
-    linked = {
-        "jobs.digest.stale": [a for a, _, _ in data.stale],
-        "jobs.digest.off_policy": [a for a, _, _ in data.off_policy],
-        "jobs.digest.stock_alerts": [a for a, _, _ in data.stock_alerts],
-    }
-    for (key, _), part in zip(sections, parts, strict=True):
-        part.actions = open_actions(linked.get(key, []), loc)
+    parts[0].actions = open_actions([a for a, _, _ in data.stale], loc)
+    parts[2].actions = open_actions([a for a, _, _ in data.off_policy], loc)
+    parts[3].actions = open_actions([a for a, _, _ in data.stock_alerts], loc)
     return parts
+
+
+def _shown(title: str, items: Sequence[X], line: Callable[[X], Line], loc: Locale) -> Part:
+    """``_clip`` of the lines of ``items`` (or "none"), building only the lines shown."""
+    lines = [line(x) for x in items[:MAX_LINES]] or [Line.of(t("jobs.digest.none", loc))]
+    return Part(title=title, lines=lines, more=max(0, len(items) - MAX_LINES))
 
 
 def chart_spec(data: DigestData, loc: Locale) -> ChartSpec:

@@ -33,6 +33,7 @@ from kam_bot.jobs.daily import brief_accounts, brief_days, compose_daily
 from kam_bot.jobs.digest import KIND as DIGEST
 from kam_bot.jobs.digest import compute, reader_window, team_locale
 from kam_bot.jobs.digest_render import build_digest
+from kam_bot.jobs.gc_pause import collector_paused
 from kam_bot.jobs.notifications import Notification, Part
 from kam_bot.services.accounts import PRICE_WEEKS
 from kam_bot.store import daily_batch, slots
@@ -169,7 +170,7 @@ def _digest(
     share: DigestShare | None = None,
 ) -> Notification:
     settings = ctx.settings
-    members = tx.team_members(team)
+    members = tx.team_members(team, share)
     threshold, thresholds = settings.price_deviation_threshold, insight_thresholds(settings)
     data = compute(tx, team, monday, now, threshold, thresholds, members, book, share)
     loc = team_locale(team, members, ctx.settings.default_locale)
@@ -288,7 +289,8 @@ def _digests(
         def one(item: planning.DueDigest) -> bool:
             return decide_digest(ctx, item.team, item.week, now, book, share)
 
-        return _one_by_one(DIGESTS, one)(items)
+        with collector_paused():  # the share's rows live until the last digest (gc_pause)
+            return _one_by_one(DIGESTS, one)(items)
 
     return run
 

@@ -13,14 +13,12 @@ personal can leak into a channel. Every read covers all the team's accounts in o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased
 
 from kam_bot.domain.enums import (
     Attitude,
@@ -43,7 +41,7 @@ from kam_bot.domain.models import (
     User,
 )
 from kam_bot.store import tables as tb
-from kam_bot.store.digest_share import DigestShare
+from kam_bot.store.digest_share import DigestShare, VisitFact, previous_stocks
 from kam_bot.store.price_book import PriceBook
 from kam_bot.store.repository import SqlRepository
 
@@ -69,13 +67,6 @@ def _late(promise: Promise, as_of: datetime) -> bool:
     """``status = 'open' OR done_at > as_of``, as the query says it."""
     done_after = promise.done_at is not None and promise.done_at > as_of
     return promise.status is PromiseStatus.OPEN or done_after
-
-
-class VisitFact(NamedTuple):
-    account_id: int
-    rep_id: int
-    visited_at: datetime
-    goal_reached: GoalReached | None
 
 
 class DigestReader:
@@ -130,7 +121,7 @@ class DigestReader:
         if self.share is not None:
             start, by_team = self.share.visits(self.session, since)
             if since >= start:
-                return [VisitFact(*f) for f in by_team.get(self.team_id, []) if since <= f[2] < self.end]
+                return [f for f in by_team.get(self.team_id, []) if since <= f.visited_at < self.end]
         v = tb.VisitRow
         rows = self.session.execute(
             select(v.account_id, v.rep_id, v.visited_at, v.goal_reached).where(
@@ -234,51 +225,32 @@ class DigestReader:
         database folds its case, and SQLite's ``lower`` only folds ASCII)."""
         out = {s.id: self.previous_stock(s) for s in stocks if not s.product.isascii()}
         ids = [s.id for s in stocks if s.product.isascii()]
-        if not ids:
-            return out
-        cur, prev = aliased(tb.InventoryObservationRow), tb.InventoryObservationRow
-        before = (
-            select(prev.id)
-            .where(
-                prev.account_id == cur.account_id,
-                func.lower(prev.product) == func.lower(cur.product),
-                prev.observed_at <= cur.observed_at,
-                prev.id != cur.id,
-            )
-            .order_by(prev.observed_at.desc(), prev.id.desc())
-            .limit(1)
-            .correlate(cur)
-            .scalar_subquery()
-        )
-        pairs: dict[int, int | None] = dict(
-            self.session.execute(select(cur.id, before).where(cur.id.in_(ids))).tuples().all()
-        )
-        wanted = {i for i in pairs.values() if i is not None}
-        found: dict[int | None, InventoryObservation] = {}
-        if wanted:
-            for r in self.session.scalars(select(prev).where(prev.id.in_(wanted))):
-                found[r.id] = InventoryObservation.model_validate(r)
-        out.update({i: found.get(pairs.get(i)) for i in ids})
+        if self.share is not None:
+            known = self.share.previous_stocks(self.session)
+            if all(i in known for i in ids):
+                out.update({i: known[i] for i in ids})
+                return out
+        out.update(previous_stocks(self.session, ids))
         return out
 
     # -- account insight: one query each over all the team's accounts ----------------------
 
-    def chain(self) -> list[ChainMember]:
-        """Role, attitude and last met of every contact (never a name or a personal note)."""
+    def chains(self) -> dict[int, list[ChainMember]]:
+        """Account id -> role, attitude and last met of its contacts (never a name or a personal
+        note); an account with no contact is not in it."""
+        if self.share is not None:
+            return self.share.chains(self.session).get(self.team_id, {})
         c = tb.ContactRow
-        rows: Sequence[Any] = (
-            self.share.chain(self.session).get(self.team_id, [])
-            if self.share is not None
-            else self.session.execute(
-                select(c.account_id, c.role, c.attitude, c.last_met).where(c.account_id.in_(self.ids))
-            ).all()
-        )
+        rows = self.session.execute(
+            select(c.account_id, c.role, c.attitude, c.last_met).where(c.account_id.in_(self.ids))
+        ).all()
         roles = {r.value: r for r in ContactRole}
         attitudes = {a.value: a for a in Attitude}
-        return [
-            ChainMember(account_id, roles.get(role or ""), attitudes.get(attitude or ""), last_met)
-            for account_id, role, attitude, last_met in rows
-        ]
+        out: dict[int, list[ChainMember]] = {}
+        for account_id, role, attitude, last_met in rows:
+            member = ChainMember(account_id, roles.get(role or ""), attitudes.get(attitude or ""), last_met)
+            out.setdefault(account_id, []).append(member)
+        return out
 
     def promises_due_between(self, first: date, before: date) -> list[Promise]:
         """Both directions, not cancelled, due on a day in ``[first, before)`` (the promise record)."""
@@ -307,14 +279,12 @@ class DigestReader:
         """Every price seen at ``account_ids`` in ``[since, end)``: the trend of an off-policy product."""
         if not account_ids:
             return []
-        po = tb.PriceObservationRow
-        stmt = select(po).where(
+        po = tb.PriceObservationRow.__table__.c  # plain rows: no ORM identity map for a read-only trend
+        stmt = select(tb.PriceObservationRow.__table__).where(
             po.account_id.in_(account_ids), po.observed_at >= since, po.observed_at < self.end
         )
-        return [
-            PriceObservation.model_validate(r)
-            for r in self.session.scalars(stmt.order_by(po.observed_at, po.id))
-        ]
+        rows = self.session.execute(stmt.order_by(po.observed_at, po.id))
+        return [PriceObservation.model_validate(r._asdict()) for r in rows]
 
 
 def _outcome(value: str | None) -> GoalReached | None:

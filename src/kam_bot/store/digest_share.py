@@ -17,14 +17,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel
 from sqlalchemy import Table, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from kam_bot.domain.enums import GoalReached, StageKind
-from kam_bot.domain.models import Account, Promise
+from kam_bot.domain.enums import Attitude, ContactRole, GoalReached, Movement, StageKind
+from kam_bot.domain.insight.coverage import ChainMember
+from kam_bot.domain.models import Account, InventoryObservation, Promise, User
 from kam_bot.store import tables as tb
 
 M = TypeVar("M", bound=BaseModel)
@@ -38,6 +39,16 @@ def _core(row_type: Any) -> Table:
 
 
 T = TypeVar("T")
+
+
+class VisitFact(NamedTuple):
+    """Who visited which account when, with the outcome: the columns a digest counts."""
+
+    account_id: int
+    rep_id: int
+    visited_at: datetime
+    goal_reached: GoalReached | None
+
 
 MARGIN = timedelta(days=2)
 """How much earlier than its first asker the share reads the promises and visits: the other
@@ -74,10 +85,20 @@ class DigestShare:
             rows = session.execute(select(_A).where(_A.c.team_id.in_(self._teams)).order_by(_A.c.id))
             for r in rows:
                 if r.team_id is not None:  # always: the query asked for these teams
-                    out[r.team_id][r.id] = Account.model_validate(r)
+                    out[r.team_id][r.id] = Account.model_validate(r._asdict())
             return out
 
         return self._once("accounts", read)
+
+    def members(self, session: Session) -> dict[int, list[User]]:
+        """Team id -> its members by id (``digest_queries.members`` of each team)."""
+
+        def read() -> dict[int, list[User]]:
+            u = _core(tb.UserRow).c
+            rows = session.execute(select(_core(tb.UserRow)).where(u.team_id.in_(self._teams)).order_by(u.id))
+            return _by_team((User.model_validate(r), r.team_id) for r in rows)
+
+        return self._once("members", read)
 
     def in_week(self, session: Session, model: type[M], table: Any, column: Any) -> dict[int, list[M]]:
         """Team id -> the rows of ``table`` in the union of the windows, by ``column`` then id."""
@@ -92,14 +113,34 @@ class DigestShare:
                 .where(_A.c.team_id.in_(self._teams), at >= lo, at < hi)
                 .order_by(at, t.c.id)
             )
-            return _by_team((model.model_validate(r), r.owning_team) for r in session.execute(stmt))
+            return _by_team((model.model_validate(r._asdict()), r.owning_team) for r in session.execute(stmt))
 
         return self._once(("week", table), read)
 
-    def visits(self, session: Session, since: datetime) -> tuple[datetime, dict[int, list[Any]]]:
-        """(from when, team id -> (account, rep, visited at, outcome) up to the latest window end)."""
+    def previous_stocks(self, session: Session) -> dict[int, InventoryObservation | None]:
+        """``previous_stocks`` of every stock count in the teams' weeks that can flag against it
+        (a fast or slow mover with stock, ``rules.inventory_change``; ASCII product name): one
+        read for all teams instead of one per digest."""
 
-        def read() -> tuple[datetime, dict[int, list[Any]]]:
+        def read() -> dict[int, InventoryObservation | None]:
+            row = tb.InventoryObservationRow
+            weeks = self.in_week(session, InventoryObservation, row, row.observed_at)
+            ids = [
+                s.id
+                for counts in weeks.values()
+                for s in counts
+                if s.product.isascii() and s.quantity > 0 and s.movement in (Movement.FAST, Movement.SLOW)
+            ]
+            return previous_stocks(session, ids)
+
+        return self._once("previous_stocks", read)
+
+    def visits(self, session: Session, since: datetime) -> tuple[datetime, dict[int, list[VisitFact]]]:
+        """(from when, team id -> its visits up to the latest window end)."""
+
+        def read() -> tuple[datetime, dict[int, list[VisitFact]]]:
+            outcomes: dict[str | None, GoalReached | None] = {g.value: g for g in GoalReached}
+            outcomes[None] = outcomes[""] = None
             start = since - MARGIN
             v, a = _core(tb.VisitRow).c, _A.c
             rows = session.execute(
@@ -108,7 +149,8 @@ class DigestShare:
                 .where(a.team_id.in_(self._teams), v.visited_at >= start, v.visited_at < self._lo_hi()[1])
             )
             return start, _by_team(
-                ((r.account_id, r.rep_id, r.visited_at, _outcome(r.goal_reached)), r.team_id) for r in rows
+                (VisitFact(account_id, rep_id, at, outcomes[goal]), team_id)
+                for account_id, rep_id, at, goal, team_id in rows
             )
 
         return self._once("visits", read)
@@ -138,21 +180,30 @@ class DigestShare:
                 .order_by(p.id)
             )
             rows = session.execute(stmt)
-            return bounds, _by_team((Promise.model_validate(r), r.owning_team) for r in rows)
+            return bounds, _by_team((Promise.model_validate(r._asdict()), r.owning_team) for r in rows)
 
         return self._once("promises", read)
 
-    def chain(self, session: Session) -> dict[int, list[Any]]:
-        """Team id -> (account, role, attitude, last met) of every contact."""
+    def chains(self, session: Session) -> dict[int, dict[int, list[ChainMember]]]:
+        """Team id -> account id -> the role, attitude and last met of its contacts (never a name
+        or a personal note), built once for every team: the digest groups them by account."""
 
-        def read() -> dict[int, list[Any]]:
+        def read() -> dict[int, dict[int, list[ChainMember]]]:
             c, a = _core(tb.ContactRow).c, _A.c
             rows = session.execute(
                 select(c.account_id, c.role, c.attitude, c.last_met, a.team_id)
                 .join(_A, a.id == c.account_id)
                 .where(a.team_id.in_(self._teams))
             )
-            return _by_team(((r.account_id, r.role, r.attitude, r.last_met), r.team_id) for r in rows)
+            roles: dict[str, ContactRole] = {r.value: r for r in ContactRole}
+            attitudes: dict[str, Attitude] = {x.value: x for x in Attitude}
+            out: dict[int, dict[int, list[ChainMember]]] = defaultdict(lambda: defaultdict(list))
+            for account_id, role, attitude, last_met, team_id in rows:
+                member = ChainMember(
+                    account_id, roles.get(role or ""), attitudes.get(attitude or ""), last_met
+                )
+                out[team_id][account_id].append(member)
+            return out
 
         return self._once("chain", read)
 
@@ -187,15 +238,41 @@ class DigestShare:
         return self._once(("procurement", before), read)
 
 
+def previous_stocks(session: Session, ids: Sequence[int]) -> dict[int, InventoryObservation | None]:
+    """Stock observation id -> the count before it of the same product (ASCII names: the database
+    folds their case) at the same account, or None; two queries for all of ``ids``."""
+    if not ids:
+        return {}
+    cur, prev = aliased(tb.InventoryObservationRow), tb.InventoryObservationRow
+    before = (
+        select(prev.id)
+        .where(
+            prev.account_id == cur.account_id,
+            func.lower(prev.product) == func.lower(cur.product),
+            prev.observed_at <= cur.observed_at,
+            prev.id != cur.id,
+        )
+        .order_by(prev.observed_at.desc(), prev.id.desc())
+        .limit(1)
+        .correlate(cur)
+        .scalar_subquery()
+    )
+    pairs: dict[int, int | None] = dict(
+        session.execute(select(cur.id, before).where(cur.id.in_(ids))).tuples().all()
+    )
+    wanted = {i for i in pairs.values() if i is not None}
+    found: dict[int | None, InventoryObservation] = {}
+    if wanted:
+        for r in session.scalars(select(prev).where(prev.id.in_(wanted))):
+            found[r.id] = InventoryObservation.model_validate(r)
+    return {i: found.get(pairs.get(i)) for i in ids}
+
+
 def _by_team(pairs: Iterable[tuple[T, int]]) -> dict[int, list[T]]:
     out: dict[int, list[T]] = defaultdict(list)
     for item, team_id in pairs:
         out[team_id].append(item)
     return out
-
-
-def _outcome(value: str | None) -> GoalReached | None:
-    return GoalReached(value) if value else None
 
 
 def windows_of(items: Sequence[tuple[int, datetime, datetime]]) -> dict[int, tuple[datetime, datetime]]:

@@ -73,7 +73,10 @@ class JobsTransaction:
 
     # -- digests -------------------------------------------------------------------------
 
-    def team_members(self, team: Team) -> list[User]:
+    def team_members(self, team: Team, share: DigestShare | None = None) -> list[User]:
+        """The team's members by id; read once for all a tick's teams when ``share`` has the team."""
+        if share is not None and team.id in share.windows:
+            return list(share.members(self._session).get(team.id, []))
         return digest_queries.members(self.repo, team)
 
     def digest_reader(

@@ -116,19 +116,20 @@ def coverage(
     creation day): a new account is not cold on its first day.
     """
     chain = list(members)
-    recent = [m for m in chain if _recent(m, today, thresholds.met_days)]
+    # whether each member was met lately, decided once (a digest covers every account of a team)
+    flags = [_recent(m, today, thresholds.met_days) for m in chain]
+    recent = [m for m, r in zip(chain, flags, strict=True) if r]
     met_days = [m.last_met for m in chain if m.last_met is not None]
     last_met = max(met_days) if met_days else None
     cold = (today - (last_met or since)).days > thresholds.cold_factor * cadence_days
     broken = _broken(chain, recent, cold)
-    roles = _roles(chain, today, thresholds)
     return Coverage(
-        roles=roles,
+        roles=_roles(chain, flags),
         contacts=len(chain),
         met_recently=len(recent),
         last_met=last_met,
         rules=tuple(r for r in ChainRule if r in broken),
-        to_see=who_to_see(chain, today, thresholds),
+        to_see=_unseen_first(chain, flags),
     )
 
 
@@ -146,30 +147,42 @@ def _broken(chain: list[ChainMember], recent: list[ChainMember], cold: bool) -> 
     return {rule for rule, broken in checks.items() if broken}
 
 
-def _roles(chain: list[ChainMember], today: date, thresholds: Thresholds) -> tuple[RoleCoverage, ...]:
-    held: dict[ContactRole, list[ChainMember]] = {}
-    for m in chain:
-        if m.role is not None:
-            held.setdefault(m.role, []).append(m)
+_NOBODY = {role: RoleCoverage(role, 0, 0, ()) for role in ROLE_ORDER}
+"""A role nobody holds (immutable: shared by every coverage)."""
+_RANK = {role: i for i, role in enumerate(ROLE_ORDER)}
+
+
+def _roles(chain: list[ChainMember], recent: list[bool]) -> tuple[RoleCoverage, ...]:
+    """Every role of ``ROLE_ORDER``: its contacts, how many were met lately (``recent``, one flag
+    per member), their attitudes; in one pass over the chain."""
+    held: dict[ContactRole, tuple[list[int], list[Attitude]]] = {}
+    for m, met in zip(chain, recent, strict=True):
+        if m.role is None:
+            continue
+        if (h := held.get(m.role)) is None:
+            h = held[m.role] = ([0, 0], [])
+        h[0][0] += 1
+        h[0][1] += met
+        if m.attitude is not None:
+            h[1].append(m.attitude)
     return tuple(
-        RoleCoverage(
-            role,
-            len(members := held.get(role, [])),
-            sum(_recent(m, today, thresholds.met_days) for m in members),
-            tuple(m.attitude for m in members if m.attitude is not None),
-        )
+        _NOBODY[role] if (h := held.get(role)) is None else RoleCoverage(role, h[0][0], h[0][1], tuple(h[1]))
         for role in ROLE_ORDER
     )
+
+
+def _unseen_first(chain: list[ChainMember], recent: list[bool]) -> tuple[ChainMember, ...]:
+    """``who_to_see`` with each member's "met lately" already decided (``recent``)."""
+
+    def key(m: ChainMember) -> tuple[int, int, date]:
+        rank = _RANK.get(m.role, len(ROLE_ORDER)) if m.role is not None else len(ROLE_ORDER)
+        return (rank, 0 if m.attitude is Attitude.OPPONENT else 1, m.last_met or date.min)
+
+    return tuple(sorted((m for m, met in zip(chain, recent, strict=True) if not met), key=key))
 
 
 def who_to_see(
     chain: list[ChainMember], today: date, thresholds: Thresholds = DEFAULT
 ) -> tuple[ChainMember, ...]:
     """Members not met within ``met_days``, the deciding roles first, then the longest unseen."""
-
-    def key(m: ChainMember) -> tuple[int, int, date]:
-        rank = ROLE_ORDER.index(m.role) if m.role is not None else len(ROLE_ORDER)
-        return (rank, 0 if m.attitude is Attitude.OPPONENT else 1, m.last_met or date.min)
-
-    unseen = [m for m in chain if not _recent(m, today, thresholds.met_days)]
-    return tuple(sorted(unseen, key=key))
+    return _unseen_first(chain, [_recent(m, today, thresholds.met_days) for m in chain])
