@@ -15,7 +15,7 @@ from kam_bot.bootstrap import App
 from kam_bot.domain.enums import Locale
 from kam_bot.jobs.chart import bundled_font, compact_png, font_family, render_png
 from kam_bot.jobs.digest import compute
-from kam_bot.jobs.digest_charts import day_labels
+from kam_bot.jobs.digest_charts import day_labels, visits_chart
 from kam_bot.jobs.digest_render import build_digest
 from kam_bot.jobs.notifications import ChartSpec
 from kam_bot.services import demo
@@ -161,3 +161,18 @@ def test_the_price_chart_draws_the_policy_band(app: App) -> None:
         price = charts_as_of(app, W47, app.clock(), loc)["price-1"]
         assert (price.band, price.band_label) == (0.05, label)
         assert any(v is not None for v in price.reference)
+
+
+def test_two_reps_of_one_name_each_keep_their_line(app: App) -> None:
+    """Series are keyed by name: a namesake must not take the other's line (or lose their own)."""
+    demo.seed(app.uow, app.clock())
+    [team] = app.users.teams()
+    with app.jobs.transaction() as tx:
+        data = compute(tx, team, W47, app.clock(), app.settings.price_deviation_threshold)
+    first, second = sorted(data.reps, key=lambda f: f.user.id)[:2]
+    second.user = second.user.model_copy(update={"display_name": first.user.display_name})
+    spec = visits_chart(data, Locale.EN)
+    name, zero = first.user.display_name, [0] * len(data.weeks)
+    assert spec.series[name] == [float(c) for c in data.weekly_visits.get(first.user.id, zero)]
+    assert spec.series[f"{name} (2)"] == [float(c) for c in data.weekly_visits.get(second.user.id, zero)]
+    assert len(spec.series) == len(data.reps)

@@ -45,13 +45,24 @@ def day_labels(days: list[date], loc: Locale) -> list[str]:
     return out
 
 
+def rep_labels(data: DigestData) -> dict[int, str]:
+    """Each rep's name on a chart, one line per rep: two reps of one name are told apart by a
+    number in the order of their ids ("Wang Wei", "Wang Wei (2)"), the same every week."""
+    labels: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for user in sorted((f.user for f in data.reps), key=lambda u: u.id):
+        n = seen[user.display_name.casefold()] = seen.get(user.display_name.casefold(), 0) + 1
+        labels[user.id] = user.display_name if n == 1 else f"{user.display_name} ({n})"
+    return labels
+
+
 def visits_chart(data: DigestData, loc: Locale) -> ChartSpec:
-    names = {f.user.id: f.user.display_name for f in data.reps}
+    names = rep_labels(data)
     series: dict[str, list[float | None]] = {
-        names[rid]: [float(c) for c in counts] for rid, counts in data.weekly_visits.items()
+        names[rid]: [float(c) for c in counts] for rid, counts in data.weekly_visits.items() if rid in names
     }
-    for f in data.reps:
-        series.setdefault(f.user.display_name, [0.0] * len(data.weeks))
+    for name in names.values():
+        series.setdefault(name, [0.0] * len(data.weeks))
     in_progress = data.as_of < data.end and data.weeks and data.weeks[-1] == data.week
     return ChartSpec(
         title=t("jobs.chart.title", loc, team=data.team.name),
@@ -70,6 +81,7 @@ def record_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
     if ins is None or not ins.records:
         return None
     reps = [f.user for f in data.reps if f.user.id in ins.records]
+    names = rep_labels(data)
 
     def pct(value: float | None) -> float | None:
         return None if value is None else round(100 * value)
@@ -85,7 +97,7 @@ def record_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
     return ChartSpec(
         title=t("insight.chart.record_title", loc, team=data.team.name, days=ins.thresholds.promise_days),
         filename=f"promises-{iso_week(data.week)}.png",
-        labels=[r.display_name for r in reps],
+        labels=[names[r.id] for r in reps],
         series={
             ours: [pct(ins.records[r.id].ours.rate) for r in reps],
             theirs: [pct(ins.records[r.id].theirs.rate) for r in reps],
@@ -105,7 +117,7 @@ def grid_chart(data: DigestData, loc: Locale) -> ChartSpec | None:
     ins = data.insight
     if ins is None or not ins.placements:
         return None
-    owners = {f.user.id: f.user.display_name for f in data.reps}
+    owners = rep_labels(data)
     cells: dict[tuple[int, int], int] = {}
     points: list[ChartPoint] = []
     for p in sorted(ins.placements, key=lambda p: (p.account.tier.value, p.account.name.casefold())):
