@@ -94,16 +94,20 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
 async def _capture(
     deps: Deps, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond, line: str
 ) -> None:
-    app, slack_id = deps.app, command["user_id"]
+    app, slack_id, channel = deps.app, command["user_id"], command.get("channel_id")
     saved: list[tuple[User, Reply]] = []
+    visit = _verb(app, line) == "visit"
+    blank = visit and not line.split(" ", 1)[1:]
 
     async def build() -> dict[str, Any] | None:
         actor = await deps.actor(client, slack_id)
+        if blank:  # nothing typed to read: the empty form (what the parser would lead to)
+            return await deps.run(modals.visit_view, app, actor, VisitPrefill(text=""), channel)
         said = await deps.run(dispatch, app, line, actor, SURFACE)
         assert isinstance(said, Capture)
         prefill = said.prefill
         if isinstance(prefill, VisitPrefill):
-            return await deps.run(modals.visit_view, app, actor, prefill, command.get("channel_id"))
+            return await deps.run(modals.visit_view, app, actor, prefill, channel)
         if prefill.ready:
             saved.append((actor, await deps.run(save_capture, deps.commands, actor, prefill)))
             return None
@@ -115,7 +119,7 @@ async def _capture(
     typed = f"{command['command']} {command.get('text') or ''}".strip()
     # a visit always opens its form: a light modal at once, the form when built; a quick entry
     # may be saved without a form, so it keeps the trigger's budget to open none at all
-    budget = opening.FORM_WAIT if _verb(app, line) == "visit" else None
+    budget = opening.FORM_WAIT if visit else None
     await open_view(client, command["trigger_id"], build(), loc, budget=budget, done_view=done, typed=typed)
     for actor, reply in saved:
         await respond_reply(respond, reply, actor.locale)
