@@ -100,6 +100,10 @@ async def _capture(
     blank = visit and not line.split(" ", 1)[1:]
 
     async def build() -> dict[str, Any] | None:
+        async with deps.form_builds:
+            return await form()
+
+    async def form() -> dict[str, Any] | None:
         actor = await deps.actor(client, slack_id)
         if blank:  # nothing typed to read: the empty form (what the parser would lead to)
             return await deps.run(modals.visit_view, app, actor, VisitPrefill(text=""), channel)
