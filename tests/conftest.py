@@ -172,11 +172,10 @@ def _slack_views_validated(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _slack_forms_open_directly(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A slash command's form opens directly when ready within ``opening.FORM_WAIT`` (5 ms in
-    production), else behind a light modal updated with it. Tests read the form from
-    ``views.open``: they give it the trigger's usual budget, so how fast this machine builds it
-    does not decide which call carries it. The light-modal path has its own tests (which set
-    ``FORM_WAIT`` to 0)."""
+    """In production a /visit opens a light modal at once and updates it with the form
+    (``opening.FORM_WAIT`` is 0). Most tests read the form from ``views.open``: they give it the
+    trigger's usual budget, so it opens directly. The light-modal path has its own tests (which
+    set ``FORM_WAIT`` back to 0)."""
     from kam_bot.adapters.slack import opening
 
     monkeypatch.setattr(opening, "FORM_WAIT", opening.BUDGET)

@@ -325,9 +325,8 @@ async def test_edit_is_refused_to_someone_else(slack: SlackDriver) -> None:
 async def test_visit_opens_a_light_modal_at_once_then_its_form(
     slack: SlackDriver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As in production when the form is not ready within a few ms: the light modal shows the
-    line as typed, then becomes the prefilled form."""
-    monkeypatch.setattr("kam_bot.adapters.slack.opening.FORM_WAIT", 0.0)  # the prefill "misses" the window
+    """As in production: the light modal shows the line as typed, then becomes the prefilled form."""
+    monkeypatch.setattr("kam_bot.adapters.slack.opening.FORM_WAIT", 0.0)  # as in production
     await slack.command("/visit", "Baosteel met Li Wei")
     [opened] = await slack.calls("views.open")
     assert "Reading what you typed" in texts(view_of(opened))
