@@ -119,7 +119,10 @@ async def _capture(
         return modals.entry_view(prefill, actor.locale, meta)
 
     loc = deps.users.locale_hint(slack_id)
-    done = notice_modal(t("slack.saved.title", loc), escape(t("slack.saved.text", loc)), loc)
+    # a visit always has its form; a quick entry saved at once closes the light modal with this
+    done = (
+        None if visit else notice_modal(t("slack.saved.title", loc), escape(t("slack.saved.text", loc)), loc)
+    )
     typed = f"{command['command']} {command.get('text') or ''}".strip()
     # a visit always opens its form: a light modal at once, the form when built; a quick entry
     # may be saved without a form, so it keeps the trigger's budget to open none at all
