@@ -63,7 +63,7 @@ RECENT_SECONDS = 600.0
 """How long this process remembers a key it took in: Slack's retries come within about 5
 minutes and a signed request is refused 5 minutes after its timestamp."""
 RECENT_LIMIT = 20_000
-"""Keys remembered at most (about 3 MB); the oldest go first, the database still knows them."""
+"""Keys remembered at most (about 4 MB); the oldest go first, the database still knows them."""
 CLAIM = "kam_bot_claim"
 """Context key of a slash command's ``Deferred`` claim, awaited through ``taken_in``."""
 
