@@ -26,7 +26,7 @@ from kam_bot.i18n import t
 BUDGET = 1.5
 """Seconds of the trigger's 3 spent waiting for the real view; the rest is for views.open."""
 FORM_WAIT = 0.0
-"""Seconds a slash command's form may take before the light modal opens first. None: a form
+"""Seconds a slash command's form may take before the light modal opens first. Zero: a form
 takes tens of milliseconds even alone (none of 1,300 bench forms, at c=1 and c=10, was ready
 within 5 ms), so waiting only delays the modal the rep is waiting for."""
 TYPED_SHOWN = 500

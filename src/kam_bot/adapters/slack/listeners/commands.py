@@ -119,14 +119,14 @@ async def _capture(
         return modals.entry_view(prefill, actor.locale, meta)
 
     loc = deps.users.locale_hint(slack_id)
-    # a visit always has its form; a quick entry saved at once closes the light modal with this
+    # A visit always opens its form: a light modal at once, the form when built. A quick entry
+    # may be saved without any form: it keeps the trigger's budget, to open none at all (a
+    # light modal it did open then says ``done``).
+    budget = opening.FORM_WAIT if visit else None
     done = (
         None if visit else notice_modal(t("slack.saved.title", loc), escape(t("slack.saved.text", loc)), loc)
     )
     typed = f"{command['command']} {command.get('text') or ''}".strip()
-    # a visit always opens its form: a light modal at once, the form when built; a quick entry
-    # may be saved without a form, so it keeps the trigger's budget to open none at all
-    budget = opening.FORM_WAIT if visit else None
     await open_view(client, command["trigger_id"], build(), loc, budget=budget, done_view=done, typed=typed)
     for actor, reply in saved:
         await respond_reply(respond, reply, actor.locale)
