@@ -168,3 +168,14 @@ def _slack_views_validated(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for module in (blocks, home, elements):
         monkeypatch.setattr(module, "plain", checked)
+
+
+@pytest.fixture(autouse=True)
+def _slack_forms_open_directly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In production a /visit opens a light modal at once and updates it with the form
+    (``opening.FORM_WAIT`` is 0). Most tests read the form from ``views.open``: they give it the
+    trigger's usual budget, so it opens directly. The light-modal path has its own tests (which
+    set ``FORM_WAIT`` back to 0)."""
+    from kam_bot.adapters.slack import opening
+
+    monkeypatch.setattr(opening, "FORM_WAIT", opening.BUDGET)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -130,8 +130,7 @@ class AccountService:
         ``actor``, near matches and suggestions are only accounts they may read (an exact name
         is still returned, for the caller to refuse in plain words)."""
         with self._uow() as uow:
-            readable = access.reader(uow.repo, actor) if actor is not None else None
-            return resolve(uow.repo, query, self._keys, readable)
+            return resolve(uow.repo, query, self._keys, actor)
 
     def listing(self, actor: User, query: str = "") -> list[AccountRow]:
         """``accounts [TEXT]``: my accounts, or the readable accounts ``query`` matches, best first."""
@@ -401,26 +400,39 @@ def resolve(
     repo: Repository,
     query: str,
     keys: AccountKeys | None = None,
-    readable: Callable[[int], bool] | None = None,
+    actor: User | None = None,
 ) -> Account:
     exact = repo.accounts_by_key(fold(query))
     if len(exact) == 1:
         return exact[0]
-    wanted = 10 * (OVERFETCH if readable else 1)
+    wanted = 10 * (OVERFETCH if actor is not None else 1)
     matches = [Match(EXACT, a.id, a.name) for a in exact] if exact else search(repo, query, wanted, keys)
-    matches = [m for m in matches if readable is None or readable(m.account_id)][:10]
+    known: dict[int, Account] = {a.id: a for a in exact}
+    matches = _readable(repo, actor, matches, known)[:10]
     winner = clear_winner(matches)
     if not matches:
         # too short or too far off for the ranking (``s``): offer the names containing it
         contained = contains_matches((keys or AccountKeys()).get(repo), query, wanted)
-        matches = [m for m in contained if readable is None or readable(m.account_id)][:SUGGESTIONS]
+        matches = _readable(repo, actor, contained, known)[:SUGGESTIONS]
         winner = None
     if winner is not None:
         return _get_account(repo, winner.account_id)
-    suggestions = [(m.account_id, display_name(repo, m)) for m in matches[:SUGGESTIONS]]
+    suggestions = [(m.account_id, display_name(repo, m, known)) for m in matches[:SUGGESTIONS]]
     if len(matches) > 1:
         raise AmbiguousAccountError(query, suggestions)
     raise AccountNotFoundError(query, suggestions)
+
+
+def _readable(
+    repo: Repository, actor: User | None, matches: list[Match], known: dict[int, Account]
+) -> list[Match]:
+    """The matches ``actor`` may read (all without an actor), their accounts read in one query
+    into ``known`` (a prefix can match 50 candidates: one query, not one per candidate)."""
+    if actor is None:
+        return matches
+    known.update(repo.get_many(Account, (m.account_id for m in matches if m.account_id not in known)))
+    readable = access.reader(repo, actor, known)
+    return [m for m in matches if readable(m.account_id)]
 
 
 def display_name(repo: Repository, match: Match, known: Mapping[int, Account] | None = None) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from slack_harness import RITA, SlackDriver, asgi_request, signed_headers, slack_fixture  # noqa: F401
 from sqlalchemy import Engine
 
@@ -121,3 +123,79 @@ async def test_type_ahead_is_answered_every_time(slack: SlackDriver) -> None:
     answers = [await slack.suggest("visit.account", "Bao") for _ in range(2)]
     assert answers[0].body and answers[0].body == answers[1].body
     assert "Baosteel" in answers[1].body.decode()
+
+
+def visit_body(slack: SlackDriver, text: str) -> bytes:
+    """One /visit invocation as Slack sends it (its own trigger_id)."""
+    form = {
+        "token": "legacy",
+        "team_id": "T1",
+        "channel_id": "C_SALES",
+        "user_id": RITA,
+        "command": "/visit",
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": slack.fake.response_url("r1"),
+        "trigger_id": slack.trigger(),
+    }
+    return urlencode(form).encode()
+
+
+async def test_a_visit_replayed_to_another_process_opens_no_second_modal(
+    slack: SlackDriver, make_app: Callable[[Engine], App]
+) -> None:
+    """The slash command is acknowledged before its claim is known; the process that lost the
+    claim does nothing after its ack: one modal, no reply, no error."""
+    other = create_asgi(make_app(slack.app.engine), slack.settings, client=make_client(slack.settings))
+    body = visit_body(slack, "Baosteel met Li Wei")
+    headers = signed_headers(body, FORM)
+    assert (await asgi_request(slack.asgi, "POST", "/slack/events", body, headers)).status == 200
+    await slack.calls("views.open")
+    assert (await asgi_request(other, "POST", "/slack/events", body, headers)).status == 200
+    await slack.settle()
+    assert len(slack.fake.calls_to("views.open")) == 1
+    assert slack.fake.calls_to("views.update") == [] and list(slack.fake.responses) == []
+
+
+async def test_a_repeat_in_the_same_process_is_answered_from_memory(
+    slack: SlackDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A retry reaching the process that took the request in is answered without the database."""
+    claims: list[str] = []
+    claim = slack.app.claims.claim
+
+    def counted(platform: str, key: str, *args: Any) -> bool:
+        claims.append(key)
+        return claim(platform, key, *args)
+
+    monkeypatch.setattr(slack.app.claims, "claim", counted)
+    for body, ctype in ((visit_body(slack, "Baosteel met Li Wei"), FORM), (event_body("EvMemory"), JSON)):
+        first = await slack.post(body, ctype)
+        retries = [
+            await slack.post(
+                body, ctype, extra={"X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"}
+            )
+            for n in (1, 2)
+        ]
+        assert [r.status for r in (first, *retries)] == [200] * 3
+    await slack.settle()
+    assert len(claims) == 2  # one database claim per request, none for its retries
+    assert len(slack.fake.calls_to("views.open")) == 1
+    assert len(slack.fake.calls_to("views.publish")) == 1  # the event handled once
+
+
+JSON = "application/json"
+
+
+def event_body(event_id: str) -> bytes:
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": {"type": "app_home_opened", "user": RITA, "tab": "home", "channel": "D1"},
+        }
+    ).encode()

@@ -4,6 +4,7 @@ the process recovers by itself when the database is back."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 
@@ -97,3 +98,22 @@ async def test_a_database_that_stops_answering_still_gets_commands_acknowledged_
     await slack.settle(15)
     assert [p.text for p in promises(slack.app)] == ["call back"]
     assert await healthz(slack) == 200
+
+
+async def test_database_down_a_visit_is_acknowledged_and_the_rep_told_with_the_line(
+    slack: SlackDriver, relay: Relay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/visit's claim is awaited after its ack: an outage delays nothing before the 200; the
+    light modal opened with the trigger then says it failed, and the reply gives the line back."""
+    monkeypatch.setattr("kam_bot.adapters.slack.opening.FORM_WAIT", 0.0)  # as in production
+    relay.down()
+    started = time.monotonic()
+    response = await slack.command("/visit", "Baosteel met Li Wei")
+    assert response.status == 200 and time.monotonic() - started < ACK_SECONDS
+    [reply] = await slack.responses(timeout=15)
+    assert "nothing was saved" in reply.args["text"]
+    assert "/visit Baosteel met Li Wei" in reply.args["text"]
+    [opened] = await slack.calls("views.open")
+    assert "/visit Baosteel met Li Wei" in json.dumps(opened.args["view"], ensure_ascii=False)
+    [updated] = await slack.calls("views.update")
+    assert "Something went wrong" in json.dumps(updated.args["view"], ensure_ascii=False)

@@ -322,16 +322,35 @@ async def test_edit_is_refused_to_someone_else(slack: SlackDriver) -> None:
     assert len(slack.fake.calls_to("views.open")) == 1
 
 
-async def test_slow_preparation_opens_a_loading_modal_first(
+async def test_visit_opens_a_light_modal_at_once_then_its_form(
     slack: SlackDriver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kam_bot.adapters.slack.opening.BUDGET", 0.0)  # the prefill "misses" the window
+    """As in production: the light modal shows the line as typed, then becomes the prefilled form."""
+    monkeypatch.setattr("kam_bot.adapters.slack.opening.FORM_WAIT", 0.0)  # as in production
     await slack.command("/visit", "Baosteel met Li Wei")
     [opened] = await slack.calls("views.open")
     assert "Reading what you typed" in texts(view_of(opened))
+    assert "/visit Baosteel met Li Wei" in texts(view_of(opened))
     [updated] = await slack.calls("views.update")
     assert updated.args["view_id"].startswith("V")  # the id Slack gave the loading modal
     assert input_block(view_of(updated), "new_contact_name:0")["element"]["initial_value"] == "Li Wei"
+
+
+async def test_a_form_that_fails_behind_the_light_modal_says_so_and_gives_the_line_back(
+    slack: SlackDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kam_bot.adapters.slack.opening.FORM_WAIT", 0.0)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the form could not be built")
+
+    monkeypatch.setattr("kam_bot.adapters.slack.modals.visit_view", broken)
+    await slack.command("/visit", "Baosteel met Li Wei")
+    [updated] = await slack.calls("views.update")
+    assert "Something went wrong" in texts(view_of(updated))
+    [reply] = await slack.responses()
+    assert "nothing was saved" in reply.args["text"]
+    assert "/visit Baosteel met Li Wei" in reply.args["text"]
 
 
 async def test_slow_save_closes_the_modal_and_reports_by_dm(

@@ -14,6 +14,16 @@ process, for an hour):
 - type-ahead (``block_suggestion``) and ``url_verification``: never de-duplicated, they
   change nothing and must be answered every time.
 
+The check is answered from memory first: ``RecentKeys`` holds the keys this process took in
+during the last ``RECENT_SECONDS``, so a repeat reaching the same process is answered at once
+without the database. The database claim stays the authority across processes:
+
+- a slash command does not wait for it: the claim starts, the command is acknowledged, and the
+  listener awaits ``taken_in`` after its ``ack()`` and before anything it does (a modal, a
+  save, a reply); when another process already took the key in, it stops silently;
+- everything else (events, buttons, shortcuts, submitted views, whose ack may carry the
+  outcome) is claimed before it is acknowledged, as before.
+
 A repeat is acknowledged with an empty 200 (Slack stops retrying) and not processed. When
 the database does not answer within ``CHECK_BUDGET`` the request is processed (an outage
 must not cost the 3-second acknowledgement; the listener then tells the user that nothing
@@ -25,8 +35,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -44,8 +57,42 @@ CHECK_BUDGET = 1.0
 """Seconds the key check may take before the request is processed anyway."""
 NOT_DEDUPLICATED = frozenset({"block_suggestion", "url_verification", "ssl_check"})
 _CHECKS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kam-slack-once")
-"""The key checks' own threads: a check runs before the ack, so it must not queue behind the
-listeners' work (modals being built, visits being saved) in the default executor."""
+"""The key checks' own threads: a check must not queue behind the listeners' work (modals
+being built, visits being saved) in the default executor."""
+RECENT_SECONDS = 600.0
+"""How long this process remembers a key it took in: Slack's retries come within about 5
+minutes and a signed request is refused 5 minutes after its timestamp."""
+RECENT_LIMIT = 20_000
+"""Keys remembered at most (about 4 MB); the oldest go first, the database still knows them."""
+CLAIM = "kam_bot_claim"
+"""Context key of a slash command's ``Deferred`` claim, awaited through ``taken_in``."""
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A claim started before the acknowledgement and awaited after it."""
+
+    key: str
+    first: asyncio.Future[bool]
+
+
+class RecentKeys:
+    """The keys this process took in lately; used on the event loop only (no lock needed)."""
+
+    def __init__(self, seconds: float = RECENT_SECONDS, limit: int = RECENT_LIMIT) -> None:
+        self._seconds = seconds
+        self._limit = limit
+        self._until: OrderedDict[str, float] = OrderedDict()
+
+    def add(self, key: str) -> bool:
+        """True when ``key`` is new here (it is remembered from now on); False for a repeat."""
+        now = time.monotonic()
+        while self._until and (next(iter(self._until.values())) <= now or len(self._until) >= self._limit):
+            self._until.popitem(last=False)
+        if key in self._until:
+            return False
+        self._until[key] = now + self._seconds
+        return True
 
 
 def request_key(body: dict[str, Any], raw_body: str) -> str | None:
@@ -63,6 +110,11 @@ def retry_num(req: AsyncBoltRequest) -> str | None:
     return values[0] if values else None
 
 
+def deferred(body: dict[str, Any]) -> bool:
+    """A slash command: acknowledged before its claim is known (its ack carries nothing)."""
+    return bool(body.get("command")) and not body.get("type")
+
+
 async def _is_first(app: Services, key: str) -> bool:
     try:
         check = asyncio.get_running_loop().run_in_executor(_CHECKS, app.claims.claim, PLATFORM, key)
@@ -75,18 +127,40 @@ async def _is_first(app: Services, key: str) -> bool:
         return True
 
 
+async def taken_in(context: dict[str, Any]) -> bool:
+    """After ``ack()``, before any side effect: False when another process already took this
+    request in (the listener then does nothing). True for a request whose claim was not deferred."""
+    claim = context.get(CLAIM)
+    if not isinstance(claim, Deferred):
+        return True
+    first = await claim.first
+    if not first:
+        log.info("Slack request %s already taken in by another process; dropped after its ack", claim.key)
+    return first
+
+
 def register(bolt: AsyncApp, app: Services) -> None:
+    recent = RecentKeys()
+
     async def once(
         req: AsyncBoltRequest,
         body: dict[str, Any],
         next: Callable[[], Awaitable[None]],
     ) -> BoltResponse | None:
         key = request_key(body, req.raw_body)
-        if key is not None and not await _is_first(app, key):
-            log.info("Slack request %s delivered again (retry %s); already taken in", key, retry_num(req))
-            acks.mark_answered(req.context)  # answered here, in milliseconds: no late-ack warning
-            return BoltResponse(status=200, body="")
-        await next()
-        return None
+        if key is None:
+            await next()
+            return None
+        if recent.add(key):
+            if deferred(body):
+                req.context[CLAIM] = Deferred(key, asyncio.ensure_future(_is_first(app, key)))
+                await next()
+                return None
+            if await _is_first(app, key):
+                await next()
+                return None
+        log.info("Slack request %s delivered again (retry %s); already taken in", key, retry_num(req))
+        acks.mark_answered(req.context)  # answered here, in milliseconds: no late-ack warning
+        return BoltResponse(status=200, body="")
 
     bolt.middleware(once)

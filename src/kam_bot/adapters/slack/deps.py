@@ -26,6 +26,11 @@ HOME_DELAY = 2.0
 """Seconds a Home refresh waits: the changes a person makes meanwhile share one refresh."""
 HOME_CONCURRENCY = 1
 """Home refreshes running at once: they read a lot and yield to requests waiting on their 3 s."""
+FORM_BUILDS = 2
+"""Slash-command forms built at once per process. A form is built after the light modal opened
+(``opening.FORM_WAIT``), so it has no deadline of its own, while acknowledgements, repeat checks
+and light modals do (3 s): under a burst, the forms beyond this wait their turn instead of
+taking the interpreter and the database from them."""
 
 
 class HomeRefresher:
@@ -74,6 +79,7 @@ class Deps:
     commands: Commands
     home: HomeRefresher
     registry: Registry = field(default_factory=Registry)
+    form_builds: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(FORM_BUILDS))
 
     @classmethod
     def build(cls, app: ChatServices) -> Deps:

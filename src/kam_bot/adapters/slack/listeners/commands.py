@@ -15,7 +15,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from kam_bot.adapters.slack import modals
+from kam_bot.adapters.slack import dedup, modals, opening
 from kam_bot.adapters.slack.blocks import MESSAGE_BLOCKS, escape, fallback_text, promise_blocks
 from kam_bot.adapters.slack.delivery import respond_reply
 from kam_bot.adapters.slack.deps import Deps
@@ -57,12 +57,19 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     app = deps.app
 
     async def slash(
-        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        ack: AsyncAck,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: dict[str, Any],
     ) -> None:
-        """Acknowledge first (Slack's 3 seconds). A capture opens its modal with the trigger
-        before any slow work (a complete quick entry is saved at once, with Undo); ``/kam
-        settings`` alone opens the settings modal; every other line is answered ephemerally."""
+        """Acknowledge first (Slack's 3 seconds), then nothing more for a repeat another process
+        took in (``dedup.taken_in``). A capture opens its modal with the trigger before any slow
+        work (a complete quick entry is saved at once, with Undo); ``/kam settings`` alone opens
+        the settings modal; every other line is answered ephemerally."""
         await ack()
+        if not await dedup.taken_in(context):
+            return
         slack_id, line = command["user_id"], typed_line(command)
         if app.verbs.captures(line):
             await _capture(deps, command, client, respond, line)
@@ -87,16 +94,24 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
 async def _capture(
     deps: Deps, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond, line: str
 ) -> None:
-    app, slack_id = deps.app, command["user_id"]
+    app, slack_id, channel = deps.app, command["user_id"], command.get("channel_id")
     saved: list[tuple[User, Reply]] = []
+    visit = _verb(app, line) == "visit"
+    blank = visit and not line.split(" ", 1)[1:]
 
     async def build() -> dict[str, Any] | None:
+        async with deps.form_builds:
+            return await form()
+
+    async def form() -> dict[str, Any] | None:
         actor = await deps.actor(client, slack_id)
+        if blank:  # nothing typed to read: the empty form (what the parser would lead to)
+            return await deps.run(modals.visit_view, app, actor, VisitPrefill(text=""), channel)
         said = await deps.run(dispatch, app, line, actor, SURFACE)
         assert isinstance(said, Capture)
         prefill = said.prefill
         if isinstance(prefill, VisitPrefill):
-            return await deps.run(modals.visit_view, app, actor, prefill, command.get("channel_id"))
+            return await deps.run(modals.visit_view, app, actor, prefill, channel)
         if prefill.ready:
             saved.append((actor, await deps.run(save_capture, deps.commands, actor, prefill)))
             return None
@@ -104,8 +119,15 @@ async def _capture(
         return modals.entry_view(prefill, actor.locale, meta)
 
     loc = deps.users.locale_hint(slack_id)
-    done = notice_modal(t("slack.saved.title", loc), escape(t("slack.saved.text", loc)), loc)
-    await open_view(client, command["trigger_id"], build(), loc, done_view=done)
+    # A visit always opens its form: a light modal at once, the form when built. A quick entry
+    # may be saved without any form: it keeps the trigger's budget, to open none at all (a
+    # light modal it did open then says ``done``).
+    budget = opening.FORM_WAIT if visit else None
+    done = (
+        None if visit else notice_modal(t("slack.saved.title", loc), escape(t("slack.saved.text", loc)), loc)
+    )
+    typed = f"{command['command']} {command.get('text') or ''}".strip()
+    await open_view(client, command["trigger_id"], build(), loc, budget=budget, done_view=done, typed=typed)
     for actor, reply in saved:
         await respond_reply(respond, reply, actor.locale)
         if reply.ok:
@@ -120,13 +142,18 @@ async def _settings_modal(deps: Deps, command: dict[str, Any], client: AsyncWebC
         meta = {"ru": command.get("response_url")}
         return await deps.run(modals.settings_for, deps.app, actor, meta)
 
-    await open_view(client, command["trigger_id"], build(), deps.users.locale_hint(slack_id))
+    loc = deps.users.locale_hint(slack_id)
+    await open_view(client, command["trigger_id"], build(), loc, budget=opening.FORM_WAIT)
+
+
+def _verb(app: ChatServices, line: str) -> str | None:
+    verb = app.verbs.find(line.split(" ", 1)[0]) if line else None
+    return verb.name if verb is not None else None
 
 
 def _lists_promises(app: ChatServices, line: str) -> bool:
     """``promises`` (or ``promise`` alone) is shown as Slack's list with buttons."""
-    verb = app.verbs.find(line.split(" ", 1)[0]) if line else None
-    return verb is not None and verb.name in {"promises", "promise"}
+    return _verb(app, line) in {"promises", "promise"}
 
 
 def _changes_settings(line: str) -> bool:
