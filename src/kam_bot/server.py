@@ -17,7 +17,6 @@ import asyncio
 import logging
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -34,11 +33,6 @@ from kam_bot.jobs import runtime
 from kam_bot.jobs.context import JobsContext
 from kam_bot.logs import OncePer
 
-SWITCH_INTERVAL = 0.001
-"""Seconds a worker thread (a form being built, a visit being saved) may hold the interpreter
-while the event loop waits for it (Python's default: 0.005). Every request is answered on the
-loop within the platform's 3 s; each time the loop wakes to read or answer one while a thread
-computes, it waited up to this long, several times per request."""
 HEALTH_SECONDS = 3.0
 """A database that does not answer within this is unavailable (503), not a hung probe."""
 HEALTH_LOG_SECONDS = 60.0
@@ -80,7 +74,6 @@ async def _database(app: Served) -> str:
 
 
 def create_server(app: Served, platforms: Sequence[ChatPlatform], *, jobs: bool = True) -> Starlette:
-    sys.setswitchinterval(SWITCH_INTERVAL)
     said = OncePer(HEALTH_LOG_SECONDS)
 
     async def livez(request: Request) -> Response:
