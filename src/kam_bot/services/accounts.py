@@ -191,11 +191,7 @@ class AccountService:
                 account = _get_account(uow.repo, account_id)
             except ServiceError as exc:
                 return exc
-            if access.can_write_account(uow.repo, actor, account):
-                return None
-            if access.can_read_account(uow.repo, actor, account):
-                return ReadOnlyAccountError(account.name)
-            return ForbiddenError("access.denied_account", field="account")
+            return refusal_to_write(uow.repo, actor, account)
 
     def by_ids(self, ids: Iterable[int]) -> dict[int, Account]:
         """Accounts by id (to name them in lists); ids no longer there are left out."""
@@ -433,6 +429,16 @@ def display_name(repo: Repository, match: Match, known: Mapping[int, Account] | 
         return account.name
     alias = next((a for a in account.aliases if fold(a) == key), None)
     return f"{account.name} ({alias})" if alias else account.name
+
+
+def refusal_to_write(repo: Repository, actor: User, account: Account) -> ForbiddenError | None:
+    """Why ``actor`` may not write to ``account`` (read-only, or not even that), or None: what a
+    form says on its account field before saving and what the save refuses with."""
+    if access.can_write_account(repo, actor, account):
+        return None
+    if access.can_read_account(repo, actor, account):
+        return ReadOnlyAccountError(account.name)
+    return ForbiddenError("access.denied_account", field="account")
 
 
 def _get_account(repo: Repository, account_id: int) -> Account:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kam_bot.domain import models as m
@@ -121,6 +121,12 @@ class SqlRepository:
             self.set_team_destination(entity_id, platform, address)
         self.session.flush()
         return self._to_model(model, row)
+
+    def touch(self, model: type[m.Entity], entity_id: int, **fields: Any) -> None:
+        """Set plain columns of one row in one UPDATE, without reading it first or back."""
+        row_type = ROWS[model]
+        stmt = update(row_type).where(row_type.id == entity_id).values(**_plain(fields))  # type: ignore[attr-defined]
+        self.session.execute(stmt.execution_options(synchronize_session=False))
 
     def all(self, model: type[E]) -> list[E]:
         row_type = ROWS[model]
@@ -364,6 +370,18 @@ class SqlRepository:
         stmt = select(t.ContactRow).where(t.ContactRow.account_id == account_id).order_by(t.ContactRow.name)
         return [m.Contact.model_validate(r) for r in self.session.scalars(stmt)]
 
+    def mark_met(self, contact_ids: Sequence[int], day: date) -> None:
+        """``last_met`` becomes ``day`` for those of these contacts last met before it (or never)."""
+        if not contact_ids:
+            return
+        row = t.ContactRow
+        stmt = (
+            update(row)
+            .where(row.id.in_(contact_ids), or_(row.last_met.is_(None), row.last_met < day))
+            .values(last_met=day)
+        )
+        self.session.execute(stmt.execution_options(synchronize_session=False))
+
     def visits_for(self, account_id: int, limit: int = 5) -> list[m.Visit]:
         stmt = (
             select(t.VisitRow)
@@ -568,6 +586,12 @@ class SqlRepository:
         if prune:
             request_keys.prune(self.session, at)
         return new
+
+    def claim_with_save(self, platform: str, key: str, at: datetime, expires_at: datetime) -> bool:
+        """``claim`` as one statement of a save's own transaction: committed (synchronously) with
+        what the save writes, or rolled back with it, so the request is taken in exactly when
+        its work is; a concurrent claim of the same key waits for this transaction's end."""
+        return request_keys.first(self.session, platform, key, at, expires_at, async_commit=False)
 
     def audit_entries(
         self, *, since: datetime | None = None, actor_id: int | None = None, limit: int = 1000
