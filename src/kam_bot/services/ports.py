@@ -105,8 +105,9 @@ class Repository(Protocol):
 
     def contacts_for(self, account_id: int) -> list[m.Contact]: ...
 
-    def mark_met(self, contact_ids: Sequence[int], day: date) -> None:
-        """``last_met`` becomes ``day`` for those of these contacts last met before it (or never)."""
+    def mark_met(self, account_id: int, contact_ids: Sequence[int], day: date) -> set[int]:
+        """Those of these ids that are the account's contacts; ``last_met`` becomes ``day`` where
+        they were last met before it (or never)."""
         ...
 
     def visits_for(self, account_id: int, limit: int = 5) -> list[m.Visit]: ...

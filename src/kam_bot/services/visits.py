@@ -141,7 +141,7 @@ class VisitService:
             account = _get_account(repo, data.account_id)
             if (refusal := refusal_to_write(repo, actor, account)) is not None:
                 raise refusal  # the form's own message (it did not read the account: check_visit)
-            known = {c.id: c for c in repo.contacts_for(account.id)}
+            known = repo.mark_met(account.id, data.contact_ids, data.visited_at.date())  # undone on refusal
             unknown = [cid for cid in data.contact_ids if cid not in known]
             if unknown:
                 raise InvalidInputError("visit.unknown_contact", field="contact_ids", ids=unknown)
@@ -163,7 +163,6 @@ class VisitService:
                     submission_key=data.submission_key,
                     **data.model_dump(include=set(VISIT_DETAILS)),
                 )
-                repo.mark_met(data.contact_ids, data.visited_at.date())
                 repo.touch(Account, account.id, updated_at=now)
                 owner_id = account.owner_id or actor.id
                 promises_done = add_promises_later(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, and_, delete, func, or_, select, update
+from sqlalchemy import Select, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kam_bot.domain import models as m
@@ -370,17 +370,21 @@ class SqlRepository:
         stmt = select(t.ContactRow).where(t.ContactRow.account_id == account_id).order_by(t.ContactRow.name)
         return [m.Contact.model_validate(r) for r in self.session.scalars(stmt)]
 
-    def mark_met(self, contact_ids: Sequence[int], day: date) -> None:
-        """``last_met`` becomes ``day`` for those of these contacts last met before it (or never)."""
-        if not contact_ids:
-            return
+    def mark_met(self, account_id: int, contact_ids: Sequence[int], day: date) -> set[int]:
+        """Those of these ids that are the account's contacts, in one UPDATE: ``last_met``
+        becomes ``day`` where they were last met before it (or never)."""
+        ids = sorted({i for i in contact_ids if MIN_ID <= i <= MAX_ID})
+        if not ids:
+            return set()
         row = t.ContactRow
+        later = case((or_(row.last_met.is_(None), row.last_met < day), day), else_=row.last_met)
         stmt = (
             update(row)
-            .where(row.id.in_(contact_ids), or_(row.last_met.is_(None), row.last_met < day))
-            .values(last_met=day)
+            .where(row.id.in_(ids), row.account_id == account_id)
+            .values(last_met=later)
+            .returning(row.id)
         )
-        self.session.execute(stmt.execution_options(synchronize_session=False))
+        return set(self.session.scalars(stmt.execution_options(synchronize_session=False)))
 
     def visits_for(self, account_id: int, limit: int = 5) -> list[m.Visit]:
         stmt = (
