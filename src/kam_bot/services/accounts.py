@@ -196,8 +196,7 @@ class AccountService:
     def by_ids(self, ids: Iterable[int]) -> dict[int, Account]:
         """Accounts by id (to name them in lists); ids no longer there are left out."""
         with self._uow() as uow:
-            found = (uow.repo.get(Account, i) for i in set(ids))
-            return {a.id: a for a in found if a is not None}
+            return uow.repo.get_many(Account, ids)  # one query (a Home tab lists many)
 
     # -- the card -----------------------------------------------------------------
 

@@ -61,8 +61,8 @@ class Repository(Protocol):
 
     def update(self, model: type[E], entity_id: int, **fields: Any) -> E: ...
 
-    def touch(self, model: type[m.Entity], entity_id: int, **fields: Any) -> None:
-        """``update`` in one statement, without reading the row (nothing comes back)."""
+    def touched(self, model: type[E], entity_id: int, **fields: Any) -> E | None:
+        """The row with ``fields`` set, read and written in one statement; None when not there."""
         ...
 
     def all(self, model: type[E]) -> list[E]: ...

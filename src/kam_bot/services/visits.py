@@ -138,7 +138,7 @@ class VisitService:
                 replayed = self._replay(repo, actor, earlier)
                 uow.commit()  # the request's claim, when it brought one
                 return replayed
-            account = _get_account(repo, data.account_id)
+            account = _touched_account(repo, data.account_id, now)
             if (refusal := refusal_to_write(repo, actor, account)) is not None:
                 raise refusal  # the form's own message (it did not read the account: check_visit)
             known = repo.mark_met(account.id, data.contact_ids, data.visited_at.date())  # undone on refusal
@@ -163,7 +163,6 @@ class VisitService:
                     submission_key=data.submission_key,
                     **data.model_dump(include=set(VISIT_DETAILS)),
                 )
-                repo.touch(Account, account.id, updated_at=now)
                 owner_id = account.owner_id or actor.id
                 promises_done = add_promises_later(
                     repo, account, data.promises, owner_id, actor.id, now, visit.id
@@ -312,6 +311,15 @@ class VisitService:
     def last_at(self, account_id: int) -> datetime | None:
         with self._uow() as uow:
             return uow.repo.last_visit_dates([account_id]).get(account_id)
+
+
+def _touched_account(repo: Repository, account_id: int, now: datetime) -> Account:
+    """``_get_account`` with its ``updated_at`` set in the same statement (rolled back with the
+    save when it is refused)."""
+    account = repo.touched(Account, account_id, updated_at=now)
+    if account is None or account.archived:
+        raise NotFoundError("account.gone", field="account", id=account_id)
+    return account
 
 
 def _followed(

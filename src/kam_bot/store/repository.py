@@ -122,11 +122,20 @@ class SqlRepository:
         self.session.flush()
         return self._to_model(model, row)
 
-    def touch(self, model: type[m.Entity], entity_id: int, **fields: Any) -> None:
-        """Set plain columns of one row in one UPDATE, without reading it first or back."""
+    def touched(self, model: type[E], entity_id: int, **fields: Any) -> E | None:
+        """The row with plain ``fields`` set, in one UPDATE ... RETURNING (a save that reads a
+        row and marks it changed makes one round trip); None when there is no such row."""
+        if not MIN_ID <= entity_id <= MAX_ID:
+            return None
         row_type = ROWS[model]
-        stmt = update(row_type).where(row_type.id == entity_id).values(**_plain(fields))  # type: ignore[attr-defined]
-        self.session.execute(stmt.execution_options(synchronize_session=False))
+        stmt = (
+            update(row_type)
+            .where(row_type.id == entity_id)  # type: ignore[attr-defined]
+            .values(**_plain(fields))
+            .returning(row_type)
+        )
+        row = self.session.scalars(stmt.execution_options(synchronize_session=False)).first()
+        return self._to_model(model, row) if row is not None else None
 
     def all(self, model: type[E]) -> list[E]:
         row_type = ROWS[model]
