@@ -4,7 +4,7 @@
 ``bench.core`` builds it) takes kam-bot's own filled-in modal (the ``submission`` bench's: 3
 promises, 1 price, 1 stock) and runs, in process, what one submission does on the database:
 the Slack middleware's request-key claim (when it still takes it), ``prepare_visit`` (the
-checks) and ``save``.
+checks) and ``save``, then the rep's Home tab read and built as a refresh does.
 Each phase's statements, BEGINs, COMMITs/ROLLBACKs and pool checkouts (each a pre-ping) are
 counted by SQLAlchemy event hooks and printed as the mean over ``N`` submissions; the
 statements of the last one are listed, with the wall and CPU time this process spent.
@@ -13,6 +13,7 @@ The visits written are deleted afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from collections import Counter
@@ -51,9 +52,11 @@ def _done(
 
 
 def main(url: str, n: int) -> None:
-    from kam_bot.adapters.slack.dedup import PLATFORM, body_key, request_key
+    from kam_bot.adapters.slack.dedup import PLATFORM, request_key
     from kam_bot.adapters.slack.forms.state import FormState
+    from kam_bot.adapters.slack.home import PLANNED, home_view
     from kam_bot.handlers.forms.submit import Claim, PreparedVisit, prepare_visit
+    from kam_bot.handlers.my_day import load_my_day
 
     filled = views(url, 20261123, 20)
     engine = engine_for(url)
@@ -79,7 +82,7 @@ def main(url: str, n: int) -> None:
             if key is not None:  # the middleware claims the request
                 app.claims.claim(PLATFORM, key)
                 _done("middleware claim", counts, log, totals, last)
-            claim = () if key is not None else (Claim(PLATFORM, body_key(body)),)  # or the save does
+            claim = () if key is not None else (Claim(PLATFORM, _body_key(body)),)  # or the save does
             prepared = prepare_visit(app, actor, FormState(submitted), view_id, *claim)
             _done("prepare_visit", counts, log, totals, last)
             assert isinstance(prepared, PreparedVisit), prepared
@@ -87,6 +90,11 @@ def main(url: str, n: int) -> None:
             _done("save", counts, log, totals, last)
             spent["wall"] += time.perf_counter() - wall
             spent["cpu"] += time.process_time() - cpu
+            wall, cpu = time.perf_counter(), time.process_time()
+            home_view(load_my_day(app, actor, PLANNED))
+            _done("Home tab refresh", counts, log, totals, last)
+            spent["home wall"] += time.perf_counter() - wall
+            spent["home cpu"] += time.process_time() - cpu
             assert not getattr(saved, "errors", None), saved
     cleanup(engine)
     engine.dispose()
@@ -97,11 +105,22 @@ def main(url: str, n: int) -> None:
         whole.update(c)
         print(f"{name:>30}: " + " ".join(f"{c[k] / n:10.1f}" for k in keys))
     print(f"{'total':>30}: " + " ".join(f"{whole[k] / n:10.1f}" for k in keys))
-    print(f"this process: {spent['wall'] / n * 1000:.1f} ms wall, {spent['cpu'] / n * 1000:.1f} ms CPU each")
+    for what in ("", "home "):
+        wall, cpu = spent[f"{what}wall"] / n * 1000, spent[f"{what}cpu"] / n * 1000
+        print(f"this process, {what or 'submission '}each: {wall:.1f} ms wall, {cpu:.1f} ms CPU")
     for name, lines in last.items():
         print(f"\n{name}:")
         for line in lines:
             print("   ", line)
+
+
+def _body_key(raw_body: str) -> str:
+    """The request's key as the middleware names it (``dedup.body_key`` where it exists)."""
+    from kam_bot.adapters.slack import dedup
+
+    if hasattr(dedup, "body_key"):
+        return str(dedup.body_key(raw_body))
+    return "body:" + hashlib.sha256(raw_body.encode()).hexdigest()
 
 
 def _state(view: dict[str, Any]) -> dict[str, Any]:
