@@ -49,14 +49,14 @@ class MyDay:
 def load_my_day(app: Services, actor: User, planned_limit: int = PLANNED) -> MyDay:
     """Everything my day shows, read through the services (blocking: run it off the event loop)."""
     today = today_for(app, actor)
-    promises = app.promises.mine(actor)
+    reads = app.accounts.my_day(actor, today, planned_limit)  # one transaction
     return MyDay(
         user=actor,
         today=today,
-        promises=promises,
-        promise_accounts=app.accounts.by_ids(p.account_id for p in promises),
-        accounts=[AccountStatus(a, last, overdue) for a, last, overdue in app.accounts.my_accounts(actor)],
-        planned=app.visits.planned(actor, today, planned_limit),
+        promises=reads.promises,
+        promise_accounts=reads.promise_accounts,
+        accounts=[AccountStatus(a, last, overdue) for a, last, overdue in reads.accounts],
+        planned=reads.planned,
     )
 
 

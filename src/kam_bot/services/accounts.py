@@ -25,6 +25,7 @@ from kam_bot.domain.models import (
     CompetitorNote,
     Contact,
     InventoryObservation,
+    PlannedVisit,
     PriceObservation,
     Promise,
     StageChange,
@@ -102,6 +103,20 @@ class AccountCard:
 
 def local_today(user: User, now: datetime) -> date:
     return now.astimezone(ZoneInfo(user.timezone)).date()
+
+
+AccountDue = tuple[Account, datetime | None, int | None]
+"""An account, its last visit and the days past its cadence (``my_accounts``)."""
+
+
+@dataclass(frozen=True)
+class MyDayReads:
+    """``AccountService.my_day``: what a rep's day shows, read together."""
+
+    promises: list[Promise]
+    promise_accounts: dict[int, Account]
+    accounts: list[AccountDue]
+    planned: list[PlannedVisit]
 
 
 class AccountService:
@@ -190,17 +205,12 @@ class AccountService:
                 account = _get_account(uow.repo, account_id)
             except ServiceError as exc:
                 return exc
-            if access.can_write_account(uow.repo, actor, account):
-                return None
-            if access.can_read_account(uow.repo, actor, account):
-                return ReadOnlyAccountError(account.name)
-            return ForbiddenError("access.denied_account", field="account")
+            return refusal_to_write(uow.repo, actor, account)
 
     def by_ids(self, ids: Iterable[int]) -> dict[int, Account]:
         """Accounts by id (to name them in lists); ids no longer there are left out."""
         with self._uow() as uow:
-            found = (uow.repo.get(Account, i) for i in set(ids))
-            return {a.id: a for a in found if a is not None}
+            return uow.repo.get_many(Account, ids)  # one query (a Home tab lists many)
 
     # -- the card -----------------------------------------------------------------
 
@@ -271,8 +281,25 @@ class AccountService:
     def my_accounts(self, actor: User) -> list[tuple[Account, datetime | None, int | None]]:
         """The actor's accounts with last visit and days past cadence, most overdue first."""
         with self._uow() as uow:
-            accounts = uow.repo.accounts_where(owner_id=actor.id)
-            last = uow.repo.last_visit_dates(a.id for a in accounts)
+            return self._my_accounts(uow.repo, actor)
+
+    def my_day(self, actor: User, from_day: date, planned_limit: int) -> MyDayReads:
+        """What a rep's day shows (``handlers.my_day``: the Slack Home tab, ``today``), read in
+        one transaction: their open promises with those promises' accounts, ``my_accounts``,
+        and the visits planned from ``from_day`` (as ``VisitService.planned``)."""
+        with self._uow() as uow:
+            repo = uow.repo
+            promises = repo.promises_where(owner_id=actor.id)
+            return MyDayReads(
+                promises=promises,
+                promise_accounts=repo.get_many(Account, {p.account_id for p in promises}),
+                accounts=self._my_accounts(repo, actor),
+                planned=repo.planned_visits(actor.id, from_day, planned_limit),
+            )
+
+    def _my_accounts(self, repo: Repository, actor: User) -> list[AccountDue]:
+        accounts = repo.accounts_where(owner_id=actor.id)
+        last = repo.last_visit_dates(a.id for a in accounts)
         tz = ZoneInfo(actor.timezone)
         today = local_today(actor, self._clock())
         rows = []
@@ -445,6 +472,16 @@ def display_name(repo: Repository, match: Match, known: Mapping[int, Account] | 
         return account.name
     alias = next((a for a in account.aliases if fold(a) == key), None)
     return f"{account.name} ({alias})" if alias else account.name
+
+
+def refusal_to_write(repo: Repository, actor: User, account: Account) -> ForbiddenError | None:
+    """Why ``actor`` may not write to ``account`` (read-only, or not even that), or None: what a
+    form says on its account field before saving and what the save refuses with."""
+    if access.can_write_account(repo, actor, account):
+        return None
+    if access.can_read_account(repo, actor, account):
+        return ReadOnlyAccountError(account.name)
+    return ForbiddenError("access.denied_account", field="account")
 
 
 def _get_account(repo: Repository, account_id: int) -> Account:

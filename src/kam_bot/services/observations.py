@@ -7,7 +7,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from kam_bot.domain import rules
-from kam_bot.domain.models import Account, CompetitorNote, InventoryObservation, PriceObservation, User
+from kam_bot.domain.models import (
+    Account,
+    CompetitorNote,
+    InventoryObservation,
+    PriceListEntry,
+    PriceObservation,
+    User,
+)
 from kam_bot.services import access, audit
 from kam_bot.services.accounts import _get_account
 from kam_bot.services.inputs import CompetitorNoteInput, PriceInput, StockInput
@@ -38,8 +45,8 @@ def add_prices_later(
         observations = later()
         if not observations:
             return []
-        rates = repo.exchange_rates()
         listed = {p: repo.price_list_for(p, at.date()) for p in {obs.product for obs in observations}}
+        rates = repo.exchange_rates() if _converted(observations, listed) else {}
         for obs in observations:
             audit.record(repo, actor_id, audit.CREATED, "price", obs.id, at)
         return [
@@ -47,6 +54,14 @@ def add_prices_later(
         ]
 
     return done
+
+
+def _converted(observations: Sequence[PriceObservation], listed: dict[str, PriceListEntry | None]) -> bool:
+    """Whether a price is in another currency than its list price (only then are rates read)."""
+    return any(
+        (entry := listed[obs.product]) is not None and entry.currency.upper() != obs.currency.upper()
+        for obs in observations
+    )
 
 
 def add_stocks_later(

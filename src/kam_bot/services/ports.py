@@ -61,6 +61,10 @@ class Repository(Protocol):
 
     def update(self, model: type[E], entity_id: int, **fields: Any) -> E: ...
 
+    def touched(self, model: type[E], entity_id: int, **fields: Any) -> E | None:
+        """The row with ``fields`` set, read and written in one statement; None when not there."""
+        ...
+
     def all(self, model: type[E]) -> list[E]: ...
 
     def count(self, model: type[E]) -> int: ...
@@ -100,6 +104,11 @@ class Repository(Protocol):
     # -- contacts, visits, stages ------------------------------------------------------
 
     def contacts_for(self, account_id: int) -> list[m.Contact]: ...
+
+    def mark_met(self, account_id: int, contact_ids: Sequence[int], day: date) -> set[int]:
+        """Those of these ids that are the account's contacts; ``last_met`` becomes ``day`` where
+        they were last met before it (or never)."""
+        ...
 
     def visits_for(self, account_id: int, limit: int = 5) -> list[m.Visit]: ...
 
@@ -183,6 +192,10 @@ class Repository(Protocol):
 
     def claim(self, platform: str, key: str, at: datetime, expires_at: datetime, prune: bool = False) -> bool:
         """True the first time ``key`` is claimed (or once its claim expired); False for a repeat."""
+        ...
+
+    def claim_with_save(self, platform: str, key: str, at: datetime, expires_at: datetime) -> bool:
+        """``claim`` inside a save's transaction: taken in if and when the save commits."""
         ...
 
     def release_claim(self, platform: str, key: str) -> None:

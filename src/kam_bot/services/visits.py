@@ -24,12 +24,21 @@ from kam_bot.domain.models import (
     Visit,
 )
 from kam_bot.services import access, audit
-from kam_bot.services.accounts import _get_account, apply_stage_change
+from kam_bot.services.accounts import _get_account, apply_stage_change, refusal_to_write
+from kam_bot.services.claims import DEFAULT_TTL
 from kam_bot.services.errors import InvalidInputError, NotFoundError
 from kam_bot.services.inputs import MAX_TEXT, VisitInput
 from kam_bot.services.observations import add_prices_later, add_stocks_later
 from kam_bot.services.ports import Clock, ConflictError, Repository, UnitOfWorkFactory, utc_now
 from kam_bot.services.promises import add_promises_later
+
+RequestClaim = tuple[str, str]
+"""A platform's name for its request keys, and the key of the request carrying a visit."""
+CLAIM_TTL = DEFAULT_TTL
+
+
+class AlreadyTakenIn(Exception):  # noqa: N818 - not an error: a replay the caller drops
+    """The request carrying this visit was taken in before (a replay): nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -94,28 +103,45 @@ class VisitService:
         self._clock = clock
         self._threshold = price_threshold if price_threshold is not None else rules.DEFAULT_PRICE_THRESHOLD
 
-    def log(self, actor: User, data: VisitInput) -> LoggedVisit:
+    def log(self, actor: User, data: VisitInput, request: RequestClaim | None = None) -> LoggedVisit:
         """Write everything in one transaction: any failing part leaves no row behind.
 
         The same ``submission_key`` twice (a double click, a retried request), even at the same
         moment from two processes, saves once: the second call answers with what the first wrote.
+        ``request``: the platform's claim on the request carrying the visit (its platform name
+        and key), taken in the same transaction: a request taken in before raises
+        ``AlreadyTakenIn`` and writes nothing.
         """
         try:
-            return self._log(actor, data)
+            return self._log(actor, data, request, replay_first=False)
         except ConflictError:
             if not data.submission_key:
                 raise
-            return self._log(actor, data)  # the concurrent save is visible now: replayed
+            return self._log(actor, data, request, replay_first=True)  # the concurrent save is visible now
 
-    def _log(self, actor: User, data: VisitInput) -> LoggedVisit:
+    def _log(
+        self, actor: User, data: VisitInput, request: RequestClaim | None, replay_first: bool
+    ) -> LoggedVisit:
+        """``replay_first``: look for an earlier save of the submission before writing; the first
+        attempt does not (one query less): the unique ``submission_key`` refuses the second
+        write of a submission, and ``log`` then tries again with ``replay_first``."""
         now = self._clock()
         with self._uow() as uow:
             repo = uow.repo
-            if data.submission_key and (earlier := repo.visit_by_submission(data.submission_key)):
-                return self._replay(repo, actor, earlier)
-            account = _get_account(repo, data.account_id)
-            access.require(access.can_write_account(repo, actor, account), "account")
-            known = {c.id: c for c in repo.contacts_for(account.id)}
+            if request is not None and not repo.claim_with_save(*request, now, now + CLAIM_TTL):
+                raise AlreadyTakenIn(request[1])
+            if (
+                replay_first
+                and data.submission_key
+                and (earlier := repo.visit_by_submission(data.submission_key))
+            ):
+                replayed = self._replay(repo, actor, earlier)
+                uow.commit()  # the request's claim, when it brought one
+                return replayed
+            account = _touched_account(repo, data.account_id, now)
+            if (refusal := refusal_to_write(repo, actor, account)) is not None:
+                raise refusal  # the form's own message (it did not read the account: check_visit)
+            known = repo.mark_met(account.id, data.contact_ids, data.visited_at.date())  # undone on refusal
             unknown = [cid for cid in data.contact_ids if cid not in known]
             if unknown:
                 raise InvalidInputError("visit.unknown_contact", field="contact_ids", ids=unknown)
@@ -137,11 +163,6 @@ class VisitService:
                     submission_key=data.submission_key,
                     **data.model_dump(include=set(VISIT_DETAILS)),
                 )
-                for cid in data.contact_ids:
-                    last_met = known[cid].last_met
-                    if last_met is None or last_met < data.visited_at.date():
-                        repo.update(Contact, cid, last_met=data.visited_at.date())
-                repo.update(Account, account.id, updated_at=now)  # flushes: before anything is staged
                 owner_id = account.owner_id or actor.id
                 promises_done = add_promises_later(
                     repo, account, data.promises, owner_id, actor.id, now, visit.id
@@ -290,6 +311,15 @@ class VisitService:
     def last_at(self, account_id: int) -> datetime | None:
         with self._uow() as uow:
             return uow.repo.last_visit_dates([account_id]).get(account_id)
+
+
+def _touched_account(repo: Repository, account_id: int, now: datetime) -> Account:
+    """``_get_account`` with its ``updated_at`` set in the same statement (rolled back with the
+    save when it is refused)."""
+    account = repo.touched(Account, account_id, updated_at=now)
+    if account is None or account.archived:
+        raise NotFoundError("account.gone", field="account", id=account_id)
+    return account
 
 
 def _followed(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import Select, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kam_bot.domain import models as m
@@ -121,6 +121,21 @@ class SqlRepository:
             self.set_team_destination(entity_id, platform, address)
         self.session.flush()
         return self._to_model(model, row)
+
+    def touched(self, model: type[E], entity_id: int, **fields: Any) -> E | None:
+        """The row with plain ``fields`` set, in one UPDATE ... RETURNING (a save that reads a
+        row and marks it changed makes one round trip); None when there is no such row."""
+        if not MIN_ID <= entity_id <= MAX_ID:
+            return None
+        row_type = ROWS[model]
+        stmt = (
+            update(row_type)
+            .where(row_type.id == entity_id)  # type: ignore[attr-defined]
+            .values(**_plain(fields))
+            .returning(row_type)
+        )
+        row = self.session.scalars(stmt.execution_options(synchronize_session=False)).first()
+        return self._to_model(model, row) if row is not None else None
 
     def all(self, model: type[E]) -> list[E]:
         row_type = ROWS[model]
@@ -364,6 +379,22 @@ class SqlRepository:
         stmt = select(t.ContactRow).where(t.ContactRow.account_id == account_id).order_by(t.ContactRow.name)
         return [m.Contact.model_validate(r) for r in self.session.scalars(stmt)]
 
+    def mark_met(self, account_id: int, contact_ids: Sequence[int], day: date) -> set[int]:
+        """Those of these ids that are the account's contacts, in one UPDATE: ``last_met``
+        becomes ``day`` where they were last met before it (or never)."""
+        ids = sorted({i for i in contact_ids if MIN_ID <= i <= MAX_ID})
+        if not ids:
+            return set()
+        row = t.ContactRow
+        later = case((or_(row.last_met.is_(None), row.last_met < day), day), else_=row.last_met)
+        stmt = (
+            update(row)
+            .where(row.id.in_(ids), row.account_id == account_id)
+            .values(last_met=later)
+            .returning(row.id)
+        )
+        return set(self.session.scalars(stmt.execution_options(synchronize_session=False)))
+
     def visits_for(self, account_id: int, limit: int = 5) -> list[m.Visit]:
         stmt = (
             select(t.VisitRow)
@@ -568,6 +599,12 @@ class SqlRepository:
         if prune:
             request_keys.prune(self.session, at)
         return new
+
+    def claim_with_save(self, platform: str, key: str, at: datetime, expires_at: datetime) -> bool:
+        """``claim`` as one statement of a save's own transaction: committed (synchronously) with
+        what the save writes, or rolled back with it, so the request is taken in exactly when
+        its work is; a concurrent claim of the same key waits for this transaction's end."""
+        return request_keys.first(self.session, platform, key, at, expires_at, async_commit=False)
 
     def audit_entries(
         self, *, since: datetime | None = None, actor_id: int | None = None, limit: int = 1000

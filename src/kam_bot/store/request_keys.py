@@ -39,10 +39,13 @@ ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 """For the claim's own transaction only (see the module's docstring)."""
 
 
-def first(session: Session, platform: str, key: str, now: datetime, expires_at: datetime) -> bool:
-    """Record ``key`` until ``expires_at``; True if it was not recorded (or had expired)."""
+def first(
+    session: Session, platform: str, key: str, now: datetime, expires_at: datetime, async_commit: bool = True
+) -> bool:
+    """Record ``key`` until ``expires_at``; True if it was not recorded (or had expired).
+    ``async_commit``: the transaction holds the claim only (see the module's docstring)."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
+    if postgres and async_commit:
         session.execute(ASYNC_COMMIT)
     insert = pg_insert if postgres else sqlite_insert
     stmt = insert(RequestKeyRow).values(platform=platform, key=key, seen_at=now, expires_at=expires_at)

@@ -9,13 +9,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from slack_harness import RITA, SlackDriver, asgi_request, signed_headers, slack_fixture  # noqa: F401
+from slack_harness import (  # noqa: F401
+    RITA,
+    TEAM,
+    SlackDriver,
+    asgi_request,
+    signed_headers,
+    slack_fixture,
+    submitted_state,
+    view_of,
+)
 from sqlalchemy import Engine
 
 from kam_bot.adapters.slack.retry import make_client
 from kam_bot.adapters.slack.server import create_asgi
 from kam_bot.bootstrap import App
-from kam_bot.domain.models import Promise
+from kam_bot.domain.models import Promise, Visit
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -83,6 +92,35 @@ async def test_a_replay_to_another_process_on_the_same_database_is_dropped_too(
     await slack.responses()
     await slack.settle()
     assert len(promises(slack.app)) == 1
+
+
+async def test_a_replayed_visit_submission_saves_once_and_says_so_once(
+    slack: SlackDriver, make_app: Callable[[Engine], App]
+) -> None:
+    """The visit modal's submission is claimed by its save's own transaction, not before it:
+    replayed to this process and to another, it still saves once and sends one confirmation."""
+    await slack.command("/visit", "Baosteel; we promise samples by Friday")
+    view = view_of((await slack.calls("views.open"))[0])
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": slack.user(RITA),
+        "api_app_id": "A1",
+        "trigger_id": slack.trigger(),
+        "view": {**view, "id": "V_REPLAY", "hash": "1.abc", "state": {"values": submitted_state(view)}},
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    headers = signed_headers(body, FORM)
+    other = create_asgi(make_app(slack.app.engine), slack.settings, client=make_client(slack.settings))
+    for asgi in (slack.asgi, slack.asgi, other):
+        answer = await asgi_request(asgi, "POST", "/slack/events", body, headers)
+        assert (answer.status, answer.body) == (200, b"")  # the modal closes every time
+    await slack.calls("chat.postMessage")
+    await slack.settle()
+    with slack.app.uow() as uow:
+        assert len(uow.repo.all(Visit)) == 1
+        assert len(uow.repo.all(Promise)) == 1
+    assert len(slack.fake.calls_to("chat.postMessage")) == 1  # "saved", once
 
 
 async def test_a_replayed_button_press_is_processed_once(slack: SlackDriver) -> None:

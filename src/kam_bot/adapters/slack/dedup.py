@@ -56,6 +56,9 @@ log = logging.getLogger(__name__)
 CHECK_BUDGET = 1.0
 """Seconds the key check may take before the request is processed anyway."""
 NOT_DEDUPLICATED = frozenset({"block_suggestion", "url_verification", "ssl_check"})
+CLAIMED_BY_SAVE = frozenset({"visit"})
+"""Modals (``callback_id``) whose submission is claimed in its save's transaction, with the same
+key (``listeners/views.py``), instead of here: one transaction and commit less per visit."""
 _CHECKS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kam-slack-once")
 """The key checks' own threads: a check must not queue behind the listeners' work (modals
 being built, visits being saved) in the default executor."""
@@ -100,8 +103,15 @@ def request_key(body: dict[str, Any], raw_body: str) -> str | None:
     kind = body.get("type")
     if kind in NOT_DEDUPLICATED:
         return None
+    if kind == "view_submission" and (body.get("view") or {}).get("callback_id") in CLAIMED_BY_SAVE:
+        return None
     if kind == "event_callback" and body.get("event_id"):
         return f"event:{body['event_id']}"
+    return body_key(raw_body)
+
+
+def body_key(raw_body: str) -> str:
+    """A request's key by its body: the same for a retry or a replay, new for each invocation."""
     return "body:" + hashlib.sha256(raw_body.encode()).hexdigest()
 
 

@@ -23,7 +23,11 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 HOME_DELAY = 2.0
-"""Seconds a Home refresh waits: the changes a person makes meanwhile share one refresh."""
+"""Seconds a Home refresh waits after a person's last change: changes made meanwhile share it."""
+HOME_MAX_DELAY = 10.0
+"""Seconds at most between a person's first change not yet shown and the refresh showing it,
+however closely further changes follow (a burst of saves is shown within this, then again
+``HOME_DELAY`` after its last change)."""
 HOME_CONCURRENCY = 1
 """Home refreshes running at once: they read a lot and yield to requests waiting on their 3 s."""
 FORM_BUILDS = 2
@@ -33,32 +37,53 @@ and light modals do (3 s): under a burst, the forms beyond this wait their turn 
 taking the interpreter and the database from them."""
 
 
-class HomeRefresher:
-    """Re-publishes a person's Home tab a little after their last change, off the request's path."""
+@dataclass
+class _Pending:
+    client: AsyncWebClient
+    user: User
+    first: float
+    last: float
 
-    def __init__(self, app: Services, delay: float = HOME_DELAY) -> None:
+
+class HomeRefresher:
+    """Re-publishes a person's Home tab a little after their last change, off the request's path.
+
+    Each refresh reads the Home tab's state when it starts, so the last change is always shown;
+    changes made while one is being published schedule the next."""
+
+    def __init__(self, app: Services, delay: float = HOME_DELAY, max_delay: float = HOME_MAX_DELAY) -> None:
         self._app = app
         self._delay = delay
-        self._pending: dict[str, tuple[AsyncWebClient, User]] = {}
+        self._max_delay = max_delay
+        self._pending: dict[str, _Pending] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._limit: asyncio.Semaphore | None = None
 
     def schedule(self, client: AsyncWebClient, slack_id: str, user: User) -> None:
-        first = slack_id not in self._pending
-        self._pending[slack_id] = (client, user)
-        if first:
-            task = asyncio.ensure_future(self._later(slack_id))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        now = asyncio.get_running_loop().time()
+        pending = self._pending.get(slack_id)
+        if pending is not None:  # a refresh is waiting: it waits a little longer and shows this too
+            pending.client, pending.user, pending.last = client, user, now
+            return
+        self._pending[slack_id] = _Pending(client, user, now, now)
+        task = asyncio.ensure_future(self._later(slack_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _later(self, slack_id: str) -> None:
-        await asyncio.sleep(self._delay)
-        client, user = self._pending.pop(slack_id)
+        loop = asyncio.get_running_loop()
+        while True:
+            pending = self._pending[slack_id]
+            due = min(pending.last + self._delay, pending.first + self._max_delay)
+            if (wait := due - loop.time()) <= 0:
+                break
+            await asyncio.sleep(wait)
+        pending = self._pending.pop(slack_id)
         if self._limit is None:
             self._limit = asyncio.Semaphore(HOME_CONCURRENCY)
         async with self._limit:
             try:
-                await publish_home(self._app, client, slack_id, user)
+                await publish_home(self._app, pending.client, slack_id, pending.user)
             except Exception:  # a failure here never undoes the change
                 log.exception("Could not refresh the Home tab of %s", slack_id)
 

@@ -32,6 +32,7 @@ from kam_bot.i18n import t
 from kam_bot.services.container import Services
 from kam_bot.services.errors import ServiceError
 from kam_bot.services.inputs import PriceInput, PromiseInput, StockInput, VisitInput
+from kam_bot.services.visits import AlreadyTakenIn
 
 EntryForm = PromiseForm | PriceForm | StockForm
 
@@ -43,6 +44,9 @@ class Saved:
     ids: tuple[int, ...] = ()
     """What was written: the visit's id, or the promise's or observation's."""
     already_saved: bool = False
+    taken_in_before: bool = False
+    """This very request was taken in before (a platform's replay): nothing was done, nothing
+    is to be said (``reply`` is empty)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,14 @@ def _refusal_text(exc: ServiceError, actor: User) -> str:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A platform's guard against saving one submission twice: its name for them, and the key."""
+
+    kind: str
+    key: str
+
+
+@dataclass(frozen=True)
 class PreparedVisit:
     """A visit form that passed every check: saved by ``save``."""
 
@@ -75,10 +87,15 @@ class PreparedVisit:
     actor: User
     form: VisitForm
     data: VisitInput
+    request: Claim | None = None
+    """The platform's claim on the request carrying the form, taken in the save's transaction."""
 
     def save(self) -> Submitted:
+        claim = (self.request.kind, self.request.key) if self.request is not None else None
         try:
-            result = self.app.visits.log(self.actor, self.data)
+            result = self.app.visits.log(self.actor, self.data, claim)
+        except AlreadyTakenIn:
+            return Saved(Reply(), already_saved=True, taken_in_before=True)
         except ServiceError as exc:  # the service's own refusal, on the field it names
             return Refused({field_for(self.form, exc.field or ""): _refusal_text(exc, self.actor)})
         reply = render.visit_saved(result, self.actor.locale, today_for(self.app, self.actor))
@@ -90,12 +107,17 @@ def _visit_form(values: FormValues | VisitForm) -> VisitForm:
 
 
 def prepare_visit(
-    app: Services, actor: User, values: FormValues | VisitForm, submission_key: str | None = None
+    app: Services,
+    actor: User,
+    values: FormValues | VisitForm,
+    submission_key: str | None = None,
+    request: Claim | None = None,
 ) -> PreparedVisit | Refused:
-    """The visit form checked: ready to save, or every field to fix."""
+    """The visit form checked: ready to save (with the request's claim, when the platform
+    leaves it to the save), or every field to fix."""
     form = _visit_form(values)
     data, errors = check_visit(app, actor, form, submission_key)
-    return PreparedVisit(app, actor, form, data) if data is not None else Refused(errors)
+    return PreparedVisit(app, actor, form, data, request) if data is not None else Refused(errors)
 
 
 def submit_visit(
@@ -107,14 +129,6 @@ def submit_visit(
 
 
 # -- the quick entries -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A platform's guard against saving one submission twice: its name for them, and the key."""
-
-    kind: str
-    key: str
 
 
 def _entry_account(app: Services, actor: User, form: EntryForm, errors: FieldErrors) -> Account | None:

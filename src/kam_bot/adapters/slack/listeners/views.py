@@ -10,9 +10,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from kam_bot.adapters.slack import NAME
+from kam_bot.adapters.slack import NAME, dedup
 from kam_bot.adapters.slack.delivery import deliver, dm_reply
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms import entries, settings, visit, visit_edit
@@ -50,11 +51,18 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
     app = deps.app
 
     async def visit_submitted(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest,
     ) -> None:
+        """The request's key is claimed by the save's own transaction (``dedup.CLAIMED_BY_SAVE``):
+        a replay of a saved request is acknowledged and says nothing."""
         slack_id = body["user"]["id"]
         actor = await deps.actor(client, slack_id)
-        prepared = await deps.run(prepare_visit, app, actor, FormState(view), view["id"])
+        claim = Claim(dedup.PLATFORM, dedup.body_key(request.raw_body))
+        prepared = await deps.run(prepare_visit, app, actor, FormState(view), view["id"], claim)
         if isinstance(prepared, Refused):
             await ack(response_action="errors", errors=errors_for(prepared.errors, view))
             return
@@ -65,6 +73,9 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
             return
         await ack()  # saved, or still saving after SAVE_BUDGET: the modal closes, the outcome comes by DM
         result = await task
+        if isinstance(result, Saved) and result.taken_in_before:
+            log.info("Slack request %s delivered again; already taken in", claim.key)
+            return
         await dm_reply(client, slack_id, result.reply, actor.locale)
         if isinstance(result, Saved):
             await deps.refresh_home(client, slack_id, actor)
@@ -136,6 +147,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         await deliver(client, slack_id, reply, actor.locale, state.meta.get("ru"))
         await deps.refresh_home(client, slack_id, actor)
 
+    assert visit.CALLBACK in dedup.CLAIMED_BY_SAVE  # the middleware leaves its claim to the save
     bolt.view(visit.CALLBACK)(visit_submitted)
     for callback in (entries.PROMISE, entries.PRICE, entries.STOCK):
         bolt.view(callback)(entry_submitted)

@@ -5,6 +5,7 @@ actor may write the account), the rules run (``rules``), each message naming its
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
@@ -23,12 +24,23 @@ from kam_bot.services.inputs import VisitInput
 def check_visit(
     app: Services, actor: User, form: VisitForm, submission_key: str | None
 ) -> tuple[VisitInput | None, FieldErrors]:
-    """A submitted visit form as the service input, or every field to fix keyed by field id."""
-    checked, errors = to_input(form, context(app, actor, form, submission_key))
+    """A submitted visit form as the service input, or every field to fix keyed by field id.
+
+    Whether the actor may write the account is read only for a form sent back anyway, so that
+    its answer lists every field to fix: a form that passes goes to the save without a read,
+    and the save refuses an account the actor may not write with the same message
+    (``accounts.write_refusal``), on the same field."""
+    ctx = context(app, actor, form, submission_key, account_refusal=False)
+    checked, errors = to_input(form, ctx)
+    if errors and form.account is not None:
+        checked, errors = to_input(form, replace(ctx, account_refusal=_account_refusal(app, actor, form)))
     return checked, named(errors, form, actor.locale)
 
 
-def context(app: Services, actor: User, form: VisitForm, submission_key: str | None) -> Context:
+def context(
+    app: Services, actor: User, form: VisitForm, submission_key: str | None, account_refusal: bool = True
+) -> Context:
+    """The rules' context; without ``account_refusal`` nothing is read from the database."""
     loc, today = actor.locale, today_for(app, actor)
     labels = _labels(form, loc)
     return Context(
@@ -37,7 +49,7 @@ def context(app: Services, actor: User, form: VisitForm, submission_key: str | N
         visited_at=visit_time(app, actor, form.visit_date),
         submission_key=submission_key,
         labels=lambda field_id: labels.get(field_id) or _slot_label(field_id, loc),
-        account_refusal=_account_refusal(app, actor, form),
+        account_refusal=_account_refusal(app, actor, form) if account_refusal else None,
         prices=price_lines(form.prices, today, app.observations.listed_currency, loc),
         stocks=stock_lines(form.stocks, today, loc),
     )
