@@ -35,7 +35,8 @@ from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import Integer, Row, Select, Table, column, func, select, true, values
+from sqlalchemy import Integer, Row, Select, Table, any_, bindparam, column, func, select, true, values
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Tier
@@ -114,21 +115,36 @@ class DailyData:
         return found
 
 
-def _chunks(ids: Iterable[Any]) -> Iterable[list[Any]]:
+def _pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _chunks(session: Session, ids: Iterable[Any]) -> Iterable[list[Any]]:
+    """``ids`` sorted, in slices ``_among`` can bind (PostgreSQL: all of them at once)."""
     items = sorted(set(ids))
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
+    size = (len(items) or 1) if _pg(session) else CHUNK
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _among(session: Session, col: Any, ids: Sequence[Any]) -> Any:
+    """``col IN ids``. On PostgreSQL ``col = ANY(:array)``: one parameter however many ids, so a
+    batch's statements are short (an ``IN`` of thousands of placeholders cost more to render in
+    SQLAlchemy and to parse in psycopg, at every call, than the database took to answer it)."""
+    if _pg(session):
+        return col == any_(bindparam(None, list(ids), type_=ARRAY(col.type)))
+    return col.in_(ids)
 
 
 def users(session: Session, ids: Collection[int]) -> dict[int, User]:
     """The users ``ids`` with their identities (as ``SqlRepository.get(User, id)`` gives them)."""
     out: dict[int, User] = {}
-    for chunk in _chunks(ids):
-        for row in session.execute(select(_USERS).where(_USERS.c.id.in_(chunk))):
+    for chunk in _chunks(session, ids):
+        for row in session.execute(select(_USERS).where(_among(session, _USERS.c.id, chunk))):
             out[row.id] = User.model_validate(row)
         identities = session.execute(
             select(tb.UserIdentityRow.user_id, tb.UserIdentityRow.platform, tb.UserIdentityRow.external_id)
-            .where(tb.UserIdentityRow.user_id.in_(chunk))
+            .where(_among(session, tb.UserIdentityRow.user_id, chunk))
             .order_by(tb.UserIdentityRow.id)
         )
         for user_id, platform, external_id in identities:
@@ -139,8 +155,8 @@ def users(session: Session, ids: Collection[int]) -> dict[int, User]:
 
 def _reports(session: Session, manager_ids: Collection[int]) -> dict[int, list[User]]:
     out: dict[int, list[User]] = defaultdict(list)
-    for chunk in _chunks(manager_ids):
-        rows = session.execute(select(_USERS).where(_USERS.c.manager_id.in_(chunk)).order_by(_USERS.c.id))
+    for chunk in _chunks(session, manager_ids):
+        rows = session.execute(select(_USERS).where(_among(session, _USERS.c.manager_id, chunk)).order_by(_USERS.c.id))
         for row in rows:
             assert row.manager_id is not None
             out[row.manager_id].append(User.model_validate(row))
@@ -149,11 +165,11 @@ def _reports(session: Session, manager_ids: Collection[int]) -> dict[int, list[U
 
 def _promises(session: Session, owner_ids: Collection[int], until: date) -> dict[int, list[Promise]]:
     out: dict[int, list[Promise]] = defaultdict(list)
-    for chunk in _chunks(owner_ids):
+    for chunk in _chunks(session, owner_ids):
         rows = session.execute(
             select(_PROMISES)
             .where(
-                _PROMISES.c.owner_id.in_(chunk),
+                _among(session, _PROMISES.c.owner_id, chunk),
                 _PROMISES.c.status == PromiseStatus.OPEN.value,
                 _PROMISES.c.due_date <= until,
             )
@@ -187,10 +203,10 @@ def _owned(session: Session, owner_ids: Collection[int]) -> list[Row[Any]]:
         .label("last_visit")
     )
     out: list[Row[Any]] = []
-    for chunk in _chunks(owner_ids):
+    for chunk in _chunks(session, owner_ids):
         out += session.execute(
             select(*_FACTS, last)
-            .where(_ACCOUNTS.c.owner_id.in_(chunk), _ACCOUNTS.c.archived.is_(False))
+            .where(_among(session, _ACCOUNTS.c.owner_id, chunk), _ACCOUNTS.c.archived.is_(False))
             .order_by(_ACCOUNTS.c.owner_id, _ACCOUNTS.c.name)
         ).all()
     return out
@@ -198,9 +214,9 @@ def _owned(session: Session, owner_ids: Collection[int]) -> list[Row[Any]]:
 
 def _live_accounts(session: Session, ids: Collection[int]) -> list[Row[Any]]:
     out: list[Row[Any]] = []
-    for chunk in _chunks(ids):
+    for chunk in _chunks(session, ids):
         out += session.execute(
-            select(_ACCOUNTS).where(_ACCOUNTS.c.id.in_(chunk), _ACCOUNTS.c.archived.is_(False))
+            select(_ACCOUNTS).where(_among(session, _ACCOUNTS.c.id, chunk), _ACCOUNTS.c.archived.is_(False))
         ).all()
     return out
 
@@ -209,7 +225,7 @@ def _plans(
     session: Session, owner_ids: Collection[int], days: Collection[date]
 ) -> dict[int, list[tuple[int, date, datetime]]]:
     out: dict[int, list[tuple[int, date, datetime]]] = defaultdict(list)
-    for chunk in _chunks(owner_ids):
+    for chunk in _chunks(session, owner_ids):
         rows = session.execute(
             select(
                 tb.AccountRow.owner_id,
@@ -220,7 +236,7 @@ def _plans(
             .join(tb.AccountRow, tb.AccountRow.id == tb.VisitRow.account_id)
             .where(
                 tb.VisitRow.next_visit_date.in_(sorted(set(days))),
-                tb.AccountRow.owner_id.in_(chunk),
+                _among(session, tb.AccountRow.owner_id, chunk),
                 tb.AccountRow.archived.is_(False),
             )
         )
@@ -425,12 +441,12 @@ def _grouped(
 ) -> dict[int, list[M]]:
     """The rows of ``row_type`` at the accounts ``ids`` (and ``where``) as ``model``, per account in
     ``order``, at most ``limit`` per account; every id gets a list."""
-    stmt = select(row_type).where(row_type.account_id.in_(ids), *where).order_by(row_type.account_id, *order)
+    stmt = select(row_type).where(_among(session, row_type.account_id, ids), *where).order_by(row_type.account_id, *order)
     if limit is not None:
         # the rows themselves ranked, not their ids joined back: that join let the planner scan the
         # whole table (all of the visits' history) for a batch's few hundred accounts
         rank = func.row_number().over(partition_by=row_type.account_id, order_by=order).label("rank")
-        ranked = select(row_type, rank).where(row_type.account_id.in_(ids), *where).subquery()
+        ranked = select(row_type, rank).where(_among(session, row_type.account_id, ids), *where).subquery()
         rows = aliased(row_type, ranked)
         stmt = select(rows).where(ranked.c.rank <= limit).order_by(ranked.c.account_id, ranked.c.rank)
     out: dict[int, list[M]] = {i: [] for i in ids}

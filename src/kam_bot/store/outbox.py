@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, select, text, update
+from sqlalchemy import and_, any_, bindparam, case, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -72,6 +73,9 @@ def exists(session: Session, message_key: str) -> bool:
 def existing_keys(session: Session, keys: Collection[str]) -> set[str]:
     found: set[str] = set()
     items = sorted(set(keys))
+    if session.get_bind().dialect.name == "postgresql":  # one array parameter, not one per key
+        wanted = any_(bindparam("keys", items, type_=ARRAY(OutboxRow.key.type)))
+        return set(session.scalars(select(OutboxRow.key).where(OutboxRow.key == wanted)))
     for i in range(0, len(items), CHUNK):
         found.update(session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(items[i : i + CHUNK]))))
     return found
