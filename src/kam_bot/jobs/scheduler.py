@@ -34,7 +34,6 @@ from kam_bot.jobs.digest import KIND as DIGEST
 from kam_bot.jobs.digest import compute, reader_window, team_locale
 from kam_bot.jobs.digest_render import build_digest
 from kam_bot.jobs.notifications import Notification, Part
-from kam_bot.services.accounts import PRICE_WEEKS
 from kam_bot.store import daily_batch, slots
 from kam_bot.store.digest_share import DigestShare, windows_of
 from kam_bot.store.jobs import JobsTransaction
@@ -125,7 +124,7 @@ def decide_dailies(
         reads = reads or daily_batch.BriefReads()
         reads.remember(data, people.values())
         briefs = [i for p, day in todo for i in brief_accounts(data, p, day, book.for_team(p.team_id))]
-        tx.prefetch(reads, briefs, now - timedelta(weeks=PRICE_WEEKS))
+        tx.prefetch(reads, briefs)
         cards = ctx.cards(now, reads)
         messages: list[outbox.NewMessage] = []
         for person, day in todo:

@@ -205,7 +205,9 @@ class AccountService:
 
     # -- the card -----------------------------------------------------------------
 
-    def card(self, actor: User, account_id: int) -> AccountCard:
+    def card(self, actor: User, account_id: int, trends: bool = True) -> AccountCard:
+        """The account as ``actor`` may see it. ``trends=False`` leaves ``price_trends`` empty (a
+        brief shows the latest prices only: no price history read, no weekly picture drawn)."""
         with self._uow() as uow:
             repo = uow.repo
             account = _get_account(repo, account_id)
@@ -230,7 +232,7 @@ class AccountService:
                 tz,
                 self._thresholds,
             )
-            prices, trends = self._prices(repo, account.id, today, tz)
+            prices, price_trends = self._prices(repo, account.id, today, tz, trends)
             visits = repo.visits_for(account.id, limit=3)
             planned = [v.next_visit_date for v in visits if v.next_visit_date and v.next_visit_date >= today]
             return AccountCard(
@@ -253,11 +255,11 @@ class AccountService:
                 competitor_notes=repo.competitor_notes_for(account.id),
                 can_write=access.can_write_account(repo, actor, account),
                 insight=insight,
-                price_trends=trends,
+                price_trends=price_trends,
             )
 
     def _prices(
-        self, repo: Repository, account_id: int, today: date, tz: ZoneInfo
+        self, repo: Repository, account_id: int, today: date, tz: ZoneInfo, trends: bool = True
     ) -> tuple[list[PricePoint], list[ProductPrices]]:
         """The latest price of each product against the list, and each price over the weeks."""
         rates, threshold = repo.exchange_rates(), self._threshold
@@ -265,6 +267,8 @@ class AccountService:
             PricePoint(p, rules.price_deviation(p, repo.price_list_for(p.product, today), threshold, rates))
             for p in repo.latest_prices(account_id)
         ]
+        if not trends:
+            return prices, []
         listed = cache(repo.price_list_for)  # one look-up per product and day
         since = self._clock() - timedelta(weeks=PRICE_WEEKS)
         return prices, picture(repo.price_history(account_id, since), listed, tz, threshold, rates)

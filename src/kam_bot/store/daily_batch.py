@@ -156,7 +156,9 @@ def users(session: Session, ids: Collection[int]) -> dict[int, User]:
 def _reports(session: Session, manager_ids: Collection[int]) -> dict[int, list[User]]:
     out: dict[int, list[User]] = defaultdict(list)
     for chunk in _chunks(session, manager_ids):
-        rows = session.execute(select(_USERS).where(_among(session, _USERS.c.manager_id, chunk)).order_by(_USERS.c.id))
+        rows = session.execute(
+            select(_USERS).where(_among(session, _USERS.c.manager_id, chunk)).order_by(_USERS.c.id)
+        )
         for row in rows:
             assert row.manager_id is not None
             out[row.manager_id].append(User.model_validate(row))
@@ -317,9 +319,6 @@ class BriefReads:
         self.promises: dict[int, list[Promise]] = {}
         self.prices: dict[int, list[PriceObservation]] = {}
         self.stock: dict[int, list[tuple[InventoryObservation, InventoryObservation | None]]] = {}
-        self.history: dict[int, list[PriceObservation]] = {}
-        self.history_since: datetime | None = None
-        """The prices of ``history`` are every price seen at its accounts since this moment."""
 
     def uow(self, sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
         """Units of work on ``sessions``, their repository reading through these."""
@@ -331,21 +330,13 @@ class BriefReads:
         self.users = {p.id: p for p in people}
         self.visits_known = {a.id for accounts in data.owned.values() for a in accounts}
         self.contacts, self.visits, self.stage_changes, self.competitor_notes = {}, {}, {}, {}
-        self.promises, self.prices, self.stock, self.history = {}, {}, {}, {}
+        self.promises, self.prices, self.stock = {}, {}, {}
 
-    def prefetch(
-        self, session: Session, account_ids: Collection[int], prices_since: datetime | None = None
-    ) -> None:
-        """``prices_since``: also every price seen at the accounts since then (the card's price picture)."""
+    def prefetch(self, session: Session, account_ids: Collection[int]) -> None:
+        """What the cards of ``account_ids`` read (a brief's card draws no price trends: no history)."""
         ids = sorted(set(account_ids))
         if not ids:
             return
-        if prices_since is not None:
-            po = tb.PriceObservationRow
-            self.history_since = prices_since
-            self.history = _grouped(
-                session, PriceObservation, po, ids, [po.observed_at, po.id], po.observed_at >= prices_since
-            )
         c, v, sc, cn, p = (tb.ContactRow, tb.VisitRow, tb.StageChangeRow, tb.CompetitorNoteRow, tb.PromiseRow)
         self.contacts = _grouped(session, Contact, c, ids, [c.name])
         if session.get_bind().dialect.name == "postgresql":  # index-backed: flat however long the history
@@ -441,7 +432,11 @@ def _grouped(
 ) -> dict[int, list[M]]:
     """The rows of ``row_type`` at the accounts ``ids`` (and ``where``) as ``model``, per account in
     ``order``, at most ``limit`` per account; every id gets a list."""
-    stmt = select(row_type).where(_among(session, row_type.account_id, ids), *where).order_by(row_type.account_id, *order)
+    stmt = (
+        select(row_type)
+        .where(_among(session, row_type.account_id, ids), *where)
+        .order_by(row_type.account_id, *order)
+    )
     if limit is not None:
         # the rows themselves ranked, not their ids joined back: that join let the planner scan the
         # whole table (all of the visits' history) for a batch's few hundred accounts
@@ -517,13 +512,6 @@ class _BriefRepository(SqlRepository):
             account_id=account_id, owner_id=owner_id, status=status, direction=direction,
             due_on_or_before=due_on_or_before, visit_id=visit_id,
         )  # fmt: skip
-
-    def price_history(self, account_id: int, since: datetime) -> list[PriceObservation]:
-        found = self._reads.history.get(account_id)
-        start = self._reads.history_since
-        if found is None or start is None or since < start:
-            return super().price_history(account_id, since)
-        return [p for p in found if p.observed_at >= since]
 
     def latest_prices(self, account_id: int) -> list[PriceObservation]:
         found = self._reads.prices.get(account_id)

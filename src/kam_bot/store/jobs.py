@@ -63,13 +63,8 @@ class JobsTransaction:
     ) -> daily_batch.DailyData:
         return daily_batch.load(self._session, people, now, escalation_days, plan_days)
 
-    def prefetch(
-        self,
-        reads: daily_batch.BriefReads,
-        account_ids: Collection[int],
-        prices_since: datetime | None = None,
-    ) -> None:
-        reads.prefetch(self._session, account_ids, prices_since)
+    def prefetch(self, reads: daily_batch.BriefReads, account_ids: Collection[int]) -> None:
+        reads.prefetch(self._session, account_ids)
 
     # -- digests -------------------------------------------------------------------------
 
