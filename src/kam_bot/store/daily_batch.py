@@ -35,7 +35,21 @@ from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import Integer, Row, Select, Table, any_, bindparam, column, func, select, true, values
+from sqlalchemy import (
+    Integer,
+    Row,
+    Select,
+    Table,
+    TextualSelect,
+    any_,
+    bindparam,
+    column,
+    func,
+    select,
+    text,
+    true,
+    values,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -353,7 +367,12 @@ class BriefReads:
         self.promises = _grouped(session, Promise, p, ids, [p.due_date, p.id])
         self.prices = {i: [] for i in ids}
         seen_prices: set[tuple[int, str, str, str | None]] = set()
-        latest = _newest_first(_PRICES, ids, 1, _PRICES.c.product, _PRICES.c.kind, _PRICES.c.competitor)
+        pg = session.get_bind().dialect.name == "postgresql"
+        latest = (
+            _latest_keys(_PRICES, _LATEST_PRICES, ids)
+            if pg
+            else _newest_first(_PRICES, ids, 1, _PRICES.c.product, _PRICES.c.kind, _PRICES.c.competitor)
+        )
         for row in session.execute(latest):
             key = (row.account_id, row.product.lower(), row.kind, (row.competitor or "").lower() or None)
             if key not in seen_prices:  # as SqlRepository.latest_prices
@@ -362,7 +381,12 @@ class BriefReads:
         for found in self.prices.values():
             found.sort(key=lambda o: (o.product.casefold(), o.kind != "our_invoice", o.competitor or ""))
         pairs: dict[int, dict[str, list[InventoryObservation]]] = {i: {} for i in ids}
-        for row in session.execute(_newest_first(_STOCK, ids, 2, _STOCK.c.product)):
+        stock = (
+            _latest_keys(_STOCK, _LATEST_STOCK, ids)
+            if pg
+            else _newest_first(_STOCK, ids, 2, _STOCK.c.product)
+        )
+        for row in session.execute(stock):
             two = pairs[row.account_id].setdefault(row.product.lower(), [])
             if len(two) < 2:  # as SqlRepository.latest_stock
                 two.append(InventoryObservation.model_validate(row))
@@ -392,6 +416,73 @@ def _newest_first(table: Table, ids: Sequence[int], keep: int, *key: Any) -> Sel
         .where(ranked.c.rank <= keep)
         .order_by(ranked.c.account_id, ranked.c.observed_at.desc(), ranked.c.id.desc())
     )
+
+
+_LATEST_PRICES = """
+WITH RECURSIVE latest AS (
+  SELECT f.* FROM unnest(CAST(:ids AS integer[])) AS wanted(account_id)
+  CROSS JOIN LATERAL (
+    SELECT {cols} FROM price_observations o WHERE o.account_id = wanted.account_id
+    ORDER BY o.product DESC, o.kind DESC, o.competitor DESC NULLS FIRST, o.observed_at DESC, o.id DESC
+    LIMIT 1
+  ) f
+  UNION ALL
+  SELECT n.* FROM latest k CROSS JOIN LATERAL (
+    (SELECT {cols} FROM price_observations o
+      WHERE k.competitor IS NULL AND o.account_id = k.account_id AND o.product = k.product
+        AND o.kind = k.kind AND o.competitor IS NOT NULL
+      ORDER BY o.product DESC, o.kind DESC, o.competitor DESC, o.observed_at DESC, o.id DESC LIMIT 1)
+    UNION ALL
+    (SELECT {cols} FROM price_observations o
+      WHERE k.competitor IS NOT NULL AND o.account_id = k.account_id
+        AND (o.product, o.kind, o.competitor) < (k.product, k.kind, k.competitor)
+      ORDER BY o.product DESC, o.kind DESC, o.competitor DESC NULLS FIRST, o.observed_at DESC, o.id DESC
+      LIMIT 1)
+    UNION ALL
+    (SELECT {cols} FROM price_observations o
+      WHERE k.competitor IS NULL AND o.account_id = k.account_id AND (o.product, o.kind) < (k.product, k.kind)
+      ORDER BY o.product DESC, o.kind DESC, o.competitor DESC NULLS FIRST, o.observed_at DESC, o.id DESC
+      LIMIT 1)
+    LIMIT 1
+  ) n
+)
+SELECT * FROM latest ORDER BY account_id, observed_at DESC, id DESC
+"""
+"""The newest price of each (product, kind, competitor) at the accounts ``:ids`` (PostgreSQL): a
+loose index scan of ``ix_price_obs_account_key_at`` backwards, one probe per key, each landing on
+the next key's newest row (a NULL competitor sorts first going backwards: the first branch steps
+from it to the named competitors of its product and kind, the second between named ones and on to
+the next product and kind, the third from it to the next product and kind). The probes follow the
+keys, not the years of prices behind them."""
+
+_LATEST_STOCK = """
+WITH RECURSIVE products AS (
+  SELECT f.account_id, f.product FROM unnest(CAST(:ids AS integer[])) AS wanted(account_id)
+  CROSS JOIN LATERAL (
+    SELECT o.account_id, o.product FROM inventory_observations o WHERE o.account_id = wanted.account_id
+    ORDER BY o.product DESC LIMIT 1
+  ) f
+  UNION ALL
+  SELECT n.account_id, n.product FROM products k CROSS JOIN LATERAL (
+    SELECT o.account_id, o.product FROM inventory_observations o
+    WHERE o.account_id = k.account_id AND o.product < k.product ORDER BY o.product DESC LIMIT 1
+  ) n
+)
+SELECT two.* FROM products k CROSS JOIN LATERAL (
+  SELECT {cols} FROM inventory_observations o WHERE o.account_id = k.account_id AND o.product = k.product
+  ORDER BY o.observed_at DESC, o.id DESC LIMIT 2
+) two
+ORDER BY two.account_id, two.observed_at DESC, two.id DESC
+"""
+"""The two newest counts of each product at the accounts ``:ids`` (PostgreSQL): the products by a
+loose scan of ``ix_inventory_obs_account_product_at``, then two rows of each through it."""
+
+
+def _latest_keys(table: Table, sql: str, ids: Sequence[int]) -> TextualSelect:
+    """``sql`` (``_LATEST_PRICES``, ``_LATEST_STOCK``) for ``ids``, its rows typed as ``table``'s: the
+    same rows ``_newest_first`` ranks out of the whole history, in the same order."""
+    cols = ", ".join(f"o.{c.name}" for c in table.c)
+    return text(sql.format(cols=cols)).bindparams(ids=list(ids)).columns(*table.c)
 
 
 def _newest(
