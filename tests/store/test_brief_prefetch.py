@@ -10,7 +10,7 @@ from conftest import FrozenClock
 from factories import _add, add_account, add_user, batch
 
 from kam_bot.bootstrap import App
-from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObservation, Visit
+from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObservation, Promise, Visit
 from kam_bot.store.daily_batch import NOTES, VISITS, BriefReads
 
 
@@ -35,14 +35,22 @@ def test_the_newest_visits_and_notes_of_each_account_as_the_repository_reads_the
                 observed_at=at,
             )
         _add(app, Visit, account_id=quiet.id, rep_id=rep.id, visited_at=clock.now, created_at=clock.now)
+        for n, (status, days) in enumerate([("open", -400), ("done", -400), ("done", -20), ("cancelled", -5),
+                                            ("open", 3), ("done", -90), ("done", -91)]):  # fmt: skip
+            due = clock.now.date() + timedelta(days=days)
+            _add(app, Promise, account_id=busy.id, direction="ours" if n % 2 else "theirs", owner_id=rep.id,
+                 text=f"p{n}", due_date=due, status=status, created_at=clock.now)  # fmt: skip
     reads = BriefReads()
     ids = [busy.id, quiet.id, none.id]
+    start = clock.now.date() - timedelta(days=90)
     with app.uow() as uow:
-        reads.prefetch(uow.repo.session, ids)
+        reads.prefetch(uow.repo.session, ids, start)
         for account_id in ids:
+            assert reads.promises[account_id] == uow.repo.promises_for_record([account_id], start)
             assert reads.visits[account_id] == uow.repo.visits_for(account_id, limit=VISITS)
             assert reads.competitor_notes[account_id] == uow.repo.competitor_notes_for(account_id, NOTES)
     assert len(reads.visits[busy.id]) == VISITS and len(reads.competitor_notes[busy.id]) == NOTES
+    assert [p.text for p in reads.promises[busy.id]] == ["p0", "p5", "p2", "p4"]  # open, or due since start
     assert len(reads.visits[quiet.id]) == 1 and reads.visits[none.id] == []
 
 
@@ -98,7 +106,7 @@ def test_the_latest_prices_and_stock_of_each_account_as_the_repository_reads_the
     reads = BriefReads()
     ids = [busy.id, quiet.id, none.id]
     with app.uow() as uow:
-        reads.prefetch(uow.repo.session, ids)
+        reads.prefetch(uow.repo.session, ids, clock.now.date())
         for account_id in ids:
             assert reads.prices[account_id] == uow.repo.latest_prices(account_id)
             assert reads.stock[account_id] == uow.repo.latest_stock(account_id)

@@ -124,7 +124,11 @@ def decide_dailies(
         reads = reads or daily_batch.BriefReads()
         reads.remember(data, people.values())
         briefs = [i for p, day in todo for i in brief_accounts(data, p, day, book.for_team(p.team_id))]
-        tx.prefetch(reads, briefs)
+        # a card's promise record starts promise_days before the reader's day (a day either side of UTC's)
+        promises_from = (now - timedelta(days=1)).date() - timedelta(
+            days=insight_thresholds(ctx.settings).promise_days
+        )
+        tx.prefetch(reads, briefs, promises_from)
         cards = ctx.cards(now, reads)
         messages: list[outbox.NewMessage] = []
         for person, day in todo:

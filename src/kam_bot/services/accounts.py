@@ -216,7 +216,9 @@ class AccountService:
             today = local_today(actor, self._clock())
             last = repo.last_visit_dates([account.id]).get(account.id)
             contacts = _contact_views(repo, actor, account)
-            every_promise = repo.promises_where(account_id=account.id, status=None)
+            # what the card shows of promises: the open ones and the record's window (not all history)
+            record_from = today - timedelta(days=self._thresholds.promise_days)
+            every_promise = repo.promises_for_record([account.id], record_from)
             promises = [p for p in every_promise if p.status.value == "open"]
             history = repo.stage_changes_for(account.id)
             insight = account_insight(

@@ -45,6 +45,7 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
+    or_,
     select,
     text,
     true,
@@ -53,7 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Tier
+from kam_bot.domain.enums import PromiseStatus, Tier
 from kam_bot.domain.models import (
     Account,
     CompetitorNote,
@@ -331,6 +332,8 @@ class BriefReads:
         self.stage_changes: dict[int, list[StageChange]] = {}
         self.competitor_notes: dict[int, list[CompetitorNote]] = {}
         self.promises: dict[int, list[Promise]] = {}
+        """Not cancelled, and open or due on or after ``promises_from`` (what a card's record reads)."""
+        self.promises_from: date | None = None
         self.prices: dict[int, list[PriceObservation]] = {}
         self.stock: dict[int, list[tuple[InventoryObservation, InventoryObservation | None]]] = {}
 
@@ -346,8 +349,9 @@ class BriefReads:
         self.contacts, self.visits, self.stage_changes, self.competitor_notes = {}, {}, {}, {}
         self.promises, self.prices, self.stock = {}, {}, {}
 
-    def prefetch(self, session: Session, account_ids: Collection[int]) -> None:
-        """What the cards of ``account_ids`` read (a brief's card draws no price trends: no history)."""
+    def prefetch(self, session: Session, account_ids: Collection[int], promises_from: date) -> None:
+        """What the cards of ``account_ids`` read (a brief's card draws no price trends: no history).
+        ``promises_from``: the earliest start of a card's promise record (``promises_for_record``)."""
         ids = sorted(set(account_ids))
         if not ids:
             return
@@ -364,7 +368,8 @@ class BriefReads:
             self.competitor_notes = _grouped(
                 session, CompetitorNote, cn, ids, [cn.observed_at.desc(), cn.id.desc()], limit=NOTES
             )
-        self.promises = _grouped(session, Promise, p, ids, [p.due_date, p.id])
+        self.promises_from = promises_from
+        self.promises = _grouped(session, Promise, p, ids, [p.due_date, p.id], *_for_record(p, promises_from))
         self.prices = {i: [] for i in ids}
         seen_prices: set[tuple[int, str, str, str | None]] = set()
         pg = session.get_bind().dialect.name == "postgresql"
@@ -512,6 +517,14 @@ def _newest(
     return out
 
 
+def _for_record(p: type[tb.PromiseRow], due_from: date) -> list[Any]:
+    """``insight_queries.promises_for_record``'s conditions."""
+    return [
+        p.status != PromiseStatus.CANCELLED.value,
+        or_(p.due_date >= due_from, p.status == PromiseStatus.OPEN.value),
+    ]
+
+
 def _grouped(
     session: Session,
     model: type[M],
@@ -585,24 +598,12 @@ class _BriefRepository(SqlRepository):
             return super().competitor_notes_for(account_id, limit)
         return found[:limit]
 
-    def promises_where(
-        self,
-        *,
-        account_id: int | None = None,
-        owner_id: int | None = None,
-        status: PromiseStatus | None = PromiseStatus.OPEN,
-        direction: PromiseDirection | None = None,
-        due_on_or_before: date | None = None,
-        visit_id: int | None = None,
-    ) -> list[Promise]:
-        only_account = (owner_id, direction, due_on_or_before, visit_id) == (None, None, None, None)
-        found = self._reads.promises.get(account_id) if only_account and account_id is not None else None
-        if found is not None and status in (None, PromiseStatus.OPEN):  # every status was prefetched
-            return [p for p in found if status is None or p.status is status]
-        return super().promises_where(
-            account_id=account_id, owner_id=owner_id, status=status, direction=direction,
-            due_on_or_before=due_on_or_before, visit_id=visit_id,
-        )  # fmt: skip
+    def promises_for_record(self, account_ids: Sequence[int], due_from: date) -> list[Promise]:
+        start = self._reads.promises_from
+        found = self._reads.promises.get(account_ids[0]) if len(account_ids) == 1 else None
+        if found is None or start is None or due_from < start:
+            return super().promises_for_record(account_ids, due_from)
+        return [p for p in found if p.due_date >= due_from or p.status is PromiseStatus.OPEN]
 
     def latest_prices(self, account_id: int) -> list[PriceObservation]:
         found = self._reads.prices.get(account_id)

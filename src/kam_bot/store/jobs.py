@@ -63,8 +63,10 @@ class JobsTransaction:
     ) -> daily_batch.DailyData:
         return daily_batch.load(self._session, people, now, escalation_days, plan_days)
 
-    def prefetch(self, reads: daily_batch.BriefReads, account_ids: Collection[int]) -> None:
-        reads.prefetch(self._session, account_ids)
+    def prefetch(
+        self, reads: daily_batch.BriefReads, account_ids: Collection[int], promises_from: date
+    ) -> None:
+        reads.prefetch(self._session, account_ids, promises_from)
 
     # -- digests -------------------------------------------------------------------------
 
