@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, TypeVar, cast
@@ -43,6 +43,7 @@ from sqlalchemy import (
     TextualSelect,
     any_,
     bindparam,
+    case,
     column,
     func,
     or_,
@@ -68,6 +69,7 @@ from kam_bot.domain.models import (
     User,
     Visit,
 )
+from kam_bot.domain.rules import DEFAULT_CADENCE_DAYS
 from kam_bot.services.ports import UnitOfWorkFactory
 from kam_bot.store import tables as tb
 from kam_bot.store.price_book import PriceBook
@@ -110,7 +112,8 @@ class DailyData:
     promises: dict[int, list[Promise]] = field(default_factory=dict)
     """Owner id -> open promises due on or before the batch's latest day, by due date and id."""
     owned: dict[int, list[AccountFacts]] = field(default_factory=dict)
-    """Owner id -> live accounts, by name (as the database orders them)."""
+    """Owner id -> live accounts, by name (as the database orders them): on PostgreSQL only those
+    that may be stale on the batch's days and those with a planned visit (``_owned``)."""
     last_visit: dict[int, datetime] = field(default_factory=dict)
     """Account id -> its latest visit (owned accounts)."""
     plans: dict[int, list[tuple[int, date, datetime]]] = field(default_factory=dict)
@@ -210,23 +213,46 @@ line needs no more (full rows are read only for the accounts a promise or a brie
 _TIERS = {tier.value: tier for tier in Tier}
 
 
-def _owned(session: Session, owner_ids: Collection[int]) -> list[Row[Any]]:
+def _owned(
+    session: Session, owner_ids: Collection[int], last_day: date, planned: Collection[int]
+) -> list[Row[Any]]:
     """Live accounts of the owners (``_FACTS``) with their last visit: one index probe per account
-    (``ix_visits_account_at``), however long the history."""
+    (``ix_visits_account_at``), however long the history.
+
+    On PostgreSQL only those that may be past their cadence on a day up to ``last_day`` (in any
+    time zone: a margin of days either side), and the ``planned`` ones: most accounts are not stale,
+    and ``daily`` applies the cadence rule itself to what comes back."""
     last = (
         select(func.max(tb.VisitRow.visited_at))
         .where(tb.VisitRow.account_id == _ACCOUNTS.c.id)
         .scalar_subquery()
-        .label("last_visit")
     )
+    stmt = select(*_FACTS, last.label("last_visit")).where(_ACCOUNTS.c.archived.is_(False))
+    if _pg(session):
+        # stale: (day - since) > cadence in local days, so since (UTC) < last_day + 1 day - cadence
+        edge = datetime.combine(last_day + timedelta(days=STALE_MARGIN_DAYS), time(), UTC)
+        default = case(
+            *((_ACCOUNTS.c.tier == tier.value, days) for tier, days in DEFAULT_CADENCE_DAYS.items()),
+            else_=DEFAULT_CADENCE_DAYS[Tier.B],
+        )
+        cadence = func.coalesce(_ACCOUNTS.c.visit_cadence_days, default)
+        since = func.coalesce(last, _ACCOUNTS.c.created_at)
+        edge_at = bindparam(None, edge, type_=tb.UTC_TS)
+        maybe_stale = since < edge_at - func.make_interval(0, 0, 0, cadence)
+        stmt = stmt.where(or_(maybe_stale, _among(session, _ACCOUNTS.c.id, sorted(set(planned)))))
     out: list[Row[Any]] = []
     for chunk in _chunks(session, owner_ids):
         out += session.execute(
-            select(*_FACTS, last)
-            .where(_among(session, _ACCOUNTS.c.owner_id, chunk), _ACCOUNTS.c.archived.is_(False))
-            .order_by(_ACCOUNTS.c.owner_id, _ACCOUNTS.c.name)
+            stmt.where(_among(session, _ACCOUNTS.c.owner_id, chunk)).order_by(
+                _ACCOUNTS.c.owner_id, _ACCOUNTS.c.name
+            )
         ).all()
     return out
+
+
+STALE_MARGIN_DAYS = 2
+"""Days added to the latest day a batch reads for when it picks the accounts that may be stale:
+more than the one a local date and the UTC one can differ by."""
 
 
 def _live_accounts(session: Session, ids: Collection[int]) -> list[Row[Any]]:
@@ -278,7 +304,8 @@ def load(
         return DailyData()
     ids = {person.id for person, _ in people}
     reports = _reports(session, ids)
-    owners = ids | {rep.id for reps in reports.values() for rep in reps}
+    reports_of = [rep for reps in reports.values() for rep in reps]
+    owners = ids | {rep.id for rep in reports_of}
     until = max(
         [day for _, day in people]
         + [
@@ -288,15 +315,18 @@ def load(
         ]
     )
     promises = _promises(session, owners, until)
-    rows = _owned(session, owners)
+    plans = _plans(session, ids, {day for _, day in people} | set(plan_days))
+    last_day = max(
+        [day for _, day in people] + [now.astimezone(ZoneInfo(u.timezone)).date() for u in reports_of]
+    )
+    planned = {account_id for found in plans.values() for account_id, _, _ in found}
+    rows = _owned(session, owners, last_day, planned)
     owned: dict[int, list[AccountFacts]] = defaultdict(list)
     for r in rows:
         owned[r.owner_id].append(
             AccountFacts(r.id, r.name, _TIERS[r.tier], r.visit_cadence_days, r.created_at, r.last_visit)
         )
-    plans = _plans(session, ids, {day for _, day in people} | set(plan_days))
-    shown = {p.account_id for ps in promises.values() for p in ps}
-    shown.update(account_id for found in plans.values() for account_id, _, _ in found)
+    shown = {p.account_id for ps in promises.values() for p in ps} | planned
     return DailyData(
         reports=reports,
         promises=promises,

@@ -105,15 +105,25 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], now: datetime
     if not messages:
         return 0
     if session.get_bind().dialect.name == "postgresql":
-        rows = [{k: v for k, v in _values(m, now).items() if k in _RECORD_KEYS} for m in messages]
+        rows = [_record(m) for m in messages]
         return len(session.execute(_RECORDS, {"now": now, "rows": json.dumps(rows)}).all())
     # executemany: SQLAlchemy sends multi-row INSERTs ("insertmanyvalues"), RETURNING the rows written
     return len(session.execute(_insert(session), [_values(m, now) for m in messages]).all())
 
 
-_RECORD_KEYS = frozenset(
-    {"key", "kind", "platform", "recipient", "user_id", "team_id", "payload", "status", "last_error"}
-)
+def _record(message: NewMessage) -> dict[str, Any]:
+    """One element of ``_RECORDS``' array: the columns its recordset names."""
+    return {
+        "key": message.key,
+        "kind": message.kind,
+        "platform": message.platform,
+        "recipient": message.recipient,
+        "user_id": message.user_id,
+        "team_id": message.team_id,
+        "payload": message.payload,
+        "status": message.status,
+        "last_error": message.last_error,
+    }
 
 
 # -- admin ---------------------------------------------------------------------------
