@@ -9,12 +9,16 @@ planner reads, for a batch of people:
 - the direct reports of those who manage someone (one);
 - the open promises of all of them and of their reports due on or before the latest day any
   of them needs, through ``ix_promises_owner_open_due`` (one);
+- the visits that planned a next visit on one of their days at an account they own (one);
 - the live accounts they own, each with its last visit (``max(visited_at)`` as a correlated
   subquery: one backward probe of ``ix_visits_account_at`` per account, so the cost follows the
-  accounts, not the years of history), and the live accounts their promises are about (one or two);
-- the visits that planned a next visit on one of their days at an account they own (one);
+  accounts, not the years of history): on PostgreSQL only those that may be past their cadence
+  and those with a planned visit; and the live accounts their promises are about (one or two);
 
-and ``daily`` builds each person's DM from this in memory. Rows are read exactly as
+and ``daily`` builds each person's DM from this in memory.
+
+On PostgreSQL every list of ids is bound as one array (``= ANY``): a statement with thousands of
+``IN`` placeholders cost more to render and parse, at every batch, than to answer. Rows are read exactly as
 ``SqlRepository`` reads them (same filters, same order within an owner), so a DM built from
 a batch is the DM built for the person alone.
 
@@ -347,8 +351,10 @@ class BriefReads:
     - the price list and the exchange rates (``PriceBook``: read once per tick);
     - the accounts, the recipients and the last visits the batch has just read;
     - for the accounts of the batch's briefs (``prefetch``): contacts, last visits, stage changes,
-      competitor notes, promises (every status), latest prices and stock, one query each for all of them,
-      in the order and with the limits ``SqlRepository`` gives them.
+      competitor notes, promises (open, or due within a card's promise record), latest prices and
+      stock, one query each for all of them, in the order and with the limits ``SqlRepository``
+      gives them (on PostgreSQL the newest rows by index probes per account or key, so these reads
+      stay flat however long the history).
     """
 
     def __init__(self) -> None:
