@@ -162,13 +162,13 @@ def users(session: Session, ids: Collection[int]) -> dict[int, User]:
     """The users ``ids`` with their identities (as ``SqlRepository.get(User, id)`` gives them)."""
     out: dict[int, User] = {}
     for chunk in _chunks(session, ids):
-        for row in session.execute(select(_USERS).where(_among(session, _USERS.c.id, chunk))):
+        for row in session.execute(select(_USERS).where(_among(session, _USERS.c.id, chunk))).all():
             out[row.id] = User.model_validate(row)
         identities = session.execute(
             select(tb.UserIdentityRow.user_id, tb.UserIdentityRow.platform, tb.UserIdentityRow.external_id)
             .where(_among(session, tb.UserIdentityRow.user_id, chunk))
             .order_by(tb.UserIdentityRow.id)
-        )
+        ).all()
         for user_id, platform, external_id in identities:
             if user_id in out:
                 out[user_id].identities[platform] = external_id
@@ -180,7 +180,7 @@ def _reports(session: Session, manager_ids: Collection[int]) -> dict[int, list[U
     for chunk in _chunks(session, manager_ids):
         rows = session.execute(
             select(_USERS).where(_among(session, _USERS.c.manager_id, chunk)).order_by(_USERS.c.id)
-        )
+        ).all()
         for row in rows:
             assert row.manager_id is not None
             out[row.manager_id].append(User.model_validate(row))
@@ -198,7 +198,7 @@ def _promises(session: Session, owner_ids: Collection[int], until: date) -> dict
                 _PROMISES.c.due_date <= until,
             )
             .order_by(_PROMISES.c.due_date, _PROMISES.c.id)
-        )
+        ).all()  # fetched at once: iterating fetches row by row
         for row in rows:
             out[row.owner_id].append(Promise.model_validate(row))
     return dict(out)
@@ -286,7 +286,7 @@ def _plans(
                 _among(session, tb.AccountRow.owner_id, chunk),
                 tb.AccountRow.archived.is_(False),
             )
-        )
+        ).all()
         for owner_id, account_id, day, at in rows:
             out[owner_id].append((account_id, day, at))
     return dict(out)
@@ -414,7 +414,7 @@ class BriefReads:
             if pg
             else _newest_first(_PRICES, ids, 1, _PRICES.c.product, _PRICES.c.kind, _PRICES.c.competitor)
         )
-        for row in session.execute(latest):
+        for row in session.execute(latest).all():
             key = (row.account_id, row.product.lower(), row.kind, (row.competitor or "").lower() or None)
             if key not in seen_prices:  # as SqlRepository.latest_prices
                 seen_prices.add(key)
@@ -427,7 +427,7 @@ class BriefReads:
             if pg
             else _newest_first(_STOCK, ids, 2, _STOCK.c.product)
         )
-        for row in session.execute(stock):
+        for row in session.execute(stock).all():
             two = pairs[row.account_id].setdefault(row.product.lower(), [])
             if len(two) < 2:  # as SqlRepository.latest_stock
                 two.append(InventoryObservation.model_validate(row))
@@ -548,7 +548,7 @@ def _newest(
         .order_by(newest.c.account_id, newest.c[at].desc(), newest.c.id.desc())
     )
     out: dict[int, list[M]] = {i: [] for i in ids}
-    for row in session.execute(stmt):
+    for row in session.execute(stmt).all():
         out[row.account_id].append(model.model_validate(row))
     return out
 
@@ -585,7 +585,7 @@ def _grouped(
         rows = aliased(row_type, ranked)
         stmt = select(rows).where(ranked.c.rank <= limit).order_by(ranked.c.account_id, ranked.c.rank)
     out: dict[int, list[M]] = {i: [] for i in ids}
-    for row in session.scalars(stmt):
+    for row in session.scalars(stmt).all():
         out[row.account_id].append(model.model_validate(row))
     return out
 
