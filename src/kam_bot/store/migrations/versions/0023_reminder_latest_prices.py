@@ -28,12 +28,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # IF NOT EXISTS: the shared bench schemas got these two by hand (same definitions) to measure them
     op.create_index(
         "ix_price_obs_account_key_at",
         "price_observations",
         ["account_id", "product", "kind", "competitor", "observed_at", "id"],
+        if_not_exists=True,
     )
-    op.create_index("ix_promises_account_due", "promises", ["account_id", "due_date"])
+    op.create_index("ix_promises_account_due", "promises", ["account_id", "due_date"], if_not_exists=True)
 
 
 def downgrade() -> None:
