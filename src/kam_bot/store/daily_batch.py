@@ -88,7 +88,8 @@ _PROMISES = cast(Table, tb.PromiseRow.__table__)
 _PRICES = cast(Table, tb.PriceObservationRow.__table__)
 _STOCK = cast(Table, tb.InventoryObservationRow.__table__)
 _PRICE_LIST = cast(Table, tb.PriceListRow.__table__)
-"""Read as plain rows (no ORM identity map): the models validate from their attributes."""
+"""Read as plain rows (no ORM identity map): the models validate from each row as a dict (about
+twice as fast in pydantic as from its attributes, the same model)."""
 
 CHUNK = 5000
 """Most ids bound in one ``IN (...)`` (PostgreSQL allows 65,535 parameters per statement)."""
@@ -133,7 +134,7 @@ class DailyData:
         """The live account (None: archived, gone, or not read for this batch)."""
         found = self._accounts.get(account_id)
         if found is None and account_id in self.rows:
-            found = self._accounts[account_id] = Account.model_validate(self.rows[account_id])
+            found = self._accounts[account_id] = Account.model_validate(self.rows[account_id]._asdict())
         return found
 
 
@@ -163,7 +164,7 @@ def users(session: Session, ids: Collection[int]) -> dict[int, User]:
     out: dict[int, User] = {}
     for chunk in _chunks(session, ids):
         for row in session.execute(select(_USERS).where(_among(session, _USERS.c.id, chunk))).all():
-            out[row.id] = User.model_validate(row)
+            out[row.id] = User.model_validate(row._asdict())
         identities = session.execute(
             select(tb.UserIdentityRow.user_id, tb.UserIdentityRow.platform, tb.UserIdentityRow.external_id)
             .where(_among(session, tb.UserIdentityRow.user_id, chunk))
@@ -183,7 +184,7 @@ def _reports(session: Session, manager_ids: Collection[int]) -> dict[int, list[U
         ).all()
         for row in rows:
             assert row.manager_id is not None
-            out[row.manager_id].append(User.model_validate(row))
+            out[row.manager_id].append(User.model_validate(row._asdict()))
     return dict(out)
 
 
@@ -200,7 +201,7 @@ def _promises(session: Session, owner_ids: Collection[int], until: date) -> dict
             .order_by(_PROMISES.c.due_date, _PROMISES.c.id)
         ).all()  # fetched at once: iterating fetches row by row
         for row in rows:
-            out[row.owner_id].append(Promise.model_validate(row))
+            out[row.owner_id].append(Promise.model_validate(row._asdict()))
     return dict(out)
 
 
@@ -418,7 +419,7 @@ class BriefReads:
             key = (row.account_id, row.product.lower(), row.kind, (row.competitor or "").lower() or None)
             if key not in seen_prices:  # as SqlRepository.latest_prices
                 seen_prices.add(key)
-                self.prices[row.account_id].append(PriceObservation.model_validate(row))
+                self.prices[row.account_id].append(PriceObservation.model_validate(row._asdict()))
         for found in self.prices.values():
             found.sort(key=lambda o: (o.product.casefold(), o.kind != "our_invoice", o.competitor or ""))
         pairs: dict[int, dict[str, list[InventoryObservation]]] = {i: {} for i in ids}
@@ -430,7 +431,7 @@ class BriefReads:
         for row in session.execute(stock).all():
             two = pairs[row.account_id].setdefault(row.product.lower(), [])
             if len(two) < 2:  # as SqlRepository.latest_stock
-                two.append(InventoryObservation.model_validate(row))
+                two.append(InventoryObservation.model_validate(row._asdict()))
         self.stock = {
             i: [(obs[0], obs[1] if len(obs) > 1 else None) for _, obs in sorted(by_product.items())]
             for i, by_product in pairs.items()
@@ -549,7 +550,7 @@ def _newest(
     )
     out: dict[int, list[M]] = {i: [] for i in ids}
     for row in session.execute(stmt).all():
-        out[row.account_id].append(model.model_validate(row))
+        out[row.account_id].append(model.model_validate(row._asdict()))
     return out
 
 
