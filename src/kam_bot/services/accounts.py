@@ -265,13 +265,13 @@ class AccountService:
     ) -> tuple[list[PricePoint], list[ProductPrices]]:
         """The latest price of each product against the list, and each price over the weeks."""
         rates, threshold = repo.exchange_rates(), self._threshold
+        listed = cache(repo.price_list_for)  # one look-up per product and day (a product has several kinds)
         prices = [
-            PricePoint(p, rules.price_deviation(p, repo.price_list_for(p.product, today), threshold, rates))
+            PricePoint(p, rules.price_deviation(p, listed(p.product, today), threshold, rates))
             for p in repo.latest_prices(account_id)
         ]
         if not trends:
             return prices, []
-        listed = cache(repo.price_list_for)  # one look-up per product and day
         since = self._clock() - timedelta(weeks=PRICE_WEEKS)
         return prices, picture(repo.price_history(account_id, since), listed, tz, threshold, rates)
 
