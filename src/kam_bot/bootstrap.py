@@ -162,13 +162,14 @@ class App:
 def card_factory(settings: Settings, jobs: SqlJobsStore, uow: UnitOfWorkFactory) -> CardFactory:
     """The account cards of the morning briefs (``JobsContext.cards``): as of the brief's moment,
     through an ``AccountService`` on that moment's clock, answered from what a batch of briefs
-    already read (``reads``) where it can."""
+    already read (``reads``) where it can. A brief shows no price trends: none are drawn."""
     threshold = settings.price_deviation_threshold
     thresholds = insight_thresholds(settings)
 
     def cards(now: datetime, reads: BriefReads | None) -> CardSource:
         source = jobs.card_uow(reads) if reads is not None else uow
-        return AccountService(source, lambda: now, threshold, thresholds).card
+        service = AccountService(source, lambda: now, threshold, thresholds)
+        return lambda actor, account_id: service.card(actor, account_id, trends=False)
 
     return cards
 

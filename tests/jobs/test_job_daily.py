@@ -388,3 +388,42 @@ def test_a_crowded_morning_still_fits_one_slack_message(app: App, seed: Seed) ->
     text = reply.plain_text() + str(blocks)
     assert "… and 6 more" in text  # 12 of ours, 6 with buttons
     assert "Also planned today" in text  # the third visit of the day is named, without a full brief
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Shanghai"])
+def test_accounts_just_past_their_cadence_in_the_reps_zone_are_listed_and_those_just_within_are_not(
+    app: App, zone: str
+) -> None:
+    """The batch's database-side pick of accounts that may be stale keeps every one the cadence rule
+    counts in the rep's local days, at the edges of the day, in the zones furthest from UTC."""
+    from zoneinfo import ZoneInfo
+
+    rep = add_user(app, "Far Away", timezone=zone)
+    tz = ZoneInfo(zone)
+    local_today = app.clock().astimezone(tz).date()
+
+    def local(day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+
+    cadence = 14  # tier A
+    over_day = local_today - timedelta(days=cadence + 1)  # 1 day past the cadence
+    within_day = local_today - timedelta(days=cadence)  # on the cadence: not stale
+    long_ago = app.clock() - timedelta(days=400)
+    cases = {
+        "over, visited first thing": (over_day, 0, 1),
+        "over, visited last thing": (over_day, 23, 59),
+        "within, visited first thing": (within_day, 0, 1),
+        "within, visited last thing": (within_day, 23, 59),
+    }
+    for name, (day, hour, minute) in cases.items():
+        account = add_account(app, name, rep, tier=Tier.A, created_at=long_ago)
+        at = local(day, hour, minute)
+        add(app, m.Visit, account_id=account.id, rep_id=rep.id, visited_at=at, created_at=at)
+    add_account(app, "over, created first thing", rep, tier=Tier.A, created_at=local(over_day, 0, 1))
+    add_account(app, "within, created last thing", rep, tier=Tier.A, created_at=local(within_day, 23, 59))
+
+    note = note_for(app, rep, local_today)
+    assert note is not None
+    stale = next(p for p in note.parts if p.title == "Accounts past their visit cadence")
+    names = sorted(line.plain.split(" — ")[0] for line in stale.lines)
+    assert names == ["over, created first thing", "over, visited first thing", "over, visited last thing"]

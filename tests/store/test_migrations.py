@@ -100,6 +100,7 @@ def test_the_indexes_the_queries_rely_on(engine: Engine) -> None:
 
     assert indexes("promises")["ix_promises_owner_open_due"] == ["owner_id", "status", "due_date"]
     assert indexes("promises")["ix_promises_account_status"] == ["account_id", "status"]
+    assert indexes("promises")["ix_promises_account_due"] == ["account_id", "due_date"]
     assert indexes("visits")["ix_visits_account_at"] == ["account_id", "visited_at"]
     assert indexes("visits")["ix_visits_rep_at"] == ["rep_id", "visited_at"]
     assert indexes("visits")["ix_visits_next"] == ["next_visit_date"]
@@ -108,6 +109,9 @@ def test_the_indexes_the_queries_rely_on(engine: Engine) -> None:
     assert indexes("account_aliases")["ix_account_aliases_key"] == ["search_key"]
     assert indexes("price_observations")["ix_price_obs_account_product_at"] == [
         "account_id", "product", "observed_at",
+    ]  # fmt: skip
+    assert indexes("price_observations")["ix_price_obs_account_key_at"] == [
+        "account_id", "product", "kind", "competitor", "observed_at", "id",
     ]  # fmt: skip
     assert indexes("inventory_observations")["ix_inventory_obs_account_product_at"] == [
         "account_id", "product", "observed_at",

@@ -37,6 +37,8 @@ CATALOG: Messages = _merge()
 
 def resolve_locale(locale: str | Locale | None) -> Locale:
     """Map whatever a platform reports (``zh-CN``, ``zh_Hans``, ``en-US``) to a catalog locale."""
+    if isinstance(locale, Locale):  # already one (every message of a morning DM asks)
+        return locale
     if locale is None:
         return Locale.EN
     value = str(locale).replace("_", "-").lower()

@@ -76,15 +76,16 @@ def _chain(card: AccountCard, loc: Locale, today: date) -> Part:
 
 
 def _prices_and_stock(card: AccountCard, loc: Locale) -> Part:
+    """The first ``MAX_LINES`` of the prices, then the stock; the rest counted, not rendered."""
     lines: list[Line] = []
-    for pp in card.prices:
+    for pp in card.prices[:MAX_LINES]:
         o = pp.observation
         who = f" ({o.competitor})" if o.competitor else f" ({enum_label('price_kind', o.kind.value, loc)})"
         lines.append(price_line(o.product, price_text(o, loc), pp.deviation, loc, who))
-    for sp in card.stock:
+    for sp in card.stock[: MAX_LINES - len(lines)]:
         qty = quantity_text(sp.observation, loc)
         lines.append(stock_line(sp.observation.product, qty, sp.change, loc, since=sp.previous_seen))
-    shown, more = _clip(lines)
+    shown, more = lines, len(card.prices) + len(card.stock) - len(lines)
     return Part(
         title=t("jobs.brief.prices_stock", loc),
         lines=shown or [Line.of(t("card.no_prices", loc), " ", t("card.no_stock", loc))],

@@ -214,7 +214,9 @@ class AccountService:
 
     # -- the card -----------------------------------------------------------------
 
-    def card(self, actor: User, account_id: int) -> AccountCard:
+    def card(self, actor: User, account_id: int, trends: bool = True) -> AccountCard:
+        """The account as ``actor`` may see it. ``trends=False`` leaves ``price_trends`` empty (a
+        brief shows the latest prices only: no price history read, no weekly picture drawn)."""
         with self._uow() as uow:
             repo = uow.repo
             account = _get_account(repo, account_id)
@@ -223,7 +225,9 @@ class AccountService:
             today = local_today(actor, self._clock())
             last = repo.last_visit_dates([account.id]).get(account.id)
             contacts = _contact_views(repo, actor, account)
-            every_promise = repo.promises_where(account_id=account.id, status=None)
+            # what the card shows of promises: the open ones and the record's window (not all history)
+            record_from = today - timedelta(days=self._thresholds.promise_days)
+            every_promise = repo.promises_for_record([account.id], record_from)
             promises = [p for p in every_promise if p.status.value == "open"]
             history = repo.stage_changes_for(account.id)
             insight = account_insight(
@@ -239,7 +243,7 @@ class AccountService:
                 tz,
                 self._thresholds,
             )
-            prices, trends = self._prices(repo, account.id, today, tz)
+            prices, price_trends = self._prices(repo, account.id, today, tz, trends)
             visits = repo.visits_for(account.id, limit=3)
             planned = [v.next_visit_date for v in visits if v.next_visit_date and v.next_visit_date >= today]
             return AccountCard(
@@ -262,19 +266,21 @@ class AccountService:
                 competitor_notes=repo.competitor_notes_for(account.id),
                 can_write=access.can_write_account(repo, actor, account),
                 insight=insight,
-                price_trends=trends,
+                price_trends=price_trends,
             )
 
     def _prices(
-        self, repo: Repository, account_id: int, today: date, tz: ZoneInfo
+        self, repo: Repository, account_id: int, today: date, tz: ZoneInfo, trends: bool = True
     ) -> tuple[list[PricePoint], list[ProductPrices]]:
         """The latest price of each product against the list, and each price over the weeks."""
         rates, threshold = repo.exchange_rates(), self._threshold
+        listed = cache(repo.price_list_for)  # one look-up per product and day (a product has several kinds)
         prices = [
-            PricePoint(p, rules.price_deviation(p, repo.price_list_for(p.product, today), threshold, rates))
+            PricePoint(p, rules.price_deviation(p, listed(p.product, today), threshold, rates))
             for p in repo.latest_prices(account_id)
         ]
-        listed = cache(repo.price_list_for)  # one look-up per product and day
+        if not trends:
+            return prices, []
         since = self._clock() - timedelta(weeks=PRICE_WEEKS)
         return prices, picture(repo.price_history(account_id, since), listed, tz, threshold, rates)
 

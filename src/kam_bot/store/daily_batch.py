@@ -9,12 +9,16 @@ planner reads, for a batch of people:
 - the direct reports of those who manage someone (one);
 - the open promises of all of them and of their reports due on or before the latest day any
   of them needs, through ``ix_promises_owner_open_due`` (one);
+- the visits that planned a next visit on one of their days at an account they own (one);
 - the live accounts they own, each with its last visit (``max(visited_at)`` as a correlated
   subquery: one backward probe of ``ix_visits_account_at`` per account, so the cost follows the
-  accounts, not the years of history), and the live accounts their promises are about (one or two);
-- the visits that planned a next visit on one of their days at an account they own (one);
+  accounts, not the years of history): on PostgreSQL only those that may be past their cadence
+  and those with a planned visit; and the live accounts their promises are about (one or two);
 
-and ``daily`` builds each person's DM from this in memory. Rows are read exactly as
+and ``daily`` builds each person's DM from this in memory.
+
+On PostgreSQL every list of ids is bound as one array (``= ANY``): a statement with thousands of
+``IN`` placeholders cost more to render and parse, at every batch, than to answer. Rows are read exactly as
 ``SqlRepository`` reads them (same filters, same order within an owner), so a DM built from
 a batch is the DM built for the person alone.
 
@@ -28,17 +32,34 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import Integer, Row, Select, Table, column, func, select, true, values
+from sqlalchemy import (
+    Integer,
+    Row,
+    Select,
+    Table,
+    TextualSelect,
+    any_,
+    bindparam,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    values,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Tier
+from kam_bot.domain.enums import PromiseStatus, Tier
 from kam_bot.domain.models import (
     Account,
     CompetitorNote,
@@ -52,6 +73,7 @@ from kam_bot.domain.models import (
     User,
     Visit,
 )
+from kam_bot.domain.rules import DEFAULT_CADENCE_DAYS
 from kam_bot.services.ports import UnitOfWorkFactory
 from kam_bot.store import tables as tb
 from kam_bot.store.price_book import PriceBook
@@ -66,7 +88,8 @@ _PROMISES = cast(Table, tb.PromiseRow.__table__)
 _PRICES = cast(Table, tb.PriceObservationRow.__table__)
 _STOCK = cast(Table, tb.InventoryObservationRow.__table__)
 _PRICE_LIST = cast(Table, tb.PriceListRow.__table__)
-"""Read as plain rows (no ORM identity map): the models validate from their attributes."""
+"""Read as plain rows (no ORM identity map): the models validate from each row as a dict (about
+twice as fast in pydantic as from its attributes, the same model)."""
 
 CHUNK = 5000
 """Most ids bound in one ``IN (...)`` (PostgreSQL allows 65,535 parameters per statement)."""
@@ -94,7 +117,8 @@ class DailyData:
     promises: dict[int, list[Promise]] = field(default_factory=dict)
     """Owner id -> open promises due on or before the batch's latest day, by due date and id."""
     owned: dict[int, list[AccountFacts]] = field(default_factory=dict)
-    """Owner id -> live accounts, by name (as the database orders them)."""
+    """Owner id -> live accounts, by name (as the database orders them): on PostgreSQL only those
+    that may be stale on the batch's days and those with a planned visit (``_owned``)."""
     last_visit: dict[int, datetime] = field(default_factory=dict)
     """Account id -> its latest visit (owned accounts)."""
     plans: dict[int, list[tuple[int, date, datetime]]] = field(default_factory=dict)
@@ -110,27 +134,42 @@ class DailyData:
         """The live account (None: archived, gone, or not read for this batch)."""
         found = self._accounts.get(account_id)
         if found is None and account_id in self.rows:
-            found = self._accounts[account_id] = Account.model_validate(self.rows[account_id])
+            found = self._accounts[account_id] = Account.model_validate(self.rows[account_id]._asdict())
         return found
 
 
-def _chunks(ids: Iterable[Any]) -> Iterable[list[Any]]:
+def _pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _chunks(session: Session, ids: Iterable[Any]) -> Iterable[list[Any]]:
+    """``ids`` sorted, in slices ``_among`` can bind (PostgreSQL: all of them at once)."""
     items = sorted(set(ids))
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
+    size = (len(items) or 1) if _pg(session) else CHUNK
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _among(session: Session, col: Any, ids: Sequence[Any]) -> Any:
+    """``col IN ids``. On PostgreSQL ``col = ANY(:array)``: one parameter however many ids, so a
+    batch's statements are short (an ``IN`` of thousands of placeholders cost more to render in
+    SQLAlchemy and to parse in psycopg, at every call, than the database took to answer it)."""
+    if _pg(session):
+        return col == any_(bindparam(None, list(ids), type_=ARRAY(col.type)))
+    return col.in_(ids)
 
 
 def users(session: Session, ids: Collection[int]) -> dict[int, User]:
     """The users ``ids`` with their identities (as ``SqlRepository.get(User, id)`` gives them)."""
     out: dict[int, User] = {}
-    for chunk in _chunks(ids):
-        for row in session.execute(select(_USERS).where(_USERS.c.id.in_(chunk))):
-            out[row.id] = User.model_validate(row)
+    for chunk in _chunks(session, ids):
+        for row in session.execute(select(_USERS).where(_among(session, _USERS.c.id, chunk))).all():
+            out[row.id] = User.model_validate(row._asdict())
         identities = session.execute(
             select(tb.UserIdentityRow.user_id, tb.UserIdentityRow.platform, tb.UserIdentityRow.external_id)
-            .where(tb.UserIdentityRow.user_id.in_(chunk))
+            .where(_among(session, tb.UserIdentityRow.user_id, chunk))
             .order_by(tb.UserIdentityRow.id)
-        )
+        ).all()
         for user_id, platform, external_id in identities:
             if user_id in out:
                 out[user_id].identities[platform] = external_id
@@ -139,28 +178,30 @@ def users(session: Session, ids: Collection[int]) -> dict[int, User]:
 
 def _reports(session: Session, manager_ids: Collection[int]) -> dict[int, list[User]]:
     out: dict[int, list[User]] = defaultdict(list)
-    for chunk in _chunks(manager_ids):
-        rows = session.execute(select(_USERS).where(_USERS.c.manager_id.in_(chunk)).order_by(_USERS.c.id))
+    for chunk in _chunks(session, manager_ids):
+        rows = session.execute(
+            select(_USERS).where(_among(session, _USERS.c.manager_id, chunk)).order_by(_USERS.c.id)
+        ).all()
         for row in rows:
             assert row.manager_id is not None
-            out[row.manager_id].append(User.model_validate(row))
+            out[row.manager_id].append(User.model_validate(row._asdict()))
     return dict(out)
 
 
 def _promises(session: Session, owner_ids: Collection[int], until: date) -> dict[int, list[Promise]]:
     out: dict[int, list[Promise]] = defaultdict(list)
-    for chunk in _chunks(owner_ids):
+    for chunk in _chunks(session, owner_ids):
         rows = session.execute(
             select(_PROMISES)
             .where(
-                _PROMISES.c.owner_id.in_(chunk),
+                _among(session, _PROMISES.c.owner_id, chunk),
                 _PROMISES.c.status == PromiseStatus.OPEN.value,
                 _PROMISES.c.due_date <= until,
             )
             .order_by(_PROMISES.c.due_date, _PROMISES.c.id)
-        )
+        ).all()  # fetched at once: iterating fetches row by row
         for row in rows:
-            out[row.owner_id].append(Promise.model_validate(row))
+            out[row.owner_id].append(Promise.model_validate(row._asdict()))
     return dict(out)
 
 
@@ -177,30 +218,53 @@ line needs no more (full rows are read only for the accounts a promise or a brie
 _TIERS = {tier.value: tier for tier in Tier}
 
 
-def _owned(session: Session, owner_ids: Collection[int]) -> list[Row[Any]]:
+def _owned(
+    session: Session, owner_ids: Collection[int], last_day: date, planned: Collection[int]
+) -> list[Row[Any]]:
     """Live accounts of the owners (``_FACTS``) with their last visit: one index probe per account
-    (``ix_visits_account_at``), however long the history."""
+    (``ix_visits_account_at``), however long the history.
+
+    On PostgreSQL only those that may be past their cadence on a day up to ``last_day`` (in any
+    time zone: a margin of days either side), and the ``planned`` ones: most accounts are not stale,
+    and ``daily`` applies the cadence rule itself to what comes back."""
     last = (
         select(func.max(tb.VisitRow.visited_at))
         .where(tb.VisitRow.account_id == _ACCOUNTS.c.id)
         .scalar_subquery()
-        .label("last_visit")
     )
+    stmt = select(*_FACTS, last.label("last_visit")).where(_ACCOUNTS.c.archived.is_(False))
+    if _pg(session):
+        # stale: (day - since) > cadence in local days, so since (UTC) < last_day + 1 day - cadence
+        edge = datetime.combine(last_day + timedelta(days=STALE_MARGIN_DAYS), time(), UTC)
+        default = case(
+            *((_ACCOUNTS.c.tier == tier.value, days) for tier, days in DEFAULT_CADENCE_DAYS.items()),
+            else_=DEFAULT_CADENCE_DAYS[Tier.B],
+        )
+        cadence = func.coalesce(_ACCOUNTS.c.visit_cadence_days, default)
+        since = func.coalesce(last, _ACCOUNTS.c.created_at)
+        edge_at = bindparam(None, edge, type_=tb.UTC_TS)
+        maybe_stale = since < edge_at - func.make_interval(0, 0, 0, cadence)
+        stmt = stmt.where(or_(maybe_stale, _among(session, _ACCOUNTS.c.id, sorted(set(planned)))))
     out: list[Row[Any]] = []
-    for chunk in _chunks(owner_ids):
+    for chunk in _chunks(session, owner_ids):
         out += session.execute(
-            select(*_FACTS, last)
-            .where(_ACCOUNTS.c.owner_id.in_(chunk), _ACCOUNTS.c.archived.is_(False))
-            .order_by(_ACCOUNTS.c.owner_id, _ACCOUNTS.c.name)
+            stmt.where(_among(session, _ACCOUNTS.c.owner_id, chunk)).order_by(
+                _ACCOUNTS.c.owner_id, _ACCOUNTS.c.name
+            )
         ).all()
     return out
 
 
+STALE_MARGIN_DAYS = 2
+"""Days added to the latest day a batch reads for when it picks the accounts that may be stale:
+more than the one a local date and the UTC one can differ by."""
+
+
 def _live_accounts(session: Session, ids: Collection[int]) -> list[Row[Any]]:
     out: list[Row[Any]] = []
-    for chunk in _chunks(ids):
+    for chunk in _chunks(session, ids):
         out += session.execute(
-            select(_ACCOUNTS).where(_ACCOUNTS.c.id.in_(chunk), _ACCOUNTS.c.archived.is_(False))
+            select(_ACCOUNTS).where(_among(session, _ACCOUNTS.c.id, chunk), _ACCOUNTS.c.archived.is_(False))
         ).all()
     return out
 
@@ -209,7 +273,7 @@ def _plans(
     session: Session, owner_ids: Collection[int], days: Collection[date]
 ) -> dict[int, list[tuple[int, date, datetime]]]:
     out: dict[int, list[tuple[int, date, datetime]]] = defaultdict(list)
-    for chunk in _chunks(owner_ids):
+    for chunk in _chunks(session, owner_ids):
         rows = session.execute(
             select(
                 tb.AccountRow.owner_id,
@@ -220,10 +284,10 @@ def _plans(
             .join(tb.AccountRow, tb.AccountRow.id == tb.VisitRow.account_id)
             .where(
                 tb.VisitRow.next_visit_date.in_(sorted(set(days))),
-                tb.AccountRow.owner_id.in_(chunk),
+                _among(session, tb.AccountRow.owner_id, chunk),
                 tb.AccountRow.archived.is_(False),
             )
-        )
+        ).all()
         for owner_id, account_id, day, at in rows:
             out[owner_id].append((account_id, day, at))
     return dict(out)
@@ -245,7 +309,8 @@ def load(
         return DailyData()
     ids = {person.id for person, _ in people}
     reports = _reports(session, ids)
-    owners = ids | {rep.id for reps in reports.values() for rep in reps}
+    reports_of = [rep for reps in reports.values() for rep in reps]
+    owners = ids | {rep.id for rep in reports_of}
     until = max(
         [day for _, day in people]
         + [
@@ -255,15 +320,18 @@ def load(
         ]
     )
     promises = _promises(session, owners, until)
-    rows = _owned(session, owners)
+    plans = _plans(session, ids, {day for _, day in people} | set(plan_days))
+    last_day = max(
+        [day for _, day in people] + [now.astimezone(ZoneInfo(u.timezone)).date() for u in reports_of]
+    )
+    planned = {account_id for found in plans.values() for account_id, _, _ in found}
+    rows = _owned(session, owners, last_day, planned)
     owned: dict[int, list[AccountFacts]] = defaultdict(list)
     for r in rows:
         owned[r.owner_id].append(
             AccountFacts(r.id, r.name, _TIERS[r.tier], r.visit_cadence_days, r.created_at, r.last_visit)
         )
-    plans = _plans(session, ids, {day for _, day in people} | set(plan_days))
-    shown = {p.account_id for ps in promises.values() for p in ps}
-    shown.update(account_id for found in plans.values() for account_id, _, _ in found)
+    shown = {p.account_id for ps in promises.values() for p in ps} | planned
     return DailyData(
         reports=reports,
         promises=promises,
@@ -284,8 +352,10 @@ class BriefReads:
     - the price list and the exchange rates (``PriceBook``: read once per tick);
     - the accounts, the recipients and the last visits the batch has just read;
     - for the accounts of the batch's briefs (``prefetch``): contacts, last visits, stage changes,
-      competitor notes, promises (every status), latest prices and stock, one query each for all of them,
-      in the order and with the limits ``SqlRepository`` gives them.
+      competitor notes, promises (open, or due within a card's promise record), latest prices and
+      stock, one query each for all of them, in the order and with the limits ``SqlRepository``
+      gives them (on PostgreSQL the newest rows by index probes per account or key, so these reads
+      stay flat however long the history).
     """
 
     def __init__(self) -> None:
@@ -299,11 +369,10 @@ class BriefReads:
         self.stage_changes: dict[int, list[StageChange]] = {}
         self.competitor_notes: dict[int, list[CompetitorNote]] = {}
         self.promises: dict[int, list[Promise]] = {}
+        """Not cancelled, and open or due on or after ``promises_from`` (what a card's record reads)."""
+        self.promises_from: date | None = None
         self.prices: dict[int, list[PriceObservation]] = {}
         self.stock: dict[int, list[tuple[InventoryObservation, InventoryObservation | None]]] = {}
-        self.history: dict[int, list[PriceObservation]] = {}
-        self.history_since: datetime | None = None
-        """The prices of ``history`` are every price seen at its accounts since this moment."""
 
     def uow(self, sessions: sessionmaker[Session]) -> UnitOfWorkFactory:
         """Units of work on ``sessions``, their repository reading through these."""
@@ -315,21 +384,14 @@ class BriefReads:
         self.users = {p.id: p for p in people}
         self.visits_known = {a.id for accounts in data.owned.values() for a in accounts}
         self.contacts, self.visits, self.stage_changes, self.competitor_notes = {}, {}, {}, {}
-        self.promises, self.prices, self.stock, self.history = {}, {}, {}, {}
+        self.promises, self.prices, self.stock = {}, {}, {}
 
-    def prefetch(
-        self, session: Session, account_ids: Collection[int], prices_since: datetime | None = None
-    ) -> None:
-        """``prices_since``: also every price seen at the accounts since then (the card's price picture)."""
+    def prefetch(self, session: Session, account_ids: Collection[int], promises_from: date) -> None:
+        """What the cards of ``account_ids`` read (a brief's card draws no price trends: no history).
+        ``promises_from``: the earliest start of a card's promise record (``promises_for_record``)."""
         ids = sorted(set(account_ids))
         if not ids:
             return
-        if prices_since is not None:
-            po = tb.PriceObservationRow
-            self.history_since = prices_since
-            self.history = _grouped(
-                session, PriceObservation, po, ids, [po.observed_at, po.id], po.observed_at >= prices_since
-            )
         c, v, sc, cn, p = (tb.ContactRow, tb.VisitRow, tb.StageChangeRow, tb.CompetitorNoteRow, tb.PromiseRow)
         self.contacts = _grouped(session, Contact, c, ids, [c.name])
         if session.get_bind().dialect.name == "postgresql":  # index-backed: flat however long the history
@@ -343,22 +405,33 @@ class BriefReads:
             self.competitor_notes = _grouped(
                 session, CompetitorNote, cn, ids, [cn.observed_at.desc(), cn.id.desc()], limit=NOTES
             )
-        self.promises = _grouped(session, Promise, p, ids, [p.due_date, p.id])
+        self.promises_from = promises_from
+        self.promises = _grouped(session, Promise, p, ids, [p.due_date, p.id], *_for_record(p, promises_from))
         self.prices = {i: [] for i in ids}
         seen_prices: set[tuple[int, str, str, str | None]] = set()
-        latest = _newest_first(_PRICES, ids, 1, _PRICES.c.product, _PRICES.c.kind, _PRICES.c.competitor)
-        for row in session.execute(latest):
+        pg = session.get_bind().dialect.name == "postgresql"
+        latest = (
+            _latest_keys(_PRICES, _LATEST_PRICES, ids)
+            if pg
+            else _newest_first(_PRICES, ids, 1, _PRICES.c.product, _PRICES.c.kind, _PRICES.c.competitor)
+        )
+        for row in session.execute(latest).all():
             key = (row.account_id, row.product.lower(), row.kind, (row.competitor or "").lower() or None)
             if key not in seen_prices:  # as SqlRepository.latest_prices
                 seen_prices.add(key)
-                self.prices[row.account_id].append(PriceObservation.model_validate(row))
+                self.prices[row.account_id].append(PriceObservation.model_validate(row._asdict()))
         for found in self.prices.values():
             found.sort(key=lambda o: (o.product.casefold(), o.kind != "our_invoice", o.competitor or ""))
         pairs: dict[int, dict[str, list[InventoryObservation]]] = {i: {} for i in ids}
-        for row in session.execute(_newest_first(_STOCK, ids, 2, _STOCK.c.product)):
+        stock = (
+            _latest_keys(_STOCK, _LATEST_STOCK, ids)
+            if pg
+            else _newest_first(_STOCK, ids, 2, _STOCK.c.product)
+        )
+        for row in session.execute(stock).all():
             two = pairs[row.account_id].setdefault(row.product.lower(), [])
             if len(two) < 2:  # as SqlRepository.latest_stock
-                two.append(InventoryObservation.model_validate(row))
+                two.append(InventoryObservation.model_validate(row._asdict()))
         self.stock = {
             i: [(obs[0], obs[1] if len(obs) > 1 else None) for _, obs in sorted(by_product.items())]
             for i, by_product in pairs.items()
@@ -387,6 +460,73 @@ def _newest_first(table: Table, ids: Sequence[int], keep: int, *key: Any) -> Sel
     )
 
 
+_LATEST_PRICES = """
+WITH RECURSIVE latest AS (
+  SELECT f.* FROM unnest(CAST(:ids AS integer[])) AS wanted(account_id)
+  CROSS JOIN LATERAL (
+    SELECT {cols} FROM price_observations o WHERE o.account_id = wanted.account_id
+    ORDER BY o.product DESC, o.kind DESC, o.competitor DESC NULLS FIRST, o.observed_at DESC, o.id DESC
+    LIMIT 1
+  ) f
+  UNION ALL
+  SELECT n.* FROM latest k CROSS JOIN LATERAL (
+    (SELECT {cols} FROM price_observations o
+      WHERE k.competitor IS NULL AND o.account_id = k.account_id AND o.product = k.product
+        AND o.kind = k.kind AND o.competitor IS NOT NULL
+      ORDER BY o.product DESC, o.kind DESC, o.competitor DESC, o.observed_at DESC, o.id DESC LIMIT 1)
+    UNION ALL
+    (SELECT {cols} FROM price_observations o
+      WHERE k.competitor IS NOT NULL AND o.account_id = k.account_id
+        AND (o.product, o.kind, o.competitor) < (k.product, k.kind, k.competitor)
+      ORDER BY o.product DESC, o.kind DESC, o.competitor DESC NULLS FIRST, o.observed_at DESC, o.id DESC
+      LIMIT 1)
+    UNION ALL
+    (SELECT {cols} FROM price_observations o
+      WHERE k.competitor IS NULL AND o.account_id = k.account_id AND (o.product, o.kind) < (k.product, k.kind)
+      ORDER BY o.product DESC, o.kind DESC, o.competitor DESC NULLS FIRST, o.observed_at DESC, o.id DESC
+      LIMIT 1)
+    LIMIT 1
+  ) n
+)
+SELECT * FROM latest ORDER BY account_id, observed_at DESC, id DESC
+"""
+"""The newest price of each (product, kind, competitor) at the accounts ``:ids`` (PostgreSQL): a
+loose index scan of ``ix_price_obs_account_key_at`` backwards, one probe per key, each landing on
+the next key's newest row (a NULL competitor sorts first going backwards: the first branch steps
+from it to the named competitors of its product and kind, the second between named ones and on to
+the next product and kind, the third from it to the next product and kind). The probes follow the
+keys, not the years of prices behind them."""
+
+_LATEST_STOCK = """
+WITH RECURSIVE products AS (
+  SELECT f.account_id, f.product FROM unnest(CAST(:ids AS integer[])) AS wanted(account_id)
+  CROSS JOIN LATERAL (
+    SELECT o.account_id, o.product FROM inventory_observations o WHERE o.account_id = wanted.account_id
+    ORDER BY o.product DESC LIMIT 1
+  ) f
+  UNION ALL
+  SELECT n.account_id, n.product FROM products k CROSS JOIN LATERAL (
+    SELECT o.account_id, o.product FROM inventory_observations o
+    WHERE o.account_id = k.account_id AND o.product < k.product ORDER BY o.product DESC LIMIT 1
+  ) n
+)
+SELECT two.* FROM products k CROSS JOIN LATERAL (
+  SELECT {cols} FROM inventory_observations o WHERE o.account_id = k.account_id AND o.product = k.product
+  ORDER BY o.observed_at DESC, o.id DESC LIMIT 2
+) two
+ORDER BY two.account_id, two.observed_at DESC, two.id DESC
+"""
+"""The two newest counts of each product at the accounts ``:ids`` (PostgreSQL): the products by a
+loose scan of ``ix_inventory_obs_account_product_at``, then two rows of each through it."""
+
+
+def _latest_keys(table: Table, sql: str, ids: Sequence[int]) -> TextualSelect:
+    """``sql`` (``_LATEST_PRICES``, ``_LATEST_STOCK``) for ``ids``, its rows typed as ``table``'s: the
+    same rows ``_newest_first`` ranks out of the whole history, in the same order."""
+    cols = ", ".join(f"o.{c.name}" for c in table.c)
+    return text(sql.format(cols=cols)).bindparams(ids=list(ids)).columns(*table.c)
+
+
 def _newest(
     session: Session, model: type[M], row_type: Any, ids: Sequence[int], at: str, limit: int
 ) -> dict[int, list[M]]:
@@ -409,9 +549,17 @@ def _newest(
         .order_by(newest.c.account_id, newest.c[at].desc(), newest.c.id.desc())
     )
     out: dict[int, list[M]] = {i: [] for i in ids}
-    for row in session.execute(stmt):
-        out[row.account_id].append(model.model_validate(row))
+    for row in session.execute(stmt).all():
+        out[row.account_id].append(model.model_validate(row._asdict()))
     return out
+
+
+def _for_record(p: type[tb.PromiseRow], due_from: date) -> list[Any]:
+    """``insight_queries.promises_for_record``'s conditions."""
+    return [
+        p.status != PromiseStatus.CANCELLED.value,
+        or_(p.due_date >= due_from, p.status == PromiseStatus.OPEN.value),
+    ]
 
 
 def _grouped(
@@ -425,16 +573,20 @@ def _grouped(
 ) -> dict[int, list[M]]:
     """The rows of ``row_type`` at the accounts ``ids`` (and ``where``) as ``model``, per account in
     ``order``, at most ``limit`` per account; every id gets a list."""
-    stmt = select(row_type).where(row_type.account_id.in_(ids), *where).order_by(row_type.account_id, *order)
+    stmt = (
+        select(row_type)
+        .where(_among(session, row_type.account_id, ids), *where)
+        .order_by(row_type.account_id, *order)
+    )
     if limit is not None:
         # the rows themselves ranked, not their ids joined back: that join let the planner scan the
         # whole table (all of the visits' history) for a batch's few hundred accounts
         rank = func.row_number().over(partition_by=row_type.account_id, order_by=order).label("rank")
-        ranked = select(row_type, rank).where(row_type.account_id.in_(ids), *where).subquery()
+        ranked = select(row_type, rank).where(_among(session, row_type.account_id, ids), *where).subquery()
         rows = aliased(row_type, ranked)
         stmt = select(rows).where(ranked.c.rank <= limit).order_by(ranked.c.account_id, ranked.c.rank)
     out: dict[int, list[M]] = {i: [] for i in ids}
-    for row in session.scalars(stmt):
+    for row in session.scalars(stmt).all():
         out[row.account_id].append(model.model_validate(row))
     return out
 
@@ -483,31 +635,12 @@ class _BriefRepository(SqlRepository):
             return super().competitor_notes_for(account_id, limit)
         return found[:limit]
 
-    def promises_where(
-        self,
-        *,
-        account_id: int | None = None,
-        owner_id: int | None = None,
-        status: PromiseStatus | None = PromiseStatus.OPEN,
-        direction: PromiseDirection | None = None,
-        due_on_or_before: date | None = None,
-        visit_id: int | None = None,
-    ) -> list[Promise]:
-        only_account = (owner_id, direction, due_on_or_before, visit_id) == (None, None, None, None)
-        found = self._reads.promises.get(account_id) if only_account and account_id is not None else None
-        if found is not None and status in (None, PromiseStatus.OPEN):  # every status was prefetched
-            return [p for p in found if status is None or p.status is status]
-        return super().promises_where(
-            account_id=account_id, owner_id=owner_id, status=status, direction=direction,
-            due_on_or_before=due_on_or_before, visit_id=visit_id,
-        )  # fmt: skip
-
-    def price_history(self, account_id: int, since: datetime) -> list[PriceObservation]:
-        found = self._reads.history.get(account_id)
-        start = self._reads.history_since
-        if found is None or start is None or since < start:
-            return super().price_history(account_id, since)
-        return [p for p in found if p.observed_at >= since]
+    def promises_for_record(self, account_ids: Sequence[int], due_from: date) -> list[Promise]:
+        start = self._reads.promises_from
+        found = self._reads.promises.get(account_ids[0]) if len(account_ids) == 1 else None
+        if found is None or start is None or due_from < start:
+            return super().promises_for_record(account_ids, due_from)
+        return [p for p in found if p.due_date >= due_from or p.status is PromiseStatus.OPEN]
 
     def latest_prices(self, account_id: int) -> list[PriceObservation]:
         found = self._reads.prices.get(account_id)

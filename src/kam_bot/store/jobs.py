@@ -64,12 +64,9 @@ class JobsTransaction:
         return daily_batch.load(self._session, people, now, escalation_days, plan_days)
 
     def prefetch(
-        self,
-        reads: daily_batch.BriefReads,
-        account_ids: Collection[int],
-        prices_since: datetime | None = None,
+        self, reads: daily_batch.BriefReads, account_ids: Collection[int], promises_from: date
     ) -> None:
-        reads.prefetch(self._session, account_ids, prices_since)
+        reads.prefetch(self._session, account_ids, promises_from)
 
     # -- digests -------------------------------------------------------------------------
 

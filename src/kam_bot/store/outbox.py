@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, select, text, update
+from sqlalchemy import and_, any_, bindparam, case, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -72,6 +73,9 @@ def exists(session: Session, message_key: str) -> bool:
 def existing_keys(session: Session, keys: Collection[str]) -> set[str]:
     found: set[str] = set()
     items = sorted(set(keys))
+    if session.get_bind().dialect.name == "postgresql":  # one array parameter, not one per key
+        wanted = any_(bindparam("keys", items, type_=ARRAY(OutboxRow.key.type)))
+        return set(session.scalars(select(OutboxRow.key).where(OutboxRow.key == wanted)))
     for i in range(0, len(items), CHUNK):
         found.update(session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(items[i : i + CHUNK]))))
     return found
@@ -101,15 +105,25 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], now: datetime
     if not messages:
         return 0
     if session.get_bind().dialect.name == "postgresql":
-        rows = [{k: v for k, v in _values(m, now).items() if k in _RECORD_KEYS} for m in messages]
+        rows = [_record(m) for m in messages]
         return len(session.execute(_RECORDS, {"now": now, "rows": json.dumps(rows)}).all())
     # executemany: SQLAlchemy sends multi-row INSERTs ("insertmanyvalues"), RETURNING the rows written
     return len(session.execute(_insert(session), [_values(m, now) for m in messages]).all())
 
 
-_RECORD_KEYS = frozenset(
-    {"key", "kind", "platform", "recipient", "user_id", "team_id", "payload", "status", "last_error"}
-)
+def _record(message: NewMessage) -> dict[str, Any]:
+    """One element of ``_RECORDS``' array: the columns its recordset names."""
+    return {
+        "key": message.key,
+        "kind": message.kind,
+        "platform": message.platform,
+        "recipient": message.recipient,
+        "user_id": message.user_id,
+        "team_id": message.team_id,
+        "payload": message.payload,
+        "status": message.status,
+        "last_error": message.last_error,
+    }
 
 
 # -- admin ---------------------------------------------------------------------------

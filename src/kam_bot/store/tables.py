@@ -228,6 +228,7 @@ class PromiseRow(Base):
     __table_args__ = (
         Index("ix_promises_owner_open_due", "owner_id", "status", "due_date"),
         Index("ix_promises_account_status", "account_id", "status"),
+        Index("ix_promises_account_due", "account_id", "due_date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -270,7 +271,12 @@ class AuditRow(Base):
 
 class PriceObservationRow(Base):
     __tablename__ = "price_observations"
-    __table_args__ = (Index("ix_price_obs_account_product_at", "account_id", "product", "observed_at"),)
+    __table_args__ = (
+        Index("ix_price_obs_account_product_at", "account_id", "product", "observed_at"),
+        Index(
+            "ix_price_obs_account_key_at", "account_id", "product", "kind", "competitor", "observed_at", "id"
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     product: Mapped[str] = mapped_column(String(200))
