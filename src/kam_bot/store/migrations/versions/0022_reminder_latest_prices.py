@@ -1,6 +1,6 @@
 """reminder briefs: the newest price of each key, and an account's promises by due date, by index
 
-Revision ID: 0023
+Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-06 12:45:00
 
@@ -13,29 +13,25 @@ Two new indexes, so the morning briefs' reads follow what they show, not the yea
   record (``promises_for_record``), with ``ix_promises_account_status`` for the open ones.
 
 Nothing existing changes meaning.
-
-(Another migration may take 0022 on a parallel branch: chain the two when they meet.)
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0023"
+revision = "0022"
 down_revision = "0021"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    # IF NOT EXISTS: the shared bench schemas got these two by hand (same definitions) to measure them
     op.create_index(
         "ix_price_obs_account_key_at",
         "price_observations",
         ["account_id", "product", "kind", "competitor", "observed_at", "id"],
-        if_not_exists=True,
     )
-    op.create_index("ix_promises_account_due", "promises", ["account_id", "due_date"], if_not_exists=True)
+    op.create_index("ix_promises_account_due", "promises", ["account_id", "due_date"])
 
 
 def downgrade() -> None:
