@@ -263,3 +263,29 @@ async def test_odd_answers_are_classified_not_crashed_on(
         sorted(len(slack.posted(f"DU_{n}")) for n in ("limited", "bad_gateway", "unreadable", "html"))
         == [1] * 4
     )
+
+
+def test_a_sender_starting_in_a_window_others_filled_learns_the_limit_not_what_was_left() -> None:
+    """Simulated time: 50 calls allowed in any one second, 27 of them already taken by another
+    sender (another process, or the tail of an earlier burst) when this one starts at pace 0.
+    Its first 429 comes after 23 sends in a third of a second: not a limit of 23/s. It climbs back
+    past that, learns the real limit from a later 429, and over the minute gets at least 85 % of
+    what the platform allows (91 %; with the 23/s kept for good it got 47 %)."""
+    limit, clock = 50, 0.0
+    accepted = deque(0.9 + i * 0.1 / 27 for i in range(27))  # the other sender's burst, just before
+    clock, pace, total, refused = 1.0, Pace(0.0), 0, 0
+    per_send = 1 / 70  # as fast as the sender goes unpaced
+    while clock < 61.0:
+        while accepted and clock - accepted[0] >= 1.0:
+            accepted.popleft()
+        if len(accepted) >= limit:
+            refused += 1
+            pace.limited(clock, 1.0)
+            clock += 1.0
+            continue
+        accepted.append(clock)
+        total += 1
+        pace.sent(clock)
+        clock += max(per_send, pace.interval)
+    assert pace.ceiling is not None and pace.ceiling >= 45, pace.ceiling
+    assert total >= 0.85 * limit * 60, (total, refused)

@@ -14,6 +14,12 @@ class Pace:
     (``ceiling``): the rate drops to ``DECREASE`` x that, then climbs back quickly to ``SAFE`` x
     the ceiling and only creeps above it (``PROBE`` per second), so a second 429 comes rarely and
     each one costs a Retry-After pause. The 429s of one burst count once (``hold``).
+
+    A 429 within the first second of a stretch of sending (a sender starting while others still
+    fill the platform's window: another process, the tail of an earlier burst) has seen less than
+    a window of its own: what it let through may be a fraction of the limit. That ceiling is not
+    trusted: the pace climbs back past it quickly, until a 429 after a whole window of sending
+    says where the limit is. (Before, such a ceiling was kept for good: 23/s of a 50/s limit.)
     """
 
     DECREASE = 0.85
@@ -30,15 +36,21 @@ class Pace:
         self.ceiling: float | None = None
         self._done: deque[float] = deque()
         self._hold_until = 0.0
+        self._since: float | None = None
+        """When the current stretch of sending began (a gap of a window starts a new one)."""
+        self._trusted = False
+        """Whether ``ceiling`` was learnt after a whole window of sending."""
 
     def sent(self, at: float) -> None:
+        if not self._done or at - self._done[-1] > self.WINDOW:
+            self._since = at
         self._done.append(at)
         while self._done and at - self._done[0] > self.WINDOW:
             self._done.popleft()
         if self.ceiling is None or not self.interval:
             return
         rate = 1 / self.interval
-        step = self.RECOVER if rate < self.SAFE * self.ceiling else self.PROBE
+        step = self.RECOVER if rate < self.SAFE * self.ceiling or not self._trusted else self.PROBE
         rate += step / rate
         self.interval = max(self.fastest, 1 / rate)
 
@@ -48,6 +60,7 @@ class Pace:
         while self._done and at - self._done[0] > self.WINDOW:
             self._done.popleft()
         let_through = max(1.0, float(len(self._done)))
+        self._trusted = self._since is not None and at - self._since >= self.WINDOW
         self.ceiling = let_through
         self.interval = max(self.fastest, 1 / (self.DECREASE * let_through))
         self._hold_until = at + retry_after + self.WINDOW
