@@ -45,20 +45,7 @@ class NewMessage:
 
 
 def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
-    return {
-        "key": message.key,
-        "kind": message.kind,
-        "platform": message.platform,
-        "recipient": message.recipient,
-        "user_id": message.user_id,
-        "team_id": message.team_id,
-        "payload": message.payload,
-        "status": message.status,
-        "last_error": message.last_error,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
+    return {**_record(message), "attempts": 0, "next_attempt_at": now, "created_at": now}
 
 
 def _insert(session: Session) -> Any:
