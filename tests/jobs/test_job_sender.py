@@ -252,6 +252,33 @@ def test_a_sender_starting_in_a_window_others_filled_learns_the_limit_not_what_w
     assert total >= 0.85 * LIMIT * 60, (total, refused)
 
 
+def test_calls_held_back_and_released_together_never_fill_a_window_past_the_limit() -> None:
+    """After a 429 has taught the limit (50 in any second), the pace runs just under it, but a busy
+    event loop holds calls back and then releases them together: 40 ms stalls every 30 calls. The
+    calls still start so that no window holds more than the platform took (the window a late call
+    opens is as full as the pace allowed), and the pace loses little to it (>= 45 of 50 a second)."""
+    pace = Pace(0.0)
+    pace.sent(0.0)
+    for i in range(1, 60):  # a whole window of sending, then the 429
+        pace.sent(i / 50)
+    pace.limited(1.2, 1.0)
+    assert pace.ceiling is not None and pace.ceiling >= 49
+    clock, starts, due, busy_until = 2.2, [], 2.2, 0.0
+    for n in range(600):
+        if n % 30 == 0:
+            busy_until = due + 0.04  # the loop is busy: this call and the next ones wait
+        clock = max(clock, due, busy_until)
+        while (wait := pace.room(clock)) > 0:
+            clock += wait
+        pace.started(clock)
+        starts.append(clock)
+        pace.sent(clock)
+        due += pace.interval  # each call had its turn, one pace after the one before
+    fullest = max(sum(1 for t in starts[i:] if t - s < 1.0) for i, s in enumerate(starts))
+    assert fullest <= pace.ceiling - 1, fullest
+    assert len(starts) / (starts[-1] - starts[0]) >= 45
+
+
 async def test_odd_answers_are_classified_not_crashed_on(
     app: App, clock: FrozenClock, slack: FakeSlack, caplog: Any
 ) -> None:

@@ -20,6 +20,11 @@ class Pace:
     a window of its own: what it let through may be a fraction of the limit. That ceiling is not
     trusted: the pace climbs back past it quickly, until a 429 after a whole window of sending
     says where the limit is. (Before, such a ceiling was kept for good: 23/s of a 50/s limit.)
+
+    Once a ceiling is trusted, no window of ``WINDOW`` + ``SLACK`` holds more than ``ceiling - 1``
+    calls started (``room``, ``started``). The platform counts calls as they arrive: a call held
+    back by a busy event loop, arriving late beside calls on time, fills a window that the
+    average pace leaves room in (a 429 at 48/s of a 50/s limit cost a second's pause).
     """
 
     DECREASE = 0.85
@@ -29,6 +34,8 @@ class Pace:
     PROBE = 0.05
     """... and above it."""
     WINDOW = 1.0
+    SLACK = 0.01
+    """Seconds added to the window ``room`` keeps: calls do not all take as long to arrive."""
 
     def __init__(self, interval: float) -> None:
         self.fastest = interval
@@ -40,6 +47,21 @@ class Pace:
         """When the current stretch of sending began (a gap of a window starts a new one)."""
         self._trusted = False
         """Whether ``ceiling`` was learnt after a whole window of sending."""
+        self._started: deque[float] = deque()
+        """When the calls of the last window (plus ``SLACK``) started."""
+
+    def room(self, at: float) -> float:
+        """Seconds to wait from ``at`` before the next call may start (0: now)."""
+        span = self.WINDOW + self.SLACK
+        while self._started and at - self._started[0] >= span:
+            self._started.popleft()
+        if not self._trusted or self.ceiling is None or len(self._started) < self.ceiling - 1:
+            return 0.0
+        return self._started[0] + span - at
+
+    def started(self, at: float) -> None:
+        """A call starts at ``at`` (after ``room`` said there was room)."""
+        self._started.append(at)
 
     def sent(self, at: float) -> None:
         if not self._done or at - self._done[-1] > self.WINDOW:

@@ -219,6 +219,7 @@ class Sender:
         resume = self._resume_at.get(platform, 0.0)
         if resume > loop.time():  # a pause began while this send waited: a new turn after it
             await self._turn(loop, resume)
+        self._pace.started(loop.time())
 
     async def _turn(self, loop: asyncio.AbstractEventLoop, earliest: float) -> None:
         """Wait for the next free slot from ``earliest`` on (slots ``pace`` apart)."""
@@ -226,6 +227,8 @@ class Sender:
         self._next_start = start + self.pace
         if start > loop.time():
             await asyncio.sleep(start - loop.time())
+        while (wait := self._pace.room(loop.time())) > 0:  # no window fuller than the limit
+            await asyncio.sleep(wait)
 
     def claim(self, now: datetime, limit: int | None = None) -> list[lease.Claimed]:
         """Claim due rows without sending them (the loop uses it; tests simulate a dying sender)."""
