@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from datetime import timedelta
@@ -206,6 +207,28 @@ async def test_concurrent_sends_each_message_once_under_a_rate_limit(
     delivered = [c.args["channel"] for c in slack.calls_to("chat.postMessage")]  # calls it accepted
     assert sorted(delivered) == sorted(f"U{n}" for n in names)  # every one once
     assert slack.rate_limited > 0, "the limit was reached, and respected"
+
+
+async def test_rows_a_short_429_put_back_go_out_in_the_same_run(
+    app: App, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    """A 429 with Retry-After 1 near the end of the queue: the row it put back is sent when the
+    pause ends, by the same run, not one scheduler interval (5 s) later."""
+    for name in ("a", "b", "c"):
+        queue(app, name, recipient=f"U{name}")
+    slack.rate_limit_next("chat.postMessage", retry_after=1)
+
+    async def pause_passes() -> None:  # the app's clock moves on while the sender waits
+        while slack.rate_limited == 0:
+            await asyncio.sleep(0.01)
+        clock.advance(seconds=1)
+
+    moving = asyncio.create_task(pause_passes())
+    stats = await slack_sender(app, slack, "s1").run_once()
+    await moving
+    assert (stats.rate_limited, stats.sent) == (1, 3)
+    assert {r["status"] for r in rows(app).values()} == {"sent"}
+    assert posts(slack) == 4 and slack.rate_limited == 1  # the refused call and three posts
 
 
 def simulate(pace: Pace, accepted: deque[float], start: float, fastest: float = 0.0) -> tuple[int, int]:

@@ -142,6 +142,8 @@ class Sender:
         self._next_start = 0.0
         self._resume_at: dict[str, float] = {}
         """Platform -> loop time its short pause ends."""
+        self._put_back: float | None = None
+        """Loop time the rows a short pause put back in this run are due again."""
         self._states: dict[int, dict[int, tuple[str, date | None]]] = {}
         """Row id -> the states of the promises its message lists, read with its batch."""
 
@@ -163,13 +165,26 @@ class Sender:
         """Send what is due now, batch after batch, until nothing is due (or ``should_stop``).
 
         The next batch is claimed while the last few sends of this one are still waiting their
-        turn, so the pace never stalls between batches."""
+        turn, so the pace never stalls between batches. Rows a short 429 pause put back are sent
+        when it ends, in this run: not one scheduler interval later."""
         stats = SendStats()
+        loop = asyncio.get_running_loop()
+        claimed = 0
+        while claimed < max_batches and not should_stop():
+            self._put_back = None
+            claimed += await self._drain(stats, should_stop, max_batches - claimed)
+            if self._put_back is None:
+                break
+            await asyncio.sleep(max(0.0, self._put_back - loop.time()))
+        return stats
+
+    async def _drain(self, stats: SendStats, should_stop: Callable[[], bool], max_batches: int) -> int:
+        """Claim and send batch after batch until a claim comes back short; how many claims."""
         slots = asyncio.Semaphore(self.concurrency)
         running: list[asyncio.Task[None]] = []
-        for _ in range(max_batches):
-            if should_stop():
-                break
+        claims = 0
+        while claims < max_batches and not should_stop():
+            claims += 1
             batch = await asyncio.to_thread(self.claim, self.clock())
             self._states.update(await asyncio.to_thread(self._batch_states, batch))
             started = [asyncio.Event() for _ in batch]
@@ -181,7 +196,7 @@ class Sender:
                 break
             await started[max(0, len(batch) - 1 - self.concurrency)].wait()
         await asyncio.gather(*running)
-        return stats
+        return claims
 
     async def _send(
         self,
@@ -338,6 +353,7 @@ class Sender:
             if wait <= MAX_WAIT:  # the next turns start after the pause, one pace apart
                 self._resume_at[item.platform] = loop.time() + wait
                 self._next_start = max(self._next_start, loop.time() + wait)
+                self._put_back = max(self._put_back or 0.0, loop.time() + wait)
             await asyncio.to_thread(
                 self.leases.reschedule, item, until, exc.reason, item.attempts, exc.nothing_posted
             )
