@@ -8,8 +8,9 @@ rows of its own accounts and its own window: the same rows, in the same order, a
 query gave.
 
 Reads whose bounds depend on the team (the last visit and the last procurement move before
-the team's as-of) are read once per distinct bound: teams in one time zone share it. A reader
-whose window or bounds the share does not cover reads for itself.
+the end of the team's window) are read once per distinct end, for the teams whose window ends
+there: teams in one time zone share it, and no account is read twice. A reader whose window or
+bounds the share does not cover reads for itself.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ class DigestShare:
             self._cache[key] = read()
         found: T = self._cache[key]
         return found
+
+    def _ending_at(self, end: datetime) -> list[int]:
+        """The teams whose window ends at ``end`` (their as-of)."""
+        return [t for t in self._teams if self.windows[t][1] == end]
 
     def _lo_hi(self) -> tuple[datetime, datetime]:
         return min(s for s, _ in self.windows.values()), max(e for _, e in self.windows.values())
@@ -208,26 +213,30 @@ class DigestShare:
         return self._once("chain", read)
 
     def last_visits_before(self, session: Session, at: datetime) -> dict[int, datetime]:
-        """Account id -> its last visit before ``at``, for every account of the teams: one backward
-        probe of ``ix_visits_account_at`` per account, however long the history."""
+        """Account id -> its last visit before ``at``, for every account of the teams whose window
+        ends at ``at``: one backward probe of ``ix_visits_account_at`` per account, however long
+        the history."""
 
         def read() -> dict[int, datetime]:
             v, a = _core(tb.VisitRow).c, _A.c
             before = select(func.max(v.visited_at)).where(v.account_id == a.id, v.visited_at < at)
             last = before.scalar_subquery()
-            rows = session.execute(select(a.id, last).where(a.team_id.in_(self._teams)))
+            rows = session.execute(select(a.id, last).where(a.team_id.in_(self._ending_at(at))))
             return {account_id: seen for account_id, seen in rows if seen is not None}
 
         return self._once(("last_visit", at), read)
 
     def last_procurement_moves(self, session: Session, before: datetime) -> dict[int, datetime]:
+        """Account id -> its last procurement move before ``before``, for the accounts of the
+        teams whose window ends there."""
+
         def read() -> dict[int, datetime]:
             sc, a = _core(tb.StageChangeRow).c, _A.c
             rows = session.execute(
                 select(sc.account_id, func.max(sc.changed_at))
                 .join(_A, a.id == sc.account_id)
                 .where(
-                    a.team_id.in_(self._teams),
+                    a.team_id.in_(self._ending_at(before)),
                     sc.kind == StageKind.PROCUREMENT.value,
                     sc.changed_at < before,
                 )
