@@ -295,7 +295,11 @@ def _digests(
             return decide_digest(ctx, item.team, item.week, now, book, share)
 
         with collector_paused():  # the share's rows live until the last digest (gc_pause)
-            return _one_by_one(DIGESTS, one)(items)
+            try:
+                return _one_by_one(DIGESTS, one)(items)
+            finally:
+                # freed before the collector resumes: its first (full) collection would walk them
+                share.release()
 
     return run
 

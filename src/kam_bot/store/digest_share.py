@@ -67,6 +67,10 @@ class DigestShare:
     def covers(self, team_id: int, start: datetime, end: datetime) -> bool:
         return self.windows.get(team_id) == (start, end)
 
+    def release(self) -> None:
+        """Forget every row read (a later reader reads again)."""
+        self._cache.clear()
+
     def _once(self, key: Any, read: Callable[[], T]) -> T:
         if key not in self._cache:
             self._cache[key] = read()
