@@ -21,8 +21,9 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Row, Table, func, or_, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Executable
 
 from kam_bot.domain.enums import Attitude, ContactRole, GoalReached, Movement, StageKind
 from kam_bot.domain.insight.coverage import ChainMember
@@ -91,10 +92,10 @@ class DigestShare:
 
         def read() -> dict[int, dict[int, Account]]:
             out: dict[int, dict[int, Account]] = {t: {} for t in self._teams}
-            rows = session.execute(select(_A).where(_A.c.team_id.in_(self._teams)).order_by(_A.c.id))
+            rows = _records(session, select(_A).where(_A.c.team_id.in_(self._teams)).order_by(_A.c.id))
             for r in rows:
-                if r.team_id is not None:  # always: the query asked for these teams
-                    out[r.team_id][r.id] = Account.model_validate(r._asdict())
+                if r["team_id"] is not None:  # always: the query asked for these teams
+                    out[r["team_id"]][r["id"]] = Account.model_validate(r)
             return out
 
         return self._once("accounts", read)
@@ -103,9 +104,9 @@ class DigestShare:
         """Team id -> its members by id (``digest_queries.members`` of each team)."""
 
         def read() -> dict[int, list[User]]:
-            u = _core(tb.UserRow).c
-            rows = session.execute(select(_core(tb.UserRow)).where(u.team_id.in_(self._teams)).order_by(u.id))
-            return _by_team((User.model_validate(r), r.team_id) for r in rows)
+            u = _core(tb.UserRow)
+            rows = _records(session, select(u).where(u.c.team_id.in_(self._teams)).order_by(u.c.id))
+            return _by_team((User.model_validate(r), r["team_id"]) for r in rows)
 
         return self._once("members", read)
 
@@ -122,7 +123,7 @@ class DigestShare:
                 .where(_A.c.team_id.in_(self._teams), at >= lo, at < hi)
                 .order_by(at, t.c.id)
             )
-            return _by_team((model.model_validate(r._asdict()), r.owning_team) for r in session.execute(stmt))
+            return _by_team((model.model_validate(r), r["owning_team"]) for r in _records(session, stmt))
 
         return self._once(("week", table), read)
 
@@ -152,10 +153,11 @@ class DigestShare:
             outcomes[None] = outcomes[""] = None
             start = since - MARGIN
             v, a = _core(tb.VisitRow).c, _A.c
-            rows = session.execute(
+            rows = _all(
+                session,
                 select(v.account_id, v.rep_id, v.visited_at, v.goal_reached, a.team_id)
                 .join(_A, a.id == v.account_id)
-                .where(a.team_id.in_(self._teams), v.visited_at >= start, v.visited_at < self._lo_hi()[1])
+                .where(a.team_id.in_(self._teams), v.visited_at >= start, v.visited_at < self._lo_hi()[1]),
             )
             return start, _by_team(
                 (VisitFact(account_id, rep_id, at, outcomes[goal]), team_id)
@@ -188,8 +190,8 @@ class DigestShare:
                 )
                 .order_by(p.id)
             )
-            rows = session.execute(stmt)
-            return bounds, _by_team((Promise.model_validate(r._asdict()), r.owning_team) for r in rows)
+            rows = _records(session, stmt)
+            return bounds, _by_team((Promise.model_validate(r), r["owning_team"]) for r in rows)
 
         return self._once("promises", read)
 
@@ -199,10 +201,11 @@ class DigestShare:
 
         def read() -> dict[int, dict[int, list[ChainMember]]]:
             c, a = _core(tb.ContactRow).c, _A.c
-            rows = session.execute(
+            rows = _all(
+                session,
                 select(c.account_id, c.role, c.attitude, c.last_met, a.team_id)
                 .join(_A, a.id == c.account_id)
-                .where(a.team_id.in_(self._teams))
+                .where(a.team_id.in_(self._teams)),
             )
             roles: dict[str, ContactRole] = {r.value: r for r in ContactRole}
             attitudes: dict[str, Attitude] = {x.value: x for x in Attitude}
@@ -225,7 +228,7 @@ class DigestShare:
             v, a = _core(tb.VisitRow).c, _A.c
             before = select(func.max(v.visited_at)).where(v.account_id == a.id, v.visited_at < at)
             last = before.scalar_subquery()
-            rows = session.execute(select(a.id, last).where(a.team_id.in_(self._ending_at(at))))
+            rows = _all(session, select(a.id, last).where(a.team_id.in_(self._ending_at(at))))
             return {account_id: seen for account_id, seen in rows if seen is not None}
 
         return self._once(("last_visit", at), read)
@@ -236,7 +239,8 @@ class DigestShare:
 
         def read() -> dict[int, datetime]:
             sc, a = _core(tb.StageChangeRow).c, _A.c
-            rows = session.execute(
+            rows = _all(
+                session,
                 select(sc.account_id, func.max(sc.changed_at))
                 .join(_A, a.id == sc.account_id)
                 .where(
@@ -244,7 +248,7 @@ class DigestShare:
                     sc.kind == StageKind.PROCUREMENT.value,
                     sc.changed_at < before,
                 )
-                .group_by(sc.account_id)
+                .group_by(sc.account_id),
             )
             return {account_id: at for account_id, at in rows if at is not None}
 
@@ -279,6 +283,20 @@ def previous_stocks(session: Session, ids: Sequence[int]) -> dict[int, Inventory
         for r in session.scalars(select(prev).where(prev.id.in_(wanted))):
             found[r.id] = InventoryObservation.model_validate(r)
     return {i: found.get(pairs.get(i)) for i in ids}
+
+
+def _all(session: Session, stmt: Executable) -> Sequence[Row[Any]]:
+    """Every row in one fetch from the driver (iterating a result fetches them one call at a time:
+    a tick reads some 250,000 rows)."""
+    return session.execute(stmt).all()
+
+
+def _records(session: Session, stmt: Executable) -> list[dict[str, Any]]:
+    """The rows as dicts for the models to validate, the column names looked up once (``Row._asdict``
+    rebuilds them for every row)."""
+    result = session.execute(stmt)
+    keys = list(result.keys())
+    return [dict(zip(keys, r, strict=True)) for r in result.all()]
 
 
 def _by_team(pairs: Iterable[tuple[T, int]]) -> dict[int, list[T]]:
