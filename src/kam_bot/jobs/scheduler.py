@@ -289,7 +289,7 @@ def _digests(
 
     def run(items: Sequence[planning.DueDigest]) -> tuple[int, int]:
         windows = windows_of([(i.team.id, *reader_window(i.team, i.week, now)) for i in items])
-        share = DigestShare(windows)
+        share = ctx.store.digest_share(windows)
 
         def one(item: planning.DueDigest) -> bool:
             return decide_digest(ctx, item.team, item.week, now, book, share)

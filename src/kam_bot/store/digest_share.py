@@ -11,12 +11,21 @@ Reads whose bounds depend on the team (the last visit and the last procurement m
 the end of the team's window) are read once per distinct end, for the teams whose window ends
 there: teams in one time zone share it, and no account is read twice. A reader whose window or
 bounds the share does not cover reads for itself.
+
+On PostgreSQL the reads that need nothing of a reader (the weeks' rows, previous stock counts,
+contacts, last visits and procurement moves) are started at once in a worker thread on a
+connection of its own (``prefetch``): the server runs them while the first digest reads and
+counts its visits and promises. Each read still happens once: whoever asks first reads, a
+second asker waits for it; a read the worker could not make is made by the digest that asks.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar, cast
 
@@ -27,8 +36,18 @@ from sqlalchemy.sql import Executable
 
 from kam_bot.domain.enums import Attitude, ContactRole, GoalReached, Movement, StageKind
 from kam_bot.domain.insight.coverage import ChainMember
-from kam_bot.domain.models import Account, InventoryObservation, Promise, User
+from kam_bot.domain.models import (
+    Account,
+    CompetitorNote,
+    InventoryObservation,
+    PriceObservation,
+    Promise,
+    StageChange,
+    User,
+)
 from kam_bot.store import tables as tb
+
+log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,20 +82,69 @@ class DigestShare:
     def __init__(self, windows: dict[int, tuple[datetime, datetime]]) -> None:
         self.windows = dict(windows)
         self._teams = sorted(self.windows)
-        self._cache: dict[Any, Any] = {}
+        self._cache: dict[Any, Future[Any]] = {}
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
 
     def covers(self, team_id: int, start: datetime, end: datetime) -> bool:
         return self.windows.get(team_id) == (start, end)
 
+    def prefetch(self, sessions: Callable[[], Session]) -> None:
+        """Start the reads no reader's bounds decide in a worker thread, in a session of its own."""
+        if self._worker is None and self._teams:
+            self._worker = threading.Thread(target=self._prefetch, args=(sessions,), name="digest-prefetch")
+            self._worker.start()
+
+    def _prefetch(self, sessions: Callable[[], Session]) -> None:
+        ends = sorted({end for _, end in self.windows.values()})
+        try:
+            with sessions() as session:
+                try:
+                    self._read_ahead(session, ends)
+                finally:
+                    session.rollback()
+        except Exception:  # the digests make the reads that failed here themselves
+            log.warning("digest share: reading ahead failed; the digests read the rest", exc_info=True)
+
+    def _read_ahead(self, session: Session, ends: list[datetime]) -> None:
+        """The slowest reads on the server first: the weeks' prices and stock (sequential scans)."""
+        self.in_week(session, PriceObservation, tb.PriceObservationRow, tb.PriceObservationRow.observed_at)
+        self.previous_stocks(session)
+        for end in ends:
+            self.last_visits_before(session, end)
+            self.last_procurement_moves(session, end)
+        self.in_week(session, StageChange, tb.StageChangeRow, tb.StageChangeRow.changed_at)
+        self.in_week(session, CompetitorNote, tb.CompetitorNoteRow, tb.CompetitorNoteRow.observed_at)
+        self.chains(session)
+
     def release(self) -> None:
-        """Forget every row read (a later reader reads again)."""
-        self._cache.clear()
+        """Wait for the worker, then forget every row read (a later reader reads again)."""
+        if self._worker is not None:
+            self._worker.join()
+            self._worker = None
+        with self._lock:
+            self._cache.clear()
 
     def _once(self, key: Any, read: Callable[[], T]) -> T:
-        if key not in self._cache:
-            self._cache[key] = read()
-        found: T = self._cache[key]
-        return found
+        """``read()`` once for ``key``: the first asker reads, a later one waits for its rows. When
+        the read fails the key is forgotten: the one who read raises, one who waited reads again."""
+        while True:
+            with self._lock:
+                found = self._cache.get(key)
+                mine = found is None
+                if found is None:
+                    found = self._cache[key] = Future()
+            if mine:
+                return _fill(found, read, lambda: self._forget(key))
+            try:
+                value: T = found.result()
+                return value
+            except Exception:
+                continue  # the other asker's read failed (and forgot the key): read it here
+
+    def _forget(self, key: Any) -> None:
+        with self._lock:
+            self._cache.pop(key, None)
 
     def _ending_at(self, end: datetime) -> list[int]:
         """The teams whose window ends at ``end`` (their as-of)."""
@@ -283,6 +351,18 @@ def previous_stocks(session: Session, ids: Sequence[int]) -> dict[int, Inventory
         for r in session.scalars(select(prev).where(prev.id.in_(wanted))):
             found[r.id] = InventoryObservation.model_validate(r)
     return {i: found.get(pairs.get(i)) for i in ids}
+
+
+def _fill(found: Future[Any], read: Callable[[], T], forget: Callable[[], None]) -> T:
+    """Read into ``found``; on failure forget it first, so a waiter reads again, then raise."""
+    try:
+        value = read()
+    except BaseException as exc:
+        forget()
+        found.set_exception(exc)
+        raise
+    found.set_result(value)
+    return value
 
 
 def _all(session: Session, stmt: Executable) -> Sequence[Row[Any]]:
