@@ -289,13 +289,17 @@ def _digests(
 
     def run(items: Sequence[planning.DueDigest]) -> tuple[int, int]:
         windows = windows_of([(i.team.id, *reader_window(i.team, i.week, now)) for i in items])
-        share = DigestShare(windows)
+        share = ctx.store.digest_share(windows)
 
         def one(item: planning.DueDigest) -> bool:
             return decide_digest(ctx, item.team, item.week, now, book, share)
 
         with collector_paused():  # the share's rows live until the last digest (gc_pause)
-            return _one_by_one(DIGESTS, one)(items)
+            try:
+                return _one_by_one(DIGESTS, one)(items)
+            finally:
+                # freed before the collector resumes: its first (full) collection would walk them
+                share.release()
 
     return run
 

@@ -194,7 +194,7 @@ class DigestReader:
         return self._promises(p.direction == direction.value, p.due_date < before, late)
 
     def last_visits_before(self, at: datetime) -> dict[int, datetime]:
-        if self.share is not None:
+        if self.share is not None and at == self.end:  # the share reads up to each window's end
             last = self.share.last_visits_before(self.session, at)
             return {i: last[i] for i in self.ids if i in last}
         rows = self.session.execute(

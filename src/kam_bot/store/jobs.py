@@ -89,6 +89,7 @@ class JobsTransaction:
 
 class SqlJobsStore:
     def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
+        self._engine = engine
         self._sessions = sessions
         self.leases = SqlLeases(sessions)
         self.slots = SqlSlots(engine, sessions)
@@ -100,6 +101,15 @@ class SqlJobsStore:
                 yield JobsTransaction(session)
             finally:
                 session.rollback()
+
+    def digest_share(self, windows: dict[int, tuple[datetime, datetime]]) -> DigestShare:
+        """What the digests of one tick read once (``digest_share``). On PostgreSQL the reads no
+        digest's bounds decide start at once on a second connection; on SQLite (one writer, and a
+        database in memory is one connection) every read waits for the digest that asks."""
+        share = DigestShare(windows)
+        if self._engine.dialect.name == "postgresql":
+            share.prefetch(self._sessions)
+        return share
 
     def card_uow(self, reads: daily_batch.BriefReads) -> UnitOfWorkFactory:
         """Units of work whose repository answers the account cards from ``reads`` where it can."""
