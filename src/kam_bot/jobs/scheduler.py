@@ -140,7 +140,7 @@ def decide_dailies(
                 if note is None:
                     continue
                 expires = planning.end_of_local_day(day, person.timezone)
-                body = outbox.payload(note, expires)
+                body = outbox.payload_text(note, expires)
                 messages.append(
                     outbox.dm_message(keys[person.id], DAILY, person, ctx.recipient_platforms, body)
                 )
