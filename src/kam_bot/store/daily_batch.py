@@ -358,8 +358,9 @@ class BriefReads:
       stay flat however long the history).
     """
 
-    def __init__(self) -> None:
-        self.book = PriceBook()
+    def __init__(self, book: PriceBook | None = None) -> None:
+        self.book = book or PriceBook()
+        """The price list and rates: one tick's batches may share it (``BriefReads(book)``)."""
         self.data = DailyData()
         self.users: dict[int, User] = {}
         self.visits_known: set[int] = set()

@@ -90,6 +90,9 @@ class JobsTransaction:
 class SqlJobsStore:
     def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
+        self.reads_beside_writes = engine.dialect.name == "postgresql"
+        """A transaction may read in one thread while another writes in another (PostgreSQL; not
+        SQLite, where a test's in-memory database is one connection shared by every thread)."""
         self.leases = SqlLeases(sessions)
         self.slots = SqlSlots(engine, sessions)
 
