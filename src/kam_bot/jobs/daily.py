@@ -64,12 +64,18 @@ class Stale:
 
 
 def _items(data: DailyData, promises: Sequence[Promise]) -> list[PromiseItem]:
-    """The promises on live accounts, with their account."""
+    """The promises on live accounts, with their account (each item made once per batch: a rep's
+    overdue promise shows in the rep's DM and again in their manager's)."""
     items: list[PromiseItem] = []
+    made = data.items
     for p in promises:
-        account = data.account(p.account_id)
-        if account is not None:
-            items.append(PromiseItem(promise=p, account=account))
+        item = made.get(p.id)
+        if item is None:
+            account = data.account(p.account_id)
+            if account is None:
+                continue
+            item = made[p.id] = PromiseItem(promise=p, account=account)
+        items.append(item)
     return items
 
 

@@ -128,6 +128,9 @@ class DailyData:
     """Live accounts by id, whole rows (column -> value): those the promises are about and those
     planned visits are at."""
     _accounts: dict[int, Account] = field(default_factory=dict)
+    items: dict[int, Any] = field(default_factory=dict)
+    """Promise id -> its ``notifications.PromiseItem``, made once by ``daily`` for all the DMs that
+    show it (typed loosely: the store does not know the jobs' models)."""
     derived: dict[tuple[str, int, date], Any] = field(default_factory=dict)
     """What ``daily`` works out of this data once and reads again (a rep's stale accounts: in the
     rep's DM and in their manager's), by (what, person id, day)."""
