@@ -118,8 +118,8 @@ def _has_nul(value: Any) -> bool:
         return NUL in value
     if isinstance(value, dict):
         return any(_has_nul(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
+    if isinstance(value, list | tuple):  # the ints of an id array are not walked one call each
+        return any(_has_nul(v) for v in value if isinstance(v, str | dict | list | tuple))
     return False
 
 
