@@ -332,12 +332,13 @@ def _digests(
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while one batch of DMs is decided.
+    """Python's cyclic garbage collector paused while a tick's batches of DMs are decided (one
+    pause for them all: with read-ahead, a batch is read while the one before it is written).
 
     A batch allocates some hundred thousand small objects that all live until it ends (the rows
     read, the models, the messages); each allocation burst set off full collections that walked
     them and the whole heap again, about a quarter of a tick's CPU (measured with ``gc.callbacks``).
-    Reference counting still frees what dies; the collector resumes after the batch (whoever
+    Reference counting still frees what dies; the collector resumes after the batches (whoever
     paused it first turns it back on, so a tick running in another thread cannot leave it off)."""
     was_on = gc.isenabled()
     gc.disable()
