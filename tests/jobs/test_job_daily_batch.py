@@ -190,3 +190,59 @@ def test_one_person_failing_does_not_hold_back_the_others(
     assert set(written(app)) == {outbox.daily_key(seed.teammate.id, d)}
     with pytest.raises(RuntimeError):
         decide_dailies(app.jobs_context, due, clock.now)
+
+
+def test_a_tick_in_many_batches_writes_what_each_person_alone_would(
+    app: App, seed: Seed, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of two (on PostgreSQL each read while the one before it is written): the rows of
+    one batch; a batch whose read fails counts its people, and the batches after it are written."""
+    people = busy_company(app, seed)
+    due = [(p.id, planning.local_date(clock.now, p.timezone)) for p in people]
+    expected = {outbox.daily_key(u, d): alone(app, u, d) for u, d in due}
+    items = [planning.DueReminder(p, d, clock.now) for p, (_, d) in zip(people, due, strict=True)]
+    monkeypatch.setattr(scheduler, "REMINDER_BATCH", 2)
+    load = scheduler.JobsTransaction.load_daily
+    unlucky = people[2].id
+
+    def load_daily(tx: Any, todo: Any, *args: Any) -> Any:
+        if any(person.id == unlucky for person, _ in todo):
+            raise RuntimeError("the database went away")
+        return load(tx, todo, *args)
+
+    monkeypatch.setattr(scheduler.JobsTransaction, "load_daily", load_daily)
+    lost = {outbox.daily_key(u, d) for u, d in due[2:4]}
+    wanted = {k: v for k, v in expected.items() if v is not None and k not in lost}
+    assert scheduler._dailies(app.jobs_context, clock.now)(items) == (len(wanted), 2)
+    assert {key: row["payload"] for key, row in written(app).items()} == wanted
+    monkeypatch.setattr(scheduler.JobsTransaction, "load_daily", load)
+    assert scheduler._dailies(app.jobs_context, clock.now)(items) == (
+        sum(expected[k] is not None for k in lost),
+        0,
+    )  # the next tick writes the batch that failed, and only it
+    assert {key: row["payload"] for key, row in written(app).items()} == {
+        k: v for k, v in expected.items() if v is not None
+    }
+
+
+def test_a_batch_whose_rows_cannot_be_written_counts_its_people_and_the_others_are_written(
+    app: App, seed: Seed, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = busy_company(app, seed)
+    due = [(p.id, planning.local_date(clock.now, p.timezone)) for p in people]
+    expected = {outbox.daily_key(u, d): alone(app, u, d) for u, d in due}
+    items = [planning.DueReminder(p, d, clock.now) for p, (_, d) in zip(people, due, strict=True)]
+    monkeypatch.setattr(scheduler, "REMINDER_BATCH", 2)
+    enqueue = scheduler.JobsTransaction.enqueue_many
+    unlucky = outbox.daily_key(*due[0])
+
+    def refused(tx: Any, messages: Any, now: Any) -> int:
+        if any(m.key == unlucky for m in messages):
+            raise RuntimeError("the disk is full")
+        return enqueue(tx, messages, now)
+
+    monkeypatch.setattr(scheduler.JobsTransaction, "enqueue_many", refused)
+    lost = {outbox.daily_key(u, d) for u, d in due[:2]}
+    wanted = {k: v for k, v in expected.items() if v is not None and k not in lost}
+    assert scheduler._dailies(app.jobs_context, clock.now)(items) == (len(wanted), 2)
+    assert {key: row["payload"] for key, row in written(app).items()} == wanted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from conftest import FrozenClock
@@ -38,3 +39,18 @@ def test_many_rows_are_written_once_each_and_as_given(app: App, clock: FrozenClo
     assert two.payload == _message("k2", "two").payload
     assert two.next_attempt_at == now and two.created_at == now
     assert two.user_id is None and two.last_error is None
+
+
+def test_a_payload_given_as_json_text_is_stored_as_that_value(app: App, clock: FrozenClock) -> None:
+    body = {"notification": {"title": '主 ✓ "quoted" \\ back', "parts": [{"lines": [{"text": "a\u2028b"}]}]}}
+    encoded = outbox.Encoded(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    messages = [
+        outbox.NewMessage("k1", "daily", "slack", "U1", encoded),
+        outbox.NewMessage("k2", "daily", "slack", "U2", body),
+    ]
+    with app.jobs.transaction() as tx:
+        assert tx.enqueue_many(messages, clock.now) == 2
+        tx.commit()
+    with app.engine.connect() as conn:
+        rows = {r.key: r.payload for r in conn.execute(select(OutboxRow)).all()}
+    assert rows == {"k1": body, "k2": body}

@@ -37,9 +37,11 @@ class Line(BaseModel):
                 spans.extend(part.spans)
             elif isinstance(part, Span):
                 spans.append(part)
-            else:  # a str: nothing to validate (a digest builds thousands of these)
-                spans.append(Span.model_construct(text=str(part), kind=SpanKind.PLAIN))
-        return cls.model_construct(spans=spans)
+            else:  # a str (a digest or a tick of morning DMs builds tens of thousands of these)
+                spans.append(Span(text=str(part)))
+        # validated, not model_construct: pydantic's validator (its spans taken as they are) is about
+        # twice as fast as model_construct's loop over the fields in Python
+        return cls(spans=spans)
 
     @property
     def plain(self) -> str:
@@ -51,8 +53,8 @@ Part = str | Span | Line
 
 
 def user(text: str | None) -> Span:
-    # nothing to validate (a digest builds thousands of these): a str, or nothing
-    return Span.model_construct(text=str(text) if text else "", kind=SpanKind.USER)
+    # a str, or nothing (validated: faster than model_construct, see Line.of)
+    return Span(text=str(text) if text else "", kind=SpanKind.USER)
 
 
 def bold(text: str) -> Span:

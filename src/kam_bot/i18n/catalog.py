@@ -52,5 +52,6 @@ def t(key: str, locale: str | Locale | None = Locale.EN, /, **params: Any) -> st
         texts = CATALOG[key]
     except KeyError:
         raise MissingMessageError(key) from None
-    template = texts.get(resolve_locale(locale).value) or texts[Locale.EN.value]
+    # a Locale is a StrEnum: it finds its text as its value would (without the enum's slow .value)
+    template = texts.get(resolve_locale(locale)) or texts[Locale.EN.value]
     return template.format(**params) if params else template

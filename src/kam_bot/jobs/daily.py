@@ -64,12 +64,18 @@ class Stale:
 
 
 def _items(data: DailyData, promises: Sequence[Promise]) -> list[PromiseItem]:
-    """The promises on live accounts, with their account."""
+    """The promises on live accounts, with their account (each item made once per batch: a rep's
+    overdue promise shows in the rep's DM and again in their manager's)."""
     items: list[PromiseItem] = []
+    made = data.items
     for p in promises:
-        account = data.account(p.account_id)
-        if account is not None:
-            items.append(PromiseItem(promise=p, account=account))
+        item = made.get(p.id)
+        if item is None:
+            account = data.account(p.account_id)
+            if account is None:
+                continue
+            item = made[p.id] = PromiseItem(promise=p, account=account)
+        items.append(item)
     return items
 
 
@@ -190,8 +196,7 @@ def _escalations(
     parts: list[Part] = []
     for rep in sorted(data.reports.get(manager.id, []), key=lambda u: u.display_name.casefold()):
         today = local_date(now, rep.timezone)
-        calendar = calendars(rep.team_id) if calendars is not None else MONDAY_TO_FRIDAY
-        cutoff = calendar.overdue_cutoff(today, escalation_days)
+        cutoff = _cutoff(data, rep, today, escalation_days, calendars)
         promises = _open_promises(data, rep, PromiseDirection.OURS, cutoff)
         far = [
             s
@@ -205,6 +210,19 @@ def _escalations(
         title = t("jobs.escalation.rep", loc, name=rep.display_name, days=escalation_days)
         parts.append(Part(title=title, lines=lines, promises=items, more=max(0, len(far) - MAX_STALE)))
     return parts
+
+
+def _cutoff(
+    data: DailyData, rep: User, today: date, escalation_days: int, calendars: Calendars | None
+) -> date:
+    """The latest due date ``escalation_days`` working days overdue on the rep's ``today`` (worked
+    out once per team and day: a manager's reps, and the managers, mostly share both)."""
+    key = ("cutoff", -1 if rep.team_id is None else rep.team_id, today)
+    if key not in data.derived:
+        calendar = calendars(rep.team_id) if calendars is not None else MONDAY_TO_FRIDAY
+        data.derived[key] = calendar.overdue_cutoff(today, escalation_days)
+    cutoff: date = data.derived[key]
+    return cutoff
 
 
 def compose_daily(

@@ -16,10 +16,11 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import TypeVar
 
 from kam_bot.config import insight_thresholds
@@ -31,7 +32,7 @@ from kam_bot.i18n import format_date, t
 from kam_bot.jobs import outbox, planning
 from kam_bot.jobs.context import JobsContext
 from kam_bot.jobs.daily import KIND as DAILY
-from kam_bot.jobs.daily import brief_accounts, brief_days, compose_daily
+from kam_bot.jobs.daily import CardSource, brief_accounts, brief_days, compose_daily
 from kam_bot.jobs.digest import KIND as DIGEST
 from kam_bot.jobs.digest import compute, reader_window, team_locale
 from kam_bot.jobs.digest_render import build_digest
@@ -98,6 +99,69 @@ def _brief_days(people: Sequence[tuple[User, date]], book: CalendarBook) -> set[
     return out
 
 
+@dataclass
+class _Batch:
+    """A batch of morning DMs read in its transaction (``_read_dailies``), to compose and write."""
+
+    keys: dict[int, str]
+    todo: list[tuple[User, date]]
+    data: daily_batch.DailyData
+    cards: CardSource
+    calendars: CalendarBook
+
+
+def _read_dailies(
+    ctx: JobsContext,
+    tx: JobsTransaction,
+    due: Sequence[tuple[int, date]],
+    now: datetime,
+    reads: daily_batch.BriefReads,
+) -> _Batch | None:
+    """What the DMs of ``due`` say, read in ``tx`` (None: all written already, or nobody left)."""
+    keys = {user_id: outbox.daily_key(user_id, day) for user_id, day in due}
+    people = tx.users(keys.keys())
+    written = tx.existing_keys(keys.values())
+    todo = [(people[u], day) for u, day in due if u in people and keys[u] not in written]
+    if not todo:
+        return None
+    book = ctx.calendars()
+    data = tx.load_daily(todo, now, ctx.settings.escalation_days, _brief_days(todo, book))
+    reads.remember(data, people.values())
+    briefs = [i for p, day in todo for i in brief_accounts(data, p, day, book.for_team(p.team_id))]
+    # a card's promise record starts promise_days before the reader's day (a day either side of UTC's)
+    promises_from = (now - timedelta(days=1)).date() - timedelta(
+        days=insight_thresholds(ctx.settings).promise_days
+    )
+    tx.prefetch(reads, briefs, promises_from)
+    return _Batch(keys, todo, data, ctx.cards(now, reads), book)
+
+
+def _write_dailies(
+    ctx: JobsContext, tx: JobsTransaction, batch: _Batch, now: datetime, isolate: bool
+) -> tuple[int, int]:
+    """Compose the DMs of ``batch``, write their rows in ``tx`` and commit: (rows written, failed)."""
+    escalation_days, book = ctx.settings.escalation_days, batch.calendars
+    failed = 0
+    messages: list[outbox.NewMessage] = []
+    for person, day in batch.todo:
+        try:
+            note = compose_daily(batch.data, person, day, now, escalation_days, batch.cards, book.for_team)
+            if note is None:
+                continue
+            body = outbox.payload_text(note, planning.end_of_local_day(day, person.timezone))
+            messages.append(
+                outbox.dm_message(batch.keys[person.id], DAILY, person, ctx.recipient_platforms, body)
+            )
+        except Exception:
+            if not isolate:
+                raise
+            failed += 1
+            log.exception("%s: deciding the DM of user %s for %s failed", REMINDERS, person.id, day)
+    wrote = tx.enqueue_many(messages, now)
+    tx.commit()
+    return wrote, failed
+
+
 def decide_dailies(
     ctx: JobsContext,
     due: Sequence[tuple[int, date]],
@@ -113,45 +177,11 @@ def decide_dailies(
     written; without, the error propagates and nothing is written. ``reads`` lets the account
     cards of the briefs of several calls (one tick) share what they read.
     """
-    keys = {user_id: outbox.daily_key(user_id, day) for user_id, day in due}
-    failed = 0
     with ctx.store.transaction() as tx:
-        people = tx.users(keys.keys())
-        written = tx.existing_keys(keys.values())
-        todo = [(people[u], day) for u, day in due if u in people and keys[u] not in written]
-        if not todo:
+        batch = _read_dailies(ctx, tx, due, now, reads or daily_batch.BriefReads())
+        if batch is None:
             return 0, 0
-        escalation_days = ctx.settings.escalation_days
-        book = ctx.calendars()
-        data = tx.load_daily(todo, now, escalation_days, _brief_days(todo, book))
-        reads = reads or daily_batch.BriefReads()
-        reads.remember(data, people.values())
-        briefs = [i for p, day in todo for i in brief_accounts(data, p, day, book.for_team(p.team_id))]
-        # a card's promise record starts promise_days before the reader's day (a day either side of UTC's)
-        promises_from = (now - timedelta(days=1)).date() - timedelta(
-            days=insight_thresholds(ctx.settings).promise_days
-        )
-        tx.prefetch(reads, briefs, promises_from)
-        cards = ctx.cards(now, reads)
-        messages: list[outbox.NewMessage] = []
-        for person, day in todo:
-            try:
-                note = compose_daily(data, person, day, now, escalation_days, cards, book.for_team)
-                if note is None:
-                    continue
-                expires = planning.end_of_local_day(day, person.timezone)
-                body = outbox.payload(note, expires)
-                messages.append(
-                    outbox.dm_message(keys[person.id], DAILY, person, ctx.recipient_platforms, body)
-                )
-            except Exception:
-                if not isolate:
-                    raise
-                failed += 1
-                log.exception("%s: deciding the DM of user %s for %s failed", REMINDERS, person.id, day)
-        wrote = tx.enqueue_many(messages, now)
-        tx.commit()
-        return wrote, failed
+        return _write_dailies(ctx, tx, batch, now, isolate)
 
 
 def decide_daily(ctx: JobsContext, user_id: int, day: date, now: datetime) -> bool:
@@ -306,12 +336,13 @@ def _digests(
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while one batch of DMs is decided.
+    """Python's cyclic garbage collector paused while a tick's batches of DMs are decided (one
+    pause for them all: with read-ahead, a batch is read while the one before it is written).
 
     A batch allocates some hundred thousand small objects that all live until it ends (the rows
     read, the models, the messages); each allocation burst set off full collections that walked
     them and the whole heap again, about a quarter of a tick's CPU (measured with ``gc.callbacks``).
-    Reference counting still frees what dies; the collector resumes after the batch (whoever
+    Reference counting still frees what dies; the collector resumes after the batches (whoever
     paused it first turns it back on, so a tick running in another thread cannot leave it off)."""
     was_on = gc.isenabled()
     gc.disable()
@@ -323,24 +354,99 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _dailies(ctx: JobsContext, now: datetime) -> Callable[[Sequence[planning.DueReminder]], tuple[int, int]]:
-    """Decide the DMs ``REMINDER_BATCH`` people per transaction; a batch that fails counts them all."""
+    """Decide the DMs ``REMINDER_BATCH`` people per transaction; a batch that fails counts them all.
+
+    Where the store serves a read beside a write (``SqlJobsStore.reads_beside_writes``), the next
+    batch is read in a worker thread while this one is composed and written: each batch is still
+    read and written in its own transaction, and the database's share of a tick (reading, and
+    taking megabytes of DMs) overlaps the composing instead of adding to it."""
 
     def run(items: Sequence[planning.DueReminder]) -> tuple[int, int]:
-        queued = failed = 0
-        reads = daily_batch.BriefReads()
-        for i in range(0, len(items), REMINDER_BATCH):
-            batch = [(item.user.id, item.day) for item in items[i : i + REMINDER_BATCH]]
-            try:
-                with _collector_paused():
-                    wrote, lost = decide_dailies(ctx, batch, now, isolate=True, reads=reads)
-            except Exception:
-                wrote, lost = 0, len(batch)
-                log.exception("%s: deciding the DMs of users %s failed", REMINDERS, [u for u, _ in batch])
-            queued += wrote
-            failed += lost
-        return queued, failed
+        batches = [
+            [(item.user.id, item.day) for item in items[i : i + REMINDER_BATCH]]
+            for i in range(0, len(items), REMINDER_BATCH)
+        ]
+        book = PriceBook()  # the price list, read once for all the batches' briefs
+        ctx.calendars()  # read once, before a worker thread may ask for it too
+        with _collector_paused():
+            if ctx.store.reads_beside_writes and len(batches) > 1:
+                return _read_ahead(ctx, now, batches, book)
+            queued = failed = 0
+            for batch in batches:
+                wrote, lost = _one_batch(partial(_decide, ctx, batch, now, book), batch)
+                queued, failed = queued + wrote, failed + lost
+            return queued, failed
 
     return run
+
+
+def _decide(
+    ctx: JobsContext, batch: Sequence[tuple[int, date]], now: datetime, book: PriceBook
+) -> tuple[int, int]:
+    return decide_dailies(ctx, batch, now, isolate=True, reads=daily_batch.BriefReads(book))
+
+
+def _one_batch(decide: Callable[[], tuple[int, int]], batch: Sequence[tuple[int, date]]) -> tuple[int, int]:
+    """(rows written, people that failed) of one batch; a batch that fails counts them all."""
+    try:
+        return decide()
+    except Exception:
+        log.exception("%s: deciding the DMs of users %s failed", REMINDERS, [u for u, _ in batch])
+        return 0, len(batch)
+
+
+class _Opened:
+    """A batch's transaction opened and read in the worker thread, handed to the planner's."""
+
+    def __init__(
+        self, ctx: JobsContext, due: Sequence[tuple[int, date]], now: datetime, book: PriceBook
+    ) -> None:
+        self._stack = ExitStack()
+        try:
+            self.tx = self._stack.enter_context(ctx.store.transaction())
+            self.batch = _read_dailies(ctx, self.tx, due, now, daily_batch.BriefReads(book))
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def close(self) -> None:
+        """Leave the transaction (what was not committed is rolled back)."""
+        self._stack.close()
+
+
+def _read_ahead(
+    ctx: JobsContext, now: datetime, batches: Sequence[Sequence[tuple[int, date]]], book: PriceBook
+) -> tuple[int, int]:
+    """Each batch read in the worker while the one before it is composed and written here."""
+    queued = failed = 0
+    with ThreadPoolExecutor(1, thread_name_prefix="reminders-read") as worker:
+        ahead: Future[_Opened] | None = worker.submit(_Opened, ctx, batches[0], now, book)
+        try:
+            for i, batch in enumerate(batches):
+                assert ahead is not None
+                current = ahead
+                ahead = (
+                    worker.submit(_Opened, ctx, batches[i + 1], now, book) if i + 1 < len(batches) else None
+                )
+                wrote, lost = _one_batch(partial(_write_opened, ctx, current, now), batch)
+                queued, failed = queued + wrote, failed + lost
+        finally:
+            if ahead is not None:  # left early: the batch read ahead is not written
+                ahead.add_done_callback(_close_unused)
+    return queued, failed
+
+
+def _write_opened(ctx: JobsContext, opened: Future[_Opened], now: datetime) -> tuple[int, int]:
+    done = opened.result()  # its read's error, raised here
+    try:
+        return (0, 0) if done.batch is None else _write_dailies(ctx, done.tx, done.batch, now, isolate=True)
+    finally:
+        done.close()
+
+
+def _close_unused(opened: Future[_Opened]) -> None:
+    if opened.exception() is None:
+        opened.result().close()
 
 
 def reminder_tick(ctx: JobsContext, now: datetime, instance: str = "") -> TickResult:

@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlalchemy import (
     Integer,
+    Result,
     Row,
     Select,
     Table,
@@ -123,9 +124,13 @@ class DailyData:
     """Account id -> its latest visit (owned accounts)."""
     plans: dict[int, list[tuple[int, date, datetime]]] = field(default_factory=dict)
     """Owner id -> (account id, next visit date, visited at) of visits planning a batch day."""
-    rows: dict[int, Row[Any]] = field(default_factory=dict)
-    """Live accounts by id, whole rows: those the promises are about and those planned visits are at."""
+    rows: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Live accounts by id, whole rows (column -> value): those the promises are about and those
+    planned visits are at."""
     _accounts: dict[int, Account] = field(default_factory=dict)
+    items: dict[int, Any] = field(default_factory=dict)
+    """Promise id -> its ``notifications.PromiseItem``, made once by ``daily`` for all the DMs that
+    show it (typed loosely: the store does not know the jobs' models)."""
     derived: dict[tuple[str, int, date], Any] = field(default_factory=dict)
     """What ``daily`` works out of this data once and reads again (a rep's stale accounts: in the
     rep's DM and in their manager's), by (what, person id, day)."""
@@ -134,8 +139,16 @@ class DailyData:
         """The live account (None: archived, gone, or not read for this batch)."""
         found = self._accounts.get(account_id)
         if found is None and account_id in self.rows:
-            found = self._accounts[account_id] = Account.model_validate(self.rows[account_id]._asdict())
+            found = self._accounts[account_id] = Account.model_validate(self.rows[account_id])
         return found
+
+
+def _dicts(result: Result[Any]) -> list[dict[str, Any]]:
+    """The rows of ``result`` as dicts (column -> value), for the models to validate from: the
+    result's keys zipped with each row, about four times as fast as ``Row._asdict`` (which builds
+    each row's mapping first), over the tens of thousands of rows a tick reads."""
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
 def _pg(session: Session) -> bool:
@@ -163,8 +176,8 @@ def users(session: Session, ids: Collection[int]) -> dict[int, User]:
     """The users ``ids`` with their identities (as ``SqlRepository.get(User, id)`` gives them)."""
     out: dict[int, User] = {}
     for chunk in _chunks(session, ids):
-        for row in session.execute(select(_USERS).where(_among(session, _USERS.c.id, chunk))).all():
-            out[row.id] = User.model_validate(row._asdict())
+        for row in _dicts(session.execute(select(_USERS).where(_among(session, _USERS.c.id, chunk)))):
+            out[row["id"]] = User.model_validate(row)
         identities = session.execute(
             select(tb.UserIdentityRow.user_id, tb.UserIdentityRow.platform, tb.UserIdentityRow.external_id)
             .where(_among(session, tb.UserIdentityRow.user_id, chunk))
@@ -179,29 +192,32 @@ def users(session: Session, ids: Collection[int]) -> dict[int, User]:
 def _reports(session: Session, manager_ids: Collection[int]) -> dict[int, list[User]]:
     out: dict[int, list[User]] = defaultdict(list)
     for chunk in _chunks(session, manager_ids):
-        rows = session.execute(
-            select(_USERS).where(_among(session, _USERS.c.manager_id, chunk)).order_by(_USERS.c.id)
-        ).all()
+        rows = _dicts(
+            session.execute(
+                select(_USERS).where(_among(session, _USERS.c.manager_id, chunk)).order_by(_USERS.c.id)
+            )
+        )
         for row in rows:
-            assert row.manager_id is not None
-            out[row.manager_id].append(User.model_validate(row._asdict()))
+            out[row["manager_id"]].append(User.model_validate(row))
     return dict(out)
 
 
 def _promises(session: Session, owner_ids: Collection[int], until: date) -> dict[int, list[Promise]]:
     out: dict[int, list[Promise]] = defaultdict(list)
     for chunk in _chunks(session, owner_ids):
-        rows = session.execute(
-            select(_PROMISES)
-            .where(
-                _among(session, _PROMISES.c.owner_id, chunk),
-                _PROMISES.c.status == PromiseStatus.OPEN.value,
-                _PROMISES.c.due_date <= until,
+        rows = _dicts(
+            session.execute(
+                select(_PROMISES)
+                .where(
+                    _among(session, _PROMISES.c.owner_id, chunk),
+                    _PROMISES.c.status == PromiseStatus.OPEN.value,
+                    _PROMISES.c.due_date <= until,
+                )
+                .order_by(_PROMISES.c.due_date, _PROMISES.c.id)
             )
-            .order_by(_PROMISES.c.due_date, _PROMISES.c.id)
-        ).all()  # fetched at once: iterating fetches row by row
+        )  # fetched at once: iterating fetches row by row
         for row in rows:
-            out[row.owner_id].append(Promise.model_validate(row._asdict()))
+            out[row["owner_id"]].append(Promise.model_validate(row))
     return dict(out)
 
 
@@ -260,12 +276,16 @@ STALE_MARGIN_DAYS = 2
 more than the one a local date and the UTC one can differ by."""
 
 
-def _live_accounts(session: Session, ids: Collection[int]) -> list[Row[Any]]:
-    out: list[Row[Any]] = []
+def _live_accounts(session: Session, ids: Collection[int]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     for chunk in _chunks(session, ids):
-        out += session.execute(
-            select(_ACCOUNTS).where(_among(session, _ACCOUNTS.c.id, chunk), _ACCOUNTS.c.archived.is_(False))
-        ).all()
+        out += _dicts(
+            session.execute(
+                select(_ACCOUNTS).where(
+                    _among(session, _ACCOUNTS.c.id, chunk), _ACCOUNTS.c.archived.is_(False)
+                )
+            )
+        )
     return out
 
 
@@ -338,7 +358,7 @@ def load(
         owned=dict(owned),
         last_visit={r.id: r.last_visit for r in rows if r.last_visit is not None},
         plans=plans,
-        rows={r.id: r for r in _live_accounts(session, shown)},
+        rows={r["id"]: r for r in _live_accounts(session, shown)},
     )
 
 
@@ -358,8 +378,9 @@ class BriefReads:
       stay flat however long the history).
     """
 
-    def __init__(self) -> None:
-        self.book = PriceBook()
+    def __init__(self, book: PriceBook | None = None) -> None:
+        self.book = book or PriceBook()
+        """The price list and rates: one tick's batches may share it (``BriefReads(book)``)."""
         self.data = DailyData()
         self.users: dict[int, User] = {}
         self.visits_known: set[int] = set()
@@ -415,11 +436,16 @@ class BriefReads:
             if pg
             else _newest_first(_PRICES, ids, 1, _PRICES.c.product, _PRICES.c.kind, _PRICES.c.competitor)
         )
-        for row in session.execute(latest).all():
-            key = (row.account_id, row.product.lower(), row.kind, (row.competitor or "").lower() or None)
+        for row in _dicts(session.execute(latest)):
+            key = (
+                row["account_id"],
+                row["product"].lower(),
+                row["kind"],
+                (row["competitor"] or "").lower() or None,
+            )
             if key not in seen_prices:  # as SqlRepository.latest_prices
                 seen_prices.add(key)
-                self.prices[row.account_id].append(PriceObservation.model_validate(row._asdict()))
+                self.prices[row["account_id"]].append(PriceObservation.model_validate(row))
         for found in self.prices.values():
             found.sort(key=lambda o: (o.product.casefold(), o.kind != "our_invoice", o.competitor or ""))
         pairs: dict[int, dict[str, list[InventoryObservation]]] = {i: {} for i in ids}
@@ -428,10 +454,10 @@ class BriefReads:
             if pg
             else _newest_first(_STOCK, ids, 2, _STOCK.c.product)
         )
-        for row in session.execute(stock).all():
-            two = pairs[row.account_id].setdefault(row.product.lower(), [])
+        for row in _dicts(session.execute(stock)):
+            two = pairs[row["account_id"]].setdefault(row["product"].lower(), [])
             if len(two) < 2:  # as SqlRepository.latest_stock
-                two.append(InventoryObservation.model_validate(row._asdict()))
+                two.append(InventoryObservation.model_validate(row))
         self.stock = {
             i: [(obs[0], obs[1] if len(obs) > 1 else None) for _, obs in sorted(by_product.items())]
             for i, by_product in pairs.items()
@@ -549,8 +575,8 @@ def _newest(
         .order_by(newest.c.account_id, newest.c[at].desc(), newest.c.id.desc())
     )
     out: dict[int, list[M]] = {i: [] for i in ids}
-    for row in session.execute(stmt).all():
-        out[row.account_id].append(model.model_validate(row._asdict()))
+    for row in _dicts(session.execute(stmt)):
+        out[row["account_id"]].append(model.model_validate(row))
     return out
 
 

@@ -91,6 +91,9 @@ class SqlJobsStore:
     def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
         self._engine = engine
         self._sessions = sessions
+        self.reads_beside_writes = engine.dialect.name == "postgresql"
+        """A transaction may read in one thread while another writes in another (PostgreSQL; not
+        SQLite, where a test's in-memory database is one connection shared by every thread)."""
         self.leases = SqlLeases(sessions)
         self.slots = SqlSlots(engine, sessions)
 
