@@ -93,9 +93,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     else:
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
+        kwargs.setdefault("json_deserializer", _json_loads)
         kwargs["connect_args"] = {**PG_CONNECT_ARGS, **kwargs.get("connect_args", {})}
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _postgres_json)
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     health.watch(engine)
     logs.recognise_outages(failures.outage_kind)
@@ -110,12 +110,6 @@ def _json_loads(data: str | bytes) -> Any:
     encoding: half the cost of each of the tens of thousands of JSON values a reminder tick reads
     (aliases, visits' lists, preferences)."""
     return _JSON.decode(data.decode("utf-8") if isinstance(data, bytes) else data)
-
-
-def _postgres_json(dbapi_connection: Any, _record: Any) -> None:
-    from psycopg.types.json import set_json_loads
-
-    set_json_loads(_json_loads, dbapi_connection)
 
 
 NUL = "\x00"
