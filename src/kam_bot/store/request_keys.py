@@ -27,8 +27,9 @@ that follows on the same connection commits synchronously as before.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, text
+from sqlalchemy import Table, bindparam, delete, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -39,6 +40,26 @@ ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 """For the claim's own transaction only (see the module's docstring)."""
 
 
+def _first_statement(insert: Any) -> Any:
+    stmt = insert(KEYS).values(
+        platform=bindparam("b_platform"),
+        key=bindparam("b_key"),
+        seen_at=bindparam("b_now"),
+        expires_at=bindparam("b_expires"),
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["platform", "key"],
+        set_={"seen_at": stmt.excluded.seen_at, "expires_at": stmt.excluded.expires_at},
+        where=KEYS.c.expires_at <= bindparam("b_now"),
+    )
+    return stmt.returning(KEYS.c.id)
+
+
+KEYS = cast(Table, RequestKeyRow.__table__)
+_FIRST = {"postgresql": _first_statement(pg_insert), "sqlite": _first_statement(sqlite_insert)}
+"""Built once (Core, bound parameters): a claim per request, compiled once per process."""
+
+
 def first(
     session: Session, platform: str, key: str, now: datetime, expires_at: datetime, async_commit: bool = True
 ) -> bool:
@@ -47,14 +68,9 @@ def first(
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres and async_commit:
         session.execute(ASYNC_COMMIT)
-    insert = pg_insert if postgres else sqlite_insert
-    stmt = insert(RequestKeyRow).values(platform=platform, key=key, seen_at=now, expires_at=expires_at)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["platform", "key"],
-        set_={"seen_at": stmt.excluded.seen_at, "expires_at": stmt.excluded.expires_at},
-        where=RequestKeyRow.expires_at <= now,
-    )
-    return session.execute(stmt.returning(RequestKeyRow.id)).first() is not None
+    params = {"b_platform": platform, "b_key": key, "b_now": now, "b_expires": expires_at}
+    statement = _FIRST["postgresql" if postgres else "sqlite"]
+    return session.connection().execute(statement, params).first() is not None
 
 
 def forget(session: Session, platform: str, key: str) -> None:
