@@ -27,11 +27,9 @@ that follows on the same connection commits synchronously as before.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kam_bot.store.tables import RequestKeyRow
@@ -40,24 +38,22 @@ ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 """For the claim's own transaction only (see the module's docstring)."""
 
 
-def _first_statement(insert: Any) -> Any:
-    stmt = insert(KEYS).values(
-        platform=bindparam("b_platform"),
-        key=bindparam("b_key"),
-        seen_at=bindparam("b_now"),
-        expires_at=bindparam("b_expires"),
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["platform", "key"],
-        set_={"seen_at": stmt.excluded.seen_at, "expires_at": stmt.excluded.expires_at},
-        where=KEYS.c.expires_at <= bindparam("b_now"),
-    )
-    return stmt.returning(KEYS.c.id)
-
-
 KEYS = cast(Table, RequestKeyRow.__table__)
-_FIRST = {"postgresql": _first_statement(pg_insert), "sqlite": _first_statement(sqlite_insert)}
-"""Built once (Core, bound parameters): a claim per request, compiled once per process."""
+_FIRST = text(
+    "INSERT INTO request_keys (platform, key, seen_at, expires_at)"
+    " VALUES (:b_platform, :b_key, :b_now, :b_expires)"
+    " ON CONFLICT (platform, key) DO UPDATE"
+    " SET seen_at = excluded.seen_at, expires_at = excluded.expires_at"
+    " WHERE request_keys.expires_at <= :b_now"
+    " RETURNING id"
+).bindparams(
+    bindparam("b_platform", type_=KEYS.c.platform.type),
+    bindparam("b_key", type_=KEYS.c.key.type),
+    bindparam("b_now", type_=KEYS.c.seen_at.type),
+    bindparam("b_expires", type_=KEYS.c.expires_at.type),
+)
+"""The same SQL on both databases, as text: SQLAlchemy does not cache an ``ON CONFLICT DO
+UPDATE`` it builds (it compiled one per claim, a request's costliest statement to prepare)."""
 
 
 def first(
@@ -69,8 +65,7 @@ def first(
     if postgres and async_commit:
         session.execute(ASYNC_COMMIT)
     params = {"b_platform": platform, "b_key": key, "b_now": now, "b_expires": expires_at}
-    statement = _FIRST["postgresql" if postgres else "sqlite"]
-    return session.connection().execute(statement, params).first() is not None
+    return session.connection().execute(_FIRST, params).first() is not None
 
 
 def forget(session: Session, platform: str, key: str) -> None:
