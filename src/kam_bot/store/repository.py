@@ -522,10 +522,7 @@ class SqlRepository:
 
     def exchange_rates(self) -> dict[tuple[str, str], Decimal]:
         """Every admin-set rate: (from, to) -> how many ``to`` one ``from`` buys."""
-        rows = self.session.execute(
-            select(t.ExchangeRateRow.from_currency, t.ExchangeRateRow.to_currency, t.ExchangeRateRow.rate)
-        )
-        return {(src, dst): rate for src, dst, rate in rows}
+        return {(src, dst): rate for src, dst, rate in self.session.execute(_RATES)}
 
     def set_exchange_rate(self, source: str, target: str, rate: Decimal, now: datetime) -> None:
         """Set (or replace) one rate; the opposite direction is dropped so the two never disagree."""
@@ -653,6 +650,7 @@ _PRICE_LIST_FOR = {
     .limit(1)
     for dated in (False, True)
 }
+_RATES = select(t.ExchangeRateRow.from_currency, t.ExchangeRateRow.to_currency, t.ExchangeRateRow.rate)
 """The save's reads and writes as Core statements built once (bound parameters): built per
 call, their construction and cache keys cost more than running them."""
 _TOUCHING: dict[tuple[Table, tuple[str, ...]], Any] = {}
