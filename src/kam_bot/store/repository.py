@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Date, Select, Table, and_, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import Date, Table, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kam_bot.domain import models as m
@@ -102,8 +102,12 @@ class SqlRepository:
         if not ids:
             return {}
         row_type = ROWS[model]
-        rows = self.session.scalars(select(row_type).where(row_type.id.in_(ids)))  # type: ignore[attr-defined]
-        return {row.id: self._to_model(model, row) for row in rows}  # type: ignore[attr-defined]
+        if model in (m.User, m.Team):  # with their identities or destinations
+            rows = self.session.scalars(select(row_type).where(row_type.id.in_(ids)))  # type: ignore[attr-defined]
+            return {row.id: self._to_model(model, row) for row in rows}  # type: ignore[attr-defined]
+        table = _table(model)
+        plain = self.session.execute(select(table).where(table.c.id.in_(ids))).mappings()
+        return {r["id"]: model.model_validate(dict(r)) for r in plain}
 
     def update(self, model: type[E], entity_id: int, **fields: Any) -> E:
         row = self.session.get(ROWS[model], entity_id)
@@ -323,14 +327,15 @@ class SqlRepository:
     def accounts_where(
         self, *, owner_id: int | None = None, team_id: int | None = None, include_archived: bool = False
     ) -> list[m.Account]:
-        stmt = select(t.AccountRow)
+        stmt = select(_ACCOUNTS)
         if owner_id is not None:
             stmt = stmt.where(t.AccountRow.owner_id == owner_id)
         if team_id is not None:
             stmt = stmt.where(t.AccountRow.team_id == team_id)
         if not include_archived:
             stmt = stmt.where(t.AccountRow.archived.is_(False))
-        return [m.Account.model_validate(r) for r in self.session.scalars(stmt.order_by(t.AccountRow.name))]
+        rows = self.session.execute(stmt.order_by(t.AccountRow.name)).mappings()
+        return [m.Account.model_validate(dict(r)) for r in rows]
 
     def planned_visits(self, owner_id: int, from_day: date, limit: int) -> list[m.PlannedVisit]:
         """Next visit dates on or after ``from_day`` set by the latest visit of each of the owner's
@@ -343,7 +348,7 @@ class SqlRepository:
             .subquery()
         )
         stmt = (
-            select(t.VisitRow.next_visit_date, t.VisitRow.next_step, t.AccountRow)
+            select(t.VisitRow.next_visit_date, t.VisitRow.next_step, *_ACCOUNTS.c)
             .join(
                 latest,
                 (t.VisitRow.account_id == latest.c.account_id) & (t.VisitRow.visited_at == latest.c.at),
@@ -353,10 +358,13 @@ class SqlRepository:
             .order_by(t.VisitRow.next_visit_date, t.VisitRow.id.desc())
         )
         out: dict[int, m.PlannedVisit] = {}  # one per account (two visits may share the latest time)
-        for day, next_step, row in self.session.execute(stmt):
-            if row.id not in out and len(out) < limit:
-                out[row.id] = m.PlannedVisit(
-                    day=day, account=m.Account.model_validate(row), next_step=next_step
+        for row in self.session.execute(stmt):
+            day, next_step, *account = row
+            account_id = row.id
+            if account_id not in out and len(out) < limit:
+                fields = dict(zip(_ACCOUNTS.c.keys(), account, strict=True))
+                out[account_id] = m.PlannedVisit(
+                    day=day, account=m.Account.model_validate(fields), next_step=next_step
                 )
         return list(out.values())
 
@@ -419,7 +427,7 @@ class SqlRepository:
         due_on_or_before: date | None = None,
         visit_id: int | None = None,
     ) -> list[m.Promise]:
-        stmt: Select[tuple[t.PromiseRow]] = select(t.PromiseRow)
+        stmt = select(_PROMISES)
         conditions = []
         if account_id is not None:
             conditions.append(t.PromiseRow.account_id == account_id)
@@ -436,7 +444,7 @@ class SqlRepository:
         if conditions:
             stmt = stmt.where(and_(*conditions))
         stmt = stmt.order_by(t.PromiseRow.due_date, t.PromiseRow.id)
-        return [m.Promise.model_validate(r) for r in self.session.scalars(stmt)]
+        return [m.Promise.model_validate(dict(r)) for r in self.session.execute(stmt).mappings()]
 
     # -- team insight (store.insight_queries: one query each over the accounts) -----------
 
@@ -606,6 +614,8 @@ class SqlRepository:
             self.session.execute(delete(row_type).where(row_type.id.in_(ids)))  # type: ignore[attr-defined]
 
 
+_PROMISES = cast(Table, t.PromiseRow.__table__)
+_ACCOUNTS = cast(Table, t.AccountRow.__table__)
 _CONTACTS = cast(Table, t.ContactRow.__table__)
 _DAY = bindparam("b_day", type_=Date)
 _MARK_MET = (
