@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import select
 from typing import Any
 
 from alembic import command
@@ -11,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 
 from kam_bot import logs
 from kam_bot.store import failures, health
@@ -91,11 +92,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
         kwargs.setdefault("json_deserializer", _json_loads)
         kwargs["connect_args"] = {**PG_CONNECT_ARGS, **kwargs.get("connect_args", {})}
         engine = create_engine(url, **kwargs)
+        if not kwargs.get("pool_pre_ping"):
+            event.listen(engine.pool, "checkout", _refuse_closed)
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     health.watch(engine)
     logs.recognise_outages(failures.outage_kind)
@@ -110,6 +112,28 @@ def _json_loads(data: str | bytes) -> Any:
     encoding: half the cost of each of the tens of thousands of JSON values a reminder tick reads
     (aliases, visits' lists, preferences)."""
     return _JSON.decode(data.decode("utf-8") if isinstance(data, bytes) else data)
+
+
+def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled PostgreSQL connection is checked before use without a round trip (the pool's
+    ``pre_ping`` costs one per checkout, a save's 13th).
+
+    An idle connection has nothing to read: the server answered everything it was asked. One
+    with something to read, or a closed socket, was dropped (a restart, an administrator, an
+    idle timeout: the server says why and closes) or broken (keep-alives unanswered): the pool
+    discards it and connects again, as after a failed ping. A harmless message (a notice)
+    costs a reconnect.
+    """
+    if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
+        raise DisconnectionError("connection closed while pooled")
+    try:
+        fd = dbapi_connection.pgconn.socket
+    except Exception as exc:  # no socket any more
+        raise DisconnectionError("connection closed while pooled") from exc
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        raise DisconnectionError("connection dropped while pooled")
 
 
 NUL = "\x00"

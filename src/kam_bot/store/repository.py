@@ -13,14 +13,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, and_, case, delete, func, or_, select, update
+from sqlalchemy import Date, Table, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
 from kam_bot.domain.insight.coverage import ChainMember
 from kam_bot.domain.matching import fold
-from kam_bot.store import changes, insight_queries, request_keys
+from kam_bot.store import changes, insight_queries, request_keys, staged
 from kam_bot.store import tables as t
 
 E = TypeVar("E", bound=m.Entity)
@@ -51,6 +51,7 @@ MIN_ID, MAX_ID = -(2**31), 2**31 - 1
 class SqlRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        staged.install()
 
     # -- generic -----------------------------------------------------------------------
 
@@ -62,19 +63,19 @@ class SqlRepository:
             return self._add_account(**fields)  # type: ignore[return-value]
         if model is m.Team:
             return self._add_team(**fields)  # type: ignore[return-value]
-        row = ROWS[model](**_plain(fields))
-        self.session.add(row)
-        self.session.flush()
-        return model.model_validate(row)
+        self.flush()  # what waits goes first, as the ORM's flush would have written it
+        stmt = staged.inserting(_table(model), returning=True)
+        row = self.session.connection().execute(stmt, _plain(fields)).one()
+        return model.model_validate(dict(row._mapping))
 
     def add_many_later(self, model: type[E], rows: Sequence[dict[str, Any]]) -> Callable[[], list[E]]:
         if model in (m.User, m.Account, m.Team):
             raise TypeError(f"{model.__name__} rows are written with their index: use add")
-        added = [ROWS[model](**_plain(fields)) for fields in rows]
-        self.session.add_all(added)
-        return lambda: [model.model_validate(row) for row in added]
+        returned = staged.of(self.session).add_later(_table(model), [_plain(fields) for fields in rows])
+        return lambda: [model.model_validate(row) for row in returned()]
 
     def flush(self) -> None:
+        staged.write(self.session)
         self.session.flush()
 
     def deferred_flush(self) -> AbstractContextManager[object]:
@@ -86,7 +87,7 @@ class SqlRepository:
             self.session.add(changes.row(follower, kind, entity_id, change, at))
 
     def stage(self, model: type[m.Entity], **fields: Any) -> None:
-        self.session.add(ROWS[model](**_plain(fields)))
+        staged.of(self.session).stage(_table(model), _plain(fields))
 
     def get(self, model: type[E], entity_id: int) -> E | None:
         if not MIN_ID <= entity_id <= MAX_ID:  # a typed or forged id no column can hold: no such row
@@ -101,8 +102,12 @@ class SqlRepository:
         if not ids:
             return {}
         row_type = ROWS[model]
-        rows = self.session.scalars(select(row_type).where(row_type.id.in_(ids)))  # type: ignore[attr-defined]
-        return {row.id: self._to_model(model, row) for row in rows}  # type: ignore[attr-defined]
+        if model in (m.User, m.Team):  # with their identities or destinations
+            rows = self.session.scalars(select(row_type).where(row_type.id.in_(ids)))  # type: ignore[attr-defined]
+            return {row.id: self._to_model(model, row) for row in rows}  # type: ignore[attr-defined]
+        table = _table(model)
+        plain = self.session.execute(select(table).where(table.c.id.in_(ids))).mappings()
+        return {r["id"]: model.model_validate(dict(r)) for r in plain}
 
     def update(self, model: type[E], entity_id: int, **fields: Any) -> E:
         row = self.session.get(ROWS[model], entity_id)
@@ -127,15 +132,12 @@ class SqlRepository:
         row and marks it changed makes one round trip); None when there is no such row."""
         if not MIN_ID <= entity_id <= MAX_ID:
             return None
-        row_type = ROWS[model]
-        stmt = (
-            update(row_type)
-            .where(row_type.id == entity_id)  # type: ignore[attr-defined]
-            .values(**_plain(fields))
-            .returning(row_type)
-        )
-        row = self.session.scalars(stmt.execution_options(synchronize_session=False)).first()
-        return self._to_model(model, row) if row is not None else None
+        if model in (m.User, m.Team):
+            raise TypeError(f"{model.__name__} rows come with their identities: use update")
+        values = _plain(fields)
+        stmt = _touching(_table(model), tuple(sorted(values)))
+        row = self.session.connection().execute(stmt, {**values, "b_id": entity_id}).first()
+        return model.model_validate(dict(row._mapping)) if row is not None else None
 
     def all(self, model: type[E]) -> list[E]:
         row_type = ROWS[model]
@@ -325,14 +327,15 @@ class SqlRepository:
     def accounts_where(
         self, *, owner_id: int | None = None, team_id: int | None = None, include_archived: bool = False
     ) -> list[m.Account]:
-        stmt = select(t.AccountRow)
+        stmt = select(_ACCOUNTS)
         if owner_id is not None:
             stmt = stmt.where(t.AccountRow.owner_id == owner_id)
         if team_id is not None:
             stmt = stmt.where(t.AccountRow.team_id == team_id)
         if not include_archived:
             stmt = stmt.where(t.AccountRow.archived.is_(False))
-        return [m.Account.model_validate(r) for r in self.session.scalars(stmt.order_by(t.AccountRow.name))]
+        rows = self.session.execute(stmt.order_by(t.AccountRow.name)).mappings()
+        return [m.Account.model_validate(dict(r)) for r in rows]
 
     def planned_visits(self, owner_id: int, from_day: date, limit: int) -> list[m.PlannedVisit]:
         """Next visit dates on or after ``from_day`` set by the latest visit of each of the owner's
@@ -345,7 +348,7 @@ class SqlRepository:
             .subquery()
         )
         stmt = (
-            select(t.VisitRow.next_visit_date, t.VisitRow.next_step, t.AccountRow)
+            select(t.VisitRow.next_visit_date, t.VisitRow.next_step, *_ACCOUNTS.c)
             .join(
                 latest,
                 (t.VisitRow.account_id == latest.c.account_id) & (t.VisitRow.visited_at == latest.c.at),
@@ -355,10 +358,13 @@ class SqlRepository:
             .order_by(t.VisitRow.next_visit_date, t.VisitRow.id.desc())
         )
         out: dict[int, m.PlannedVisit] = {}  # one per account (two visits may share the latest time)
-        for day, next_step, row in self.session.execute(stmt):
-            if row.id not in out and len(out) < limit:
-                out[row.id] = m.PlannedVisit(
-                    day=day, account=m.Account.model_validate(row), next_step=next_step
+        for row in self.session.execute(stmt):
+            day, next_step, *account = row
+            account_id = row.id
+            if account_id not in out and len(out) < limit:
+                fields = dict(zip(_ACCOUNTS.c.keys(), account, strict=True))
+                out[account_id] = m.PlannedVisit(
+                    day=day, account=m.Account.model_validate(fields), next_step=next_step
                 )
         return list(out.values())
 
@@ -385,15 +391,8 @@ class SqlRepository:
         ids = sorted({i for i in contact_ids if MIN_ID <= i <= MAX_ID})
         if not ids:
             return set()
-        row = t.ContactRow
-        later = case((or_(row.last_met.is_(None), row.last_met < day), day), else_=row.last_met)
-        stmt = (
-            update(row)
-            .where(row.id.in_(ids), row.account_id == account_id)
-            .values(last_met=later)
-            .returning(row.id)
-        )
-        return set(self.session.scalars(stmt.execution_options(synchronize_session=False)))
+        params = {"b_ids": ids, "b_account": account_id, "b_day": day}
+        return set(self.session.connection().execute(_MARK_MET, params).scalars())
 
     def visits_for(self, account_id: int, limit: int = 5) -> list[m.Visit]:
         stmt = (
@@ -428,7 +427,7 @@ class SqlRepository:
         due_on_or_before: date | None = None,
         visit_id: int | None = None,
     ) -> list[m.Promise]:
-        stmt: Select[tuple[t.PromiseRow]] = select(t.PromiseRow)
+        stmt = select(_PROMISES)
         conditions = []
         if account_id is not None:
             conditions.append(t.PromiseRow.account_id == account_id)
@@ -445,7 +444,7 @@ class SqlRepository:
         if conditions:
             stmt = stmt.where(and_(*conditions))
         stmt = stmt.order_by(t.PromiseRow.due_date, t.PromiseRow.id)
-        return [m.Promise.model_validate(r) for r in self.session.scalars(stmt)]
+        return [m.Promise.model_validate(dict(r)) for r in self.session.execute(stmt).mappings()]
 
     # -- team insight (store.insight_queries: one query each over the accounts) -----------
 
@@ -516,34 +515,22 @@ class SqlRepository:
     def previous_stock(
         self, account_id: int, product: str, before: datetime, exclude_id: int | None = None
     ) -> m.InventoryObservation | None:
-        stmt = (
-            select(t.InventoryObservationRow)
-            .where(
-                t.InventoryObservationRow.account_id == account_id,
-                func.lower(t.InventoryObservationRow.product) == product.lower(),
-                t.InventoryObservationRow.observed_at <= before,
-            )
-            .order_by(t.InventoryObservationRow.observed_at.desc(), t.InventoryObservationRow.id.desc())
-        )
+        params = {"b_account": account_id, "b_product": product.lower(), "b_before": before}
         if exclude_id is not None:
-            stmt = stmt.where(t.InventoryObservationRow.id != exclude_id)
-        row = self.session.scalars(stmt.limit(1)).first()
-        return m.InventoryObservation.model_validate(row) if row is not None else None
+            params["b_exclude"] = exclude_id
+        row = self.session.execute(_PREVIOUS_STOCK[exclude_id is not None], params).first()
+        return m.InventoryObservation.model_validate(dict(row._mapping)) if row is not None else None
 
     def price_list_for(self, product: str, on: date | None = None) -> m.PriceListEntry | None:
-        stmt = select(t.PriceListRow).where(func.lower(t.PriceListRow.product) == product.lower())
+        params: dict[str, Any] = {"b_product": product.lower()}
         if on is not None:
-            stmt = stmt.where(or_(t.PriceListRow.valid_from.is_(None), t.PriceListRow.valid_from <= on))
-        stmt = stmt.order_by(t.PriceListRow.valid_from.desc().nulls_last(), t.PriceListRow.id.desc())
-        row = self.session.scalars(stmt.limit(1)).first()
-        return m.PriceListEntry.model_validate(row) if row is not None else None
+            params["b_on"] = on
+        row = self.session.execute(_PRICE_LIST_FOR[on is not None], params).first()
+        return m.PriceListEntry.model_validate(dict(row._mapping)) if row is not None else None
 
     def exchange_rates(self) -> dict[tuple[str, str], Decimal]:
         """Every admin-set rate: (from, to) -> how many ``to`` one ``from`` buys."""
-        rows = self.session.execute(
-            select(t.ExchangeRateRow.from_currency, t.ExchangeRateRow.to_currency, t.ExchangeRateRow.rate)
-        )
-        return {(src, dst): rate for src, dst, rate in rows}
+        return {(src, dst): rate for src, dst, rate in self.session.execute(_RATES)}
 
     def set_exchange_rate(self, source: str, target: str, rate: Decimal, now: datetime) -> None:
         """Set (or replace) one rate; the opposite direction is dropped so the two never disagree."""
@@ -625,6 +612,75 @@ class SqlRepository:
         row_type = ROWS[model]
         if ids:
             self.session.execute(delete(row_type).where(row_type.id.in_(ids)))  # type: ignore[attr-defined]
+
+
+_PROMISES = cast(Table, t.PromiseRow.__table__)
+_ACCOUNTS = cast(Table, t.AccountRow.__table__)
+_CONTACTS = cast(Table, t.ContactRow.__table__)
+_DAY = bindparam("b_day", type_=Date)
+_MARK_MET = (
+    update(_CONTACTS)
+    .where(
+        _CONTACTS.c.id.in_(bindparam("b_ids", expanding=True)),
+        _CONTACTS.c.account_id == bindparam("b_account"),
+    )
+    .values(
+        last_met=case(
+            (or_(_CONTACTS.c.last_met.is_(None), _CONTACTS.c.last_met < _DAY), _DAY),
+            else_=_CONTACTS.c.last_met,
+        )
+    )
+    .returning(_CONTACTS.c.id)
+)
+_STOCKS = cast(Table, t.InventoryObservationRow.__table__)
+_PREVIOUS_STOCK = {
+    excluding: select(_STOCKS)
+    .where(
+        _STOCKS.c.account_id == bindparam("b_account"),
+        func.lower(_STOCKS.c.product) == bindparam("b_product"),
+        _STOCKS.c.observed_at <= bindparam("b_before"),
+        *([_STOCKS.c.id != bindparam("b_exclude")] if excluding else []),
+    )
+    .order_by(_STOCKS.c.observed_at.desc(), _STOCKS.c.id.desc())
+    .limit(1)
+    for excluding in (False, True)
+}
+_PRICE_LIST = cast(Table, t.PriceListRow.__table__)
+_PRICE_LIST_FOR = {
+    dated: select(_PRICE_LIST)
+    .where(
+        func.lower(_PRICE_LIST.c.product) == bindparam("b_product"),
+        *(
+            [or_(_PRICE_LIST.c.valid_from.is_(None), _PRICE_LIST.c.valid_from <= bindparam("b_on"))]
+            if dated
+            else []
+        ),
+    )
+    .order_by(_PRICE_LIST.c.valid_from.desc().nulls_last(), _PRICE_LIST.c.id.desc())
+    .limit(1)
+    for dated in (False, True)
+}
+_RATES = select(t.ExchangeRateRow.from_currency, t.ExchangeRateRow.to_currency, t.ExchangeRateRow.rate)
+"""The save's reads and writes as Core statements built once (bound parameters): built per
+call, their construction and cache keys cost more than running them."""
+_TOUCHING: dict[tuple[Table, tuple[str, ...]], Any] = {}
+
+
+def _touching(table: Table, keys: tuple[str, ...]) -> Any:
+    """``UPDATE table SET key = :key ... WHERE id = :b_id RETURNING *``, built once per set of keys."""
+    stmt = _TOUCHING.get((table, keys))
+    if stmt is None:
+        stmt = _TOUCHING[(table, keys)] = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({key: bindparam(key) for key in keys})
+            .returning(*table.c)
+        )
+    return stmt
+
+
+def _table(model: type[m.Entity]) -> Table:
+    return cast(Table, ROWS[model].__table__)
 
 
 def _plain(fields: dict[str, Any]) -> dict[str, Any]:

@@ -27,16 +27,33 @@ that follows on the same connection commits synchronously as before.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, bindparam, delete, text
 from sqlalchemy.orm import Session
 
 from kam_bot.store.tables import RequestKeyRow
 
 ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 """For the claim's own transaction only (see the module's docstring)."""
+
+
+KEYS = cast(Table, RequestKeyRow.__table__)
+_FIRST = text(
+    "INSERT INTO request_keys (platform, key, seen_at, expires_at)"
+    " VALUES (:b_platform, :b_key, :b_now, :b_expires)"
+    " ON CONFLICT (platform, key) DO UPDATE"
+    " SET seen_at = excluded.seen_at, expires_at = excluded.expires_at"
+    " WHERE request_keys.expires_at <= :b_now"
+    " RETURNING id"
+).bindparams(
+    bindparam("b_platform", type_=KEYS.c.platform.type),
+    bindparam("b_key", type_=KEYS.c.key.type),
+    bindparam("b_now", type_=KEYS.c.seen_at.type),
+    bindparam("b_expires", type_=KEYS.c.expires_at.type),
+)
+"""The same SQL on both databases, as text: SQLAlchemy does not cache an ``ON CONFLICT DO
+UPDATE`` it builds (it compiled one per claim, a request's costliest statement to prepare)."""
 
 
 def first(
@@ -47,14 +64,8 @@ def first(
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres and async_commit:
         session.execute(ASYNC_COMMIT)
-    insert = pg_insert if postgres else sqlite_insert
-    stmt = insert(RequestKeyRow).values(platform=platform, key=key, seen_at=now, expires_at=expires_at)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["platform", "key"],
-        set_={"seen_at": stmt.excluded.seen_at, "expires_at": stmt.excluded.expires_at},
-        where=RequestKeyRow.expires_at <= now,
-    )
-    return session.execute(stmt.returning(RequestKeyRow.id)).first() is not None
+    params = {"b_platform": platform, "b_key": key, "b_now": now, "b_expires": expires_at}
+    return session.connection().execute(_FIRST, params).first() is not None
 
 
 def forget(session: Session, platform: str, key: str) -> None:

@@ -12,7 +12,7 @@ from weakref import WeakKeyDictionary
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from kam_bot.adapters.slack import acks, dedup, errors
+from kam_bot.adapters.slack import acks, body, dedup, errors
 from kam_bot.adapters.slack.deps import Deps, Registry
 from kam_bot.adapters.slack.listeners import actions, commands, events, options, shortcuts, views
 from kam_bot.adapters.slack.retry import make_client
@@ -34,6 +34,7 @@ def create_slack_app(
     app: ChatServices, settings: SlackSettings, *, client: AsyncWebClient | None = None
 ) -> AsyncApp:
     logging.getLogger("slack_bolt.AsyncApp").addFilter(_token_unused)
+    body.install()
     bolt = AsyncApp(
         client=client or make_client(settings),
         signing_secret=settings.signing_secret or "",

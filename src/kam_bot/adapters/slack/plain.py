@@ -27,8 +27,15 @@ def _keys(value: JsonObject) -> list[str]:
     return keys
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Most of a view's leaves: returned before the checks for models (``JsonObject`` is an ABC,
+and an ``isinstance`` against one is slow)."""
+
+
 def plain(value: Any) -> Any:
     """What ``to_dict()`` gives for a model (recursively), lists as lists, anything else as is."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, Option):

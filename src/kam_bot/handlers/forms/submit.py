@@ -7,8 +7,9 @@
   form's own rules, then whether the actor may write the account; a refusal by the service
   itself lands on the field it names (the account when it names none).
 
-``submit_visit`` is ``prepare_visit`` (the checks) then ``PreparedVisit.save`` (the service):
-Slack's modal waits only a moment for the save and needs the two apart. A quick entry
+``submit_visit`` is ``prepare_visit`` (the checks) then ``PreparedVisit.save`` (the service),
+in one call: the checks read nothing, so a platform that waits only a moment for the save
+(Slack's modal) waits for both. A quick entry
 (``submit_entry``) may carry a claim (the platform's name for its duplicates, and the key of
 this submission): the second submission of one claim answers ``already_saved``.
 """
@@ -121,10 +122,15 @@ def prepare_visit(
 
 
 def submit_visit(
-    app: Services, actor: User, values: FormValues | VisitForm, submission_key: str | None = None
+    app: Services,
+    actor: User,
+    values: FormValues | VisitForm,
+    submission_key: str | None = None,
+    request: Claim | None = None,
 ) -> Submitted:
-    """The visit form's Save: checked, then saved once per ``submission_key``."""
-    prepared = prepare_visit(app, actor, values, submission_key)
+    """The visit form's Save: checked, then saved once per ``submission_key`` (and, with
+    ``request``, once per platform request: see ``prepare_visit``)."""
+    prepared = prepare_visit(app, actor, values, submission_key, request)
     return prepared.save() if isinstance(prepared, PreparedVisit) else prepared
 
 

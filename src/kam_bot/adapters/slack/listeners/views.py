@@ -21,7 +21,7 @@ from kam_bot.adapters.slack.forms.elements import errors_for
 from kam_bot.adapters.slack.forms.state import FormState
 from kam_bot.domain.enums import Role
 from kam_bot.domain.models import User
-from kam_bot.handlers.forms.submit import Claim, Refused, Saved, prepare_visit, submit_entry
+from kam_bot.handlers.forms.submit import Claim, Refused, Saved, submit_entry, submit_visit
 from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Line, Reply, Section, user
 from kam_bot.i18n import format_date, t
@@ -62,11 +62,8 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         slack_id = body["user"]["id"]
         actor = await deps.actor(client, slack_id)
         claim = Claim(dedup.PLATFORM, dedup.body_key(request.raw_body))
-        prepared = await deps.run(prepare_visit, app, actor, FormState(view), view["id"], claim)
-        if isinstance(prepared, Refused):
-            await ack(response_action="errors", errors=errors_for(prepared.errors, view))
-            return
-        task = asyncio.ensure_future(deps.run(prepared.save))
+        # checked and saved in one worker thread: the checks read nothing, a refusal comes at once
+        task = asyncio.ensure_future(deps.run(submit_visit, app, actor, FormState(view), view["id"], claim))
         done, _ = await asyncio.wait({task}, timeout=SAVE_BUDGET)
         if task in done and isinstance(result := task.result(), Refused):
             await ack(response_action="errors", errors=errors_for(result.errors, view))

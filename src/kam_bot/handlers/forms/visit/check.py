@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
@@ -42,13 +43,13 @@ def context(
 ) -> Context:
     """The rules' context; without ``account_refusal`` nothing is read from the database."""
     loc, today = actor.locale, today_for(app, actor)
-    labels = _labels(form, loc)
+    labels = cache(lambda: _labels(form, loc))  # built only for a message that names a field
     return Context(
         loc=loc,
         today=today,
         visited_at=visit_time(app, actor, form.visit_date),
         submission_key=submission_key,
-        labels=lambda field_id: labels.get(field_id) or _slot_label(field_id, loc),
+        labels=lambda field_id: labels().get(field_id) or _slot_label(field_id, loc),
         account_refusal=_account_refusal(app, actor, form) if account_refusal else None,
         prices=price_lines(form.prices, today, app.observations.listed_currency, loc),
         stocks=stock_lines(form.stocks, today, loc),
