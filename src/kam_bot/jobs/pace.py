@@ -21,7 +21,7 @@ class Pace:
     trusted: the pace climbs back past it quickly, until a 429 after a whole window of sending
     says where the limit is. (Before, such a ceiling was kept for good: 23/s of a 50/s limit.)
 
-    Once a ceiling is trusted, no window of ``WINDOW`` + ``SLACK`` holds more than ``ceiling - 1``
+    Once a ceiling is trusted, no window of ``WINDOW`` + ``MARGIN`` holds more than ``ceiling - 1``
     calls started (``room``, ``started``). The platform counts calls as they arrive: a call held
     back by a busy event loop, arriving late beside calls on time, fills a window that the
     average pace leaves room in (a 429 at 48/s of a 50/s limit cost a second's pause).
@@ -34,7 +34,7 @@ class Pace:
     PROBE = 0.05
     """... and above it."""
     WINDOW = 1.0
-    SLACK = 0.01
+    MARGIN = 0.01
     """Seconds added to the window ``room`` keeps: calls do not all take as long to arrive."""
 
     def __init__(self, interval: float) -> None:
@@ -48,11 +48,11 @@ class Pace:
         self._trusted = False
         """Whether ``ceiling`` was learnt after a whole window of sending."""
         self._started: deque[float] = deque()
-        """When the calls of the last window (plus ``SLACK``) started."""
+        """When the calls of the last window (plus ``MARGIN``) started."""
 
     def room(self, at: float) -> float:
         """Seconds to wait from ``at`` before the next call may start (0: now)."""
-        span = self.WINDOW + self.SLACK
+        span = self.WINDOW + self.MARGIN
         while self._started and at - self._started[0] >= span:
             self._started.popleft()
         if not self._trusted or self.ceiling is None or len(self._started) < self.ceiling - 1:
