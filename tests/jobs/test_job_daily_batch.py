@@ -103,6 +103,19 @@ def busy_company(app: App, seed: Seed) -> list[m.User]:
             seed.other_rep, seed.admin, east, west]  # fmt: skip
 
 
+def in_batches_of_two(
+    app: App, seed: Seed, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[m.User], list[tuple[int, date]], dict[str, Any], list[planning.DueReminder]]:
+    """A busy company due now, ticked two people per batch: (people, who is due on which day,
+    each one's DM as decided alone, the tick's items)."""
+    people = busy_company(app, seed)
+    due = [(p.id, planning.local_date(clock.now, p.timezone)) for p in people]
+    expected = {outbox.daily_key(u, d): alone(app, u, d) for u, d in due}
+    items = [planning.DueReminder(p, d, clock.now) for p, (_, d) in zip(people, due, strict=True)]
+    monkeypatch.setattr(scheduler, "REMINDER_BATCH", 2)
+    return people, due, expected, items
+
+
 def test_a_batch_writes_what_each_person_alone_would(app: App, seed: Seed, clock: FrozenClock) -> None:
     people = busy_company(app, seed)
     due = [(p.id, planning.local_date(clock.now, p.timezone)) for p in people]
@@ -197,11 +210,7 @@ def test_a_tick_in_many_batches_writes_what_each_person_alone_would(
 ) -> None:
     """Batches of two (on PostgreSQL each read while the one before it is written): the rows of
     one batch; a batch whose read fails counts its people, and the batches after it are written."""
-    people = busy_company(app, seed)
-    due = [(p.id, planning.local_date(clock.now, p.timezone)) for p in people]
-    expected = {outbox.daily_key(u, d): alone(app, u, d) for u, d in due}
-    items = [planning.DueReminder(p, d, clock.now) for p, (_, d) in zip(people, due, strict=True)]
-    monkeypatch.setattr(scheduler, "REMINDER_BATCH", 2)
+    people, due, expected, items = in_batches_of_two(app, seed, clock, monkeypatch)
     load = scheduler.JobsTransaction.load_daily
     unlucky = people[2].id
 
@@ -228,11 +237,7 @@ def test_a_tick_in_many_batches_writes_what_each_person_alone_would(
 def test_a_batch_whose_rows_cannot_be_written_counts_its_people_and_the_others_are_written(
     app: App, seed: Seed, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    people = busy_company(app, seed)
-    due = [(p.id, planning.local_date(clock.now, p.timezone)) for p in people]
-    expected = {outbox.daily_key(u, d): alone(app, u, d) for u, d in due}
-    items = [planning.DueReminder(p, d, clock.now) for p, (_, d) in zip(people, due, strict=True)]
-    monkeypatch.setattr(scheduler, "REMINDER_BATCH", 2)
+    _, due, expected, items = in_batches_of_two(app, seed, clock, monkeypatch)
     enqueue = scheduler.JobsTransaction.enqueue_many
     unlucky = outbox.daily_key(*due[0])
 
