@@ -34,14 +34,14 @@ def promises(app: App) -> list[Promise]:
         return uow.repo.all(Promise)
 
 
-def promise_body(slack: SlackDriver, text: str) -> bytes:
-    """One /promise invocation as Slack sends it (its own trigger_id)."""
+def command_body(slack: SlackDriver, command: str, text: str) -> bytes:
+    """One slash command invocation as Slack sends it (its own trigger_id)."""
     form = {
         "token": "legacy",
         "team_id": "T1",
         "channel_id": "C_SALES",
         "user_id": RITA,
-        "command": "/promise",
+        "command": command,
         "text": text,
         "api_app_id": "A1",
         "response_url": slack.fake.response_url("r1"),
@@ -51,7 +51,7 @@ def promise_body(slack: SlackDriver, text: str) -> bytes:
 
 
 async def test_slack_retries_of_a_slash_command_are_answered_200_and_saved_once(slack: SlackDriver) -> None:
-    body = promise_body(slack, "Baosteel send the quote by Friday")
+    body = command_body(slack, "/promise", "Baosteel send the quote by Friday")
     first = await slack.post(body, FORM)
     retry = {"X-Slack-Retry-Reason": "http_timeout"}
     retries = [await slack.post(body, FORM, extra={**retry, "X-Slack-Retry-Num": str(n)}) for n in (1, 2, 3)]
@@ -63,7 +63,7 @@ async def test_slack_retries_of_a_slash_command_are_answered_200_and_saved_once(
 
 
 async def test_an_identical_signed_request_replayed_in_the_window_saves_once(slack: SlackDriver) -> None:
-    body = promise_body(slack, "Baosteel send samples by Friday")
+    body = command_body(slack, "/promise", "Baosteel send samples by Friday")
     stamp = int(time.time()) - 120  # still inside Slack's 5 minutes
     answers = [await slack.post(body, FORM, timestamp=stamp) for _ in range(3)]
     assert [a.status for a in answers] == [200] * 3
@@ -75,7 +75,7 @@ async def test_an_identical_signed_request_replayed_in_the_window_saves_once(sla
 async def test_two_invocations_of_the_same_text_are_two_promises(slack: SlackDriver) -> None:
     """Only a repeat of one request is dropped: typing the command twice is two commands."""
     for _ in range(2):
-        await slack.post(promise_body(slack, "Baosteel call back by Friday"), FORM)
+        await slack.post(command_body(slack, "/promise", "Baosteel call back by Friday"), FORM)
     await slack.responses(2)
     await slack.settle()
     assert len(promises(slack.app)) == 2
@@ -85,7 +85,7 @@ async def test_a_replay_to_another_process_on_the_same_database_is_dropped_too(
     slack: SlackDriver, make_app: Callable[[Engine], App]
 ) -> None:
     other = create_asgi(make_app(slack.app.engine), slack.settings, client=make_client(slack.settings))
-    body = promise_body(slack, "Baosteel send the price list by Friday")
+    body = command_body(slack, "/promise", "Baosteel send the price list by Friday")
     headers = signed_headers(body, FORM)
     assert (await asgi_request(slack.asgi, "POST", "/slack/events", body, headers)).status == 200
     assert (await asgi_request(other, "POST", "/slack/events", body, headers)).status == 200
@@ -124,7 +124,7 @@ async def test_a_replayed_visit_submission_saves_once_and_says_so_once(
 
 
 async def test_a_replayed_button_press_is_processed_once(slack: SlackDriver) -> None:
-    await slack.post(promise_body(slack, "Baosteel send the quote by Friday"), FORM)
+    await slack.post(command_body(slack, "/promise", "Baosteel send the quote by Friday"), FORM)
     await slack.responses()
     await slack.settle()
     [promise] = promises(slack.app)
@@ -163,29 +163,13 @@ async def test_type_ahead_is_answered_every_time(slack: SlackDriver) -> None:
     assert "Baosteel" in answers[1].body.decode()
 
 
-def visit_body(slack: SlackDriver, text: str) -> bytes:
-    """One /visit invocation as Slack sends it (its own trigger_id)."""
-    form = {
-        "token": "legacy",
-        "team_id": "T1",
-        "channel_id": "C_SALES",
-        "user_id": RITA,
-        "command": "/visit",
-        "text": text,
-        "api_app_id": "A1",
-        "response_url": slack.fake.response_url("r1"),
-        "trigger_id": slack.trigger(),
-    }
-    return urlencode(form).encode()
-
-
 async def test_a_visit_replayed_to_another_process_opens_no_second_modal(
     slack: SlackDriver, make_app: Callable[[Engine], App]
 ) -> None:
     """The slash command is acknowledged before its claim is known; the process that lost the
     claim does nothing after its ack: one modal, no reply, no error."""
     other = create_asgi(make_app(slack.app.engine), slack.settings, client=make_client(slack.settings))
-    body = visit_body(slack, "Baosteel met Li Wei")
+    body = command_body(slack, "/visit", "Baosteel met Li Wei")
     headers = signed_headers(body, FORM)
     assert (await asgi_request(slack.asgi, "POST", "/slack/events", body, headers)).status == 200
     await slack.calls("views.open")
@@ -207,7 +191,8 @@ async def test_a_repeat_in_the_same_process_is_answered_from_memory(
         return claim(platform, key, *args)
 
     monkeypatch.setattr(slack.app.claims, "claim", counted)
-    for body, ctype in ((visit_body(slack, "Baosteel met Li Wei"), FORM), (event_body("EvMemory"), JSON)):
+    visit = command_body(slack, "/visit", "Baosteel met Li Wei")
+    for body, ctype in ((visit, FORM), (event_body("EvMemory"), JSON)):
         first = await slack.post(body, ctype)
         retries = [
             await slack.post(
