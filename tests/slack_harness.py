@@ -411,7 +411,11 @@ async def start_slack(engine: Engine, make_app: Callable[[Engine], App]) -> Slac
     fake.add_user(RITA, "Rita Rep", email="rita@example.com", tz="Asia/Shanghai")
     fake.add_user(OTTO, "Otto Other", email=None, tz="Europe/Berlin")
     fake.add_user(ADA, "Ada Admin", email="ada@example.com", tz="UTC")
-    settings = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, app_token=None)
+    # forms in threads: the app's fixed clock and the test's database set-up live in this process
+    # (tests/adapters/slack/test_slack_form_process.py runs the form process itself)
+    settings = SlackSettings(
+        bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, app_token=None, form_process=False
+    )
     asgi = create_asgi(app, settings, client=make_client(settings))
     return SlackDriver(app=app, seed=seed, fake=fake, asgi=asgi, settings=settings)
 

@@ -133,6 +133,12 @@ class App:
     def crm_store(self) -> SqlCrmStore | None:
         return SqlCrmStore(self._sessions, self.crm.name) if self.crm is not None else None
 
+    def recipe(self) -> partial[App]:
+        """How another process builds this application (picklable): the same settings, its own
+        engine, the real clock, platforms and CRM from its environment (a platform's side
+        process, e.g. Slack's form process)."""
+        return partial(bootstrap, self.settings)
+
     def crm_jobs(self) -> CrmJobs | None:
         """The CRM's push loop and pull, built once (its client imported only now)."""
         if self.crm is None:

@@ -127,7 +127,7 @@ def create_server(app: Served, platforms: Sequence[ChatPlatform], *, jobs: bool 
 ORPHAN_CHECK_SECONDS = 1.0
 
 
-def stop_when_orphaned(supervisor: int) -> None:
+def stop_when_orphaned(supervisor: int, what: str = "the serve supervisor", who: str = "this worker") -> None:
     """A worker whose supervisor was killed (``kill -9``) stops itself, as on SIGTERM.
 
     uvicorn's workers are not told when their supervisor dies: they would keep the port and
@@ -137,7 +137,7 @@ def stop_when_orphaned(supervisor: int) -> None:
     def watch() -> None:
         while os.getppid() == supervisor:
             time.sleep(ORPHAN_CHECK_SECONDS)
-        log.warning("The serve supervisor (pid %d) is gone: this worker stops", supervisor)
+        log.warning("%s (pid %d) is gone: %s stops", what[:1].upper() + what[1:], supervisor, who)
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="orphan-watch", daemon=True).start()

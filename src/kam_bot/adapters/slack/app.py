@@ -21,7 +21,7 @@ from kam_bot.handlers.verbs import ChatServices
 
 FEATURES = (commands, views, actions, options, shortcuts, events)
 
-_registries: WeakKeyDictionary[AsyncApp, Registry] = WeakKeyDictionary()
+_deps: WeakKeyDictionary[AsyncApp, Deps] = WeakKeyDictionary()
 
 
 def _token_unused(record: logging.LogRecord) -> bool:
@@ -40,16 +40,23 @@ def create_slack_app(
         signing_secret=settings.signing_secret or "",
         process_before_response=False,
     )
-    deps = Deps.build(app)
+    deps = Deps.build(app, settings)
     errors.register(bolt, deps.users)
     acks.register(bolt, deps.users)  # first: its deadline counts the repeat check too
     dedup.register(bolt, app)
     for feature in FEATURES:
         feature.register(bolt, deps)
-    _registries[bolt] = deps.registry
+    _deps[bolt] = deps
     return bolt
 
 
 def registry_of(bolt: AsyncApp) -> Registry:
     """The commands, shortcuts and events ``bolt`` listens to (for the manifest check)."""
-    return _registries[bolt]
+    return _deps[bolt].registry
+
+
+def close_app(bolt: AsyncApp) -> None:
+    """Stop what ``create_slack_app`` started besides Bolt: the form process."""
+    deps = _deps.get(bolt)
+    if deps is not None:
+        deps.forms.close()

@@ -10,7 +10,9 @@ from typing import ParamSpec, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from kam_bot.adapters.slack.forms.builder import FormBuilder
 from kam_bot.adapters.slack.home import publish_home
+from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.models import User
 from kam_bot.handlers.commands import Commands
@@ -31,10 +33,11 @@ however closely further changes follow (a burst of saves is shown within this, t
 HOME_CONCURRENCY = 1
 """Home refreshes running at once: they read a lot and yield to requests waiting on their 3 s."""
 FORM_BUILDS = 2
-"""Slash-command forms built at once per process. A form is built after the light modal opened
-(``opening.FORM_WAIT``), so it has no deadline of its own, while acknowledgements, repeat checks
-and light modals do (3 s): under a burst, the forms beyond this wait their turn instead of
-taking the interpreter and the database from them."""
+"""Slash-command forms built at once per process (``forms.builder``: in its form process, or in
+threads). A form is built after the light modal opened (``opening.FORM_WAIT``), so it has no
+deadline of its own, while acknowledgements, repeat checks and light modals do (3 s): under a
+burst, the forms beyond this wait their turn instead of taking the interpreter and the
+database from them."""
 
 
 @dataclass
@@ -103,12 +106,16 @@ class Deps:
     users: SlackUsers
     commands: Commands
     home: HomeRefresher
+    forms: FormBuilder
+    slack: SlackSettings
     registry: Registry = field(default_factory=Registry)
     form_builds: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(FORM_BUILDS))
 
     @classmethod
-    def build(cls, app: ChatServices) -> Deps:
-        return cls(app=app, users=SlackUsers(app), commands=Commands(app), home=HomeRefresher(app))
+    def build(cls, app: ChatServices, slack: SlackSettings) -> Deps:
+        forms = FormBuilder.for_app(app, in_process=not slack.form_process)
+        users, home = SlackUsers(app), HomeRefresher(app)
+        return cls(app=app, users=users, commands=Commands(app), home=home, forms=forms, slack=slack)
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run blocking work (SQL, parsing) in a worker thread so other requests keep their 3 s."""

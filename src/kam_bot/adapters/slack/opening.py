@@ -66,17 +66,29 @@ async def open_view(
             return None
         opened = await (client.views_push if push else client.views_open)(trigger_id=trigger_id, view=view)
         return str(opened["view"]["id"])
-    opened = await (client.views_push if push else client.views_open)(
-        trigger_id=trigger_id, view=loading_view(loc, typed)
-    )
-    view_id = str(opened["view"]["id"])
+    view_id = await open_loading(client, trigger_id, loc, typed, push=push)
     try:
         view = await task
     except Exception:
-        failed = notice_modal(t("slack.loading.title", loc), escape(t("slack.error.unexpected", loc)), loc)
-        await client.views_update(view_id=view_id, view=failed)
+        await show_failure(client, view_id, loc)
         raise
     final = view if view is not None else done_view
     if final is not None:
         await client.views_update(view_id=view_id, view=final)
     return view_id
+
+
+async def open_loading(
+    client: AsyncWebClient, trigger_id: str, loc: Locale, typed: str | None, *, push: bool = False
+) -> str:
+    """Open the light modal with the trigger; the id of the view on screen."""
+    opened = await (client.views_push if push else client.views_open)(
+        trigger_id=trigger_id, view=loading_view(loc, typed)
+    )
+    return str(opened["view"]["id"])
+
+
+async def show_failure(client: AsyncWebClient, view_id: str, loc: Locale) -> None:
+    """The light modal says the form could not be made (the error handler gives the line back)."""
+    failed = notice_modal(t("slack.loading.title", loc), escape(t("slack.error.unexpected", loc)), loc)
+    await client.views_update(view_id=view_id, view=failed)

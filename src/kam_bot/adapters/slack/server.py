@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Route
 
 from kam_bot.adapters.inbound import VERIFIED, refuse
 from kam_bot.adapters.slack import NAME, acks, signature
-from kam_bot.adapters.slack.app import create_slack_app
+from kam_bot.adapters.slack.app import close_app, create_slack_app
 from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
 from kam_bot.adapters.slack.retry import SharedSessionClient, make_client
 from kam_bot.adapters.slack.settings import SlackSettings
@@ -109,6 +109,7 @@ class SlackPlatform:
         for client in (self.client, self._outbox_client):
             if isinstance(client, SharedSessionClient):
                 await client.close()
+        close_app(self.bolt)
 
 
 SOCKET_CLOSE_SECONDS = 5.0

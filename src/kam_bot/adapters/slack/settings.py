@@ -22,6 +22,11 @@ class SlackSettings(BaseSettings):
         default=None, repr=False, description="xapp- token: use Socket Mode instead of HTTP."
     )
     api_url: str = Field(default="https://slack.com/api/", description="Base URL of the Slack Web API.")
+    form_process: bool = Field(
+        default=True,
+        description="Build /visit and settings forms in a lower-priority side process per serving process, "
+        "so a burst of forms does not delay the acknowledgements (false: in threads of the serving process).",
+    )
 
 
 def check_settings(settings: SlackSettings) -> None:

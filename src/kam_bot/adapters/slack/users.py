@@ -77,6 +77,20 @@ class SlackUsers:
         self._recent[slack_id] = (time.monotonic(), user)
         return user
 
+    def known(self, slack_id: str) -> User | int | None:
+        """Without I/O: the person as read within ``ACTOR_SECONDS``, else their user id once met
+        here, else None (their first contact in this process)."""
+        recent = self._recent.get(slack_id)
+        if recent is not None and time.monotonic() - recent[0] < ACTOR_SECONDS:
+            return recent[1]
+        return self._known.get(slack_id)
+
+    def met(self, slack_id: str, user: User) -> None:
+        """``user`` was read elsewhere (the form process): remembered as ``actor`` would have."""
+        self._known[slack_id] = user.id
+        self._locales[slack_id] = user.locale
+        self._recent[slack_id] = (time.monotonic(), user)
+
     def forget(self, slack_id: str) -> None:
         """This person changed their settings: read them again on their next request."""
         self._recent.pop(slack_id, None)

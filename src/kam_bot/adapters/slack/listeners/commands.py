@@ -20,6 +20,7 @@ from kam_bot.adapters.slack.blocks import MESSAGE_BLOCKS, escape, fallback_text,
 from kam_bot.adapters.slack.delivery import respond_reply
 from kam_bot.adapters.slack.deps import Deps
 from kam_bot.adapters.slack.forms.elements import notice_modal
+from kam_bot.adapters.slack.forms.shown import SURFACE, show_visit_form, visit_form
 from kam_bot.adapters.slack.opening import open_view
 from kam_bot.domain.models import User
 from kam_bot.handlers.answers import Capture
@@ -28,13 +29,12 @@ from kam_bot.handlers.dispatch import dispatch
 from kam_bot.handlers.prefill import VisitPrefill, today_for
 from kam_bot.handlers.render import promise_list
 from kam_bot.handlers.replies import Reply
-from kam_bot.handlers.verbs import ChatServices, Surface
+from kam_bot.handlers.verbs import ChatServices
 from kam_bot.i18n import t
 from kam_bot.services.container import Services
 
 Listener = Callable[..., Any]
 
-SURFACE = Surface(name="slack", forms=True, help_lines=("help.slack.commands",))
 SLASH = {
     "/visit": "visit",
     "/promise": "promise",
@@ -71,7 +71,9 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         if not await dedup.taken_in(context):
             return
         slack_id, line = command["user_id"], typed_line(command)
-        if app.verbs.captures(line):
+        if _verb(app, line) == "visit" and deps.forms.separate:
+            await _visit_elsewhere(deps, command, client, line)
+        elif app.verbs.captures(line):
             await _capture(deps, command, client, respond, line)
         elif line.split(" ", 1)[0].casefold() in SETTINGS_WORDS and " " not in line:
             await _settings_modal(deps, command, client)
@@ -97,7 +99,6 @@ async def _capture(
     app, slack_id, channel = deps.app, command["user_id"], command.get("channel_id")
     saved: list[tuple[User, Reply]] = []
     visit = _verb(app, line) == "visit"
-    blank = visit and not line.split(" ", 1)[1:]
 
     async def build() -> dict[str, Any] | None:
         async with deps.form_builds:
@@ -105,13 +106,12 @@ async def _capture(
 
     async def form() -> dict[str, Any] | None:
         actor = await deps.actor(client, slack_id)
-        if blank:  # nothing typed to read: the empty form (what the parser would lead to)
-            return await deps.run(modals.visit_view, app, actor, VisitPrefill(text=""), channel)
+        if visit:  # a visit always opens its form (built in the form process, if there is one)
+            return await deps.forms.build(visit_form, actor, line, channel)
         said = await deps.run(dispatch, app, line, actor, SURFACE)
         assert isinstance(said, Capture)
         prefill = said.prefill
-        if isinstance(prefill, VisitPrefill):
-            return await deps.run(modals.visit_view, app, actor, prefill, channel)
+        assert not isinstance(prefill, VisitPrefill)
         if prefill.ready:
             saved.append((actor, await deps.run(save_capture, deps.commands, actor, prefill)))
             return None
@@ -134,13 +134,34 @@ async def _capture(
             await deps.refresh_home(client, slack_id, actor)
 
 
+async def _visit_elsewhere(deps: Deps, command: dict[str, Any], client: AsyncWebClient, line: str) -> None:
+    """``/visit`` with a form process: the light modal now, the form from there (``forms.shown``)."""
+    slack_id, channel = command["user_id"], command.get("channel_id")
+    loc = deps.users.locale_hint(slack_id)
+    typed = f"{command['command']} {command.get('text') or ''}".strip()
+    view_id = await opening.open_loading(client, command["trigger_id"], loc, typed)
+    try:
+        async with deps.form_builds:
+            args = (deps.slack, line, channel, view_id)
+            shown = await deps.forms.build(show_visit_form, deps.users.known(slack_id) or slack_id, *args)
+            if shown is None:  # met here first: Slack says who they are, then the form
+                shown = await deps.forms.build(show_visit_form, await deps.actor(client, slack_id), *args)
+            assert shown is not None
+        deps.users.met(slack_id, shown.actor)
+        if shown.view is not None:  # built in a thread here: this process sends it
+            await client.views_update(view_id=view_id, view=shown.view)
+    except Exception:
+        await opening.show_failure(client, view_id, loc)
+        raise
+
+
 async def _settings_modal(deps: Deps, command: dict[str, Any], client: AsyncWebClient) -> None:
     slack_id = command["user_id"]
 
     async def build() -> dict[str, Any]:
         actor = await deps.actor(client, slack_id)
         meta = {"ru": command.get("response_url")}
-        return await deps.run(modals.settings_for, deps.app, actor, meta)
+        return await deps.forms.build(modals.settings_for, actor, meta)
 
     loc = deps.users.locale_hint(slack_id)
     await open_view(client, command["trigger_id"], build(), loc, budget=opening.FORM_WAIT)

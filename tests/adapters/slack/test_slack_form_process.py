@@ -1,0 +1,210 @@
+"""The form process: ``/visit`` forms built by a lower-priority child of the serving process.
+
+As ``kam-bot serve`` runs it (``SLACK_FORM_PROCESS`` on by default): the serving process
+acknowledges and opens the light modal, the child builds the form from the same database, the
+serving process puts it on screen. A child that died is replaced, and the form it owed is
+built in a thread meanwhile. The app here has the real clock: the child has no other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from factories import seed_team
+from slack_harness import (
+    ADA,
+    OTTO,
+    RITA,
+    SECRET,
+    TOKEN,
+    SlackDriver,
+    input_block,
+    shared_fake,
+    texts,
+    view_of,
+)
+from sqlalchemy import Engine, text
+
+from kam_bot.adapters.slack import app as slack_app
+from kam_bot.adapters.slack import opening
+from kam_bot.adapters.slack.forms import builder
+from kam_bot.adapters.slack.forms.builder import BuildError, FormBuilder, shareable
+from kam_bot.adapters.slack.listeners.commands import visit_form
+from kam_bot.adapters.slack.retry import make_client
+from kam_bot.adapters.slack.server import SlackPlatform
+from kam_bot.adapters.slack.settings import SlackSettings
+from kam_bot.bootstrap import App, bootstrap
+from kam_bot.config import Settings
+from kam_bot.logs import OncePer
+from kam_bot.server import create_server
+from kam_bot.services.errors import ServiceError
+
+LINE = "Baosteel met Li Wei; we promise quote by Friday"
+
+
+def _url_of(engine: Engine) -> str:
+    """The URL a second process opens the same tables with (PostgreSQL: the test's schema)."""
+    if engine.dialect.name == "sqlite":
+        return str(engine.url)
+    with engine.connect() as conn:
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    return f"{engine.url.render_as_string(hide_password=False)}?options=-csearch_path%3D{schema}"
+
+
+def _form_process_of(platform: SlackPlatform) -> FormBuilder:
+    return slack_app._deps[platform.bolt].forms
+
+
+@pytest.fixture
+async def served(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[SlackDriver, SlackPlatform]]:
+    monkeypatch.setattr(opening, "FORM_WAIT", 0.0)  # as in production: the light modal first
+    app = bootstrap(Settings(database_url=_url_of(engine)), engine=engine)
+    seed = seed_team(app)
+    fake = shared_fake()
+    fake.add_user(RITA, "Rita Rep", email="rita@example.com", tz="Asia/Shanghai")
+    fake.add_user(OTTO, "Otto Other", email=None, tz="Europe/Berlin")
+    fake.add_user(ADA, "Ada Admin", email="ada@example.com", tz="UTC")
+    settings = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, app_token=None)
+    assert settings.form_process  # the default
+    platform = SlackPlatform(app, settings, client=make_client(settings))
+    driver = SlackDriver(
+        app=app, seed=seed, fake=fake, asgi=create_server(app, [platform]), settings=settings
+    )
+    yield driver, platform
+    await driver.close()
+    await platform.shutdown()
+
+
+def _child(forms: FormBuilder, timeout: float = 30.0) -> int:
+    """The pid of the form process once it has started."""
+    deadline = time.monotonic() + timeout
+    while (pid := forms.pid) is None:
+        assert time.monotonic() < deadline, "no form process started"
+        time.sleep(0.05)
+    return pid
+
+
+def _nice(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[16])  # field 19 of stat; the fields after ")" start at field 3
+
+
+def _gone(pid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state == "Z":
+                return True
+        except (ProcessLookupError, FileNotFoundError):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+async def test_the_form_is_built_by_a_lower_priority_process_and_shown(
+    served: tuple[SlackDriver, SlackPlatform],
+) -> None:
+    slack, platform = served
+    forms = _form_process_of(platform)
+    pid = _child(forms)
+    assert pid != os.getpid() and _nice(pid) == _nice(os.getpid()) + builder.NICE
+
+    response = await slack.command("/visit", LINE)
+    assert response.status == 200 and response.body == b""
+    [opened] = await slack.calls("views.open")
+    assert "Reading what you typed" in texts(view_of(opened))
+    [updated] = await slack.calls("views.update", timeout=30.0)
+    form = view_of(updated)
+    assert updated.args["view_id"].startswith("V")
+    assert input_block(form, "account")["element"]["initial_option"]["value"] == str(slack.seed.baosteel.id)
+    assert input_block(form, "new_contact_name:0")["element"]["initial_value"] == "Li Wei"
+
+    rita = slack.app.users.by_identity("slack", RITA)
+    assert rita is not None
+    here = visit_form(slack.app, rita, f"visit {LINE}", "C_SALES")
+    assert form == here  # the same form this process would have built
+    assert forms.pid == pid  # built there, not by a replacement
+
+
+async def test_a_killed_form_process_costs_no_form_and_is_replaced(
+    served: tuple[SlackDriver, SlackPlatform],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    slack, platform = served
+    forms = _form_process_of(platform)
+    monkeypatch.setattr(builder, "RESTART_SECONDS", 0.0)  # a new child on the form after next
+    monkeypatch.setattr(builder, "_SAID", OncePer(60.0))  # said once a minute: not yet in this test
+    first = _child(forms)
+    os.kill(first, signal.SIGKILL)
+    assert _gone(first)
+    await asyncio.sleep(0.2)  # the pool notices its child died
+
+    await slack.command("/visit", "Baosteel met Li Wei")
+    [updated] = await slack.calls("views.update", timeout=30.0)
+    assert input_block(view_of(updated), "new_contact_name:0")["element"]["initial_value"] == "Li Wei"
+    assert "Form process stopped" in caplog.text
+
+    await slack.command("/visit", "Sinopec met Zhang")
+    [_, second] = await slack.calls("views.update", count=2, timeout=30.0)
+    assert "Zhang" in texts(view_of(second))
+    replaced = _child(forms)
+    assert replaced != first and _nice(replaced) == _nice(os.getpid()) + builder.NICE
+
+
+async def test_the_form_process_stops_with_the_server(served: tuple[SlackDriver, SlackPlatform]) -> None:
+    _, platform = served
+    pid = _child(_form_process_of(platform))
+    await platform.shutdown()
+    assert _gone(pid)
+
+
+def _refused(app: Any) -> None:
+    raise ServiceError("not yours")
+
+
+class _UnpicklableError(Exception):
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__(a)
+
+
+def _broken(app: Any) -> None:
+    raise _UnpicklableError("the database said no", "x")
+
+
+async def test_failures_come_back_from_the_form_process(sqlite_engine: Engine) -> None:
+    app: App = bootstrap(Settings(database_url=str(sqlite_engine.url)), engine=sqlite_engine)
+    forms = FormBuilder.for_app(app, in_process=False)
+    try:
+        with pytest.raises(ServiceError, match="not yours"):
+            await forms.build(_refused)
+        with pytest.raises(BuildError, match="_UnpicklableError: the database said no"):
+            await forms.build(_broken)
+        assert forms.pid is not None  # a failed form does not cost the process
+    finally:
+        forms.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "shared"),
+    [
+        ("sqlite://", False),
+        ("sqlite:///:memory:", False),
+        ("sqlite:///file:db?mode=memory&cache=shared&uri=true", False),
+        ("sqlite:////var/lib/kam/kam_bot.db", True),
+        ("postgresql+psycopg://kam@db/kam", True),
+    ],
+)
+def test_an_in_memory_database_keeps_forms_in_threads(url: str, shared: bool) -> None:
+    assert shareable(url) is shared
