@@ -115,7 +115,14 @@ class Server:
             "workers": len(workers),
             "each_rss_mb": [w.get("rss_mb") for w in workers],
             "supervisor_rss_mb": own.get("rss_mb"),
+            "form_processes_rss_mb": self._form_processes(),
         }
+
+    def _form_processes(self) -> list[float | None]:
+        """The Slack form processes' resident sets (each serving process's ``spawn`` child)."""
+        assert self.proc is not None
+        pids = [child for pid in _children(self.proc.pid) for child in _children(pid)]
+        return [rss_mb(pid).get("rss_mb") for pid in pids]
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:

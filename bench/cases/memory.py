@@ -86,7 +86,7 @@ def run(ctx: Context) -> list[Result]:
             "< 150 MB",
             status(idle < 150),
             details=facts,
-            note="after /healthz and 5 s idle; scheduler running",
+            note=f"after /healthz and 5 s idle; scheduler running{_forms(facts['idle'])}",
         ),
         Result(
             BENCH,
@@ -96,6 +96,12 @@ def run(ctx: Context) -> list[Result]:
             "< 250 MB",
             status(after < 250),
             details=facts,
-            note=f"peak {facts['after'].get('peak_mb')} MB; {note_load}",
+            note=f"peak {facts['after'].get('peak_mb')} MB; {note_load}{_forms(facts['after'])}",
         ),
     ]
+
+
+def _forms(memory: dict[str, Any]) -> str:
+    """The form processes beside the workers (a tree from before them has none)."""
+    each = [mb for mb in memory.get("form_processes_rss_mb") or [] if mb is not None]
+    return f"; form processes {', '.join(f'{mb} MB' for mb in each)}" if each else ""

@@ -91,7 +91,7 @@ def measure() -> None:
     workdir = Path(os.environ.get("TMPDIR", "/tmp")) / "kam-bench-profile"
     with FakeSlackProcess() as fake:
         common = {"api_url": fake.api_url, "token": BOT_TOKEN, "secret": SIGNING_SECRET, "workdir": workdir}
-        kam = bench_server("kam", database_url=url, workers=serve_workers(url), **common)  # type: ignore[arg-type]
+        kam = bench_server("kam", database_url=url, workers=serve_workers(url), **common)
         with kam:
             visit_load(kam, fake, warm, 5, "warm")
             time.sleep(3)
