@@ -163,9 +163,15 @@ async def test_a_killed_form_process_costs_no_form_and_is_replaced(
     assert replaced != first and _nice(replaced) == _nice(os.getpid()) + builder.NICE
 
 
-async def test_the_form_process_stops_with_the_server(served: tuple[SlackDriver, SlackPlatform]) -> None:
+async def test_the_form_process_stops_with_the_server_not_on_ctrl_c(
+    served: tuple[SlackDriver, SlackPlatform],
+) -> None:
+    """Ctrl+C reaches every process of the terminal's group: the server stops its form process
+    itself (no traceback from the child, no form cut off)."""
     _, platform = served
     pid = _child(_form_process_of(platform))
+    os.kill(pid, signal.SIGINT)
+    assert not _gone(pid, timeout=0.5)
     await platform.shutdown()
     assert _gone(pid)
 

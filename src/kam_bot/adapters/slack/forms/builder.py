@@ -24,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -56,6 +57,7 @@ def _start(recipe: Callable[[], Any], supervisor: int) -> None:
 
     with contextlib.suppress(OSError):  # not allowed: the child still takes the forms off the loop
         os.nice(NICE)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops it
     stop_when_orphaned(supervisor, "the serving process", "its form process")
     _APP = recipe()
 
@@ -157,6 +159,7 @@ class FormBuilder:
             return await asyncio.to_thread(fn, self._app, *args, **kwargs)
 
     def close(self) -> None:
+        """Stop the form process (a form it is building is finished first)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
