@@ -281,6 +281,17 @@ def test_procurement_stage_change_starts_from_none_then_chains(app: App) -> None
 # -- all or nothing ------------------------------------------------------------------------
 
 
+def test_a_promise_names_a_contact_met_in_the_visit_or_another_of_the_account(app: App) -> None:
+    """The account's contacts are read only for a promise naming one the visit did not meet;
+    either way the promise is saved with its contact."""
+    s = seed_team(app)
+    absent = add_contact(app, s.baosteel, "Zhou Min")
+    data = full_visit(app, s)
+    data.promises.append(PromiseInput(text="Call Zhou", due_date=TODAY, contact_id=absent.id))
+    logged = app.visits.log(s.rep, data)
+    assert [p.contact_id for p in logged.promises] == [s.contact.id, None, absent.id]
+
+
 def test_failing_promise_leaves_no_row(app: App) -> None:
     """A promise made to a contact of another account fails after the visit, the new contact,
     and the first promise were written: nothing of it may remain."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime, timedelta
 
 from kam_bot.domain import rules
@@ -61,12 +61,16 @@ def add_promises_later(
     actor_id: int,
     now: datetime,
     visit_id: int,
+    known_contacts: Collection[int] = (),
 ) -> Callable[[], list[Promise]]:
-    """``add_promise`` for a visit's promises, staged for the next flush (the contacts read once);
-    the callable, after it, stages their events and audit entries and returns them."""
+    """``add_promise`` for a visit's promises, staged for the next flush (the contacts read once,
+    and not at all when every promise names one of ``known_contacts``: ids the caller found
+    among the account's contacts in this transaction); the callable, after it, stages their
+    events and audit entries and returns them."""
     for data in items:
         require_due_in_range(data.due_date, now.date())
-    if any(data.contact_id is not None for data in items):
+    named = {data.contact_id for data in items if data.contact_id is not None}
+    if named and not named <= set(known_contacts):
         contact_ids = {c.id for c in repo.contacts_for(account.id)}
         if any(data.contact_id is not None and data.contact_id not in contact_ids for data in items):
             raise InvalidInputError("promise.unknown_contact", field="contact_id")

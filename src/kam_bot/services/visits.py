@@ -165,7 +165,7 @@ class VisitService:
                 )
                 owner_id = account.owner_id or actor.id
                 promises_done = add_promises_later(
-                    repo, account, data.promises, owner_id, actor.id, now, visit.id
+                    repo, account, data.promises, owner_id, actor.id, now, visit.id, contact_ids
                 )
                 prices_done = add_prices_later(
                     repo, account, data.prices, actor.id, data.visited_at, visit.id, self._threshold
