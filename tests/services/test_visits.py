@@ -41,6 +41,7 @@ from kam_bot.services.inputs import (
     StockInput,
     VisitInput,
 )
+from kam_bot.services.visits import AlreadyTakenIn
 
 TODAY = date(2026, 11, 23)  # the clock fixture's day
 
@@ -354,6 +355,38 @@ def test_same_submission_twice_saves_once(app: App) -> None:
     # a different key is a different visit
     app.visits.log(s.rep, full_visit(app, s, submission_key="V123-view-def", new_contacts=[]))
     assert row_counts(app)["Visit"] == 2
+
+
+def test_a_request_taken_in_once_saves_once_and_a_refused_one_may_come_again(app: App) -> None:
+    """The platform's claim on the request carrying a visit is taken in the save's transaction
+    (with the account and the contacts met, in one statement on PostgreSQL): a request taken
+    in before writes nothing, a save refused leaves its request free, an unknown account is
+    refused on the account."""
+    s = seed_team(app)
+    elsewhere = add_contact(app, s.cosco, "Chen Jie")
+    refused = full_visit(app, s, submission_key="view-1", contact_ids=[s.contact.id, elsewhere.id])
+    with pytest.raises(InvalidInputError, match=r"visit\.unknown_contact"):
+        app.visits.log(s.rep, refused, ("slack", "body:1"))
+    gone = full_visit(app, s, submission_key="view-1", account_id=10**6)
+    with pytest.raises(NotFoundError, match=r"account\.gone"):
+        app.visits.log(s.rep, gone, ("slack", "body:1"))
+    before = row_counts(app)
+    first = app.visits.log(s.rep, full_visit(app, s, submission_key="view-1"), ("slack", "body:1"))
+    assert first.already_saved is False and row_counts(app)["Visit"] == before["Visit"] + 1
+    after = row_counts(app)
+    updated_at = app.accounts.card(s.rep, s.baosteel.id).account.updated_at
+    with pytest.raises(AlreadyTakenIn):  # the same request again, whatever it carries
+        app.visits.log(s.rep, full_visit(app, s, submission_key="view-2"), ("slack", "body:1"))
+    assert row_counts(app) == after
+    assert app.accounts.card(s.rep, s.baosteel.id).account.updated_at == updated_at
+    # another request with the same form (a retried submission): answered with the first save
+    again = app.visits.log(s.rep, full_visit(app, s, submission_key="view-1"), ("slack", "body:2"))
+    assert again.already_saved is True and again.visit.id == first.visit.id
+    assert row_counts(app) == after
+    # no request at all: the contacts met are marked, as with one
+    app.visits.log(s.rep, full_visit(app, s, submission_key="view-3", new_contacts=[]))
+    assert row_counts(app)["Visit"] == after["Visit"] + 1
+    assert app.contacts.list(s.rep, s.baosteel.id)[0].last_met is not None
 
 
 # -- refused -------------------------------------------------------------------------------

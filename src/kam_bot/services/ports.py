@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
@@ -201,6 +201,32 @@ class Repository(Protocol):
     def release_claim(self, platform: str, key: str) -> None:
         """Forget that ``key`` was claimed, so the same request may be handled again."""
         ...
+
+    def open_visit(
+        self,
+        request: tuple[str, str] | None,
+        at: datetime,
+        expires_at: datetime,
+        account_id: int,
+        contact_ids: Sequence[int],
+        day: date,
+    ) -> OpenedSave:
+        """A visit's save begins: ``claim_with_save(*request, at, expires_at)`` (with a request),
+        ``touched(Account, account_id, updated_at=at)`` and ``mark_met(account_id, contact_ids,
+        day)``, as one round trip where the database allows. All three run whatever the others
+        find: the caller refuses, and rolls back, what it must."""
+        ...
+
+
+class OpenedSave(NamedTuple):
+    """What ``Repository.open_visit`` found, each part as its own call gives it."""
+
+    claimed: bool
+    """The request's claim was taken (``claim_with_save``; True without a claim)."""
+    account: m.Account | None
+    """The account with its ``updated_at`` set (``touched``); None when there is none."""
+    met: set[int]
+    """The ids among the contacts met that are the account's, marked met (``mark_met``)."""
 
 
 class UnitOfWork(Protocol):

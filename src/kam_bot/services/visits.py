@@ -128,20 +128,27 @@ class VisitService:
         now = self._clock()
         with self._uow() as uow:
             repo = uow.repo
-            if request is not None and not repo.claim_with_save(*request, now, now + CLAIM_TTL):
-                raise AlreadyTakenIn(request[1])
-            if (
-                replay_first
-                and data.submission_key
-                and (earlier := repo.visit_by_submission(data.submission_key))
-            ):
-                replayed = self._replay(repo, actor, earlier)
-                uow.commit()  # the request's claim, when it brought one
-                return replayed
-            account = _touched_account(repo, data.account_id, now)
+            if replay_first:
+                if request is not None and not repo.claim_with_save(*request, now, now + CLAIM_TTL):
+                    raise AlreadyTakenIn(request[1])
+                if data.submission_key and (earlier := repo.visit_by_submission(data.submission_key)):
+                    replayed = self._replay(repo, actor, earlier)
+                    uow.commit()  # the request's claim, when it brought one
+                    return replayed
+                touched = repo.touched(Account, data.account_id, updated_at=now)
+                known = repo.mark_met(data.account_id, data.contact_ids, data.visited_at.date())
+            else:  # the claim, the account and the contacts met: one round trip where it can be
+                claimed, touched, known = repo.open_visit(
+                    request, now, now + CLAIM_TTL, data.account_id, data.contact_ids, data.visited_at.date()
+                )
+                if request is not None and not claimed:
+                    raise AlreadyTakenIn(request[1])
+            if touched is None or touched.archived:
+                raise NotFoundError("account.gone", field="account", id=data.account_id)
+            account = touched
             if (refusal := refusal_to_write(repo, actor, account)) is not None:
                 raise refusal  # the form's own message (it did not read the account: check_visit)
-            known = repo.mark_met(account.id, data.contact_ids, data.visited_at.date())  # undone on refusal
+            # the contacts met are marked already (undone with the rest on a refusal)
             unknown = [cid for cid in data.contact_ids if cid not in known]
             if unknown:
                 raise InvalidInputError("visit.unknown_contact", field="contact_ids", ids=unknown)
@@ -311,15 +318,6 @@ class VisitService:
     def last_at(self, account_id: int) -> datetime | None:
         with self._uow() as uow:
             return uow.repo.last_visit_dates([account_id]).get(account_id)
-
-
-def _touched_account(repo: Repository, account_id: int, now: datetime) -> Account:
-    """``_get_account`` with its ``updated_at`` set in the same statement (rolled back with the
-    save when it is refused)."""
-    account = repo.touched(Account, account_id, updated_at=now)
-    if account is None or account.archived:
-        raise NotFoundError("account.gone", field="account", id=account_id)
-    return account
 
 
 def _followed(

@@ -20,8 +20,10 @@ from kam_bot.domain import models as m
 from kam_bot.domain.enums import PromiseDirection, PromiseStatus
 from kam_bot.domain.insight.coverage import ChainMember
 from kam_bot.domain.matching import fold
+from kam_bot.services.ports import OpenedSave
 from kam_bot.store import changes, insight_queries, request_keys, staged
 from kam_bot.store import tables as t
+from kam_bot.store.opening import OPENED_CLAIMED, OPENED_MET, visit_opening
 
 E = TypeVar("E", bound=m.Entity)
 
@@ -607,6 +609,32 @@ class SqlRepository:
     def release_claim(self, platform: str, key: str) -> None:
         """Forget that ``key`` was claimed, so the same request may be handled again."""
         request_keys.forget(self.session, platform, key)
+
+    def open_visit(
+        self,
+        request: tuple[str, str] | None,
+        at: datetime,
+        expires_at: datetime,
+        account_id: int,
+        contact_ids: Sequence[int],
+        day: date,
+    ) -> OpenedSave:
+        """``claim_with_save``, ``touched`` (the account's ``updated_at``) and ``mark_met`` in one
+        statement on PostgreSQL (``visit_opening``: three data-modifying CTEs); one after the
+        other on SQLite, which has none."""
+        ids = sorted({i for i in contact_ids if MIN_ID <= i <= MAX_ID})
+        if self.session.get_bind().dialect.name != "postgresql" or not MIN_ID <= account_id <= MAX_ID:
+            claimed = request is None or self.claim_with_save(*request, at, expires_at)
+            account = self.touched(m.Account, account_id, updated_at=at)
+            return OpenedSave(claimed, account, self.mark_met(account_id, ids, day))
+        params: dict[str, Any] = {"b_account": account_id, "b_now": at, "b_ids": ids, "b_day": day}
+        if request is not None:
+            params |= {"b_platform": request[0], "b_key": request[1], "b_expires": expires_at}
+        row = self.session.connection().execute(visit_opening(request is not None), params).one()
+        values = dict(row._mapping)
+        claimed, met = values.pop(OPENED_CLAIMED), values.pop(OPENED_MET)
+        account = m.Account.model_validate(values) if values["id"] is not None else None
+        return OpenedSave(bool(claimed), account, set(met or ()))
 
     def delete(self, model: type[m.Entity], ids: Sequence[int]) -> None:
         row_type = ROWS[model]
