@@ -239,6 +239,26 @@ def test_on_postgresql_a_visit_writes_each_kind_of_row_in_one_statement(app: App
     )
 
 
+@pytest.mark.postgres
+def test_on_postgresql_a_save_opens_with_one_statement(app: App) -> None:
+    """The request's claim, the account's ``updated_at`` and the contacts met: one statement."""
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("data-modifying CTEs are PostgreSQL's")
+    s = seed_team(app)
+    sent: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(" ".join(statement.split()))
+
+    event.listen(app.engine, "before_cursor_execute", record)
+    try:
+        app.visits.log(s.rep, full_visit(app, s, submission_key="one"), ("slack", "body:one"))
+    finally:
+        event.remove(app.engine, "before_cursor_execute", record)
+    touching = [q for q in sent if "request_keys" in q or "SET updated_at" in q or "UPDATE contacts" in q]
+    assert len(touching) == 1 and touching[0].startswith("WITH claim AS")
+
+
 def test_a_product_counted_twice_in_one_visit_compares_with_the_count_before_it(app: App) -> None:
     s = seed_team(app)
     earlier_visit(app, s)  # 200 t

@@ -21,22 +21,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import (
-    ARRAY,
-    Date,
-    Integer,
-    Table,
-    any_,
-    bindparam,
-    case,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-    update,
-)
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import ARRAY, Date, Integer, Table, bindparam, column, text
 
 from kam_bot.store import tables as t
 
@@ -46,14 +31,30 @@ OPENED_MET = "opened_met"
 
 _KEYS = cast(Table, t.RequestKeyRow.__table__)
 _ACCOUNTS = cast(Table, t.AccountRow.__table__)
-_CONTACTS = cast(Table, t.ContactRow.__table__)
+_CLAIM = (
+    "claim AS (INSERT INTO request_keys (platform, key, seen_at, expires_at)"
+    " VALUES (:b_platform, :b_key, :b_now, :b_expires)"
+    " ON CONFLICT (platform, key) DO UPDATE"
+    " SET seen_at = excluded.seen_at, expires_at = excluded.expires_at"
+    " WHERE request_keys.expires_at <= :b_now RETURNING id), "
+)
+_SQL = (
+    "WITH {claim}"
+    "met AS (UPDATE contacts SET last_met = CASE"
+    " WHEN contacts.last_met IS NULL OR contacts.last_met < :b_day THEN :b_day ELSE contacts.last_met END"
+    " WHERE contacts.id = ANY(:b_ids) AND contacts.account_id = :b_account RETURNING contacts.id), "
+    "touched AS (UPDATE accounts SET updated_at = :b_now WHERE accounts.id = :b_account RETURNING {columns}) "
+    "SELECT {claimed} AS opened_claimed, (SELECT array_agg(met.id) FROM met) AS opened_met, {touched} "
+    "FROM (SELECT 1) AS one LEFT OUTER JOIN touched ON true"
+)
 _STATEMENTS: dict[bool, Any] = {}
 
 
 def visit_opening(with_claim: bool) -> Any:
-    """The statement (built once; ``with_claim``: the save carries a request's claim).
-    Parameters: ``b_account``, ``b_now``, ``b_ids`` (the contact ids), ``b_day``; with a claim
-    ``b_platform``, ``b_key``, ``b_expires``."""
+    """The statement, as text (SQLAlchemy compiles an ``ON CONFLICT`` it builds at every
+    execution, as it would this whole statement with it; built once). ``with_claim``: the save
+    carries a request's claim. Parameters: ``b_account``, ``b_now``, ``b_ids`` (the contact ids),
+    ``b_day``; with a claim ``b_platform``, ``b_key``, ``b_expires``."""
     stmt = _STATEMENTS.get(with_claim)
     if stmt is None:
         stmt = _STATEMENTS[with_claim] = _build(with_claim)
@@ -61,53 +62,27 @@ def visit_opening(with_claim: bool) -> Any:
 
 
 def _build(with_claim: bool) -> Any:
-    now = bindparam("b_now", type_=_KEYS.c.seen_at.type)
-    day = bindparam("b_day", type_=Date)
-    account = bindparam("b_account", type_=Integer)
-    met = (
-        update(_CONTACTS)
-        .where(
-            _CONTACTS.c.id == any_(bindparam("b_ids", type_=ARRAY(Integer))),
-            _CONTACTS.c.account_id == account,
-        )
-        .values(
-            last_met=case(
-                (or_(_CONTACTS.c.last_met.is_(None), _CONTACTS.c.last_met < day), day),
-                else_=_CONTACTS.c.last_met,
-            )
-        )
-        .returning(_CONTACTS.c.id)
-        .cte("met")
+    names = [c.name for c in _ACCOUNTS.c]
+    sql = _SQL.format(
+        claim=_CLAIM if with_claim else "",
+        claimed="(SELECT count(*) FROM claim)" if with_claim else "1",
+        columns=", ".join(f"accounts.{n}" for n in names),
+        touched=", ".join(f"touched.{n}" for n in names),
     )
-    touched = (
-        update(_ACCOUNTS)
-        .where(_ACCOUNTS.c.id == account)
-        .values(updated_at=bindparam("b_now", type_=_ACCOUNTS.c.updated_at.type))
-        .returning(*_ACCOUNTS.c)
-        .cte("touched")
-    )
+    params = [
+        bindparam("b_account", type_=Integer),
+        bindparam("b_now", type_=_ACCOUNTS.c.updated_at.type),
+        bindparam("b_ids", type_=ARRAY(Integer)),
+        bindparam("b_day", type_=Date),
+    ]
     if with_claim:
-        new = pg_insert(_KEYS).values(
-            platform=bindparam("b_platform", type_=_KEYS.c.platform.type),
-            key=bindparam("b_key", type_=_KEYS.c.key.type),
-            seen_at=now,
-            expires_at=bindparam("b_expires", type_=_KEYS.c.expires_at.type),
-        )
-        claim = (
-            new.on_conflict_do_update(
-                index_elements=[_KEYS.c.platform, _KEYS.c.key],
-                set_={"seen_at": new.excluded.seen_at, "expires_at": new.excluded.expires_at},
-                where=_KEYS.c.expires_at <= now,
-            )
-            .returning(_KEYS.c.id)
-            .cte("claim")
-        )
-        claimed: Any = select(func.count()).select_from(claim).scalar_subquery()
-    else:
-        claimed = literal(1)
-    one = select(literal(1).label("one")).subquery("one")
-    return select(
-        claimed.label(OPENED_CLAIMED),
-        select(func.array_agg(met.c.id)).scalar_subquery().label(OPENED_MET),
-        *touched.c,
-    ).select_from(one.outerjoin(touched, true()))
+        params += [
+            bindparam("b_platform", type_=_KEYS.c.platform.type),
+            bindparam("b_key", type_=_KEYS.c.key.type),
+            bindparam("b_expires", type_=_KEYS.c.expires_at.type),
+        ]
+    return (
+        text(sql)
+        .bindparams(*params)
+        .columns(column(OPENED_CLAIMED, Integer), column(OPENED_MET, ARRAY(Integer)), *_ACCOUNTS.c)
+    )
