@@ -29,7 +29,7 @@ def test_manifest_matches_the_registered_listeners(
     sqlite_engine: Engine, make_app: Callable[[Engine], App]
 ) -> None:
     app = make_app(sqlite_engine)
-    settings = SlackSettings(bot_token="xoxb-t", signing_secret="s")
+    settings = SlackSettings(bot_token="xoxb-t", signing_secret="s", form_process=False)
     registry = registry_of(create_slack_app(app, settings))
     manifest = _manifest()
     features = manifest["features"]
