@@ -102,11 +102,25 @@ def test_ctrl_c_under_dev_run_ends_cleanly(tmp_path: Path) -> None:
     shown = b""
     try:
         deadline = time.monotonic() + 60  # a bound on a hung child, not a wait for ordering
-        while not shown.rstrip().endswith(b">") and time.monotonic() < deadline:
+        # the console's own prompt after its welcome: a ">" at the end of any other output is not it
+        while not (b"console" in shown and shown.endswith(b"> ")) and time.monotonic() < deadline:
             if select.select([main], [], [], 0.5)[0]:
                 shown += os.read(main, 4096)
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C at a terminal does
-        code = proc.wait(timeout=30)
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            while select.select([main], [], [], 0.2)[0]:
+                shown += os.read(main, 4096)
+            left = subprocess.run(
+                ["ps", "-o", "pid,ppid,pgid,stat,wchan:20,args", "-g", str(proc.pid)],
+                capture_output=True,
+                text=True,
+            ).stdout
+            raise AssertionError(
+                f"still running 30 s after Ctrl+C; the terminal showed:\n"
+                f"{shown.decode(errors='replace')}\nits processes:\n{left}"
+            ) from None
         while select.select([main], [], [], 0.2)[0]:
             try:
                 data = os.read(main, 4096)
