@@ -218,8 +218,11 @@ async def test_rows_a_short_429_put_back_go_out_in_the_same_run(
         queue(app, name, recipient=f"U{name}")
     slack.rate_limit_next("chat.postMessage", retry_after=1)
 
-    async def pause_passes() -> None:  # the app's clock moves on while the sender waits
-        while slack.rate_limited == 0:
+    async def pause_passes() -> None:
+        """The app's clock moves on while the sender waits out the pause: once the refused row
+        is put back, not as soon as the fake has answered 429 (a clock moved before the sender
+        reads it lengthens the pause it records, and the rows behind would wait for the next run)."""
+        while not any(r["last_error"] for r in (await asyncio.to_thread(rows, app)).values()):
             await asyncio.sleep(0.01)
         clock.advance(seconds=1)
 
