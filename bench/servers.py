@@ -87,6 +87,11 @@ def kam_factory() -> Any:
 def main() -> None:
     import uvicorn
 
+    try:  # each worker on a listening socket of its own, as kam-bot serve runs them
+        from kam_bot.workers import run_workers
+    except ImportError:  # a tree from before: uvicorn's shared socket
+        run_workers = uvicorn.run  # type: ignore[assignment]
+
     p = argparse.ArgumentParser(prog="python -m bench.servers")
     p.add_argument("kind", choices=["kam", "floor"])
     p.add_argument("--port", type=int, required=True)
@@ -105,7 +110,7 @@ def main() -> None:
             BENCH_KAM_SECRET=args.secret,
             BENCH_KAM_API=args.api_url,
         )
-        uvicorn.run(
+        run_workers(
             "bench.servers:kam_factory",
             factory=True,
             workers=args.workers,

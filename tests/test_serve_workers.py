@@ -267,3 +267,38 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
     except (FileNotFoundError, IndexError):
         return False
+
+
+@pytest.mark.postgres
+def test_workers_share_the_port_evenly_and_with_no_other_serve(pg_url: str, tmp_path: Path) -> None:
+    """Twenty kept-alive connections opened together (a pool, as Slack's or a load balancer's)
+    are spread over both workers: on one shared socket the first worker awake accepted them all
+    and the other idled. A second ``serve`` on the same port is refused, not let in beside it."""
+    fake = FakeSlack().start()
+    port = free_port()
+    env = serve_env(pg_url, fake, port)
+    proc = serve(env, "--workers", "2", log=tmp_path / "serve.log")
+    try:
+        wait_until(
+            lambda: (tmp_path / "serve.log").read_text().count("Application startup complete") == 2,
+            "the workers did not start",
+        )
+        pool = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(20)]
+        for conn in pool:
+            conn.connect()  # all connected before any request
+        taken = Counter(worker_of(conn) for conn in pool)
+        assert len(taken) == 2 and min(taken.values()) >= 2, taken
+        for conn in pool:
+            conn.close()
+        second = serve(env, "--workers", "2", log=tmp_path / "second.log")
+        assert second.wait(timeout=START_SECONDS) != 0
+        assert "Address already in use" in (tmp_path / "second.log").read_text()
+        assert set(one_connection_per_worker(port, 2)) == set(taken)  # the first serve answers on
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=STOP_SECONDS)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        fake.stop()

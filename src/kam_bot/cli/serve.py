@@ -48,6 +48,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from kam_bot.bootstrap import build_server
+    from kam_bot.workers import run_workers
 
     try:
         configured = platforms.load_settings()
@@ -70,7 +71,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         uvicorn.run(build_server(app), host=args.host, port=port, log_level="info")
     else:
         app.engine.dispose()  # each worker opens its own pool; this process only supervises
-        uvicorn.run(
+        run_workers(
             "kam_bot.bootstrap:worker_server",
             factory=True,
             workers=workers,
