@@ -33,6 +33,7 @@ from slack_harness import (
 from sqlalchemy import Engine, text
 
 from kam_bot.adapters.slack import app as slack_app
+from kam_bot.adapters.slack import home
 from kam_bot.adapters.slack import opening
 from kam_bot.adapters.slack.forms import builder
 from kam_bot.adapters.slack.forms.builder import BuildError, FormBuilder, shareable
@@ -174,6 +175,32 @@ async def test_the_form_process_stops_with_the_server_not_on_ctrl_c(
     assert not _gone(pid, timeout=0.5)
     await platform.shutdown()
     assert _gone(pid)
+
+
+async def test_the_home_tab_is_built_by_the_form_process(
+    served: tuple[SlackDriver, SlackPlatform], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Home tab reads a rep's whole day (a save refreshes it, as opening it does): it is built
+    by the form process, off the processes that acknowledge, and shows what this one would."""
+    slack, platform = served
+    forms = _form_process_of(platform)
+    pid = _child(forms)
+    sent_there: list[str] = []
+    submit = forms._current().submit  # type: ignore[union-attr]
+
+    def recording(fn: Any, *args: Any) -> Any:
+        sent_there.append(args[0].__name__)
+        return submit(fn, *args)
+
+    monkeypatch.setattr(forms._current(), "submit", recording)
+    response = await slack.event({"type": "app_home_opened", "user": RITA, "tab": "home", "channel": "D1"})
+    assert response.status == 200
+    [published] = await slack.calls("views.publish", timeout=30.0)
+    assert published.args["user_id"] == RITA
+    assert sent_there == ["home_for"] and forms.pid == pid
+    rita = slack.app.users.by_identity("slack", RITA)
+    assert rita is not None
+    assert view_of(published) == home.home_for(slack.app, rita)  # what this process would show
 
 
 def _refused(app: Any) -> None:

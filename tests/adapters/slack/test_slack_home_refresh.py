@@ -16,7 +16,7 @@ from kam_bot.adapters.slack.deps import HomeRefresher
 def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     shown: list[tuple[str, Any]] = []
 
-    async def publish_home(app: Any, client: Any, slack_id: str, user: Any) -> None:
+    async def publish_home(forms: Any, client: Any, slack_id: str, user: Any) -> None:
         shown.append((slack_id, user))
 
     monkeypatch.setattr(deps, "publish_home", publish_home)

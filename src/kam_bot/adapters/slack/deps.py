@@ -17,7 +17,6 @@ from kam_bot.adapters.slack.users import SlackUsers
 from kam_bot.domain.models import User
 from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.verbs import ChatServices
-from kam_bot.services.container import Services
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -54,8 +53,10 @@ class HomeRefresher:
     Each refresh reads the Home tab's state when it starts, so the last change is always shown;
     changes made while one is being published schedule the next."""
 
-    def __init__(self, app: Services, delay: float = HOME_DELAY, max_delay: float = HOME_MAX_DELAY) -> None:
-        self._app = app
+    def __init__(
+        self, forms: FormBuilder, delay: float = HOME_DELAY, max_delay: float = HOME_MAX_DELAY
+    ) -> None:
+        self._forms = forms
         self._delay = delay
         self._max_delay = max_delay
         self._pending: dict[str, _Pending] = {}
@@ -86,7 +87,7 @@ class HomeRefresher:
             self._limit = asyncio.Semaphore(HOME_CONCURRENCY)
         async with self._limit:
             try:
-                await publish_home(self._app, pending.client, slack_id, pending.user)
+                await publish_home(self._forms, pending.client, slack_id, pending.user)
             except Exception:  # a failure here never undoes the change
                 log.exception("Could not refresh the Home tab of %s", slack_id)
 
@@ -114,7 +115,7 @@ class Deps:
     @classmethod
     def build(cls, app: ChatServices, slack: SlackSettings) -> Deps:
         forms = FormBuilder.for_app(app, in_process=not slack.form_process)
-        users, home = SlackUsers(app), HomeRefresher(app)
+        users, home = SlackUsers(app), HomeRefresher(forms)
         return cls(app=app, users=users, commands=Commands(app), home=home, forms=forms, slack=slack)
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:

@@ -8,7 +8,6 @@ planned visits are lines of one section.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -32,6 +31,7 @@ from kam_bot.adapters.slack.blocks import (
     mrkdwn_section,
     promise_blocks,
 )
+from kam_bot.adapters.slack.forms.builder import FormBuilder
 from kam_bot.adapters.slack.plain import plain
 from kam_bot.domain.enums import Locale
 from kam_bot.domain.models import User
@@ -81,6 +81,13 @@ def _account_section(status: AccountStatus, loc: Locale) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)), accessory=open_button)
 
 
-async def publish_home(app: Services, client: AsyncWebClient, slack_user_id: str, user: User) -> None:
-    view = await asyncio.to_thread(lambda: home_view(load_my_day(app, user, PLANNED)))  # off the event loop
+def home_for(app: Services, user: User) -> dict[str, Any]:
+    """The person's Home tab as it stands (built by ``FormBuilder``: it reads a lot)."""
+    return home_view(load_my_day(app, user, PLANNED))
+
+
+async def publish_home(forms: FormBuilder, client: AsyncWebClient, slack_user_id: str, user: User) -> None:
+    """Built in the form process where there is one (off the processes that acknowledge: a save
+    refreshes its rep's Home tab after the save's reply), else in a thread."""
+    view = await forms.build(home_for, user)
     await client.views_publish(user_id=slack_user_id, view=view)

@@ -18,7 +18,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         if event.get("tab", "home") != "home":
             return
         actor = await deps.actor(client, event["user"])
-        await publish_home(deps.app, client, event["user"], actor)
+        await publish_home(deps.forms, client, event["user"], actor)
 
     bolt.event(APP_HOME_OPENED)(home_opened)
     deps.registry.events.append(APP_HOME_OPENED)
