@@ -23,6 +23,7 @@ from typing import Any, cast
 
 from sqlalchemy import ARRAY, Date, Integer, Table, bindparam, column, text
 
+from kam_bot.store import request_keys
 from kam_bot.store import tables as t
 
 OPENED_CLAIMED = "opened_claimed"
@@ -31,13 +32,7 @@ OPENED_MET = "opened_met"
 
 _KEYS = cast(Table, t.RequestKeyRow.__table__)
 _ACCOUNTS = cast(Table, t.AccountRow.__table__)
-_CLAIM = (
-    "claim AS (INSERT INTO request_keys (platform, key, seen_at, expires_at)"
-    " VALUES (:b_platform, :b_key, :b_now, :b_expires)"
-    " ON CONFLICT (platform, key) DO UPDATE"
-    " SET seen_at = excluded.seen_at, expires_at = excluded.expires_at"
-    " WHERE request_keys.expires_at <= :b_now RETURNING id), "
-)
+_CLAIM = f"claim AS ({request_keys.CLAIM_SQL}), "
 _SQL = (
     "WITH {claim}"
     "met AS (UPDATE contacts SET last_met = CASE"

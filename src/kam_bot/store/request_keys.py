@@ -42,26 +42,24 @@ _PARAMS = (
     bindparam("b_now", type_=KEYS.c.seen_at.type),
     bindparam("b_expires", type_=KEYS.c.expires_at.type),
 )
-_FIRST = text(
-    "INSERT INTO request_keys (platform, key, seen_at, expires_at)"
-    " VALUES (:b_platform, :b_key, :b_now, :b_expires)"
+_INTO = "INSERT INTO request_keys (platform, key, seen_at, expires_at)"
+_UNLESS_HELD = (
     " ON CONFLICT (platform, key) DO UPDATE"
     " SET seen_at = excluded.seen_at, expires_at = excluded.expires_at"
     " WHERE request_keys.expires_at <= :b_now"
     " RETURNING id"
-).bindparams(*_PARAMS)
+)
+CLAIM_SQL = f"{_INTO} VALUES (:b_platform, :b_key, :b_now, :b_expires){_UNLESS_HELD}"
+"""The claim (``b_platform``, ``b_key``, ``b_now``, ``b_expires``): a row back when it was taken
+(``store.opening`` runs it inside a visit's save)."""
+_FIRST = text(CLAIM_SQL).bindparams(*_PARAMS)
 """The same SQL on both databases, as text: SQLAlchemy does not cache an ``ON CONFLICT DO
 UPDATE`` it builds (it compiled one per claim, a request's costliest statement to prepare)."""
 
 
 _FIRST_ALONE = text(
     "WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))"
-    " INSERT INTO request_keys (platform, key, seen_at, expires_at)"
-    " SELECT :b_platform, :b_key, :b_now, :b_expires FROM async_commit"
-    " ON CONFLICT (platform, key) DO UPDATE"
-    " SET seen_at = excluded.seen_at, expires_at = excluded.expires_at"
-    " WHERE request_keys.expires_at <= :b_now"
-    " RETURNING id"
+    f" {_INTO} SELECT :b_platform, :b_key, :b_now, :b_expires FROM async_commit{_UNLESS_HELD}"
 ).bindparams(*_PARAMS)
 """PostgreSQL, the claim alone: ``_FIRST`` as one autocommitted statement whose transaction sets
 ``synchronous_commit = off`` for itself (``set_config(..., true)`` is ``SET LOCAL``): one round
