@@ -22,7 +22,7 @@ from kam_bot.jobs import outbox
 from kam_bot.jobs.delivery import Checkpoint, Outgoing
 from kam_bot.jobs.notifications import Notification, Part
 from kam_bot.jobs.pace import Pace
-from kam_bot.jobs.sender import Backoff, Sender
+from kam_bot.jobs.sender import Backoff, Sender, SendStats
 from kam_bot.store import lease
 from kam_bot.store import outbox as store_outbox
 from kam_bot.store.tables import OutboxRow
@@ -232,6 +232,32 @@ async def test_rows_a_short_429_put_back_go_out_in_the_same_run(
     assert (stats.rate_limited, stats.sent) == (1, 3)
     assert {r["status"] for r in rows(app).values()} == {"sent"}
     assert posts(slack) == 4 and slack.rate_limited == 1  # the refused call and three posts
+
+
+async def test_a_claim_that_runs_out_while_a_send_waits_its_turn_is_renewed_before_the_call(
+    app: App, clock: FrozenClock, slack: FakeSlack
+) -> None:
+    """A 429's pause holds the batch's next row after its claim was checked. Meanwhile the claim
+    runs out, and another sender takes the row over and sends it. At the end of its wait the
+    first sender renews the claim before calling Slack, finds the row taken and leaves it: each
+    rep gets the message once (a chaos run with three processes had sent two rows twice)."""
+    for name in ("a", "b"):
+        queue(app, name, recipient=f"U{name}")
+    slack.rate_limit_next("chat.postMessage", retry_after=1)
+    first, second = slack_sender(app, slack, "s1"), slack_sender(app, slack, "s2")
+
+    async def taken_over_meanwhile() -> SendStats:
+        while not any(r["last_error"] for r in (await asyncio.to_thread(rows, app)).values()):
+            await asyncio.sleep(0.01)
+        clock.advance(minutes=10)  # the first sender's claims have all run out
+        return await second.run_once()
+
+    other = asyncio.create_task(taken_over_meanwhile())
+    stats = await first.run_once()
+    taken = await other
+    assert (taken.sent, stats.sent, stats.lost) == (2, 0, 1)
+    assert {channel: len(sent) for channel, sent in slack.messages.items() if sent} == {"DUa": 1, "DUb": 1}
+    assert {r["status"] for r in rows(app).values()} == {"sent"}
 
 
 def simulate(pace: Pace, accepted: deque[float], start: float, fastest: float = 0.0) -> tuple[int, int]:

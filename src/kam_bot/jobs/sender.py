@@ -14,7 +14,8 @@ awaited on the loop. Per row:
 - the lease: a claim holds for the whole batch at the current pace and marks its rows in flight
   (``lease.claim``), and the promises of the batch's messages are read once with it; a row whose
   claim has less than ``lease_for`` left when its turn comes is renewed first
-  (``lease.renew``); a claim taken over in the meantime is not sent (``lease_lost_before_send``).
+  (``lease.renew``), and again right before the platform call when the pace's wait has left it
+  less than half of that; a claim taken over in the meantime is not sent (``lease_lost_before_send``).
   A "sent" that finds the claim taken over is recorded (``lease_lost_after_send``): the other
   sender's history check finds the message;
 - a row an earlier sender started to send (``sending_at`` set: it crashed, or its call timed
@@ -146,6 +147,8 @@ class Sender:
         """Loop time the rows a short pause put back in this run are due again."""
         self._states: dict[int, dict[int, tuple[str, date | None]]] = {}
         """Row id -> the states of the promises its message lists, read with its batch."""
+        self._held_until: dict[int, datetime] = {}
+        """Row id -> until when its claim was last known to hold (claimed or renewed)."""
 
     @property
     def pace(self) -> float:
@@ -218,6 +221,7 @@ class Sender:
                 await self._one(item, stats)
         finally:
             self._states.pop(item.id, None)
+            self._held_until.pop(item.id, None)
             started.set()
 
     def _held(self, platform: str, longer_than: float = 0.0) -> bool:
@@ -279,9 +283,10 @@ class Sender:
         holds for at least a send's lease (``lease_for``); else the claim is renewed in the
         database first (None: another sender has taken it over: do not send)."""
         states = self._states.pop(item.id, None)
-        holds = item.claimed_until is not None and item.claimed_until - now >= self.lease_for
-        if states is None or not holds:
+        until = item.claimed_until
+        if states is None or until is None or until - now < self.lease_for:
             return self._renew_and_prepare(item, now)
+        self._held_until[item.id] = until
         return self._prepare(item, now, states=states)
 
     def _incident(self, item: lease.Claimed, kind: str, detail: str | None = None) -> None:
@@ -302,7 +307,7 @@ class Sender:
             else:
                 await self._deliver(deliverer, item, ready, stats)
             return
-        if not await asyncio.to_thread(self.leases.renew, item, self.clock(), self.lease_for):
+        if not await self._renewed(item):
             await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
             stats.lost += 1
             return
@@ -342,6 +347,10 @@ class Sender:
             await asyncio.to_thread(self.leases.reschedule, item, until, None, item.attempts, True)
             stats.released += 1
             return
+        if not await self._holds_for_the_call(item):
+            await asyncio.to_thread(self._incident, item, lease.LEASE_LOST_BEFORE_SEND, item.token)
+            stats.lost += 1
+            return
         try:
             ref = await deliverer.deliver(prepared, checkpoint)
         except RateLimitedError as exc:
@@ -372,6 +381,24 @@ class Sender:
         else:
             self._pace.sent(asyncio.get_running_loop().time())
             await self._sent(item, ref, stats)
+
+    async def _renewed(self, item: lease.Claimed) -> bool:
+        """The claim renewed for a send's lease (False: another sender has taken it over)."""
+        now = self.clock()
+        if not await asyncio.to_thread(self.leases.renew, item, now, self.lease_for):
+            return False
+        self._held_until[item.id] = now + self.lease_for
+        return True
+
+    async def _holds_for_the_call(self, item: lease.Claimed) -> bool:
+        """Right before the platform call, after the pace's wait: a claim with less than half a
+        send's lease left is renewed first. The check before the wait left a whole lease, but a
+        pace slowed by 429s or a starved event loop can outlast it, and another sender that took
+        the row over meanwhile would send it too."""
+        until = self._held_until.get(item.id)
+        if until is not None and until - self.clock() >= self.lease_for / 2:
+            return True
+        return await self._renewed(item)
 
     async def _sent(self, item: lease.Claimed, ref: str | None, stats: SendStats) -> None:
         if await asyncio.to_thread(self.leases.mark_sent, item, self.clock(), ref):
@@ -459,7 +486,10 @@ class Sender:
     def _renew_and_prepare(self, item: lease.Claimed, now: datetime) -> Outgoing | str | None:
         """``leases.renew`` then ``_prepare`` in one session (None: the claim was taken over)."""
         states = self.leases.renew_and_read(item, now, self.lease_for, _promise_ids(item.payload))
-        return None if states is None else self._prepare(item, now, states=states)
+        if states is None:
+            return None
+        self._held_until[item.id] = now + self.lease_for
+        return self._prepare(item, now, states=states)
 
     def _promise_changes(
         self, note: Notification, states: Mapping[int, tuple[str, date | None]] | None = None

@@ -33,8 +33,7 @@ from slack_harness import (
 from sqlalchemy import Engine, text
 
 from kam_bot.adapters.slack import app as slack_app
-from kam_bot.adapters.slack import home
-from kam_bot.adapters.slack import opening
+from kam_bot.adapters.slack import home, opening
 from kam_bot.adapters.slack.forms import builder
 from kam_bot.adapters.slack.forms.builder import BuildError, FormBuilder, shareable
 from kam_bot.adapters.slack.listeners.commands import visit_form
