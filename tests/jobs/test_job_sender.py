@@ -304,6 +304,22 @@ def test_a_sender_starting_in_a_window_others_filled_learns_the_limit_not_what_w
     assert total >= 0.85 * LIMIT * 60, (total, refused)
 
 
+def test_a_429_after_a_slow_stretch_leaves_room_for_a_call_a_window() -> None:
+    """A sender calling every 0.7 s for two seconds meets a 429 (another app spent the
+    workspace's budget): it learns that one call a second got through. After the pause the
+    next call still gets a turn, one a window: before, the pace's window check failed on the
+    empty window (IndexError), and the sender's run died at every send until a restart."""
+    pace = Pace(0.0)
+    for at in (0.0, 0.7, 1.4, 2.1):
+        pace.started(at)
+        pace.sent(at + 0.05)
+    pace.limited(2.5, 1.0)
+    assert pace.ceiling == 1.0
+    assert pace.room(3.6) == 0.0  # the window is empty after the pause: a call may start
+    pace.started(3.6)
+    assert 0.0 < pace.room(3.7) <= 1.0  # and the next one waits for the window to pass
+
+
 def test_calls_held_back_and_released_together_never_fill_a_window_past_the_limit() -> None:
     """After a 429 has taught the limit (50 in any second), the pace runs just under it, but a busy
     event loop holds calls back and then releases them together: 40 ms stalls every 30 calls. The

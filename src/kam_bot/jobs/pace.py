@@ -55,8 +55,8 @@ class Pace:
         span = self.WINDOW + self.MARGIN
         while self._started and at - self._started[0] >= span:
             self._started.popleft()
-        if not self._trusted or self.ceiling is None or len(self._started) < self.ceiling - 1:
-            return 0.0
+        if not self._trusted or self.ceiling is None or len(self._started) < max(1.0, self.ceiling - 1):
+            return 0.0  # (a ceiling of 1 still lets one call a window through)
         return self._started[0] + span - at
 
     def started(self, at: float) -> None:
