@@ -320,6 +320,30 @@ def test_a_429_after_a_slow_stretch_leaves_room_for_a_call_a_window() -> None:
     assert 0.0 < pace.room(3.7) <= 1.0  # and the next one waits for the window to pass
 
 
+def test_429s_the_sender_did_not_cause_do_not_wear_its_pace_down_to_nothing() -> None:
+    """Every 200th call is refused whatever this sender's rate (another process spent the shared
+    budget). Each 429 finds fewer calls let through than the ceiling the last one taught, since the
+    sender keeps under it: the ceiling fell 30, 28, 26 ... 2, 1, ending at a call a second for
+    good. It now stays at half the best it learnt or more: sending at most 30 calls a second for
+    ten minutes, it still sends at least 10 a second in the last minute."""
+    pace, clock, starts, fastest = Pace(0.0), 0.0, [], 1 / 30
+    while clock < 600.0:
+        while (wait := pace.room(clock)) > 0:
+            clock += wait
+        pace.started(clock)
+        starts.append(clock)
+        calls = len(starts)
+        if calls % 200 == 0:
+            pace.limited(clock, 1.0)
+            clock += 1.0  # Retry-After: 1
+            continue
+        pace.sent(clock)
+        clock += max(fastest, pace.interval)
+    assert pace.ceiling is not None and pace.ceiling >= 15, pace.ceiling
+    last_minute = [t for t in starts if t > clock - 60.0]
+    assert len(last_minute) >= 600, len(last_minute)
+
+
 def test_calls_held_back_and_released_together_never_fill_a_window_past_the_limit() -> None:
     """After a 429 has taught the limit (50 in any second), the pace runs just under it, but a busy
     event loop holds calls back and then releases them together: 40 ms stalls every 30 calls. The

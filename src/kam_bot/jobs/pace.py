@@ -34,6 +34,11 @@ class Pace:
     PROBE = 0.05
     """... and above it."""
     WINDOW = 1.0
+    FLOOR = 0.5
+    """A trusted ceiling never falls below this share of the highest one learnt. ``room`` holds the
+    sender under its ceiling, so what the next 429 finds let through is under it too: 429s the
+    sender's own rate did not cause (a budget shared with other processes, whose use comes and
+    goes) lowered it step by step, down to one call a second for good."""
     MARGIN = 0.01
     """Seconds added to the window ``room`` keeps: calls do not all take as long to arrive."""
 
@@ -49,6 +54,8 @@ class Pace:
         """Whether ``ceiling`` was learnt after a whole window of sending."""
         self._started: deque[float] = deque()
         """When the calls of the last window (plus ``MARGIN``) started."""
+        self._best = 0.0
+        """The highest ceiling a 429 taught after a whole window of sending."""
 
     def room(self, at: float) -> float:
         """Seconds to wait from ``at`` before the next call may start (0: now)."""
@@ -83,6 +90,9 @@ class Pace:
             self._done.popleft()
         let_through = max(1.0, float(len(self._done)))
         self._trusted = self._since is not None and at - self._since >= self.WINDOW
+        if self._trusted:  # never below a share of the best: see FLOOR
+            self._best = max(self._best, let_through)
+            let_through = max(let_through, self.FLOOR * self._best)
         self.ceiling = let_through
         self.interval = max(self.fastest, 1 / (self.DECREASE * let_through))
         self._hold_until = at + retry_after + self.WINDOW
