@@ -293,7 +293,10 @@ def test_workers_share_the_port_evenly_and_with_no_other_serve(pg_url: str, tmp_
         second = serve(env, "--workers", "2", log=tmp_path / "second.log")
         assert second.wait(timeout=START_SECONDS) != 0
         assert "Address already in use" in (tmp_path / "second.log").read_text()
-        assert set(one_connection_per_worker(port, 2)) == set(taken)  # the first serve answers on
+        answering = one_connection_per_worker(port, 2)
+        assert set(answering) == set(taken)  # the first serve answers on
+        for conn in answering.values():
+            conn.close()
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

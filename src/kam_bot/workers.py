@@ -49,6 +49,7 @@ def run_workers(app: str, *, host: str, port: int, workers: int, **options: Any)
 
 
 def _reuse_port_socket(host: str, port: int) -> socket.socket:
+    """Bound with ``SO_REUSEPORT`` (a worker's: asyncio calls ``listen`` on it)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
@@ -58,11 +59,6 @@ def _reuse_port_socket(host: str, port: int) -> socket.socket:
         sock.close()
         raise
     return sock
-
-
-def _worker_socket(host: str, port: int) -> socket.socket:
-    """A worker's own listening socket (asyncio calls ``listen`` on it)."""
-    return _reuse_port_socket(host, port)
 
 
 class PortHolder(socket.socket):
@@ -81,4 +77,4 @@ class PortHolder(socket.socket):
 
     def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
         host, port = self.getsockname()[:2]
-        return (_worker_socket, (host, port))
+        return (_reuse_port_socket, (host, port))
