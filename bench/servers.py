@@ -72,7 +72,13 @@ def kam_asgi(database_url: str, token: str, secret: str, api_url: str) -> Any:
     from kam_bot.config import Settings
 
     slack = SlackSettings(bot_token=token, signing_secret=secret, api_url=api_url)
-    return create_asgi(bootstrap(Settings(database_url=database_url)), slack)
+    asgi = create_asgi(bootstrap(Settings(database_url=database_url)), slack)
+    try:  # as kam-bot serve leaves a built server process
+        from kam_bot.heap import freeze_built
+    except ImportError:  # a tree from before
+        return asgi
+    freeze_built()
+    return asgi
 
 
 def kam_factory() -> Any:

@@ -228,7 +228,10 @@ def build_server(app: App) -> Starlette:
 def worker_server() -> Starlette:
     """Each ``kam-bot serve --workers N`` process builds its own server, settings from the environment
     (uvicorn's factory ``kam_bot.bootstrap:worker_server``); it stops when its supervisor dies."""
+    from kam_bot.heap import freeze_built
     from kam_bot.server import stop_when_orphaned
 
     stop_when_orphaned(os.getppid())
-    return build_server(bootstrap(load_settings()))
+    server = build_server(bootstrap(load_settings()))
+    freeze_built()
+    return server

@@ -48,6 +48,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from kam_bot.bootstrap import build_server
+    from kam_bot.heap import freeze_built
     from kam_bot.workers import run_workers
 
     try:
@@ -68,7 +69,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.port
     print(start_line(settings, enabled, args.host, port, workers, why_one), flush=True)
     if workers == 1:
-        uvicorn.run(build_server(app), host=args.host, port=port, log_level="info")
+        server = build_server(app)
+        freeze_built()
+        uvicorn.run(server, host=args.host, port=port, log_level="info")
     else:
         app.engine.dispose()  # each worker opens its own pool; this process only supervises
         run_workers(

@@ -9,6 +9,7 @@ built in a thread meanwhile. The app here has the real clock: the child has no o
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import time
@@ -93,6 +94,11 @@ def _child(forms: FormBuilder, timeout: float = 30.0) -> int:
     return pid
 
 
+def _walked_and_frozen(app: App) -> tuple[int, int]:
+    """In the form process: how many objects a full collection walks there, and how many it skips."""
+    return len(gc.get_objects()), gc.get_freeze_count()
+
+
 def _nice(pid: int) -> int:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return int(fields[16])  # field 19 of stat; the fields after ")" start at field 3
@@ -135,6 +141,8 @@ async def test_the_form_is_built_by_a_lower_priority_process_and_shown(
     here = visit_form(slack.app, rita, f"visit {LINE}", "C_SALES")
     assert form == here  # the same form this process would have built
     assert forms.pid == pid  # built there, not by a replacement
+    walked, frozen = await forms.build(_walked_and_frozen)
+    assert frozen > 2 * walked  # most of what it holds (all it was built from) is left out of collections
 
 
 async def test_a_killed_form_process_costs_no_form_and_is_replaced(

@@ -53,6 +53,7 @@ _APP: Any = None
 def _start(recipe: Callable[[], Any], supervisor: int) -> None:
     """The child's set-up: lower priority, its own application, and an exit with its parent."""
     global _APP
+    from kam_bot.heap import freeze_built
     from kam_bot.server import stop_when_orphaned
 
     with contextlib.suppress(OSError):  # not allowed: the child still takes the forms off the loop
@@ -60,6 +61,7 @@ def _start(recipe: Callable[[], Any], supervisor: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops it
     stop_when_orphaned(supervisor, "the serving process", "its form process")
     _APP = recipe()
+    freeze_built()
 
 
 def in_form_process() -> bool:
