@@ -57,6 +57,7 @@ class QueryFakeSlack(FakeSlack):
             self._limits.clear()
             self._last.clear()
             self.messages.clear()
+            self.exchanged.clear()
             self.latency = 0.0
             self.rate_limited = 0
 

@@ -6,7 +6,8 @@ methods kam-bot uses the way Slack does (``ok``/``error`` bodies, ``ts`` per mes
 with its ``filename`` and ``length``, the bytes to its upload URL, then one
 ``files.completeUploadExternal`` listing every file, which must each have been uploaded with
 the announced length; the files shared are kept per channel in ``shared`` and, as in Slack,
-appear in the channel's history as a message with ``files``), can be told to fail a call with an
+appear in the channel's history as a message with ``files``; a trigger opens one view, a second
+``views.open`` or ``views.push`` with it gets ``exchanged_trigger_id``), can be told to fail a call with an
 ``ok: false`` error or a 429 with ``Retry-After``, and can enforce a per-method rate limit.
 ``response_url`` posts land at ``/response/<id>`` and are recorded too.
 
@@ -57,6 +58,8 @@ class FakeSlack:
         self.shared: dict[str, list[dict[str, Any]]] = defaultdict(list)
         """Channel id -> the files shared there by ``files.completeUploadExternal`` (id, title, bytes)."""
         self.users: dict[str, dict[str, Any]] = {}
+        self.exchanged: set[str] = set()
+        """The triggers a view was opened or pushed with."""
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self._limits: dict[str, float] = {}
         self._limit_clocks: dict[str, Callable[[], float]] = {}
@@ -219,6 +222,7 @@ class FakeSlack:
             self.uploads.clear()
             self._announced.clear()
             self.shared.clear()
+            self.exchanged.clear()
             self.users.clear()
             self.messages.clear()
             self.latency = 0.0
@@ -266,6 +270,16 @@ class FakeSlack:
             self.calls.append(Call(method, args, headers, time.time()))
             return 200, self._answer(method, args), {}
 
+    def _exchange(self, trigger: object) -> bool:
+        """A trigger opens one view: Slack refuses it again with ``exchanged_trigger_id`` (the
+        ``views.open`` / ``views.push`` reference). Expiry after 3 s is not enforced here."""
+        if trigger is None:
+            return True
+        if trigger in self.exchanged:
+            return False
+        self.exchanged.add(str(trigger))
+        return True
+
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ts = f"{1700000000 + next(self._ts)}.000100"
         channel = args.get("channel") or "C0"
@@ -279,6 +293,8 @@ class FakeSlack:
             return {"ok": True, "channel": channel, "ts": args.get("ts")}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
+        if method in {"views.open", "views.push"} and not self._exchange(args.get("trigger_id")):
+            return {"ok": False, "error": "exchanged_trigger_id"}
         if method in {"views.open", "views.push", "views.update", "views.publish"}:
             view = _json_arg(args.get("view"))
             return {"ok": True, "view": {"id": f"V{next(self._ts)}", **(view or {})}}

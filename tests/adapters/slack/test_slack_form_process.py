@@ -12,10 +12,12 @@ import asyncio
 import gc
 import os
 import signal
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from factories import seed_team
@@ -24,17 +26,21 @@ from slack_harness import (
     OTTO,
     RITA,
     SECRET,
+    TEAM,
     TOKEN,
     SlackDriver,
+    asgi_request,
     input_block,
     shared_fake,
+    signed_headers,
     texts,
     view_of,
 )
 from sqlalchemy import Engine, text
+from starlette.applications import Starlette
 
 from kam_bot.adapters.slack import app as slack_app
-from kam_bot.adapters.slack import home, opening
+from kam_bot.adapters.slack import dedup, home, opening
 from kam_bot.adapters.slack.forms import builder
 from kam_bot.adapters.slack.forms.builder import BuildError, FormBuilder, shareable
 from kam_bot.adapters.slack.listeners.commands import visit_form
@@ -48,6 +54,7 @@ from kam_bot.server import create_server
 from kam_bot.services.errors import ServiceError
 
 LINE = "Baosteel met Li Wei; we promise quote by Friday"
+FORM = "application/x-www-form-urlencoded"
 
 
 def _url_of(engine: Engine) -> str:
@@ -208,6 +215,96 @@ async def test_the_home_tab_is_built_by_the_form_process(
     rita = slack.app.users.by_identity("slack", RITA)
     assert rita is not None
     assert view_of(published) == home.home_for(slack.app, rita)  # what this process would show
+
+
+def _visit_body(slack: SlackDriver, text: str) -> bytes:
+    """One ``/visit`` invocation as Slack sends it, to deliver more than once."""
+    form = {
+        "team_id": TEAM,
+        "channel_id": "C_SALES",
+        "user_id": RITA,
+        "command": "/visit",
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": slack.fake.response_url("r1"),
+        "trigger_id": slack.trigger(),
+    }
+    return urlencode(form).encode()
+
+
+async def _second_process(slack: SlackDriver) -> tuple[Starlette, SlackPlatform]:
+    """Another serving process on the same database, with a form process of its own."""
+    app = bootstrap(Settings(database_url=_url_of(slack.app.engine)), engine=slack.app.engine)
+    platform = SlackPlatform(app, slack.settings, client=make_client(slack.settings))
+    _child(_form_process_of(platform))
+    return create_server(app, [platform]), platform
+
+
+async def test_the_light_modal_opens_while_the_database_still_checks_for_repeats(
+    served: tuple[SlackDriver, SlackPlatform], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow database (here: a repeat check that has not answered) does not hold back the
+    modal the rep waits for; the form follows once it is built."""
+    slack, _ = served
+    monkeypatch.setattr(dedup, "CHECK_BUDGET", 60.0)  # the check would be waited for a minute
+    answer = threading.Event()
+    claim = slack.app.claims.claim
+
+    def slow_claim(*args: Any) -> bool:
+        answer.wait(30)
+        return claim(*args)
+
+    monkeypatch.setattr(slack.app.claims, "claim", slow_claim)
+    try:
+        await slack.command("/visit", LINE)
+        [opened] = await slack.calls("views.open", timeout=10.0)
+        assert not answer.is_set() and "Reading what you typed" in texts(view_of(opened))
+        [updated] = await slack.calls("views.update", timeout=30.0)
+        assert "Li Wei" in texts(view_of(updated))
+    finally:
+        answer.set()
+
+
+async def test_a_visit_delivered_to_two_processes_shows_one_modal_and_no_error(
+    served: tuple[SlackDriver, SlackPlatform],
+) -> None:
+    """Both copies try the trigger; Slack opens one modal, the other copy stops without a word."""
+    slack, _ = served
+    other, platform = await _second_process(slack)
+    try:
+        body = _visit_body(slack, LINE)
+        headers = signed_headers(body, FORM)
+        answered = await asyncio.gather(
+            *(asgi_request(server, "POST", "/slack/events", body, headers) for server in (slack.asgi, other))
+        )
+        assert [r.status for r in answered] == [200, 200]
+        [updated] = await slack.calls("views.update", timeout=30.0)
+        await asyncio.sleep(1.0)  # time for a second form or an error, which must not come
+        await slack.settle()
+        assert len(slack.fake.calls_to("views.update")) == 1 and "Li Wei" in texts(view_of(updated))
+        assert list(slack.fake.responses) == []  # no "something went wrong" for the refused copy
+    finally:
+        await platform.shutdown()
+
+
+async def test_a_visit_replayed_after_its_trigger_expired_is_dropped_quietly(
+    served: tuple[SlackDriver, SlackPlatform],
+) -> None:
+    """Slack refuses an expired trigger: a replay that another process took in says nothing
+    (the rep who typed it has their form)."""
+    slack, _ = served
+    other, platform = await _second_process(slack)
+    try:
+        body = _visit_body(slack, LINE)
+        headers = signed_headers(body, FORM)
+        assert (await asgi_request(slack.asgi, "POST", "/slack/events", body, headers)).status == 200
+        await slack.calls("views.update", timeout=30.0)
+        slack.fake.fail_next("views.open", "expired_trigger_id")
+        assert (await asgi_request(other, "POST", "/slack/events", body, headers)).status == 200
+        await slack.settle()
+        assert len(slack.fake.calls_to("views.update")) == 1 and list(slack.fake.responses) == []
+    finally:
+        await platform.shutdown()
 
 
 def _refused(app: Any) -> None:

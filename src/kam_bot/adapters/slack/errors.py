@@ -32,9 +32,9 @@ from kam_bot.i18n import t
 from kam_bot.logs import OncePer, outage_kind
 from kam_bot.services.errors import ServiceError
 
-TRIGGER_ERRORS = frozenset(
-    {"trigger_expired", "expired_trigger_id", "trigger_exchanged", "invalid_trigger_id"}
-)
+EXCHANGED_TRIGGER = frozenset({"exchanged_trigger_id", "trigger_exchanged"})
+"""Slack's answer to a second ``views.open`` or ``views.push`` with one trigger (their reference)."""
+TRIGGER_ERRORS = EXCHANGED_TRIGGER | {"trigger_expired", "expired_trigger_id", "invalid_trigger_id"}
 SILENT_TYPES = frozenset({"event_callback", "block_suggestion"})
 log = logging.getLogger(__name__)
 """Ours, not Bolt's app logger (which takes the root's level once, at start)."""

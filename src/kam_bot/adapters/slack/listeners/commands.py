@@ -7,18 +7,21 @@ any slow work, or answers ephemerally through ``response_url``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from kam_bot.adapters.slack import dedup, modals, opening
+from kam_bot.adapters.slack import answers, dedup, modals, opening
 from kam_bot.adapters.slack.blocks import MESSAGE_BLOCKS, escape, fallback_text, promise_blocks
 from kam_bot.adapters.slack.delivery import respond_reply
 from kam_bot.adapters.slack.deps import Deps
+from kam_bot.adapters.slack.errors import EXCHANGED_TRIGGER, TRIGGER_ERRORS
 from kam_bot.adapters.slack.forms.elements import notice_modal
 from kam_bot.adapters.slack.forms.shown import SURFACE, show_visit_form, visit_form
 from kam_bot.adapters.slack.opening import open_view
@@ -44,6 +47,7 @@ SLASH = {
 }
 """Each slash command is its verb; ``/kam`` takes any line of the command language."""
 SETTINGS_WORDS = frozenset({"settings", "setting", "设置"})
+log = logging.getLogger(__name__)
 
 
 def typed_line(command: dict[str, Any]) -> str:
@@ -64,16 +68,18 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         context: dict[str, Any],
     ) -> None:
         """Acknowledge first (Slack's 3 seconds), then nothing more for a repeat another process
-        took in (``dedup.taken_in``). A capture opens its modal with the trigger before any slow
-        work (a complete quick entry is saved at once, with Undo); ``/kam settings`` alone opens
-        the settings modal; every other line is answered ephemerally."""
+        took in (``dedup.taken_in``); a visit with a form process opens its light modal without
+        waiting for that (``_visit_elsewhere``). A capture opens its modal with the trigger before
+        any slow work (a complete quick entry is saved at once, with Undo); ``/kam settings``
+        alone opens the settings modal; every other line is answered ephemerally."""
         await ack()
-        if not await dedup.taken_in(context):
-            return
         slack_id, line = command["user_id"], typed_line(command)
         if _verb(app, line) == "visit" and deps.forms.separate:
-            await _visit_elsewhere(deps, command, client, line)
-        elif app.verbs.captures(line):
+            await _visit_elsewhere(deps, command, client, line, context)
+            return
+        if not await dedup.taken_in(context):
+            return
+        if app.verbs.captures(line):
             await _capture(deps, command, client, respond, line)
         elif line.split(" ", 1)[0].casefold() in SETTINGS_WORDS and " " not in line:
             await _settings_modal(deps, command, client)
@@ -134,12 +140,25 @@ async def _capture(
             await deps.refresh_home(client, slack_id, actor)
 
 
-async def _visit_elsewhere(deps: Deps, command: dict[str, Any], client: AsyncWebClient, line: str) -> None:
-    """``/visit`` with a form process: the light modal now, the form from there (``forms.shown``)."""
+async def _visit_elsewhere(
+    deps: Deps, command: dict[str, Any], client: AsyncWebClient, line: str, context: dict[str, Any]
+) -> None:
+    """``/visit`` with a form process: the light modal now, the form from there (``forms.shown``).
+
+    The modal does not wait for the request's claim (a database round trip, the largest part
+    of the time to the modal under load): its only effect is the modal, and Slack opens one
+    per trigger. A copy of this request delivered to another process finds the trigger
+    exchanged and stops (``_opened_elsewhere``); the copy whose modal opened builds the form.
+    """
     slack_id, channel = command["user_id"], command.get("channel_id")
     loc = deps.users.locale_hint(slack_id)
     typed = f"{command['command']} {command.get('text') or ''}".strip()
-    view_id = await opening.open_loading(client, command["trigger_id"], loc, typed)
+    try:
+        view_id = await opening.open_loading(client, command["trigger_id"], loc, typed)
+    except SlackApiError as error:
+        if await _opened_elsewhere(error, context):
+            return
+        raise
     try:
         async with deps.form_builds:
             args = (deps.slack, line, channel, view_id)
@@ -153,6 +172,19 @@ async def _visit_elsewhere(deps: Deps, command: dict[str, Any], client: AsyncWeb
     except Exception:
         await opening.show_failure(client, view_id, loc)
         raise
+
+
+async def _opened_elsewhere(error: SlackApiError, context: dict[str, Any]) -> bool:
+    """Whether a refused trigger means another delivery of this request has the modal: it was
+    exchanged already, or it expired and the claim says another process took the request in
+    (a replay; a first delivery that was too slow is told so by the error handler)."""
+    code = answers.error_code(error)
+    if code in EXCHANGED_TRIGGER:
+        log.info(
+            "Slack /visit: its trigger was used by another delivery of the request; that one shows the form"
+        )
+        return True
+    return code in TRIGGER_ERRORS and not await dedup.taken_in(context)
 
 
 async def _settings_modal(deps: Deps, command: dict[str, Any], client: AsyncWebClient) -> None:
