@@ -28,6 +28,19 @@ def test_a_key_is_new_once_until_it_expires(app: App, clock: FrozenClock) -> Non
     assert claims.claim("slack", "event:Ev1")  # expired: new again
 
 
+def test_recorded_keys_are_repeats_and_a_held_key_keeps_its_expiry(app: App, clock: FrozenClock) -> None:
+    """``record``: requests taken in by other means (a Slack trigger) are known as taken in."""
+    claims = app.claims
+    assert claims.claim("slack", "body:held", timedelta(minutes=2))
+    claims.record("slack", ["body:a", "body:b", "body:held"], timedelta(minutes=10))
+    assert not claims.claim("slack", "body:a") and not claims.claim("slack", "body:b")
+    assert claims.claim("slack", "body:c")  # not recorded: a first delivery
+    clock.advance(minutes=3)
+    assert claims.claim("slack", "body:held")  # its own 2 minutes were kept: expired, new again
+    assert not claims.claim("slack", "body:a")
+    claims.record("slack", [])  # nothing to record: nothing happens
+
+
 def test_release_lets_a_key_count_again_and_expired_keys_are_pruned(
     app: App, engine: Engine, clock: FrozenClock
 ) -> None:

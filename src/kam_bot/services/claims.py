@@ -37,6 +37,14 @@ class ClaimService:
             uow.commit()
         return first
 
+    def record(self, platform: str, keys: list[str], ttl: timedelta = DEFAULT_TTL) -> None:
+        """Claim ``keys`` of requests already taken in by other means (a Slack trigger opens one
+        modal), so that a later delivery of one of them is known as a repeat."""
+        now = self._clock()
+        with self._uow() as uow:
+            uow.repo.record_claims(platform, keys, now, now + ttl)
+            uow.commit()
+
     def release(self, platform: str, key: str) -> None:
         with self._uow() as uow:
             uow.repo.release_claim(platform, key)

@@ -198,6 +198,10 @@ class Repository(Protocol):
         """``claim`` inside a save's transaction: taken in if and when the save commits."""
         ...
 
+    def record_claims(self, platform: str, keys: list[str], at: datetime, expires_at: datetime) -> None:
+        """Claim ``keys`` whose requests were taken in otherwise, without asking which were first."""
+        ...
+
     def release_claim(self, platform: str, key: str) -> None:
         """Forget that ``key`` was claimed, so the same request may be handled again."""
         ...

@@ -606,6 +606,10 @@ class SqlRepository:
         rows = self.session.scalars(query.order_by(t.AuditRow.at.desc(), t.AuditRow.id.desc()).limit(limit))
         return [m.AuditEntry.model_validate(row) for row in reversed(list(rows))]
 
+    def record_claims(self, platform: str, keys: list[str], at: datetime, expires_at: datetime) -> None:
+        """Claim ``keys`` whose requests were taken in otherwise, without asking which were first."""
+        request_keys.record(self.session, platform, keys, at, expires_at)
+
     def release_claim(self, platform: str, key: str) -> None:
         """Forget that ``key`` was claimed, so the same request may be handled again."""
         request_keys.forget(self.session, platform, key)

@@ -57,6 +57,11 @@ _FIRST = text(CLAIM_SQL).bindparams(*_PARAMS)
 UPDATE`` it builds (it compiled one per claim, a request's costliest statement to prepare)."""
 
 
+_RECORD = text(
+    f"{_INTO} VALUES (:b_platform, :b_key, :b_now, :b_expires){_UNLESS_HELD.removesuffix(' RETURNING id')}"
+).bindparams(*_PARAMS)
+"""``_FIRST`` with no answer, for many keys at once (``record``)."""
+
 _FIRST_ALONE = text(
     "WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))"
     f" {_INTO} SELECT :b_platform, :b_key, :b_now, :b_expires FROM async_commit{_UNLESS_HELD}"
@@ -77,6 +82,14 @@ def first(
         alone = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return alone.execute(_FIRST_ALONE, params).first() is not None
     return session.connection().execute(_FIRST, params).first() is not None
+
+
+def record(session: Session, platform: str, keys: list[str], now: datetime, expires_at: datetime) -> None:
+    """Record ``keys`` until ``expires_at`` (one statement run for each, in one round trip), as
+    ``first`` would; keys already held stay as they are."""
+    rows = [{"b_platform": platform, "b_key": key, "b_now": now, "b_expires": expires_at} for key in keys]
+    if rows:
+        session.execute(_RECORD, rows)
 
 
 def forget(session: Session, platform: str, key: str) -> None:

@@ -21,9 +21,10 @@ without the database. The database claim stays the authority across processes:
 - a slash command does not wait for it: the claim starts, the command is acknowledged, and the
   listener awaits ``taken_in`` after its ``ack()`` and before anything it does (a modal, a
   save, a reply); when another process already took the key in, it stops silently. ``/visit``
-  with a form process does not wait at all: its one effect is a modal, and Slack opens one
+  with a form process does not wait for a claim: its one effect is a modal, and Slack opens one
   per trigger (a second ``views.open`` is refused, ``exchanged_trigger_id``), so the copy whose
-  modal opened goes on and the claim is read only when the trigger is refused;
+  modal opened goes on and its claim is written afterwards, in a batch with others
+  (``ClaimBatches``); a copy whose trigger expired asks the database;
 - everything else (events, buttons, shortcuts, submitted views, whose ack may carry the
   outcome) is claimed before it is acknowledged, as before.
 
@@ -40,9 +41,9 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -62,6 +63,13 @@ NOT_DEDUPLICATED = frozenset({"block_suggestion", "url_verification", "ssl_check
 CLAIMED_BY_SAVE = frozenset({"visit"})
 """Modals (``callback_id``) whose submission is claimed in its save's transaction, with the same
 key (``listeners/views.py``), instead of here: one transaction and commit less per visit."""
+CLAIMED_BY_TRIGGER = frozenset({"/visit"})
+"""Slash commands whose one effect is a modal opened with their trigger, which Slack opens once
+(``listeners/commands.py``): the database claim is made only if the listener asks for it, or
+recorded in a batch once the modal opened (``ClaimBatches``)."""
+RECORD_AFTER = 0.2
+"""Seconds between a trigger opening a modal and its claim being written, with the others of
+that time: well inside the 3 s a trigger lives, after which a repeat asks the database."""
 _CHECKS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kam-slack-once")
 """The key checks' own threads: a check must not queue behind the listeners' work (modals
 being built, visits being saved) in the default executor."""
@@ -74,12 +82,65 @@ CLAIM = "kam_bot_claim"
 """Context key of a slash command's ``Deferred`` claim, awaited through ``taken_in``."""
 
 
-@dataclass(frozen=True)
-class Deferred:
-    """A claim started before the acknowledgement and awaited after it."""
+class ClaimBatches:
+    """Claims of requests their trigger took in (``CLAIMED_BY_TRIGGER``), written together
+    ``RECORD_AFTER`` seconds after the first of them, off every request's way: a later delivery
+    whose trigger has expired then finds its request taken in (``_opened_elsewhere``). A stop
+    loses the claims of its last ``RECORD_AFTER`` seconds (a replay of those is told the form
+    could not be opened)."""
 
-    key: str
-    first: asyncio.Future[bool]
+    def __init__(self, app: Services) -> None:
+        self._app = app
+        self._keys: list[str] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    def add(self, key: str) -> None:
+        self._keys.append(key)
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.ensure_future(self._write_soon())
+
+    async def _write_soon(self) -> None:
+        while self._keys:  # keys added while a batch was written go with the next
+            await asyncio.sleep(RECORD_AFTER)
+            keys, self._keys = self._keys, []
+            try:
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(_CHECKS, self._app.claims.record, PLATFORM, keys)
+            except Exception as exc:  # a replay of one of them may then be taken for a first delivery
+                kind = outage_kind(exc) or type(exc).__name__
+                message = "Slack requests: %d claims not recorded (%s)"
+                _SAID.log(log, logging.WARNING, f"record {kind}", message, len(keys), kind)
+
+
+class Deferred:
+    """A slash command's claim, awaited after its acknowledgement (``taken_in``): started at once,
+    to run while Bolt dispatches, or, for a command its trigger claims, only when asked for."""
+
+    def __init__(
+        self, key: str, check: Callable[[], Coroutine[Any, Any, bool]], batches: ClaimBatches, *, start: bool
+    ) -> None:
+        self.key = key
+        self._check = check
+        self._batches = batches
+        self._first = asyncio.ensure_future(check()) if start else None
+
+    @property
+    def first(self) -> asyncio.Future[bool]:
+        if self._first is None:
+            self._first = asyncio.ensure_future(self._check())
+        return self._first
+
+    def taken_by_trigger(self) -> None:
+        """Its trigger opened the modal: the claim is recorded with the next batch."""
+        if self._first is None:
+            self._batches.add(self.key)
+
+
+def taken_by_trigger(context: dict[str, Any]) -> None:
+    """The request's modal opened with its trigger (the request is taken in): say so to the database."""
+    claim = context.get(CLAIM)
+    if isinstance(claim, Deferred):
+        claim.taken_by_trigger()
 
 
 class RecentKeys:
@@ -154,6 +215,7 @@ async def taken_in(context: dict[str, Any]) -> bool:
 
 def register(bolt: AsyncApp, app: Services) -> None:
     recent = RecentKeys()
+    batches = ClaimBatches(app)
 
     async def once(
         req: AsyncBoltRequest,
@@ -166,7 +228,8 @@ def register(bolt: AsyncApp, app: Services) -> None:
             return None
         if recent.add(key):
             if deferred(body):
-                req.context[CLAIM] = Deferred(key, asyncio.ensure_future(_is_first(app, key)))
+                now = body.get("command") not in CLAIMED_BY_TRIGGER
+                req.context[CLAIM] = Deferred(key, partial(_is_first, app, key), batches, start=now)
                 await next()
                 return None
             if await _is_first(app, key):

@@ -145,10 +145,11 @@ async def _visit_elsewhere(
 ) -> None:
     """``/visit`` with a form process: the light modal now, the form from there (``forms.shown``).
 
-    The modal does not wait for the request's claim (a database round trip, the largest part
-    of the time to the modal under load): its only effect is the modal, and Slack opens one
-    per trigger. A copy of this request delivered to another process finds the trigger
-    exchanged and stops (``_opened_elsewhere``); the copy whose modal opened builds the form.
+    The modal does not wait for a claim of the request (a database round trip from a thread,
+    the largest part of the time to the modal under load): its only effect is the modal, and
+    Slack opens one per trigger. A copy of this request delivered to another process finds the
+    trigger exchanged and stops (``_opened_elsewhere``); the copy whose modal opened builds the
+    form, and its claim is written afterwards with others (``dedup.ClaimBatches``).
     """
     slack_id, channel = command["user_id"], command.get("channel_id")
     loc = deps.users.locale_hint(slack_id)
@@ -159,6 +160,7 @@ async def _visit_elsewhere(
         if await _opened_elsewhere(error, context):
             return
         raise
+    dedup.taken_by_trigger(context)
     try:
         async with deps.form_builds:
             args = (deps.slack, line, channel, view_id)
