@@ -64,7 +64,8 @@ def _payload(engine: Engine) -> dict[str, Any]:
                 select(AccountRow).where(AccountRow.id.in_({p.account_id for p in promises}))
             )
         }
-    items = [PromiseItem(promise=p, account=accounts[p.account_id]) for p in promises]
+    # as a dict: a tree whose items keep the whole account validates it, one that keeps its name picks that
+    items = [PromiseItem(promise=p, account=accounts[p.account_id].model_dump()) for p in promises]
     note = Notification(
         kind="daily",
         locale=Locale.EN,

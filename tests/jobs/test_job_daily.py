@@ -321,6 +321,33 @@ async def test_a_promise_done_before_the_send_is_not_in_the_dm(
     assert row["status"] == "sent" and row["message_ref"].startswith("DURITA:")
 
 
+async def test_a_dm_written_when_items_kept_the_whole_account_is_still_sent(
+    app: App, seed: Seed, slack: FakeSlack
+) -> None:
+    """Rows in the outbox during an upgrade were written with the whole account in each promise
+    item; the sender reads them as it reads the new ones, which keep its id and name."""
+    with app.uow() as uow:
+        uow.repo.link_identity(seed.rep.id, "slack", "URITA")
+        uow.commit()
+    d = today(app)
+    due = promise(app, seed.baosteel, seed.rep, "send samples", d)
+    assert decide_daily(app.jobs_context, seed.rep.id, d, app.clock())
+    with app.uow() as uow:
+        row = uow.repo.session.scalars(select(OutboxRow)).one()
+        payload = dict(row.payload)
+        (item,) = [i for part in payload["notification"]["parts"] for i in part.get("promises", [])]
+        assert item["account"] == {"id": seed.baosteel.id, "name": seed.baosteel.name}
+        item["account"] = seed.baosteel.model_dump(mode="json")  # as it was written before
+        row.payload = payload
+        uow.commit()
+
+    stats = await slack_sender(app, slack, "t").run_once()
+    assert stats.sent == 1
+    blocks = str(slack.calls_to("chat.postMessage")[0].args["blocks"])
+    assert f"promise.done:{due.id}" in blocks
+    assert f"*#{due.id}* Baoshan Iron &amp; Steel Co., Ltd. · send samples — due today" in blocks
+
+
 async def test_nothing_left_at_send_time_is_skipped(app: App, clock: FrozenClock, slack: FakeSlack) -> None:
     solo = add_user(app, "Sol Solo", identities={"slack": "USOLO"})
     account = add_account(app, "Busy Account", solo, tier=Tier.A)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from kam_bot.domain.enums import Locale, PromiseDirection, StockFlag
 from kam_bot.domain.models import (
@@ -50,7 +51,14 @@ def due_phrase(due: date, today: date, loc: Locale) -> str:
     return t("promise.due_on", loc, date=format_date(due, loc))
 
 
-def promise_line(p: Promise, today: date, loc: Locale, account: Account | None = None) -> Line:
+class Named(Protocol):
+    """What a promise line reads of its account: an ``Account``, or a notification's ``AccountName``."""
+
+    @property
+    def name(self) -> str: ...
+
+
+def promise_line(p: Promise, today: date, loc: Locale, account: Named | None = None) -> Line:
     parts: list[Part] = [bold(f"#{p.id}"), " "]
     if account is not None:
         parts += [user(account.name), " · "]

@@ -23,7 +23,7 @@ from kam_bot.handlers.render import (
 )
 from kam_bot.handlers.replies import Line, Span, bold, user
 from kam_bot.i18n import format_date, t
-from kam_bot.jobs.notifications import Part, PromiseItem
+from kam_bot.jobs.notifications import AccountName, Part, PromiseItem
 from kam_bot.services.accounts import AccountCard
 
 NOT_MET_DAYS = 60
@@ -98,15 +98,19 @@ def brief_parts(card: AccountCard, loc: Locale, today: date) -> list[Part]:
     see this time (coverage rules broken, members not met recently, promise record, stage age),
     decision chain (who we have not met recently), latest prices against policy and stock."""
     a = card.account
+    named = AccountName.of(a)
     parts = [Part(title=t("jobs.brief.title", loc, account=a.name), lines=_head(card, loc), keep_empty=True)]
     if card.ours:
         parts.append(
-            Part(title=t("card.ours", loc), promises=[PromiseItem(promise=p, account=a) for p in card.ours])
+            Part(
+                title=t("card.ours", loc), promises=[PromiseItem(promise=p, account=named) for p in card.ours]
+            )
         )
     if card.theirs:
         parts.append(
             Part(
-                title=t("card.theirs", loc), promises=[PromiseItem(promise=p, account=a) for p in card.theirs]
+                title=t("card.theirs", loc),
+                promises=[PromiseItem(promise=p, account=named) for p in card.theirs],
             )
         )
     if card.insight is not None:

@@ -37,7 +37,7 @@ from kam_bot.domain.models import Account, Promise, User
 from kam_bot.handlers.replies import Line, user
 from kam_bot.i18n import format_date, t
 from kam_bot.jobs.briefs import brief_parts
-from kam_bot.jobs.notifications import Notification, Part, PromiseItem, still_shown
+from kam_bot.jobs.notifications import AccountName, Notification, Part, PromiseItem, still_shown
 from kam_bot.jobs.planning import Calendars, local_date
 from kam_bot.services.accounts import AccountCard
 from kam_bot.services.errors import ServiceError
@@ -71,10 +71,10 @@ def _items(data: DailyData, promises: Sequence[Promise]) -> list[PromiseItem]:
     for p in promises:
         item = made.get(p.id)
         if item is None:
-            account = data.account(p.account_id)
-            if account is None:
+            name = data.names.get(p.account_id)
+            if name is None:  # archived or gone
                 continue
-            item = made[p.id] = PromiseItem(promise=p, account=account)
+            item = made[p.id] = PromiseItem(promise=p, account=AccountName(id=p.account_id, name=name))
         items.append(item)
     return items
 

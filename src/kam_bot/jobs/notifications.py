@@ -27,9 +27,21 @@ MAX_PROMISE_LINES = 8
 """Promises shown as plain lines (no buttons) per part."""
 
 
+class AccountName(BaseModel):
+    """The account a promise item names: all its line shows. A payload written when items kept
+    the whole account still reads (the other fields are ignored)."""
+
+    id: int
+    name: str
+
+    @classmethod
+    def of(cls, account: Account) -> AccountName:
+        return cls(id=account.id, name=account.name)
+
+
 class PromiseItem(BaseModel):
     promise: Promise
-    account: Account
+    account: AccountName
 
 
 class Part(BaseModel):

@@ -124,9 +124,11 @@ class DailyData:
     """Account id -> its latest visit (owned accounts)."""
     plans: dict[int, list[tuple[int, date, datetime]]] = field(default_factory=dict)
     """Owner id -> (account id, next visit date, visited at) of visits planning a batch day."""
+    names: dict[int, str] = field(default_factory=dict)
+    """Live accounts by id -> name: those the promises are about (all a promise's line shows)."""
     rows: dict[int, dict[str, Any]] = field(default_factory=dict)
-    """Live accounts by id, whole rows (column -> value): those the promises are about and those
-    planned visits are at."""
+    """Live accounts by id, whole rows (column -> value): those planned visits are at (their briefs
+    show the whole account card)."""
     _accounts: dict[int, Account] = field(default_factory=dict)
     items: dict[int, Any] = field(default_factory=dict)
     """Promise id -> its ``notifications.PromiseItem``, made once by ``daily`` for all the DMs that
@@ -279,14 +281,20 @@ more than the one a local date and the UTC one can differ by."""
 def _live_accounts(session: Session, ids: Collection[int]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for chunk in _chunks(session, ids):
-        out += _dicts(
-            session.execute(
-                select(_ACCOUNTS).where(
-                    _among(session, _ACCOUNTS.c.id, chunk), _ACCOUNTS.c.archived.is_(False)
-                )
-            )
-        )
+        out += _dicts(session.execute(select(_ACCOUNTS).where(*_live(session, chunk))))
     return out
+
+
+def _live_names(session: Session, ids: Collection[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in _chunks(session, ids):
+        found = session.execute(select(_ACCOUNTS.c.id, _ACCOUNTS.c.name).where(*_live(session, chunk)))
+        out.update(found.tuples().all())
+    return out
+
+
+def _live(session: Session, ids: Sequence[int]) -> tuple[Any, Any]:
+    return _among(session, _ACCOUNTS.c.id, ids), _ACCOUNTS.c.archived.is_(False)
 
 
 def _plans(
@@ -351,14 +359,17 @@ def load(
         owned[r.owner_id].append(
             AccountFacts(r.id, r.name, _TIERS[r.tier], r.visit_cadence_days, r.created_at, r.last_visit)
         )
-    shown = {p.account_id for ps in promises.values() for p in ps} | planned
+    full = {r["id"]: r for r in _live_accounts(session, planned)}
+    named = {p.account_id for ps in promises.values() for p in ps} - full.keys()
+    names = {**_live_names(session, named), **{i: r["name"] for i, r in full.items()}}
     return DailyData(
         reports=reports,
         promises=promises,
         owned=dict(owned),
         last_visit={r.id: r.last_visit for r in rows if r.last_visit is not None},
         plans=plans,
-        rows={r["id"]: r for r in _live_accounts(session, shown)},
+        names=names,
+        rows=full,
     )
 
 
