@@ -54,3 +54,15 @@ def test_a_payload_given_as_json_text_is_stored_as_that_value(app: App, clock: F
     with app.engine.connect() as conn:
         rows = {r.key: r.payload for r in conn.execute(select(OutboxRow)).all()}
     assert rows == {"k1": body, "k2": body}
+
+
+def test_rows_of_a_transaction_not_committed_are_not_written(app: App, clock: FrozenClock) -> None:
+    with app.jobs.transaction() as tx:
+        assert tx.enqueue_many([_message("k1", "first"), _message("k2", "two")], clock.now) == 2
+    with app.engine.connect() as conn:
+        assert conn.execute(select(OutboxRow)).all() == []
+    with app.jobs.transaction() as tx:
+        assert tx.enqueue_many([_message("k1", "again")], clock.now) == 1
+        tx.commit()
+    with app.engine.connect() as conn:
+        assert [r.payload["notification"]["title"] for r in conn.execute(select(OutboxRow))] == ["again"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, any_, bindparam, case, func, select, text, update
+from sqlalchemy import and_, any_, bindparam, case, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -83,17 +83,17 @@ def enqueue(session: Session, message: NewMessage, now: datetime) -> bool:
     return session.execute(_insert(session).values(**_values(message, now))).first() is not None
 
 
-_RECORDS = text(
-    "INSERT INTO outbox (key, kind, platform, recipient, user_id, team_id, payload, status, last_error,"
+_COLUMNS = ("key", "kind", "platform", "recipient", "user_id", "team_id", "status", "last_error")
+_UNNEST = (
+    "INSERT INTO outbox (key, kind, platform, recipient, user_id, team_id, status, last_error, payload,"
     " attempts, next_attempt_at, created_at)"
-    " SELECT r.key, r.kind, r.platform, r.recipient, r.user_id, r.team_id, r.payload, r.status,"
-    " r.last_error, 0, :now, :now"
-    " FROM json_to_recordset(CAST(:rows AS json)) AS r(key text, kind text, platform text, recipient text,"
-    " user_id integer, team_id integer, payload json, status text, last_error text)"
+    " SELECT r.key, r.kind, r.platform, r.recipient, r.user_id, r.team_id, r.status, r.last_error,"
+    " CAST(r.payload AS json), 0, %b, %b"
+    " FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::integer[], %b::integer[],"
+    " %b::text[], %b::text[], %b::text[])"
+    " AS r(key, kind, platform, recipient, user_id, team_id, status, last_error, payload)"
     " ON CONFLICT (key) DO NOTHING RETURNING id"
-).bindparams(bindparam("now", type_=UTC_TS))
-"""PostgreSQL: every row in one statement whose one parameter is a JSON array of the rows (one
-``json.dumps`` for the lot, one round trip), instead of a bound value per column and row."""
+)
 
 
 def enqueue_many(session: Session, messages: Sequence[NewMessage], now: datetime) -> int:
@@ -102,14 +102,13 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], now: datetime
     if not messages:
         return 0
     if session.get_bind().dialect.name == "postgresql":
-        rows = "[" + ",".join(_record_text(m) for m in messages) + "]"
-        return len(session.execute(_RECORDS, {"now": now, "rows": rows}).all())
+        return _enqueue_columns(session, messages, now)
     # executemany: SQLAlchemy sends multi-row INSERTs ("insertmanyvalues"), RETURNING the rows written
     return len(session.execute(_insert(session), [_values(m, now) for m in messages]).all())
 
 
 def _record(message: NewMessage) -> dict[str, Any]:
-    """The columns of a row but its payload (``_values``, ``_record_text``)."""
+    """The columns of a row but its payload (``_values``, ``_enqueue_columns``)."""
     return {
         "key": message.key,
         "kind": message.kind,
@@ -122,12 +121,28 @@ def _record(message: NewMessage) -> dict[str, Any]:
     }
 
 
-def _record_text(message: NewMessage) -> str:
-    """One element of ``_RECORDS``' array, as JSON text: the columns its recordset names, the
-    payload's text spliced in as it is when it comes encoded."""
+def _payload_text(message: NewMessage) -> str:
     payload = message.payload
-    body = payload.text if isinstance(payload, Encoded) else json.dumps(payload)
-    return json.dumps(_record(message))[:-1] + ', "payload": ' + body + "}"
+    return payload.text if isinstance(payload, Encoded) else json.dumps(payload)
+
+
+def _enqueue_columns(session: Session, messages: Sequence[NewMessage], now: datetime) -> int:
+    """PostgreSQL: every row in one statement, a column per array parameter, sent in binary.
+
+    Through the driver's own cursor, on the session's connection (its transaction): SQLAlchemy
+    binds lists in text, and psycopg's text form of an array quotes every element in Python (about
+    eight times as slow for the megabytes of a tick's morning DMs); a JSON array of the rows,
+    split up by ``json_to_recordset``, had the server parse every payload twice."""
+    records = [_record(m) for m in messages]
+    columns = [[r[name] for r in records] for name in _COLUMNS]
+    payloads = [_payload_text(m) for m in messages]
+    at = UTC_TS.process_bind_param(now, session.get_bind().dialect)  # refuses a naive one
+    raw = session.connection().connection.driver_connection
+    if raw is None:  # only a connection the pool has invalidated has none
+        raise RuntimeError("the session's connection is closed")
+    with raw.cursor() as cursor:
+        cursor.execute(_UNNEST, [at, at, *columns, payloads])
+        return len(cursor.fetchall())
 
 
 # -- admin ---------------------------------------------------------------------------
