@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -52,8 +53,13 @@ REMINDER_EVERY = timedelta(minutes=5)
 DIGEST_EVERY = timedelta(minutes=15)
 DIGEST_TTL = timedelta(days=7)
 """A digest not delivered within a week of its decision is skipped."""
-REMINDER_BATCH = 500
+REMINDER_BATCH = 700
 """People whose morning DMs are read and written in one transaction."""
+READ_AHEAD = 2
+"""Batches read at once in worker threads while an earlier one is composed and written: a batch's
+read waits on the database about as long as it runs Python, so two reads keep the planner's
+thread busy where one left it waiting (2,059 DMs: 1.13 s with one 500-person batch ahead, 0.96 s
+with two of 700). Each batch read holds a pooled connection until it is written."""
 
 
 @dataclass(frozen=True)
@@ -357,9 +363,9 @@ def _dailies(ctx: JobsContext, now: datetime) -> Callable[[Sequence[planning.Due
     """Decide the DMs ``REMINDER_BATCH`` people per transaction; a batch that fails counts them all.
 
     Where the store serves a read beside a write (``SqlJobsStore.reads_beside_writes``), the next
-    batch is read in a worker thread while this one is composed and written: each batch is still
-    read and written in its own transaction, and the database's share of a tick (reading, and
-    taking megabytes of DMs) overlaps the composing instead of adding to it."""
+    batches (``READ_AHEAD``) are read in worker threads while this one is composed and written:
+    each batch is still read and written in its own transaction, and the database's share of a
+    tick (reading, and taking megabytes of DMs) overlaps the composing instead of adding to it."""
 
     def run(items: Sequence[planning.DueReminder]) -> tuple[int, int]:
         batches = [
@@ -417,22 +423,21 @@ class _Opened:
 def _read_ahead(
     ctx: JobsContext, now: datetime, batches: Sequence[Sequence[tuple[int, date]]], book: PriceBook
 ) -> tuple[int, int]:
-    """Each batch read in the worker while the one before it is composed and written here."""
+    """Each batch read in a worker while an earlier one is composed and written here, ``READ_AHEAD``
+    batches ahead."""
     queued = failed = 0
-    with ThreadPoolExecutor(1, thread_name_prefix="reminders-read") as worker:
-        ahead: Future[_Opened] | None = worker.submit(_Opened, ctx, batches[0], now, book)
+    with ThreadPoolExecutor(READ_AHEAD, thread_name_prefix="reminders-read") as worker:
+        ahead = deque(worker.submit(_Opened, ctx, b, now, book) for b in batches[:READ_AHEAD])
         try:
             for i, batch in enumerate(batches):
-                assert ahead is not None
-                current = ahead
-                ahead = (
-                    worker.submit(_Opened, ctx, batches[i + 1], now, book) if i + 1 < len(batches) else None
-                )
+                current = ahead.popleft()
+                if i + READ_AHEAD < len(batches):
+                    ahead.append(worker.submit(_Opened, ctx, batches[i + READ_AHEAD], now, book))
                 wrote, lost = _one_batch(partial(_write_opened, ctx, current, now), batch)
                 queued, failed = queued + wrote, failed + lost
         finally:
-            if ahead is not None:  # left early: the batch read ahead is not written
-                ahead.add_done_callback(_close_unused)
+            for left in ahead:  # left early: the batches read ahead are not written
+                left.add_done_callback(_close_unused)
     return queued, failed
 
 
