@@ -240,12 +240,13 @@ async def _second_process(slack: SlackDriver) -> tuple[Starlette, SlackPlatform]
     return create_server(app, [platform]), platform
 
 
+@pytest.mark.parametrize(("command", "text"), [("/visit", LINE), ("/kam", f"visit {LINE}")])
 async def test_the_light_modal_opens_while_the_database_still_checks_for_repeats(
-    served: tuple[SlackDriver, SlackPlatform], monkeypatch: pytest.MonkeyPatch
+    served: tuple[SlackDriver, SlackPlatform], monkeypatch: pytest.MonkeyPatch, command: str, text: str
 ) -> None:
     """A slow database (here: a repeat check that would not answer) does not hold back the
     modal the rep waits for; the form follows once it is built. The trigger is the visit's
-    claim: no repeat check is made at all."""
+    claim: no repeat check is made at all, whichever command asked for the form."""
     slack, _ = served
     monkeypatch.setattr(dedup, "CHECK_BUDGET", 60.0)  # the check would be waited for a minute
     answer = threading.Event()
@@ -259,7 +260,7 @@ async def test_the_light_modal_opens_while_the_database_still_checks_for_repeats
 
     monkeypatch.setattr(slack.app.claims, "claim", slow_claim)
     try:
-        await slack.command("/visit", LINE)
+        await slack.command(command, text)
         [opened] = await slack.calls("views.open", timeout=10.0)
         assert not answer.is_set() and "Reading what you typed" in texts(view_of(opened))
         [updated] = await slack.calls("views.update", timeout=30.0)

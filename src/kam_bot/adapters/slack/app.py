@@ -7,6 +7,7 @@ fake Web API) and get the same app production runs.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from weakref import WeakKeyDictionary
 
 from slack_bolt.async_app import AsyncApp
@@ -15,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from kam_bot.adapters.slack import acks, body, dedup, errors
 from kam_bot.adapters.slack.deps import Deps, Registry
 from kam_bot.adapters.slack.listeners import actions, commands, events, options, shortcuts, views
+from kam_bot.adapters.slack.listeners.commands import opens_visit_form
 from kam_bot.adapters.slack.retry import make_client
 from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.handlers.verbs import ChatServices
@@ -43,7 +45,7 @@ def create_slack_app(
     deps = Deps.build(app, settings)
     errors.register(bolt, deps.users)
     acks.register(bolt, deps.users)  # first: its deadline counts the repeat check too
-    dedup.register(bolt, app)
+    dedup.register(bolt, app, partial(opens_visit_form, app))
     for feature in FEATURES:
         feature.register(bolt, deps)
     _deps[bolt] = deps

@@ -63,10 +63,11 @@ NOT_DEDUPLICATED = frozenset({"block_suggestion", "url_verification", "ssl_check
 CLAIMED_BY_SAVE = frozenset({"visit"})
 """Modals (``callback_id``) whose submission is claimed in its save's transaction, with the same
 key (``listeners/views.py``), instead of here: one transaction and commit less per visit."""
-CLAIMED_BY_TRIGGER = frozenset({"/visit"})
-"""Slash commands whose one effect is a modal opened with their trigger, which Slack opens once
-(``listeners/commands.py``): the database claim is made only if the listener asks for it, or
-recorded in a batch once the modal opened (``ClaimBatches``)."""
+ByTrigger = Callable[[dict[str, Any]], bool]
+"""Whether a slash command's one effect is a modal opened with its trigger, which Slack opens once
+(``listeners.commands.opens_visit_form``: ``/visit``, ``/kam visit …``): its database claim is
+made only if the listener asks for it, or recorded in a batch once the modal opened
+(``ClaimBatches``)."""
 RECORD_AFTER = 0.2
 """Seconds between a trigger opening a modal and its claim being written, with the others of
 that time: well inside the 3 s a trigger lives, after which a repeat asks the database."""
@@ -83,7 +84,7 @@ CLAIM = "kam_bot_claim"
 
 
 class ClaimBatches:
-    """Claims of requests their trigger took in (``CLAIMED_BY_TRIGGER``), written together
+    """Claims of requests their trigger took in (``ByTrigger``), written together
     ``RECORD_AFTER`` seconds after the first of them, off every request's way: a later delivery
     whose trigger has expired then finds its request taken in (``_opened_elsewhere``). A stop
     loses the claims of its last ``RECORD_AFTER`` seconds (a replay of those is told the form
@@ -213,7 +214,7 @@ async def taken_in(context: dict[str, Any]) -> bool:
     return first
 
 
-def register(bolt: AsyncApp, app: Services) -> None:
+def register(bolt: AsyncApp, app: Services, by_trigger: ByTrigger) -> None:
     recent = RecentKeys()
     batches = ClaimBatches(app)
 
@@ -228,7 +229,7 @@ def register(bolt: AsyncApp, app: Services) -> None:
             return None
         if recent.add(key):
             if deferred(body):
-                now = body.get("command") not in CLAIMED_BY_TRIGGER
+                now = not by_trigger(body)
                 req.context[CLAIM] = Deferred(key, partial(_is_first, app, key), batches, start=now)
                 await next()
                 return None

@@ -57,6 +57,12 @@ def typed_line(command: dict[str, Any]) -> str:
     return f"{verb} {text}".strip() if verb else text
 
 
+def opens_visit_form(app: ChatServices, command: dict[str, Any]) -> bool:
+    """Whether the slash command asks for the visit form (``/visit``, ``/kam visit …``): with a
+    form process its one effect is the modal its trigger opens (``_visit_elsewhere``)."""
+    return _verb(app, typed_line(command)) == "visit"
+
+
 def register(bolt: AsyncApp, deps: Deps) -> None:
     app = deps.app
 
@@ -74,7 +80,7 @@ def register(bolt: AsyncApp, deps: Deps) -> None:
         alone opens the settings modal; every other line is answered ephemerally."""
         await ack()
         slack_id, line = command["user_id"], typed_line(command)
-        if _verb(app, line) == "visit" and deps.forms.separate:
+        if deps.forms.separate and opens_visit_form(app, command):
             await _visit_elsewhere(deps, command, client, line, context)
             return
         if not await dedup.taken_in(context):
