@@ -10,7 +10,8 @@ moves what is alive into a generation the collector no longer walks; what is mad
 is collected as before.
 
 Only processes that serve call this (``kam-bot serve`` and its form processes), once, after
-they are built: in a test run it would keep every app that ever existed from being freed.
+they are built (a form process once more, after its first forms: ``builder.REFREEZE_AFTER``): in
+a test run it would keep every app that ever existed from being freed.
 """
 
 from __future__ import annotations

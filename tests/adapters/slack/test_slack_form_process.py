@@ -150,6 +150,10 @@ async def test_the_form_is_built_by_a_lower_priority_process_and_shown(
     assert forms.pid == pid  # built there, not by a replacement
     walked, frozen = await forms.build(_walked_and_frozen)
     assert frozen > 2 * walked  # most of what it holds (all it was built from) is left out of collections
+    for _ in range(builder.REFREEZE_AFTER - 2):  # the form and the count above were builds
+        await forms.build(_walked_and_frozen)
+    walked, frozen = await forms.build(_walked_and_frozen)
+    assert frozen > 20 * walked, (walked, frozen)  # and what its first forms left behind, once frozen again
 
 
 async def test_a_killed_form_process_costs_no_form_and_is_replaced(

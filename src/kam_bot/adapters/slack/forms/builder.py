@@ -48,6 +48,11 @@ log = logging.getLogger(__name__)
 _SAID = OncePer(60.0)
 _APP: Any = None
 """The child's application, built once by ``_start``."""
+REFREEZE_AFTER = 3
+"""Builds after which the child freezes its heap again (``heap.freeze_built``): the first forms
+fill caches (compiled statements, schemas, the catalog's lookups) that would otherwise be walked
+by every full collection there, about 41,000 objects after one form."""
+_builds = 0
 
 
 def _start(recipe: Callable[[], Any], supervisor: int) -> None:
@@ -79,6 +84,7 @@ class BuildError(Exception):
 
 def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
     """``fn(app, *args)`` in the child; an exception comes back as itself when it can."""
+    global _builds
     try:
         return fn(_APP, *args)
     except Exception as exc:
@@ -87,6 +93,12 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         except Exception:
             raise BuildError(f"{type(exc).__name__}: {exc}") from None
         raise
+    finally:
+        _builds += 1
+        if _builds == REFREEZE_AFTER:
+            from kam_bot.heap import freeze_built
+
+            freeze_built()
 
 
 def shareable(database_url: str) -> bool:
