@@ -21,10 +21,11 @@ without the database. The database claim stays the authority across processes:
 - a slash command does not wait for it: the claim starts, the command is acknowledged, and the
   listener awaits ``taken_in`` after its ``ack()`` and before anything it does (a modal, a
   save, a reply); when another process already took the key in, it stops silently. ``/visit``
-  with a form process does not wait for a claim: its one effect is a modal, and Slack opens one
-  per trigger (a second ``views.open`` is refused, ``exchanged_trigger_id``), so the copy whose
-  modal opened goes on and its claim is written afterwards, in a batch with others
-  (``ClaimBatches``); a copy whose trigger expired asks the database;
+  (or ``/kam visit …``) with a form process does not wait for a claim: its one effect is a
+  modal, and Slack opens one per trigger (a second ``views.open`` is refused,
+  ``exchanged_trigger_id``), so the copy whose modal opened goes on and its claim is written
+  afterwards, in a batch with others (``ClaimBatches``); a copy whose trigger expired asks the
+  database;
 - everything else (events, buttons, shortcuts, submitted views, whose ack may carry the
   outcome) is claimed before it is acknowledged, as before.
 

@@ -149,7 +149,8 @@ async def _capture(
 async def _visit_elsewhere(
     deps: Deps, command: dict[str, Any], client: AsyncWebClient, line: str, context: dict[str, Any]
 ) -> None:
-    """``/visit`` with a form process: the light modal now, the form from there (``forms.shown``).
+    """``/visit`` (or ``/kam visit …``) with a form process: the light modal now, the form from
+    there (``forms.shown``).
 
     The modal does not wait for a claim of the request (a database round trip from a thread,
     the largest part of the time to the modal under load): its only effect is the modal, and
