@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -12,7 +13,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Column, Engine, Index, inspect, text
 
 from kam_bot.bootstrap import bootstrap
 from kam_bot.config import Settings
@@ -75,13 +76,38 @@ def test_upgrade_creates_every_table(engine: Engine) -> None:
     ensure_migrated(engine)  # does not raise
 
 
+def index_definition(engine: Engine, name: str) -> str | None:
+    """An index's key as the database holds it, spelled alike on both (``lower(product), ...``);
+    reflection leaves out SQLite's expression indexes and PostgreSQL's expressions."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            here = "schemaname = current_schema()"
+            found = conn.execute(
+                text(f"SELECT indexdef FROM pg_indexes WHERE indexname = :n AND {here}"), {"n": name}
+            ).scalar()
+        else:
+            found = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :n"), {"n": name}
+            ).scalar()
+    if found is None:
+        return None
+    key = str(found)[str(found).index("(") + 1 : str(found).rindex(")")]
+    return re.sub(r"\(\((\w+)\)\)", r"(\1)", key.replace('"', "").replace("::text", ""))
+
+
+def _plain(ix: Index) -> bool:
+    return all(isinstance(e, Column) for e in ix.expressions)
+
+
 def test_every_index_and_unique_constraint_of_tables_py_exists(engine: Engine) -> None:
     inspector = inspect(engine)
     for name, table in Base.metadata.tables.items():
-        expected_ix = {ix.name: [c.name for c in ix.columns] for ix in table.indexes}
+        expected_ix = {ix.name: [c.name for c in ix.columns] for ix in table.indexes if _plain(ix)}
         found_ix = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes(name)}
         for ix_name, columns in expected_ix.items():
             assert found_ix.get(str(ix_name)) == columns, f"{name}.{ix_name}"
+        for ix in table.indexes:
+            assert _plain(ix) or index_definition(engine, str(ix.name)) is not None, f"{name}.{ix.name}"
         expected_uq = {
             str(c.name): [col.name for col in c.columns]  # type: ignore[attr-defined]
             for c in table.constraints
@@ -116,6 +142,10 @@ def test_the_indexes_the_queries_rely_on(engine: Engine) -> None:
     assert indexes("inventory_observations")["ix_inventory_obs_account_product_at"] == [
         "account_id", "product", "observed_at",
     ]  # fmt: skip
+    assert index_definition(engine, "ix_inventory_obs_account_lower_product_at") == (
+        "account_id, lower(product), observed_at, id"
+    )
+    assert index_definition(engine, "ix_price_list_lower_product") == "lower(product), valid_from"
     assert indexes("stage_changes")["ix_stage_changes_account_at"] == ["account_id", "changed_at"]
     assert indexes("promise_events")["ix_promise_events_promise"] == ["promise_id", "at"]
     assert indexes("outbox")["ix_outbox_due"] == ["status", "next_attempt_at"]

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -306,6 +307,17 @@ class InventoryObservationRow(Base):
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+Index(
+    "ix_inventory_obs_account_lower_product_at",
+    InventoryObservationRow.account_id,
+    func.lower(InventoryObservationRow.product),
+    InventoryObservationRow.observed_at,
+    InventoryObservationRow.id,
+)
+"""A visit's stock count compared with the count before it (``previous_stock``): one probe, its
+products matched without case, however long the account's history."""
+
+
 class CompetitorNoteRow(Base):
     __tablename__ = "competitor_notes"
     __table_args__ = (Index("ix_competitor_notes_account_at", "account_id", "observed_at"),)
@@ -321,7 +333,6 @@ class CompetitorNoteRow(Base):
 
 class PriceListRow(Base):
     __tablename__ = "price_list"
-    __table_args__ = (Index("ix_price_list_product", "product", "valid_from"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     product: Mapped[str] = mapped_column(String(200))
     price: Mapped[Decimal] = mapped_column(MONEY)
@@ -329,6 +340,10 @@ class PriceListRow(Base):
     unit: Mapped[str | None] = mapped_column(String(32))
     valid_from: Mapped[date | None]
     note: Mapped[str | None] = mapped_column(Text)
+
+
+Index("ix_price_list_lower_product", func.lower(PriceListRow.product), PriceListRow.valid_from)
+"""A product's list price on a day (``price_list_for``), matched without case."""
 
 
 class ExchangeRateRow(Base):
