@@ -342,25 +342,10 @@ class SqlRepository:
     def planned_visits(self, owner_id: int, from_day: date, limit: int) -> list[m.PlannedVisit]:
         """Next visit dates on or after ``from_day`` set by the latest visit of each of the owner's
         live accounts, soonest first, one per account."""
-        latest = (
-            select(t.VisitRow.account_id, func.max(t.VisitRow.visited_at).label("at"))
-            .join(t.AccountRow, t.AccountRow.id == t.VisitRow.account_id)
-            .where(t.AccountRow.owner_id == owner_id, t.AccountRow.archived.is_(False))
-            .group_by(t.VisitRow.account_id)
-            .subquery()
-        )
-        stmt = (
-            select(t.VisitRow.next_visit_date, t.VisitRow.next_step, *_ACCOUNTS.c)
-            .join(
-                latest,
-                (t.VisitRow.account_id == latest.c.account_id) & (t.VisitRow.visited_at == latest.c.at),
-            )
-            .join(t.AccountRow, t.AccountRow.id == t.VisitRow.account_id)
-            .where(t.VisitRow.next_visit_date >= from_day)
-            .order_by(t.VisitRow.next_visit_date, t.VisitRow.id.desc())
-        )
+        stmt = _PLANNED
+        params = {"b_owner": owner_id, "b_day": from_day}
         out: dict[int, m.PlannedVisit] = {}  # one per account (two visits may share the latest time)
-        for row in self.session.execute(stmt):
+        for row in self.session.execute(stmt, params):
             day, next_step, *account = row
             account_id = row.id
             if account_id not in out and len(out) < limit:
@@ -664,6 +649,24 @@ _MARK_MET = (
     )
     .returning(_CONTACTS.c.id)
 )
+_LATEST = cast(Table, t.VisitRow.__table__).alias("latest")
+_LATEST_AT = (
+    select(func.max(_LATEST.c.visited_at)).where(_LATEST.c.account_id == _ACCOUNTS.c.id).scalar_subquery()
+)
+_PLANNED = (
+    select(t.VisitRow.next_visit_date, t.VisitRow.next_step, *_ACCOUNTS.c)
+    .select_from(_ACCOUNTS)
+    .join(t.VisitRow, t.VisitRow.account_id == _ACCOUNTS.c.id)
+    .where(
+        _ACCOUNTS.c.owner_id == bindparam("b_owner"),
+        _ACCOUNTS.c.archived.is_(False),
+        t.VisitRow.visited_at == _LATEST_AT.correlate(_ACCOUNTS),
+        t.VisitRow.next_visit_date >= bindparam("b_day"),
+    )
+    .order_by(t.VisitRow.next_visit_date, t.VisitRow.id.desc())
+)
+"""Each of the owner's accounts, then its latest visit: a probe of ``ix_visits_account_at`` per
+account. (Joined the other way, the plan read every visit of the company planned after the day.)"""
 _STOCKS = cast(Table, t.InventoryObservationRow.__table__)
 _PREVIOUS_STOCK = {
     excluding: select(_STOCKS)

@@ -1,7 +1,10 @@
-"""What a visit's save reads beside its writes: the stock count before each new one and each
-price's list price. Both match the product without case, and both stay one index probe however
-long the account's history or the price list (both databases; PostgreSQL with fresh, stale and
-no statistics)."""
+"""Reads that must stay index probes however large the company or an account's history grows
+(both databases; PostgreSQL with no, fresh and stale statistics):
+
+- a visit's save: the stock count before each new one and each price's list price, both
+  matching the product without case;
+- the Home tab's and the briefs' planned visits: the latest visit of each of the rep's accounts.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from conftest import FrozenClock
-from factories import add_account, add_user
+from factories import _add, add_account, add_user, batch
 from sqlalchemy import Engine, insert, text
 
 from kam_bot.bootstrap import App
+from kam_bot.domain.models import Visit
 from kam_bot.store import tables as tb
-from kam_bot.store.repository import _PREVIOUS_STOCK, _PRICE_LIST_FOR
+from kam_bot.store.repository import _PLANNED, _PREVIOUS_STOCK, _PRICE_LIST_FOR
 
 PRODUCTS = 40
 COUNTS = 60
@@ -57,15 +61,23 @@ def test_the_count_before_is_the_newest_of_the_product_in_any_spelling(app: App,
     assert listed is not None and listed.price == Decimal(17)
 
 
-def _pages(engine: Engine, stmt: Any, params: dict[str, Any]) -> int:
-    """Buffers PostgreSQL touched running ``stmt``: hit or read, at every node of the plan."""
+def _walked(engine: Engine, stmt: Any, params: dict[str, Any]) -> int:
+    """Rows PostgreSQL's scans went through running ``stmt`` (those they kept and those their
+    filters dropped, over every loop): what grows when a read stops being a probe."""
     compiled = stmt.compile(dialect=engine.dialect)
-    sql = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + str(compiled)
+    sql = "EXPLAIN (ANALYZE, FORMAT JSON) " + str(compiled)
     with engine.connect() as conn:
         plan = conn.exec_driver_sql(sql, compiled.construct_params(params)).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    top = plan[0]["Plan"]
-    return int(top["Shared Hit Blocks"]) + int(top["Shared Read Blocks"])
+
+    def walked(node: dict[str, Any]) -> int:
+        own = 0
+        if "Scan" in node["Node Type"]:
+            kept = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+            own = int(kept * node["Actual Loops"])
+        return own + sum(walked(child) for child in node.get("Plans", []))
+
+    return walked(plan[0]["Plan"])
 
 
 def _sqlite_plan(engine: Engine, stmt: Any, params: dict[str, Any]) -> str:
@@ -114,5 +126,48 @@ def test_each_read_is_an_index_probe(app: App, clock: FrozenClock) -> None:
             with engine.begin() as conn:
                 conn.execute(insert(tb.InventoryObservationRow), more)
         for stmt, params, _ in _reads(busy, clock):
-            pages = _pages(engine, stmt, params)
-            assert pages <= 8, f"{stage}: {pages} pages for {params}"
+            rows = _walked(engine, stmt, params)
+            assert rows <= 4, f"{stage}: {rows} rows walked for {params}"
+
+
+def _plans(app: App, clock: FrozenClock, owners: int, accounts: int) -> list[dict[str, Any]]:
+    """Visits of ``owners`` other reps' accounts, each visit planning the next one."""
+    reps = [add_user(app, f"Rep {n}") for n in range(owners)]
+    with batch(app):
+        mine = [add_account(app, f"Acct {r.id}-{n}", r) for r in reps for n in range(accounts)]
+    return [
+        {"account_id": a.id, "rep_id": a.owner_id, "visited_at": clock.now - timedelta(days=n),
+         "next_visit_date": clock.now.date() + timedelta(days=n + 1), "created_at": clock.now}
+        for a in mine for n in range(3)
+    ]  # fmt: skip
+
+
+def test_planned_visits_read_the_reps_accounts_not_the_companys_plans(app: App, clock: FrozenClock) -> None:
+    rita = add_user(app, "Rita")
+    with batch(app):
+        for n in range(5):
+            account = add_account(app, f"Rita {n}", rita)
+            for days in range(30):  # every visit planned the next; the latest one counts
+                _add(app, Visit, account_id=account.id, rep_id=rita.id,
+                     visited_at=clock.now - timedelta(days=days + 1), created_at=clock.now,
+                     next_visit_date=clock.now.date() + timedelta(days=n + 1 - days))  # fmt: skip
+    with app.engine.begin() as conn:
+        conn.execute(insert(tb.VisitRow), _plans(app, clock, 20, 50))
+    with app.uow() as uow:
+        planned = uow.repo.planned_visits(rita.id, clock.now.date(), 15)
+    assert [p.day for p in planned] == [clock.now.date() + timedelta(days=n) for n in range(1, 6)]
+    params = {"b_owner": rita.id, "b_day": clock.now.date()}
+    engine = app.engine
+    if engine.dialect.name != "postgresql":
+        assert "ix_visits_next" not in _sqlite_plan(engine, _PLANNED, params)
+        return
+    for stage in ["no statistics", "fresh statistics", "stale statistics"]:
+        if stage == "fresh statistics":
+            with engine.begin() as conn:
+                conn.execute(text("ANALYZE visits"))
+                conn.execute(text("ANALYZE accounts"))
+        if stage == "stale statistics":  # the company's plans grow fivefold after ANALYZE
+            with engine.begin() as conn:
+                conn.execute(insert(tb.VisitRow), _plans(app, clock, 80, 50))
+        rows = _walked(engine, _PLANNED, params)
+        assert rows <= 20, f"{stage}: {rows} rows walked for Rita's 5 accounts"
