@@ -198,12 +198,13 @@ def test_full_visit_is_saved_and_shown_on_the_card(app: App) -> None:
 
 @contextmanager
 def inserts(app: App) -> Iterator[Counter[str]]:
-    """INSERT statements sent to the database while inside, per table."""
+    """INSERT statements the database ran while inside, per table (an executemany runs its
+    statement once per row)."""
     seen: Counter[str] = Counter()
 
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    def count(conn: Any, cursor: Any, statement: str, params: Any, *args: Any) -> None:
         if statement.lstrip().upper().startswith("INSERT INTO"):
-            seen[statement.split()[2].strip('"')] += 1
+            seen[statement.split()[2].strip('"')] += len(params) if isinstance(params, list | tuple) else 1
 
     event.listen(app.engine, "before_cursor_execute", count)
     try:
@@ -214,8 +215,9 @@ def inserts(app: App) -> Iterator[Counter[str]]:
 
 @pytest.mark.postgres
 def test_on_postgresql_a_visit_writes_each_kind_of_row_in_one_statement(app: App) -> None:
-    """A submitted visit is a handful of round trips whatever it holds: its promises, prices,
-    stock counts and notes go out together, their events and audit entries with the commit.
+    """A submitted visit is a handful of statements whatever it holds: its promises, prices,
+    stock counts and notes go out together, their events and audit entries with the commit, each
+    kind as one multi-row INSERT (not one execution per row).
     (SQLite gets a statement per row: SQLAlchemy batches inserts with RETURNING only where the
     rows come back in order.)"""
     if app.engine.dialect.name != "postgresql":
