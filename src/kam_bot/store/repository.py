@@ -342,10 +342,8 @@ class SqlRepository:
     def planned_visits(self, owner_id: int, from_day: date, limit: int) -> list[m.PlannedVisit]:
         """Next visit dates on or after ``from_day`` set by the latest visit of each of the owner's
         live accounts, soonest first, one per account."""
-        stmt = _PLANNED
-        params = {"b_owner": owner_id, "b_day": from_day}
         out: dict[int, m.PlannedVisit] = {}  # one per account (two visits may share the latest time)
-        for row in self.session.execute(stmt, params):
+        for row in self.session.execute(_PLANNED, {"b_owner": owner_id, "b_day": from_day}):
             day, next_step, *account = row
             account_id = row.id
             if account_id not in out and len(out) < limit:
