@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from kam_bot.domain.enums import Attitude, ContactRole
 from kam_bot.domain.insight.thresholds import DEFAULT, Thresholds
@@ -80,15 +81,27 @@ class RoleCoverage:
 
 @dataclass(frozen=True)
 class Coverage:
-    roles: tuple[RoleCoverage, ...]
-    """Every role of the chain, in ``ROLE_ORDER``, with how many contacts hold it and were met."""
+    """One account's chain as of a day. ``roles`` and ``to_see`` are worked out when first asked:
+    a digest covers every account of a team and keeps only those ``at_risk``."""
+
     contacts: int
     met_recently: int
     last_met: date | None
     rules: tuple[ChainRule, ...]
     """The rules broken, most serious first (the order of ``ChainRule``)."""
-    to_see: tuple[ChainMember, ...]
-    """Who to see next time: deciding roles not met recently first, opponents among them."""
+    members: tuple[ChainMember, ...]
+    met: tuple[bool, ...]
+    """Whether each of ``members`` was met lately."""
+
+    @cached_property
+    def roles(self) -> tuple[RoleCoverage, ...]:
+        """Every role of the chain, in ``ROLE_ORDER``, with how many contacts hold it and were met."""
+        return _roles(self.members, self.met)
+
+    @cached_property
+    def to_see(self) -> tuple[ChainMember, ...]:
+        """Who to see next time: deciding roles not met recently first, opponents among them."""
+        return _unseen_first(m for m, met in zip(self.members, self.met, strict=True) if not met)
 
     @property
     def at_risk(self) -> bool:
@@ -115,25 +128,25 @@ def coverage(
     ``since`` is the day to count "gone cold" from when nobody was ever met (the account's
     creation day): a new account is not cold on its first day.
     """
-    chain = list(members)
+    chain = tuple(members)
     # whether each member was met lately, decided once (a digest covers every account of a team)
-    flags = [_recent(m, today, thresholds.met_days) for m in chain]
+    flags = tuple(_recent(m, today, thresholds.met_days) for m in chain)
     recent = [m for m, r in zip(chain, flags, strict=True) if r]
     met_days = [m.last_met for m in chain if m.last_met is not None]
     last_met = max(met_days) if met_days else None
     cold = (today - (last_met or since)).days > thresholds.cold_factor * cadence_days
     broken = _broken(chain, recent, cold)
     return Coverage(
-        roles=_roles(chain, flags),
         contacts=len(chain),
         met_recently=len(recent),
         last_met=last_met,
         rules=tuple(r for r in ChainRule if r in broken),
-        to_see=_unseen_first(chain, flags),
+        members=chain,
+        met=flags,
     )
 
 
-def _broken(chain: list[ChainMember], recent: list[ChainMember], cold: bool) -> set[ChainRule]:
+def _broken(chain: tuple[ChainMember, ...], recent: list[ChainMember], cold: bool) -> set[ChainRule]:
     """The chain rules ``chain`` breaks; ``recent`` are the members met lately."""
     checks = {
         ChainRule.GONE_COLD: cold,
@@ -152,7 +165,7 @@ _NOBODY = {role: RoleCoverage(role, 0, 0, ()) for role in ROLE_ORDER}
 _RANK = {role: i for i, role in enumerate(ROLE_ORDER)}
 
 
-def _roles(chain: list[ChainMember], recent: list[bool]) -> tuple[RoleCoverage, ...]:
+def _roles(chain: tuple[ChainMember, ...], recent: tuple[bool, ...]) -> tuple[RoleCoverage, ...]:
     """Every role of ``ROLE_ORDER``: its contacts, how many were met lately (``recent``, one flag
     per member), their attitudes; in one pass over the chain."""
     held: dict[ContactRole, tuple[list[int], list[Attitude]]] = {}
@@ -171,18 +184,18 @@ def _roles(chain: list[ChainMember], recent: list[bool]) -> tuple[RoleCoverage, 
     )
 
 
-def _unseen_first(chain: list[ChainMember], recent: list[bool]) -> tuple[ChainMember, ...]:
-    """``who_to_see`` with each member's "met lately" already decided (``recent``)."""
+def _unseen_first(unseen: Iterable[ChainMember]) -> tuple[ChainMember, ...]:
+    """``who_to_see`` of the members not met lately."""
 
     def key(m: ChainMember) -> tuple[int, int, date]:
         rank = _RANK.get(m.role, len(ROLE_ORDER)) if m.role is not None else len(ROLE_ORDER)
         return (rank, 0 if m.attitude is Attitude.OPPONENT else 1, m.last_met or date.min)
 
-    return tuple(sorted((m for m, met in zip(chain, recent, strict=True) if not met), key=key))
+    return tuple(sorted(unseen, key=key))
 
 
 def who_to_see(
     chain: list[ChainMember], today: date, thresholds: Thresholds = DEFAULT
 ) -> tuple[ChainMember, ...]:
     """Members not met within ``met_days``, the deciding roles first, then the longest unseen."""
-    return _unseen_first(chain, [_recent(m, today, thresholds.met_days) for m in chain])
+    return _unseen_first(m for m in chain if not _recent(m, today, thresholds.met_days))
