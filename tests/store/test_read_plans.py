@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -89,6 +90,19 @@ def _sqlite_plan(engine: Engine, stmt: Any, params: dict[str, Any]) -> str:
         return " | ".join(str(row[-1]) for row in rows)
 
 
+def _statistics(engine: Engine, tables: list[str], grown: Any, more: list[dict[str, Any]]) -> Iterator[str]:
+    """Yields with the statistics the tables had before the test's rows, then after ANALYZE of
+    ``tables``, then after ``more`` rows of ``grown`` are added without another ANALYZE."""
+    yield "statistics from before the rows"
+    with engine.begin() as conn:
+        for table in tables:
+            conn.execute(text(f"ANALYZE {table}"))
+    yield "fresh statistics"
+    with engine.begin() as conn:
+        conn.execute(insert(grown), more)
+    yield "stale statistics"
+
+
 def _reads(busy: int, clock: FrozenClock) -> list[tuple[Any, dict[str, Any], str]]:
     return [
         (
@@ -111,20 +125,15 @@ def test_each_read_is_an_index_probe(app: App, clock: FrozenClock) -> None:
         for stmt, params, index in _reads(busy, clock):
             assert index in _sqlite_plan(engine, stmt, params)
         return
-    stages = ["no statistics", "fresh statistics", "stale statistics"]
-    for stage in stages:
-        if stage == "fresh statistics":
-            with engine.begin() as conn:
-                conn.execute(text("ANALYZE inventory_observations"))
-                conn.execute(text("ANALYZE price_list"))
-        if stage == "stale statistics":  # the busy account's history grows tenfold after ANALYZE
-            more = [
-                {"account_id": busy, "product": f"widget-{p}", "quantity": Decimal(1),
-                 "observed_at": clock.now - timedelta(days=COUNTS + n)}
-                for p in range(PRODUCTS) for n in range(COUNTS * 10)
-            ]  # fmt: skip
-            with engine.begin() as conn:
-                conn.execute(insert(tb.InventoryObservationRow), more)
+    more = [
+        {"account_id": busy, "product": f"widget-{p}", "quantity": Decimal(1),
+         "observed_at": clock.now - timedelta(days=COUNTS + n)}
+        for p in range(PRODUCTS) for n in range(COUNTS * 10)
+    ]  # fmt: skip
+    # the busy account's history grows tenfold after ANALYZE
+    for stage in _statistics(
+        engine, ["inventory_observations", "price_list"], tb.InventoryObservationRow, more
+    ):
         for stmt, params, _ in _reads(busy, clock):
             rows = _walked(engine, stmt, params)
             assert rows <= 4, f"{stage}: {rows} rows walked for {params}"
@@ -161,13 +170,7 @@ def test_planned_visits_read_the_reps_accounts_not_the_companys_plans(app: App, 
     if engine.dialect.name != "postgresql":
         assert "ix_visits_next" not in _sqlite_plan(engine, _PLANNED, params)
         return
-    for stage in ["no statistics", "fresh statistics", "stale statistics"]:
-        if stage == "fresh statistics":
-            with engine.begin() as conn:
-                conn.execute(text("ANALYZE visits"))
-                conn.execute(text("ANALYZE accounts"))
-        if stage == "stale statistics":  # the company's plans grow fivefold after ANALYZE
-            with engine.begin() as conn:
-                conn.execute(insert(tb.VisitRow), _plans(app, clock, 80, 50))
+    # the company's plans grow fivefold after ANALYZE
+    for stage in _statistics(engine, ["visits", "accounts"], tb.VisitRow, _plans(app, clock, 80, 50)):
         rows = _walked(engine, _PLANNED, params)
         assert rows <= 20, f"{stage}: {rows} rows walked for Rita's 5 accounts"
