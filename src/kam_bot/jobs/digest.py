@@ -240,10 +240,12 @@ def compute(
     data.weeks = [first + timedelta(weeks=i) for i in range(CHART_WEEKS)]
     chart_start = week_bounds(first, tz)[0]
     visits = reader.visits(min(chart_start, data.as_of - timedelta(weeks=thresholds.allocation_weeks)))
-    for visit in visits:
+    tzinfo = zone(tz)
+    days = [v.visited_at.astimezone(tzinfo).date() for v in visits]  # each visit's local day, once
+    for visit, day in zip(visits, days, strict=True):
         if visit.visited_at < chart_start:
             continue
-        index = (local_date(visit.visited_at, tz) - first).days // 7
+        index = (day - first).days // 7
         if (fig := figures.of(visit.rep_id)) is None:
             continue
         data.weekly_visits.setdefault(visit.rep_id, [0] * CHART_WEEKS)[index] += 1
@@ -268,7 +270,7 @@ def compute(
     data.stale.sort(key=lambda s: (-s[2], s[0].name.casefold()))
     _observations(reader, data, threshold, tz)
     off_policy = [(a, o.product) for a, o, _ in data.off_policy]
-    data.insight = compute_insight(reader, visits, data.as_of, tz, thresholds, off_policy)
+    data.insight = compute_insight(reader, visits, days, data.as_of, tz, thresholds, off_policy)
     data.reps = sorted(figures.values(), key=lambda f: f.user.display_name.casefold())
     return data
 

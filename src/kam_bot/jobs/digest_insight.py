@@ -47,16 +47,17 @@ class InsightData:
     trends: list[tuple[Account, price_picture.ProductPrices]] = field(default_factory=list)
 
 
-def _visits_by_account(visits: list[VisitFact], tz: str) -> dict[int, list[date]]:
-    days: dict[int, list[date]] = defaultdict(list)
-    for v in visits:
-        days[v.account_id].append(local_date(v.visited_at, tz))
-    return days
+def _visits_by_account(visits: list[VisitFact], days: list[date]) -> dict[int, list[date]]:
+    by_account: dict[int, list[date]] = defaultdict(list)
+    for v, day in zip(visits, days, strict=True):
+        by_account[v.account_id].append(day)
+    return by_account
 
 
 def compute_insight(
     reader: DigestReader,
     visits: list[VisitFact],
+    visit_days: list[date],
     as_of: datetime,
     tz: str,
     thresholds: Thresholds,
@@ -64,12 +65,13 @@ def compute_insight(
 ) -> InsightData:
     """``visits``: the team's visits since at least ``as_of - allocation_weeks`` (read once by
     the digest; a stalled deal's "visits since the last move" count within that window: the
-    visits that continue); ``off_policy``: (account, product) flagged this week."""
+    visits that continue), ``visit_days`` their local days in ``tz``; ``off_policy``: (account,
+    product) flagged this week."""
     out = InsightData(thresholds)
     today, tzinfo = local_date(as_of, tz), zone(tz)
     live = [a for a in reader.accounts.values() if not a.archived and a.created_at <= as_of]
     chains = reader.chains()
-    visit_days = _visits_by_account(visits, tz)
+    days_at = _visits_by_account(visits, visit_days)
     window = today - timedelta(weeks=thresholds.allocation_weeks)
     moves = reader.last_procurement_moves()
     for a in live:
@@ -78,10 +80,10 @@ def compute_insight(
         )
         if cov.at_risk:
             out.at_risk.append((a, cov))
-        recent = sum(1 for d in visit_days[a.id] if window < d <= today)
+        recent = sum(1 for d in days_at[a.id] if window < d <= today)
         out.placements.append(allocation.place(a, recent, thresholds))
         move = local_date(moves[a.id], tz) if a.id in moves else None
-        age = stalls.stage_age(a, move, visit_days[a.id], today, thresholds)
+        age = stalls.stage_age(a, move, days_at[a.id], today, thresholds)
         if age is not None and age.stalled:
             out.stalled.append((a, age))
     out.at_risk.sort(key=lambda x: (TIER_ORDER[x[0].tier], -len(x[1].rules), x[0].name.casefold()))
