@@ -112,8 +112,8 @@ UTC_SESSION = "-c TimeZone=UTC"
 
 
 def _utc_session(url: str, connect_args: dict[str, Any]) -> dict[str, Any]:
-    """``connect_args`` with the session's time zone set to UTC, after the URL's and the caller's
-    own ``options`` (connect arguments replace the URL's, so both are kept here).
+    """``connect_args`` with the session's time zone set to UTC, after the ``options`` the session
+    would have had: the caller's, else the URL's (a connect argument replaces the URL's value).
 
     psycopg returns each ``timestamptz`` in the session's zone. A server set to ``Etc/UTC`` (as
     Debian's is) gives a ``ZoneInfo`` that ``UtcDateTime`` converts again, row by row: 177,000
