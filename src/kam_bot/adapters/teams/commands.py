@@ -1,9 +1,7 @@
 """Typed commands in the personal chat: the console's words, answered by the shared handlers.
 
-``visit …`` answers with the visit form (the neutral ``handlers.forms.visit`` definition as an
-Adaptive Card) prefilled by the parser; ``promise …``, ``price …`` and ``stock …`` save at once
-when the line is complete and unambiguous (the reply has Undo) and otherwise answer with their
-short form, prefilled, what to fix marked; the rest are replies.
+``handlers.typed_line`` decides (a reply, or a form to show); here a form becomes an Adaptive
+Card whose Save carries a submission key. In a team channel only ``digest TEAM``.
 """
 
 from __future__ import annotations
@@ -15,15 +13,9 @@ from microsoft_teams.api.activities.message.message import MessageActivity
 from microsoft_teams.cards.core import AdaptiveCard
 
 from kam_bot.domain.models import User
-from kam_bot.handlers.answers import Capture
-from kam_bot.handlers.capture import save_capture
-from kam_bot.handlers.commands import Commands
-from kam_bot.handlers.dispatch import dispatch
-from kam_bot.handlers.forms import entries
-from kam_bot.handlers.forms.visit import VisitForm, visit_form
-from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, VisitPrefill, today_for
 from kam_bot.handlers.render import error_reply
 from kam_bot.handlers.replies import Reply
+from kam_bot.handlers.typed_line import CardSurface, answer_line
 from kam_bot.handlers.verbs import Surface
 from kam_bot.i18n import t
 from kam_bot.services.errors import ServiceError
@@ -31,8 +23,6 @@ from kam_bot.services.errors import ServiceError
 from . import NAME, identity
 from .deps import TeamsServices
 from .forms import SUBMISSION, form_card
-
-EntryPrefill = PromisePrefill | PricePrefill | StockPrefill
 
 DIGEST = {"digest", "摘要", "周报"}
 MAX_VISIT_LINE = 3000
@@ -61,50 +51,19 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def visit_card(app: TeamsServices, actor: User, prefill: VisitPrefill) -> AdaptiveCard:
-    loc = actor.locale
-    today = today_for(app, actor)
-    if not prefill.text.strip():
-        form, contacts, problems, error = VisitForm.blank(None, today), [], [], None
-    else:
-        form = VisitForm.from_prefill(prefill, today)
-        contacts, problems, error = prefill.contacts, prefill.problems, prefill.account_error
-    definition = visit_form(form, contacts, loc, problems=problems, account_error=error)
-    shown_for = str(form.account[0]) if form.account else ""
-    return form_card(definition, loc, data={SUBMISSION: new_key(), "shown_for": shown_for})
-
-
 SURFACE = Surface(name="teams", forms=True)
+ON = CardSurface(SURFACE, MAX_VISIT_LINE, "teams.visit.too_long")
 
 
 def answer(app: TeamsServices, actor: User, text: str) -> Answer:
     """The answer to one typed line (runs in a worker thread: it reads and writes the database)."""
-    line = strip_mention(text)
-    word, _, rest = line.lstrip("/").partition(" ")
-    verb = app.verbs.find(word) if word else None
-    if verb is not None and verb.name == "visit" and len(rest) > MAX_VISIT_LINE:
-        loc = actor.locale
-        return Answer(Reply.text(t("teams.visit.too_long", loc, count=len(rest)), line, ok=False))
-    said = dispatch(app, line, actor, SURFACE)
-    if not isinstance(said, Capture):
+    said = answer_line(app, actor, strip_mention(text), ON)
+    if isinstance(said, Reply):
         return Answer(said)
-    if isinstance(said.prefill, VisitPrefill):
-        return Answer(card=visit_card(app, actor, said.prefill))
-    return _entry(actor, said.prefill, Commands(app))
-
-
-def _entry(actor: User, prefill: EntryPrefill, commands: Commands) -> Answer:
-    """Save a complete quick entry at once (its reply carries Undo); otherwise its form, prefilled."""
-    if prefill.ready:
-        reply = save_capture(commands, actor, prefill)
-        if reply.ok:
-            return Answer(reply)
-    return Answer(card=entry_card(prefill, actor))
-
-
-def entry_card(prefill: EntryPrefill, actor: User) -> AdaptiveCard:
-    loc = actor.locale
-    return form_card(entries.prefilled_form(prefill, loc), loc, data={SUBMISSION: new_key()})
+    data = {SUBMISSION: new_key()}
+    if said.shown_for is not None:
+        data["shown_for"] = said.shown_for
+    return Answer(card=form_card(said.form, actor.locale, data=data))
 
 
 def in_channel(app: TeamsServices, actor: User, activity: MessageActivity) -> Reply:
