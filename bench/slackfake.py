@@ -6,7 +6,7 @@ input closes. Besides the Web API methods the fake answers, three bench methods:
 - ``bench.limit``  ``{"method": ..., "per_second": ...}``: enforce a per-method rate limit
   (calls beyond it in any one-second window get HTTP 429 with ``Retry-After: 1``);
 - ``bench.stats``  what was called: counts per method, ``views.open`` arrival times per
-  ``trigger_id``, ``chat.postMessage`` per channel (duplicates), 429s answered;
+  ``trigger_id``, ``chat.postMessage`` per channel (duplicates) and their arrival times, 429s answered;
 - ``bench.reset``  forget the calls (limits stay).
 
 ``FakeSlackProcess`` starts it and talks to it from the bench.
@@ -63,6 +63,7 @@ class BenchFake(FakeSlack):
             "first_post": min(post_times, default=None),
             "last_post": max(post_times, default=None),
             "rate_limited": self.rate_limited,
+            "post_times": post_times,
         }
 
 

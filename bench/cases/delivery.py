@@ -21,6 +21,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select, text
@@ -34,6 +35,8 @@ TARGET = "≥ 90 % of the allowed rate; 0 lost; 0 duplicated"
 LIMIT = 50.0
 """Allowed ``chat.postMessage`` calls per second (a workspace-wide budget for DMs)."""
 KEY_PREFIX = "bench-dm:"
+PAUSE = 0.5
+"""A gap between two posts this long is a pause (a 429's Retry-After), reported with the rate."""
 
 
 def _available() -> str | None:
@@ -127,7 +130,7 @@ async def _drive(
 
 def deliver(ctx: Context, url: str, fake: FakeSlackProcess, n: int, paced: bool) -> dict[str, Any]:
     from kam_bot.adapters.slack.outbox_delivery import SlackDeliverer, outbox_client
-    from kam_bot.adapters.slack.retry import make_client
+    from kam_bot.adapters.slack.retry import SharedSessionClient, make_client
     from kam_bot.adapters.slack.settings import SlackSettings
     from kam_bot.jobs.runtime import SEND_EVERY_SECONDS, SEND_PACE_SECONDS, JobRunner
 
@@ -152,13 +155,22 @@ def deliver(ctx: Context, url: str, fake: FakeSlackProcess, n: int, paced: bool)
         def pending() -> int:
             return _statuses(app.engine).get("pending", 0)
 
-        elapsed = asyncio.run(_drive(runner.send, pending, SEND_EVERY_SECONDS, deadline))
+        async def drain() -> float:
+            try:
+                return await _drive(runner.send, pending, SEND_EVERY_SECONDS, deadline)
+            finally:  # as serve's shutdown does: no unclosed session at the end
+                if isinstance(client, SharedSessionClient):
+                    await client.close()
+
+        elapsed = asyncio.run(drain())
         statuses = _statuses(app.engine)
         with app.engine.begin() as conn:
             conn.execute(text(f"DELETE FROM outbox WHERE key LIKE '{KEY_PREFIX}%'"))
     stats = fake.stats()
     span = (stats["last_post"] - stats["first_post"]) if stats["posts"] > 1 else 0.0
     achieved = (stats["posts"] - 1) / span if span else 0.0
+    times = sorted(stats["post_times"])
+    pauses = [round(b - a, 2) for a, b in pairwise(times) if b - a >= PAUSE]
     return {
         "n": n,
         "statuses": statuses,
@@ -169,6 +181,7 @@ def deliver(ctx: Context, url: str, fake: FakeSlackProcess, n: int, paced: bool)
         "elapsed_s": round(elapsed, 1),
         "rate_per_s": round(achieved, 2),
         "pace_s": SEND_PACE_SECONDS if paced else 0.0,
+        "pauses_s": pauses,
     }
 
 
@@ -179,7 +192,9 @@ def _row(label: str, facts: dict[str, Any]) -> Result:
     ok = pct >= 90 and lost == 0 and facts["duplicates"] == 0
     note = (
         f"{facts['n']:,} DMs in {facts['elapsed_s']} s: {pct:.0f} % of {LIMIT:g}/s; lost {lost}, "
-        f"duplicated {facts['duplicates']}, 429s {facts['rate_limited']}; outbox {facts['statuses']}"
+        f"duplicated {facts['duplicates']}, 429s {facts['rate_limited']}; "
+        f"pauses ≥ {PAUSE:g} s between posts {len(facts['pauses_s'])} ({sum(facts['pauses_s']):.1f} s); "
+        f"outbox {facts['statuses']}"
     )
     return Result(
         f"{BENCH} ({label})",
