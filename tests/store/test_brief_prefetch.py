@@ -8,10 +8,19 @@ from decimal import Decimal
 
 from conftest import FrozenClock
 from factories import _add, add_account, add_user, batch
+from sqlalchemy.orm import sessionmaker
 
 from kam_bot.bootstrap import App
-from kam_bot.domain.models import CompetitorNote, InventoryObservation, PriceObservation, Promise, Visit
-from kam_bot.store.daily_batch import NOTES, VISITS, BriefReads
+from kam_bot.domain.models import (
+    Account,
+    CompetitorNote,
+    InventoryObservation,
+    PriceObservation,
+    Promise,
+    User,
+    Visit,
+)
+from kam_bot.store.daily_batch import NOTES, VISITS, BriefReads, DailyData
 
 
 def test_the_newest_visits_and_notes_of_each_account_as_the_repository_reads_them(
@@ -112,3 +121,28 @@ def test_the_latest_prices_and_stock_of_each_account_as_the_repository_reads_the
             assert reads.stock[account_id] == uow.repo.latest_stock(account_id)
     assert len(reads.prices[busy.id]) == 3 * 8  # three products as folded, eight keys as folded
     assert len(reads.stock[busy.id]) == 3 and reads.prices[none.id] == [] and reads.stock[none.id] == []
+
+
+def test_a_card_changing_what_it_read_leaves_the_batch_s_accounts_and_people_as_read(app: App) -> None:
+    """The cards of one batch's briefs read its accounts and recipients from memory. A card that
+    changed its copy (a name, an alias, a chosen setting) must not change what the next DM of the
+    batch shows: each read is a copy of its own, lists and dicts too."""
+    rep = add_user(app, "Rita")
+    account = add_account(app, "Busy", rep)
+    with app.uow() as uow:
+        row = uow.repo.get(Account, account.id)
+        person = uow.repo.get(User, rep.id)
+    assert row is not None and person is not None
+    reads = BriefReads()
+    reads.remember(DailyData(rows={account.id: {**row.model_dump(), "aliases": ["BZ"]}}), [person])
+    with reads.uow(sessionmaker(app.engine, expire_on_commit=False))() as uow:
+        first, who = uow.repo.get(Account, account.id), uow.repo.get(User, rep.id)
+        assert first is not None and who is not None
+        first.name, who.display_name = "Changed", "Changed"
+        first.aliases.append("changed")
+        who.chosen.append("changed")
+        who.identities["slack"] = "changed"
+        again, who_again = uow.repo.get(Account, account.id), uow.repo.get(User, rep.id)
+    assert again is not None and (again.name, again.aliases) == ("Busy", ["BZ"])
+    assert who_again is not None and who_again.display_name == "Rita"
+    assert who_again.chosen == person.chosen and who_again.identities == person.identities
