@@ -31,7 +31,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 
-from kam_bot.adapters.slack.retry import make_client
+from kam_bot.adapters.slack.retry import SharedSessionClient, make_client
 from kam_bot.adapters.slack.server import create_asgi
 from kam_bot.adapters.slack.settings import SlackSettings
 from kam_bot.bootstrap import App
@@ -171,6 +171,7 @@ class SlackDriver:
     fake: FakeSlack
     asgi: Starlette
     settings: SlackSettings
+    client: SharedSessionClient
     triggers: int = field(default=0)
 
     # -- sending ----------------------------------------------------------------------
@@ -379,7 +380,9 @@ class SlackDriver:
             await asyncio.sleep(0.01)
 
     async def close(self) -> None:
+        """Let the listeners finish, then close the client's session (as serve's shutdown does)."""
         await self.settle()
+        await self.client.close()
 
 
 def view_of(call: Call) -> dict[str, Any]:
@@ -417,8 +420,9 @@ async def start_slack(engine: Engine, make_app: Callable[[Engine], App]) -> Slac
     settings = SlackSettings(
         bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, app_token=None, form_process=False
     )
-    asgi = create_asgi(app, settings, client=make_client(settings))
-    return SlackDriver(app=app, seed=seed, fake=fake, asgi=asgi, settings=settings)
+    client = make_client(settings)
+    asgi = create_asgi(app, settings, client=client)
+    return SlackDriver(app=app, seed=seed, fake=fake, asgi=asgi, settings=settings, client=client)
 
 
 @pytest.fixture(name="slack")

@@ -284,7 +284,7 @@ async def test_bolts_error_handler_ignores_a_request_no_route_verified(slack: Sl
 
     from kam_bot.adapters.slack.app import create_slack_app
 
-    bolt = create_slack_app(slack.app, slack.settings)
+    bolt = create_slack_app(slack.app, slack.settings, client=slack.client)  # closed with the driver
     body = lure_command(slack).decode()
     headers = {"content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": "abc",
                "x-slack-signature": "v0=" + "0" * 64}  # fmt: skip

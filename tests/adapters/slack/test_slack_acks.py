@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_harness import SlackDriver, asgi_request, signed_headers, slack_fixture  # noqa: F401
 
-from kam_bot.adapters.slack.retry import make_client
 from kam_bot.adapters.slack.server import SlackPlatform
 from kam_bot.server import create_server
 
@@ -24,7 +23,7 @@ async def test_a_command_that_fails_right_after_its_ack_is_answered_200_every_ti
 ) -> None:
     """The failure and the error handler are done within Bolt's 10 ms poll here (no one to
     tell: no user, no ``response_url``); before ``KeptAck`` each of these was a 404 after 3 s."""
-    platform = SlackPlatform(slack.app, slack.settings, client=make_client(slack.settings))
+    platform = SlackPlatform(slack.app, slack.settings, client=slack.client)  # closed with the driver
 
     @platform.bolt.command("/refused")
     async def refused(ack: AsyncAck) -> None:

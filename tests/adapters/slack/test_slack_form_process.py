@@ -83,10 +83,10 @@ async def served(
     fake.add_user(ADA, "Ada Admin", email="ada@example.com", tz="UTC")
     settings = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, app_token=None)
     assert settings.form_process  # the default
-    platform = SlackPlatform(app, settings, client=make_client(settings))
-    driver = SlackDriver(
-        app=app, seed=seed, fake=fake, asgi=create_server(app, [platform]), settings=settings
-    )
+    client = make_client(settings)
+    platform = SlackPlatform(app, settings, client=client)
+    asgi = create_server(app, [platform])
+    driver = SlackDriver(app=app, seed=seed, fake=fake, asgi=asgi, settings=settings, client=client)
     yield driver, platform
     await driver.close()
     await platform.shutdown()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +20,7 @@ from slack_harness import (  # noqa: F401
     view_of,
 )
 from sqlalchemy import Engine
+from starlette.applications import Starlette
 
 from kam_bot.adapters.slack.retry import make_client
 from kam_bot.adapters.slack.server import create_asgi
@@ -48,6 +49,14 @@ def command_body(slack: SlackDriver, command: str, text: str) -> bytes:
         "trigger_id": slack.trigger(),
     }
     return urlencode(form).encode()
+
+
+@pytest.fixture(name="other")
+async def other_process(slack: SlackDriver, make_app: Callable[[Engine], App]) -> AsyncIterator[Starlette]:
+    """A second serving process on the same database: its own application, Bolt app and client."""
+    client = make_client(slack.settings)
+    yield create_asgi(make_app(slack.app.engine), slack.settings, client=client)
+    await client.close()
 
 
 async def test_slack_retries_of_a_slash_command_are_answered_200_and_saved_once(slack: SlackDriver) -> None:
@@ -82,9 +91,8 @@ async def test_two_invocations_of_the_same_text_are_two_promises(slack: SlackDri
 
 
 async def test_a_replay_to_another_process_on_the_same_database_is_dropped_too(
-    slack: SlackDriver, make_app: Callable[[Engine], App]
+    slack: SlackDriver, other: Starlette
 ) -> None:
-    other = create_asgi(make_app(slack.app.engine), slack.settings, client=make_client(slack.settings))
     body = command_body(slack, "/promise", "Baosteel send the price list by Friday")
     headers = signed_headers(body, FORM)
     assert (await asgi_request(slack.asgi, "POST", "/slack/events", body, headers)).status == 200
@@ -95,7 +103,7 @@ async def test_a_replay_to_another_process_on_the_same_database_is_dropped_too(
 
 
 async def test_a_replayed_visit_submission_saves_once_and_says_so_once(
-    slack: SlackDriver, make_app: Callable[[Engine], App]
+    slack: SlackDriver, other: Starlette
 ) -> None:
     """The visit modal's submission is claimed by its save's own transaction, not before it:
     replayed to this process and to another, it still saves once and sends one confirmation."""
@@ -111,7 +119,6 @@ async def test_a_replayed_visit_submission_saves_once_and_says_so_once(
     }
     body = urlencode({"payload": json.dumps(payload)}).encode()
     headers = signed_headers(body, FORM)
-    other = create_asgi(make_app(slack.app.engine), slack.settings, client=make_client(slack.settings))
     for asgi in (slack.asgi, slack.asgi, other):
         answer = await asgi_request(asgi, "POST", "/slack/events", body, headers)
         assert (answer.status, answer.body) == (200, b"")  # the modal closes every time
@@ -164,11 +171,10 @@ async def test_type_ahead_is_answered_every_time(slack: SlackDriver) -> None:
 
 
 async def test_a_visit_replayed_to_another_process_opens_no_second_modal(
-    slack: SlackDriver, make_app: Callable[[Engine], App]
+    slack: SlackDriver, other: Starlette
 ) -> None:
     """The slash command is acknowledged before its claim is known; the process that lost the
     claim does nothing after its ack: one modal, no reply, no error."""
-    other = create_asgi(make_app(slack.app.engine), slack.settings, client=make_client(slack.settings))
     body = command_body(slack, "/visit", "Baosteel met Li Wei")
     headers = signed_headers(body, FORM)
     assert (await asgi_request(slack.asgi, "POST", "/slack/events", body, headers)).status == 200

@@ -113,7 +113,7 @@ class SharedSessionClient(AsyncWebClient):
         self._shared = None
 
 
-def make_client(settings: SlackSettings) -> AsyncWebClient:
+def make_client(settings: SlackSettings) -> SharedSessionClient:
     """The app's client for ``settings.api_url``; Bolt copies its retry handlers per request."""
     return SharedSessionClient(
         token=settings.bot_token,
