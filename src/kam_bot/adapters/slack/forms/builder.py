@@ -76,8 +76,8 @@ def lower_priority() -> None:
     (one over the 1.5x target) and time to modal 1.39-1.47x; under ``SCHED_IDLE``, which a woken
     normal task always preempts, 1.19-1.32x and 0.78-1.22x, and the forms trailed the modals as
     long (4.5-6.5 s after 1,000). Saturated cores still leave such a task a sliver (weight 3
-    against 1,024), so forms slow down under overload; they are not lost. Not allowed: the
-    child still takes the forms off the serving process's loop."""
+    against 1,024), so forms slow down under overload; they are not lost. Where a change is not
+    allowed, the child keeps its priority and still takes the forms off the serving process's loop."""
     with contextlib.suppress(OSError):
         os.nice(NICE)
     if hasattr(os, "SCHED_IDLE"):
