@@ -210,6 +210,8 @@ def test_two_workers_answer_visit_and_send_each_due_dm_once(pg_url: str, tmp_pat
         held = one_connection_per_worker(port, 2)
         pids = set(held)
         assert len(pids) == 2  # two processes answer on the one port
+        for pid in pids:  # and their jobs share each morning's DMs out in two parts
+            assert b"JOB_PROCESSES=2" in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         for k, conn in enumerate(held.values()):  # each worker answers its half of the /visit commands
             assert [post_visit(conn, n) for n in range(k, REPS, 2)] == [200] * (REPS // 2)
             assert worker_of(conn) == list(held)[k]

@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     # each chat platform's own settings are in its adapter (adapters/<name>/settings.py)
 
     port: int = Field(default=3000, ge=1, le=65535, description="HTTP port of `kam-bot serve`.")
+    job_processes: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Processes that run the scheduled jobs at the same moments (`kam-bot serve` sets its "
+        "worker count): a tick's morning DMs are shared out in this many parts, one per process.",
+    )
 
     # The outbox sender inside `kam-bot serve` (the defaults suit Slack; tests run faster)
     outbox_poll_seconds: float = Field(default=5.0, gt=0, description="Seconds between two sender runs.")

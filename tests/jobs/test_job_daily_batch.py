@@ -20,6 +20,7 @@ from kam_bot.domain.enums import PromiseDirection, PromiseStatus, Role, Tier
 from kam_bot.jobs import outbox, planning, scheduler
 from kam_bot.jobs.notifications import Notification
 from kam_bot.jobs.scheduler import daily_notification, decide_dailies
+from kam_bot.store import slots
 from kam_bot.store.tables import OutboxRow
 
 OURS, THEIRS = PromiseDirection.OURS, PromiseDirection.THEIRS
@@ -114,6 +115,12 @@ def in_batches_of_two(
     items = [planning.DueReminder(p, d, clock.now) for p, (_, d) in zip(people, due, strict=True)]
     monkeypatch.setattr(scheduler, "REMINDER_BATCH", 2)
     return people, due, expected, items
+
+
+def decide_all(app: App, clock: FrozenClock, items: list[planning.DueReminder]) -> tuple[int, int]:
+    """What the tick that claimed the slot of ``clock.now`` decides for ``items``."""
+    window = slots.window_after(None, scheduler.REMINDERS, clock.now, scheduler.REMINDER_EVERY)
+    return scheduler._dailies(app.jobs_context, clock.now)(items, window, False)
 
 
 def test_a_batch_writes_what_each_person_alone_would(app: App, seed: Seed, clock: FrozenClock) -> None:
@@ -222,10 +229,10 @@ def test_a_tick_in_many_batches_writes_what_each_person_alone_would(
     monkeypatch.setattr(scheduler.JobsTransaction, "load_daily", load_daily)
     lost = {outbox.daily_key(u, d) for u, d in due[2:4]}
     wanted = {k: v for k, v in expected.items() if v is not None and k not in lost}
-    assert scheduler._dailies(app.jobs_context, clock.now)(items) == (len(wanted), 2)
+    assert decide_all(app, clock, items) == (len(wanted), 2)
     assert {key: row["payload"] for key, row in written(app).items()} == wanted
     monkeypatch.setattr(scheduler.JobsTransaction, "load_daily", load)
-    assert scheduler._dailies(app.jobs_context, clock.now)(items) == (
+    assert decide_all(app, clock, items) == (
         sum(expected[k] is not None for k in lost),
         0,
     )  # the next tick writes the batch that failed, and only it
@@ -249,5 +256,5 @@ def test_a_batch_whose_rows_cannot_be_written_counts_its_people_and_the_others_a
     monkeypatch.setattr(scheduler.JobsTransaction, "enqueue_many", refused)
     lost = {outbox.daily_key(u, d) for u, d in due[:2]}
     wanted = {k: v for k, v in expected.items() if v is not None and k not in lost}
-    assert scheduler._dailies(app.jobs_context, clock.now)(items) == (len(wanted), 2)
+    assert decide_all(app, clock, items) == (len(wanted), 2)
     assert {key: row["payload"] for key, row in written(app).items()} == wanted

@@ -150,7 +150,7 @@ def _queue_reminders(app: App, loc: Locale) -> int:
     result = reminder_tick(app.jobs_context, now, instance_name())
     if result.idle:
         print("Nobody's reminder is due now (or it was decided already); nothing done.")
-    elif not result.claimed:
+    elif not result.claimed and not result.helped:
         print("Another process is running this 5-minute slot; nothing done.")
     else:
         _print_tick(app, result, now, loc)

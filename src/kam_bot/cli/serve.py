@@ -74,6 +74,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         uvicorn.run(server, host=args.host, port=port, log_level="info")
     else:
         app.engine.dispose()  # each worker opens its own pool; this process only supervises
+        # the workers' jobs share each tick's morning DMs out in as many parts (unless set)
+        os.environ.setdefault("JOB_PROCESSES", str(workers))
         run_workers(
             "kam_bot.bootstrap:worker_server",
             factory=True,

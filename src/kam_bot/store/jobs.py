@@ -8,7 +8,7 @@ say, write their outbox rows, commit), and use ``leases`` (the sender's claims),
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 
 from sqlalchemy import Engine, select
@@ -18,6 +18,7 @@ from kam_bot.domain.models import Team, User
 from kam_bot.services.ports import UnitOfWorkFactory
 from kam_bot.store import daily_batch, digest_queries, outbox
 from kam_bot.store.digest_share import DigestShare
+from kam_bot.store.exclusive import exclusive
 from kam_bot.store.lease import SqlLeases
 from kam_bot.store.price_book import PriceBook
 from kam_bot.store.repository import SqlRepository
@@ -113,6 +114,10 @@ class SqlJobsStore:
         if self._engine.dialect.name == "postgresql":
             share.prefetch(self._sessions)
         return share
+
+    def exclusive(self, name: str, wait: bool) -> AbstractContextManager[bool]:
+        """Whether this process holds ``name`` across the database, while inside (``exclusive``)."""
+        return exclusive(self._engine, name, wait)
 
     def card_uow(self, reads: daily_batch.BriefReads) -> UnitOfWorkFactory:
         """Units of work whose repository answers the account cards from ``reads`` where it can."""
