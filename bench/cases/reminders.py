@@ -5,7 +5,10 @@ on a window that holds everyone's morning (as if the whole company sat in one ti
 worst tick there is): it claims the slot, finds who is due, and for each person builds the
 DM (``daily.build_daily``: promises, stale accounts, briefs, escalations) and writes its
 outbox row. Floor: ``reminder_floor`` — one SQL query returning the same items.
-Each timed run starts from an empty outbox and a finished run at the window's start.
+Each timed run starts from an empty outbox and a finished run at the window's start. On PostgreSQL
+the tick runs at the same moment in as many processes as ``kam-bot serve`` starts workers on the
+host (each with that ``JOB_PROCESSES``), as its workers do, timed until the last returns; the time
+of one process alone is in the details.
 The growth run repeats it on a dataset with ``--growth``× the history (same people).
 """
 
@@ -21,6 +24,7 @@ from sqlalchemy import Engine, text
 from bench.apps import FixedClock, open_app
 from bench.cases import ticks
 from bench.cases.reminder_floor import floor_params, floor_query
+from bench.cases.slack_visit import serve_workers
 from bench.core import Context, Result, best_of, status
 from bench.generate import GenConfig
 from bench.loaders import LoadReport, load_postgres
@@ -54,12 +58,17 @@ def _reset(engine: Engine, day_start: datetime) -> None:
     ticks.reset(engine, "daily", scheduler.REMINDERS, day_start)
 
 
-def plan_once(url: str, cfg: GenConfig, repeat: int) -> tuple[float, list[float], dict[str, Any]]:
-    """(median seconds, samples, tick facts) of ``reminder_tick`` over everyone's morning."""
+def plan_once(
+    url: str, cfg: GenConfig, repeat: int, processes: int = 1
+) -> tuple[float, list[float], dict[str, Any]]:
+    """(median seconds, samples, tick facts) of ``reminder_tick`` over everyone's morning, run at
+    the same moment by ``processes`` processes (``JOB_PROCESSES``, as ``kam-bot serve``'s workers),
+    timed until the last returns."""
+    if processes > 1:
+        return _plan_together(url, cfg, repeat, processes)
     from kam_bot.jobs.scheduler import reminder_tick
 
-    midnight = cfg.as_of.replace(hour=0, minute=0, second=0, microsecond=0)
-    day_start, now = midnight + WINDOW_START, midnight + PLAN_AT
+    day_start, now = _moments(cfg)
     facts: dict[str, Any] = {}
     samples: list[float] = []
     with open_app(url, FixedClock(now)) as app:
@@ -76,6 +85,71 @@ def plan_once(url: str, cfg: GenConfig, repeat: int) -> tuple[float, list[float]
         facts["outbox"] = _outbox_items(app.engine)
         _cleanup(app.engine)
     return sorted(samples)[len(samples) // 2], samples, facts
+
+
+def _moments(cfg: GenConfig) -> tuple[datetime, datetime]:
+    """(the window's start, the tick's moment)."""
+    midnight = cfg.as_of.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + WINDOW_START, midnight + PLAN_AT
+
+
+def _plan_together(
+    url: str, cfg: GenConfig, repeat: int, processes: int
+) -> tuple[float, list[float], dict[str, Any]]:
+    import multiprocessing
+    import time
+
+    spawn = multiprocessing.get_context("spawn")
+    start, done = spawn.Barrier(processes + 1), spawn.Barrier(processes + 1)
+    results = spawn.Queue()
+    children = [
+        spawn.Process(target=_tick_process, args=(url, cfg, repeat, processes, n, start, done, results))
+        for n in range(processes)
+    ]
+    for child in children:
+        child.start()
+    day_start, _ = _moments(cfg)
+    samples: list[float] = []
+    facts: dict[str, Any] = {}
+    try:
+        with open_app(url) as app:
+            for i in range(repeat + 1):
+                _reset(app.engine, day_start)
+                t0 = time.time()
+                start.wait(300)
+                done.wait(300)
+                ticks = [results.get(timeout=60) for _ in children]
+                if i:
+                    samples.append(max(end for *_, end in ticks) - t0)
+                facts = {
+                    "due": max(due for due, *_ in ticks),
+                    "queued": sum(queued for _, queued, *_ in ticks),
+                    "failed": sum(failed for _, _, failed, _ in ticks),
+                    "processes": processes,
+                }
+            facts["outbox"] = _outbox_items(app.engine)
+            _cleanup(app.engine)
+    finally:
+        for child in children:
+            child.join(30)
+    return sorted(samples)[len(samples) // 2], samples, facts
+
+
+def _tick_process(
+    url: str, cfg: GenConfig, repeat: int, processes: int, n: int, start: Any, done: Any, results: Any
+) -> None:
+    """One of the processes of ``_plan_together``: a tick each time the parent says go."""
+    import time
+
+    from kam_bot.jobs.scheduler import reminder_tick
+
+    _, now = _moments(cfg)
+    with open_app(url, FixedClock(now), job_processes=processes) as app:
+        for _ in range(repeat + 1):
+            start.wait(300)
+            result = reminder_tick(app.jobs_context, now, f"bench-{n}")
+            results.put((result.due, result.queued, result.failed, time.time()))
+            done.wait(300)
 
 
 def _outbox_items(engine: Engine) -> dict[str, Any]:
@@ -142,7 +216,13 @@ def _measure(
 ) -> tuple[float, float, dict[str, Any]]:
     from kam_bot.config import Settings
 
-    real_s, samples, facts = plan_once(url, cfg, repeat)
+    processes = serve_workers(url)
+    real_s, samples, facts = plan_once(url, cfg, repeat, processes)
+    if processes > 1:
+        alone_s, alone, _ = plan_once(url, cfg, repeat)
+        facts.update(
+            {"one_process_s": round(alone_s, 3), "one_process_samples_s": [round(s, 3) for s in alone]}
+        )
     with open_app(url) as app:
         floor_s, rows = floor_once(app.engine, cfg.as_of.date(), Settings().escalation_days, repeat)
     ok, verdict = compare(facts.pop("outbox"), rows)
@@ -154,15 +234,27 @@ def _measure(
             "verdict": verdict,
         }
     )
-    ctx.log(f"   {label}: real {real_s:.2f} s, floor {floor_s:.3f} s, {verdict}")
+    alone = f" (one process {facts['one_process_s']:.2f} s)" if "one_process_s" in facts else ""
+    ctx.log(
+        f"   {label}: real {real_s:.2f} s in {processes} process(es){alone}, floor {floor_s:.3f} s, {verdict}"
+    )
     return real_s, floor_s, facts
+
+
+def _processes(facts: dict[str, Any]) -> str:
+    if "one_process_s" not in facts:
+        return ""
+    return (
+        f"{facts['processes']} processes ticking together, as `kam-bot serve`'s workers "
+        f"(one process: {facts['one_process_s']:.2f} s); "
+    )
 
 
 def run(ctx: Context) -> list[Result]:
     why = _available()
     if why:
         return [Result.not_available(BENCH, TARGET, why)]
-    repeat = 1
+    repeat = 3
     out: list[Result] = []
     base_pg: float | None = None
     if ctx.pg_url:
@@ -179,7 +271,8 @@ def run(ctx: Context) -> list[Result]:
                 status(ok),
                 floor=floor,
                 details=facts,
-                note=f"{facts['due']} people due, {facts['queued']} DMs; " + facts["verdict"],
+                note=f"{facts['due']} people due, {facts['queued']} DMs; {_processes(facts)}"
+                + facts["verdict"],
             )
         )
     else:
@@ -225,5 +318,6 @@ def _growth(ctx: Context, base: float, repeat: int) -> Result:
         status(ratio < 1.5),
         floor=floor,
         details=facts,
-        note=f"{ratio:.2f}× the 1× time ({base:.2f} s); {load.total_rows:,} rows; {facts['verdict']}",
+        note=f"{ratio:.2f}× the 1× time ({base:.2f} s); {load.total_rows:,} rows; {_processes(facts)}"
+        + facts["verdict"],
     )
