@@ -96,60 +96,14 @@ def _moments(cfg: GenConfig) -> tuple[datetime, datetime]:
 def _plan_together(
     url: str, cfg: GenConfig, repeat: int, processes: int
 ) -> tuple[float, list[float], dict[str, Any]]:
-    import multiprocessing
-    import time
+    from kam_bot.jobs.scheduler import REMINDERS
 
-    spawn = multiprocessing.get_context("spawn")
-    start, done = spawn.Barrier(processes + 1), spawn.Barrier(processes + 1)
-    results = spawn.Queue()
-    children = [
-        spawn.Process(target=_tick_process, args=(url, cfg, repeat, processes, n, start, done, results))
-        for n in range(processes)
-    ]
-    for child in children:
-        child.start()
-    day_start, _ = _moments(cfg)
-    samples: list[float] = []
-    facts: dict[str, Any] = {}
-    try:
-        with open_app(url) as app:
-            for i in range(repeat + 1):
-                _reset(app.engine, day_start)
-                t0 = time.time()
-                start.wait(300)
-                done.wait(300)
-                ticks = [results.get(timeout=60) for _ in children]
-                if i:
-                    samples.append(max(end for *_, end in ticks) - t0)
-                facts = {
-                    "due": max(due for due, *_ in ticks),
-                    "queued": sum(queued for _, queued, *_ in ticks),
-                    "failed": sum(failed for _, _, failed, _ in ticks),
-                    "processes": processes,
-                }
-            facts["outbox"] = _outbox_items(app.engine)
-            _cleanup(app.engine)
-    finally:
-        for child in children:
-            child.join(30)
+    day_start, now = _moments(cfg)
+    samples, facts = ticks.together(url, "daily", REMINDERS, day_start, now, repeat, processes)
+    with open_app(url) as app:
+        facts["outbox"] = _outbox_items(app.engine)
+        _cleanup(app.engine)
     return sorted(samples)[len(samples) // 2], samples, facts
-
-
-def _tick_process(
-    url: str, cfg: GenConfig, repeat: int, processes: int, n: int, start: Any, done: Any, results: Any
-) -> None:
-    """One of the processes of ``_plan_together``: a tick each time the parent says go."""
-    import time
-
-    from kam_bot.jobs.scheduler import reminder_tick
-
-    _, now = _moments(cfg)
-    with open_app(url, FixedClock(now), job_processes=processes) as app:
-        for _ in range(repeat + 1):
-            start.wait(300)
-            result = reminder_tick(app.jobs_context, now, f"bench-{n}")
-            results.put((result.due, result.queued, result.failed, time.time()))
-            done.wait(300)
 
 
 def _outbox_items(engine: Engine) -> dict[str, Any]:
@@ -234,14 +188,14 @@ def _measure(
             "verdict": verdict,
         }
     )
-    alone = f" (one process {facts['one_process_s']:.2f} s)" if "one_process_s" in facts else ""
+    one = f" (one process {facts['one_process_s']:.2f} s)" if "one_process_s" in facts else ""
     ctx.log(
-        f"   {label}: real {real_s:.2f} s in {processes} process(es){alone}, floor {floor_s:.3f} s, {verdict}"
+        f"   {label}: real {real_s:.2f} s in {processes} process(es){one}, floor {floor_s:.3f} s, {verdict}"
     )
     return real_s, floor_s, facts
 
 
-def _processes(facts: dict[str, Any]) -> str:
+def processes_note(facts: dict[str, Any]) -> str:
     if "one_process_s" not in facts:
         return ""
     return (
@@ -271,7 +225,7 @@ def run(ctx: Context) -> list[Result]:
                 status(ok),
                 floor=floor,
                 details=facts,
-                note=f"{facts['due']} people due, {facts['queued']} DMs; {_processes(facts)}"
+                note=f"{facts['due']} people due, {facts['queued']} DMs; {processes_note(facts)}"
                 + facts["verdict"],
             )
         )
@@ -318,6 +272,6 @@ def _growth(ctx: Context, base: float, repeat: int) -> Result:
         status(ratio < 1.5),
         floor=floor,
         details=facts,
-        note=f"{ratio:.2f}× the 1× time ({base:.2f} s); {load.total_rows:,} rows; {_processes(facts)}"
+        note=f"{ratio:.2f}× the 1× time ({base:.2f} s); {load.total_rows:,} rows; {processes_note(facts)}"
         + facts["verdict"],
     )

@@ -1,10 +1,16 @@
-"""Resetting a scheduled job between timed runs (shared by the reminder and digest benches)."""
+"""Resetting a scheduled job between timed runs, and running its tick in several processes at
+once (shared by the reminder and digest benches)."""
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, delete, insert
+
+from bench.apps import FixedClock, open_app
 
 
 def cleanup(engine: Engine, kind: str, job: str) -> None:
@@ -34,3 +40,65 @@ def reset(engine: Engine, kind: str, job: str, day_start: datetime) -> None:
                 finished_at=day_start,
             )
         )
+
+
+def together(
+    url: str, kind: str, job: str, day_start: datetime, now: datetime, repeat: int, processes: int
+) -> tuple[list[float], dict[str, Any]]:
+    """``job``'s tick at ``now`` in ``processes`` processes started together (``JOB_PROCESSES``
+    each, as ``kam-bot serve``'s workers), ``repeat`` times after a warm one, from a ``reset``
+    each time: (seconds until the last returned, each run; the last run's facts)."""
+    spawn = multiprocessing.get_context("spawn")
+    start, done = spawn.Barrier(processes + 1), spawn.Barrier(processes + 1)
+    results = spawn.Queue()
+    children = [
+        spawn.Process(target=_tick_process, args=(url, job, now, repeat, processes, n, start, done, results))
+        for n in range(processes)
+    ]
+    for child in children:
+        child.start()
+    samples: list[float] = []
+    facts: dict[str, Any] = {}
+    try:
+        with open_app(url) as app:
+            for i in range(repeat + 1):
+                reset(app.engine, kind, job, day_start)
+                t0 = time.time()
+                start.wait(300)
+                done.wait(600)
+                ticks = [results.get(timeout=60) for _ in children]
+                if i:
+                    samples.append(max(end for *_, end in ticks) - t0)
+                facts = {
+                    "due": max(due for due, *_ in ticks),
+                    "queued": sum(queued for _, queued, *_ in ticks),
+                    "failed": sum(failed for _, _, failed, _ in ticks),
+                    "processes": processes,
+                }
+    finally:
+        for child in children:
+            child.join(30)
+    return samples, facts
+
+
+def _tick_process(
+    url: str,
+    job: str,
+    now: datetime,
+    repeat: int,
+    processes: int,
+    n: int,
+    start: Any,
+    done: Any,
+    results: Any,
+) -> None:
+    """One process of ``together``: a tick each time the parent says go."""
+    from kam_bot.jobs import scheduler
+
+    tick = scheduler.reminder_tick if job == scheduler.REMINDERS else scheduler.digest_tick
+    with open_app(url, FixedClock(now), job_processes=processes) as app:
+        for _ in range(repeat + 1):
+            start.wait(300)
+            result = tick(app.jobs_context, now, f"bench-{n}")
+            results.put((result.due, result.queued, result.failed, time.time()))
+            done.wait(600)

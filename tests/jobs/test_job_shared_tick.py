@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import FrozenClock, _pg_engine
-from factories import add_account, add_user
+from factories import add_account, add_team, add_user
 from sqlalchemy import select
 
 from kam_bot.bootstrap import App, bootstrap
@@ -28,7 +28,7 @@ from kam_bot.config import Settings
 from kam_bot.domain import models as m
 from kam_bot.domain.enums import Tier
 from kam_bot.jobs import outbox, planning, scheduler
-from kam_bot.jobs.scheduler import TickResult, decide_dailies, reminder_tick
+from kam_bot.jobs.scheduler import TickResult, decide_dailies, digest_tick, reminder_tick
 from kam_bot.store import exclusive, slots
 from kam_bot.store.engine import make_engine
 from kam_bot.store.tables import JobRunRow, OutboxRow
@@ -135,6 +135,39 @@ def test_two_processes_ticking_together_each_decide_a_part(
     assert owner.failed == helper.failed == 0
     assert rows(processes[0]) == {outbox.daily_key(p.id, NOW.date()): 1 for p in people}
     assert finished(processes[0])
+
+
+def test_two_processes_ticking_together_each_decide_half_of_the_digests(
+    processes: list[App], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = processes[0]
+    teams = [
+        add_team(app, f"Team {i}", digest_destinations={"slack": f"C{i}"}, timezone="UTC") for i in range(4)
+    ]
+    for i, team in enumerate(teams):
+        add_user(app, f"Rep {i}", team=team, timezone="UTC", identities={"slack": f"U{i}"})
+    both_in = threading.Barrier(2, timeout=20)
+    part, entered = scheduler._digest_part, threading.local()
+
+    def meeting(*args: Any) -> tuple[int, int]:
+        if not getattr(entered, "once", False):
+            entered.once = True
+            both_in.wait()
+        return part(*args)
+
+    monkeypatch.setattr(scheduler, "_digest_part", meeting)
+    monday_nine = NOW.replace(hour=9, minute=0)
+    ticks = [partial(digest_tick, a.jobs_context, monday_nine, f"p{n}") for n, a in enumerate(processes)]
+    results = in_threads(*ticks)
+
+    owner = next(r for r in results if r.claimed)
+    helper = next(r for r in results if not r.claimed)
+    assert helper.helped and (owner.queued, helper.queued) == (2, 2)
+    with app.uow() as uow:
+        keys = Counter(uow.repo.session.scalars(select(OutboxRow.key).where(OutboxRow.kind == "digest")))
+    assert sorted(keys.values()) == [1, 1, 1, 1] and {k.split(":")[1] for k in keys} == {
+        f"t{t.id}" for t in teams
+    }
 
 
 def test_a_part_whose_process_is_killed_is_decided_by_the_owner_of_the_slot(

@@ -312,15 +312,10 @@ def _run(
     return TickResult(claimed=True, due=len(due), queued=queued, failed=failed, window=window)
 
 
-def _one_by_one(
-    job: str, decide: Callable[[T], bool]
-) -> Callable[[Sequence[T], slots.Window, bool], tuple[int, int]]:
-    """Decide each item in its own transaction; a failing item is logged and counted. Nothing is
-    shared out: a process that did not claim the slot does nothing."""
+def _one_by_one(job: str, decide: Callable[[T], bool]) -> Callable[[Sequence[T]], tuple[int, int]]:
+    """Decide each item in its own transaction; a failing item is logged and counted."""
 
-    def run(items: Sequence[T], window: slots.Window, helping: bool) -> tuple[int, int]:
-        if helping:
-            return 0, 0
+    def run(items: Sequence[T]) -> tuple[int, int]:
         queued = failed = 0
         for item in items:
             try:
@@ -336,25 +331,34 @@ def _one_by_one(
 def _digests(
     ctx: JobsContext, now: datetime, book: PriceBook
 ) -> Callable[[Sequence[planning.DueDigest], slots.Window, bool], tuple[int, int]]:
-    """Each digest in its own transaction, the figures of all of them read once (``DigestShare``)."""
+    """Each digest in its own transaction, the figures of all of them read once (``DigestShare``);
+    shared out among the processes serving the jobs as the morning DMs are (``_shared``), each
+    part's figures read once for its digests."""
 
     def run(items: Sequence[planning.DueDigest], window: slots.Window, helping: bool) -> tuple[int, int]:
-        if helping:
-            return 0, 0
-        windows = windows_of([(i.team.id, *reader_window(i.team, i.week, now)) for i in items])
-        share = ctx.store.digest_share(windows)
-
-        def one(item: planning.DueDigest) -> bool:
-            return decide_digest(ctx, item.team, item.week, now, book, share)
-
-        with collector_paused():  # the share's rows live until the last digest (gc_pause)
-            try:
-                return _one_by_one(DIGESTS, one)(items, window, helping)
-            finally:
-                # freed before the collector resumes: its first (full) collection would walk them
-                share.release()
+        parts = _parts(items, ctx.settings.job_processes)
+        if len(parts) > 1:
+            return _shared(ctx, window, parts, partial(_digest_part, ctx, now, book), helping)
+        return (0, 0) if helping else _digest_part(ctx, now, book, items)
 
     return run
+
+
+def _digest_part(
+    ctx: JobsContext, now: datetime, book: PriceBook, items: Sequence[planning.DueDigest]
+) -> tuple[int, int]:
+    windows = windows_of([(i.team.id, *reader_window(i.team, i.week, now)) for i in items])
+    share = ctx.store.digest_share(windows)
+
+    def one(item: planning.DueDigest) -> bool:
+        return decide_digest(ctx, item.team, item.week, now, book, share)
+
+    with collector_paused():  # the share's rows live until the last digest (gc_pause)
+        try:
+            return _one_by_one(DIGESTS, one)(items)
+        finally:
+            # freed before the collector resumes: its first (full) collection would walk them
+            share.release()
 
 
 @contextmanager
@@ -388,8 +392,8 @@ def _dailies(
         ctx.calendars()  # read once, before a worker thread may ask for it too
         with _collector_paused():
             if len(parts) > 1:
-                return _shared(ctx, now, window, parts, book, helping)
-            return (0, 0) if helping else _batches(ctx, now, items, book)
+                return _shared(ctx, window, parts, partial(_batches, ctx, now, book), helping)
+            return (0, 0) if helping else _batches(ctx, now, book, items)
 
     return run
 
@@ -402,38 +406,37 @@ def _parts(items: Sequence[T], count: int) -> list[Sequence[T]]:
 
 def _shared(
     ctx: JobsContext,
-    now: datetime,
     window: slots.Window,
-    parts: Sequence[Sequence[planning.DueReminder]],
-    book: PriceBook,
+    parts: Sequence[Sequence[T]],
+    decide: Callable[[Sequence[T]], tuple[int, int]],
     helping: bool,
 ) -> tuple[int, int]:
     """Each part decided by the process that takes its name first (``store.exclusive``): every
     process serving the jobs ticks at the same moment, so each does about one part, on its own
     cores. The process that claimed the slot then takes, waiting for it, each part it did not
-    do: one another process is still deciding (each of its batches it committed is skipped when
-    read again), or one whose process died (its lock went with its connection). So the slot is
-    finished only when every part was decided, by whichever process."""
+    do: one another process is still deciding (what it committed is skipped when read again), or
+    one whose process died (its lock went with its connection). So the slot is finished only
+    when every part was decided, by whichever process."""
     queued = failed = 0
-    names = [f"{REMINDERS}:{window.name}:{i + 1}/{len(parts)}" for i in range(len(parts))]
+    names = [f"{window.job}:{window.name}:{i + 1}/{len(parts)}" for i in range(len(parts))]
     left: list[int] = []
     for i, part in enumerate(parts):
         with ctx.store.exclusive(names[i], wait=False) as held:
-            wrote, lost = _batches(ctx, now, part, book) if held else (0, 0)
+            wrote, lost = decide(part) if held else (0, 0)
         queued, failed = queued + wrote, failed + lost
         if not held:
             left.append(i)
     for i in [] if helping else left:
         with ctx.store.exclusive(names[i], wait=True) as held:
-            wrote, lost = _batches(ctx, now, parts[i], book) if held else (0, len(parts[i]))
+            wrote, lost = decide(parts[i]) if held else (0, len(parts[i]))
         if not held:
-            log.error("%s: another process still holds %s; the next tick decides it", REMINDERS, names[i])
+            log.error("%s: another process still holds %s; the next tick decides it", window.job, names[i])
         queued, failed = queued + wrote, failed + lost
     return queued, failed
 
 
 def _batches(
-    ctx: JobsContext, now: datetime, items: Sequence[planning.DueReminder], book: PriceBook
+    ctx: JobsContext, now: datetime, book: PriceBook, items: Sequence[planning.DueReminder]
 ) -> tuple[int, int]:
     """At most ``REMINDER_BATCH`` people per transaction, in batches of the same size; a batch that
     fails counts them all.
