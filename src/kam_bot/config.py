@@ -83,7 +83,7 @@ class Settings(BaseSettings):
         ge=1,
         le=64,
         description="Processes that run the scheduled jobs at the same moments (`kam-bot serve` sets its "
-        "worker count): a tick's morning DMs are shared out in this many parts, one per process.",
+        "worker count): a tick's morning DMs and digests are shared out in this many parts, one per process.",
     )
 
     # The outbox sender inside `kam-bot serve` (the defaults suit Slack; tests run faster)
