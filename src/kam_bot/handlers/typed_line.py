@@ -18,7 +18,7 @@ from kam_bot.handlers.commands import Commands
 from kam_bot.handlers.dispatch import dispatch
 from kam_bot.handlers.forms import entries
 from kam_bot.handlers.forms.model import Form
-from kam_bot.handlers.forms.visit import VisitForm, visit_form
+from kam_bot.handlers.forms.visit import typed_visit_form
 from kam_bot.handlers.prefill import PricePrefill, PromisePrefill, StockPrefill, VisitPrefill, today_for
 from kam_bot.handlers.replies import Reply
 from kam_bot.handlers.verbs import ChatServices, Surface
@@ -60,13 +60,7 @@ def answer_line(services: ChatServices, actor: User, line: str, on: CardSurface)
 
 def visit_to_show(services: ChatServices, actor: User, prefill: VisitPrefill) -> FormToShow:
     """The visit form a typed ``visit …`` line opens, prefilled and what to fix marked."""
-    today = today_for(services, actor)
-    if not prefill.text.strip():
-        form, contacts, problems, error = VisitForm.blank(None, today), [], [], None
-    else:
-        form = VisitForm.from_prefill(prefill, today)
-        contacts, problems, error = prefill.contacts, prefill.problems, prefill.account_error
-    definition = visit_form(form, contacts, actor.locale, problems=problems, account_error=error)
+    form, definition = typed_visit_form(prefill, today_for(services, actor), actor.locale)
     return FormToShow(definition, str(form.account[0]) if form.account else "")
 
 

@@ -7,10 +7,12 @@ from typing import Any
 from kam_bot.adapters.slack.blocks import VIEW_BLOCKS, reply_blocks
 from kam_bot.adapters.slack.forms import entries, settings, visit, visit_edit
 from kam_bot.adapters.slack.forms.elements import modal
+from kam_bot.adapters.slack.forms.render import form_view
 from kam_bot.adapters.slack.forms.state import FormState
 from kam_bot.domain.enums import Locale, Role
 from kam_bot.domain.models import Account, Contact, User
 from kam_bot.handlers.commands import Commands
+from kam_bot.handlers.forms.visit import typed_visit_form
 from kam_bot.handlers.prefill import (
     PricePrefill,
     PromisePrefill,
@@ -42,18 +44,8 @@ def chain(app: Services, actor: User, account_id: int) -> list[Contact]:
 
 def visit_view(app: Services, actor: User, prefill: VisitPrefill, channel: str | None) -> dict[str, Any]:
     """/visit TEXT: the modal prefilled by the shared parser, its problems shown."""
-    today = today_for(app, actor)
-    if not prefill.text.strip():
-        return visit.build_view(visit.VisitForm.blank(None, today), [], actor.locale, channel=channel)
-    form = visit.VisitForm.from_prefill(prefill, today)
-    return visit.build_view(
-        form,
-        prefill.contacts,
-        actor.locale,
-        problems=prefill.problems,
-        account_error=prefill.account_error,
-        channel=channel,
-    )
+    _, definition = typed_visit_form(prefill, today_for(app, actor), actor.locale)
+    return form_view(definition, actor.locale, meta={"ch": channel} if channel else {})
 
 
 def visit_for_account(app: Services, actor: User, account_id: int) -> dict[str, Any]:

@@ -18,7 +18,7 @@ to the summary.
 """
 
 from kam_bot.handlers.forms.visit.check import check_visit, named
-from kam_bot.handlers.forms.visit.definition import problem_block, visit_form
+from kam_bot.handlers.forms.visit.definition import problem_block, typed_visit_form, visit_form
 from kam_bot.handlers.forms.visit.form import (
     FORM_ID,
     MAX_NEW_CONTACTS,
@@ -44,5 +44,6 @@ __all__ = [
     "field_for",
     "named",
     "problem_block",
+    "typed_visit_form",
     "visit_form",
 ]

@@ -4,6 +4,8 @@ modal, an Adaptive Card, the console's labels. Repeated fields carry their slot 
 
 from __future__ import annotations
 
+from datetime import date
+
 from kam_bot.domain.enums import (
     ContactRole,
     FunnelStage,
@@ -19,7 +21,7 @@ from kam_bot.domain.models import Contact
 from kam_bot.handlers.describe import problem_line
 from kam_bot.handlers.forms.model import Break, Choice, ChoiceGroup, Field, FieldKind, Form, Item, Note
 from kam_bot.handlers.forms.visit.form import FORM_ID, VisitForm
-from kam_bot.handlers.prefill import Problem
+from kam_bot.handlers.prefill import Problem, VisitPrefill
 from kam_bot.handlers.render import enum_label
 from kam_bot.i18n import t
 from kam_bot.services.errors import ServiceError
@@ -39,6 +41,17 @@ def problem_block(field_path: str) -> str | None:
 
 def _choices(kind: str, values: list[str], loc: Locale) -> tuple[Choice, ...]:
     return tuple(Choice(v, enum_label(kind, v, loc)) for v in values)
+
+
+def typed_visit_form(prefill: VisitPrefill, today: date, loc: Locale) -> tuple[VisitForm, Form]:
+    """The visit form a typed line (``/visit …``, ``visit …``) opens: blank for an empty line,
+    otherwise prefilled, with the line's contacts and its problems and account error marked."""
+    if not prefill.text.strip():
+        form = VisitForm.blank(None, today)
+        return form, visit_form(form, [], loc)
+    form = VisitForm.from_prefill(prefill, today)
+    error = prefill.account_error
+    return form, visit_form(form, prefill.contacts, loc, problems=prefill.problems, account_error=error)
 
 
 def visit_form(
