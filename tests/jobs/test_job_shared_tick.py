@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from conftest import FrozenClock, _pg_engine
@@ -111,26 +111,33 @@ def in_threads(*calls: Callable[[], TickResult]) -> list[TickResult]:
     return [r for r in results if r is not None]
 
 
+def meet_in_first_parts(monkeypatch: pytest.MonkeyPatch, decide_part: str) -> None:
+    """Each process (thread) waits in the first part it decides until the other is in its own:
+    neither can do both parts before the other has started."""
+    both_in, entered = threading.Barrier(2, timeout=20), threading.local()
+    decide = getattr(scheduler, decide_part)
+
+    def meeting(*args: Any) -> tuple[int, int]:
+        if not getattr(entered, "once", False):
+            entered.once = True
+            both_in.wait()
+        return cast(tuple[int, int], decide(*args))
+
+    monkeypatch.setattr(scheduler, decide_part, meeting)
+
+
+def owner_and_helper(results: list[TickResult]) -> tuple[TickResult, TickResult]:
+    """The tick that claimed the slot, and the one that helped."""
+    return next(r for r in results if r.claimed), next(r for r in results if not r.claimed)
+
+
 def test_two_processes_ticking_together_each_decide_a_part(
     processes: list[App], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     people = populate(processes[0])
-    both_in = threading.Barrier(2, timeout=20)
-    batches, entered = scheduler._batches, threading.local()
-
-    def meeting(*args: Any) -> tuple[int, int]:
-        """Each process waits in its first part until the other is in its own."""
-        if not getattr(entered, "once", False):
-            entered.once = True
-            both_in.wait()
-        return batches(*args)
-
-    monkeypatch.setattr(scheduler, "_batches", meeting)
+    meet_in_first_parts(monkeypatch, "_batches")
     ticks = [partial(reminder_tick, app.jobs_context, NOW, f"p{n}") for n, app in enumerate(processes)]
-    results = in_threads(*ticks)
-
-    owner = next(r for r in results if r.claimed)
-    helper = next(r for r in results if not r.claimed)
+    owner, helper = owner_and_helper(in_threads(*ticks))
     assert helper.helped and (owner.queued, helper.queued) == (PEOPLE // 2, PEOPLE // 2)
     assert owner.failed == helper.failed == 0
     assert rows(processes[0]) == {outbox.daily_key(p.id, NOW.date()): 1 for p in people}
@@ -146,22 +153,10 @@ def test_two_processes_ticking_together_each_decide_half_of_the_digests(
     ]
     for i, team in enumerate(teams):
         add_user(app, f"Rep {i}", team=team, timezone="UTC", identities={"slack": f"U{i}"})
-    both_in = threading.Barrier(2, timeout=20)
-    part, entered = scheduler._digest_part, threading.local()
-
-    def meeting(*args: Any) -> tuple[int, int]:
-        if not getattr(entered, "once", False):
-            entered.once = True
-            both_in.wait()
-        return part(*args)
-
-    monkeypatch.setattr(scheduler, "_digest_part", meeting)
+    meet_in_first_parts(monkeypatch, "_digest_part")
     monday_nine = NOW.replace(hour=9, minute=0)
     ticks = [partial(digest_tick, a.jobs_context, monday_nine, f"p{n}") for n, a in enumerate(processes)]
-    results = in_threads(*ticks)
-
-    owner = next(r for r in results if r.claimed)
-    helper = next(r for r in results if not r.claimed)
+    owner, helper = owner_and_helper(in_threads(*ticks))
     assert helper.helped and (owner.queued, helper.queued) == (2, 2)
     with app.uow() as uow:
         keys = Counter(uow.repo.session.scalars(select(OutboxRow.key).where(OutboxRow.kind == "digest")))
