@@ -336,10 +336,7 @@ def _digests(
     part's figures read once for its digests."""
 
     def run(items: Sequence[planning.DueDigest], window: slots.Window, helping: bool) -> tuple[int, int]:
-        parts = _parts(items, ctx.settings.job_processes)
-        if len(parts) > 1:
-            return _shared(ctx, window, parts, partial(_digest_part, ctx, now, book), helping)
-        return (0, 0) if helping else _digest_part(ctx, now, book, items)
+        return _shared(ctx, window, items, partial(_digest_part, ctx, now, book), helping)
 
     return run
 
@@ -387,13 +384,10 @@ def _dailies(
     (``_shared``); within a part ``REMINDER_BATCH`` people per transaction (``_batches``)."""
 
     def run(items: Sequence[planning.DueReminder], window: slots.Window, helping: bool) -> tuple[int, int]:
-        parts = _parts(items, ctx.settings.job_processes)
         book = PriceBook()  # the price list, read once for all the batches' briefs
         ctx.calendars()  # read once, before a worker thread may ask for it too
         with _collector_paused():
-            if len(parts) > 1:
-                return _shared(ctx, window, parts, partial(_batches, ctx, now, book), helping)
-            return (0, 0) if helping else _batches(ctx, now, book, items)
+            return _shared(ctx, window, items, partial(_batches, ctx, now, book), helping)
 
     return run
 
@@ -407,16 +401,20 @@ def _parts(items: Sequence[T], count: int) -> list[Sequence[T]]:
 def _shared(
     ctx: JobsContext,
     window: slots.Window,
-    parts: Sequence[Sequence[T]],
+    items: Sequence[T],
     decide: Callable[[Sequence[T]], tuple[int, int]],
     helping: bool,
 ) -> tuple[int, int]:
-    """Each part decided by the process that takes its name first (``store.exclusive``): every
-    process serving the jobs ticks at the same moment, so each does about one part, on its own
-    cores. The process that claimed the slot then takes, waiting for it, each part it did not
-    do: one another process is still deciding (what it committed is skipped when read again), or
-    one whose process died (its lock went with its connection). So the slot is finished only
-    when every part was decided, by whichever process."""
+    """``items`` cut into ``settings.job_processes`` parts, each decided by the process that takes
+    its name first (``store.exclusive``): every process serving the jobs ticks at the same moment,
+    so each does about one part, on its own cores. The process that claimed the slot then takes,
+    waiting for it, each part it did not do: one another process is still deciding (what it
+    committed is skipped when read again), or one whose process died (its lock went with its
+    connection). So the slot is finished only when every part was decided, by whichever process.
+    In one part (one process), the slot's owner decides everything and a helper nothing."""
+    parts = _parts(items, ctx.settings.job_processes)
+    if len(parts) <= 1:
+        return (0, 0) if helping else decide(items)
     queued = failed = 0
     names = [f"{window.job}:{window.name}:{i + 1}/{len(parts)}" for i in range(len(parts))]
     left: list[int] = []
