@@ -21,8 +21,6 @@ from sqlalchemy import Engine, select, text
 from bench.apps import FixedClock, open_app
 from bench.cases import ticks
 from bench.cases.digest_floor import run_floor, totals
-from bench.cases.reminders import processes_note
-from bench.cases.slack_visit import serve_workers
 from bench.core import Context, Result, best_of, status
 from bench.generate import GenConfig
 
@@ -139,16 +137,8 @@ def run(ctx: Context) -> list[Result]:
     monday = ctx.cfg.as_of.date() - timedelta(days=7 + ctx.cfg.as_of.weekday())
     out: list[Result] = []
     if ctx.pg_url:
-        processes = serve_workers(ctx.pg_url)
-        real, samples, facts = real_run(ctx.pg_url, ctx.cfg, repeat, processes)
-        if processes > 1:
-            alone, alone_samples, _ = real_run(ctx.pg_url, ctx.cfg, repeat)
-            facts.update(
-                {
-                    "one_process_s": round(alone, 3),
-                    "one_process_samples_s": [round(x, 3) for x in alone_samples],
-                }
-            )
+        pg_url = ctx.pg_url
+        real, samples, facts = ticks.as_served(pg_url, lambda n: real_run(pg_url, ctx.cfg, repeat, n))
         with open_app(ctx.pg_url) as app:
             teams = _teams(app.engine)
             figures: dict[str, Any] = {}
@@ -178,8 +168,7 @@ def run(ctx: Context) -> list[Result]:
                 "floor_matches": not diffs,
             }
         )
-        one = f" (one process {facts['one_process_s']:.2f} s)" if "one_process_s" in facts else ""
-        ctx.log(f"   PostgreSQL: real {real:.2f} s in {processes} process(es){one}, floor {floor:.3f} s")
+        ctx.log(f"   PostgreSQL: real {real:.2f} s{ticks.processes_log(facts)}, floor {floor:.3f} s")
         ctx.log(f"   {verdict}")
         out.append(
             Result(
@@ -191,7 +180,9 @@ def run(ctx: Context) -> list[Result]:
                 status(real < 5.0 and real <= 2.0 * floor),
                 floor=floor,
                 details=facts,
-                note=f"{facts['queued']} digests of {len(teams)} teams; {processes_note(facts)}{verdict}",
+                note=f"{facts['queued']} digests of {len(teams)} teams; "
+                + ticks.processes_note(facts)
+                + verdict,
             )
         )
     else:

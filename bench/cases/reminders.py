@@ -24,7 +24,6 @@ from sqlalchemy import Engine, text
 from bench.apps import FixedClock, open_app
 from bench.cases import ticks
 from bench.cases.reminder_floor import floor_params, floor_query
-from bench.cases.slack_visit import serve_workers
 from bench.core import Context, Result, best_of, status
 from bench.generate import GenConfig
 from bench.loaders import LoadReport, load_postgres
@@ -170,13 +169,7 @@ def _measure(
 ) -> tuple[float, float, dict[str, Any]]:
     from kam_bot.config import Settings
 
-    processes = serve_workers(url)
-    real_s, samples, facts = plan_once(url, cfg, repeat, processes)
-    if processes > 1:
-        alone_s, alone, _ = plan_once(url, cfg, repeat)
-        facts.update(
-            {"one_process_s": round(alone_s, 3), "one_process_samples_s": [round(s, 3) for s in alone]}
-        )
+    real_s, samples, facts = ticks.as_served(url, lambda processes: plan_once(url, cfg, repeat, processes))
     with open_app(url) as app:
         floor_s, rows = floor_once(app.engine, cfg.as_of.date(), Settings().escalation_days, repeat)
     ok, verdict = compare(facts.pop("outbox"), rows)
@@ -188,20 +181,8 @@ def _measure(
             "verdict": verdict,
         }
     )
-    one = f" (one process {facts['one_process_s']:.2f} s)" if "one_process_s" in facts else ""
-    ctx.log(
-        f"   {label}: real {real_s:.2f} s in {processes} process(es){one}, floor {floor_s:.3f} s, {verdict}"
-    )
+    ctx.log(f"   {label}: real {real_s:.2f} s{ticks.processes_log(facts)}, floor {floor_s:.3f} s, {verdict}")
     return real_s, floor_s, facts
-
-
-def processes_note(facts: dict[str, Any]) -> str:
-    if "one_process_s" not in facts:
-        return ""
-    return (
-        f"{facts['processes']} processes ticking together, as `kam-bot serve`'s workers "
-        f"(one process: {facts['one_process_s']:.2f} s); "
-    )
 
 
 def run(ctx: Context) -> list[Result]:
@@ -225,7 +206,7 @@ def run(ctx: Context) -> list[Result]:
                 status(ok),
                 floor=floor,
                 details=facts,
-                note=f"{facts['due']} people due, {facts['queued']} DMs; {processes_note(facts)}"
+                note=f"{facts['due']} people due, {facts['queued']} DMs; {ticks.processes_note(facts)}"
                 + facts["verdict"],
             )
         )
@@ -272,6 +253,7 @@ def _growth(ctx: Context, base: float, repeat: int) -> Result:
         status(ratio < 1.5),
         floor=floor,
         details=facts,
-        note=f"{ratio:.2f}× the 1× time ({base:.2f} s); {load.total_rows:,} rows; {processes_note(facts)}"
+        note=f"{ratio:.2f}× the 1× time ({base:.2f} s); {load.total_rows:,} rows; "
+        + ticks.processes_note(facts)
         + facts["verdict"],
     )

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert
 
 from bench.apps import FixedClock, open_app
+from bench.cases.slack_visit import serve_workers
 
 
 def cleanup(engine: Engine, kind: str, job: str) -> None:
@@ -102,3 +104,36 @@ def _tick_process(
             result = tick(app.jobs_context, now, f"bench-{n}")
             results.put((result.due, result.queued, result.failed, time.time()))
             done.wait(600)
+
+
+Timed = tuple[float, list[float], dict[str, Any]]
+"""(median seconds, samples, facts) of a tick's timed runs."""
+
+
+def as_served(url: str, run: Callable[[int], Timed]) -> Timed:
+    """``run(processes)`` in as many processes as ``kam-bot serve`` starts workers for ``url``; with
+    more than one, run alone too, its time kept in the facts (``one_process_s``)."""
+    processes = serve_workers(url)
+    median, samples, facts = run(processes)
+    if processes > 1:
+        alone, alone_samples, _ = run(1)
+        facts.update(
+            {"one_process_s": round(alone, 3), "one_process_samples_s": [round(x, 3) for x in alone_samples]}
+        )
+    return median, samples, facts
+
+
+def processes_log(facts: dict[str, Any]) -> str:
+    """`` in 2 process(es) (one process 1.09 s)`` for a bench's progress line."""
+    one = f" (one process {facts['one_process_s']:.2f} s)" if "one_process_s" in facts else ""
+    return f" in {facts.get('processes', 1)} process(es){one}"
+
+
+def processes_note(facts: dict[str, Any]) -> str:
+    """What a result's note says about the processes that ran the tick (nothing for one)."""
+    if "one_process_s" not in facts:
+        return ""
+    return (
+        f"{facts['processes']} processes ticking together, as `kam-bot serve`'s workers "
+        f"(one process: {facts['one_process_s']:.2f} s); "
+    )
