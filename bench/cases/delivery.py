@@ -53,7 +53,7 @@ def _payload(engine: Engine) -> dict[str, Any]:
     from kam_bot.domain.enums import Locale
     from kam_bot.domain.models import Account, Promise
     from kam_bot.jobs import outbox
-    from kam_bot.jobs.notifications import Notification, Part, PromiseItem
+    from kam_bot.jobs.notifications import AccountName, Notification, Part, PromiseItem
     from kam_bot.store.tables import AccountRow, PromiseRow
 
     with engine.connect() as conn:
@@ -67,8 +67,7 @@ def _payload(engine: Engine) -> dict[str, Any]:
                 select(AccountRow).where(AccountRow.id.in_({p.account_id for p in promises}))
             )
         }
-    # as a dict: a tree whose items keep the whole account validates it, one that keeps its name picks that
-    items = [PromiseItem(promise=p, account=accounts[p.account_id].model_dump()) for p in promises]
+    items = [PromiseItem.of(p, AccountName.of(accounts[p.account_id])) for p in promises]
     note = Notification(
         kind="daily",
         locale=Locale.EN,

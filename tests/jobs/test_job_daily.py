@@ -321,11 +321,12 @@ async def test_a_promise_done_before_the_send_is_not_in_the_dm(
     assert row["status"] == "sent" and row["message_ref"].startswith("DURITA:")
 
 
-async def test_a_dm_written_when_items_kept_the_whole_account_is_still_sent(
+async def test_a_dm_written_when_items_kept_the_whole_account_and_promise_is_still_sent(
     app: App, seed: Seed, slack: FakeSlack
 ) -> None:
-    """Rows in the outbox during an upgrade were written with the whole account in each promise
-    item; the sender reads them as it reads the new ones, which keep its id and name."""
+    """Rows in the outbox during an upgrade were written with the whole account and the whole
+    promise in each promise item; the sender reads them as it reads the new ones, which keep the
+    account's id and name and what the promise's line and buttons show."""
     with app.uow() as uow:
         uow.repo.link_identity(seed.rep.id, "slack", "URITA")
         uow.commit()
@@ -337,7 +338,9 @@ async def test_a_dm_written_when_items_kept_the_whole_account_is_still_sent(
         payload = dict(row.payload)
         (item,) = [i for part in payload["notification"]["parts"] for i in part.get("promises", [])]
         assert item["account"] == {"id": seed.baosteel.id, "name": seed.baosteel.name}
+        assert set(item["promise"]) == {"id", "account_id", "text", "due_date"}  # the rest at defaults
         item["account"] = seed.baosteel.model_dump(mode="json")  # as it was written before
+        item["promise"] = due.model_dump(mode="json")
         row.payload = payload
         uow.commit()
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from kam_bot.domain.enums import Locale, PromiseDirection, StockFlag
+from kam_bot.domain.enums import Locale, PromiseDirection, PromiseStatus, StockFlag
 from kam_bot.domain.models import (
     Account,
     Contact,
@@ -58,7 +58,25 @@ class Named(Protocol):
     def name(self) -> str: ...
 
 
-def promise_line(p: Promise, today: date, loc: Locale, account: Named | None = None) -> Line:
+class Shown(Protocol):
+    """What a promise line and its buttons read of the promise: a ``Promise``, or what a
+    notification keeps of one (``notifications.ListedPromise``)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def account_id(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def status(self) -> PromiseStatus: ...
+    @property
+    def snoozed_until(self) -> date | None: ...
+
+
+def promise_line(p: Shown, today: date, loc: Locale, account: Named | None = None) -> Line:
     parts: list[Part] = [bold(f"#{p.id}"), " "]
     if account is not None:
         parts += [user(account.name), " · "]
@@ -70,7 +88,7 @@ def promise_line(p: Promise, today: date, loc: Locale, account: Named | None = N
     return Line.of(*parts)
 
 
-def promise_actions(p: Promise, loc: Locale) -> list[Action]:
+def promise_actions(p: Shown, loc: Locale) -> list[Action]:
     v = str(p.id)
     return [
         Action(action_id="promise.done", label=t("action.done", loc), value=v, style="primary"),

@@ -101,16 +101,12 @@ def brief_parts(card: AccountCard, loc: Locale, today: date) -> list[Part]:
     named = AccountName.of(a)
     parts = [Part(title=t("jobs.brief.title", loc, account=a.name), lines=_head(card, loc), keep_empty=True)]
     if card.ours:
-        parts.append(
-            Part(
-                title=t("card.ours", loc), promises=[PromiseItem(promise=p, account=named) for p in card.ours]
-            )
-        )
+        parts.append(Part(title=t("card.ours", loc), promises=[PromiseItem.of(p, named) for p in card.ours]))
     if card.theirs:
         parts.append(
             Part(
                 title=t("card.theirs", loc),
-                promises=[PromiseItem(promise=p, account=named) for p in card.theirs],
+                promises=[PromiseItem.of(p, named) for p in card.theirs],
             )
         )
     if card.insight is not None:

@@ -74,7 +74,7 @@ def _items(data: DailyData, promises: Sequence[Promise]) -> list[PromiseItem]:
             name = data.names.get(p.account_id)
             if name is None:  # archived or gone
                 continue
-            item = made[p.id] = PromiseItem(promise=p, account=AccountName(id=p.account_id, name=name))
+            item = made[p.id] = PromiseItem.of(p, AccountName(id=p.account_id, name=name))
         items.append(item)
     return items
 

@@ -39,9 +39,35 @@ class AccountName(BaseModel):
         return cls(id=account.id, name=account.name)
 
 
+class ListedPromise(BaseModel):
+    """What a notification keeps of a promise: what its line and buttons show (``render.Shown``),
+    not who owns it, when it was made or in which visit (a morning's DMs list some ten thousand
+    promises: a quarter of their payload went to those). A payload written when items kept the
+    whole promise still reads (the other fields are ignored)."""
+
+    id: int
+    account_id: int
+    text: str
+    due_date: date
+    status: PromiseStatus = PromiseStatus.OPEN
+    snoozed_until: date | None = None
+
+
 class PromiseItem(BaseModel):
-    promise: Promise
+    promise: ListedPromise
     account: AccountName
+
+    @classmethod
+    def of(cls, promise: Promise, account: AccountName) -> PromiseItem:
+        listed = ListedPromise(
+            id=promise.id,
+            account_id=promise.account_id,
+            text=promise.text,
+            due_date=promise.due_date,
+            status=promise.status,
+            snoozed_until=promise.snoozed_until,
+        )
+        return cls(promise=listed, account=account)
 
 
 class Part(BaseModel):
