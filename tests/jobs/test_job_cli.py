@@ -117,6 +117,17 @@ def test_digest_preview_writes_every_chart_into_a_directory(
         assert (charts / name).read_bytes().startswith(b"\x89PNG")
 
 
+def test_remind_says_in_the_default_language_that_the_slot_was_taken(
+    demo_db: FrozenClock, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEFAULT_LOCALE", "zh-Hans")
+    demo_db.now = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)  # Tuesday 08:30 in Shanghai
+    assert cli.main(["remind"]) == 0
+    assert cli.main(["remind"]) == 0  # the same slot again: it was decided
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == "这个 5 分钟时段已被占用：另一次运行已处理或正在处理它；未做任何操作。"
+
+
 def test_outbox_lists_and_retry_requeues(demo_db: FrozenClock, capsys: pytest.CaptureFixture[str]) -> None:
     demo_db.now = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)  # Tuesday 08:30 in Shanghai
     assert cli.main(["remind"]) == 0

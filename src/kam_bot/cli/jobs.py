@@ -149,9 +149,9 @@ def _queue_reminders(app: App, loc: Locale) -> int:
     now = app.clock()
     result = reminder_tick(app.jobs_context, now, instance_name())
     if result.idle:
-        print("Nobody's reminder is due now (or it was decided already); nothing done.")
+        print(t("jobs.remind.idle", loc))
     elif not result.claimed and not result.helped:
-        print("Another process is running this 5-minute slot; nothing done.")
+        print(t("jobs.remind.elsewhere", loc))
     else:
         _print_tick(app, result, now, loc)
     return 1 if result.failed else 0

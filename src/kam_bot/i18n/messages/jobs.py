@@ -12,6 +12,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-Hans": "{count} 人无法送达(在 {platforms} 上没有聊天身份;"
         "其私信已标记为 no_chat_identity):{names}。",
     },
+    "jobs.remind.idle": {
+        "en": "Nobody's reminder is due now (or it was decided already); nothing done.",
+        "zh-Hans": "现在没有到期的提醒(或已处理过);未做任何操作。",
+    },
+    "jobs.remind.elsewhere": {
+        "en": "This 5-minute slot is taken: another run decided it or is deciding it; nothing done.",
+        "zh-Hans": "这个 5 分钟时段已被占用:另一次运行已处理或正在处理它;未做任何操作。",
+    },
     # the morning DM
     "jobs.daily.title": {"en": "Good morning, {name} — {date}", "zh-Hans": "{name},早上好 —— {date}"},
     "jobs.daily.ours_due": {"en": "We owe — due today or overdue", "zh-Hans": "我方承诺 —— 今天到期或已逾期"},
