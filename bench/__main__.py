@@ -28,7 +28,7 @@ from typing import Any, TextIO
 from bench import machine, report
 from bench.core import Context, Result
 from bench.generate import GenConfig
-from bench.loaders import LoadReport, load_postgres, load_sqlite, sqlite_path
+from bench.loaders import LoadReport, load_postgres, load_sqlite, sqlite_path, vacuum_dead
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 CASES = (
@@ -219,6 +219,10 @@ def _selected(args: argparse.Namespace) -> list[str]:
 
 def _run_case(name: str, ctx: Context, log: Callable[[str], None]) -> list[Result]:
     log(f"== {name}")
+    if ctx.pg_base_url:
+        tables, dead = vacuum_dead(ctx.pg_base_url)
+        if tables:
+            log(f"   vacuumed {tables} table(s) holding {dead:,} dead rows (autovacuum's work)")
     t0 = time.perf_counter()
     try:
         module = importlib.import_module(f"bench.cases.{name}")
