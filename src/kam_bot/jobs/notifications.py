@@ -59,14 +59,7 @@ class PromiseItem(BaseModel):
 
     @classmethod
     def of(cls, promise: Promise, account: AccountName) -> PromiseItem:
-        listed = ListedPromise(
-            id=promise.id,
-            account_id=promise.account_id,
-            text=promise.text,
-            due_date=promise.due_date,
-            status=promise.status,
-            snoozed_until=promise.snoozed_until,
-        )
+        listed = ListedPromise.model_validate(promise, from_attributes=True)
         return cls(promise=listed, account=account)
 
 
