@@ -1,5 +1,11 @@
 """Pausing Python's cyclic garbage collector while a tick builds its messages.
 
+A reminder tick's batch of morning DMs allocates some hundred thousand small objects that all
+live until the batch is written (the rows read, the models, the messages): each allocation burst
+set off full collections that walked them and the whole heap again, about a quarter of the tick's
+CPU (``gc.callbacks``). One pause covers all of a tick's batches (with read-ahead, a batch is read
+while the one before it is written).
+
 A digest tick reads the figures of every team once (``DigestShare``: hundreds of thousands of
 rows kept until the last digest is built) and then allocates many short-lived objects per
 digest. With the collector on, each young-generation threshold reached rescans what is alive,

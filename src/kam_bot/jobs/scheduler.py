@@ -14,12 +14,11 @@ jobs (``settings.job_processes``) share a tick's DMs out, a part each (``_shared
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache, partial
@@ -358,25 +357,6 @@ def _digest_part(
             share.release()
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a tick's batches of DMs are decided (one
-    pause for them all: with read-ahead, a batch is read while the one before it is written).
-
-    A batch allocates some hundred thousand small objects that all live until it ends (the rows
-    read, the models, the messages); each allocation burst set off full collections that walked
-    them and the whole heap again, about a quarter of a tick's CPU (measured with ``gc.callbacks``).
-    Reference counting still frees what dies; the collector resumes after the batches (whoever
-    paused it first turns it back on, so a tick running in another thread cannot leave it off)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def _dailies(
     ctx: JobsContext, now: datetime
 ) -> Callable[[Sequence[planning.DueReminder], slots.Window, bool], tuple[int, int]]:
@@ -386,7 +366,7 @@ def _dailies(
     def run(items: Sequence[planning.DueReminder], window: slots.Window, helping: bool) -> tuple[int, int]:
         book = PriceBook()  # the price list, read once for all the batches' briefs
         ctx.calendars()  # read once, before a worker thread may ask for it too
-        with _collector_paused():
+        with collector_paused():  # a batch's rows and models live until it is written (gc_pause)
             return _shared(ctx, window, items, partial(_batches, ctx, now, book), helping)
 
     return run
