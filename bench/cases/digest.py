@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select, text
 from bench.apps import FixedClock, open_app
 from bench.cases import ticks
 from bench.cases.digest_floor import run_floor, totals
-from bench.core import Context, Result, best_of, status
+from bench.core import Context, Result, floor_of, status
 from bench.generate import GenConfig
 
 BENCH = "team digests"
@@ -147,7 +147,7 @@ def run(ctx: Context) -> list[Result]:
                 with app.engine.connect() as conn:
                     figures.update(run_floor(conn, teams, monday, threshold))
 
-            floor, _ = best_of(floor_run, repeat)
+            floor, _ = floor_of(floor_run, repeat)
             sample = teams[:CHECK_TEAMS]
             with app.engine.connect() as conn:
                 floor_sample = totals(run_floor(conn, sample, monday, threshold))

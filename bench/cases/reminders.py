@@ -24,7 +24,7 @@ from sqlalchemy import Engine, text
 from bench.apps import FixedClock, open_app
 from bench.cases import ticks
 from bench.cases.reminder_floor import floor_params, floor_query
-from bench.core import Context, Result, best_of, status
+from bench.core import Context, Result, floor_of, status
 from bench.generate import GenConfig
 from bench.loaders import LoadReport, load_postgres
 
@@ -137,7 +137,7 @@ def floor_once(engine: Engine, today: date, escalation_days: int, repeat: int) -
         with engine.connect() as conn:
             rows = list(conn.execute(query, params).all())
 
-    median, _ = best_of(run, repeat)
+    median, _ = floor_of(run, repeat)
     return median, rows
 
 
