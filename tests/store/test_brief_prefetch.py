@@ -20,7 +20,7 @@ from kam_bot.domain.models import (
     User,
     Visit,
 )
-from kam_bot.store.daily_batch import NOTES, VISITS, BriefReads, DailyData
+from kam_bot.store.daily_batch import NOTES, VISIT_TIMES, VISITS, BriefReads, DailyData
 
 
 def test_the_newest_visits_and_notes_of_each_account_as_the_repository_reads_them(
@@ -29,7 +29,7 @@ def test_the_newest_visits_and_notes_of_each_account_as_the_repository_reads_the
     rep = add_user(app, "Rita")
     busy, quiet, none = (add_account(app, name, rep) for name in ("Busy", "Quiet", "None"))
     with batch(app):
-        for i in range(VISITS + 12):  # more than a brief keeps, some at the same moment
+        for i in range(VISIT_TIMES + 12):  # more than a brief keeps, some at the same moment
             at = clock.now - timedelta(days=i // 2)
             _add(app, Visit, account_id=busy.id, rep_id=rep.id, visited_at=at, created_at=at)
         for i in range(NOTES + 3):
@@ -57,8 +57,12 @@ def test_the_newest_visits_and_notes_of_each_account_as_the_repository_reads_the
         for account_id in ids:
             assert reads.promises[account_id] == uow.repo.promises_for_record([account_id], start)
             assert reads.visits[account_id] == uow.repo.visits_for(account_id, limit=VISITS)
+            times = uow.repo.latest_visit_times(account_id, VISIT_TIMES)
+            assert reads.visit_times[account_id] == times
+            assert times == [v.visited_at for v in uow.repo.visits_for(account_id, limit=VISIT_TIMES)]
             assert reads.competitor_notes[account_id] == uow.repo.competitor_notes_for(account_id, NOTES)
     assert len(reads.visits[busy.id]) == VISITS and len(reads.competitor_notes[busy.id]) == NOTES
+    assert len(reads.visit_times[busy.id]) == VISIT_TIMES and reads.visit_times[none.id] == []
     assert [p.text for p in reads.promises[busy.id]] == ["p0", "p5", "p2", "p4"]  # open, or due since start
     assert len(reads.visits[quiet.id]) == 1 and reads.visits[none.id] == []
 

@@ -49,9 +49,11 @@ SUGGESTIONS = 5
 OVERFETCH = 5
 """Type-ahead ranks this many times the matches it shows, then keeps the readable ones."""
 INSIGHT_VISITS = 30
+"""Recent visits read for the stage age: enough to count the visits since the last move."""
+CARD_VISITS = 3
+"""The newest visits a card shows (their goals, outcomes, next steps and planned next visit)."""
 PRICE_WEEKS = 26
 """How far back the card's price picture looks."""
-"""Recent visits read for the stage age: enough to count the visits since the last move."""
 
 
 @dataclass(frozen=True)
@@ -234,17 +236,14 @@ class AccountService:
                 account,
                 [ChainMember.of(cv.contact) for cv in contacts],
                 every_promise,
-                [
-                    v.visited_at.astimezone(tz).date()
-                    for v in repo.visits_for(account.id, limit=INSIGHT_VISITS)
-                ],
+                [at.astimezone(tz).date() for at in repo.latest_visit_times(account.id, INSIGHT_VISITS)],
                 last_procurement_move(history, tz),
                 today,
                 tz,
                 self._thresholds,
             )
             prices, price_trends = self._prices(repo, account.id, today, tz, trends)
-            visits = repo.visits_for(account.id, limit=3)
+            visits = repo.visits_for(account.id, limit=CARD_VISITS)
             planned = [v.next_visit_date for v in visits if v.next_visit_date and v.next_visit_date >= today]
             return AccountCard(
                 next_visit=planned[0] if planned else None,

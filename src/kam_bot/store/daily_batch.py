@@ -398,6 +398,7 @@ class BriefReads:
         """Accounts whose last visit (or none) ``data.last_visit`` knows."""
         self.contacts: dict[int, list[Contact]] = {}
         self.visits: dict[int, list[Visit]] = {}
+        self.visit_times: dict[int, list[datetime]] = {}
         self.stage_changes: dict[int, list[StageChange]] = {}
         self.competitor_notes: dict[int, list[CompetitorNote]] = {}
         self.promises: dict[int, list[Promise]] = {}
@@ -416,6 +417,7 @@ class BriefReads:
         self.users = {p.id: p for p in people}
         self.visits_known = {a.id for accounts in data.owned.values() for a in accounts}
         self.contacts, self.visits, self.stage_changes, self.competitor_notes = {}, {}, {}, {}
+        self.visit_times = {}
         self.promises, self.prices, self.stock = {}, {}, {}
 
     def prefetch(self, session: Session, account_ids: Collection[int], promises_from: date) -> None:
@@ -430,6 +432,7 @@ class BriefReads:
             self.visits = _newest(session, Visit, v, ids, "visited_at", VISITS)
         else:
             self.visits = _grouped(session, Visit, v, ids, [v.visited_at.desc(), v.id.desc()], limit=VISITS)
+        self.visit_times = _visit_times(session, ids, VISIT_TIMES)
         self.stage_changes = _grouped(session, StageChange, sc, ids, [sc.changed_at, sc.id])
         if session.get_bind().dialect.name == "postgresql":
             self.competitor_notes = _newest(session, CompetitorNote, cn, ids, "observed_at", NOTES)
@@ -475,9 +478,10 @@ class BriefReads:
         }
 
 
-VISITS, NOTES = 30, 5
-"""The most visits and competitor notes prefetched per account (what a card reads: its stage age
-counts up to 30 recent visits, ``services.accounts.INSIGHT_VISITS``)."""
+VISITS, VISIT_TIMES, NOTES = 3, 30, 5
+"""The most visits, visit times and competitor notes prefetched per account: what a card reads (it
+shows 3 visits, ``services.accounts.CARD_VISITS``; its stage age counts up to 30 recent ones by
+their times alone, ``INSIGHT_VISITS``: a visit's row, with its texts, costs ten times its time)."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -591,6 +595,29 @@ def _newest(
     return out
 
 
+def _visit_times(session: Session, ids: Sequence[int], limit: int) -> dict[int, list[datetime]]:
+    """When the newest ``limit`` visits at each account of ``ids`` took place, newest first (as
+    ``SqlRepository.latest_visit_times``); on PostgreSQL an index-only probe of
+    ``ix_visits_account_at`` per account, as ``_newest``."""
+    v = cast(Table, tb.VisitRow.__table__)
+    newest = v.c.visited_at.desc()
+    probe: Any
+    if _pg(session):
+        wanted = values(column("account", Integer), name="wanted").data([(i,) for i in ids])
+        by_account = v.c.account_id == wanted.c.account
+        probe = select(v.c.account_id, v.c.visited_at).where(by_account).order_by(newest).limit(limit)
+        probe = probe.lateral("newest")
+        stmt = select(probe).select_from(wanted).join(probe, true())
+    else:
+        rank = func.row_number().over(partition_by=v.c.account_id, order_by=newest).label("rank")
+        probe = select(v.c.account_id, v.c.visited_at, rank).where(v.c.account_id.in_(ids)).subquery()
+        stmt = select(probe.c.account_id, probe.c.visited_at).where(probe.c.rank <= limit)
+    out: dict[int, list[datetime]] = {i: [] for i in ids}
+    for account_id, at in session.execute(stmt.order_by(probe.c.account_id, probe.c.visited_at.desc())):
+        out[account_id].append(at)
+    return out
+
+
 def _for_record(p: type[tb.PromiseRow], due_from: date) -> list[Any]:
     """``insight_queries.promises_for_record``'s conditions."""
     return [
@@ -660,6 +687,12 @@ class _BriefRepository(SqlRepository):
         found = self._reads.visits.get(account_id)
         if found is None or limit > VISITS:
             return super().visits_for(account_id, limit)
+        return found[:limit]
+
+    def latest_visit_times(self, account_id: int, limit: int) -> list[datetime]:
+        found = self._reads.visit_times.get(account_id)
+        if found is None or limit > VISIT_TIMES:
+            return super().latest_visit_times(account_id, limit)
         return found[:limit]
 
     def stage_changes_for(self, account_id: int) -> list[StageChange]:

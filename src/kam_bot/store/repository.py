@@ -388,6 +388,15 @@ class SqlRepository:
         )
         return [m.Visit.model_validate(r) for r in self.session.scalars(stmt)]
 
+    def latest_visit_times(self, account_id: int, limit: int) -> list[datetime]:
+        stmt = (
+            select(t.VisitRow.visited_at)
+            .where(t.VisitRow.account_id == account_id)
+            .order_by(t.VisitRow.visited_at.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
     def visit_by_submission(self, key: str) -> m.Visit | None:
         row = self.session.scalar(select(t.VisitRow).where(t.VisitRow.submission_key == key))
         return m.Visit.model_validate(row) if row is not None else None
