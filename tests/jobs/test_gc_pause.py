@@ -42,15 +42,20 @@ def test_paused_inside_and_on_again_after_even_when_the_body_fails() -> None:
     assert gc.isenabled()
 
 
-def test_nested_and_concurrent_pauses_resume_when_the_last_leaves() -> None:
+def _tick_elsewhere() -> tuple[threading.Thread, threading.Event, threading.Event]:
+    """Another tick, in a thread once started: paused from ``inside`` until ``leave`` is set."""
     inside, leave = threading.Event(), threading.Event()
 
-    def other_tick() -> None:
+    def tick() -> None:
         with collector_paused():
             inside.set()
             leave.wait(5)
 
-    worker = threading.Thread(target=other_tick)
+    return threading.Thread(target=tick), inside, leave
+
+
+def test_nested_and_concurrent_pauses_resume_when_the_last_leaves() -> None:
+    worker, inside, leave = _tick_elsewhere()
     with collector_paused():
         worker.start()
         assert inside.wait(5)
@@ -76,14 +81,7 @@ def test_a_reminder_tick_ending_first_leaves_the_collector_paused_for_a_digest_s
     clock.now = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # Monday, the rep's 08:30
     rep = add_user(app, "Rita", timezone="UTC")
     add_account(app, "Baosteel", rep, tier=Tier.A, created_at=clock.now - timedelta(days=90))  # stale
-    building, done = threading.Event(), threading.Event()
-
-    def digest() -> None:
-        with collector_paused():
-            building.set()
-            done.wait(5)
-
-    other = threading.Thread(target=digest)
+    other, building, done = _tick_elsewhere()  # a digest tick
     collecting: list[bool] = []
     compose = scheduler.compose_daily
 
