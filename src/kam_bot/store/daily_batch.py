@@ -569,27 +569,26 @@ def _latest_keys(table: Table, sql: str, ids: Sequence[int]) -> TextualSelect:
     return text(sql.format(cols=cols)).bindparams(ids=list(ids)).columns(*table.c)
 
 
+def _probes(
+    ids: Sequence[int], table: Table, columns: Sequence[Any], order: Sequence[Any], limit: int
+) -> Any:
+    """``columns`` of at most ``limit`` rows of ``table`` per account of ``ids``, in ``order``: a
+    ``LATERAL`` probe of the account's index per account, so the rows read follow the accounts and
+    the limit, not the years of history behind them (PostgreSQL). Selectable as a subquery."""
+    wanted = values(column("account", Integer), name="wanted").data([(i,) for i in ids])
+    probe = select(*columns).where(table.c.account_id == wanted.c.account).order_by(*order).limit(limit)
+    newest = probe.lateral("newest")
+    return select(newest).select_from(wanted).join(newest, true()).subquery("probed")
+
+
 def _newest(
     session: Session, model: type[M], row_type: Any, ids: Sequence[int], at: str, limit: int
 ) -> dict[int, list[M]]:
     """At most ``limit`` rows per account of ``ids``, newest first (``at``, then id), as ``_grouped``
-    gives them: a ``LATERAL`` probe of the ``(account_id, at)`` index per account, so the rows read
-    follow the accounts and the limit, not the years of history behind them (PostgreSQL)."""
+    gives them, through ``_probes`` (PostgreSQL)."""
     table = cast(Table, row_type.__table__)
-    wanted = values(column("account", Integer), name="wanted").data([(i,) for i in ids])
-    newest = (
-        select(table)
-        .where(table.c.account_id == wanted.c.account)
-        .order_by(table.c[at].desc(), table.c.id.desc())
-        .limit(limit)
-        .lateral("newest")
-    )
-    stmt = (
-        select(newest)
-        .select_from(wanted)
-        .join(newest, true())
-        .order_by(newest.c.account_id, newest.c[at].desc(), newest.c.id.desc())
-    )
+    probed = _probes(ids, table, [table], [table.c[at].desc(), table.c.id.desc()], limit)
+    stmt = select(probed).order_by(probed.c.account_id, probed.c[at].desc(), probed.c.id.desc())
     out: dict[int, list[M]] = {i: [] for i in ids}
     for row in _dicts(session.execute(stmt)):
         out[row["account_id"]].append(model.model_validate(row))
@@ -599,22 +598,18 @@ def _newest(
 def _visit_times(session: Session, ids: Sequence[int], limit: int) -> dict[int, list[datetime]]:
     """When the newest ``limit`` visits at each account of ``ids`` took place, newest first (as
     ``SqlRepository.latest_visit_times``); on PostgreSQL an index-only probe of
-    ``ix_visits_account_at`` per account, as ``_newest``."""
+    ``ix_visits_account_at`` per account (``_probes``)."""
     v = cast(Table, tb.VisitRow.__table__)
     newest = v.c.visited_at.desc()
-    probe: Any
     if _pg(session):
-        wanted = values(column("account", Integer), name="wanted").data([(i,) for i in ids])
-        by_account = v.c.account_id == wanted.c.account
-        probe = select(v.c.account_id, v.c.visited_at).where(by_account).order_by(newest).limit(limit)
-        probe = probe.lateral("newest")
-        stmt = select(probe).select_from(wanted).join(probe, true())
+        probed = _probes(ids, v, [v.c.account_id, v.c.visited_at], [newest], limit)
     else:
         rank = func.row_number().over(partition_by=v.c.account_id, order_by=newest).label("rank")
-        probe = select(v.c.account_id, v.c.visited_at, rank).where(v.c.account_id.in_(ids)).subquery()
-        stmt = select(probe.c.account_id, probe.c.visited_at).where(probe.c.rank <= limit)
+        ranked = select(v.c.account_id, v.c.visited_at, rank).where(v.c.account_id.in_(ids)).subquery()
+        probed = select(ranked.c.account_id, ranked.c.visited_at).where(ranked.c.rank <= limit).subquery()
     out: dict[int, list[datetime]] = {i: [] for i in ids}
-    for account_id, at in session.execute(stmt.order_by(probe.c.account_id, probe.c.visited_at.desc())):
+    stmt = select(probed.c.account_id, probed.c.visited_at)
+    for account_id, at in session.execute(stmt.order_by(probed.c.account_id, probed.c.visited_at.desc())):
         out[account_id].append(at)
     return out
 
