@@ -136,8 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     ctx.extra["loads"] = loads
     ctx.extra["fresh"] = args.fresh
     ctx.extra["schema_for"] = schema_for
+    if args.load_only:  # the last run's results stay as they are: no table of nothing over them
+        log("loaded; no bench run (--load-only)")
+        _release(lock, pg_lock)
+        return 0
     results: list[Result] = []
-    selected = [] if args.load_only else _selected(args)
+    selected = _selected(args)
     for name in selected:
         results += _run_case(name, ctx, log)
     old = report.previous(args.out, mode) if args.merge else None
@@ -156,10 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     md, js = report.write(results, loads, machine.describe(pg_base), meta, args.out)
     print(md.read_text())
     log(f"wrote {md} and {js}")
+    _release(lock, pg_lock)
+    return 0
+
+
+def _release(lock: TextIO, pg_lock: Any) -> None:
     lock.close()
     if pg_lock is not None:
         pg_lock.close()
-    return 0
 
 
 def _pg_exclusive(url: str, log: Callable[[str], None]) -> Any:

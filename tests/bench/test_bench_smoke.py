@@ -165,3 +165,19 @@ def test_the_visit_bench_serves_with_the_worker_count_serve_picks_by_default() -
 
     assert serve_workers("postgresql+psycopg://postgres@127.0.0.1:5432/test") == (os.cpu_count() or 1)
     assert serve_workers("sqlite:///kam_bot.db") == 1  # SQLite: one writer, one worker
+
+
+def test_a_load_only_run_leaves_the_last_results_as_they_were(tmp_path: Path) -> None:
+    """``--load-only`` loads and stops: before, it wrote an empty results table over the last
+    run's ``results-*.md`` / ``.json`` (the committed figures, in a checkout)."""
+    from bench.__main__ import main
+
+    out = tmp_path / "results"
+    out.mkdir()
+    kept = {name: f"the last run's {name}" for name in ("results-scale-0.002.md", "results-scale-0.002.json")}
+    for name, body in kept.items():
+        (out / name).write_text(body)
+    argv = ["--scale", "0.002", "--seed", "7", "--no-postgres", "--load-only"]
+    assert main([*argv, "--workdir", str(tmp_path / "work"), "--out", str(out)]) == 0
+    assert list((tmp_path / "work").glob("*.db"))  # it did load
+    assert {p.name: p.read_text() for p in out.iterdir()} == kept
