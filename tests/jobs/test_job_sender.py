@@ -371,6 +371,32 @@ def test_calls_held_back_and_released_together_never_fill_a_window_past_the_limi
     assert len(starts) / (starts[-1] - starts[0]) >= 45
 
 
+def test_a_full_window_lets_no_call_start_at_the_moment_its_first_call_leaves_it() -> None:
+    """A sender that waits exactly what ``room`` said lands on the moment the window's first call
+    leaves it, where float rounding put that call both still in the window and at 0.0 s to wait:
+    every call due then started at once (five here). Now one call starts, and the next waits."""
+    overfull = []
+    for n in range(2000):
+        pace = Pace(0.0)
+        for i in range(60):
+            pace.sent(i / 50)
+        pace.limited(1.2, 1.0)
+        assert pace.ceiling == LIMIT
+        first = 2.2 + n * 0.001237
+        for i in range(int(LIMIT) - 1):  # a full window: ceiling - 1 calls started
+            pace.started(first + i * 0.01)
+        clock = first
+        started = 0
+        for _ in range(5):  # five calls due at once: each waits what room says, then starts
+            while (wait := pace.room(clock)) > 0:
+                clock += wait
+            pace.started(clock)
+            started += 1 if clock - first < pace.WINDOW + pace.MARGIN else 0
+        if started > 1:
+            overfull.append((first, started))
+    assert not overfull, overfull[:3]
+
+
 async def test_odd_answers_are_classified_not_crashed_on(
     app: App, clock: FrozenClock, slack: FakeSlack, caplog: Any
 ) -> None:

@@ -60,7 +60,9 @@ class Pace:
     def room(self, at: float) -> float:
         """Seconds to wait from ``at`` before the next call may start (0: now)."""
         span = self.WINDOW + self.MARGIN
-        while self._started and at - self._started[0] >= span:
+        # the same sum as the wait returned below: ``at - first >= span`` could be False while
+        # ``first + span - at`` rounds to 0.0, and a full window then let a call start (any number)
+        while self._started and self._started[0] + span - at <= 0:
             self._started.popleft()
         if not self._trusted or self.ceiling is None or len(self._started) < max(1.0, self.ceiling - 1):
             return 0.0  # (a ceiling of 1 still lets one call a window through)
