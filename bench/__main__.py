@@ -110,6 +110,26 @@ def main(argv: list[str] | None = None) -> int:
     if pg_base is None and not args.no_postgres:
         log(f"PostgreSQL at {args.pg_url} unreachable: PostgreSQL benches will say N/A")
     pg_lock = _pg_exclusive(pg_base, log) if pg_base else None
+    try:
+        return _run(
+            args, cfg, mode, pg_base, log, {"started": started, "load_average_at_start": load_at_start}, t0
+        )
+    finally:  # also when a case raises
+        lock.close()
+        if pg_lock is not None:
+            pg_lock.close()
+
+
+def _run(
+    args: argparse.Namespace,
+    cfg: GenConfig,
+    mode: str,
+    pg_base: str | None,
+    log: Callable[[str], None],
+    begun: dict[str, Any],
+    t0: float,
+) -> int:
+    """Load the data, run the selected cases, write the results (``begun``: the run's start, for them)."""
     loads: list[LoadReport] = []
     log(f"loading {cfg.fingerprint()} into SQLite ...")
     lite = load_sqlite(sqlite_path(args.workdir, cfg), cfg, fresh=args.fresh)
@@ -138,7 +158,6 @@ def main(argv: list[str] | None = None) -> int:
     ctx.extra["schema_for"] = schema_for
     if args.load_only:  # the last run's results stay as they are: no table of nothing over them
         log("loaded; no bench run (--load-only)")
-        _release(lock, pg_lock)
         return 0
     results: list[Result] = []
     selected = _selected(args)
@@ -149,25 +168,18 @@ def main(argv: list[str] | None = None) -> int:
         results, loads = report.merge(old, results, loads, selected, list(CASES))
     meta = {
         "mode": mode,
-        "started": started,
+        "started": begun["started"],
         "seconds": round(time.perf_counter() - t0, 1),
         "data": f"seed {cfg.seed}, scale {cfg.scale:g} (as of {cfg.as_of:%Y-%m-%d})",
         "argv": sys.argv[1:],
         "merged_from_previous_run": bool(old),
-        "load_average_at_start": load_at_start,
+        "load_average_at_start": begun["load_average_at_start"],
         "code": _code_version(),
     }
     md, js = report.write(results, loads, machine.describe(pg_base), meta, args.out)
     print(md.read_text())
     log(f"wrote {md} and {js}")
-    _release(lock, pg_lock)
     return 0
-
-
-def _release(lock: TextIO, pg_lock: Any) -> None:
-    lock.close()
-    if pg_lock is not None:
-        pg_lock.close()
 
 
 def _pg_exclusive(url: str, log: Callable[[str], None]) -> Any:
