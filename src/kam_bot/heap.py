@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import gc
 
-
 YOUNG_COLLECTION_AFTER = 20_000
 """Container objects alive beyond the last collection's before a serving process's next young one."""
 
