@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import random
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 import pytest
 from slack_bolt.request.internals import parse_body as bolt_parse_body
 
-from kam_bot.adapters.slack.body import FORM, parse_body
+from kam_bot.adapters.slack.body import FORM, _unquoted, parse_body
 
 TEXTS = [
     "plain",
@@ -59,3 +59,46 @@ def test_bodies_it_is_not_sure_of_are_bolts(body: str) -> None:
 def test_json_bodies_are_bolts() -> None:
     body = json.dumps({"type": "event_callback", "event": {"text": "a%41+b"}})
     assert parse_body(body, "application/json") == bolt_parse_body(body, "application/json")
+
+
+def test_raw_form_values_decode_as_urllib_decodes_them_or_are_left_to_it() -> None:
+    """Escapes whole, broken, half broken or next to ``=`` and ``+``, line breaks: a value the C
+    decoding takes gives what ``unquote_plus`` gives; one it is not sure of it leaves (None)."""
+    rng = random.Random(26)
+    alphabet = [
+        "%",
+        "%",
+        "=",
+        "+",
+        "a",
+        "F",
+        "f",
+        "0",
+        "9",
+        "g",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "%41",
+        "%e4%b8%ad",
+        "%3D",
+    ]
+    taken = 0
+    for _ in range(20_000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        decoded = _unquoted(value)
+        if decoded is not None:
+            taken += 1
+            assert decoded == unquote_plus(value, errors="replace"), value
+    assert taken > 2_000  # the common case still takes the C decoding
+
+
+@pytest.mark.parametrize(
+    "value", ["%", "%4", "%=", "%%41", "a%=3D", "%zz", "=%", "%4%41", "x%\n41", "%0\r\n"]
+)
+def test_values_with_a_broken_escape_or_a_line_break_are_left_to_urllib(value: str) -> None:
+    assert _unquoted(value) is None
+    if "\n" not in value and "\r" not in value:  # else not JSON once decoded, by either
+        body = "payload=%7B%22a%22%3A%22" + value + "%22%7D"
+        assert parse_body(body, FORM) == bolt_parse_body(body, FORM)
