@@ -14,7 +14,7 @@ A young collection runs each time 700 more container objects are alive than at t
 alone is thousands of dicts and lists) crossed that every few requests, and each crossing
 walked them all again. On the submission bench (1,500 saves, two worker processes) each
 worker ran about 380 young and 35 middle collections, 0.3-0.4 s of its 6 s of CPU; with
-``YOUNG_COLLECTION_AFTER`` it runs 2-3, 0.02-0.05 s. Garbage in cycles is still collected,
+``YOUNG_COLLECTION_AFTER`` it runs 2-5, 0.02-0.05 s. Garbage in cycles is still collected,
 only later (a few megabytes at most wait for it).
 
 Only processes that serve call this (``kam-bot serve`` and its form processes), once, after
